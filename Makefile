@@ -1,0 +1,41 @@
+# Rosette. `make run` starts it on SQLite; `make test` runs every test, installing PostgreSQL and
+# Chromium through the package manager when they are missing.
+
+GO      ?= go
+BIN     := bin/rosette
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X github.com/rosettebadges/rosette/internal/cli.Version=$(VERSION)
+
+export CGO_ENABLED := 0
+
+.PHONY: all build run test test-short bench lint fuzz loadtest clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/rosette
+
+run: build
+	./$(BIN) serve
+
+# The whole suite: vet, race tests on SQLite, the same suite on a throwaway PostgreSQL, and
+# the browser tests in headless Chromium. See scripts/test.sh.
+test:
+	bash scripts/test.sh
+
+# Unit tests only, no PostgreSQL or Chromium (those tests skip with a message).
+test-short:
+	$(GO) test ./...
+
+bench:
+	bash scripts/bench.sh
+
+lint:
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+fuzz:
+	bash scripts/fuzz.sh
+
+clean:
+	rm -rf bin
