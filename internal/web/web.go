@@ -14,7 +14,7 @@ import (
 
 // User is the signed-in person as the pages need them.
 type User struct {
-	ID      string
+	ID      int64
 	Email   string
 	Name    string
 	IsAdmin bool
@@ -34,7 +34,7 @@ type Accounts interface {
 	Login(ctx context.Context, email, password, clientAddr string) (User, Session, error)
 	SessionUser(ctx context.Context, token string) (User, error)
 	Logout(ctx context.Context, token string) error
-	ChangePassword(ctx context.Context, userID, current, next, keepToken string) error
+	ChangePassword(ctx context.Context, userID int64, current, next, keepToken string) error
 }
 
 // Router is where the site mounts its routes; *server.Server is one. Handle is for routes
