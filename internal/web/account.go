@@ -49,8 +49,15 @@ func (s *Site) passwordSubmit(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	p := &passwordPage{Frame: Frame{Title: "Change password", Nav: "account"}, Errors: formErrors{}}
 	current, next := r.PostForm.Get("current_password"), r.PostForm.Get("new_password")
-	if next != r.PostForm.Get("new_password_confirm") {
+	if current == "" {
+		p.Errors["current_password"] = "Enter your current password."
+	}
+	if next == "" {
+		p.Errors["new_password"] = "Choose a new password."
+	} else if next != r.PostForm.Get("new_password_confirm") {
 		p.Errors["new_password_confirm"] = "The two new passwords are different."
+	}
+	if len(p.Errors) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, "password", p)
 		return
 	}

@@ -59,8 +59,20 @@ func (s *Site) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		Errors: formErrors{},
 	}
 	password, confirm := r.PostForm.Get("password"), r.PostForm.Get("password_confirm")
-	if password != confirm {
+	if p.Name == "" {
+		p.Errors["name"] = "Enter your name."
+	} else if _, err := badge.NormalizeName(p.Name); err != nil {
+		p.Errors["name"] = badge.SafeMessage(err)
+	}
+	if _, _, err := badge.NormalizeEmail(p.Email); err != nil {
+		p.Errors["email"] = badge.SafeMessage(err)
+	}
+	if password == "" {
+		p.Errors["password"] = "Choose a password."
+	} else if password != confirm {
 		p.Errors["password_confirm"] = "The two passwords are different."
+	}
+	if len(p.Errors) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, "setup", p)
 		return
 	}
@@ -105,7 +117,18 @@ func (s *Site) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		Next:   localPath(r.PostForm.Get("next")),
 		Errors: formErrors{},
 	}
-	_, sess, err := s.accounts.Login(r.Context(), p.Email, r.PostForm.Get("password"), clientAddr(r))
+	password := r.PostForm.Get("password")
+	if p.Email == "" {
+		p.Errors["email"] = "Enter your email address."
+	}
+	if password == "" {
+		p.Errors["password"] = "Enter your password."
+	}
+	if len(p.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "login", p)
+		return
+	}
+	_, sess, err := s.accounts.Login(r.Context(), p.Email, password, clientAddr(r))
 	if err != nil {
 		if errors.Is(err, badge.Unauthorized) {
 			p.Errors[""] = "The email address or password is not right."

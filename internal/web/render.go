@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/rosettebadges/rosette/internal/badge"
 )
 
 //go:embed templates
@@ -50,8 +52,8 @@ func parsePages(a *assets) (*pages, error) {
 // Frame is what the layout shows around every page. Each page's data struct embeds it.
 type Frame struct {
 	Title     string
-	User      *User  // nil when nobody is signed in
-	Flash     *flash // the message left by the previous request, if any
+	User      *badge.User // nil when nobody is signed in
+	Flash     *flash      // the message left by the previous request, if any
 	RequestID string
 	Narrow    bool // a single centred card (sign in, setup)
 	Nav       string

@@ -17,8 +17,8 @@ const SessionCookie = "rosette_session"
 type userKey struct{}
 
 // userFrom returns the signed-in user of a request, or nil.
-func userFrom(ctx context.Context) *User {
-	u, _ := ctx.Value(userKey{}).(*User)
+func userFrom(ctx context.Context) *badge.User {
+	u, _ := ctx.Value(userKey{}).(*badge.User)
 	return u
 }
 
@@ -42,7 +42,7 @@ func (s *Site) withUser(next http.HandlerFunc) http.HandlerFunc {
 		u, err := s.accounts.SessionUser(r.Context(), tok)
 		switch {
 		case err == nil:
-			r = r.WithContext(context.WithValue(r.Context(), userKey{}, &u))
+			r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
 		case errors.Is(err, badge.Unauthorized), errors.Is(err, badge.NotFound):
 			s.clearSession(w)
 		default:
@@ -70,7 +70,7 @@ func (s *Site) requireUser(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func (s *Site) setSession(w http.ResponseWriter, sess Session) {
+func (s *Site) setSession(w http.ResponseWriter, sess *Session) {
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt.UTC(),
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,

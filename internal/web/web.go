@@ -10,15 +10,9 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-)
 
-// User is the signed-in person as the pages need them.
-type User struct {
-	ID      int64
-	Email   string
-	Name    string
-	IsAdmin bool
-}
+	"github.com/rosettebadges/rosette/internal/badge"
+)
 
 // Session is a sign-in: the opaque token kept in the session cookie and its expiry.
 type Session struct {
@@ -30,9 +24,9 @@ type Session struct {
 // Invalid (with field messages, see FieldErrors), Unauthorized, TooMany, ...
 type Accounts interface {
 	SetupNeeded(ctx context.Context) (bool, error)
-	CompleteSetup(ctx context.Context, token, email, name, password string) (User, error)
-	Login(ctx context.Context, email, password, clientAddr string) (User, Session, error)
-	SessionUser(ctx context.Context, token string) (User, error)
+	CompleteSetup(ctx context.Context, token, email, name, password string) (*badge.User, error)
+	Login(ctx context.Context, email, password, clientAddr string) (*badge.User, *Session, error)
+	SessionUser(ctx context.Context, token string) (*badge.User, error)
 	Logout(ctx context.Context, token string) error
 	ChangePassword(ctx context.Context, userID int64, current, next, keepToken string) error
 }

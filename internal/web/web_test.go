@@ -24,7 +24,7 @@ import (
 type memAccounts struct {
 	mu       sync.Mutex
 	token    string
-	user     *User
+	user     *badge.User
 	password string
 	sessions map[string]int64
 	failures int
@@ -41,43 +41,46 @@ func (m *memAccounts) SetupNeeded(context.Context) (bool, error) {
 	return m.user == nil, nil
 }
 
-func (m *memAccounts) CompleteSetup(_ context.Context, token, email, name, password string) (User, error) {
+func (m *memAccounts) CompleteSetup(_ context.Context, token, email, name, password string) (*badge.User, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.user != nil || token != m.token {
-		return User{}, badge.Errorf(badge.Invalid, "This setup link is not valid.")
+		return nil, badge.Errorf(badge.Invalid, "This setup link is not valid.")
 	}
 	if len(password) < 12 {
-		return User{}, badge.Errorf(badge.Invalid, "Password must be at least 12 characters.")
+		return nil, badge.Errorf(badge.Invalid, "Password must be at least 12 characters.")
 	}
-	m.user = &User{ID: 1, Email: email, Name: name, IsAdmin: true}
+	m.user = &badge.User{ID: 1, Email: email, Name: name, IsAdmin: true}
 	m.password = password
-	return *m.user, nil
+	u := *m.user
+	return &u, nil
 }
 
-func (m *memAccounts) Login(_ context.Context, email, password, _ string) (User, Session, error) {
+func (m *memAccounts) Login(_ context.Context, email, password, _ string) (*badge.User, *Session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.failures >= 3 {
-		return User{}, Session{}, badge.Errorf(badge.TooMany, "Too many attempts.")
+		return nil, nil, badge.Errorf(badge.TooMany, "Too many attempts.")
 	}
 	if m.user == nil || email != m.user.Email || password != m.password {
 		m.failures++
-		return User{}, Session{}, badge.Errorf(badge.Unauthorized, "Wrong email or password.")
+		return nil, nil, badge.Errorf(badge.Unauthorized, "Wrong email or password.")
 	}
 	m.next++
 	tok := "session-" + strings.Repeat("x", m.next)
 	m.sessions[tok] = m.user.ID
-	return *m.user, Session{Token: tok, ExpiresAt: time.Now().Add(time.Hour)}, nil
+	u := *m.user
+	return &u, &Session{Token: tok, ExpiresAt: time.Now().Add(time.Hour)}, nil
 }
 
-func (m *memAccounts) SessionUser(_ context.Context, token string) (User, error) {
+func (m *memAccounts) SessionUser(_ context.Context, token string) (*badge.User, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.sessions[token]; !ok {
-		return User{}, badge.Errorf(badge.Unauthorized, "Not signed in.")
+		return nil, badge.Errorf(badge.Unauthorized, "Not signed in.")
 	}
-	return *m.user, nil
+	u := *m.user
+	return &u, nil
 }
 
 func (m *memAccounts) Logout(_ context.Context, token string) error {
@@ -376,5 +379,30 @@ func TestUnknownFlashCodeIsIgnored(t *testing.T) {
 	r.AddCookie(&http.Cookie{Name: flashCookie, Value: "<script>alert(1)</script>"})
 	if f := s.takeFlash(httptest.NewRecorder(), r); f != nil {
 		t.Errorf("flash = %+v, want none", f)
+	}
+}
+
+func TestFormsShowFieldErrors(t *testing.T) {
+	ts, c := site(t, newMemAccounts())
+	tests := []struct {
+		name, path string
+		form       url.Values
+		want       []string
+	}{
+		{"setup, everything missing", "/setup", url.Values{"token": {"setup-token"}},
+			[]string{"Enter your name.", "Email address is required.", "Choose a password."}},
+		{"setup, bad email kept", "/setup", url.Values{"token": {"setup-token"}, "name": {"Bo"}, "email": {"bo@"},
+			"password": {"correct horse battery"}, "password_confirm": {"correct horse battery"}},
+			[]string{`id="email-error"`, `value="bo@"`, `value="Bo"`}},
+		{"login, empty", "/login", url.Values{}, []string{"Enter your email address.", "Enter your password."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := post(t, c, ts.URL+tt.path, tt.form)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Errorf("status %d", r.status)
+			}
+			mustContain(t, r, tt.want...)
+		})
 	}
 }
