@@ -56,7 +56,7 @@ func (p *Processor) Canonicalize(ctx context.Context, doc any) ([]byte, error) {
 	if len(problems) > 0 {
 		return nil, &SafeModeError{Problems: problems}
 	}
-	return CanonicalizeDataset(ctx, quads, p.canon)
+	return canonicalize(ctx, quads, p.canon, true)
 }
 
 // ToRDF returns the RDF dataset of doc (unsorted, unlabelled) and the safe-mode problems.

@@ -36,7 +36,7 @@ func TestSafeMode(t *testing.T) {
 		{"P1 awardedDate with chosen 3.0.3", `{"@context":` + ob3Ctx + `,"id":"urn:uuid:1","type":["VerifiableCredential","OpenBadgeCredential"],"awardedDate":"2024-01-01T00:00:00Z"}`, ""},
 		{"P1 inLanguage with chosen 3.0.3", `{"@context":` + ob3Ctx + `,"id":"urn:uuid:1","type":["VerifiableCredential","OpenBadgeCredential"],"credentialSubject":{"type":["AchievementSubject"],"achievement":{"id":"urn:uuid:2","type":["Achievement"],"inLanguage":"en"}}}`, ""},
 		{"P1 endorsementJwt undefined in 3.0.3", `{"@context":` + ob3Ctx + `,"id":"urn:uuid:1","type":["VerifiableCredential","OpenBadgeCredential"],"endorsementJwt":["a.b.c"]}`, codeInvalidProperty},
-		{"direction refused", `{"@context":` + ob3Ctx + `,"id":"urn:uuid:1","type":["VerifiableCredential"],"name":{"@value":"x","@direction":"rtl"}}`, codeDirection},
+		{"direction (i18n-datatype)", `{"@context":` + ob3Ctx + `,"id":"urn:uuid:1","type":["VerifiableCredential"],"name":{"@value":"x","@direction":"rtl"}}`, ""},
 	}
 	p := NewProcessor()
 	for _, tc := range cases {

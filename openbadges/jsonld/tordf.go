@@ -16,9 +16,63 @@ import (
 // matter: RDFC-1.0 relabels them and sorts.
 type rdfBuilder struct {
 	quads    []Quad
+	seen     map[seenKey]struct{}
 	blank    map[string]string // input blank node label -> ours
 	next     int
 	problems []Problem
+}
+
+// seenKey identifies a value already added to a subject's property, with jsonld.js's node
+// map equality (compareValues: same @value by ===, @type, @language, @index; or same @id).
+// Values that differ as JSON but give the same RDF literal (0 and 1e-7, or a value with and
+// without @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we.
+type seenKey struct {
+	s, p Term
+	g    Term
+	key  string
+}
+
+// add appends a statement unless key is non-empty and was already added for (s, p, g).
+func (b *rdfBuilder) add(s, p, o, g Term, key string) {
+	if key != "" {
+		if b.seen == nil {
+			b.seen = map[seenKey]struct{}{}
+		}
+		k := seenKey{s, p, g, key}
+		if _, ok := b.seen[k]; ok {
+			return
+		}
+		b.seen[k] = struct{}{}
+	}
+	b.quads = append(b.quads, Quad{S: s, P: p, O: o, G: g})
+}
+
+// valueKey is the compareValues identity of a value object ("" = never equal to another).
+func valueKey(m map[string]any, val any) string {
+	var v string
+	switch x := val.(type) {
+	case string:
+		v = "s" + x
+	case bool:
+		v = "b" + strconv.FormatBool(x)
+	case float64:
+		if x == 0 {
+			x = 0 // -0 === 0
+		}
+		v = "n" + strconv.FormatFloat(x, 'g', -1, 64)
+	case json.Number:
+		f, _ := toFloat(x)
+		if f == 0 {
+			f = 0
+		}
+		v = "n" + strconv.FormatFloat(f, 'g', -1, 64)
+	default:
+		return "" // objects, arrays, null (@json): compared by reference in JavaScript
+	}
+	t, _ := m["@type"].(string)
+	l, _ := m["@language"].(string)
+	i, _ := m["@index"].(string)
+	return "v" + v + "\x00" + t + "\x00" + strings.ToLower(l) + "\x00" + i
 }
 
 func (b *rdfBuilder) fresh() Term {
@@ -107,7 +161,7 @@ func (b *rdfBuilder) node(m map[string]any, g Term) (Term, error) {
 					b.problem(codeRelativeType, ts, "relative @type")
 					continue
 				}
-				b.quads = append(b.quads, Quad{S: s, P: Term{Kind: TermIRI, Value: rdfType}, O: b.ref(ts), G: g})
+				b.add(s, Term{Kind: TermIRI, Value: rdfType}, b.ref(ts), g, "i"+ts)
 			}
 		case "@graph":
 			for _, it := range asArray(v) {
@@ -159,8 +213,8 @@ func (b *rdfBuilder) node(m map[string]any, g Term) (Term, error) {
 					if err != nil {
 						return Term{}, err
 					}
-					if ok && s.Kind != TermNone {
-						b.quads = append(b.quads, Quad{S: o, P: p, O: s, G: g})
+					if ok {
+						b.add(o, p, s, g, refKey(m))
 					}
 				}
 			}
@@ -170,12 +224,12 @@ func (b *rdfBuilder) node(m map[string]any, g Term) (Term, error) {
 			}
 			p, ok := b.predicate(k)
 			for _, it := range asArray(v) {
-				o, keep, err := b.object(it, g)
+				o, key, keep, err := b.object(it, g)
 				if err != nil {
 					return Term{}, err
 				}
 				if ok && keep {
-					b.quads = append(b.quads, Quad{S: s, P: p, O: o, G: g})
+					b.add(s, p, o, g, key)
 				}
 			}
 		}
@@ -195,23 +249,34 @@ func (b *rdfBuilder) predicate(k string) (Term, bool) {
 	return Term{Kind: TermIRI, Value: k}, true
 }
 
-// object converts a property value; keep is false when nothing should be emitted.
-func (b *rdfBuilder) object(v any, g Term) (Term, bool, error) {
+// refKey is the node map identity of a node object used as a value: its @id, or none.
+func refKey(m map[string]any) string {
+	if id, ok := m["@id"].(string); ok {
+		return "i" + id
+	}
+	return ""
+}
+
+// object converts a property value; keep is false when nothing should be emitted; key is its
+// node map identity ("" = always added).
+func (b *rdfBuilder) object(v any, g Term) (Term, string, bool, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return Term{}, false, fmt.Errorf("%w: expanded property value is not an object", ErrInvalidInput)
+		return Term{}, "", false, fmt.Errorf("%w: expanded property value is not an object", ErrInvalidInput)
 	}
 	if val, ok := m["@value"]; ok {
-		return b.literal(m, val)
+		t, keep, err := b.literal(m, val)
+		return t, valueKey(m, val), keep, err
 	}
 	if l, ok := m["@list"]; ok {
-		return b.list(asArray(l), g)
+		t, keep, err := b.list(asArray(l), g)
+		return t, "", keep, err
 	}
 	if id, ok := m["@id"].(string); ok && !isAbsoluteIRI(id) {
 		b.problem(codeRelativeObject, id, "relative or malformed @id")
 	}
 	s, err := b.node(m, g)
-	return s, true, err
+	return s, refKey(m), true, err
 }
 
 func (b *rdfBuilder) list(items []any, g Term) (Term, bool, error) {
@@ -221,7 +286,7 @@ func (b *rdfBuilder) list(items []any, g Term) (Term, bool, error) {
 	head := b.fresh()
 	cur := head
 	for i, it := range items {
-		o, keep, err := b.object(it, g)
+		o, _, keep, err := b.object(it, g)
 		if err != nil {
 			return Term{}, false, err
 		}
@@ -244,9 +309,6 @@ func (b *rdfBuilder) literal(m map[string]any, val any) (Term, bool, error) {
 	dt, _ := m["@type"].(string)
 	if dt != "" && dt != "@json" && !isAbsoluteIRI(dt) {
 		b.problem(codeRelativeType, dt, "relative datatype @type")
-	}
-	if _, ok := m["@direction"]; ok {
-		b.problem(codeDirection, fmt.Sprint(val), "@direction cannot be represented in RDF without rdfDirection (jsonld.js refuses it in safe mode)")
 	}
 	t := Term{Kind: TermLiteral}
 	if dt == "@json" {
@@ -275,6 +337,12 @@ func (b *rdfBuilder) literal(m map[string]any, val any) (Term, bool, error) {
 		switch {
 		case dt == xsdDouble:
 			t.Value, t.Datatype = jsDouble(jsParseFloat(x)), dt
+		case m["@direction"] != nil:
+			// rdfDirection "i18n-datatype", as the eddsa-rdfc-2022 cryptosuite configures
+			// jsonld.js: the language and direction go into the datatype IRI.
+			lang, _ := m["@language"].(string)
+			dir, _ := m["@direction"].(string)
+			t.Value, t.Datatype = x, "https://www.w3.org/ns/i18n#"+strings.ToLower(lang)+"_"+dir
 		case m["@language"] != nil:
 			lang, _ := m["@language"].(string)
 			t.Value, t.Datatype, t.Language = x, or(dt, rdfLangString), strings.ToLower(lang)
@@ -320,7 +388,15 @@ func isJSDouble(f float64) bool {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return true
 	}
-	return f != math.Trunc(f) || math.Abs(f) >= 1e21
+	a := math.Abs(f)
+	if a >= 1e21 {
+		return true
+	}
+	if a != 0 && a < 1e-6 {
+		// JavaScript prints these in exponent form: "1e-7" has no '.', "1.5e-7" has.
+		return strings.IndexByte(strconv.FormatFloat(f, 'e', -1, 64), '.') >= 0
+	}
+	return f != math.Trunc(f)
 }
 
 // jsInteger is JavaScript's value.toFixed(0) for an integral |value| < 1e21.
