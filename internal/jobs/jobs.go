@@ -48,7 +48,7 @@ import (
 	"log/slog"
 	mrand "math/rand/v2"
 	"os"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -137,8 +137,9 @@ func (q *Queue) Register(kind string, h Handler) {
 		panic("jobs: handler for " + kind + " registered twice")
 	}
 	q.handlers[kind] = h
-	q.kinds = append(q.kinds, kind)
-	sort.Strings(q.kinds)
+	kinds := append(slices.Clone(q.kinds), kind) // a new slice: claimers may hold the old one
+	slices.Sort(kinds)
+	q.kinds = kinds
 }
 
 // EnqueueOptions are the per-job settings of Enqueue.

@@ -35,7 +35,10 @@ func (q *Queue) Run(ctx context.Context) error {
 		defer wg.Done()
 		q.sweeper(ctx)
 	}()
-	q.logger.InfoContext(ctx, "jobs: started", "workers", q.opts.Workers, "worker_id", q.opts.WorkerID, "kinds", q.kinds)
+	q.mu.Lock()
+	kinds := q.kinds
+	q.mu.Unlock()
+	q.logger.InfoContext(ctx, "jobs: started", "workers", q.opts.Workers, "worker_id", q.opts.WorkerID, "kinds", kinds)
 	<-ctx.Done()
 
 	done := make(chan struct{})
