@@ -38,6 +38,9 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"help":    {"show this help, or the help of one command", runHelp},
+		"keys":    {"generate signing keys (keys new)", runKeys},
+		"bake":    {"bake a credential into a PNG or SVG image", runBake},
+		"unbake":  {"print the credential baked into a PNG or SVG image", runUnbake},
 		"version": {"print the version", runVersion},
 		"config":  {"print the effective configuration, secrets redacted", runConfig},
 		"migrate": {"apply (up) or list (status) database migrations", runMigrate},
