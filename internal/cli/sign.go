@@ -153,7 +153,7 @@ func runSign(ctx context.Context, env Env, args []string) int {
 		return fail(ExitFailure, "%v", err)
 	}
 	var out bytes.Buffer
-	if err := json.Indent(&out, signed, "", "  "); err != nil {
+	if err := json.Indent(&out, bytes.TrimSpace(signed), "", "  "); err != nil {
 		return fail(ExitFailure, "%v", err)
 	}
 	out.WriteByte('\n')
