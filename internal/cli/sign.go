@@ -85,7 +85,7 @@ func runSign(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(ExitUsage, "reading the credential: %v", err)
 	}
-	created := time.Now()
+	created := time.Now().UTC().Truncate(time.Second)
 	if f.created != "" {
 		if created, err = time.Parse(time.RFC3339Nano, f.created); err != nil {
 			return fail(ExitUsage, "--created: %v", err)
