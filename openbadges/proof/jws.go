@@ -6,7 +6,6 @@ package proof
 
 import (
 	"bytes"
-	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
@@ -22,7 +21,6 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
-	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/key"
 )
 
@@ -43,10 +41,8 @@ var (
 var jwsAlgorithms = []jose.SignatureAlgorithm{jose.RS256, jose.ES256, jose.EdDSA}
 
 // KeyResolver dereferences a key id (a JWS "kid", an OB 2.0 verification.creator) to a
-// verification method. *did.Resolver implements it.
-type KeyResolver interface {
-	ResolveMethod(ctx context.Context, id string) (*did.VerificationMethod, error)
-}
+// verification method. It is the same contract as MethodResolver; *did.Resolver implements it.
+type KeyResolver = MethodResolver
 
 // JWSHeader is the protected header of a VC-JWT or OB 2.0 JWS.
 type JWSHeader struct {
