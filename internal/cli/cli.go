@@ -39,6 +39,9 @@ func commands() map[string]command {
 	return map[string]command{
 		"help":    {"show this help, or the help of one command", runHelp},
 		"version": {"print the version", runVersion},
+		"config":  {"print the effective configuration, secrets redacted", runConfig},
+		"migrate": {"apply (up) or list (status) database migrations", runMigrate},
+		"user":    {"create a user or reset a password", runUser},
 	}
 }
 
