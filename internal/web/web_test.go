@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/server"
+	"github.com/rosettebadges/rosette/internal/service"
 )
 
 // memAccounts is an in-memory Accounts for handler tests: one setup token, plain-text
@@ -45,10 +46,7 @@ func (m *memAccounts) CompleteSetup(_ context.Context, token, email, name, passw
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.user != nil || token != m.token {
-		return nil, badge.Errorf(badge.Invalid, "This setup link is not valid.")
-	}
-	if len(password) < 12 {
-		return nil, badge.Errorf(badge.Invalid, "Password must be at least 12 characters.")
+		return nil, badge.Errorf(badge.Forbidden, "This setup link is not valid.")
 	}
 	m.user = &badge.User{ID: 1, Email: email, Name: name, IsAdmin: true}
 	m.password = password
@@ -56,7 +54,7 @@ func (m *memAccounts) CompleteSetup(_ context.Context, token, email, name, passw
 	return &u, nil
 }
 
-func (m *memAccounts) Login(_ context.Context, email, password, _ string) (*badge.User, *Session, error) {
+func (m *memAccounts) Login(_ context.Context, email, password, _ string) (*badge.User, *service.Session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.failures >= 3 {
@@ -70,7 +68,7 @@ func (m *memAccounts) Login(_ context.Context, email, password, _ string) (*badg
 	tok := "session-" + strings.Repeat("x", m.next)
 	m.sessions[tok] = m.user.ID
 	u := *m.user
-	return &u, &Session{Token: tok, ExpiresAt: time.Now().Add(time.Hour)}, nil
+	return &u, &service.Session{Token: tok, ExpiresAt: time.Now().Add(time.Hour)}, nil
 }
 
 func (m *memAccounts) SessionUser(_ context.Context, token string) (*badge.User, error) {
@@ -186,10 +184,18 @@ func TestSetupSignInChangePasswordSignOut(t *testing.T) {
 		t.Error("the password was echoed back into the form")
 	}
 
-	// The service refuses: its safe message is shown.
+	// The password rule of the service is shown at the field.
 	r = post(t, c, ts.URL+"/setup", url.Values{"token": {"setup-token"}, "name": {"Ada Admin"},
 		"email": {"ada@example.org"}, "password": {"short"}, "password_confirm": {"short"}})
-	mustContain(t, r, "Password must be at least 12 characters.")
+	mustContain(t, r, `id="password-error">Password must be at least 10 characters`)
+
+	// A wrong setup link is refused on the form, which keeps what was typed.
+	r = post(t, c, ts.URL+"/setup", url.Values{"token": {"forged"}, "name": {"Ada Admin"},
+		"email": {"ada@example.org"}, "password": {"correct horse battery"}, "password_confirm": {"correct horse battery"}})
+	if r.status != http.StatusForbidden {
+		t.Errorf("forged token: status %d", r.status)
+	}
+	mustContain(t, r, "This setup link is not valid.", `value="Ada Admin"`)
 
 	r = post(t, c, ts.URL+"/setup", url.Values{"token": {"setup-token"}, "name": {"Ada Admin"},
 		"email": {"ada@example.org"}, "password": {"correct horse battery"}, "password_confirm": {"correct horse battery"}})
