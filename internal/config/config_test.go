@@ -152,3 +152,28 @@ func TestRedactURL(t *testing.T) {
 		}
 	}
 }
+
+func FuzzLoad(f *testing.F) {
+	f.Add("127.0.0.1:8080", "https://b.example", "10s", "4", "s3cret", "postgres://u:p@h/d")
+	f.Add(":0", "http://[::1]:80", "-1s", "x", "", "sqlite:/x")
+	f.Fuzz(func(t *testing.T, addr, base, timeout, workers, key, db string) {
+		env := map[string]string{"ROSETTE_ADDR": addr, "ROSETTE_BASE_URL": base, "ROSETTE_READ_TIMEOUT": timeout,
+			"ROSETTE_WORKERS": workers, "ROSETTE_MASTER_KEY": key, "ROSETTE_DATABASE_URL": db}
+		c, err := load(t, nil, env)
+		if err != nil {
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("Load accepted a config that Validate rejects: %v", err)
+		}
+		var b strings.Builder
+		c.Print(&b)
+		want := "ROSETTE_MASTER_KEY=(not set)\n"
+		if key != "" {
+			want = "ROSETTE_MASTER_KEY=(set)\n"
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Fatalf("master key line wrong:\n%s", b.String())
+		}
+	})
+}

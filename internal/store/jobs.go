@@ -84,11 +84,12 @@ func (tx *Tx) JobByID(ctx context.Context, id int64) (*Job, error) {
 	return scanJob(tx.tx.QueryRowContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = $1`, id))
 }
 
-// ClaimJob takes the next job of one of these kinds that is due (pending with run_at <= now,
-// or running with an expired lease and attempts left), marks it running under worker until
-// leaseUntil and counts the attempt. It returns ErrNotFound when nothing is due. On PostgreSQL
-// rows locked by other claimers are skipped (FOR UPDATE SKIP LOCKED); on SQLite the write
-// transaction is exclusive.
+// ClaimJob takes the next job of one of these kinds that is due, marks it running under
+// worker until leaseUntil and counts the attempt. Due means, in this order: running with an
+// expired lease and attempts left (its worker vanished), or pending with run_at <= now
+// (oldest run_at first). It returns ErrNotFound when nothing is due. On PostgreSQL rows locked
+// by other claimers are skipped (FOR UPDATE SKIP LOCKED); on SQLite the write transaction is
+// exclusive.
 func (tx *Tx) ClaimJob(ctx context.Context, kinds []string, worker string, now, leaseUntil time.Time) (*Job, error) {
 	if len(kinds) == 0 {
 		return nil, ErrNotFound
@@ -103,12 +104,20 @@ func (tx *Tx) ClaimJob(ctx context.Context, kinds []string, worker string, now, 
 	if tx.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	q := `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, locked_by = $3, updated_at = $1
-		WHERE id = (SELECT id FROM jobs WHERE kind IN (` + strings.Join(ph, ", ") + `)
-			AND ((state = 'pending' AND run_at <= $1) OR (state = 'running' AND lease_until <= $1 AND attempts < max_attempts))
-			ORDER BY run_at, id LIMIT 1` + lock + `)
-		RETURNING ` + jobCols
-	return scanJob(tx.tx.QueryRowContext(ctx, q, args...))
+	kindIn := "kind IN (" + strings.Join(ph, ", ") + ")"
+	for _, due := range []string{
+		`state = 'running' AND lease_until <= $1 AND attempts < max_attempts AND ` + kindIn + ` ORDER BY lease_until`,
+		`state = 'pending' AND run_at <= $1 AND ` + kindIn + ` ORDER BY run_at, id`,
+	} {
+		q := `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, locked_by = $3, updated_at = $1
+			WHERE id = (SELECT id FROM jobs WHERE ` + due + ` LIMIT 1` + lock + `)
+			RETURNING ` + jobCols
+		j, err := scanJob(tx.tx.QueryRowContext(ctx, q, args...))
+		if err != ErrNotFound {
+			return j, err
+		}
+	}
+	return nil, ErrNotFound
 }
 
 // BuryExpiredJobs moves running jobs whose lease expired and that have no attempts left to

@@ -22,7 +22,7 @@ func TestContractPostgres(t *testing.T) {
 
 func TestOpenDefaultSQLiteInDataDir(t *testing.T) {
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "nested", "data")
+	dir := filepath.Join(t.TempDir(), "nested dir #1?x=y&z", "data%20")
 	s, err := store.Open(ctx, "", dir, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -62,8 +62,9 @@ CREATE TABLE jobs (
     updated_at   TIMESTAMPTZ NOT NULL,
     finished_at  TIMESTAMPTZ
 );
-CREATE INDEX jobs_ready ON jobs(state, run_at);
-CREATE INDEX jobs_lease ON jobs(state, lease_until);
+-- Claims only ever look at pending and running jobs; done and dead ones pile up unindexed.
+CREATE INDEX jobs_due ON jobs(run_at, id) WHERE state = 'pending';
+CREATE INDEX jobs_leased ON jobs(lease_until) WHERE state = 'running';
 
 -- +goose Down
 DROP TABLE jobs;
