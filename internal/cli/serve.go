@@ -12,6 +12,7 @@ import (
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/config"
+	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/web"
@@ -52,7 +53,8 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		return err
 	}
 	defer st.Close()
-	accounts := service.NewAccounts(st, badge.SystemClock{}, logger, service.AccountsOptions{
+	clock := badge.SystemClock{}
+	accounts := service.NewAccounts(st, clock, logger, service.AccountsOptions{
 		SessionLifetime: cfg.SessionLifetime,
 		SessionIdle:     cfg.SessionIdle,
 	})
@@ -116,7 +118,25 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		fmt.Fprintf(stdout, "No accounts yet. Create the site administrator at %s/setup?token=%s\n", base, url.QueryEscape(token))
 	}
 
-	if err := srv.Serve(ctx, ln); err != nil {
+	// Background jobs run beside the server until ctx ends (or the server fails); --workers 0
+	// makes a web-only node.
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	workersDone := make(chan error, 1)
+	if cfg.Workers > 0 {
+		queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
+		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
+			ln.Close()
+			return err
+		}
+		go func() { workersDone <- queue.Run(runCtx) }()
+	} else {
+		workersDone <- nil
+	}
+
+	serveErr := srv.Serve(runCtx, ln)
+	stop()
+	if err := errors.Join(serveErr, <-workersDone); err != nil {
 		return err
 	}
 	logger.Info("stopped")

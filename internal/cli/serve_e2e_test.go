@@ -220,7 +220,9 @@ func testServeEndToEnd(t *testing.T, args ...string) {
 	if code := srv.Stop(t); code != ExitOK {
 		t.Errorf("serve exited %d after cancel, want 0; stderr:\n%s", code, srv.Logs())
 	}
-	if !strings.Contains(srv.Logs(), "shutting down") {
-		t.Error("no shutdown in the log")
+	for _, want := range []string{`"msg":"jobs: started"`, `"msg":"shutting down"`, `"msg":"jobs: stopped; running jobs finished"`, `"msg":"stopped"`} {
+		if !strings.Contains(srv.Logs(), want) {
+			t.Errorf("the log lacks %s", want)
+		}
 	}
 }
