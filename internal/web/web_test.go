@@ -246,6 +246,9 @@ func TestSetupSignInChangePasswordSignOut(t *testing.T) {
 		t.Fatalf("login: %d to %q", r.status, r.location)
 	}
 	mustContain(t, get(t, c, ts.URL+"/account/password"), "You are signed in.", "Change password")
+
+	// Pages no route matched still show who is signed in.
+	mustContain(t, get(t, c, ts.URL+"/no/such/page"), "Page not found", "Signed in as <strong>Ada Admin</strong>")
 }
 
 func TestLoginThrottledShowsTooManyPage(t *testing.T) {
