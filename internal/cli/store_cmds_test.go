@@ -11,6 +11,7 @@ import (
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
+	"github.com/rosettebadges/rosette/internal/store/storetest"
 )
 
 func runEnv(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
@@ -134,5 +135,21 @@ func TestUserCommands(t *testing.T) {
 	ev, err := acc.AuditLog(ctx, 0, 10)
 	if err != nil || len(ev) != 2 || ev[0].Action != "user.password_reset" || ev[1].Action != "user.create" || ev[1].Actor != "cli:ops" {
 		t.Errorf("audit = %v, %v", ev, err)
+	}
+}
+
+func TestMigrateAndUserCommandsPostgres(t *testing.T) {
+	u := storetest.PostgresSchemaURL(t)
+	env := map[string]string{"ROSETTE_DATABASE_URL": u}
+	code, out, stderr := runEnv(t, env, "migrate", "status")
+	if code != ExitOK || !strings.Contains(out, "database: postgres") || !strings.Contains(out, "1 pending") {
+		t.Fatalf("status: exit %d\n%s%s", code, out, stderr)
+	}
+	if code, out, stderr := runEnv(t, env, "migrate", "up"); code != ExitOK || !strings.Contains(out, "up to date") {
+		t.Fatalf("up: exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, stderr = runEnv(t, env, "user", "create", "--email", "pg@example.org", "--password-file", passwordFile(t, "postgres password"))
+	if code != ExitOK || !strings.Contains(out, "created user pg@example.org") {
+		t.Fatalf("user create: exit %d\n%s%s", code, out, stderr)
 	}
 }

@@ -177,3 +177,19 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestConfigDocListsEverySetting keeps docs/CONFIG.md in step with the settings.
+func TestConfigDocListsEverySetting(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/CONFIG.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings() {
+		if !strings.Contains(string(doc), "`"+s.env+"`") {
+			t.Errorf("docs/CONFIG.md does not document %s", s.env)
+		}
+		if s.flag != "" && !strings.Contains(string(doc), "`--"+s.flag+"`") {
+			t.Errorf("docs/CONFIG.md does not document --%s", s.flag)
+		}
+	}
+}

@@ -9,6 +9,10 @@
 //	id, created, err := q.Enqueue(ctx, tx, "award.email", payload, jobs.EnqueueOptions{UniqueKey: "award-email:42"})
 //	err = q.Run(ctx) // blocks until ctx is done, then drains (see Options.ShutdownTimeout)
 //
+// Also: q.WorkOne(ctx) runs one due job synchronously (tests, tools); q.Sweep buries jobs whose
+// worker vanished on their last attempt (Run does it every poll); q.DeleteFinished(ctx, age)
+// prunes done jobs; q.Counts(ctx) counts jobs per state; q.Notify wakes idle workers.
+//
 // Guarantees:
 //   - Enqueue may take the caller's *store.Tx, so that recording a thing and queueing its
 //     follow-up commit or roll back together. A UniqueKey makes enqueueing idempotent: while
@@ -44,7 +48,7 @@ import (
 	"log/slog"
 	mrand "math/rand/v2"
 	"os"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -133,8 +137,9 @@ func (q *Queue) Register(kind string, h Handler) {
 		panic("jobs: handler for " + kind + " registered twice")
 	}
 	q.handlers[kind] = h
-	q.kinds = append(q.kinds, kind)
-	sort.Strings(q.kinds)
+	kinds := append(slices.Clone(q.kinds), kind) // a new slice: claimers may hold the old one
+	slices.Sort(kinds)
+	q.kinds = kinds
 }
 
 // EnqueueOptions are the per-job settings of Enqueue.

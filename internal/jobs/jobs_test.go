@@ -258,6 +258,16 @@ func testScheduled(t *testing.T, st *store.Store) {
 	if j := getJob(t, st, id); j.State != store.JobDone || j.Attempts != 1 {
 		t.Errorf("job: %+v", j)
 	}
+	if c, err := q.Counts(ctx); err != nil || c[store.JobDone] != 1 || len(c) != 1 {
+		t.Errorf("Counts = %v, %v", c, err)
+	}
+	if n, err := q.DeleteFinished(ctx, 24*time.Hour); n != 0 || err != nil {
+		t.Errorf("DeleteFinished of a fresh job = %d, %v", n, err)
+	}
+	clock.Advance(25 * time.Hour)
+	if n, err := q.DeleteFinished(ctx, 24*time.Hour); n != 1 || err != nil {
+		t.Errorf("DeleteFinished = %d, %v", n, err)
+	}
 }
 
 // testRunManyWorkersTwoNodes runs two queues (two nodes) with several workers each on one

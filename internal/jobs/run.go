@@ -35,7 +35,10 @@ func (q *Queue) Run(ctx context.Context) error {
 		defer wg.Done()
 		q.sweeper(ctx)
 	}()
-	q.logger.InfoContext(ctx, "jobs: started", "workers", q.opts.Workers, "worker_id", q.opts.WorkerID, "kinds", q.kinds)
+	q.mu.Lock()
+	kinds := q.kinds
+	q.mu.Unlock()
+	q.logger.InfoContext(ctx, "jobs: started", "workers", q.opts.Workers, "worker_id", q.opts.WorkerID, "kinds", kinds)
 	<-ctx.Done()
 
 	done := make(chan struct{})
@@ -286,4 +289,29 @@ func (q *Queue) heartbeat(ctx context.Context, cancel context.CancelFunc, j *Job
 		}
 	}()
 	return func() { close(done); <-stopped }
+}
+
+// DeleteFinished removes done jobs that finished more than olderThan ago (dead jobs are kept
+// for inspection) and returns how many. Their unique keys become free again. For a periodic
+// housekeeping job.
+func (q *Queue) DeleteFinished(ctx context.Context, olderThan time.Duration) (int64, error) {
+	var n int64
+	err := q.store.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = tx.DeleteFinishedJobs(ctx, q.clock.Now().Add(-olderThan))
+		return err
+	})
+	return n, err
+}
+
+// Counts returns the number of jobs in each state (pending, running, done, dead), for
+// metrics and status pages.
+func (q *Queue) Counts(ctx context.Context) (map[string]int64, error) {
+	var c map[string]int64
+	err := q.store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		c, err = tx.CountJobs(ctx)
+		return err
+	})
+	return c, err
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/store"
@@ -248,10 +249,22 @@ func (a *Accounts) User(ctx context.Context, id int64) (*badge.User, error) {
 	return toUser(u), nil
 }
 
-// accountKey is the throttling key of whatever was typed as an email.
+// accountKey is the throttling key of whatever was typed as an email (bounded in length:
+// it is stored).
 func accountKey(email string) string {
 	if _, key, err := badge.NormalizeEmail(email); err == nil {
 		return key
 	}
-	return strings.ToLower(strings.TrimSpace(email))
+	return truncate(strings.ToLower(strings.TrimSpace(email)), 254)
+}
+
+// truncate cuts s to at most n bytes, on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

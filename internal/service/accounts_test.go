@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/store"
@@ -352,5 +353,20 @@ func testCreateUser(t *testing.T, f fixture) {
 		if !errors.Is(err, badge.Invalid) {
 			t.Errorf("CreateUser(%q, %q, %q) = %v, want Invalid", tt.email, tt.name, tt.pw, err)
 		}
+	}
+}
+
+func TestLoginBoundsStoredInput(t *testing.T) {
+	f := newAccounts(t, storetest.NewSQLite)
+	ctx := context.Background()
+	huge := strings.Repeat("é", 5000)
+	_, _, err := f.acc.Login(ctx, huge, strings.Repeat("p", 1<<20), huge)
+	wantKind(t, err, badge.Unauthorized)
+	var key, addr string
+	f.st.View(ctx, func(tx *store.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT account_key, client_addr FROM login_failures`).Scan(&key, &addr)
+	})
+	if len(key) > 254 || len(addr) > 100 || !utf8.ValidString(key) || !utf8.ValidString(addr) || key == "" {
+		t.Errorf("stored key %d bytes, addr %d bytes", len(key), len(addr))
 	}
 }

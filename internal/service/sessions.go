@@ -16,6 +16,10 @@ import (
 // limit holds across nodes.
 func (a *Accounts) Login(ctx context.Context, email, password, clientAddr string) (*badge.User, *Session, error) {
 	key := accountKey(email)
+	clientAddr = truncate(clientAddr, 100)
+	if len(password) > MaxPasswordLen {
+		password = password[:MaxPasswordLen+1] // fails verification like any wrong password
+	}
 	now := a.now()
 	var u *store.User
 	err := a.store.View(ctx, func(tx *store.Tx) error {
