@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -24,6 +27,7 @@ import (
 // the end-to-end and browser tests in internal/cli.
 type memAccounts struct {
 	mu       sync.Mutex
+	broken   error // when set, SetupNeeded fails with it
 	token    string
 	user     *badge.User
 	password string
@@ -39,6 +43,9 @@ func newMemAccounts() *memAccounts {
 func (m *memAccounts) SetupNeeded(context.Context) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.broken != nil {
+		return false, m.broken
+	}
 	return m.user == nil, nil
 }
 
@@ -413,5 +420,28 @@ func TestFormsShowFieldErrors(t *testing.T) {
 			}
 			mustContain(t, r, tt.want...)
 		})
+	}
+}
+
+func TestInternalErrorShowsThe500PageAndLogsOnce(t *testing.T) {
+	acc := newMemAccounts()
+	acc.broken = badge.E(badge.Internal, "Could not read accounts.", errors.New("disk on fire at /var/db"))
+	var logs bytes.Buffer
+	s, err := New(Options{Accounts: acc, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(server.Options{Errors: s})
+	s.Register(srv)
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if w.Code != 500 || !strings.Contains(w.Body.String(), "Something went wrong") {
+		t.Fatalf("status %d", w.Code)
+	}
+	if strings.Contains(w.Body.String(), "disk on fire") {
+		t.Error("the cause of an internal error was shown")
+	}
+	if n := strings.Count(logs.String(), "disk on fire"); n != 1 {
+		t.Errorf("the cause was logged %d times, want once:\n%s", n, logs.String())
 	}
 }
