@@ -38,7 +38,11 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"help":    {"show this help, or the help of one command", runHelp},
+		"keys":    {"generate signing keys (keys new)", runKeys},
+		"bake":    {"bake a credential into a PNG or SVG image", runBake},
+		"unbake":  {"print the credential baked into a PNG or SVG image", runUnbake},
 		"version": {"print the version", runVersion},
+		"sign":    {"sign an OB 3.0 credential (Data Integrity or VC-JWT) or an OB 2.0 assertion (JWS)", runSign},
 		"config":  {"print the effective configuration, secrets redacted", runConfig},
 		"migrate": {"apply (up) or list (status) database migrations", runMigrate},
 		"user":    {"create a user or reset a password", runUser},

@@ -1,0 +1,177 @@
+package proof
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// member is one top-level member of a JSON object: its key and the byte span of its value.
+type member struct {
+	key        string
+	start, end int // value bytes are raw[start:end]
+}
+
+// topLevelMembers scans raw, which MUST be one valid JSON object (callers decode it with
+// decodeObject first), and returns its members in order with the offset of the closing brace.
+// Duplicate keys are refused: they would give a signed meaning that depends on which
+// duplicate a reader keeps.
+func topLevelMembers(raw []byte) (members []member, closing int, err error) {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
+		return nil, 0, errors.New("not a JSON object")
+	}
+	seen := map[string]bool{}
+	i++
+	for {
+		i = skipSpace(raw, i)
+		if raw[i] == '}' {
+			closing = i
+			break
+		}
+		if raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+		kEnd := stringEnd(raw, i)
+		key, err := unquote(raw[i:kEnd])
+		if err != nil {
+			return nil, 0, err
+		}
+		if seen[key] {
+			return nil, 0, fmt.Errorf("duplicate member %q", key)
+		}
+		seen[key] = true
+		i = skipSpace(raw, kEnd)
+		i = skipSpace(raw, i+1) // the colon
+		vEnd := valueEnd(raw, i)
+		members = append(members, member{key: key, start: i, end: vEnd})
+		i = vEnd
+	}
+	return members, closing, nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the offset just past the JSON string starting at b[i] == '"'.
+func stringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// valueEnd returns the offset just past the JSON value starting at b[i].
+func valueEnd(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			i = stringEnd(b, i) - 1
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return i
+}
+
+// unquote decodes a JSON string as encoding/json does (escapes, and invalid UTF-8 replaced),
+// with a fast path for plain ASCII.
+func unquote(b []byte) (string, error) {
+	plain := true
+	for _, c := range b {
+		if c == '\\' || c >= 0x80 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return string(b[1 : len(b)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
+}
+
+// decodeObject decodes raw as a JSON object in the form JSON-LD processors expect
+// (float64 numbers, map[string]any objects).
+func decodeObject(raw []byte) (map[string]any, error) {
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %w", err)
+	}
+	if m == nil {
+		return nil, errors.New("not a JSON object")
+	}
+	return m, nil
+}
+
+// withProofs returns raw (whose members and closing brace topLevelMembers found) with its
+// top-level "proof" member set to the JSON array of proofs given (existing proof values first,
+// then add), leaving every other byte as it was.
+func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, add json.RawMessage) []byte {
+	var arr bytes.Buffer
+	arr.WriteByte('[')
+	for _, p := range existing {
+		arr.Write(p)
+		arr.WriteByte(',')
+	}
+	arr.Write(add)
+	arr.WriteByte(']')
+	for _, m := range members {
+		if m.key == "proof" {
+			out := make([]byte, 0, len(raw)+arr.Len())
+			out = append(out, raw[:m.start]...)
+			out = append(out, arr.Bytes()...)
+			return append(out, raw[m.end:]...)
+		}
+	}
+	out := make([]byte, 0, len(raw)+arr.Len()+12)
+	out = append(out, raw[:closing]...)
+	// Trim trailing whitespace before the brace so the new member sits neatly.
+	out = bytes.TrimRight(out, " \t\r\n")
+	if len(members) > 0 {
+		out = append(out, ',')
+	}
+	out = append(out, `"proof":`...)
+	out = append(out, arr.Bytes()...)
+	return append(out, raw[closing:]...)
+}
+
+// proofValues returns the proof member of a decoded document as a list: absent gives none,
+// an object gives one, an array gives its items.
+func proofValues(doc map[string]any) []any {
+	switch p := doc["proof"].(type) {
+	case nil:
+		return nil
+	case []any:
+		return p
+	default:
+		return []any{p}
+	}
+}
