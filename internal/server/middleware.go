@@ -20,7 +20,7 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 // permissionsPolicy turns off browser features Rosette never uses.
 const permissionsPolicy = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), " +
-	"magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()"
+	"magnetometer=(), microphone=(), payment=(), usb=()"
 
 // chain wraps the routes in the middleware every request passes through, outermost first:
 // request id and security headers, then access log, metrics and panic recovery, then the

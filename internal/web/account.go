@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/service"
 )
 
 type homePage struct {
@@ -54,6 +55,8 @@ func (s *Site) passwordSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if next == "" {
 		p.Errors["new_password"] = "Choose a new password."
+	} else if err := service.CheckPassword(next); err != nil {
+		p.Errors["new_password"] = badge.SafeMessage(err)
 	} else if next != r.PostForm.Get("new_password_confirm") {
 		p.Errors["new_password_confirm"] = "The two new passwords are different."
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/service"
 )
 
 // formErrors are per-field messages keyed by the form field's name; "" is for the form.
@@ -69,6 +70,8 @@ func (s *Site) setupSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if password == "" {
 		p.Errors["password"] = "Choose a password."
+	} else if err := service.CheckPassword(password); err != nil {
+		p.Errors["password"] = badge.SafeMessage(err)
 	} else if password != confirm {
 		p.Errors["password_confirm"] = "The two passwords are different."
 	}
@@ -77,6 +80,11 @@ func (s *Site) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.accounts.CompleteSetup(r.Context(), p.Token, p.Email, p.Name, password); err != nil {
+		if errors.Is(err, badge.Forbidden) { // a wrong or used setup link: say so on the form
+			p.Errors[""] = badge.SafeMessage(err)
+			s.render(w, r, http.StatusForbidden, "setup", p)
+			return
+		}
 		if !s.formFailure(w, r, err, p.Errors) {
 			return
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -51,6 +52,15 @@ var errorTexts = map[int]struct{ heading, message, hint string }{
 // ServeError renders the error page for status. The server uses it for requests no route
 // matched, refused cross-origin requests and panics.
 func (s *Site) ServeError(w http.ResponseWriter, r *http.Request, status int) {
+	if userFrom(r.Context()) == nil && status != http.StatusInternalServerError {
+		// Show the navigation of a signed-in person on pages no route matched, too. A
+		// failure here only means the page shows no user.
+		if tok := sessionToken(r); tok != "" {
+			if u, err := s.accounts.SessionUser(r.Context(), tok); err == nil {
+				r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+			}
+		}
+	}
 	s.serveError(w, r, status, "")
 }
 
@@ -62,9 +72,6 @@ func (s *Site) serveError(w http.ResponseWriter, r *http.Request, status int, me
 	}
 	if message == "" {
 		message = t.message
-	}
-	if status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", "60")
 	}
 	s.render(w, r, status, "error", &errorPage{
 		Frame:   Frame{Title: t.heading + " (" + strconv.Itoa(status) + ")", Narrow: true},

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/service"
 )
 
 //go:embed templates
@@ -55,9 +56,12 @@ type Frame struct {
 	User      *badge.User // nil when nobody is signed in
 	Flash     *flash      // the message left by the previous request, if any
 	RequestID string
-	Narrow    bool // a single centred card (sign in, setup)
-	Nav       string
+	Narrow    bool   // a single centred card (sign in, setup)
+	Nav       string // which main navigation entry is current
 }
+
+// MinPasswordLen is the service's password rule, for the help under password fields.
+func (*Frame) MinPasswordLen() int { return service.MinPasswordLen }
 
 func (f *Frame) frame() *Frame { return f }
 

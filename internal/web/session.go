@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/service"
 )
 
 // SessionCookie is the name of the cookie holding the session token.
@@ -70,7 +71,7 @@ func (s *Site) requireUser(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func (s *Site) setSession(w http.ResponseWriter, sess *Session) {
+func (s *Site) setSession(w http.ResponseWriter, sess *service.Session) {
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt.UTC(),
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,

@@ -9,23 +9,17 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/service"
 )
 
-// Session is a sign-in: the opaque token kept in the session cookie and its expiry.
-type Session struct {
-	Token     string
-	ExpiresAt time.Time
-}
-
-// Accounts is what the pages need of the accounts service. Errors carry badge kinds:
-// Invalid (with field messages, see FieldErrors), Unauthorized, TooMany, ...
+// Accounts is what the pages need of the accounts service (*service.Accounts). Errors carry
+// badge kinds: Invalid, Unauthorized, Forbidden, TooMany, ...
 type Accounts interface {
 	SetupNeeded(ctx context.Context) (bool, error)
 	CompleteSetup(ctx context.Context, token, email, name, password string) (*badge.User, error)
-	Login(ctx context.Context, email, password, clientAddr string) (*badge.User, *Session, error)
+	Login(ctx context.Context, email, password, clientAddr string) (*badge.User, *service.Session, error)
 	SessionUser(ctx context.Context, token string) (*badge.User, error)
 	Logout(ctx context.Context, token string) error
 	ChangePassword(ctx context.Context, userID int64, current, next, keepToken string) error

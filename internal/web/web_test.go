@@ -1,109 +1,22 @@
 package web
 
 import (
-	"context"
+	"bytes"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/server"
 )
-
-// memAccounts is an in-memory Accounts for handler tests: one setup token, plain-text
-// passwords, a failure counter standing in for throttling. The real service is exercised by
-// the end-to-end and browser tests in internal/cli.
-type memAccounts struct {
-	mu       sync.Mutex
-	token    string
-	user     *badge.User
-	password string
-	sessions map[string]int64
-	failures int
-	next     int
-}
-
-func newMemAccounts() *memAccounts {
-	return &memAccounts{token: "setup-token", sessions: map[string]int64{}}
-}
-
-func (m *memAccounts) SetupNeeded(context.Context) (bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.user == nil, nil
-}
-
-func (m *memAccounts) CompleteSetup(_ context.Context, token, email, name, password string) (*badge.User, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.user != nil || token != m.token {
-		return nil, badge.Errorf(badge.Invalid, "This setup link is not valid.")
-	}
-	if len(password) < 12 {
-		return nil, badge.Errorf(badge.Invalid, "Password must be at least 12 characters.")
-	}
-	m.user = &badge.User{ID: 1, Email: email, Name: name, IsAdmin: true}
-	m.password = password
-	u := *m.user
-	return &u, nil
-}
-
-func (m *memAccounts) Login(_ context.Context, email, password, _ string) (*badge.User, *Session, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.failures >= 3 {
-		return nil, nil, badge.Errorf(badge.TooMany, "Too many attempts.")
-	}
-	if m.user == nil || email != m.user.Email || password != m.password {
-		m.failures++
-		return nil, nil, badge.Errorf(badge.Unauthorized, "Wrong email or password.")
-	}
-	m.next++
-	tok := "session-" + strings.Repeat("x", m.next)
-	m.sessions[tok] = m.user.ID
-	u := *m.user
-	return &u, &Session{Token: tok, ExpiresAt: time.Now().Add(time.Hour)}, nil
-}
-
-func (m *memAccounts) SessionUser(_ context.Context, token string) (*badge.User, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.sessions[token]; !ok {
-		return nil, badge.Errorf(badge.Unauthorized, "Not signed in.")
-	}
-	u := *m.user
-	return &u, nil
-}
-
-func (m *memAccounts) Logout(_ context.Context, token string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.sessions, token)
-	return nil
-}
-
-func (m *memAccounts) ChangePassword(_ context.Context, _ int64, current, next, keep string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if current != m.password {
-		return badge.Errorf(badge.Unauthorized, "Wrong password.")
-	}
-	m.password = next
-	for t := range m.sessions {
-		if t != keep {
-			delete(m.sessions, t)
-		}
-	}
-	return nil
-}
 
 // site starts the pages behind the real server middleware on an httptest server and returns
 // a client with a cookie jar that does not follow redirects.
@@ -186,10 +99,18 @@ func TestSetupSignInChangePasswordSignOut(t *testing.T) {
 		t.Error("the password was echoed back into the form")
 	}
 
-	// The service refuses: its safe message is shown.
+	// The password rule of the service is shown at the field.
 	r = post(t, c, ts.URL+"/setup", url.Values{"token": {"setup-token"}, "name": {"Ada Admin"},
 		"email": {"ada@example.org"}, "password": {"short"}, "password_confirm": {"short"}})
-	mustContain(t, r, "Password must be at least 12 characters.")
+	mustContain(t, r, `id="password-error">Password must be at least 10 characters`)
+
+	// A wrong setup link is refused on the form, which keeps what was typed.
+	r = post(t, c, ts.URL+"/setup", url.Values{"token": {"forged"}, "name": {"Ada Admin"},
+		"email": {"ada@example.org"}, "password": {"correct horse battery"}, "password_confirm": {"correct horse battery"}})
+	if r.status != http.StatusForbidden {
+		t.Errorf("forged token: status %d", r.status)
+	}
+	mustContain(t, r, "This setup link is not valid.", `value="Ada Admin"`)
 
 	r = post(t, c, ts.URL+"/setup", url.Values{"token": {"setup-token"}, "name": {"Ada Admin"},
 		"email": {"ada@example.org"}, "password": {"correct horse battery"}, "password_confirm": {"correct horse battery"}})
@@ -240,6 +161,9 @@ func TestSetupSignInChangePasswordSignOut(t *testing.T) {
 		t.Fatalf("login: %d to %q", r.status, r.location)
 	}
 	mustContain(t, get(t, c, ts.URL+"/account/password"), "You are signed in.", "Change password")
+
+	// Pages no route matched still show who is signed in.
+	mustContain(t, get(t, c, ts.URL+"/no/such/page"), "Page not found", "Signed in as <strong>Ada Admin</strong>")
 }
 
 func TestLoginThrottledShowsTooManyPage(t *testing.T) {
@@ -404,5 +328,28 @@ func TestFormsShowFieldErrors(t *testing.T) {
 			}
 			mustContain(t, r, tt.want...)
 		})
+	}
+}
+
+func TestInternalErrorShowsThe500PageAndLogsOnce(t *testing.T) {
+	acc := newMemAccounts()
+	acc.broken = badge.E(badge.Internal, "Could not read accounts.", errors.New("disk on fire at /var/db"))
+	var logs bytes.Buffer
+	s, err := New(Options{Accounts: acc, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(server.Options{Errors: s})
+	s.Register(srv)
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if w.Code != 500 || !strings.Contains(w.Body.String(), "Something went wrong") {
+		t.Fatalf("status %d", w.Code)
+	}
+	if strings.Contains(w.Body.String(), "disk on fire") {
+		t.Error("the cause of an internal error was shown")
+	}
+	if n := strings.Count(logs.String(), "disk on fire"); n != 1 {
+		t.Errorf("the cause was logged %d times, want once:\n%s", n, logs.String())
 	}
 }

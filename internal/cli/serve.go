@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+
+	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/config"
+	"github.com/rosettebadges/rosette/internal/jobs"
+	"github.com/rosettebadges/rosette/internal/server"
+	"github.com/rosettebadges/rosette/internal/service"
+	"github.com/rosettebadges/rosette/internal/web"
+)
+
+// runServe is `rosette serve`: load the configuration, open the database and migrate it,
+// start the background workers and the HTTP server, print the address (and, while nobody has
+// an account, the setup link), and shut everything down gracefully when ctx ends (SIGINT or
+// SIGTERM in main). Logs go to stderr as slog JSON; the two human lines go to stdout.
+func runServe(ctx context.Context, env Env, args []string) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: rosette serve [options]\n\n"+
+			"Start the Rosette web server: pages, APIs and background jobs. Every option can also be\n"+
+			"set with its ROSETTE_* environment variable (see docs/CONFIG.md).\n\nOptions:\n")
+		fs.PrintDefaults()
+	}
+	cfg, code, ok := loadConfig(fs, args, env)
+	if !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "rosette serve: unexpected arguments %q\n", fs.Args())
+		return ExitUsage
+	}
+	logger := newLogger(cfg, env.Stderr)
+	if err := serve(ctx, env.Stdout, cfg, logger); err != nil {
+		logger.Error("rosette serve failed", slog.String("error", err.Error()))
+		return failure(env, "serve", err)
+	}
+	return ExitOK
+}
+
+func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slog.Logger) error {
+	st, err := openStore(ctx, cfg, logger, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	clock := badge.SystemClock{}
+	accounts := service.NewAccounts(st, clock, logger, service.AccountsOptions{
+		SessionLifetime: cfg.SessionLifetime,
+		SessionIdle:     cfg.SessionIdle,
+	})
+
+	site, err := web.New(web.Options{Accounts: accounts, Logger: logger, SecureCookies: cfg.SecureCookies()})
+	if err != nil {
+		return err
+	}
+	srv := server.New(server.Options{
+		Logger:          logger,
+		ReadTimeout:     cfg.ReadTimeout,
+		WriteTimeout:    cfg.WriteTimeout,
+		IdleTimeout:     cfg.IdleTimeout,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+		MaxBodyBytes:    cfg.MaxBodyBytes,
+		TLSCertFile:     cfg.TLSCertFile,
+		TLSKeyFile:      cfg.TLSKeyFile,
+		HSTS:            cfg.SecureCookies(),
+		Errors:          site,
+		Ready: func(ctx context.Context) error {
+			if err := st.Ping(ctx); err != nil {
+				return fmt.Errorf("database unreachable: %w", err)
+			}
+			current, err := st.MigrationStatus(ctx)
+			if err != nil {
+				return fmt.Errorf("migration status: %w", err)
+			}
+			if !current {
+				return errors.New("database migrations are not current")
+			}
+			return nil
+		},
+	})
+	site.Register(srv)
+
+	ln, err := server.Listen(ctx, cfg.Addr)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if srv.TLS() {
+		scheme = "https"
+	}
+	listening := scheme + "://" + displayAddr(ln.Addr())
+	base := publicBaseURL(cfg.BaseURL, ln.Addr())
+	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
+		slog.String("database", st.Dialect()))
+	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)
+
+	needed, err := accounts.SetupNeeded(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if needed {
+		token, err := accounts.NewSetupToken(ctx)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		fmt.Fprintf(stdout, "No accounts yet. Create the site administrator at %s/setup?token=%s\n", base, url.QueryEscape(token))
+	}
+
+	// Background jobs run beside the server until ctx ends (or the server fails); --workers 0
+	// makes a web-only node.
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	workersDone := make(chan error, 1)
+	if cfg.Workers > 0 {
+		queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
+		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
+			ln.Close()
+			return err
+		}
+		go func() { workersDone <- queue.Run(runCtx) }()
+	} else {
+		workersDone <- nil
+	}
+
+	serveErr := srv.Serve(runCtx, ln)
+	stop()
+	if err := errors.Join(serveErr, <-workersDone); err != nil {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// displayAddr is a listener's address as a person would type it: an unspecified host
+// (0.0.0.0, ::) becomes localhost.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// publicBaseURL is the configured base URL, except that a base URL on port 0 (derived from
+// --addr host:0) gets the port actually bound.
+func publicBaseURL(base string, a net.Addr) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Port() != "0" {
+		return base
+	}
+	_, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return base
+	}
+	u.Host = net.JoinHostPort(u.Hostname(), port)
+	return u.String()
+}
