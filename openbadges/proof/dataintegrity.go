@@ -1,0 +1,265 @@
+package proof
+
+import (
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/mr-tron/base58"
+)
+
+// Names used by the Data Integrity suites this package knows.
+const (
+	TypeDataIntegrityProof      = "DataIntegrityProof"
+	TypeEd25519Signature2020    = "Ed25519Signature2020"
+	CryptosuiteEddsaRdfc2022    = "eddsa-rdfc-2022"
+	PurposeAssertionMethod      = "assertionMethod"
+	ContextEd25519Signature2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
+)
+
+// Canonicalizer turns a JSON-LD document (decoded JSON: map[string]any, []any, string,
+// float64, bool, nil) into RDFC-1.0 canonical N-Quads. It must refuse documents with terms
+// that do not expand (JSON-LD safe mode): what is not in the N-Quads is not signed.
+type Canonicalizer interface {
+	Canonicalize(ctx context.Context, doc any) ([]byte, error)
+}
+
+// VerificationMethod is a resolved key: its id, type, controller and public key (an
+// ed25519.PublicKey for the suites of this package).
+type VerificationMethod struct {
+	ID         string
+	Type       string
+	Controller string
+	PublicKey  crypto.PublicKey
+}
+
+// MethodResolver dereferences a verification method id (a DID URL or an http(s) URL with a
+// fragment) to its key.
+type MethodResolver interface {
+	ResolveMethod(ctx context.Context, id string) (*VerificationMethod, error)
+}
+
+// Errors a caller can test with errors.Is. Messages wrapping them say what exactly failed.
+var (
+	ErrMalformed         = errors.New("malformed document or proof")
+	ErrUnsupportedSuite  = errors.New("unsupported proof suite")
+	ErrNoProof           = errors.New("no proof")
+	ErrProofPurpose      = errors.New("wrong proof purpose")
+	ErrKey               = errors.New("verification method unusable")
+	ErrController        = errors.New("verification method controller is not the issuer")
+	ErrSignature         = errors.New("signature does not verify")
+	ErrCanonicalization  = errors.New("canonicalization failed")
+	ErrPreviousProof     = errors.New("previous proof not found")
+	ErrInvalidOptions    = errors.New("invalid proof options")
+	ErrDuplicateProofIDs = errors.New("duplicate proof id")
+)
+
+// ProofOptions configure a new eddsa-rdfc-2022 proof.
+type ProofOptions struct {
+	// VerificationMethod is the id of the key (e.g. did:key:z6Mk...#z6Mk...). Required.
+	VerificationMethod string
+	// Created is the proof's creation time, written in UTC as an XML Schema dateTime.
+	// Required (the caller owns the clock).
+	Created time.Time
+	// ProofPurpose defaults to assertionMethod.
+	ProofPurpose string
+	// ID optionally names the proof (needed if a later proof chains to it).
+	ID string
+	// PreviousProof lists ids of existing proofs this one chains to; they are included in
+	// the signed document as the VC Data Integrity "add proof" algorithm requires.
+	PreviousProof []string
+}
+
+// newProof is the JSON form of a proof written by SignDataIntegrity, in the member order of
+// the W3C examples.
+type newProof struct {
+	Type               string `json:"type"`
+	ID                 string `json:"id,omitempty"`
+	Cryptosuite        string `json:"cryptosuite"`
+	Created            string `json:"created"`
+	VerificationMethod string `json:"verificationMethod"`
+	ProofPurpose       string `json:"proofPurpose"`
+	PreviousProof      any    `json:"previousProof,omitempty"`
+	ProofValue         string `json:"proofValue,omitempty"`
+}
+
+// formatCreated writes t in UTC, with fractional seconds only when t has them.
+func formatCreated(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond() == 0 {
+		return t.Format("2006-01-02T15:04:05Z")
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+// SignDataIntegrity adds an eddsa-rdfc-2022 DataIntegrityProof to the JSON-LD document doc
+// and returns the new bytes. Every other byte of doc is kept; the result's "proof" member is
+// an array holding the existing proofs (a proof set) followed by the new one. The signature
+// covers sha256(canonical proof configuration) || sha256(canonical document without proof,
+// or with only the proofs named in PreviousProof). It refuses documents the Canonicalizer
+// refuses (terms that do not expand, in safe mode).
+func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed25519.PrivateKey, opts ProofOptions) ([]byte, error) {
+	if len(priv) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("%w: Ed25519 private key has %d bytes, want %d", ErrInvalidOptions, len(priv), ed25519.PrivateKeySize)
+	}
+	if opts.VerificationMethod == "" {
+		return nil, fmt.Errorf("%w: VerificationMethod is required", ErrInvalidOptions)
+	}
+	if opts.Created.IsZero() {
+		return nil, fmt.Errorf("%w: Created is required", ErrInvalidOptions)
+	}
+	if opts.ProofPurpose == "" {
+		opts.ProofPurpose = PurposeAssertionMethod
+	}
+	m, err := decodeObject(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if _, ok := m["@context"]; !ok {
+		return nil, fmt.Errorf("%w: document has no @context", ErrMalformed)
+	}
+	existing, err := rawProofs(doc)
+	if err != nil {
+		return nil, err
+	}
+	all := proofValues(m)
+	if opts.ID != "" {
+		for _, p := range all {
+			if pm, ok := p.(map[string]any); ok && pm["id"] == opts.ID {
+				return nil, fmt.Errorf("%w: %q is already used", ErrDuplicateProofIDs, opts.ID)
+			}
+		}
+	}
+	unsecured, err := unsecuredDocument(m, all, opts.PreviousProof)
+	if err != nil {
+		return nil, err
+	}
+	p := newProof{
+		Type:               TypeDataIntegrityProof,
+		ID:                 opts.ID,
+		Cryptosuite:        CryptosuiteEddsaRdfc2022,
+		Created:            formatCreated(opts.Created),
+		VerificationMethod: opts.VerificationMethod,
+		ProofPurpose:       opts.ProofPurpose,
+	}
+	switch len(opts.PreviousProof) {
+	case 0:
+	case 1:
+		p.PreviousProof = opts.PreviousProof[0]
+	default:
+		p.PreviousProof = opts.PreviousProof
+	}
+	cfgJSON, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := decodeObject(cfgJSON)
+	if err != nil {
+		return nil, err
+	}
+	cfg["@context"] = m["@context"]
+	data, err := hashData(ctx, c, cfg, unsecured)
+	if err != nil {
+		return nil, err
+	}
+	p.ProofValue = "z" + base58.Encode(ed25519.Sign(priv, data))
+	signed, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	return withProofs(doc, existing, signed)
+}
+
+// rawProofs returns the original bytes of each existing proof of doc.
+func rawProofs(doc []byte) ([]json.RawMessage, error) {
+	members, _, err := topLevelMembers(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	for _, mb := range members {
+		if mb.key != "proof" {
+			continue
+		}
+		v := doc[mb.start:mb.end]
+		if len(v) > 0 && v[0] == '[' {
+			var list []json.RawMessage
+			if err := json.Unmarshal(v, &list); err != nil {
+				return nil, fmt.Errorf("%w: proof: %v", ErrMalformed, err)
+			}
+			return list, nil
+		}
+		if len(v) > 0 && v[0] == '{' {
+			return []json.RawMessage{json.RawMessage(v)}, nil
+		}
+		return nil, fmt.Errorf("%w: proof must be an object or an array of objects", ErrMalformed)
+	}
+	return nil, nil
+}
+
+// unsecuredDocument returns a shallow copy of doc without "proof", or, when previous names
+// proof ids, with "proof" set to those proofs (in document order). It fails if one of the
+// previous ids is not found.
+func unsecuredDocument(doc map[string]any, all []any, previous []string) (map[string]any, error) {
+	out := make(map[string]any, len(doc))
+	for k, v := range doc {
+		if k != "proof" {
+			out[k] = v
+		}
+	}
+	if len(previous) == 0 {
+		return out, nil
+	}
+	var matching []any
+	found := map[string]bool{}
+	for _, p := range all {
+		pm, ok := p.(map[string]any)
+		if !ok {
+			continue
+		}
+		id, _ := pm["id"].(string)
+		if id != "" && slices.Contains(previous, id) {
+			matching = append(matching, p)
+			found[id] = true
+		}
+	}
+	for _, id := range previous {
+		if !found[id] {
+			return nil, fmt.Errorf("%w: %q", ErrPreviousProof, id)
+		}
+	}
+	out["proof"] = matching
+	return out, nil
+}
+
+// hashData canonicalizes the proof configuration and the document and returns
+// sha256(canonical proof configuration) || sha256(canonical document).
+func hashData(ctx context.Context, c Canonicalizer, cfg, doc map[string]any) ([]byte, error) {
+	cp, err := c.Canonicalize(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
+	}
+	cd, err := c.Canonicalize(ctx, doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
+	}
+	return combine(cp, cd), nil
+}
+
+func combine(canonProof, canonDoc []byte) []byte {
+	ph := sha256.Sum256(canonProof)
+	dh := sha256.Sum256(canonDoc)
+	return append(ph[:], dh[:]...)
+}
+
+// xsdDateTime matches the lexical space of xsd:dateTime (time zone optional).
+var xsdDateTime = regexp.MustCompile(`^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$|^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T24:00:00(\.0+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$`)
+
+// ValidDateTime reports whether s is a valid xsd:dateTime literal.
+func ValidDateTime(s string) bool { return xsdDateTime.MatchString(s) }

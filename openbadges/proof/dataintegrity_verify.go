@@ -1,0 +1,189 @@
+package proof
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/mr-tron/base58"
+)
+
+// ProofResult is the outcome of checking one proof of a document.
+type ProofResult struct {
+	Index              int    // position in the document's proof list
+	Type               string // e.g. DataIntegrityProof
+	Cryptosuite        string // e.g. eddsa-rdfc-2022 (empty for legacy suites)
+	ID                 string // the proof's id, if any
+	VerificationMethod string
+	Controller         string // the resolved method's controller, when resolution worked
+	ProofPurpose       string
+	Created            string
+	Verified           bool  // the proof is valid and made by the issuer's key
+	Err                error // why not, when Verified is false; errors.Is works with the Err* values
+}
+
+// VerifyDataIntegrity checks every proof of the JSON-LD document doc, from its original
+// bytes, and reports each. eddsa-rdfc-2022 DataIntegrityProofs and legacy
+// Ed25519Signature2020 proofs are verified; other suites get a result with
+// ErrUnsupportedSuite. Each proof is computed over the document without "proof" (a proof
+// set) or, with previousProof, with the proofs it names (a chain). The proof purpose must be
+// assertionMethod and, when issuerID is not empty, the verification method's controller
+// must equal issuerID. The error is non-nil only when the document itself cannot be read or
+// has no proof; the caller decides which results it needs (usually: at least one Verified).
+func VerifyDataIntegrity(ctx context.Context, c Canonicalizer, r MethodResolver, doc []byte, issuerID string) ([]ProofResult, error) {
+	m, err := decodeObject(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if _, _, err := topLevelMembers(doc); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	all := proofValues(m)
+	if len(all) == 0 {
+		return nil, ErrNoProof
+	}
+	v := verifier{c: c, r: r, doc: m, all: all, issuerID: issuerID}
+	results := make([]ProofResult, len(all))
+	for i, p := range all {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		results[i] = v.verifyOne(ctx, i, p)
+	}
+	return results, nil
+}
+
+type verifier struct {
+	c        Canonicalizer
+	r        MethodResolver
+	doc      map[string]any
+	all      []any
+	issuerID string
+	// canonDoc caches the canonical document without proofs, shared by the proofs of a set.
+	canonDoc []byte
+}
+
+func (v *verifier) verifyOne(ctx context.Context, i int, p any) (res ProofResult) {
+	res.Index = i
+	pm, ok := p.(map[string]any)
+	if !ok {
+		res.Err = fmt.Errorf("%w: proof %d is not an object", ErrMalformed, i)
+		return res
+	}
+	str := func(k string) string { s, _ := pm[k].(string); return s }
+	res.Type, res.Cryptosuite, res.ID = str("type"), str("cryptosuite"), str("id")
+	res.VerificationMethod, res.ProofPurpose, res.Created = str("verificationMethod"), str("proofPurpose"), str("created")
+	res.Err = v.check(ctx, pm, &res)
+	res.Verified = res.Err == nil
+	return res
+}
+
+func (v *verifier) check(ctx context.Context, pm map[string]any, res *ProofResult) error {
+	switch {
+	case res.Type == TypeDataIntegrityProof && res.Cryptosuite == CryptosuiteEddsaRdfc2022:
+	case res.Type == TypeEd25519Signature2020:
+		if !hasContext(v.doc["@context"], ContextEd25519Signature2020) {
+			return fmt.Errorf("%w: Ed25519Signature2020 proof but the document's @context lacks %s", ErrMalformed, ContextEd25519Signature2020)
+		}
+	case res.Type == TypeDataIntegrityProof:
+		return fmt.Errorf("%w: DataIntegrityProof with cryptosuite %q (supported: %s)", ErrUnsupportedSuite, res.Cryptosuite, CryptosuiteEddsaRdfc2022)
+	default:
+		return fmt.Errorf("%w: proof type %q (supported: %s with %s, %s)", ErrUnsupportedSuite, res.Type, TypeDataIntegrityProof, CryptosuiteEddsaRdfc2022, TypeEd25519Signature2020)
+	}
+	if res.ProofPurpose != PurposeAssertionMethod {
+		return fmt.Errorf("%w: %q, want %q", ErrProofPurpose, res.ProofPurpose, PurposeAssertionMethod)
+	}
+	if c, ok := pm["created"]; ok {
+		if s, isStr := c.(string); !isStr || !ValidDateTime(s) {
+			return fmt.Errorf("%w: created %v is not an xsd:dateTime", ErrMalformed, c)
+		}
+	}
+	if res.VerificationMethod == "" {
+		return fmt.Errorf("%w: verificationMethod missing", ErrMalformed)
+	}
+	pv, _ := pm["proofValue"].(string)
+	if len(pv) < 2 || pv[0] != 'z' {
+		return fmt.Errorf("%w: proofValue must be multibase base58btc (z...)", ErrMalformed)
+	}
+	sig, err := base58.Decode(pv[1:])
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return fmt.Errorf("%w: proofValue is not a base58btc Ed25519 signature", ErrMalformed)
+	}
+	previous, err := stringList(pm["previousProof"])
+	if err != nil {
+		return err
+	}
+
+	vm, err := v.r.ResolveMethod(ctx, res.VerificationMethod)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrKey, res.VerificationMethod, err)
+	}
+	res.Controller = vm.Controller
+	pub, ok := vm.PublicKey.(ed25519.PublicKey)
+	if !ok || len(pub) != ed25519.PublicKeySize {
+		return fmt.Errorf("%w: %s is not an Ed25519 public key", ErrKey, res.VerificationMethod)
+	}
+	if v.issuerID != "" && vm.Controller != v.issuerID {
+		return fmt.Errorf("%w: controller %q, issuer %q", ErrController, vm.Controller, v.issuerID)
+	}
+
+	cfg := maps.Clone(pm)
+	delete(cfg, "proofValue")
+	cfg["@context"] = v.doc["@context"]
+	canonProof, err := v.c.Canonicalize(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
+	}
+	var canonDoc []byte
+	if len(previous) == 0 && v.canonDoc != nil {
+		canonDoc = v.canonDoc
+	} else {
+		unsecured, err := unsecuredDocument(v.doc, v.all, previous)
+		if err != nil {
+			return err
+		}
+		if canonDoc, err = v.c.Canonicalize(ctx, unsecured); err != nil {
+			return fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
+		}
+		if len(previous) == 0 {
+			v.canonDoc = canonDoc
+		}
+	}
+	if !ed25519.Verify(pub, combine(canonProof, canonDoc), sig) {
+		return ErrSignature
+	}
+	return nil
+}
+
+// stringList reads previousProof: absent, a string, or an array of strings.
+func stringList(v any) ([]string, error) {
+	switch t := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return []string{t}, nil
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, e := range t {
+			s, ok := e.(string)
+			if !ok {
+				return nil, fmt.Errorf("%w: previousProof must hold strings", ErrMalformed)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("%w: previousProof must be a string or an array of strings", ErrMalformed)
+}
+
+func hasContext(ctx any, url string) bool {
+	switch t := ctx.(type) {
+	case string:
+		return t == url
+	case []any:
+		return slices.ContainsFunc(t, func(e any) bool { s, _ := e.(string); return s == url })
+	}
+	return false
+}

@@ -1,0 +1,83 @@
+package proof
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mr-tron/base58"
+)
+
+// testResolver resolves did:key Ed25519 methods, and fixed http(s) methods, without I/O.
+type testResolver struct {
+	fixed map[string]*VerificationMethod
+}
+
+func (r testResolver) ResolveMethod(_ context.Context, id string) (*VerificationMethod, error) {
+	if vm, ok := r.fixed[id]; ok {
+		return vm, nil
+	}
+	did, frag, _ := strings.Cut(id, "#")
+	if !strings.HasPrefix(did, "did:key:") {
+		return nil, fmt.Errorf("unknown method %s", id)
+	}
+	mb := strings.TrimPrefix(did, "did:key:")
+	if frag != "" && frag != mb {
+		return nil, fmt.Errorf("fragment %s does not match %s", frag, mb)
+	}
+	pub, err := decodeMultikey(mb)
+	if err != nil {
+		return nil, err
+	}
+	return &VerificationMethod{ID: id, Type: "Multikey", Controller: did, PublicKey: pub}, nil
+}
+
+func decodeMultikey(mb string) (ed25519.PublicKey, error) {
+	if !strings.HasPrefix(mb, "z") {
+		return nil, fmt.Errorf("not base58btc: %s", mb)
+	}
+	b, err := base58.Decode(mb[1:])
+	if err != nil || len(b) != 34 || b[0] != 0xed || b[1] != 0x01 {
+		return nil, fmt.Errorf("not an Ed25519 multikey: %s", mb)
+	}
+	return ed25519.PublicKey(b[2:]), nil
+}
+
+// secretFromMultibase decodes 0x8026 + seed (32 bytes) or seed||pub (64 bytes).
+func secretFromMultibase(t testing.TB, mb string) ed25519.PrivateKey {
+	t.Helper()
+	b, err := base58.Decode(strings.TrimPrefix(mb, "z"))
+	if err != nil || len(b) < 34 || b[0] != 0x80 || b[1] != 0x26 {
+		t.Fatalf("bad secret key multibase %q", mb)
+	}
+	return ed25519.NewKeyFromSeed(b[2:34])
+}
+
+func seedHex(t testing.TB, h string) ed25519.PrivateKey {
+	t.Helper()
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ed25519.NewKeyFromSeed(b)
+}
+
+func multikeyOf(pub ed25519.PublicKey) string {
+	return "z" + base58.Encode(append([]byte{0xed, 0x01}, pub...))
+}
+
+func TestTestKeys(t *testing.T) {
+	// The OB vector's key: seed and published multikey must agree.
+	priv := seedHex(t, "6241a409e6707bb640a0140a8a32bc3d193c33a661747284d6adfa4ed4180be4")
+	if got, want := multikeyOf(priv.Public().(ed25519.PublicKey)), "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"; got != want {
+		t.Fatalf("multikey %s, want %s", got, want)
+	}
+	long := secretFromMultibase(t, "zrv2bqTbNwCTsRrHFcJCPjVAduh4Ezcnoq1A3ZxH1GWTNkxipLVuaAoMFmze2gFN9oNXfJjufxSHWVZzsJiUsMHFMcx")
+	if !bytes.Equal(long, priv) {
+		t.Fatal("64-byte secret multibase does not match the seed")
+	}
+}
