@@ -75,7 +75,7 @@ func (r *run) ob2JSON(ctx context.Context, o object, format string) *Report {
 		return rep
 	}
 	rep := r.url(ctx, u, format)
-	if rep.Kind == "" || rep.Kind == "unknown" {
+	if rep.Kind == "" || rep.Kind == "unknown" || rep.Kind == "Assertion" && rep.Version == "" {
 		rep.Kind, rep.Version = "Assertion", version
 		if rep.Display.Name == "" {
 			rep.Display = displayOB2(o, obj(o, "badge"), obj(obj(o, "badge"), "issuer"))

@@ -141,6 +141,9 @@ func isHTTPURL(s string) bool {
 
 // baked unbakes an image and verifies its payload.
 func (r *run) baked(ctx context.Context, img []byte, format string) *Report {
+	if r.v.deps.unbake == nil {
+		return inputError(format, "this build cannot read baked images")
+	}
 	payload, kind, err := r.v.deps.unbake(img)
 	if err != nil {
 		return inputError(format, "no badge could be read from this image: "+err.Error())
