@@ -39,6 +39,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"help":    {"show this help, or the help of one command", runHelp},
 		"version": {"print the version", runVersion},
+		"verify":  {"verify an Open Badge (file, baked image, JWS or URL)", runVerify},
 	}
 }
 
