@@ -77,3 +77,19 @@ stop_postgres() {
     PG_TMP=""
   fi
 }
+
+# ensure_jsref installs the JavaScript reference stack (tools/jsref: jsonld.js, rdf-canonize,
+# digitalbazaar Data Integrity) from its lock file when node and npm exist. Go tests that use it
+# skip where node is absent and fail under ROSETTE_TEST_REQUIRE=1 when node exists but the
+# install is missing.
+ensure_jsref() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "== node/npm not found: tests against the JavaScript reference (tools/jsref) will skip"
+    return 0
+  fi
+  if [ -d tools/jsref/node_modules ] && [ tools/jsref/node_modules/.package-lock.json -nt tools/jsref/package-lock.json ]; then
+    return 0
+  fi
+  echo "== npm ci --prefix tools/jsref"
+  npm ci --prefix tools/jsref --no-audit --no-fund >/dev/null
+}

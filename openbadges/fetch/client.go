@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +31,8 @@ type Options struct {
 	MaxRedirects int
 	// UserAgent is sent on every request. Default "rosette".
 	UserAgent string
+	// TLSConfig, when set, replaces the default TLS settings (e.g. a private root CA).
+	TLSConfig *tls.Config
 }
 
 // Defaults of Options.
@@ -73,6 +76,7 @@ func NewClient(opts Options) *Client {
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          32,
 		IdleConnTimeout:       60 * time.Second,
+		TLSClientConfig:       opts.TLSConfig,
 		TLSHandshakeTimeout:   opts.Timeout,
 		ResponseHeaderTimeout: opts.Timeout,
 	}

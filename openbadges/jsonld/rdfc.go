@@ -55,7 +55,13 @@ func CanonicalizeNQuads(ctx context.Context, nquads []byte, opts CanonOptions) (
 // CanonicalizeDataset runs RDFC-1.0 on a dataset (duplicates are removed) and returns the
 // canonical N-Quads: sorted lines, blank nodes relabelled _:c14nN.
 func CanonicalizeDataset(ctx context.Context, quads []Quad, opts CanonOptions) ([]byte, error) {
-	c := newCanonicalizer(ctx, quads, opts)
+	return canonicalize(ctx, quads, opts, false)
+}
+
+// canonicalize runs RDFC-1.0; keepDuplicates keeps repeated quads as rdf-canonize does for a
+// dataset that jsonld.js produced (see seenKey).
+func canonicalize(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool) ([]byte, error) {
+	c := newCanonicalizer(ctx, quads, opts, keepDuplicates)
 	if err := c.run(); err != nil {
 		return nil, err
 	}
@@ -99,27 +105,33 @@ type canonicalizer struct {
 	newHash    func() hash.Hash
 	opts       CanonOptions
 
+	keepDuplicates bool
 	remainingDeep  float64
 	remainingPerms int
 	buf            []byte
 }
 
-func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions) *canonicalizer {
+func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool) *canonicalizer {
 	c := &canonicalizer{ctx: ctx, opts: opts, bnodeQuads: map[string][]int{}, firstHash: map[string]string{}, canon: newIssuer("c14n")}
 	if opts.Hash == SHA384 {
 		c.newHash = sha512.New384
 	} else {
 		c.newHash = sha256.New
 	}
-	// Remove duplicate quads (a dataset is a set).
-	seen := make(map[Quad]struct{}, len(quads))
-	c.quads = make([]Quad, 0, len(quads))
-	for _, q := range quads {
-		if _, ok := seen[q]; ok {
-			continue
+	if keepDuplicates {
+		c.quads = quads
+		c.keepDuplicates = true
+	} else {
+		// Remove duplicate quads (a dataset is a set).
+		seen := make(map[Quad]struct{}, len(quads))
+		c.quads = make([]Quad, 0, len(quads))
+		for _, q := range quads {
+			if _, ok := seen[q]; ok {
+				continue
+			}
+			seen[q] = struct{}{}
+			c.quads = append(c.quads, q)
 		}
-		seen[q] = struct{}{}
-		c.quads = append(c.quads, q)
 	}
 	for i := range c.quads {
 		q := &c.quads[i]
@@ -396,7 +408,7 @@ func (c *canonicalizer) output() []byte {
 	out := make([]byte, 0, total)
 	var prev []byte
 	for _, l := range lines {
-		if prev != nil && bytes.Equal(prev, l) {
+		if !c.keepDuplicates && prev != nil && bytes.Equal(prev, l) {
 			continue
 		}
 		out = append(out, l...)

@@ -1,0 +1,58 @@
+package jsonld
+
+import "strings"
+
+// isAbsoluteIRI mirrors jsonld.js's _isAbsoluteIri: /^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$/
+// (the class "+-." is the range '+'..'.', so ',' is allowed in a scheme). Blank node
+// identifiers ("_:x") count as absolute. No regular expression.
+func isAbsoluteIRI(s string) bool {
+	i := strings.IndexByte(s, ':')
+	if i <= 0 {
+		return false
+	}
+	if !(i == 1 && s[0] == '_') {
+		c := s[0]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+			return false
+		}
+		for j := 1; j < i; j++ {
+			c := s[j]
+			if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= '+' && c <= '.') {
+				return false
+			}
+		}
+	}
+	return !hasJSSpace(s[i+1:])
+}
+
+// hasJSSpace reports whether s contains a character of JavaScript's \s class.
+func hasJSSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x80 {
+			if c == ' ' || c >= '\t' && c <= '\r' {
+				return true
+			}
+			continue
+		}
+		// Slow path for non-ASCII.
+		for _, r := range s[i:] {
+			if isJSSpace(r) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+func isJSSpace(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\v', '\f', '\r', 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200A
+}
+
+// isBlankID reports whether s is a blank node identifier.
+func isBlankID(s string) bool { return strings.HasPrefix(s, "_:") }

@@ -1,0 +1,158 @@
+package jsonld
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
+	"github.com/rosettebadges/rosette/openbadges/internal/jsref"
+)
+
+type refCase struct {
+	name string
+	doc  any
+}
+
+// compareWithJS canonicalizes every case with p and with jsonld.js + rdf-canonize (as the
+// eddsa-rdfc-2022 cryptosuite calls them) and requires the same N-Quads, or both to refuse.
+func compareWithJS(t *testing.T, p *Processor, cases []refCase) {
+	t.Helper()
+	inputs := make([]any, len(cases))
+	for i, c := range cases {
+		inputs[i] = map[string]any{"doc": c.doc}
+	}
+	res := jsref.Run(t, "canonize.mjs", inputs)
+	agreeOK, agreeErr := 0, 0
+	for i, c := range cases {
+		got, err := p.Canonicalize(context.Background(), c.doc)
+		jsOut, jsOK := res[i]["nquads"].(string)
+		switch {
+		case err == nil && jsOK:
+			if diff := cmp.Diff(jsOut, string(got)); diff != "" {
+				t.Errorf("%s: differs from jsonld.js (-js +go):\n%s", c.name, diff)
+				continue
+			}
+			agreeOK++
+		case err != nil && !jsOK:
+			agreeErr++
+		case err != nil:
+			t.Errorf("%s: we refuse (%v), jsonld.js canonicalizes", c.name, err)
+		default:
+			t.Errorf("%s: jsonld.js refuses (%v), we canonicalize:\n%s", c.name, res[i]["error"], got)
+		}
+	}
+	t.Logf("%d cases: %d identical N-Quads, %d refused by both", len(cases), agreeOK, agreeErr)
+}
+
+func fixtureCredentials(t *testing.T) []refCase {
+	t.Helper()
+	var cases []refCase
+	root := fixture.Path(t, "digitalcredentials-vc-test-fixtures")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var v map[string]any
+		if json.Unmarshal(b, &v) != nil || v["@context"] == nil {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		cases = append(cases, refCase{rel, v})
+		if pr, ok := v["proof"]; ok {
+			doc, pc := splitProofLoose(v, pr)
+			cases = append(cases, refCase{rel + "#document", doc})
+			if pc != nil {
+				cases = append(cases, refCase{rel + "#proof", pc})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vc := range vectorCases() {
+		if vc.needs != "" {
+			if _, ok := EmbeddedContext(vc.needs); !ok {
+				continue
+			}
+		}
+		cases = append(cases, refCase{vc.name, vc.doc(t)})
+	}
+	return cases
+}
+
+func splitProofLoose(signed map[string]any, pr any) (map[string]any, map[string]any) {
+	doc := map[string]any{}
+	for k, v := range signed {
+		if k != "proof" {
+			doc[k] = v
+		}
+	}
+	if a, ok := pr.([]any); ok && len(a) > 0 {
+		pr = a[0]
+	}
+	pm, ok := pr.(map[string]any)
+	if !ok {
+		return doc, nil
+	}
+	pc := map[string]any{}
+	for k, v := range pm {
+		if k != "proofValue" && k != "jws" {
+			pc[k] = v
+		}
+	}
+	pc["@context"] = signed["@context"]
+	return doc, pc
+}
+
+// edgeCases are documents on the edges jsonld.js and json-gold disagree on: @json literals,
+// @direction, control characters, numbers, language tags, lists.
+func edgeCases(t *testing.T) []refCase {
+	t.Helper()
+	ctx := `{"@vocab":"https://ex.org/v#","j":{"@id":"https://ex.org/v#j","@type":"@json"},"l":{"@id":"https://ex.org/v#l","@container":"@list"},"d":{"@id":"https://ex.org/v#d","@type":"http://www.w3.org/2001/XMLSchema#double"},"dt":{"@id":"https://ex.org/v#dt","@type":"http://www.w3.org/2001/XMLSchema#dateTime"}}`
+	docs := map[string]string{
+		"json-object":      `{"@context":` + ctx + `,"@id":"https://ex.org/s","j":{"b":[1,2.5,"x"],"a":null,"c":{"z":true,"y":1e21}}}`,
+		"json-array":       `{"@context":` + ctx + `,"@id":"https://ex.org/s","j":[1,{"b":2,"a":"\u00e9\u0007"},[]]}`,
+		"json-scalars":     `{"@context":` + ctx + `,"@id":"https://ex.org/s","j":"str","p":{"@value":true,"@type":"@json"},"q":{"@value":null,"@type":"@json"},"r":{"@value":1.50,"@type":"@json"}}`,
+		"direction":        `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[{"@value":"abc","@direction":"rtl"},{"@value":"abc","@language":"AR-eg","@direction":"ltr"}]}`,
+		"direction-ctx":    `{"@context":[` + ctx + `,{"@direction":"rtl","@language":"he"}],"@id":"https://ex.org/s","p":"שלום"}`,
+		"control-chars":    `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":"a\u0000b\u0001c\u0007d\u0008e\u0009f\u000ag\u000bh\u000ci\u000dj\u001fk\u007fl\"m\\n\u0080o\u2028p\ud83d\ude00"}`,
+		"numbers":          `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[0,-0,1,-1,1.0,1.5,-2.25,1e20,1e21,123456789012345678901234,0.1,1e-7,-1e-7,1.5e-7,5e-324,1.7976931348623157e308,0.000001,9007199254740993,3.141592653589793],"d":["1.5","abc","  2e3x",5]}`,
+		"language":         `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":{"@value":"x","@language":"EN-GB"}}`,
+		"list":             `{"@context":` + ctx + `,"@id":"https://ex.org/s","l":[1,"a",{"@id":"https://ex.org/o"},{"q":"nested"}],"m":{"@list":[]}}`,
+		"blank-nodes":      `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[{"q":"1"},{"q":"1"},{"@id":"_:x","q":{"@id":"_:x"}}]}`,
+		"graph":            `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":{"@graph":{"@id":"https://ex.org/g1","q":"1"}}}`,
+		"duplicate-values": `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":["x",{"@value":"x","@index":"i"},{"@value":"x","@index":"i"},0,1e-7,5e-324,{"@id":"https://ex.org/o"},{"@id":"https://ex.org/o","q":"1"}],"q":[{"@value":"abc","@direction":"rtl"},{"@value":"abc","@direction":"ltr"}],"@type":["https://ex.org/T","https://ex.org/T"],"j":[{"a":1},{"a":1}]}`,
+		"dates":            `{"@context":` + ctx + `,"@id":"https://ex.org/s","dt":"2024-01-01T00:00:00Z"}`,
+		"undefined-term":   `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/s","p":"x","nope":"y"}`,
+		"relative-type":    `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/s","@type":"Rel","p":"x"}`,
+		"relative-id":      `{"@context":{"p":"https://ex.org/p"},"@id":"rel/1","p":"x"}`,
+		"relative-object":  `{"@context":{"p":{"@id":"https://ex.org/p","@type":"@id"}},"@id":"https://ex.org/s","p":"rel/2"}`,
+		"space-in-id":      `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/a b","p":"x"}`,
+	}
+	var cases []refCase
+	for name, s := range docs {
+		cases = append(cases, refCase{name, decode(t, s)})
+	}
+	return cases
+}
+
+func TestAgainstJavaScriptReference(t *testing.T) {
+	cases := append(fixtureCredentials(t), edgeCases(t)...)
+	for _, p := range []struct {
+		name string
+		p    *Processor
+	}{{"default", NewProcessor()}, {"general", NewProcessor(WithGeneralPathOnly())}} {
+		t.Run(p.name, func(t *testing.T) { compareWithJS(t, p.p, cases) })
+	}
+}

@@ -1,0 +1,175 @@
+package jsonld
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/piprate/json-gold/ld"
+)
+
+// Option configures a Processor.
+type Option func(*Processor)
+
+// WithLoader sets the context document loader (default NewLoader(): embedded contexts only).
+func WithLoader(l Loader) Option { return func(p *Processor) { p.loader = l } }
+
+// WithMaxWork sets the RDFC-1.0 work bounds (default: rdf-canonize's, work factor 1).
+func WithMaxWork(o CanonOptions) Option { return func(p *Processor) { p.canon = o } }
+
+// WithGeneralPathOnly disables the compiled fast path: every document goes through the
+// general (json-gold expansion) path. For differential tests and benchmarks.
+func WithGeneralPathOnly() Option { return func(p *Processor) { p.noFast = true } }
+
+// Processor turns JSON-LD documents into canonical N-Quads (JSON-LD 1.1 to RDF, then
+// RDFC-1.0), always in safe mode. It is safe for concurrent use.
+type Processor struct {
+	loader Loader
+	canon  CanonOptions
+	noFast bool
+}
+
+// NewProcessor returns a Processor.
+func NewProcessor(opts ...Option) *Processor {
+	p := &Processor{}
+	for _, o := range opts {
+		o(p)
+	}
+	if p.loader == nil {
+		p.loader = NewLoader()
+	}
+	return p
+}
+
+// Canonicalize converts doc (the result of encoding/json decoding into any; float64 or
+// json.Number numbers) to RDF and returns its RDFC-1.0 canonical N-Quads. Safe mode always:
+// any term that does not expand to an absolute IRI, relative @type, relative or malformed @id,
+// @direction, or anything else jsonld.js's safe mode refuses gives a *SafeModeError and no
+// output.
+func (p *Processor) Canonicalize(ctx context.Context, doc any) ([]byte, error) {
+	quads, problems, err := p.toRDF(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, &SafeModeError{Problems: problems}
+	}
+	return canonicalize(ctx, quads, p.canon, true)
+}
+
+// ToRDF returns the RDF dataset of doc (unsorted, unlabelled) and the safe-mode problems.
+func (p *Processor) ToRDF(ctx context.Context, doc any) ([]Quad, []Problem, error) {
+	return p.toRDF(ctx, doc)
+}
+
+// SafeModeProblems returns every safe-mode problem of doc, for verifiers that report rather
+// than refuse. An error means the document could not be processed at all.
+func (p *Processor) SafeModeProblems(ctx context.Context, doc any) ([]Problem, error) {
+	_, problems, err := p.toRDF(ctx, doc)
+	return problems, err
+}
+
+func (p *Processor) toRDF(ctx context.Context, doc any) ([]Quad, []Problem, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return p.generalToRDF(ctx, doc)
+}
+
+// generalToRDF expands with json-gold, then converts with our own RDF step.
+func (p *Processor) generalToRDF(ctx context.Context, doc any) ([]Quad, []Problem, error) {
+	input, err := normalizeInput(doc, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := ld.NewJsonLdOptions("")
+	opts.ProcessingMode = ld.JsonLd_1_1
+	opts.SafeMode = true
+	dl := &goldLoader{ctx: ctx, l: p.loader}
+	opts.DocumentLoader = dl
+	expanded, err := ld.NewJsonLdProcessor().Expand(input, opts)
+	if err != nil {
+		if dl.err != nil {
+			return nil, nil, dl.err
+		}
+		var le *ld.JsonLdError
+		if errors.As(err, &le) && le.Code == ld.InvalidProperty {
+			return nil, []Problem{{Code: codeInvalidProperty, Message: "a property did not expand to an absolute IRI (undefined term)"}}, nil
+		}
+		return nil, nil, fmt.Errorf("%w: %v", ErrInvalidInput, err)
+	}
+	b := &rdfBuilder{}
+	if err := b.addTopLevel(expanded); err != nil {
+		return nil, nil, err
+	}
+	return b.quads, b.problems, nil
+}
+
+const maxDepth = 512
+
+// normalizeInput deep-copies a decoded JSON value, turning json.Number into float64 (as
+// JavaScript's JSON.parse does) and refusing non-JSON Go values.
+func normalizeInput(v any, depth int) (any, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("%w: nested deeper than %d", ErrInvalidInput, maxDepth)
+	}
+	switch x := v.(type) {
+	case nil, bool, string, float64:
+		return x, nil
+	case json.Number:
+		return toFloat(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			n, err := normalizeInput(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = n
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			n, err := normalizeInput(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = n
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("%w: unsupported Go type %T (decode JSON into any)", ErrInvalidInput, v)
+}
+
+// goldLoader adapts a Loader to json-gold.
+type goldLoader struct {
+	ctx context.Context
+	l   Loader
+	err error
+}
+
+func (g *goldLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
+	doc, err := g.l.LoadDocument(g.ctx, u)
+	if err != nil {
+		g.err = err
+		return nil, ld.NewJsonLdError(ld.LoadingDocumentFailed, err)
+	}
+	n, err := normalizeInput(doc, 0)
+	if err != nil {
+		g.err = err
+		return nil, ld.NewJsonLdError(ld.LoadingDocumentFailed, err)
+	}
+	return &ld.RemoteDocument{DocumentURL: u, Document: n}, nil
+}
+
+// problemsText joins problems for messages.
+func problemsText(ps []Problem) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, "; ")
+}

@@ -1,0 +1,493 @@
+package jsonld
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gowebpki/jcs"
+)
+
+// rdfBuilder turns expanded JSON-LD into an RDF dataset (JSON-LD 1.1 "Deserialize JSON-LD to
+// RDF" with jsonld.js's safe-mode events). The order of quads and the blank node labels do not
+// matter: RDFC-1.0 relabels them and sorts.
+type rdfBuilder struct {
+	quads    []Quad
+	seen     map[seenKey]struct{}
+	blank    map[string]string // input blank node label -> ours
+	next     int
+	problems []Problem
+}
+
+// seenKey identifies a value already added to a subject's property, with jsonld.js's node
+// map equality (compareValues: same @value by ===, @type, @language, @index; or same @id).
+// Values that differ as JSON but give the same RDF literal (0 and 1e-7, or a value with and
+// without @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we.
+type seenKey struct {
+	s, p Term
+	g    Term
+	key  string
+}
+
+// add appends a statement unless key is non-empty and was already added for (s, p, g).
+func (b *rdfBuilder) add(s, p, o, g Term, key string) {
+	if key != "" {
+		if b.seen == nil {
+			b.seen = map[seenKey]struct{}{}
+		}
+		k := seenKey{s, p, g, key}
+		if _, ok := b.seen[k]; ok {
+			return
+		}
+		b.seen[k] = struct{}{}
+	}
+	b.quads = append(b.quads, Quad{S: s, P: p, O: o, G: g})
+}
+
+// valueKey is the compareValues identity of a value object ("" = never equal to another).
+func valueKey(m map[string]any, val any) string {
+	var v string
+	switch x := val.(type) {
+	case string:
+		v = "s" + x
+	case bool:
+		v = "b" + strconv.FormatBool(x)
+	case float64:
+		if x == 0 {
+			x = 0 // -0 === 0
+		}
+		v = "n" + strconv.FormatFloat(x, 'g', -1, 64)
+	case json.Number:
+		f, _ := toFloat(x)
+		if f == 0 {
+			f = 0
+		}
+		v = "n" + strconv.FormatFloat(f, 'g', -1, 64)
+	default:
+		return "" // objects, arrays, null (@json): compared by reference in JavaScript
+	}
+	t, _ := m["@type"].(string)
+	l, _ := m["@language"].(string)
+	i, _ := m["@index"].(string)
+	return "v" + v + "\x00" + t + "\x00" + strings.ToLower(l) + "\x00" + i
+}
+
+func (b *rdfBuilder) fresh() Term {
+	t := Term{Kind: TermBlank, Value: "b" + strconv.Itoa(b.next)}
+	b.next++
+	return t
+}
+
+func (b *rdfBuilder) problem(code, term, msg string) {
+	b.problems = append(b.problems, Problem{Code: code, Term: term, Message: msg})
+}
+
+// ref converts an expanded @id (or @type value) to a term.
+func (b *rdfBuilder) ref(id string) Term {
+	if isBlankID(id) {
+		if b.blank == nil {
+			b.blank = map[string]string{}
+		}
+		l, ok := b.blank[id]
+		if !ok {
+			l = "b" + strconv.Itoa(b.next)
+			b.next++
+			b.blank[id] = l
+		}
+		return Term{Kind: TermBlank, Value: l}
+	}
+	return Term{Kind: TermIRI, Value: id}
+}
+
+// addTopLevel processes the expanded document (an array of node objects).
+func (b *rdfBuilder) addTopLevel(expanded any) error {
+	items, ok := expanded.([]any)
+	if !ok {
+		if expanded == nil {
+			return nil
+		}
+		items = []any{expanded}
+	}
+	for _, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok {
+			b.problem(codeFreeFloating, fmt.Sprint(it), "free-floating scalar")
+			continue
+		}
+		if _, err := b.node(m, Term{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// node emits the quads of a node object in graph g and returns its subject term.
+func (b *rdfBuilder) node(m map[string]any, g Term) (Term, error) {
+	var s Term
+	if v, ok := m["@id"]; ok {
+		id, ok := v.(string)
+		if !ok {
+			return Term{}, fmt.Errorf("%w: @id must be a string", ErrInvalidInput)
+		}
+		if !isAbsoluteIRI(id) {
+			b.problem(codeRelativeSubject, id, "relative or malformed @id")
+			// jsonld.js drops every statement about a relative subject; keep going to report
+			// more problems.
+		}
+		s = b.ref(id)
+	} else {
+		s = b.fresh()
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := m[k]
+		switch k {
+		case "@id", "@index", "@context":
+			continue
+		case "@type":
+			for _, t := range asArray(v) {
+				ts, ok := t.(string)
+				if !ok {
+					return Term{}, fmt.Errorf("%w: @type must be a string", ErrInvalidInput)
+				}
+				if !isAbsoluteIRI(ts) {
+					b.problem(codeRelativeType, ts, "relative @type")
+					continue
+				}
+				b.add(s, Term{Kind: TermIRI, Value: rdfType}, b.ref(ts), g, "i"+ts)
+			}
+		case "@graph":
+			for _, it := range asArray(v) {
+				gm, ok := it.(map[string]any)
+				if !ok {
+					b.problem(codeFreeFloating, fmt.Sprint(it), "free-floating scalar in @graph")
+					continue
+				}
+				if _, isVal := gm["@value"]; isVal {
+					b.problem(codeFreeFloating, fmt.Sprint(gm["@value"]), "free-floating value in @graph")
+					continue
+				}
+				if _, isList := gm["@list"]; isList {
+					b.problem(codeFreeFloating, "@list", "free-floating list in @graph")
+					continue
+				}
+				if _, err := b.node(gm, s); err != nil {
+					return Term{}, err
+				}
+			}
+		case "@included":
+			for _, it := range asArray(v) {
+				im, ok := it.(map[string]any)
+				if !ok {
+					return Term{}, fmt.Errorf("%w: @included values must be node objects", ErrInvalidInput)
+				}
+				if _, err := b.node(im, g); err != nil {
+					return Term{}, err
+				}
+			}
+		case "@reverse":
+			rm, ok := v.(map[string]any)
+			if !ok {
+				return Term{}, fmt.Errorf("%w: @reverse must be an object", ErrInvalidInput)
+			}
+			rkeys := make([]string, 0, len(rm))
+			for rk := range rm {
+				rkeys = append(rkeys, rk)
+			}
+			sort.Strings(rkeys)
+			for _, rk := range rkeys {
+				p, ok := b.predicate(rk)
+				for _, it := range asArray(rm[rk]) {
+					im, isMap := it.(map[string]any)
+					if !isMap {
+						return Term{}, fmt.Errorf("%w: @reverse values must be node objects", ErrInvalidInput)
+					}
+					o, err := b.node(im, g)
+					if err != nil {
+						return Term{}, err
+					}
+					if ok {
+						b.add(o, p, s, g, refKey(m))
+					}
+				}
+			}
+		default:
+			if strings.HasPrefix(k, "@") {
+				continue
+			}
+			p, ok := b.predicate(k)
+			for _, it := range asArray(v) {
+				o, key, keep, err := b.object(it, g)
+				if err != nil {
+					return Term{}, err
+				}
+				if ok && keep {
+					b.add(s, p, o, g, key)
+				}
+			}
+		}
+	}
+	return s, nil
+}
+
+func (b *rdfBuilder) predicate(k string) (Term, bool) {
+	if isBlankID(k) {
+		b.problem(codeBlankPredicate, k, "blank node used as a property")
+		return Term{}, false
+	}
+	if !isAbsoluteIRI(k) {
+		b.problem(codeRelativePredicate, k, "property did not expand to an absolute IRI")
+		return Term{}, false
+	}
+	return Term{Kind: TermIRI, Value: k}, true
+}
+
+// refKey is the node map identity of a node object used as a value: its @id, or none.
+func refKey(m map[string]any) string {
+	if id, ok := m["@id"].(string); ok {
+		return "i" + id
+	}
+	return ""
+}
+
+// object converts a property value; keep is false when nothing should be emitted; key is its
+// node map identity ("" = always added).
+func (b *rdfBuilder) object(v any, g Term) (Term, string, bool, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return Term{}, "", false, fmt.Errorf("%w: expanded property value is not an object", ErrInvalidInput)
+	}
+	if val, ok := m["@value"]; ok {
+		t, keep, err := b.literal(m, val)
+		return t, valueKey(m, val), keep, err
+	}
+	if l, ok := m["@list"]; ok {
+		t, keep, err := b.list(asArray(l), g)
+		return t, "", keep, err
+	}
+	if id, ok := m["@id"].(string); ok && !isAbsoluteIRI(id) {
+		b.problem(codeRelativeObject, id, "relative or malformed @id")
+	}
+	s, err := b.node(m, g)
+	return s, refKey(m), true, err
+}
+
+func (b *rdfBuilder) list(items []any, g Term) (Term, bool, error) {
+	if len(items) == 0 {
+		return Term{Kind: TermIRI, Value: rdfNil}, true, nil
+	}
+	head := b.fresh()
+	cur := head
+	for i, it := range items {
+		o, _, keep, err := b.object(it, g)
+		if err != nil {
+			return Term{}, false, err
+		}
+		if keep {
+			b.quads = append(b.quads, Quad{S: cur, P: Term{Kind: TermIRI, Value: rdfFirst}, O: o, G: g})
+		}
+		var rest Term
+		if i == len(items)-1 {
+			rest = Term{Kind: TermIRI, Value: rdfNil}
+		} else {
+			rest = b.fresh()
+		}
+		b.quads = append(b.quads, Quad{S: cur, P: Term{Kind: TermIRI, Value: rdfRest}, O: rest, G: g})
+		cur = rest
+	}
+	return head, true, nil
+}
+
+func (b *rdfBuilder) literal(m map[string]any, val any) (Term, bool, error) {
+	dt, _ := m["@type"].(string)
+	if dt != "" && dt != "@json" && !isAbsoluteIRI(dt) {
+		b.problem(codeRelativeType, dt, "relative datatype @type")
+	}
+	t := Term{Kind: TermLiteral}
+	if dt == "@json" {
+		s, err := canonicalJSON(val)
+		if err != nil {
+			return Term{}, false, err
+		}
+		t.Value, t.Datatype = s, rdfJSON
+		return t, true, nil
+	}
+	switch x := val.(type) {
+	case bool:
+		t.Value = strconv.FormatBool(x)
+		t.Datatype = or(dt, xsdBoolean)
+	case float64, json.Number:
+		f, err := toFloat(x)
+		if err != nil {
+			return Term{}, false, err
+		}
+		if isJSDouble(f) || dt == xsdDouble {
+			t.Value, t.Datatype = jsDouble(f), or(dt, xsdDouble)
+		} else {
+			t.Value, t.Datatype = jsInteger(f), or(dt, xsdInteger)
+		}
+	case string:
+		switch {
+		case dt == xsdDouble:
+			t.Value, t.Datatype = jsDouble(jsParseFloat(x)), dt
+		case m["@direction"] != nil:
+			// rdfDirection "i18n-datatype", as the eddsa-rdfc-2022 cryptosuite configures
+			// jsonld.js: the language and direction go into the datatype IRI.
+			lang, _ := m["@language"].(string)
+			dir, _ := m["@direction"].(string)
+			t.Value, t.Datatype = x, "https://www.w3.org/ns/i18n#"+strings.ToLower(lang)+"_"+dir
+		case m["@language"] != nil:
+			lang, _ := m["@language"].(string)
+			t.Value, t.Datatype, t.Language = x, or(dt, rdfLangString), strings.ToLower(lang)
+		default:
+			t.Value, t.Datatype = x, or(dt, xsdString)
+		}
+	default:
+		return Term{}, false, fmt.Errorf("%w: @value must be a scalar", ErrInvalidInput)
+	}
+	return t, true, nil
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func asArray(v any) []any {
+	if a, ok := v.([]any); ok {
+		return a
+	}
+	return []any{v}
+}
+
+func toFloat(v any) (float64, error) {
+	switch x := v.(type) {
+	case float64:
+		return x, nil
+	case json.Number:
+		f, err := strconv.ParseFloat(string(x), 64)
+		if err != nil && !math.IsInf(f, 0) {
+			return 0, fmt.Errorf("%w: bad number %q", ErrInvalidInput, x)
+		}
+		return f, nil
+	}
+	return 0, fmt.Errorf("%w: not a number", ErrInvalidInput)
+}
+
+// isJSDouble mirrors jsonld.js types.isDouble: String(v) contains '.' or |v| >= 1e21.
+func isJSDouble(f float64) bool {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return true
+	}
+	a := math.Abs(f)
+	if a >= 1e21 {
+		return true
+	}
+	if a != 0 && a < 1e-6 {
+		// JavaScript prints these in exponent form: "1e-7" has no '.', "1.5e-7" has.
+		return strings.IndexByte(strconv.FormatFloat(f, 'e', -1, 64), '.') >= 0
+	}
+	return f != math.Trunc(f)
+}
+
+// jsInteger is JavaScript's value.toFixed(0) for an integral |value| < 1e21.
+func jsInteger(f float64) string {
+	if f == 0 {
+		return "0"
+	}
+	return strconv.FormatFloat(f, 'f', 0, 64)
+}
+
+// jsDouble is value.toExponential(15).replace(/(\d)0*e\+?/, '$1E').
+func jsDouble(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	s := strconv.FormatFloat(f, 'e', 15, 64) // d.ddddddddddddddde±XX
+	e := strings.IndexByte(s, 'e')
+	mant, exp := s[:e], s[e+1:]
+	// Trim trailing zeros of the fraction, keeping one digit.
+	end := len(mant)
+	for end > 0 && mant[end-1] == '0' && mant[end-2] != '.' {
+		end--
+	}
+	mant = mant[:end]
+	n, _ := strconv.Atoi(exp)
+	return mant + "E" + strconv.Itoa(n)
+}
+
+// jsParseFloat mirrors JavaScript's parseFloat on a string: the longest numeric prefix after
+// leading white space, NaN when there is none.
+func jsParseFloat(s string) float64 {
+	s = strings.TrimLeftFunc(s, isJSSpace)
+	for _, inf := range []string{"Infinity", "+Infinity", "-Infinity"} {
+		if strings.HasPrefix(s, inf) {
+			if inf[0] == '-' {
+				return math.Inf(-1)
+			}
+			return math.Inf(1)
+		}
+	}
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+			digits++
+		}
+	}
+	if digits == 0 {
+		return math.NaN()
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		k := j
+		for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			k++
+		}
+		if k > j {
+			i = k
+		}
+	}
+	f, _ := strconv.ParseFloat(s[:i], 64)
+	return f
+}
+
+// canonicalJSON is the JCS (RFC 8785) form of an @json value, as jsonld.js's
+// canonicalize(value) produces.
+func canonicalJSON(v any) (string, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("%w: @json value: %v", ErrInvalidInput, err)
+	}
+	out, err := jcs.Transform(raw)
+	if err != nil {
+		return "", fmt.Errorf("%w: @json value: %v", ErrInvalidInput, err)
+	}
+	return string(out), nil
+}

@@ -1,0 +1,41 @@
+package proof
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
+)
+
+// jsonCanon is a fast stand-in canonicalizer for fuzzing the parsing around canonicalization.
+type jsonCanon struct{}
+
+func (jsonCanon) Canonicalize(_ context.Context, doc any) ([]byte, error) { return json.Marshal(doc) }
+
+func fixtureOBSigned(tb testing.TB) []byte {
+	tb.Helper()
+	return fixture.Read(tb, "openbadges-specification", "ob_v3p0", "impl", "test-vectors", "obv3p0", "signed-credential.json")
+}
+
+// FuzzVerifyDataIntegrity: reading any bytes as a signed document never panics, and signing
+// any object keeps valid JSON.
+func FuzzVerifyDataIntegrity(f *testing.F) {
+	f.Add([]byte(`{"@context":"x","proof":{"type":"DataIntegrityProof","cryptosuite":"eddsa-rdfc-2022","proofPurpose":"assertionMethod","verificationMethod":"did:key:z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi","proofValue":"z5x9aCBYovW3CQCbKdNyhEm7ffYSw1YpEdPywQJoNbzDD2gkzQDKJ1sYKJaWvqZtkMtSbz35HcbgXVEDYHxCzgkCr","previousProof":["a"]}}`))
+	f.Add([]byte(`{"@context":[],"proof":[{"type":"Ed25519Signature2020"},3,null]}`))
+	f.Add([]byte(` { "@context" : 1 } `))
+	f.Add([]byte(`{}`))
+	priv := seedHex(f, obSeed)
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		res, err := VerifyDataIntegrity(ctx, jsonCanon{}, testResolver{}, doc, "did:key:x")
+		if err == nil && len(res) == 0 {
+			t.Fatal("no error and no results")
+		}
+		out, err := SignDataIntegrity(ctx, jsonCanon{}, doc, priv, ProofOptions{VerificationMethod: "did:key:z", Created: time.Unix(0, 0)})
+		if err == nil && !json.Valid(out) {
+			t.Fatalf("signing produced invalid JSON:\n%s", out)
+		}
+	})
+}
