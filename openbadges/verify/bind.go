@@ -1,13 +1,60 @@
 package verify
 
-// defaultProcessor returns the JSON-LD processor used when Options.Processor is nil.
-func defaultProcessor() Canonicalizer { return nil }
+import (
+	"context"
+	"embed"
+	"errors"
 
-// defaultResolver returns the key resolver used when Options.Resolver is nil.
-func defaultResolver(f Fetcher) MethodResolver { return nil }
+	"github.com/rosettebadges/rosette/openbadges/did"
+	"github.com/rosettebadges/rosette/openbadges/jsonld"
+	"github.com/rosettebadges/rosette/openbadges/proof"
+)
+
+// defaultProcessor returns the JSON-LD processor used when Options.Processor is nil: the
+// embedded contexts only, never the network.
+func defaultProcessor() Canonicalizer {
+	var opts []jsonld.LoaderOption
+	for u, f := range extraContexts {
+		b, err := contextFiles.ReadFile("contexts/" + f)
+		if err != nil {
+			panic("verify: embedded context missing: " + f)
+		}
+		opts = append(opts, jsonld.WithDocument(u, b))
+	}
+	return jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader(opts...)))
+}
+
+// contextFiles are JSON-LD contexts used in the wild that openbadges/jsonld does not embed
+// (contexts/SOURCES.md).
+//
+//go:embed contexts/*.json contexts/*.jsonld
+var contextFiles embed.FS
+
+// extraContexts maps each extra context URL to its file (immutable).
+var extraContexts = map[string]string{
+	"https://www.w3.org/ns/credentials/status/v1": "vc-bitstring-status-list-v1.jsonld",
+	"https://w3id.org/dcc/v1":                     "dcc-context-v1.json",
+}
+
+// defaultResolver returns the key resolver used when Options.Resolver is nil: did:key,
+// did:web and http(s) documents through the Fetcher.
+func defaultResolver(f Fetcher) MethodResolver {
+	return didResolver{r: &did.Resolver{Fetcher: f}}
+}
+
+// didResolver adapts did.Resolver to proof.MethodResolver.
+type didResolver struct{ r *did.Resolver }
+
+func (d didResolver) ResolveMethod(ctx context.Context, id string) (*proof.VerificationMethod, error) {
+	vm, err := d.r.ResolveMethod(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &proof.VerificationMethod{ID: vm.ID, Type: vm.Type, Controller: vm.Controller, PublicKey: vm.PublicKey}, nil
+}
 
 // bindPackages wires unbaking, JWT/JWS, schema and status support.
 func bindPackages(d *deps, opts Options) {}
 
-func isSafeModeError(err error) bool    { return false }
-func isContextLoadError(err error) bool { return false }
+func isSafeModeError(err error) bool    { return errors.Is(err, jsonld.ErrSafeMode) }
+func isContextLoadError(err error) bool { return errors.Is(err, jsonld.ErrContextNotFound) }

@@ -1,0 +1,132 @@
+package verify
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
+)
+
+// dccNow is the fixed clock of the DCC fixture tests: after every validFrom that is not
+// meant to be in the future (the latest is 2026-01-23), before every validUntil that is not
+// meant to be past (the earliest is 2030-01-01).
+var dccNow = func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
+
+// dccWeb serves the DCC fixtures' DID documents and status lists where the credentials
+// expect them.
+func dccWeb(t *testing.T) *web {
+	t.Helper()
+	w := newWeb(t)
+	root := fixture.Path(t, "digitalcredentials-vc-test-fixtures")
+	for _, d := range []string{"legacy", "oidf"} {
+		w.put("https://digitalcredentials.github.io/vc-test-fixtures/dids/"+d+"/did.json", fixture.Read(t, "digitalcredentials-vc-test-fixtures", "dids", d, "did.json"))
+	}
+	lists, err := os.ReadDir(filepath.Join(root, "statusLists", "didkey-ed25519Signature2020"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lists {
+		b := fixture.Read(t, "digitalcredentials-vc-test-fixtures", "statusLists", "didkey-ed25519Signature2020", l.Name())
+		w.put("https://digitalcredentials.github.io/vc-test-fixtures/statusLists/didkey-ed25519Signature2020/"+l.Name(), b)
+		// verifier-core's copy of the same list (same bits: 2, 6 and 8 set).
+		w.put("https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/"+l.Name(), b)
+	}
+	return w
+}
+
+// dccExpected is the verdict each DCC fixture must get, decided from its file name
+// ([registry]-[status]-[expiry][-variant]; registries are not our concern).
+//
+//	name part                      verdict         why
+//	revokedStatus, revokedStaus,   revoked         the status list (signed, current) has the bit set
+//	  revoked
+//	expired                        expired         validUntil / expirationDate is past
+//	notYetValid (expiry part)      not_yet_valid   validFrom is in the future
+//	tampered                       invalid         the proof no longer matches
+//	badSchema                      invalid         beats revoked: a malformed credential's
+//	                                               status means nothing
+//	badDidWeb                      unverifiable    the issuer's DID document does not resolve,
+//	                                               so there is no key to check the proof with
+//	tamperedStatus                 unverifiable    the STATUS LIST's proof fails: its bits cannot
+//	                                               be trusted, so revocation cannot be decided
+//	expiredStatus                  unverifiable    the status list is past its validUntil
+//	notYetValidStatus              unverifiable    the status list is not valid yet
+//	missingTypeStatus              unverifiable    the status list lacks
+//	                                               BitstringStatusListCredential: not a status list
+//	noStatus / validStatus with    valid
+//	  noExpiry / notExpired
+//
+// Precedence (package doc): invalid > revoked > expired > not_yet_valid > unverifiable.
+func dccExpected(name string) Verdict {
+	n := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".png"), ".svg")
+	has := func(s string) bool { return strings.Contains(n, s) }
+	switch {
+	case has("tamperedStatus"), has("expiredStatus"), has("notYetValidStatus"), has("missingTypeStatus"):
+		return Unverifiable
+	case has("tampered"), has("badSchema"):
+		return Invalid
+	case has("badDidWeb"):
+		return Unverifiable
+	case has("revokedStatus"), has("revokedStaus"), has("-revoked-"):
+		return Revoked
+	case has("-expired"):
+		return Expired
+	case has("notYetValid"):
+		return NotYetValid
+	}
+	return Valid
+}
+
+// dccEmpty lists fixture files that hold no credential at all (zero bytes in the upstream
+// repository); they must give an input error.
+var dccEmpty = map[string]bool{"v1/ed25519/didKey/legacy-noStatus-noExpiry.json": true}
+
+func TestDCCFixtures(t *testing.T) {
+	root := fixture.Path(t, "digitalcredentials-vc-test-fixtures", "verifiableCredentials")
+	w := dccWeb(t)
+	v := New(Options{Fetcher: w.Fetcher(), Now: dccNow})
+	n := 0
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		ext := filepath.Ext(p)
+		if ext != ".json" && ext != ".png" && ext != ".svg" {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		n++
+		t.Run(rel, func(t *testing.T) {
+			in, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := v.Verify(context.Background(), in)
+			if dccEmpty[filepath.ToSlash(rel)] {
+				if rep.InputError == "" {
+					t.Fatalf("empty file: no input error\n%s", dump(t, rep))
+				}
+				return
+			}
+			want := dccExpected(filepath.Base(p))
+			if rep.Verdict != want {
+				t.Fatalf("verdict %s, want %s\n%s", rep.Verdict, want, dump(t, rep))
+			}
+			if rep.Display.Name == "" || rep.Display.IssuerID == "" {
+				t.Errorf("display lacks name or issuer: %+v", rep.Display)
+			}
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 150 {
+		t.Errorf("only %d fixtures found", n)
+	}
+}
