@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/rosettebadges/rosette/openbadges/fetch"
+	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
 )
 
 // web is a loopback HTTP server standing in for the Internet: a document put under
@@ -104,4 +105,9 @@ func (r rewriter) Get(ctx context.Context, u, accept string) (*fetch.Response, e
 		resp.URL = u
 	}
 	return resp, err
+}
+
+func readFixture(t *testing.T, elem ...string) []byte {
+	t.Helper()
+	return fixture.Read(t, elem...)
 }
