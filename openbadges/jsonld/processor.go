@@ -29,6 +29,7 @@ type Processor struct {
 	loader Loader
 	canon  CanonOptions
 	noFast bool
+	cc     *contextCompiler
 }
 
 // NewProcessor returns a Processor.
@@ -40,6 +41,7 @@ func NewProcessor(opts ...Option) *Processor {
 	if p.loader == nil {
 		p.loader = NewLoader()
 	}
+	p.cc = newContextCompiler(p.loader)
 	return p
 }
 
@@ -75,7 +77,26 @@ func (p *Processor) toRDF(ctx context.Context, doc any) ([]Quad, []Problem, erro
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	if !p.noFast {
+		quads, problems, err := p.fastToRDF(ctx, doc)
+		if err == nil {
+			return quads, problems, nil
+		}
+		if !errors.Is(err, errFallback) && (errors.Is(err, ErrContextNotFound) || ctx.Err() != nil) {
+			return nil, nil, err
+		}
+		// Anything else: the general path decides.
+	}
 	return p.generalToRDF(ctx, doc)
+}
+
+// fastToRDF runs the compiled-context fast path.
+func (p *Processor) fastToRDF(ctx context.Context, doc any) ([]Quad, []Problem, error) {
+	f := &fastBuilder{ctx: ctx, cc: p.cc}
+	if err := f.document(doc); err != nil {
+		return nil, nil, err
+	}
+	return f.quads, f.problems, nil
 }
 
 // generalToRDF expands with json-gold, then converts with our own RDF step.

@@ -49,30 +49,29 @@ func (b *rdfBuilder) add(s, p, o, g Term, key string) {
 
 // valueKey is the compareValues identity of a value object ("" = never equal to another).
 func valueKey(m map[string]any, val any) string {
+	t, _ := m["@type"].(string)
+	l, _ := m["@language"].(string)
+	i, _ := m["@index"].(string)
+	return valueKeyOf(val, t, l, i)
+}
+
+func valueKeyOf(val any, typ, lang, index string) string {
 	var v string
 	switch x := val.(type) {
 	case string:
 		v = "s" + x
 	case bool:
 		v = "b" + strconv.FormatBool(x)
-	case float64:
-		if x == 0 {
-			x = 0 // -0 === 0
-		}
-		v = "n" + strconv.FormatFloat(x, 'g', -1, 64)
-	case json.Number:
+	case float64, json.Number:
 		f, _ := toFloat(x)
 		if f == 0 {
-			f = 0
+			f = 0 // -0 === 0
 		}
 		v = "n" + strconv.FormatFloat(f, 'g', -1, 64)
 	default:
 		return "" // objects, arrays, null (@json): compared by reference in JavaScript
 	}
-	t, _ := m["@type"].(string)
-	l, _ := m["@language"].(string)
-	i, _ := m["@index"].(string)
-	return "v" + v + "\x00" + t + "\x00" + strings.ToLower(l) + "\x00" + i
+	return "v" + v + "\x00" + typ + "\x00" + strings.ToLower(lang) + "\x00" + index
 }
 
 func (b *rdfBuilder) fresh() Term {
@@ -310,14 +309,22 @@ func (b *rdfBuilder) literal(m map[string]any, val any) (Term, bool, error) {
 	if dt != "" && dt != "@json" && !isAbsoluteIRI(dt) {
 		b.problem(codeRelativeType, dt, "relative datatype @type")
 	}
+	lang, hasLang := m["@language"].(string)
+	dir, _ := m["@direction"].(string)
+	t, err := makeLiteral(val, dt, lang, hasLang, dir)
+	return t, err == nil, err
+}
+
+// makeLiteral is jsonld.js's _objectToRDF for a value object (rdfDirection "i18n-datatype").
+func makeLiteral(val any, dt, lang string, hasLang bool, dir string) (Term, error) {
 	t := Term{Kind: TermLiteral}
 	if dt == "@json" {
 		s, err := canonicalJSON(val)
 		if err != nil {
-			return Term{}, false, err
+			return Term{}, err
 		}
 		t.Value, t.Datatype = s, rdfJSON
-		return t, true, nil
+		return t, nil
 	}
 	switch x := val.(type) {
 	case bool:
@@ -326,7 +333,7 @@ func (b *rdfBuilder) literal(m map[string]any, val any) (Term, bool, error) {
 	case float64, json.Number:
 		f, err := toFloat(x)
 		if err != nil {
-			return Term{}, false, err
+			return Term{}, err
 		}
 		if isJSDouble(f) || dt == xsdDouble {
 			t.Value, t.Datatype = jsDouble(f), or(dt, xsdDouble)
@@ -337,22 +344,19 @@ func (b *rdfBuilder) literal(m map[string]any, val any) (Term, bool, error) {
 		switch {
 		case dt == xsdDouble:
 			t.Value, t.Datatype = jsDouble(jsParseFloat(x)), dt
-		case m["@direction"] != nil:
+		case dir != "":
 			// rdfDirection "i18n-datatype", as the eddsa-rdfc-2022 cryptosuite configures
 			// jsonld.js: the language and direction go into the datatype IRI.
-			lang, _ := m["@language"].(string)
-			dir, _ := m["@direction"].(string)
 			t.Value, t.Datatype = x, "https://www.w3.org/ns/i18n#"+strings.ToLower(lang)+"_"+dir
-		case m["@language"] != nil:
-			lang, _ := m["@language"].(string)
+		case hasLang:
 			t.Value, t.Datatype, t.Language = x, or(dt, rdfLangString), strings.ToLower(lang)
 		default:
 			t.Value, t.Datatype = x, or(dt, xsdString)
 		}
 	default:
-		return Term{}, false, fmt.Errorf("%w: @value must be a scalar", ErrInvalidInput)
+		return Term{}, fmt.Errorf("%w: @value must be a scalar", ErrInvalidInput)
 	}
-	return t, true, nil
+	return t, nil
 }
 
 func or(a, b string) string {

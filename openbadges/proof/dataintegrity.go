@@ -2,7 +2,6 @@ package proof
 
 import (
 	"context"
-	"crypto"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/json"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/mr-tron/base58"
+
+	"github.com/rosettebadges/rosette/openbadges/did"
 )
 
 // Names used by the Data Integrity suites this package knows.
@@ -31,19 +32,10 @@ type Canonicalizer interface {
 	Canonicalize(ctx context.Context, doc any) ([]byte, error)
 }
 
-// VerificationMethod is a resolved key: its id, type, controller and public key (an
-// ed25519.PublicKey for the suites of this package).
-type VerificationMethod struct {
-	ID         string
-	Type       string
-	Controller string
-	PublicKey  crypto.PublicKey
-}
-
 // MethodResolver dereferences a verification method id (a DID URL or an http(s) URL with a
-// fragment) to its key.
+// fragment) to its key; *did.Resolver is the implementation.
 type MethodResolver interface {
-	ResolveMethod(ctx context.Context, id string) (*VerificationMethod, error)
+	ResolveMethod(ctx context.Context, id string) (*did.VerificationMethod, error)
 }
 
 // Errors a caller can test with errors.Is. Messages wrapping them say what exactly failed.

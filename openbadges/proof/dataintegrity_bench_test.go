@@ -4,14 +4,12 @@ import (
 	"context"
 	"testing"
 	"time"
-
-	"github.com/rosettebadges/rosette/openbadges/internal/ldtest"
 )
 
 // The typical credential is the OB 3.0 spec vector. Run with -cpu 1.
 func BenchmarkSignDataIntegrity(b *testing.B) {
 	ctx := context.Background()
-	c := ldtest.New(b)
+	c := canon(b)
 	doc := withoutProof(b, fixtureOBSigned(b))
 	priv := seedHex(b, obSeed)
 	opts := ProofOptions{VerificationMethod: obMethod, Created: time.Date(2010, 1, 1, 19, 23, 24, 0, time.UTC)}
@@ -25,7 +23,7 @@ func BenchmarkSignDataIntegrity(b *testing.B) {
 
 func BenchmarkVerifyDataIntegrity(b *testing.B) {
 	ctx := context.Background()
-	c := ldtest.New(b)
+	c := canon(b)
 	doc := fixtureOBSigned(b)
 	r := obResolver(b)
 	b.ReportAllocs()

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rosettebadges/rosette/openbadges/internal/ldtest"
+	"github.com/rosettebadges/rosette/openbadges/did"
+	"github.com/rosettebadges/rosette/openbadges/jsonld"
 )
 
 type keyPairs map[string]struct {
@@ -33,7 +34,7 @@ func proofList(t *testing.T, b []byte) []map[string]any {
 
 func TestW3CProofSetsAndChains(t *testing.T) {
 	ctx := context.Background()
-	c := ldtest.New(t)
+	c := canon(t)
 	for _, name := range []string{"signedProofSet1.json", "signedProofSet2.json", "signedProofChain1.json", "signedProofChain2.json"} {
 		t.Run(name, func(t *testing.T) {
 			b := w3cFile(t, "proof-set-chain", name)
@@ -57,7 +58,7 @@ func TestW3CProofSetsAndChains(t *testing.T) {
 // reproduces every published proofValue.
 func TestW3CProofSetAndChainSigning(t *testing.T) {
 	ctx := context.Background()
-	c := ldtest.New(t)
+	c := canon(t)
 	var keys keyPairs
 	if err := json.Unmarshal(w3cFile(t, "proof-set-chain", "multiKeyPairs.json"), &keys); err != nil {
 		t.Fatal(err)
@@ -98,7 +99,7 @@ func TestW3CProofSetAndChainSigning(t *testing.T) {
 
 func TestSignKeepsOtherBytes(t *testing.T) {
 	ctx := context.Background()
-	c := ldtest.New(t)
+	c := canon(t)
 	priv := seedHex(t, obSeed)
 	doc := w3cFile(t, "unsigned.json")
 	out, err := SignDataIntegrity(ctx, c, doc, priv, ProofOptions{VerificationMethod: "did:key:" + multikeyOf(priv.Public().(ed25519.PublicKey)), Created: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)})
@@ -117,7 +118,7 @@ func TestSignKeepsOtherBytes(t *testing.T) {
 
 func TestVerifyFailures(t *testing.T) {
 	ctx := context.Background()
-	c := ldtest.New(t)
+	c := canon(t)
 	signed := vectorFile(t, readVectors(t).OB.SignedCredential)
 	edit := func(f func(p map[string]any)) []byte {
 		m, _ := decodeObject(signed)
@@ -143,8 +144,8 @@ func TestVerifyFailures(t *testing.T) {
 		{"proofValue short", edit(func(p map[string]any) { p["proofValue"] = "z3yMApqCuCjXDWPrbjfR5mjCPTHqFG8Pux1TxQrEM35jj" }), nil, obIssuer, ErrMalformed},
 		{"no method", edit(func(p map[string]any) { delete(p, "verificationMethod") }), nil, obIssuer, ErrMalformed},
 		{"unresolvable method", signed, testResolver{}, obIssuer, ErrKey},
-		{"wrong key", signed, testResolver{fixed: map[string]*VerificationMethod{obMethod: {ID: obMethod, Controller: obIssuer, PublicKey: otherKey.Public()}}}, obIssuer, ErrSignature},
-		{"not ed25519", signed, testResolver{fixed: map[string]*VerificationMethod{obMethod: {ID: obMethod, Controller: obIssuer, PublicKey: "x"}}}, obIssuer, ErrKey},
+		{"wrong key", signed, testResolver{fixed: map[string]*did.VerificationMethod{obMethod: {ID: obMethod, Controller: obIssuer, PublicKey: otherKey.Public()}}}, obIssuer, ErrSignature},
+		{"not ed25519", signed, testResolver{fixed: map[string]*did.VerificationMethod{obMethod: {ID: obMethod, Controller: obIssuer, PublicKey: "x"}}}, obIssuer, ErrKey},
 		{"controller", signed, nil, "https://example.edu/issuers/other", ErrController},
 		{"missing previous proof", edit(func(p map[string]any) { p["previousProof"] = "urn:uuid:nope" }), nil, obIssuer, ErrPreviousProof},
 		{"previousProof not strings", edit(func(p map[string]any) { p["previousProof"] = []any{1.0} }), nil, obIssuer, ErrMalformed},
@@ -191,7 +192,7 @@ func TestVerifyFailures(t *testing.T) {
 
 func TestSignRefusals(t *testing.T) {
 	ctx := context.Background()
-	c := ldtest.New(t)
+	c := canon(t)
 	priv := seedHex(t, obSeed)
 	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	unsigned := w3cFile(t, "unsigned.json")
@@ -221,6 +222,11 @@ func TestSignRefusals(t *testing.T) {
 				t.Errorf("err %v, want %v", err, tc.want)
 			}
 		})
+	}
+	// Safe mode: a term the contexts do not define would not be signed, so signing refuses.
+	undefined := []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:uuid:1","type":["VerifiableCredential"],"issuer":"did:example:1","credentialSubject":{"id":"did:example:2"},"undefinedTerm":"x"}`)
+	if _, err := SignDataIntegrity(ctx, c, undefined, priv, ProofOptions{VerificationMethod: obMethod, Created: now}); !errors.Is(err, ErrCanonicalization) || !errors.Is(err, jsonld.ErrSafeMode) {
+		t.Errorf("undefined term: %v", err)
 	}
 	// A proof id already used is refused.
 	doc, err := SignDataIntegrity(ctx, c, unsigned, priv, ProofOptions{VerificationMethod: obMethod, Created: now, ID: "urn:p1"})

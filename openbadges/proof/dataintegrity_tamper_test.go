@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
-
-	"github.com/rosettebadges/rosette/openbadges/internal/ldtest"
 )
 
 // leafPaths lists the path to every leaf (string, number, bool, null) of v.
@@ -64,7 +62,7 @@ func tamper(v any, path []any) {
 // Changing any leaf of a signed credential, including its proof, makes verification fail.
 func TestTamperEveryLeaf(t *testing.T) {
 	ctx := context.Background()
-	c := ldtest.New(t)
+	c := canon(t)
 	signed := vectorFile(t, readVectors(t).OB.SignedCredential)
 	orig, _ := decodeObject(signed)
 	var paths [][]any

@@ -14,8 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/mr-tron/base58"
 
+	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
-	"github.com/rosettebadges/rosette/openbadges/internal/ldtest"
 )
 
 const (
@@ -58,7 +58,7 @@ func vectorFile(t *testing.T, name string) []byte {
 
 func obResolver(t testing.TB) testResolver {
 	priv := seedHex(t, obSeed)
-	return testResolver{fixed: map[string]*VerificationMethod{
+	return testResolver{fixed: map[string]*did.VerificationMethod{
 		obMethod: {ID: obMethod, Type: "Multikey", Controller: obIssuer, PublicKey: priv.Public()},
 	}}
 }
@@ -100,7 +100,7 @@ func checkHashes(t *testing.T, priv ed25519.PrivateKey, canonProof, canonDoc []b
 func TestOBVectorGolden(t *testing.T) {
 	ctx := context.Background()
 	v := readVectors(t).OB
-	c := ldtest.New(t)
+	c := canon(t)
 	signed := vectorFile(t, v.SignedCredential)
 	doc, err := decodeObject(signed)
 	if err != nil {
@@ -181,7 +181,7 @@ func w3cText(t *testing.T, elem ...string) string {
 
 func TestW3CVectorsGolden(t *testing.T) {
 	ctx := context.Background()
-	c := ldtest.New(t)
+	c := canon(t)
 	var kp struct{ PrivateKeyMultibase string }
 	if err := json.Unmarshal(w3cFile(t, "keyPair.json"), &kp); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/mr-tron/base58"
+
+	"github.com/rosettebadges/rosette/openbadges/did"
 )
 
 // ProofResult is the outcome of checking one proof of a document.
@@ -125,8 +127,10 @@ func (v *verifier) check(ctx context.Context, pm map[string]any, res *ProofResul
 	if !ok || len(pub) != ed25519.PublicKeySize {
 		return fmt.Errorf("%w: %s is not an Ed25519 public key", ErrKey, res.VerificationMethod)
 	}
-	if v.issuerID != "" && vm.Controller != v.issuerID {
-		return fmt.Errorf("%w: controller %q, issuer %q", ErrController, vm.Controller, v.issuerID)
+	if v.issuerID != "" {
+		if err := did.CheckController(vm, v.issuerID); err != nil {
+			return fmt.Errorf("%w: %w", ErrController, err)
+		}
 	}
 
 	cfg := maps.Clone(pm)

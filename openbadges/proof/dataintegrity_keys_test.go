@@ -10,30 +10,22 @@ import (
 	"testing"
 
 	"github.com/mr-tron/base58"
+
+	"github.com/rosettebadges/rosette/openbadges/did"
+	"github.com/rosettebadges/rosette/openbadges/jsonld"
+	"github.com/rosettebadges/rosette/openbadges/key"
 )
 
-// testResolver resolves did:key Ed25519 methods, and fixed http(s) methods, without I/O.
+// testResolver resolves fixed methods, and did:key methods with did.Resolver, without I/O.
 type testResolver struct {
-	fixed map[string]*VerificationMethod
+	fixed map[string]*did.VerificationMethod
 }
 
-func (r testResolver) ResolveMethod(_ context.Context, id string) (*VerificationMethod, error) {
+func (r testResolver) ResolveMethod(ctx context.Context, id string) (*did.VerificationMethod, error) {
 	if vm, ok := r.fixed[id]; ok {
 		return vm, nil
 	}
-	did, frag, _ := strings.Cut(id, "#")
-	if !strings.HasPrefix(did, "did:key:") {
-		return nil, fmt.Errorf("unknown method %s", id)
-	}
-	mb := strings.TrimPrefix(did, "did:key:")
-	if frag != "" && frag != mb {
-		return nil, fmt.Errorf("fragment %s does not match %s", frag, mb)
-	}
-	pub, err := decodeMultikey(mb)
-	if err != nil {
-		return nil, err
-	}
-	return &VerificationMethod{ID: id, Type: "Multikey", Controller: did, PublicKey: pub}, nil
+	return (&did.Resolver{}).ResolveMethod(ctx, id)
 }
 
 func decodeMultikey(mb string) (ed25519.PublicKey, error) {
@@ -50,11 +42,11 @@ func decodeMultikey(mb string) (ed25519.PublicKey, error) {
 // secretFromMultibase decodes 0x8026 + seed (32 bytes) or seed||pub (64 bytes).
 func secretFromMultibase(t testing.TB, mb string) ed25519.PrivateKey {
 	t.Helper()
-	b, err := base58.Decode(strings.TrimPrefix(mb, "z"))
-	if err != nil || len(b) < 34 || b[0] != 0x80 || b[1] != 0x26 {
-		t.Fatalf("bad secret key multibase %q", mb)
+	priv, err := key.DecodeSecretMultibase(mb)
+	if err != nil {
+		t.Fatalf("secret key multibase %q: %v", mb, err)
 	}
-	return ed25519.NewKeyFromSeed(b[2:34])
+	return priv
 }
 
 func seedHex(t testing.TB, h string) ed25519.PrivateKey {
@@ -80,4 +72,10 @@ func TestTestKeys(t *testing.T) {
 	if !bytes.Equal(long, priv) {
 		t.Fatal("64-byte secret multibase does not match the seed")
 	}
+}
+
+// canon is the canonicalizer Rosette signs with: jsonld's Processor in safe mode over the
+// embedded contexts.
+func canon(testing.TB) Canonicalizer {
+	return jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))
 }

@@ -1,0 +1,78 @@
+package jsonld
+
+import (
+	"context"
+	"testing"
+
+	"github.com/piprate/json-gold/ld"
+)
+
+// benchDoc is the OB 3.0 spec vector's credential without its proof (a typical ~40-line
+// AchievementCredential).
+func benchDoc(b *testing.B) map[string]any {
+	b.Helper()
+	d, _ := splitProof(b, readJSON(b, "openbadges-specification", "ob_v3p0", "impl", "test-vectors", "obv3p0", "signed-credential.json"))
+	return d
+}
+
+func BenchmarkCanonicalize(b *testing.B) {
+	doc := benchDoc(b)
+	p := NewProcessor()
+	ctx := context.Background()
+	if _, err := p.Canonicalize(ctx, doc); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.Canonicalize(ctx, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCanonicalizeGeneralPath(b *testing.B) {
+	doc := benchDoc(b)
+	p := NewProcessor(WithGeneralPathOnly())
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Canonicalize(ctx, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCanonicalizeJSONGold is json-gold v0.9.1 alone (URDNA2015 N-Quads, offline loader),
+// for the ratio.
+func BenchmarkCanonicalizeJSONGold(b *testing.B) {
+	doc := benchDoc(b)
+	norm, err := normalizeInput(doc, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	proc := ld.NewJsonLdProcessor()
+	opts := ld.NewJsonLdOptions("")
+	opts.ProcessingMode = ld.JsonLd_1_1
+	opts.Algorithm = ld.AlgorithmURDNA2015
+	opts.Format = "application/n-quads"
+	opts.DocumentLoader = &goldLoader{ctx: context.Background(), l: NewLoader()}
+	want, err := NewProcessor().Canonicalize(context.Background(), doc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	got, err := proc.Normalize(norm, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if got.(string) != string(want) {
+		b.Fatalf("json-gold output differs from ours")
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := proc.Normalize(norm, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

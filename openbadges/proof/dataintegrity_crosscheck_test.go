@@ -1,0 +1,40 @@
+package proof
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/ldtest"
+)
+
+// The independent json-gold canonicalizer gives the same N-Quads as jsonld's Processor on
+// every vector document (none holds control characters, where they would differ).
+func TestCrossCheckJSONGold(t *testing.T) {
+	ctx := context.Background()
+	ours, gold := canon(t), ldtest.New(t)
+	docs := map[string][]byte{
+		"ob":    withoutProof(t, fixtureOBSigned(t)),
+		"w3c":   w3cFile(t, "unsigned.json"),
+		"chain": w3cFile(t, "proof-set-chain", "proofChainTempDoc2.json"),
+		"ed":    w3cFile(t, "Ed25519Signature2020", "signedEdSig.json"),
+	}
+	for name, b := range docs {
+		m, err := decodeObject(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ours.Canonicalize(ctx, m)
+		if err != nil {
+			t.Fatalf("%s: jsonld: %v", name, err)
+		}
+		g, err := gold.Canonicalize(ctx, m)
+		if err != nil {
+			t.Fatalf("%s: json-gold: %v", name, err)
+		}
+		if diff := cmp.Diff(string(g), string(a)); diff != "" {
+			t.Errorf("%s (-json-gold +jsonld):\n%s", name, diff)
+		}
+	}
+}
