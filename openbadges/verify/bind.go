@@ -1,13 +1,11 @@
 package verify
 
 import (
-	"context"
 	"embed"
 	"errors"
 
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/jsonld"
-	"github.com/rosettebadges/rosette/openbadges/proof"
 )
 
 // defaultProcessor returns the JSON-LD processor used when Options.Processor is nil: the
@@ -39,18 +37,7 @@ var extraContexts = map[string]string{
 // defaultResolver returns the key resolver used when Options.Resolver is nil: did:key,
 // did:web and http(s) documents through the Fetcher.
 func defaultResolver(f Fetcher) MethodResolver {
-	return didResolver{r: &did.Resolver{Fetcher: f}}
-}
-
-// didResolver adapts did.Resolver to proof.MethodResolver.
-type didResolver struct{ r *did.Resolver }
-
-func (d didResolver) ResolveMethod(ctx context.Context, id string) (*proof.VerificationMethod, error) {
-	vm, err := d.r.ResolveMethod(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return &proof.VerificationMethod{ID: vm.ID, Type: vm.Type, Controller: vm.Controller, PublicKey: vm.PublicKey}, nil
+	return &did.Resolver{Fetcher: f}
 }
 
 // bindPackages wires unbaking, JWT/JWS, schema and status support.
