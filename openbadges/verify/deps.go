@@ -39,12 +39,10 @@ type deps struct {
 	schema func(kind, vcdm string, raw []byte) (warn string, err error)
 	// schemaDoc validates raw against the schema document fetched from url.
 	schemaDoc func(url string, schema, raw []byte) error
-	// bitstring reports whether the status entry's bit is set in the list credential.
-	bitstring func(entry, list object) (bool, error)
 }
 
 func newDeps(opts Options) deps {
-	d := deps{processor: opts.Processor, resolver: opts.Resolver}
+	d := deps{processor: opts.Processor, resolver: opts.Resolver, schemaDoc: validateWithSchema}
 	if d.processor == nil {
 		d.processor = defaultProcessor()
 	}

@@ -144,14 +144,13 @@ func (r *run) bitstringStatus(ctx context.Context, rep *Report, entry object) {
 		rep.fail(name, Unverifiable, "The issuer's status list is outside its validity period, so it cannot be trusted.", u+": "+lastDetail(lrep))
 		return
 	}
-	if r.v.deps.bitstring == nil {
-		rep.fail(name, Unverifiable, "This verifier cannot read status lists.", "no status list support in this build")
-		return
-	}
-	set, err := r.v.deps.bitstring(entry, lo)
+	set, entries, err := bitstringEntry(entry, lo)
 	if err != nil {
 		rep.fail(name, Unverifiable, "The issuer's status list could not be read.", err.Error())
 		return
+	}
+	if entries < minStatusEntries {
+		rep.warn("Status list size", "The issuer's status list is shorter than the standard asks, which makes it easier to tell whose badge is checked.", fmt.Sprintf("%d entries, minimum %d", entries, minStatusEntries))
 	}
 	if !set {
 		rep.pass(name, "The issuer's status list (signed and current) shows the badge has not been "+purposeWord(purpose)+".")
@@ -197,6 +196,10 @@ func (r *run) checkDates(rep *Report, o object) {
 		}
 	}
 	fromS, untilS := str(o, fromKey), str(o, untilKey)
+	if _, has := o["validFrom"]; !has && rep.VCDM == "2.0" && rep.Kind != "VerifiableCredential" {
+		rep.fail(name, Invalid, "The badge does not say from when it is valid (validFrom is required in Open Badges 3.0).", "validFrom is missing")
+		return
+	}
 	ok := true
 	if fromS == "" {
 		if _, present := o[fromKey]; present || rep.VCDM == "1.1" {
