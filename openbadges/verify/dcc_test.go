@@ -125,6 +125,9 @@ func TestDCCFixtures(t *testing.T) {
 			if rep.Verdict != want {
 				t.Fatalf("verdict %s, want %s\n%s", rep.Verdict, want, dump(t, rep))
 			}
+			if want == Unverifiable && strings.Contains(rel, "Status-") && checkStatus(rep, "Status") != Fail {
+				t.Errorf("the status list problem is not reported by the Status check\n%s", dump(t, rep))
+			}
 			if (rep.Display.Name == "" && rep.Kind != "VerifiableCredential") || rep.Display.IssuerID == "" {
 				t.Errorf("display lacks name or issuer: %+v", rep.Display)
 			}
