@@ -63,7 +63,8 @@ func (r *run) ob2JSON(ctx context.Context, o object, format string) *Report {
 	version := ob2Version(o)
 	if verificationType(o) == "signed" {
 		rep := &Report{Kind: "Assertion", Version: version, Format: format, Credential: marshal(o)}
-		rep.Display = displayOB2(o, obj(o, "badge"), obj(obj(o, "badge"), "issuer"))
+		bc, is := r.ob2Graph(ctx, rep, o) // for display
+		rep.Display = displayOB2(o, bc, is)
 		rep.fail("Signature", Unverifiable, "This badge says it is signed, but only its signed form (a JWS, as baked in the image) can prove it.", "a SignedBadge assertion given as plain JSON")
 		return rep
 	}
