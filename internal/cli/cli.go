@@ -39,6 +39,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"help":    {"show this help, or the help of one command", runHelp},
 		"version": {"print the version", runVersion},
+		"sign":    {"sign an OB 3.0 credential (Data Integrity or VC-JWT) or an OB 2.0 assertion (JWS)", runSign},
 		"verify":  {"verify an Open Badge (file, baked image, JWS or URL)", runVerify},
 	}
 }
