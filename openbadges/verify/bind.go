@@ -3,9 +3,12 @@ package verify
 import (
 	"embed"
 	"errors"
+	"fmt"
+	"sync"
 
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/jsonld"
+	"github.com/rosettebadges/rosette/openbadges/ob3"
 )
 
 // defaultProcessor returns the JSON-LD processor used when Options.Processor is nil: the
@@ -41,7 +44,30 @@ func defaultResolver(f Fetcher) MethodResolver {
 }
 
 // bindPackages wires unbaking, JWT/JWS, schema and status support.
-func bindPackages(d *deps, opts Options) {}
+func bindPackages(d *deps, opts Options) {
+	sv, err := embeddedSchemas()
+	if err != nil {
+		// The schemas are embedded: failing to compile them is a build defect, reported on
+		// every credential rather than hidden.
+		d.schema = func(string, string, []byte) (string, error) {
+			return "", fmt.Errorf("the embedded OB 3.0 JSON Schemas do not compile: %v", err)
+		}
+		return
+	}
+	d.schema = func(kind, vcdm string, raw []byte) (string, error) {
+		if kind == "ClrCredential" {
+			return "", errNoSchema
+		}
+		return credentialSchemaCheck(sv, kind, vcdm, raw)
+	}
+}
+
+// embeddedSchemas compiles the embedded OB 3.0 JSON Schemas once per process (about 80 ms).
+// The compiled schemas are immutable and safe for concurrent use, like a constant table.
+var embeddedSchemas = sync.OnceValues(ob3.NewSchemaValidator)
+
+// errNoSchema: no JSON Schema is embedded for this kind of credential.
+var errNoSchema = errors.New("no JSON Schema for this kind of credential")
 
 func isSafeModeError(err error) bool    { return errors.Is(err, jsonld.ErrSafeMode) }
 func isContextLoadError(err error) bool { return errors.Is(err, jsonld.ErrContextNotFound) }

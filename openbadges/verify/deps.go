@@ -42,7 +42,7 @@ type deps struct {
 }
 
 func newDeps(opts Options) deps {
-	d := deps{processor: opts.Processor, resolver: opts.Resolver, schemaDoc: validateWithSchema}
+	d := deps{processor: opts.Processor, resolver: opts.Resolver, schemaDoc: validateWithSchema, schema: func(string, string, []byte) (string, error) { return "", errNoSchema }}
 	if d.processor == nil {
 		d.processor = defaultProcessor()
 	}

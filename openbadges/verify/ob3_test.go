@@ -90,11 +90,11 @@ func (is *testIssuer) badge() map[string]any {
 
 func (is *testIssuer) endorsement(subject string) map[string]any {
 	return map[string]any{
-		"@context": []any{ctxVC2, ctxOB303},
-		"id":       "urn:uuid:7d0c1f84-1c4b-4b55-8d3f-2b1f3f3f8a11",
-		"type":     []any{"VerifiableCredential", "EndorsementCredential"},
-		"name":     "Endorsement of Robotics",
-		"issuer":   map[string]any{"id": is.did, "type": []any{"Profile"}, "name": "Robot Guild"},
+		"@context":  []any{ctxVC2, ctxOB303},
+		"id":        "urn:uuid:7d0c1f84-1c4b-4b55-8d3f-2b1f3f3f8a11",
+		"type":      []any{"VerifiableCredential", "EndorsementCredential"},
+		"name":      "Endorsement of Robotics",
+		"issuer":    map[string]any{"id": is.did, "type": []any{"Profile"}, "name": "Robot Guild"},
 		"validFrom": "2024-01-01T00:00:00Z",
 		"credentialSubject": map[string]any{"id": subject, "type": []any{"EndorsementSubject"},
 			"endorsementComment": "A fine program."},
