@@ -9,6 +9,7 @@ import (
 
 	"github.com/rosettebadges/rosette/openbadges/fetch"
 	"github.com/rosettebadges/rosette/openbadges/proof"
+	"github.com/rosettebadges/rosette/openbadges/status"
 )
 
 // keyUnreachable reports whether a key error comes from not getting the key (a fetch
@@ -123,31 +124,26 @@ func (r *run) ob2RevocationList(ctx context.Context, rep *Report, a, is object) 
 		rep.skip(name, "The issuer publishes no revocation list.")
 		return
 	}
-	l, err := r.fetchJSON(ctx, u)
+	resp, err := r.fetch(ctx, u, "application/ld+json, application/json")
+	if err == nil && resp.StatusCode != 200 {
+		err = fmt.Errorf("%s answered HTTP %d", u, resp.StatusCode)
+	}
 	if err != nil {
 		rep.fail(name, Unverifiable, "The issuer's revocation list could not be downloaded, so we cannot tell whether the badge was revoked.", err.Error())
 		return
 	}
-	id, uid := str(a, "id"), str(a, "uid")
-	for _, e := range list(l["revokedAssertions"]) {
-		var eid, euid, reason string
-		switch x := e.(type) {
-		case string:
-			eid = x
-		case map[string]any:
-			eid, euid, reason = str(x, "id"), str(x, "uid"), str(x, "revocationReason")
-			if b, ok := x["revoked"].(bool); ok && !b {
-				continue
-			}
+	l, err := status.ParseOB2RevocationList(resp.Body)
+	if err != nil {
+		rep.fail(name, Unverifiable, "The issuer's revocation list could not be read.", err.Error())
+		return
+	}
+	if revoked, reason := l.Lookup(str(a, "id"), str(a, "uid")); revoked {
+		msg := "The issuer has revoked this badge."
+		if reason != "" {
+			msg += " Reason given: " + reason
 		}
-		if (eid != "" && eid == id) || (euid != "" && euid == uid) {
-			msg := "The issuer has revoked this badge."
-			if reason != "" {
-				msg += " Reason given: " + reason
-			}
-			rep.fail(name, Revoked, msg, u)
-			return
-		}
+		rep.fail(name, Revoked, msg, u)
+		return
 	}
 	rep.pass(name, "The issuer's revocation list does not list this badge: it has not been revoked.")
 }
