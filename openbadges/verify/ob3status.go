@@ -340,7 +340,7 @@ func (r *run) endorsements(ctx context.Context, rep *Report, o object) {
 						continue
 					}
 					walk(val, false)
-				case "proof":
+				case "proof", "@context":
 				default:
 					walk(val, false)
 				}
