@@ -38,6 +38,9 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"help":    {"show this help, or the help of one command", runHelp},
+		"keys":    {"generate signing keys (keys new)", runKeys},
+		"bake":    {"bake a credential into a PNG or SVG image", runBake},
+		"unbake":  {"print the credential baked into a PNG or SVG image", runUnbake},
 		"version": {"print the version", runVersion},
 		"sign":    {"sign an OB 3.0 credential (Data Integrity or VC-JWT) or an OB 2.0 assertion (JWS)", runSign},
 		"verify":  {"verify an Open Badge (file, baked image, JWS or URL)", runVerify},
