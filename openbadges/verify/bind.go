@@ -4,8 +4,10 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
+	"github.com/rosettebadges/rosette/openbadges/bake"
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/jsonld"
 	"github.com/rosettebadges/rosette/openbadges/ob3"
@@ -45,6 +47,17 @@ func defaultResolver(f Fetcher) MethodResolver {
 
 // bindPackages wires unbaking, JWT/JWS, schema and status support.
 func bindPackages(d *deps, opts Options) {
+	d.unbake = func(img []byte) ([]byte, string, error) {
+		b, err := bake.Unbake(img)
+		if err != nil {
+			return nil, "", err
+		}
+		what := map[bake.Kind]string{bake.OB2: "Open Badges 2.0", bake.OB3: "Open Badges 3.0", bake.CLR: "CLR 2.0"}[b.Kind]
+		if what == "" {
+			what = string(b.Kind)
+		}
+		return b.Payload, strings.ToUpper(b.Format) + ", " + what, nil
+	}
 	sv, err := embeddedSchemas()
 	if err != nil {
 		// The schemas are embedded: failing to compile them is a build defect, reported on

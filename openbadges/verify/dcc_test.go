@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rosettebadges/rosette/openbadges/bake"
 	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
 )
 
@@ -130,12 +131,30 @@ func TestDCCFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if ext != ".json" {
+				// The fixture images are QR code pictures (IHDR, IDAT, IEND; the SVG is
+				// drawn rectangles): nothing is baked in them, so they are not badges.
+				if rep := v.Verify(context.Background(), in); rep.InputError == "" {
+					t.Fatalf("QR image: no input error\n%s", dump(t, rep))
+				}
+				// Bake the sibling credential into that very image and verify the result.
+				cred, err := os.ReadFile(strings.TrimSuffix(p, ext) + ".json")
+				if err != nil || len(cred) == 0 {
+					return
+				}
+				if in, err = bake.Bake(in, bake.OB3, cred); err != nil {
+					t.Fatalf("bake: %v", err)
+				}
+			}
 			rep := v.Verify(context.Background(), in)
 			if dccEmpty[filepath.ToSlash(rel)] {
 				if rep.InputError == "" {
 					t.Fatalf("empty file: no input error\n%s", dump(t, rep))
 				}
 				return
+			}
+			if ext != ".json" && rep.Format != ext[1:] {
+				t.Errorf("format %q, want %q", rep.Format, ext[1:])
 			}
 			want := dccExpected(filepath.Base(p))
 			key := strings.TrimSuffix(strings.TrimSuffix(filepath.ToSlash(rel), ".png"), ".svg")
