@@ -258,9 +258,9 @@ func isOB2(o object) bool {
 	case string:
 		return strings.Contains(c, "openbadges") || strings.Contains(c, "openbadgespec")
 	case nil:
-		_, hasRecipient := o["recipient"]
+		// OB 0.5 and 1.0 have no context: a badge, or a hosted verification URL.
 		_, hasBadge := o["badge"]
-		return hasRecipient && hasBadge
+		return hasBadge || str(obj(o, "verify"), "url") != ""
 	}
 	return false
 }
