@@ -115,7 +115,7 @@ func printReport(w io.Writer, r *verify.Report, indent string) {
 	for _, c := range r.Checks {
 		fmt.Fprintf(w, "%s  %s %s: %s\n", indent, marks[c.Status], c.Name, c.Message)
 		if c.Detail != "" && c.Status != verify.Pass {
-			fmt.Fprintf(w, "%s      %s\n", indent, c.Detail)
+			fmt.Fprintf(w, "%s      %s\n", indent, strings.ReplaceAll(strings.TrimSpace(c.Detail), "\n", "\n"+indent+"      "))
 		}
 	}
 	d := r.Display

@@ -36,6 +36,13 @@ func TestVCJWT(t *testing.T) {
 		{"valid", func(t *testing.T) []byte {
 			return sign(t, is.badge(), is.privateKey(t), proof.JWTOptions{KeyID: is.vm})
 		}, Valid},
+		{"VCDM 1.1 (vc claim)", func(t *testing.T) []byte {
+			b := is.badge()
+			b["@context"] = []any{ctxVC1, ctxOB303, ctxOBExt}
+			b["issuanceDate"] = b["validFrom"]
+			delete(b, "validFrom")
+			return sign(t, b, is.privateKey(t), proof.JWTOptions{KeyID: is.vm})
+		}, Valid},
 		{"expired", func(t *testing.T) []byte {
 			b := is.badge()
 			b["validUntil"] = "2025-01-01T00:00:00Z"

@@ -236,7 +236,14 @@ func (r *run) checkSubject(rep *Report, o object, ob bool) {
 			return
 		}
 	}
-	rep.pass(name, "The badge identifies its recipient and what was achieved.")
+	switch rep.Kind {
+	case "EndorsementCredential":
+		rep.pass(name, "The endorsement says what it endorses.")
+	case "ClrCredential":
+		rep.pass(name, "The record identifies its learner.")
+	default:
+		rep.pass(name, "The badge identifies its recipient and what was achieved.")
+	}
 }
 
 // checkIssuer returns the issuer id.
