@@ -43,6 +43,9 @@ func commands() map[string]command {
 		"unbake":  {"print the credential baked into a PNG or SVG image", runUnbake},
 		"version": {"print the version", runVersion},
 		"sign":    {"sign an OB 3.0 credential (Data Integrity or VC-JWT) or an OB 2.0 assertion (JWS)", runSign},
+		"config":  {"print the effective configuration, secrets redacted", runConfig},
+		"migrate": {"apply (up) or list (status) database migrations", runMigrate},
+		"user":    {"create a user or reset a password", runUser},
 		"verify":  {"verify an Open Badge (file, baked image, JWS or URL)", runVerify},
 	}
 }

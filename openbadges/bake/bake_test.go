@@ -257,6 +257,8 @@ func TestSVGSanitize(t *testing.T) {
   <a href=" &#106;ava&#x09;script:alert(6)" id="a2">x</a>
   <image href="https://example.org/ok.png" id="img"/>
   <set attributeName="href" to="JavaScript:alert(7)"/>
+  <foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" srcdoc="&lt;script&gt;alert(8)&lt;/script&gt;" src="data:text/html,alert(9)"/></foreignObject>
+  <handler xmlns="http://www.w3.org/2000/svg" type="application/ecmascript">alert(10)</handler>
   <openbadges:assertion xmlns:openbadges="http://openbadges.org" verify="https://old.example/1"/>
 </svg>`)
 	out, err := bake.SVG(img, bake.OB3, []byte(testJWS))

@@ -149,8 +149,8 @@ type svgEdit struct {
 // the element itself) goes right after the root <svg> start tag: a JWS or URL in the verify
 // attribute of an empty element; JSON in CDATA (for OB 2.0 JSON, verify holds the assertion's
 // http(s) id when it has one). Existing badge elements of any kind are removed, as are
-// <script> elements, event handler attributes (on*) and attributes whose value is a
-// javascript: or vbscript: URL. Everything else is kept byte for byte: the file is spliced at
+// <script> and <handler> elements, event handler attributes (on*), srcdoc attributes and
+// attributes whose value is a javascript:, vbscript: or HTML data: URL. Everything else is kept byte for byte: the file is spliced at
 // offsets from encoding/xml, never re-serialized.
 func SVG(img []byte, kind Kind, payload []byte) ([]byte, error) {
 	if !kind.valid() {
@@ -222,7 +222,7 @@ func svgEdits(img, el []byte) ([]svgEdit, error) {
 				rooted = true
 				continue
 			}
-			if _, badge := svgBadgeKind(t.Name); badge || strings.EqualFold(t.Name.Local, "script") {
+			if _, badge := svgBadgeKind(t.Name); badge || removedElement(t.Name) {
 				skipUntil, skipStart = depth, start
 				continue
 			}
@@ -262,7 +262,7 @@ func unsafeAttr(a xml.Attr) bool {
 	if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
 		return false
 	}
-	if strings.HasPrefix(strings.ToLower(a.Name.Local), "on") {
+	if name := strings.ToLower(a.Name.Local); strings.HasPrefix(name, "on") || name == "srcdoc" {
 		return true
 	}
 	v := strings.Map(func(r rune) rune {
@@ -271,7 +271,23 @@ func unsafeAttr(a xml.Attr) bool {
 		}
 		return r
 	}, strings.ToLower(a.Value))
-	return strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "vbscript:")
+	for _, p := range scriptURLPrefixes {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// scriptURLPrefixes start attribute values that run script when followed (compared after
+// lower-casing and removing whitespace and control characters, as browsers do).
+var scriptURLPrefixes = []string{"javascript:", "vbscript:", "data:text/html", "data:application/xhtml+xml"}
+
+// removedElement reports the elements dropped whole from a baked SVG: scripts, and SVG Tiny 1.2 event
+// handler elements.
+func removedElement(n xml.Name) bool {
+	l := strings.ToLower(n.Local)
+	return l == "script" || l == "handler"
 }
 
 // cleanStartTag removes unsafe attributes from the raw bytes of a start tag. The raw

@@ -50,7 +50,8 @@ type Client struct {
 	http  *http.Client
 }
 
-// NewClient returns a Client with opts.
+// NewClient returns a Client with opts. Redirects are followed up to MaxRedirects, only to
+// http or https URLs, and never from https down to http.
 func NewClient(opts Options) *Client {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -88,6 +89,9 @@ func NewClient(opts Options) *Client {
 			}
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 				return ErrUnsupportedScheme
+			}
+			if req.URL.Scheme == "http" && via[len(via)-1].URL.Scheme == "https" {
+				return ErrInsecureRedirect
 			}
 			return nil
 		},
@@ -204,7 +208,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, accept string) (*Respon
 
 // wrap turns a transport error into an *Error carrying the most specific sentinel.
 func (c *Client) wrap(ctx context.Context, rawURL string, err error) error {
-	for _, s := range []error{ErrForbiddenAddress, ErrTooManyRedirects, ErrUnsupportedScheme} {
+	for _, s := range []error{ErrForbiddenAddress, ErrTooManyRedirects, ErrUnsupportedScheme, ErrInsecureRedirect} {
 		if errors.Is(err, s) {
 			return &Error{URL: rawURL, Err: fmt.Errorf("%w (%v)", s, err)}
 		}

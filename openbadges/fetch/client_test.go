@@ -70,13 +70,20 @@ func TestRefusals(t *testing.T) {
 	})
 	mux.HandleFunc("/exact", func(w http.ResponseWriter, r *http.Request) { w.Write(make([]byte, 1000)) })
 	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
-	mux.HandleFunc("/toftp", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "ftp://example.com/x", http.StatusFound) })
+	mux.HandleFunc("/toftp", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "ftp://example.com/x", http.StatusFound)
+	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 	srv, port := newServer(t, mux)
 	// localhost resolves to loopback too, but only "127.0.0.1" is allowed by name.
 	mux.HandleFunc("/tolocalhost", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://localhost:"+port+"/exact", http.StatusFound)
 	})
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, srv.URL+"/exact", http.StatusFound)
+	}))
+	t.Cleanup(tlsSrv.Close)
+	downgrade := NewClient(Options{AllowHosts: []string{"127.0.0.1"}, TLSConfig: tlsSrv.Client().Transport.(*http.Transport).TLSClientConfig})
 	allowed := NewClient(Options{AllowHosts: []string{"127.0.0.1"}, MaxBytes: 1000, MaxRedirects: 3, Timeout: 200 * time.Millisecond})
 	ctx := context.Background()
 
@@ -96,6 +103,7 @@ func TestRefusals(t *testing.T) {
 		{"ftp", allowed, "ftp://127.0.0.1/x", ErrUnsupportedScheme},
 		{"file", allowed, "file:///etc/passwd", ErrUnsupportedScheme},
 		{"no host", allowed, "http:///x", ErrBadURL},
+		{"https to http redirect", downgrade, tlsSrv.URL + "/", ErrInsecureRedirect},
 		{"timeout", allowed, srv.URL + "/slow", ErrTimeout},
 		{"unspecified address", NewClient(Options{}), "http://0.0.0.0:" + port + "/exact", ErrForbiddenAddress},
 		{"IPv4-mapped loopback", NewClient(Options{}), "http://[::ffff:127.0.0.1]:" + port + "/exact", ErrForbiddenAddress},

@@ -48,6 +48,7 @@ var (
 	ErrUnsupportedScheme = errors.New("only http and https URLs can be fetched")
 	ErrTooLarge          = errors.New("response body exceeds the size limit")
 	ErrTooManyRedirects  = errors.New("too many redirects")
+	ErrInsecureRedirect  = errors.New("redirect from https to http refused")
 	ErrTimeout           = errors.New("timed out")
 	ErrBadURL            = errors.New("malformed URL")
 	ErrStatus            = errors.New("unexpected HTTP status")

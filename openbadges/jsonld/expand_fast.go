@@ -243,14 +243,18 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 			continue
 		}
 		if e == "@type" {
-			count++
+			if types := asArray(v); len(types) > 0 {
+				count++ // jsonld.js adds no @type entry for an empty array
+			}
 			for _, t := range asArray(v) {
 				ts := t.(string)
 				te, null, err := expandIRIInContext(typeScoped, ts, true, nil, nil, false)
 				if err != nil {
 					return Term{}, "", 0, false, err
 				}
-				if null || (te != "@json" && !isAbsoluteIRI(te)) {
+				if null || !isAbsoluteIRI(te) {
+					// jsonld.js: 'relative @type reference' in expansion, or (for "@json")
+					// 'relative object reference' in toRDF.
 					f.problemAt(ptr(path, k), codeRelativeType, ts, "@type did not expand to an absolute IRI")
 					continue
 				}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/piprate/json-gold/ld"
@@ -110,7 +111,7 @@ func (p *Processor) generalToRDF(ctx context.Context, doc any) ([]Quad, []Proble
 	opts.SafeMode = true
 	dl := &goldLoader{ctx: ctx, l: p.loader}
 	opts.DocumentLoader = dl
-	expanded, err := ld.NewJsonLdProcessor().Expand(input, opts)
+	expanded, err := goldExpand(input, opts)
 	if err != nil {
 		if dl.err != nil {
 			return nil, nil, dl.err
@@ -125,7 +126,37 @@ func (p *Processor) generalToRDF(ctx context.Context, doc any) ([]Quad, []Proble
 	if err := b.addTopLevel(expanded); err != nil {
 		return nil, nil, err
 	}
+	// jsonld.js reports a top-level object that expansion drops (empty, or only an @id);
+	// json-gold drops it silently.
+	if top, ok := input.(map[string]any); ok && len(expanded) == 0 {
+		if _, hasGraph := top["@graph"]; !hasGraph {
+			b.problems = append(b.problems, Problem{Code: codeEmptyObject, Message: "top-level object is empty or has only an @id after expansion"})
+		}
+	}
+	// json-gold does not check explicit language tags; jsonld.js reports malformed ones.
+	scanLanguages(input, "", &b.problems)
 	return b.quads, b.problems, nil
+}
+
+// scanLanguages reports every explicit "@language" value outside contexts that is not a
+// well-formed tag (jsonld.js's 'invalid @language value' event).
+func scanLanguages(v any, path string, problems *[]Problem) {
+	switch x := v.(type) {
+	case []any:
+		for i, e := range x {
+			scanLanguages(e, path+"/"+strconv.Itoa(i), problems)
+		}
+	case map[string]any:
+		for k, e := range x {
+			if k == "@context" {
+				continue
+			}
+			if s, ok := e.(string); ok && k == "@language" && !isBCP47(s) {
+				*problems = append(*problems, Problem{Path: ptr(path, k), Code: codeInvalidLanguage, Term: s, Message: "@language is not a well-formed language tag"})
+			}
+			scanLanguages(e, ptr(path, k), problems)
+		}
+	}
 }
 
 const maxDepth = 512
@@ -193,4 +224,14 @@ func problemsText(ps []Problem) string {
 		s[i] = p.String()
 	}
 	return strings.Join(s, "; ")
+}
+
+// goldExpand runs json-gold's expansion, turning its panics on odd input into errors.
+func goldExpand(input any, opts *ld.JsonLdOptions) (out []any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%w: json-gold failed on this input: %v", ErrInvalidInput, r)
+		}
+	}()
+	return ld.NewJsonLdProcessor().Expand(input, opts)
 }

@@ -389,10 +389,12 @@ func nextPermutation(s []string) bool {
 	return true
 }
 
-// output relabels the blank nodes canonically and writes sorted, de-duplicated N-Quads.
+// output relabels the blank nodes canonically and writes sorted N-Quads (de-duplicated unless
+// keepDuplicates). Lines are written into one buffer and sorted by offset.
 func (c *canonicalizer) output() []byte {
-	lines := make([][]byte, 0, len(c.quads))
-	total := 0
+	type span struct{ start, end int }
+	buf := make([]byte, 0, 160*len(c.quads))
+	spans := make([]span, 0, len(c.quads))
 	for i := range c.quads {
 		q := c.quads[i]
 		for _, t := range [...]*Term{&q.S, &q.O, &q.G} {
@@ -400,14 +402,15 @@ func (c *canonicalizer) output() []byte {
 				t.Value = c.canon.id(t.Value)
 			}
 		}
-		l := appendQuad(nil, &q)
-		total += len(l)
-		lines = append(lines, l)
+		start := len(buf)
+		buf = appendQuad(buf, &q)
+		spans = append(spans, span{start, len(buf)})
 	}
-	slices.SortFunc(lines, bytes.Compare)
-	out := make([]byte, 0, total)
+	slices.SortFunc(spans, func(a, b span) int { return bytes.Compare(buf[a.start:a.end], buf[b.start:b.end]) })
+	out := make([]byte, 0, len(buf))
 	var prev []byte
-	for _, l := range lines {
+	for _, sp := range spans {
+		l := buf[sp.start:sp.end]
 		if !c.keepDuplicates && prev != nil && bytes.Equal(prev, l) {
 			continue
 		}

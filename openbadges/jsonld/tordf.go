@@ -218,7 +218,7 @@ func (b *rdfBuilder) node(m map[string]any, g Term) (Term, error) {
 				}
 			}
 		default:
-			if strings.HasPrefix(k, "@") {
+			if isKeyword(k) {
 				continue
 			}
 			p, ok := b.predicate(k)

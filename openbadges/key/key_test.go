@@ -212,9 +212,9 @@ func TestDecodeMultikeyRejects(t *testing.T) {
 	for _, s := range []string{
 		"",
 		"z",
-		"u7QE",                                              // base64url multibase
-		"z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hw",   // short
-		"zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme", // secp256k1 prefix 0xe701
+		"u7QE", // base64url multibase
+		"z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hw",                                             // short
+		"zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme",                                           // secp256k1 prefix 0xe701
 		"zrv2bqTbNwCTsRrHFcJCPjVAduh4Ezcnoq1A3ZxH1GWTNkxipLVuaAoMFmze2gFN9oNXfJjufxSHWVZzsJiUsMHFMcx", // secret key
 		"z0OIl", // not base58
 	} {

@@ -162,6 +162,12 @@ func fillSubject(s *AchievementSubject) {
 		s.Type = Strings{"AchievementSubject"}
 	}
 	s.Image = fillImage(s.Image)
+	if s.Source != nil {
+		src := *s.Source
+		src.Ref = false
+		fillProfile(&src)
+		s.Source = &src
+	}
 	ids := make(List[IdentityObject], 0, len(s.Identifier))
 	for _, id := range s.Identifier {
 		if id.Type == "" {

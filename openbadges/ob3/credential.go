@@ -140,6 +140,22 @@ func (c EndorsementCredential) MarshalJSON() ([]byte, error) {
 	return encodeWithExtra(plain(c), c.Extra)
 }
 
+// single returns the only element of a one-element JSON array, or b itself.
+func single(b []byte, what string) ([]byte, error) {
+	t := bytes.TrimSpace(b)
+	if len(t) == 0 || t[0] != '[' {
+		return b, nil
+	}
+	var list []json.RawMessage
+	if err := json.Unmarshal(t, &list); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if len(list) != 1 {
+		return nil, fmt.Errorf("%s: %d entries; one is supported", what, len(list))
+	}
+	return list[0], nil
+}
+
 // Proof is an embedded proof as found in a credential (any suite).
 type Proof struct {
 	Type               string `json:"type"`
@@ -194,7 +210,13 @@ type CredentialStatus struct {
 	Extra Extra  `json:"-"`
 }
 
+// UnmarshalJSON accepts an object, or an array holding exactly one (VCDM 2.0 allows several
+// statuses; OB 3.0 uses one, and several are refused rather than silently dropped).
 func (s *CredentialStatus) UnmarshalJSON(b []byte) error {
+	b, err := single(b, "credentialStatus")
+	if err != nil {
+		return err
+	}
 	type plain CredentialStatus
 	extra, err := decodeWithExtra(b, (*plain)(s), "credentialStatus")
 	s.Extra = extra

@@ -233,6 +233,21 @@ func TestVCDM11Dates(t *testing.T) {
 	}
 }
 
+func TestSingleElementArrays(t *testing.T) {
+	c, err := ParseCredential([]byte(`{"credentialSubject":[{"id":"did:example:1","type":"AchievementSubject"}],"credentialStatus":[{"id":"https://x/s","type":"1EdTechRevocationList"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CredentialSubject.ID != "did:example:1" || c.CredentialStatus.Type != TypeRevocationList {
+		t.Errorf("%+v %+v", c.CredentialSubject, c.CredentialStatus)
+	}
+	for _, in := range []string{`{"credentialSubject":[{},{}]}`, `{"credentialStatus":[]}`} {
+		if _, err := ParseCredential([]byte(in)); err == nil || !strings.Contains(err.Error(), "one is supported") {
+			t.Errorf("%s: %v", in, err)
+		}
+	}
+}
+
 func TestParseRejects(t *testing.T) {
 	for _, in := range []string{``, `[]`, `"x"`, `{`, `{"type": 3}`, `{"@context": [3]}`, `{"issuer": 3}`, `{"image": []}`, `{"credentialSubject": "x"}`, `{"proof": [3]}`} {
 		if _, err := ParseCredential([]byte(in)); err == nil {

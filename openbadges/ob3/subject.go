@@ -22,7 +22,13 @@ type AchievementSubject struct {
 	Extra             Extra                `json:"-"`
 }
 
+// UnmarshalJSON accepts an object, or an array holding exactly one (the VCDM allows several
+// subjects; an OB 3.0 credential has one AchievementSubject).
 func (s *AchievementSubject) UnmarshalJSON(b []byte) error {
+	b, err := single(b, "credentialSubject")
+	if err != nil {
+		return err
+	}
 	type plain AchievementSubject
 	extra, err := decodeWithExtra(b, (*plain)(s), "credentialSubject")
 	s.Extra = extra

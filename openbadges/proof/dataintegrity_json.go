@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 )
 
 // member is one top-level member of a JSON object: its key and the byte span of its value.
@@ -14,44 +13,111 @@ type member struct {
 	start, end int // value bytes are raw[start:end]
 }
 
-// topLevelMembers scans raw (which must be one JSON object) and returns its members in order,
-// with the offset of the closing brace. Duplicate keys are refused: they would give a signed
-// meaning that depends on which duplicate a reader keeps.
+// topLevelMembers scans raw, which must be one valid JSON object (callers decode it first),
+// and returns its members in order with the offset of the closing brace. Duplicate keys are
+// refused: they would give a signed meaning that depends on which duplicate a reader keeps.
 func topLevelMembers(raw []byte) (members []member, closing int, err error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, 0, fmt.Errorf("not JSON: %w", err)
+	if !json.Valid(raw) {
+		return nil, 0, errors.New("not JSON")
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
 		return nil, 0, errors.New("not a JSON object")
 	}
 	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, 0, fmt.Errorf("not JSON: %w", err)
+	i++
+	for {
+		i = skipSpace(raw, i)
+		if raw[i] == '}' {
+			closing = i
+			break
 		}
-		key, _ := tok.(string)
+		if raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+		kEnd := stringEnd(raw, i)
+		key, err := unquote(raw[i:kEnd])
+		if err != nil {
+			return nil, 0, err
+		}
 		if seen[key] {
 			return nil, 0, fmt.Errorf("duplicate member %q", key)
 		}
 		seen[key] = true
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, 0, fmt.Errorf("not JSON: %w", err)
-		}
-		end := int(dec.InputOffset())
-		members = append(members, member{key: key, start: end - len(v), end: end})
-	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return nil, 0, fmt.Errorf("not JSON: %w", err)
-	}
-	closing = int(dec.InputOffset()) - 1
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, 0, errors.New("trailing data after the JSON object")
+		i = skipSpace(raw, kEnd)
+		i = skipSpace(raw, i+1) // the colon
+		vEnd := valueEnd(raw, i)
+		members = append(members, member{key: key, start: i, end: vEnd})
+		i = vEnd
 	}
 	return members, closing, nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the offset just past the JSON string starting at b[i] == '"'.
+func stringEnd(b []byte, i int) int {
+	for i++; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+// valueEnd returns the offset just past the JSON value starting at b[i].
+func valueEnd(b []byte, i int) int {
+	depth := 0
+	for ; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			i = stringEnd(b, i) - 1
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i
+			}
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return i
+}
+
+// unquote decodes a JSON string as encoding/json does (escapes, and invalid UTF-8 replaced),
+// with a fast path for plain ASCII.
+func unquote(b []byte) (string, error) {
+	plain := true
+	for _, c := range b {
+		if c == '\\' || c >= 0x80 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return string(b[1 : len(b)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
 }
 
 // decodeObject decodes raw as a JSON object in the form JSON-LD processors expect

@@ -259,7 +259,8 @@ func jwsKey(ctx context.Context, p *jwsParts, r KeyResolver) (*did.VerificationM
 		_ = json.Unmarshal(raw, &m)
 		fromJWK = &did.VerificationMethod{Type: did.TypeJsonWebKey, Controller: m.Iss, PublicKey: pub}
 	}
-	if p.header.Kid == "" {
+	if p.header.Kid == "" || (fromJWK != nil && !resolvableKid(p.header.Kid)) {
+		// A kid that is not a URI (e.g. a thumbprint) beside a jwk only labels that key.
 		if fromJWK == nil {
 			return nil, fmt.Errorf("%w: neither kid nor jwk in the header", ErrJWSKey)
 		}
@@ -279,6 +280,11 @@ func jwsKey(ctx context.Context, p *jwsParts, r KeyResolver) (*did.VerificationM
 		}
 	}
 	return vm, nil
+}
+
+// resolvableKid reports whether a kid is a URI a KeyResolver can dereference.
+func resolvableKid(kid string) bool {
+	return strings.HasPrefix(kid, "did:") || strings.HasPrefix(kid, "https://") || strings.HasPrefix(kid, "http://")
 }
 
 // readPayload extracts the credential and checks the claims against it.

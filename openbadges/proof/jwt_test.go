@@ -222,6 +222,8 @@ func TestJWTRejects(t *testing.T) {
 	privJWK, _ := k.MarshalJWK()
 	pubJWK, _ := key.PublicJWK(other.Public(), "")
 	pubJWKb, _ := json.Marshal(pubJWK)
+	ownJWK, _ := key.PublicJWK(k.Public(), "")
+	ownJWKb, _ := json.Marshal(ownJWK)
 	good := strings.TrimSuffix(jwtTestCompact(t, jwtTestCredential(d)), "}")
 	claims := func(extra string) string {
 		return good + `,"iss":"` + d + `","jti":"urn:uuid:91537dba-56cb-11ec-bf63-0242ac130002","sub":"did:example:ebfeb1f712ebc6f1c276e12ec21"` + extra + `}`
@@ -242,6 +244,8 @@ func TestJWTRejects(t *testing.T) {
 		{"alg does not fit key", jwtTestSign(t, k, `{"alg":"RS256","kid":"`+vm+`"}`, okClaims), ErrJWSKey},
 		{"duplicate header member", jwtTestSign(t, k, `{"alg":"EdDSA","kid":"`+vm+`","kid":"`+ovm+`"}`, okClaims), ErrJWSMalformed},
 		{"no key", jwtTestSign(t, k, `{"alg":"EdDSA"}`, okClaims), ErrJWSKey},
+		{"kid label beside jwk", jwtTestSign(t, k, `{"alg":"EdDSA","kid":"key-1","jwk":`+string(ownJWKb)+`}`, okClaims), nil},
+		{"kid label without jwk", jwtTestSign(t, k, `{"alg":"EdDSA","kid":"key-1"}`, okClaims), ErrJWSKey},
 		{"private jwk", jwtTestSign(t, k, `{"alg":"EdDSA","jwk":`+string(privJWK)+`}`, okClaims), ErrJWSKey},
 		{"jwk differs from kid", jwtTestSign(t, k, `{"alg":"EdDSA","kid":"`+vm+`","jwk":`+string(pubJWKb)+`}`, okClaims), ErrJWSKey},
 		{"signed by another key", jwtTestSign(t, other, hdr, okClaims), ErrJWSSignature},

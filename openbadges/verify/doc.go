@@ -50,7 +50,29 @@
 //	    those are definite facts worth showing even when another part could not be checked.
 //
 // Warnings (older contexts, a bare URI issuer, an invalid endorsement, ...) never change the
-// verdict. Report.Valid is true only for the verdict valid.
+// verdict. Report.Valid is true only for the verdict valid. Input that is no badge at all
+// (empty, garbage, an image with nothing baked in it) gets Report.InputError and the verdict
+// invalid; `rosette verify` exits 2 for it.
+//
+// # Decisions where the standards or the official validators leave room
+//
+//   - Key provenance. A verificationMethod "<issuer-id>#z6Mk..." is NOT decoded from its
+//     fragment (the 1EdTech OB 3.0 validator does): anyone can append their own key to an
+//     issuer's URL, so the issuer URL is dereferenced for a controller document instead
+//     (openbadges/did). A VC-JWT whose key is only in its own "jwk" header, with nothing tying
+//     it to the issuer, is unverifiable for the same reason.
+//   - A credential subject with neither id nor identifier is a warning: the data model makes
+//     both optional and the validator does not enforce the verification section's rule; the
+//     badge is authentic but cannot be matched to a person.
+//   - JSON Schema: the canonical 1EdTech schema first; failures that are only JSON-LD compacted
+//     forms (a single value for type, proof, credentialSchema, termsOfUse; an image IRI) are
+//     warnings, as the validator downgrades what its JSON-LD schemas accept. VCDM 1.1
+//     credentials are checked in their VCDM 2.0 form. Any other schema failure is invalid.
+//   - Status lists shorter than the 131,072-entry minimum are read, with a warning.
+//   - An OB 2.0 badge given as plain JSON is trusted only for its hosted URL; a SignedBadge
+//     given as plain JSON (not as its JWS) is unverifiable.
+//   - Unsigned OB 3.0 credentials are unverifiable, not invalid: nothing is wrong in them,
+//     nothing proves them either.
 //
 // # Fetching
 //

@@ -1,0 +1,59 @@
+package badge
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// User is a person who signs in to Rosette: for now a site admin or a staff member.
+type User struct {
+	ID        int64
+	Email     string // normalised by NormalizeEmail
+	Name      string
+	IsAdmin   bool
+	CreatedAt time.Time
+}
+
+// NormalizeEmail checks an email address and returns its stored form (trimmed, domain
+// lower-cased) and its key (the whole address lower-cased), which is unique among users so that
+// addresses differing only in case are the same account. The error is an Invalid *Error.
+func NormalizeEmail(s string) (email, key string, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", "", Errorf(Invalid, "Email address is required.")
+	}
+	if len(s) > 254 || !utf8.ValidString(s) {
+		return "", "", Errorf(Invalid, "Email address is not valid.")
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 || strings.ContainsAny(s, " \t\r\n<>,;\"") {
+		return "", "", Errorf(Invalid, "Email address %q is not valid.", s)
+	}
+	a, perr := mail.ParseAddress(s)
+	if perr != nil || a.Address != s || a.Name != "" {
+		return "", "", Errorf(Invalid, "Email address %q is not valid.", s)
+	}
+	local, domain := s[:at], strings.ToLower(s[at+1:])
+	if !strings.Contains(domain, ".") && domain != "localhost" {
+		return "", "", Errorf(Invalid, "Email address %q has no domain (like example.org).", s)
+	}
+	email = local + "@" + domain
+	return email, strings.ToLower(email), nil
+}
+
+// NormalizeName trims a display name and checks its length (at most 200 characters, no
+// control characters).
+func NormalizeName(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > 200 {
+		return "", Errorf(Invalid, "Name must be at most 200 characters.")
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "", Errorf(Invalid, "Name must not contain control characters.")
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/service"
+)
+
+const userUsage = `Usage:
+  rosette user create --email E [--name N] [--admin] [--password-file FILE] [options]
+  rosette user reset-password --email E [--password-file FILE] [options]
+
+The password is asked for at the terminal, or read from --password-file (its first line).
+It is never taken as an argument. At least 10 characters, not one character repeated.
+`
+
+// runUser manages user accounts from the command line: create, reset-password.
+func runUser(ctx context.Context, env Env, args []string) int {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			fmt.Fprint(env.Stdout, userUsage)
+			return ExitOK
+		}
+		fmt.Fprint(env.Stderr, userUsage)
+		return ExitUsage
+	}
+	sub, args := args[0], args[1:]
+	if sub != "create" && sub != "reset-password" {
+		fmt.Fprintf(env.Stderr, "rosette user: unknown subcommand %q\n\n%s", sub, userUsage)
+		return ExitUsage
+	}
+	name := "user " + sub
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if f := strings.TrimLeft(a, "-"); strings.HasPrefix(a, "-") && (f == "password" || strings.HasPrefix(f, "password=")) {
+			fmt.Fprintf(env.Stderr, "rosette %s: passwords are never taken as arguments (they end up in shell history and process lists); use the prompt or --password-file FILE\n", name)
+			return ExitUsage
+		}
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	email := fs.String("email", "", "email address of the user (required)")
+	passwordFile := fs.String("password-file", "", "read the password from the first line of this file instead of prompting")
+	var fullName *string
+	var admin *bool
+	if sub == "create" {
+		fullName = fs.String("name", "", "display name")
+		admin = fs.Bool("admin", false, "make the user a site admin")
+	}
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), userUsage+"\nOptions:\n")
+		fs.PrintDefaults()
+	}
+	cfg, code, ok := loadConfig(fs, args, env)
+	if !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "rosette %s: unexpected argument %q\n", name, fs.Arg(0))
+		return ExitUsage
+	}
+	if strings.TrimSpace(*email) == "" {
+		fmt.Fprintf(env.Stderr, "rosette %s: --email is required\n", name)
+		return ExitUsage
+	}
+	password, err := readPassword(env, *passwordFile)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "rosette %s: %v\n", name, err)
+		return ExitUsage
+	}
+	if err := service.CheckPassword(password); err != nil {
+		return failure(env, name, err)
+	}
+	logger := newLogger(cfg, env.Stderr)
+	st, err := openStore(ctx, cfg, logger, true)
+	if err != nil {
+		return failure(env, name, err)
+	}
+	defer st.Close()
+	acc := service.NewAccounts(st, badge.SystemClock{}, logger, service.AccountsOptions{
+		SessionLifetime: cfg.SessionLifetime, SessionIdle: cfg.SessionIdle,
+	})
+	actor := "cli"
+	if u := env.Getenv("USER"); u != "" {
+		actor = "cli:" + u
+	}
+	ctx = service.WithActor(ctx, actor)
+	if sub == "create" {
+		u, err := acc.CreateUser(ctx, *email, *fullName, password, *admin)
+		if err != nil {
+			return failure(env, name, err)
+		}
+		role := "user"
+		if u.IsAdmin {
+			role = "admin"
+		}
+		fmt.Fprintf(env.Stdout, "created %s %s (id %d)\n", role, u.Email, u.ID)
+		return ExitOK
+	}
+	if err := acc.ResetPassword(ctx, *email, password); err != nil {
+		return failure(env, name, err)
+	}
+	fmt.Fprintf(env.Stdout, "password reset for %s; their sessions were ended\n", strings.TrimSpace(*email))
+	return ExitOK
+}
+
+// readPassword reads the password from file (its first line) or, when stdin is a terminal,
+// from a prompt asking twice. Anything else is an error: passwords never come from arguments.
+func readPassword(env Env, file string) (string, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("--password-file: %v", err)
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		return strings.TrimSuffix(line, "\r"), nil
+	}
+	f, ok := env.Stdin.(interface{ Fd() uintptr })
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", errors.New("no terminal to ask for the password; use --password-file FILE")
+	}
+	fd := int(f.Fd())
+	ask := func(prompt string) (string, error) {
+		fmt.Fprint(env.Stderr, prompt)
+		b, err := term.ReadPassword(fd)
+		fmt.Fprintln(env.Stderr)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return "", errors.New("no password given")
+			}
+			return "", err
+		}
+		return string(b), nil
+	}
+	p1, err := ask("Password: ")
+	if err != nil {
+		return "", err
+	}
+	p2, err := ask("Repeat password: ")
+	if err != nil {
+		return "", err
+	}
+	if p1 != p2 {
+		return "", errors.New("the two passwords differ")
+	}
+	return p1, nil
+}

@@ -1,0 +1,154 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func load(t *testing.T, args []string, env map[string]string) (Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return Load(fs, args, func(k string) string { return env[k] })
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(t, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Defaults()
+	want.BaseURL = "http://127.0.0.1:8080"
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("defaults (-want +got):\n%s", diff)
+	}
+	if c.SecureCookies() {
+		t.Error("SecureCookies on http")
+	}
+}
+
+func TestPrecedenceFlagsOverEnvOverDefaults(t *testing.T) {
+	env := map[string]string{
+		"ROSETTE_ADDR":         ":9000",
+		"ROSETTE_LOG_LEVEL":    "debug",
+		"ROSETTE_WORKERS":      "2",
+		"ROSETTE_READ_TIMEOUT": "5s",
+		"ROSETTE_BASE_URL":     "https://badges.example.org",
+	}
+	c, err := load(t, []string{"--addr", "127.0.0.1:7000", "--workers=8"}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:7000" || c.Workers != 8 || c.LogLevel != "debug" || c.ReadTimeout != 5*time.Second || c.LogFormat != "json" {
+		t.Errorf("got %+v", c)
+	}
+	if !c.SecureCookies() {
+		t.Error("SecureCookies false on https")
+	}
+}
+
+func TestDefaultBaseURLFromAddr(t *testing.T) {
+	c, err := load(t, []string{"--addr", ":8443"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BaseURL != "http://localhost:8443" {
+		t.Errorf("BaseURL = %q", c.BaseURL)
+	}
+}
+
+func TestSecretFiles(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "key")
+	dbFile := filepath.Join(dir, "db")
+	os.WriteFile(keyFile, []byte("s3cret-master\n"), 0o600)
+	os.WriteFile(dbFile, []byte("postgres://u:pw@db.example/rosette\n"), 0o600)
+	c, err := load(t, nil, map[string]string{"ROSETTE_MASTER_KEY_FILE": keyFile, "ROSETTE_DATABASE_URL_FILE": dbFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MasterKey != "s3cret-master" || c.DatabaseURL != "postgres://u:pw@db.example/rosette" {
+		t.Errorf("got %q %q", c.MasterKey, c.DatabaseURL)
+	}
+	var b strings.Builder
+	c.Print(&b)
+	out := b.String()
+	for _, secret := range []string{"s3cret", "pw@"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("printout leaks %q:\n%s", secret, out)
+		}
+	}
+	for _, want := range []string{"ROSETTE_MASTER_KEY=(set)\n", "ROSETTE_DATABASE_URL=postgres://u:xxxxx@db.example/rosette\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("printout lacks %q:\n%s", want, out)
+		}
+	}
+	_, err = load(t, nil, map[string]string{"ROSETTE_MASTER_KEY_FILE": keyFile, "ROSETTE_MASTER_KEY": "x"})
+	if err == nil || !strings.Contains(err.Error(), "ROSETTE_MASTER_KEY") {
+		t.Errorf("both set: err = %v", err)
+	}
+	_, err = load(t, nil, map[string]string{"ROSETTE_MASTER_KEY_FILE": filepath.Join(dir, "missing")})
+	if err == nil || !strings.Contains(err.Error(), "ROSETTE_MASTER_KEY_FILE") {
+		t.Errorf("missing file: err = %v", err)
+	}
+}
+
+func TestMasterKeyUnsetPrintsNotSet(t *testing.T) {
+	c, _ := load(t, nil, nil)
+	var b strings.Builder
+	c.Print(&b)
+	if !strings.Contains(b.String(), "ROSETTE_MASTER_KEY=(not set)\n") {
+		t.Errorf("printout:\n%s", b.String())
+	}
+}
+
+func TestInvalidValuesNameTheSetting(t *testing.T) {
+	tests := []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--addr", "nonsense"}, nil, "--addr"},
+		{nil, map[string]string{"ROSETTE_READ_TIMEOUT": "soon"}, "ROSETTE_READ_TIMEOUT"},
+		{nil, map[string]string{"ROSETTE_WORKERS": "many"}, "ROSETTE_WORKERS"},
+		{[]string{"--workers", "-1"}, nil, "--workers"},
+		{[]string{"--log-level", "loud"}, nil, "--log-level"},
+		{[]string{"--log-format", "xml"}, nil, "--log-format"},
+		{[]string{"--base-url", "https://x.example/"}, nil, "--base-url"},
+		{[]string{"--base-url", "ftp://x.example"}, nil, "--base-url"},
+		{[]string{"--base-url", "/relative"}, nil, "--base-url"},
+		{[]string{"--database-url", "mysql://x"}, nil, "--database-url"},
+		{[]string{"--database-url", "sqlite:"}, nil, "--database-url"},
+		{[]string{"--tls-cert", "c.pem"}, nil, "--tls-cert"},
+		{[]string{"--session-idle", "400h"}, nil, "--session-idle"},
+		{[]string{"--max-body-bytes", "10"}, nil, "--max-body-bytes"},
+		{[]string{"--shutdown-timeout", "0s"}, nil, "--shutdown-timeout"},
+	}
+	for _, tt := range tests {
+		_, err := load(t, tt.args, tt.env)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v %v: err = %v, want it to name %s", tt.args, tt.env, err, tt.want)
+		}
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	tests := map[string]string{
+		"":                                      "",
+		"sqlite:/tmp/x.db":                      "sqlite:/tmp/x.db",
+		"postgres://u:secret@h:5432/db":         "postgres://u:xxxxx@h:5432/db",
+		"postgres://u@h/db?password=secret&x=1": "postgres://u@h/db?password=xxxxx&x=1",
+	}
+	for in, want := range tests {
+		if got := RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

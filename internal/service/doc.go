@@ -1,0 +1,7 @@
+// Package service holds Rosette's use cases and every business rule. Callers (web, httpapi,
+// cli) pass plain values in and get domain values and *badge.Error out; this package talks to
+// internal/store and internal/jobs and never to HTTP.
+//
+// Accounts (accounts.go) owns users, passwords (argon2id, password.go), server-side sessions,
+// sign-in throttling, first-run setup and the audit trail of admin actions (audit.go).
+package service

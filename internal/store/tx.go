@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Tx is a transaction; every data method of the store is a method of *Tx.
+type Tx struct {
+	tx      *sql.Tx
+	dialect string
+}
+
+// Dialect returns "sqlite" or "postgres".
+func (tx *Tx) Dialect() string { return tx.dialect }
+
+// ExecContext runs a statement in the transaction. It is for packages that own tables of
+// their own in tests; the application's SQL lives in this package.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query returning one row in the transaction (see ExecContext).
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, query, args...)
+}
+
+// Update runs fn in a read-write transaction and commits it if fn returns nil; otherwise (or
+// on panic) it rolls back and returns fn's error unchanged.
+func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.run(ctx, s.write, nil, fn)
+}
+
+// View runs fn in a read-only transaction on the read pool.
+func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.run(ctx, s.read, &sql.TxOptions{ReadOnly: s.dialect == Postgres}, fn)
+}
+
+func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{tx: sqlTx, dialect: s.dialect}
+	defer func() {
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// sqliteTime is how SQLite stores times: fixed-width UTC RFC 3339 with microseconds, so that
+// string comparison is time comparison.
+const sqliteTime = "2006-01-02T15:04:05.000000Z"
+
+// t converts a time to the value stored for this dialect, in UTC, truncated to microseconds.
+func (tx *Tx) t(v time.Time) any {
+	v = v.UTC().Truncate(time.Microsecond)
+	if tx.dialect == SQLite {
+		return v.Format(sqliteTime)
+	}
+	return v
+}
+
+// nt is t for an optional time: the zero time is NULL.
+func (tx *Tx) nt(v time.Time) any {
+	if v.IsZero() {
+		return nil
+	}
+	return tx.t(v)
+}
+
+// timeCol scans a time stored by either dialect; NULL scans as the zero time.
+type timeCol struct{ p *time.Time }
+
+func (c timeCol) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*c.p = time.Time{}
+	case time.Time:
+		*c.p = v.UTC()
+	case string:
+		return c.parse(v)
+	case []byte:
+		return c.parse(string(v))
+	default:
+		return fmt.Errorf("store: cannot scan %T as a time", src)
+	}
+	return nil
+}
+
+func (c timeCol) parse(s string) error {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("store: bad stored time %q: %w", s, err)
+	}
+	*c.p = t.UTC()
+	return nil
+}
+
+func tc(p *time.Time) timeCol { return timeCol{p} }
+
+// ErrNotFound is returned (wrapped) by lookups that find nothing.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrDuplicate is returned (wrapped) when a unique constraint refuses an insert.
+var ErrDuplicate = errors.New("store: duplicate")
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,46 @@
+package web
+
+import "net/http"
+
+const flashCookie = "rosette_flash"
+
+// flash is a one-time message shown on the page after a POST-redirect-GET.
+type flash struct {
+	Kind string // success, info, warning
+	Text string
+}
+
+// flashes is the fixed table of messages. The flash cookie carries only a code from it, so
+// nothing a visitor puts in a cookie or URL can ever be shown as a message.
+var flashes = map[string]flash{
+	"welcome":          {"success", "Your administrator account is ready and you are signed in."},
+	"signed-in":        {"success", "You are signed in."},
+	"signed-out":       {"info", "You are signed out."},
+	"password-changed": {"success", "Your password is changed. Other sessions were signed out."},
+	"setup-done":       {"info", "Rosette is already set up. Sign in with your account."},
+	"signin-needed":    {"info", "Please sign in to continue."},
+}
+
+// setFlash leaves a message code for the next page the browser loads.
+func (s *Site) setFlash(w http.ResponseWriter, code string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: code, Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// takeFlash returns the pending message, if any, and clears it.
+func (s *Site) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+	if f, ok := flashes[c.Value]; ok {
+		return &f
+	}
+	return nil
+}

@@ -1,0 +1,103 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/rosettebadges/rosette/internal/badge"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// pages holds one parsed template set per page: the layout plus the page's own file.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+func parsePages(a *assets) (*pages, error) {
+	funcs := template.FuncMap{"asset": a.url}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	files, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, f := range files {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("web: templates: %w", err)
+		}
+		if _, err := t.ParseFS(templateFS, f); err != nil {
+			return nil, fmt.Errorf("web: templates: %w", err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("web: template %s defines no \"content\"", f)
+		}
+		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return p, nil
+}
+
+// Frame is what the layout shows around every page. Each page's data struct embeds it.
+type Frame struct {
+	Title     string
+	User      *badge.User // nil when nobody is signed in
+	Flash     *flash      // the message left by the previous request, if any
+	RequestID string
+	Narrow    bool // a single centred card (sign in, setup)
+	Nav       string
+}
+
+func (f *Frame) frame() *Frame { return f }
+
+// page is any page's data: a struct embedding Frame.
+type page interface{ frame() *Frame }
+
+// render executes the named page into a buffer and, only if that succeeded, writes it with
+// status. A template failure is logged and becomes a plain 500.
+func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name string, data page) {
+	f := data.frame()
+	if u := userFrom(r.Context()); u != nil && f.User == nil {
+		f.User = u
+	}
+	if f.Flash == nil {
+		f.Flash = s.takeFlash(w, r)
+	}
+	f.RequestID = w.Header().Get("X-Request-Id")
+	t, ok := s.pages.byName[name]
+	var buf bytes.Buffer
+	var err error
+	if !ok {
+		err = fmt.Errorf("no page %q", name)
+	} else {
+		err = t.ExecuteTemplate(&buf, "layout", data)
+	}
+	if err != nil {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "rendering page",
+			slog.String("request_id", f.RequestID), slog.String("page", name), slog.String("error", err.Error()))
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// redirect answers a POST with 303 See Other, so that reloading the next page does not
+// resubmit the form (POST-redirect-GET).
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

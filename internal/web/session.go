@@ -1,0 +1,114 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/rosettebadges/rosette/internal/badge"
+)
+
+// SessionCookie is the name of the cookie holding the session token.
+const SessionCookie = "rosette_session"
+
+type userKey struct{}
+
+// userFrom returns the signed-in user of a request, or nil.
+func userFrom(ctx context.Context) *badge.User {
+	u, _ := ctx.Value(userKey{}).(*badge.User)
+	return u
+}
+
+func sessionToken(r *http.Request) string {
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// withUser looks up the session cookie and puts the signed-in user, if any, in the request
+// context. An unknown or expired session is simply no user (and the cookie is cleared).
+func (s *Site) withUser(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok := sessionToken(r)
+		if tok == "" {
+			next(w, r)
+			return
+		}
+		u, err := s.accounts.SessionUser(r.Context(), tok)
+		switch {
+		case err == nil:
+			r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+		case errors.Is(err, badge.Unauthorized), errors.Is(err, badge.NotFound):
+			s.clearSession(w)
+		default:
+			s.fail(w, r, err)
+			return
+		}
+		next(w, r)
+	}
+}
+
+// requireUser sends visitors who are not signed in to the sign-in page, remembering where
+// they were going.
+func (s *Site) requireUser(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if userFrom(r.Context()) == nil {
+			if r.Method != http.MethodGet {
+				s.ServeError(w, r, http.StatusUnauthorized)
+				return
+			}
+			s.setFlash(w, "signin-needed")
+			redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+			return
+		}
+		next(w, r)
+	}
+}
+
+func (s *Site) setSession(w http.ResponseWriter, sess *Session) {
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt.UTC(),
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Site) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// localPath returns next if it is a path on this site, and "/" otherwise, so that a sign-in
+// link cannot send anyone to another site.
+func localPath(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n\t") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return "/"
+	}
+	return next
+}
+
+// clientAddr is the remote IP of the request, for throttling sign-in attempts.
+func clientAddr(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	return strings.Trim(host, "[]")
+}
+
+// logError logs an unexpected error once, with the request id.
+func (s *Site) logError(w http.ResponseWriter, r *http.Request, msg string, err error) {
+	s.log.LogAttrs(r.Context(), slog.LevelError, msg,
+		slog.String("request_id", w.Header().Get("X-Request-Id")), slog.String("error", err.Error()))
+}

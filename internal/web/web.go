@@ -1,0 +1,93 @@
+// Package web owns Rosette's HTML interface: the pages (setup, sign in and out, account,
+// dashboard, error pages), their html/template templates and the static assets, all embedded
+// in the binary. Handlers parse forms, call the services through small interfaces declared
+// here, and render; business rules live in internal/service.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/rosettebadges/rosette/internal/badge"
+)
+
+// Session is a sign-in: the opaque token kept in the session cookie and its expiry.
+type Session struct {
+	Token     string
+	ExpiresAt time.Time
+}
+
+// Accounts is what the pages need of the accounts service. Errors carry badge kinds:
+// Invalid (with field messages, see FieldErrors), Unauthorized, TooMany, ...
+type Accounts interface {
+	SetupNeeded(ctx context.Context) (bool, error)
+	CompleteSetup(ctx context.Context, token, email, name, password string) (*badge.User, error)
+	Login(ctx context.Context, email, password, clientAddr string) (*badge.User, *Session, error)
+	SessionUser(ctx context.Context, token string) (*badge.User, error)
+	Logout(ctx context.Context, token string) error
+	ChangePassword(ctx context.Context, userID int64, current, next, keepToken string) error
+}
+
+// Router is where the site mounts its routes; *server.Server is one. Handle is for routes
+// that need no cross-origin protection (static files), HandleBrowser for cookie routes.
+type Router interface {
+	Handle(pattern string, h http.Handler)
+	HandleBrowser(pattern string, h http.Handler)
+}
+
+// Options configure a Site.
+type Options struct {
+	Accounts      Accounts
+	Logger        *slog.Logger
+	SecureCookies bool // mark cookies Secure (HTTPS deployments)
+}
+
+// Site is the HTML interface. Build it with New (which parses every template: a template
+// error is a start-up error), then Register its routes.
+type Site struct {
+	accounts Accounts
+	log      *slog.Logger
+	secure   bool
+	assets   *assets
+	pages    *pages
+}
+
+// New parses the templates and indexes the static assets.
+func New(opts Options) (*Site, error) {
+	if opts.Accounts == nil {
+		return nil, fmt.Errorf("web: no accounts service")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	p, err := parsePages(a)
+	if err != nil {
+		return nil, err
+	}
+	return &Site{accounts: opts.Accounts, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
+}
+
+// Register mounts the site's routes on r.
+func (s *Site) Register(r Router) {
+	r.Handle("GET /static/{file...}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.assets.serve(w, r) {
+			s.ServeError(w, r, http.StatusNotFound)
+		}
+	}))
+
+	r.HandleBrowser("GET /{$}", s.withUser(s.home))
+	r.HandleBrowser("GET /setup", s.withUser(s.setupForm))
+	r.HandleBrowser("POST /setup", s.withUser(s.setupSubmit))
+	r.HandleBrowser("GET /login", s.withUser(s.loginForm))
+	r.HandleBrowser("POST /login", s.withUser(s.loginSubmit))
+	r.HandleBrowser("POST /logout", s.withUser(s.logout))
+	r.HandleBrowser("GET /account/password", s.withUser(s.requireUser(s.passwordForm)))
+	r.HandleBrowser("POST /account/password", s.withUser(s.requireUser(s.passwordSubmit)))
+}

@@ -1,0 +1,408 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/server"
+)
+
+// memAccounts is an in-memory Accounts for handler tests: one setup token, plain-text
+// passwords, a failure counter standing in for throttling. The real service is exercised by
+// the end-to-end and browser tests in internal/cli.
+type memAccounts struct {
+	mu       sync.Mutex
+	token    string
+	user     *badge.User
+	password string
+	sessions map[string]int64
+	failures int
+	next     int
+}
+
+func newMemAccounts() *memAccounts {
+	return &memAccounts{token: "setup-token", sessions: map[string]int64{}}
+}
+
+func (m *memAccounts) SetupNeeded(context.Context) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.user == nil, nil
+}
+
+func (m *memAccounts) CompleteSetup(_ context.Context, token, email, name, password string) (*badge.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.user != nil || token != m.token {
+		return nil, badge.Errorf(badge.Invalid, "This setup link is not valid.")
+	}
+	if len(password) < 12 {
+		return nil, badge.Errorf(badge.Invalid, "Password must be at least 12 characters.")
+	}
+	m.user = &badge.User{ID: 1, Email: email, Name: name, IsAdmin: true}
+	m.password = password
+	u := *m.user
+	return &u, nil
+}
+
+func (m *memAccounts) Login(_ context.Context, email, password, _ string) (*badge.User, *Session, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failures >= 3 {
+		return nil, nil, badge.Errorf(badge.TooMany, "Too many attempts.")
+	}
+	if m.user == nil || email != m.user.Email || password != m.password {
+		m.failures++
+		return nil, nil, badge.Errorf(badge.Unauthorized, "Wrong email or password.")
+	}
+	m.next++
+	tok := "session-" + strings.Repeat("x", m.next)
+	m.sessions[tok] = m.user.ID
+	u := *m.user
+	return &u, &Session{Token: tok, ExpiresAt: time.Now().Add(time.Hour)}, nil
+}
+
+func (m *memAccounts) SessionUser(_ context.Context, token string) (*badge.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.sessions[token]; !ok {
+		return nil, badge.Errorf(badge.Unauthorized, "Not signed in.")
+	}
+	u := *m.user
+	return &u, nil
+}
+
+func (m *memAccounts) Logout(_ context.Context, token string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.sessions, token)
+	return nil
+}
+
+func (m *memAccounts) ChangePassword(_ context.Context, _ int64, current, next, keep string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if current != m.password {
+		return badge.Errorf(badge.Unauthorized, "Wrong password.")
+	}
+	m.password = next
+	for t := range m.sessions {
+		if t != keep {
+			delete(m.sessions, t)
+		}
+	}
+	return nil
+}
+
+// site starts the pages behind the real server middleware on an httptest server and returns
+// a client with a cookie jar that does not follow redirects.
+func site(t *testing.T, acc Accounts) (*httptest.Server, *http.Client) {
+	t.Helper()
+	s, err := New(Options{Accounts: acc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(server.Options{Errors: s})
+	s.Register(srv)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return ts, c
+}
+
+type response struct {
+	status   int
+	location string
+	body     string
+}
+
+func get(t *testing.T, c *http.Client, u string) response {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, resp)
+}
+
+func post(t *testing.T, c *http.Client, u string, form url.Values) response {
+	t.Helper()
+	resp, err := c.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, resp)
+}
+
+func read(t *testing.T, resp *http.Response) response {
+	t.Helper()
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{resp.StatusCode, resp.Header.Get("Location"), string(b)}
+}
+
+func mustContain(t *testing.T, r response, parts ...string) {
+	t.Helper()
+	for _, p := range parts {
+		if !strings.Contains(r.body, p) {
+			t.Errorf("page (status %d) lacks %q", r.status, p)
+		}
+	}
+}
+
+func TestSetupSignInChangePasswordSignOut(t *testing.T) {
+	acc := newMemAccounts()
+	ts, c := site(t, acc)
+
+	r := get(t, c, ts.URL+"/")
+	mustContain(t, r, "This installation has no accounts yet")
+
+	r = get(t, c, ts.URL+"/setup?token=setup-token")
+	mustContain(t, r, `name="token" value="setup-token"`, "Create administrator")
+
+	// Different passwords: the form comes back with the error, names kept, passwords not.
+	r = post(t, c, ts.URL+"/setup", url.Values{"token": {"setup-token"}, "name": {"Ada Admin"},
+		"email": {"ada@example.org"}, "password": {"correct horse battery"}, "password_confirm": {"other"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Errorf("mismatched passwords: status %d", r.status)
+	}
+	mustContain(t, r, "The two passwords are different.", `value="Ada Admin"`, `value="ada@example.org"`, `aria-invalid="true"`)
+	if strings.Contains(r.body, "correct horse battery") {
+		t.Error("the password was echoed back into the form")
+	}
+
+	// The service refuses: its safe message is shown.
+	r = post(t, c, ts.URL+"/setup", url.Values{"token": {"setup-token"}, "name": {"Ada Admin"},
+		"email": {"ada@example.org"}, "password": {"short"}, "password_confirm": {"short"}})
+	mustContain(t, r, "Password must be at least 12 characters.")
+
+	r = post(t, c, ts.URL+"/setup", url.Values{"token": {"setup-token"}, "name": {"Ada Admin"},
+		"email": {"ada@example.org"}, "password": {"correct horse battery"}, "password_confirm": {"correct horse battery"}})
+	if r.status != http.StatusSeeOther || r.location != "/" {
+		t.Fatalf("setup: %d to %q, want 303 to /", r.status, r.location)
+	}
+	r = get(t, c, ts.URL+"/")
+	mustContain(t, r, "Your administrator account is ready", "No issuers yet", "Signed in as <strong>Ada Admin</strong>")
+	r = get(t, c, ts.URL+"/")
+	if strings.Contains(r.body, "Your administrator account is ready") {
+		t.Error("the flash message was shown twice")
+	}
+
+	// Setup is over: the link now leads to sign in.
+	r = get(t, c, ts.URL+"/setup?token=setup-token")
+	if r.status != http.StatusSeeOther || r.location != "/login" {
+		t.Errorf("setup after setup: %d to %q", r.status, r.location)
+	}
+
+	r = post(t, c, ts.URL+"/account/password", url.Values{"current_password": {"wrong"},
+		"new_password": {"a brand new secret"}, "new_password_confirm": {"a brand new secret"}})
+	mustContain(t, r, "This is not your current password.")
+	r = post(t, c, ts.URL+"/account/password", url.Values{"current_password": {"correct horse battery"},
+		"new_password": {"a brand new secret"}, "new_password_confirm": {"a brand new secret"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("change password: %d\n%s", r.status, r.body)
+	}
+	mustContain(t, get(t, c, ts.URL+"/"), "Your password is changed.")
+
+	r = post(t, c, ts.URL+"/logout", nil)
+	if r.status != http.StatusSeeOther || r.location != "/login" {
+		t.Fatalf("logout: %d to %q", r.status, r.location)
+	}
+	mustContain(t, get(t, c, ts.URL+"/login"), "You are signed out.")
+	if r := get(t, c, ts.URL+"/account/password"); r.status != http.StatusSeeOther ||
+		r.location != "/login?next=%2Faccount%2Fpassword" {
+		t.Errorf("signed out, account page: %d to %q", r.status, r.location)
+	}
+
+	r = post(t, c, ts.URL+"/login", url.Values{"email": {"ada@example.org"}, "password": {"correct horse battery"}})
+	if r.status != http.StatusUnauthorized {
+		t.Errorf("old password: %d", r.status)
+	}
+	mustContain(t, r, "The email address or password is not right.", `value="ada@example.org"`)
+	r = post(t, c, ts.URL+"/login", url.Values{"email": {"ada@example.org"}, "password": {"a brand new secret"},
+		"next": {"/account/password"}})
+	if r.status != http.StatusSeeOther || r.location != "/account/password" {
+		t.Fatalf("login: %d to %q", r.status, r.location)
+	}
+	mustContain(t, get(t, c, ts.URL+"/account/password"), "You are signed in.", "Change password")
+}
+
+func TestLoginThrottledShowsTooManyPage(t *testing.T) {
+	acc := newMemAccounts()
+	acc.failures = 3
+	ts, c := site(t, acc)
+	r := post(t, c, ts.URL+"/login", url.Values{"email": {"a@example.org"}, "password": {"x"}})
+	if r.status != http.StatusTooManyRequests {
+		t.Fatalf("status %d", r.status)
+	}
+	mustContain(t, r, "Too many attempts", "Error 429")
+}
+
+func TestErrorPages(t *testing.T) {
+	ts, c := site(t, newMemAccounts())
+	tests := []struct {
+		method, path string
+		status       int
+		text         string
+	}{
+		{"GET", "/no/such/page", 404, "Page not found"},
+		{"PUT", "/login", 405, "Not possible here"},
+		{"GET", "/static/app.css", 404, "Page not found"},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(tt.method, ts.URL+tt.path, nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := read(t, resp)
+		if r.status != tt.status {
+			t.Errorf("%s %s: status %d, want %d", tt.method, tt.path, r.status, tt.status)
+		}
+		mustContain(t, r, tt.text, "Reference: <code>")
+	}
+	// A state change from another site is refused with the 403 page.
+	req, _ := http.NewRequest("POST", ts.URL+"/logout", nil)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := read(t, resp)
+	if r.status != 403 {
+		t.Errorf("cross-site POST: %d", r.status)
+	}
+	mustContain(t, r, "Not allowed")
+}
+
+func TestEveryErrorStatusRenders(t *testing.T) {
+	s, err := New(Options{Accounts: newMemAccounts()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for status, text := range errorTexts {
+		w := httptest.NewRecorder()
+		s.ServeError(w, httptest.NewRequest("GET", "/", nil), status)
+		if w.Code != status || !strings.Contains(w.Body.String(), text.heading) {
+			t.Errorf("ServeError(%d) = %d, lacks %q", status, w.Code, text.heading)
+		}
+	}
+}
+
+var (
+	inlineStyle = regexp.MustCompile(`(?i)(\sstyle=|<style|\son[a-z]+=|javascript:)`)
+	scriptTag   = regexp.MustCompile(`(?i)<script[^>]*>`)
+)
+
+// TestNoInlineScriptOrStyle keeps the pages compatible with the strict CSP.
+func TestNoInlineScriptOrStyle(t *testing.T) {
+	acc := newMemAccounts()
+	ts, c := site(t, acc)
+	pages := []string{"/", "/setup?token=setup-token", "/login", "/nowhere"}
+	post(t, c, ts.URL+"/setup", url.Values{"token": {"setup-token"}, "name": {"A"}, "email": {"a@example.org"},
+		"password": {"correct horse battery"}, "password_confirm": {"correct horse battery"}})
+	pages = append(pages, "/", "/account/password")
+	for _, p := range pages {
+		r := get(t, c, ts.URL+p)
+		if m := inlineStyle.FindString(r.body); m != "" {
+			t.Errorf("%s has inline code %q", p, m)
+		}
+		for _, tag := range scriptTag.FindAllString(r.body, -1) {
+			if !strings.Contains(tag, " src=") {
+				t.Errorf("%s has an inline script %q", p, tag)
+			}
+		}
+	}
+}
+
+func TestStaticAssets(t *testing.T) {
+	ts, c := site(t, newMemAccounts())
+	s, _ := New(Options{Accounts: newMemAccounts()})
+	for _, name := range []string{"app.css", "vendor/htmx.min.js", "rosette.svg"} {
+		u, err := s.assets.url(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`^/static/.+\.[0-9a-f]{12}\.[a-z]+$`).MatchString(u) {
+			t.Errorf("%s -> %s, want a hashed URL", name, u)
+		}
+		resp, err := c.Get(ts.URL + u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Errorf("%s: %d, Cache-Control %q", u, resp.StatusCode, resp.Header.Get("Cache-Control"))
+		}
+	}
+}
+
+func TestLocalPath(t *testing.T) {
+	tests := map[string]string{
+		"":                     "/",
+		"/account/password":    "/account/password",
+		"/a?b=c":               "/a?b=c",
+		"//evil.example/x":     "/",
+		"/\\evil.example":      "/",
+		"https://evil.example": "/",
+		"javascript:alert(1)":  "/",
+		"relative":             "/",
+		"/a\r\nSet-Cookie:x":   "/",
+	}
+	got := map[string]string{}
+	for in := range tests {
+		got[in] = localPath(in)
+	}
+	if d := cmp.Diff(tests, got); d != "" {
+		t.Errorf("localPath (-want +got):\n%s", d)
+	}
+}
+
+func TestUnknownFlashCodeIsIgnored(t *testing.T) {
+	s, _ := New(Options{Accounts: newMemAccounts()})
+	r := httptest.NewRequest("GET", "/login", nil)
+	r.AddCookie(&http.Cookie{Name: flashCookie, Value: "<script>alert(1)</script>"})
+	if f := s.takeFlash(httptest.NewRecorder(), r); f != nil {
+		t.Errorf("flash = %+v, want none", f)
+	}
+}
+
+func TestFormsShowFieldErrors(t *testing.T) {
+	ts, c := site(t, newMemAccounts())
+	tests := []struct {
+		name, path string
+		form       url.Values
+		want       []string
+	}{
+		{"setup, everything missing", "/setup", url.Values{"token": {"setup-token"}},
+			[]string{"Enter your name.", "Email address is required.", "Choose a password."}},
+		{"setup, bad email kept", "/setup", url.Values{"token": {"setup-token"}, "name": {"Bo"}, "email": {"bo@"},
+			"password": {"correct horse battery"}, "password_confirm": {"correct horse battery"}},
+			[]string{`id="email-error"`, `value="bo@"`, `value="Bo"`}},
+		{"login, empty", "/login", url.Values{}, []string{"Enter your email address.", "Enter your password."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := post(t, c, ts.URL+tt.path, tt.form)
+			if r.status != http.StatusUnprocessableEntity {
+				t.Errorf("status %d", r.status)
+			}
+			mustContain(t, r, tt.want...)
+		})
+	}
+}
