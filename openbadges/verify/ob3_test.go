@@ -153,6 +153,17 @@ func TestOB3(t *testing.T) {
 			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
 		{name: "recipient differs", recipient: "b@example.com", want: Invalid, check: "Recipient", status: Fail,
 			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
+		{name: "recipient matches subject id", recipient: "did:example:learner", want: Valid, check: "Recipient", status: Pass,
+			input: func(t *testing.T, w *web) []byte {
+				b := is.badge()
+				b["credentialSubject"].(map[string]any)["id"] = "did:example:learner"
+				return is.sign(t, b)
+			}},
+		{name: "from its URL", want: Valid, check: "Signature", status: Pass,
+			input: func(t *testing.T, w *web) []byte {
+				w.put("https://college.example/credentials/1", is.sign(t, is.badge()))
+				return []byte("https://college.example/credentials/1")
+			}},
 		{name: "older OB context warns", want: Valid, check: "Contexts", status: Warn,
 			input: func(t *testing.T, w *web) []byte {
 				b := is.badge()
