@@ -223,6 +223,14 @@ func (r *run) ob2Data(rep *Report, a, bc, is object, version string) {
 	if imgs, ok := bc["image"].([]any); ok && len(imgs) > 1 {
 		probs = append(probs, "the badge class has a list of images")
 	}
+	if c, ok := bc["criteria"].(map[string]any); ok && str(c, "id") == "" && str(c, "narrative") == "" {
+		probs = append(probs, "the badge class criteria have neither an id nor a narrative")
+	}
+	for _, img := range []string{imageOf(bc["image"]), imageOf(is["image"])} {
+		if strings.HasPrefix(img, "data:") && !strings.HasPrefix(img, "data:image/png") && !strings.HasPrefix(img, "data:image/svg+xml") {
+			probs = append(probs, "an image is a data URI that is neither PNG nor SVG")
+		}
+	}
 	miss("the issuer", is, "name", "url")
 	if version == "2.0" {
 		miss("the issuer", is, "email")

@@ -116,6 +116,24 @@ func TestOB2Hosted(t *testing.T) {
 			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
 			return mustJSON(t, a)
 		}, want: Invalid},
+		{name: "criteria without id or narrative", failed: "Badge data", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+			bc := component(t, "2_0_basic_badgeclass.json")
+			bc["criteria"] = map[string]any{"type": "Criteria"}
+			w.put("https://example.org/robotics-badge.json", mustJSON(t, bc))
+			return mustJSON(t, a)
+		}, want: Invalid},
+		{name: "badge class image data URI that is not PNG or SVG", failed: "Badge data", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+			bc := component(t, "2_0_basic_badgeclass.json")
+			bc["image"] = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
+			w.put("https://example.org/robotics-badge.json", mustJSON(t, bc))
+			return mustJSON(t, a)
+		}, want: Invalid},
+		{name: "badge class image PNG data URI is fine", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+			bc := component(t, "2_0_basic_badgeclass.json")
+			bc["image"] = "data:image/png;base64,iVBORw0KGgo="
+			w.put("https://example.org/robotics-badge.json", mustJSON(t, bc))
+			return mustJSON(t, a)
+		}, want: Valid},
 		{name: "expired", failed: "Dates", setup: func(t *testing.T, w *web, a map[string]any) []byte {
 			a["expires"] = "2020-01-01T00:00:00Z"
 			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))

@@ -107,7 +107,7 @@ func (r rewriter) Get(ctx context.Context, u, accept string) (*fetch.Response, e
 	return resp, err
 }
 
-func readFixture(t *testing.T, elem ...string) []byte {
+func readFixture(t testing.TB, elem ...string) []byte {
 	t.Helper()
 	return fixture.Read(t, elem...)
 }
