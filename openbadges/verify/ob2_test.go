@@ -134,6 +134,15 @@ func TestOB2Hosted(t *testing.T) {
 			w.put("https://example.org/robotics-badge.json", mustJSON(t, bc))
 			return mustJSON(t, a)
 		}, want: Valid},
+		{name: "endorsed badge class", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+			bc := component(t, "2_0_basic_badgeclass.json")
+			bc["endorsement"] = []any{"https://guild.example/endorsements/1.json", map[string]any{"id": "https://guild.example/endorsements/2.json"}}
+			w.put("https://example.org/robotics-badge.json", mustJSON(t, bc))
+			w.put("https://guild.example/profile.json", []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"Profile","id":"https://guild.example/profile.json","name":"Robot Guild","url":"https://guild.example"}`))
+			w.put("https://guild.example/endorsements/1.json", []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"Endorsement","id":"https://guild.example/endorsements/1.json","issuer":"https://guild.example/profile.json","issuedOn":"2020-01-01T00:00:00Z","claim":{"id":"https://example.org/robotics-badge.json","endorsementComment":"Rigorous."},"verification":{"type":"hosted"}}`))
+			w.putStatus("https://guild.example/endorsements/2.json", 410, nil)
+			return mustJSON(t, a)
+		}, want: Valid, failed: ""},
 		{name: "expired", failed: "Dates", setup: func(t *testing.T, w *web, a map[string]any) []byte {
 			a["expires"] = "2020-01-01T00:00:00Z"
 			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
@@ -176,6 +185,12 @@ func TestOB2Hosted(t *testing.T) {
 			}
 			if tc.failed != "" && checkStatus(rep, tc.failed) != Fail {
 				t.Errorf("check %q did not fail\n%s", tc.failed, dump(t, rep))
+			}
+			if tc.name == "endorsed badge class" {
+				if len(rep.Endorsements) != 2 || !rep.Endorsements[0].Valid || rep.Endorsements[1].Verdict != Revoked ||
+					checkStatus(rep, "Endorsements") != Warn || len(rep.Display.Endorsers) != 1 || rep.Display.Endorsers[0] != "Robot Guild" {
+					t.Errorf("endorsements: %s\n%+v", dump(t, rep), rep.Display.Endorsers)
+				}
 			}
 			if rep.Kind != "Assertion" || rep.Version != "2.0" {
 				t.Errorf("kind %s version %s", rep.Kind, rep.Version)
