@@ -77,9 +77,7 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 		rep = v.Verify(ctx, in)
 	}
 	if *asJSON {
-		out := *rep
-		out.Credential = nil
-		b, err := json.MarshalIndent(&out, "", "  ")
+		b, err := json.MarshalIndent(withoutCredentials(rep), "", "  ")
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "rosette verify: %v\n", err)
 			return ExitFailure
@@ -98,6 +96,22 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 		return ExitOK
 	}
 	return ExitFailure
+}
+
+// withoutCredentials returns a copy of r without the verified documents (the JSON output is
+// the report, not the badge), nested reports included.
+func withoutCredentials(r *verify.Report) *verify.Report {
+	out := *r
+	out.Credential = nil
+	out.Endorsements = make([]*verify.Report, len(r.Endorsements))
+	for i, e := range r.Endorsements {
+		out.Endorsements[i] = withoutCredentials(e)
+	}
+	out.Credentials = make([]*verify.Report, len(r.Credentials))
+	for i, c := range r.Credentials {
+		out.Credentials[i] = withoutCredentials(c)
+	}
+	return &out
 }
 
 var marks = map[verify.Status]string{verify.Pass: "✓", verify.Fail: "✗", verify.Warn: "!", verify.Skip: "-"}
