@@ -39,7 +39,7 @@ func unverifiedCredential(payload object) object {
 
 // jwtCredential verifies a VC-JWT: the JWS and its claims, then the credential inside it.
 func (r *run) jwtCredential(ctx context.Context, token string, payload object, format string) *Report {
-	info := &jwtInfo{token: token}
+	info := &jwtInfo{}
 	res, err := proof.VerifyJWT(ctx, token, r.v.deps.resolver)
 	var raw []byte
 	var cred object

@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -28,7 +27,6 @@ var (
 
 // jwtInfo carries what a VC-JWT envelope established about the credential inside it.
 type jwtInfo struct {
-	token    string
 	verified error // nil when the JWT signature and claims verified
 	// unverifiable is true when the failure was about getting the key, not the signature.
 	unverifiable bool
@@ -292,7 +290,7 @@ func (r *run) checkProof(ctx context.Context, rep *Report, raw []byte, o object,
 			rep.fail(name, eff, msg, jwt.verified.Error())
 			return false
 		}
-		rep.pass(name, "The issuer's signature (VC-JWT) matches the badge: nothing was changed after it was issued.")
+		rep.add(Check{Name: name, Status: Pass, Message: "The issuer's signature (VC-JWT) matches the badge: nothing was changed after it was issued.", Detail: "VC-JWT by " + jwt.method})
 		if _, ok := o["proof"]; !ok {
 			return true
 		}
@@ -415,5 +413,3 @@ func (r *run) clrCredentials(ctx context.Context, rep *Report, o object) {
 		rep.warn(name, "At least one credential in the record is "+worst.Text()+".", "")
 	}
 }
-
-var errNoDeps = errors.New("not available")
