@@ -219,6 +219,15 @@ func (r *run) url(ctx context.Context, u, format string) *Report {
 		rep.Source = u
 		return rep
 	}
+	if r.v.deps.unbake != nil && (bytes.HasPrefix(body, []byte("\x89PNG")) || bytes.HasPrefix(body, []byte("<"))) {
+		// A hosted OB 2.0 assertion may be served as its baked image: the assertion inside
+		// was fetched from u, so it is not fetched again.
+		if payload, _, err := r.v.deps.unbake(resp.Body); err == nil {
+			if o, err := decodeObject(bytes.TrimSpace(payload)); err == nil && isOB2(o) {
+				return r.ob2Hosted(ctx, o, u, format)
+			}
+		}
+	}
 	rep := r.input(ctx, resp.Body, format)
 	rep.Source = u
 	return rep
