@@ -403,12 +403,12 @@ func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, p
 	head := f.fresh()
 	cur := head
 	for i, v := range vals {
-		f.quads = append(f.quads, Quad{S: cur, P: Term{Kind: TermIRI, Value: rdfFirst}, O: v.t, G: g})
+		f.add(cur, Term{Kind: TermIRI, Value: rdfFirst}, v.t, g, "")
 		rest := Term{Kind: TermIRI, Value: rdfNil}
 		if i < len(vals)-1 {
 			rest = f.fresh()
 		}
-		f.quads = append(f.quads, Quad{S: cur, P: Term{Kind: TermIRI, Value: rdfRest}, O: rest, G: g})
+		f.add(cur, Term{Kind: TermIRI, Value: rdfRest}, rest, g, "")
 		cur = rest
 	}
 	return head, nil

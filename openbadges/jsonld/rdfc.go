@@ -393,7 +393,12 @@ func nextPermutation(s []string) bool {
 // keepDuplicates). Lines are written into one buffer and sorted by offset.
 func (c *canonicalizer) output() []byte {
 	type span struct{ start, end int }
-	buf := make([]byte, 0, 160*len(c.quads))
+	size := 0
+	for i := range c.quads {
+		q := &c.quads[i]
+		size += len(q.S.Value) + len(q.P.Value) + len(q.O.Value) + len(q.O.Datatype) + len(q.O.Language) + len(q.G.Value) + 24
+	}
+	buf := make([]byte, 0, size)
 	spans := make([]span, 0, len(c.quads))
 	for i := range c.quads {
 		q := c.quads[i]
