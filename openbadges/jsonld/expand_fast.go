@@ -253,9 +253,13 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 					return Term{}, "", 0, false, err
 				}
 				if null || !isAbsoluteIRI(te) {
-					// jsonld.js: 'relative @type reference' in expansion, or (for "@json")
-					// 'relative object reference' in toRDF.
-					f.problemAt(ptr(path, k), codeRelativeType, ts, "@type did not expand to an absolute IRI")
+					// jsonld.js: 'relative @type reference' in expansion, or (for "@json",
+					// which expansion lets through) 'relative object reference' in toRDF.
+					code := codeRelativeType
+					if te == "@json" {
+						code = codeRelativeObject
+					}
+					f.problemAt(ptr(path, k), code, ts, "@type did not expand to an absolute IRI")
 					continue
 				}
 				f.add(s, Term{Kind: TermIRI, Value: rdfType}, f.ref(te), g, "i"+te)

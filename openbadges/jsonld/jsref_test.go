@@ -3,6 +3,7 @@ package jsonld
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -41,6 +42,19 @@ func compareWithJS(t *testing.T, p *Processor, cases []refCase) {
 			agreeOK++
 		case err != nil && !jsOK:
 			agreeErr++
+			// The default processor must refuse for jsonld.js's reason.
+			var se *SafeModeError
+			details, _ := res[i]["details"].(map[string]any)
+			jsCode, _ := details["code"].(string)
+			if !p.noFast && errors.As(err, &se) && jsCode != "" {
+				found := false
+				for _, pr := range se.Problems {
+					found = found || pr.Code == jsCode
+				}
+				if !found {
+					t.Errorf("%s: jsonld.js refuses with %q, we with %v", c.name, jsCode, se.Problems)
+				}
+			}
 		case err != nil:
 			t.Errorf("%s: we refuse (%v), jsonld.js canonicalizes", c.name, err)
 		default:
