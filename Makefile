@@ -6,14 +6,12 @@ BIN     := bin/rosette
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/rosettebadges/rosette/internal/cli.Version=$(VERSION)
 
-export CGO_ENABLED := 0
-
 .PHONY: all build run test test-short bench lint fuzz loadtest clean
 
 all: build
 
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/rosette
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/rosette
 
 run: build
 	./$(BIN) serve

@@ -85,7 +85,7 @@ func runSign(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(ExitUsage, "reading the credential: %v", err)
 	}
-	created := time.Now()
+	created := time.Now().UTC().Truncate(time.Second)
 	if f.created != "" {
 		if created, err = time.Parse(time.RFC3339Nano, f.created); err != nil {
 			return fail(ExitUsage, "--created: %v", err)
@@ -153,7 +153,7 @@ func runSign(ctx context.Context, env Env, args []string) int {
 		return fail(ExitFailure, "%v", err)
 	}
 	var out bytes.Buffer
-	if err := json.Indent(&out, signed, "", "  "); err != nil {
+	if err := json.Indent(&out, bytes.TrimSpace(signed), "", "  "); err != nil {
 		return fail(ExitFailure, "%v", err)
 	}
 	out.WriteByte('\n')

@@ -88,9 +88,13 @@ func TestSignDataIntegrityDIDKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	cred := credential(t, issuer)
+	cred = append(cred, '\n', '\n') // trailing white space in the input
 	code, out, stderr := runIn(t, cred, "sign", "--key", kf, "--created", "2025-01-02T03:04:05Z", "-")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.HasSuffix(out, "}\n") || strings.HasSuffix(out, "\n\n") {
+		t.Errorf("output should end with one newline: %q", out[len(out)-5:])
 	}
 	c := jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))
 	res, err := proof.VerifyDataIntegrity(context.Background(), c, &did.Resolver{}, []byte(out), issuer)

@@ -310,7 +310,9 @@ func TestMalformed(t *testing.T) {
 		{"trailing bytes", append(bytes.Clone(heart), 0), bake.ErrMalformed},
 		{"html not svg", []byte(`<html><svg></svg></html>`), bake.ErrNotImage},
 		{"unclosed svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><g>`), bake.ErrMalformed},
-		{"latin-1 svg", []byte(`<?xml version="1.0" encoding="ISO-8859-1"?><svg/>`), bake.ErrMalformed},
+		{"latin-1 svg", []byte(`<?xml version="1.0" encoding="ISO-8859-1"?><svg>` + "\xe9" + `</svg>`), bake.ErrMalformed},
+		{"ascii latin-1 svg", []byte(`<?xml version="1.0" encoding="ISO-8859-1"?><svg/>`), bake.ErrNotBaked},
+		{"utf-16 svg", []byte(`<?xml version="1.0" encoding="UTF-16"?><svg/>`), bake.ErrMalformed},
 		{"ob3 url", []byte(`<svg xmlns:o="https://purl.imsglobal.org/ob/v3p0"><o:credential verify="https://e.org/1"/></svg>`), bake.ErrBadPayload},
 		{"empty element", []byte(`<svg xmlns:o="http://openbadges.org"><o:assertion/></svg>`), bake.ErrBadPayload},
 	}

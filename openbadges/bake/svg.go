@@ -26,10 +26,23 @@ func svgDecoder(img []byte) *xml.Decoder {
 		switch strings.ToLower(charset) {
 		case "utf-8", "utf8", "us-ascii", "ascii":
 			return r, nil
+		case "iso-8859-1", "latin1", "windows-1252":
+			if isASCII(img) { // then the bytes mean the same in UTF-8
+				return r, nil
+			}
 		}
 		return nil, fmt.Errorf("%w: SVG encoding %q is not supported (use UTF-8)", ErrMalformed, charset)
 	}
 	return d
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 var entityDecl = regexp.MustCompile(`<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>`)

@@ -196,10 +196,17 @@ func (r *Resolver) get(ctx context.Context, u string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("did: %w", err)
 	}
-	if err := fetch.StatusError(resp); err != nil {
-		return nil, fmt.Errorf("did: %w", err)
+	if err := fetchStatus(resp); err != nil {
+		return nil, err
 	}
 	return resp.Body, nil
+}
+
+func fetchStatus(resp *fetch.Response) error {
+	if err := fetch.StatusError(resp); err != nil {
+		return fmt.Errorf("did: %w", err)
+	}
+	return nil
 }
 
 // PublicKey is a convenience for callers that only need the key of a method id.

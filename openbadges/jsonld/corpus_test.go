@@ -38,7 +38,11 @@ func (g credGen) str() string {
 		case 3:
 			b.WriteRune(rune(0x1F300 + g.n(0x200))) // emoji (surrogate pairs in JS)
 		case 4:
-			b.WriteRune(rune(0x4E00 + g.n(0x5000))) // CJK
+			if g.p(50) {
+				b.WriteRune(rune(0x4E00 + g.n(0x5000))) // CJK
+			} else {
+				b.WriteRune(rune(0xE000 + g.n(0x1FFE))) // private use .. U+FFFD: sorts differently in UTF-16
+			}
 		default:
 			b.WriteByte(byte('a' + g.n(26)))
 		}

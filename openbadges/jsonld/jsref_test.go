@@ -3,6 +3,7 @@ package jsonld
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -41,6 +42,19 @@ func compareWithJS(t *testing.T, p *Processor, cases []refCase) {
 			agreeOK++
 		case err != nil && !jsOK:
 			agreeErr++
+			// The default processor must refuse for jsonld.js's reason.
+			var se *SafeModeError
+			details, _ := res[i]["details"].(map[string]any)
+			jsCode, _ := details["code"].(string)
+			if !p.noFast && errors.As(err, &se) && jsCode != "" {
+				found := false
+				for _, pr := range se.Problems {
+					found = found || pr.Code == jsCode
+				}
+				if !found {
+					t.Errorf("%s: jsonld.js refuses with %q, we with %v", c.name, jsCode, se.Problems)
+				}
+			}
 		case err != nil:
 			t.Errorf("%s: we refuse (%v), jsonld.js canonicalizes", c.name, err)
 		default:
@@ -133,6 +147,7 @@ func edgeCases(t *testing.T) []refCase {
 		"blank-nodes":      `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[{"q":"1"},{"q":"1"},{"@id":"_:x","q":{"@id":"_:x"}}]}`,
 		"graph":            `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":{"@graph":{"@id":"https://ex.org/g1","q":"1"}}}`,
 		"duplicate-values": `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":["x",{"@value":"x","@index":"i"},{"@value":"x","@index":"i"},0,1e-7,5e-324,{"@id":"https://ex.org/o"},{"@id":"https://ex.org/o","q":"1"}],"q":[{"@value":"abc","@direction":"rtl"},{"@value":"abc","@direction":"ltr"}],"@type":["https://ex.org/T","https://ex.org/T"],"j":[{"a":1},{"a":1}]}`,
+		"utf16-order":      `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":["a\ufffd","a\ud83d\ude00","a\ue000x","a\u00e9",{"q":"b\ufffd"},{"q":"b\ud83d\ude00"}]}`,
 		"dates":            `{"@context":` + ctx + `,"@id":"https://ex.org/s","dt":"2024-01-01T00:00:00Z"}`,
 		"undefined-term":   `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/s","p":"x","nope":"y"}`,
 		"relative-type":    `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/s","@type":"Rel","p":"x"}`,

@@ -381,6 +381,12 @@ func TestEndorsement(t *testing.T) {
 	if err := v.ValidateProfile(out); err != nil {
 		t.Errorf("%v\n%s", err, out)
 	}
+	if err := pr.Validate(); err != nil {
+		t.Error(err)
+	}
+	if err := (&Profile{ID: "x", Image: &Image{}}).Validate(); err == nil || !strings.Contains(err.Error(), "type: must contain Profile") || !strings.Contains(err.Error(), "image.id") {
+		t.Errorf("bad profile: %v", err)
+	}
 }
 
 func TestIdentityObject(t *testing.T) {

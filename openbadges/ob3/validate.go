@@ -96,6 +96,14 @@ func (e *EndorsementCredential) Validate() error {
 	return c.err()
 }
 
+// Validate checks the OB 3.0 rules on a Profile given as an object (id, type Profile, image,
+// parent organization, endorsements).
+func (pr *Profile) Validate() error {
+	var c checker
+	c.profile("", pr)
+	return c.err()
+}
+
 func join(prefix, name string) string {
 	if prefix == "" {
 		return name

@@ -117,7 +117,11 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	if _, ok := m["@context"]; !ok {
 		return nil, fmt.Errorf("%w: document has no @context", ErrMalformed)
 	}
-	existing, err := rawProofs(doc)
+	members, closing, err := topLevelMembers(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	existing, err := rawProofs(doc, members)
 	if err != nil {
 		return nil, err
 	}
@@ -148,14 +152,7 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	default:
 		p.PreviousProof = opts.PreviousProof
 	}
-	cfgJSON, err := json.Marshal(p)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := decodeObject(cfgJSON)
-	if err != nil {
-		return nil, err
-	}
+	cfg := p.config()
 	cfg["@context"] = m["@context"]
 	data, err := hashData(ctx, c, cfg, unsecured)
 	if err != nil {
@@ -166,15 +163,36 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	if err != nil {
 		return nil, err
 	}
-	return withProofs(doc, existing, signed)
+	return withProofs(doc, members, closing, existing, signed), nil
+}
+
+// config returns the proof configuration (the proof without proofValue) as decoded JSON.
+func (p newProof) config() map[string]any {
+	cfg := map[string]any{
+		"type":               p.Type,
+		"cryptosuite":        p.Cryptosuite,
+		"created":            p.Created,
+		"verificationMethod": p.VerificationMethod,
+		"proofPurpose":       p.ProofPurpose,
+	}
+	if p.ID != "" {
+		cfg["id"] = p.ID
+	}
+	switch pp := p.PreviousProof.(type) {
+	case string:
+		cfg["previousProof"] = pp
+	case []string:
+		list := make([]any, len(pp))
+		for i, s := range pp {
+			list[i] = s
+		}
+		cfg["previousProof"] = list
+	}
+	return cfg
 }
 
 // rawProofs returns the original bytes of each existing proof of doc.
-func rawProofs(doc []byte) ([]json.RawMessage, error) {
-	members, _, err := topLevelMembers(doc)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
+func rawProofs(doc []byte, members []member) ([]json.RawMessage, error) {
 	for _, mb := range members {
 		if mb.key != "proof" {
 			continue

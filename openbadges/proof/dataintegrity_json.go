@@ -13,13 +13,11 @@ type member struct {
 	start, end int // value bytes are raw[start:end]
 }
 
-// topLevelMembers scans raw, which must be one valid JSON object (callers decode it first),
-// and returns its members in order with the offset of the closing brace. Duplicate keys are
-// refused: they would give a signed meaning that depends on which duplicate a reader keeps.
+// topLevelMembers scans raw, which MUST be one valid JSON object (callers decode it with
+// decodeObject first), and returns its members in order with the offset of the closing brace.
+// Duplicate keys are refused: they would give a signed meaning that depends on which
+// duplicate a reader keeps.
 func topLevelMembers(raw []byte) (members []member, closing int, err error) {
-	if !json.Valid(raw) {
-		return nil, 0, errors.New("not JSON")
-	}
 	i := skipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return nil, 0, errors.New("not a JSON object")
@@ -133,13 +131,10 @@ func decodeObject(raw []byte) (map[string]any, error) {
 	return m, nil
 }
 
-// withProofs returns raw with its top-level "proof" member set to the JSON array of proofs
-// given (existing proof values first, then add), leaving every other byte as it was.
-func withProofs(raw []byte, existing []json.RawMessage, add json.RawMessage) ([]byte, error) {
-	members, closing, err := topLevelMembers(raw)
-	if err != nil {
-		return nil, err
-	}
+// withProofs returns raw (whose members and closing brace topLevelMembers found) with its
+// top-level "proof" member set to the JSON array of proofs given (existing proof values first,
+// then add), leaving every other byte as it was.
+func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, add json.RawMessage) []byte {
 	var arr bytes.Buffer
 	arr.WriteByte('[')
 	for _, p := range existing {
@@ -153,7 +148,7 @@ func withProofs(raw []byte, existing []json.RawMessage, add json.RawMessage) ([]
 			out := make([]byte, 0, len(raw)+arr.Len())
 			out = append(out, raw[:m.start]...)
 			out = append(out, arr.Bytes()...)
-			return append(out, raw[m.end:]...), nil
+			return append(out, raw[m.end:]...)
 		}
 	}
 	out := make([]byte, 0, len(raw)+arr.Len()+12)
@@ -165,7 +160,7 @@ func withProofs(raw []byte, existing []json.RawMessage, add json.RawMessage) ([]
 	}
 	out = append(out, `"proof":`...)
 	out = append(out, arr.Bytes()...)
-	return append(out, raw[closing:]...), nil
+	return append(out, raw[closing:]...)
 }
 
 // proofValues returns the proof member of a decoded document as a list: absent gives none,

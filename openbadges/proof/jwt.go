@@ -194,7 +194,8 @@ type JWTResult struct {
 	VCDM11 bool
 	// KeyBound is true when the key's controller is known and equals the issuer id. When the
 	// controller is unknown (an embedded or fetched JWK without "iss"), the signature is valid
-	// but nothing ties the key to the issuer; a warning says so and the caller decides.
+	// but nothing ties the key to the issuer; a warning says so and the caller decides, for
+	// example with did.Resolver.InIssuerJWKSet (the issuer's /.well-known/jwks.json).
 	KeyBound bool
 	Warnings []string
 }
