@@ -59,8 +59,11 @@
 //   - Key provenance. A verificationMethod "<issuer-id>#z6Mk..." is NOT decoded from its
 //     fragment (the 1EdTech OB 3.0 validator does): anyone can append their own key to an
 //     issuer's URL, so the issuer URL is dereferenced for a controller document instead
-//     (openbadges/did). A VC-JWT whose key is only in its own "jwk" header, with nothing tying
-//     it to the issuer, is unverifiable for the same reason.
+//     (openbadges/did). For the same reason a VC-JWT whose key is only in its own "jwk"
+//     header must be tied to the issuer: the key of a did:key issuer, or a key of the JWK Set
+//     an https issuer publishes at /.well-known/jwks.json (implementation guide, "Key
+//     provenance"). A key that is not the issuer's is invalid; with no JWK Set to look in,
+//     the badge is unverifiable.
 //   - A credential subject with neither id nor identifier is a warning: the data model makes
 //     both optional and the validator does not enforce the verification section's rule; the
 //     badge is authentic but cannot be matched to a person.

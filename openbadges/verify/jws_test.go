@@ -51,8 +51,22 @@ func TestVCJWT(t *testing.T) {
 		{"signed by a key of someone else", func(t *testing.T) []byte {
 			return sign(t, is.badge(), other.privateKey(t), proof.JWTOptions{KeyID: other.vm})
 		}, Invalid},
-		{"embedded jwk only: not tied to the issuer", func(t *testing.T) []byte {
+		{"embedded jwk: the did:key issuer's own key", func(t *testing.T) []byte {
 			return sign(t, is.badge(), is.privateKey(t), proof.JWTOptions{EmbedJWK: true})
+		}, Valid},
+		{"embedded jwk: not the did:key issuer's key", func(t *testing.T) []byte {
+			return sign(t, is.badge(), other.privateKey(t), proof.JWTOptions{EmbedJWK: true})
+		}, Invalid},
+		{"embedded jwk: in the https issuer's JWK Set", func(t *testing.T) []byte {
+			return sign(t, httpsIssuer(is.badge()), is.privateKey(t), proof.JWTOptions{EmbedJWK: true})
+		}, Valid},
+		{"embedded jwk: not in the https issuer's JWK Set", func(t *testing.T) []byte {
+			return sign(t, httpsIssuer(is.badge()), other.privateKey(t), proof.JWTOptions{EmbedJWK: true})
+		}, Invalid},
+		{"embedded jwk: the https issuer publishes no JWK Set", func(t *testing.T) []byte {
+			b := httpsIssuer(is.badge())
+			b["issuer"].(map[string]any)["id"] = "https://nokeys.example/issuer"
+			return sign(t, b, is.privateKey(t), proof.JWTOptions{EmbedJWK: true})
 		}, Unverifiable},
 		{"tampered payload", func(t *testing.T) []byte {
 			tok := sign(t, is.badge(), is.privateKey(t), proof.JWTOptions{KeyID: is.vm})
@@ -62,9 +76,15 @@ func TestVCJWT(t *testing.T) {
 			return []byte(a[0] + "." + b[1] + "." + a[2])
 		}, Invalid},
 	}
+	w := newWeb(t)
+	jwk, err := key.PublicJWK(is.priv.Public(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.put("https://college.example/.well-known/jwks.json", mustJSON(t, map[string]any{"keys": []any{jwk}}))
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rep := New(Options{Now: fixedNow}).Verify(ctx, tc.input(t))
+			rep := New(Options{Fetcher: w.Fetcher(), Now: fixedNow}).Verify(ctx, tc.input(t))
 			if rep.Verdict != tc.want {
 				t.Fatalf("verdict %s, want %s\n%s", rep.Verdict, tc.want, dump(t, rep))
 			}
@@ -73,6 +93,12 @@ func TestVCJWT(t *testing.T) {
 			}
 		})
 	}
+}
+
+// httpsIssuer makes the issuer of a test badge an https URL.
+func httpsIssuer(b map[string]any) map[string]any {
+	b["issuer"].(map[string]any)["id"] = "https://college.example/issuer"
+	return b
 }
 
 func splitJWS(b []byte) [3]string {

@@ -2,11 +2,13 @@ package verify
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/fetch"
 	"github.com/rosettebadges/rosette/openbadges/proof"
 	"github.com/rosettebadges/rosette/openbadges/status"
@@ -54,12 +56,21 @@ func (r *run) jwtCredential(ctx context.Context, token string, payload object, f
 		if cred, err = decodeObject(raw); err != nil {
 			return inputError(format, "the credential in the token is not a JSON object")
 		}
-		info.method = res.Method.ID
+		info.method = orDefault(res.Method.ID, "the key in the token's jwk header")
 		if res.Method.Controller == "" {
 			// A key carried in the token itself (jwk) or a JWK without "iss": the signature
-			// holds, but nothing shows the key is the issuer's, so anyone could have made it.
-			info.verified = fmt.Errorf("%w: %s", proof.ErrJWSController, strings.Join(res.Warnings, "; "))
-			info.unverifiable = true
+			// holds, but only the issuer's own key material can show the key is the issuer's.
+			bound, berr := r.keyOfIssuer(ctx, res.Claims.Iss, res.Method.PublicKey)
+			switch {
+			case bound:
+				res.Warnings = nil
+				info.method += " (found among the issuer's keys)"
+			case berr != nil:
+				info.verified = fmt.Errorf("%w: %s; %v", proof.ErrJWSController, strings.Join(res.Warnings, "; "), berr)
+				info.unverifiable = true
+			default:
+				info.verified = fmt.Errorf("%w: the key is not among the keys the issuer publishes", proof.ErrJWSController)
+			}
 		}
 	}
 	rep := r.credential(ctx, raw, cred, format, info)
@@ -147,4 +158,28 @@ func (r *run) ob2RevocationList(ctx context.Context, rep *Report, a, is object) 
 		return
 	}
 	rep.pass(name, "The issuer's revocation list does not list this badge: it has not been revoked.")
+}
+
+// keyOfIssuer tells whether pub is the issuer's: the key of a did:key issuer, or a key in the
+// JWK Set an https issuer publishes at /.well-known/jwks.json (OB 3.0 implementation guide,
+// "Key provenance"). An error means it could not be found out.
+func (r *run) keyOfIssuer(ctx context.Context, issuer string, pub crypto.PublicKey) (bool, error) {
+	eq, ok := pub.(interface{ Equal(crypto.PublicKey) bool })
+	if !ok {
+		return false, fmt.Errorf("unsupported key type %T", pub)
+	}
+	if strings.HasPrefix(issuer, "did:key:") {
+		ip, err := did.ParseKeyDID(issuer)
+		if err != nil {
+			return false, err
+		}
+		return eq.Equal(ip), nil
+	}
+	js, ok := r.v.deps.resolver.(interface {
+		InIssuerJWKSet(ctx context.Context, issuerID string, pub crypto.PublicKey) (bool, error)
+	})
+	if !ok {
+		return false, errors.New("no way to look up the issuer's keys")
+	}
+	return js.InIssuerJWKSet(ctx, issuer, pub)
 }
