@@ -11,7 +11,11 @@ import (
 
 // ob2Version tells OB 0.5, 1.0, 1.1 and 2.0 apart as the OB 2.0 validator does.
 func ob2Version(o object) string {
-	if c, ok := o["@context"].(string); ok {
+	c, ok := o["@context"].(string)
+	if l, isList := o["@context"].([]any); isList {
+		c, ok = firstString(l)
+	}
+	if ok {
 		switch {
 		case strings.Contains(c, "v2"):
 			return "2.0"

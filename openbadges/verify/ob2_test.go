@@ -72,6 +72,11 @@ func TestOB2Hosted(t *testing.T) {
 		{name: "valid from URL", setup: func(t *testing.T, w *web, a map[string]any) []byte {
 			return []byte("https://example.org/beths-robotics-badge.json")
 		}, want: Valid},
+		{name: "array context", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+			a["@context"] = []any{"https://w3id.org/openbadges/v2", map[string]any{"extra": "https://example.org/extra#"}}
+			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
+			return mustJSON(t, a)
+		}, want: Valid},
 		{name: "recipient matches hash", recipient: "nobody@example.org", setup: func(t *testing.T, w *web, a map[string]any) []byte { return mustJSON(t, a) }, want: Valid},
 		{name: "recipient does not match", recipient: "somebody@example.org", failed: "Recipient", setup: func(t *testing.T, w *web, a map[string]any) []byte { return mustJSON(t, a) }, want: Invalid},
 		{name: "410 Gone", failed: "Revocation", setup: func(t *testing.T, w *web, a map[string]any) []byte {

@@ -266,6 +266,10 @@ func isOB2(o object) bool {
 	switch c := o["@context"].(type) {
 	case string:
 		return strings.Contains(c, "openbadges") || strings.Contains(c, "openbadgespec")
+	case []any:
+		// OB 2.0 with extra contexts after the OB one.
+		first, _ := firstString(c)
+		return strings.Contains(first, "w3id.org/openbadges") || strings.Contains(first, "openbadgespec.org")
 	case nil:
 		// OB 0.5 and 1.0 have no context: a badge, or a hosted verification URL.
 		_, hasBadge := o["badge"]
@@ -288,4 +292,12 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+func firstString(l []any) (string, bool) {
+	if len(l) == 0 {
+		return "", false
+	}
+	s, ok := l[0].(string)
+	return s, ok
 }
