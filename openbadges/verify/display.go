@@ -27,7 +27,7 @@ func displayVC(o object) Display {
 		d.IssuerID, d.IssuerName, d.IssuerURL = str(is, "id"), str(is, "name"), str(is, "url")
 		d.IssuerImage = imageOf(is["image"])
 	}
-	d.Issued = orDefault(orDefault(str(o, "validFrom"), str(o, "issuanceDate")), str(o, "awardedDate"))
+	d.Issued = orDefault(orDefault(str(o, "awardedDate"), str(o, "validFrom")), str(o, "issuanceDate"))
 	d.Expires = orDefault(str(o, "validUntil"), str(o, "expirationDate"))
 	subs := list(o["credentialSubject"])
 	if len(subs) > 0 {
