@@ -264,3 +264,16 @@ func TestNoNetwork(t *testing.T) {
 		t.Fatalf("verdict %s\n%s", rep.Verdict, dump(t, rep))
 	}
 }
+
+func TestCancelled(t *testing.T) {
+	w, a := ob2Web(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep := New(Options{Fetcher: w.Fetcher(), Now: fixedNow}).Verify(ctx, mustJSON(t, a))
+	if rep.Verdict != Unverifiable {
+		t.Fatalf("verdict %s\n%s", rep.Verdict, dump(t, rep))
+	}
+	if n := w.count("https://example.org/beths-robotics-badge.json"); n != 0 {
+		t.Errorf("fetched %d times after cancellation", n)
+	}
+}
