@@ -67,7 +67,25 @@ func compareWithJS(t *testing.T, p *Processor, cases []refCase) {
 func fixtureCredentials(t *testing.T) []refCase {
 	t.Helper()
 	var cases []refCase
-	root := fixture.Path(t, "digitalcredentials-vc-test-fixtures")
+	for _, dir := range []string{"digitalcredentials-vc-test-fixtures", filepath.Join("openbadges-validator-core", "test_components")} {
+		cases = append(cases, jsonDocsUnder(t, fixture.Path(t, dir))...)
+	}
+	for _, vc := range vectorCases() {
+		if vc.needs != "" {
+			if _, ok := EmbeddedContext(vc.needs); !ok {
+				continue
+			}
+		}
+		cases = append(cases, refCase{vc.name, vc.doc(t)})
+	}
+	return cases
+}
+
+// jsonDocsUnder returns every JSON-LD document (with @context) under root, and for signed
+// ones the document without proof and the proof configuration.
+func jsonDocsUnder(t *testing.T, root string) []refCase {
+	t.Helper()
+	var cases []refCase
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
 			return err
@@ -93,14 +111,6 @@ func fixtureCredentials(t *testing.T) []refCase {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, vc := range vectorCases() {
-		if vc.needs != "" {
-			if _, ok := EmbeddedContext(vc.needs); !ok {
-				continue
-			}
-		}
-		cases = append(cases, refCase{vc.name, vc.doc(t)})
 	}
 	return cases
 }
