@@ -52,6 +52,10 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 		fs.Usage()
 		return ExitUsage
 	}
+	// One verification may fetch up to 64 documents (each bounded by the client's own
+	// timeout); the whole run is bounded too.
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
 	v := verify.New(verify.Options{
 		Fetcher:   fetch.NewClient(fetch.Options{AllowHosts: allow}),
 		Now:       time.Now,
