@@ -102,9 +102,9 @@ func (r *run) credentialOnce(ctx context.Context, raw []byte, o object, format s
 	return rep
 }
 
-// safeModeProblems is implemented by openbadges/jsonld's SafeModeError.
-type problemLister interface{ ProblemList() []string }
-
+// checkJSONLD runs the credential through the JSON-LD processor in safe mode: a term that
+// does not expand, a relative type or id is invalid (a signature would not cover it); a
+// context the processor does not have makes the badge unverifiable.
 func (r *run) checkJSONLD(ctx context.Context, rep *Report, o object) bool {
 	const name = "JSON-LD"
 	p := r.v.deps.processor
