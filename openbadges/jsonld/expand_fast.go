@@ -247,7 +247,10 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 				count++ // jsonld.js adds no @type entry for an empty array
 			}
 			for _, t := range asArray(v) {
-				ts := t.(string)
+				ts, ok := t.(string)
+				if !ok {
+					return Term{}, "", 0, false, fallback("non-string @type")
+				}
 				te, null, err := expandIRIInContext(typeScoped, ts, true, nil, nil, false)
 				if err != nil {
 					return Term{}, "", 0, false, err
