@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -184,5 +185,38 @@ func TestDCCFixtures(t *testing.T) {
 	}
 	if n < 150 {
 		t.Errorf("only %d fixtures found", n)
+	}
+}
+
+// TestConcurrent uses one Verifier from many goroutines (run with -race).
+func TestConcurrent(t *testing.T) {
+	w := dccWeb(t)
+	v := New(Options{Fetcher: w.Fetcher(), Now: dccNow})
+	files := []string{
+		"v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-basicOBv3.json",
+		"v2/ed25519/didWeb/legacy-revokedStatus-noExpiry.json",
+		"v1/dataIntegrityProof/didWeb/oidf-validStatus-noExpiry.json",
+		"v2/ed25519/didKey/legacy-noStatus-noExpiry-tampered.json",
+	}
+	want := []Verdict{Valid, Revoked, Valid, Invalid}
+	inputs := make([][]byte, len(files))
+	for i, f := range files {
+		inputs[i] = fixture.Read(t, append([]string{"digitalcredentials-vc-test-fixtures", "verifiableCredentials"}, strings.Split(f, "/")...)...)
+	}
+	errs := make(chan error, 16)
+	for g := 0; g < 16; g++ {
+		go func(g int) {
+			i := g % len(inputs)
+			if got := v.Verify(context.Background(), inputs[i]).Verdict; got != want[i] {
+				errs <- fmt.Errorf("%s: %s, want %s", files[i], got, want[i])
+				return
+			}
+			errs <- nil
+		}(g)
+	}
+	for g := 0; g < 16; g++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
