@@ -279,6 +279,9 @@ func (r *run) checkRecipient(rep *Report, o object) {
 			if io == nil {
 				continue
 			}
+			if t := r.v.opts.RecipientType; t != "" && str(io, "identityType") != t {
+				continue
+			}
 			hashed, _ := io["hashed"].(bool)
 			if identityMatches(want, str(io, "identityHash"), str(io, "salt"), hashed) {
 				rep.pass(name, "The badge was awarded to "+want+".")

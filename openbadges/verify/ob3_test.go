@@ -106,12 +106,13 @@ func TestOB3(t *testing.T) {
 	is := newTestIssuer(t, 1)
 	other := newTestIssuer(t, 2)
 	tests := []struct {
-		name      string
-		input     func(t *testing.T, w *web) []byte
-		recipient string
-		want      Verdict
-		check     string // a check whose status is asserted
-		status    Status
+		name          string
+		input         func(t *testing.T, w *web) []byte
+		recipient     string
+		recipientType string
+		want          Verdict
+		check         string // a check whose status is asserted
+		status        Status
 	}{
 		{name: "valid", want: Valid, check: "Signature", status: Pass,
 			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
@@ -150,6 +151,10 @@ func TestOB3(t *testing.T) {
 				return is.sign(t, b)
 			}},
 		{name: "recipient matches hashed identifier", recipient: "a@example.com", want: Valid, check: "Recipient", status: Pass,
+			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
+		{name: "recipient type must match", recipient: "a@example.com", recipientType: "studentId", want: Invalid, check: "Recipient", status: Fail,
+			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
+		{name: "recipient type matches", recipient: "a@example.com", recipientType: "emailAddress", want: Valid, check: "Recipient", status: Pass,
 			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
 		{name: "recipient differs", recipient: "b@example.com", want: Invalid, check: "Recipient", status: Fail,
 			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
@@ -245,7 +250,7 @@ func TestOB3(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWeb(t)
 			in := tc.input(t, w)
-			rep := New(Options{Fetcher: w.Fetcher(), Now: fixedNow, Recipient: tc.recipient}).Verify(ctx, in)
+			rep := New(Options{Fetcher: w.Fetcher(), Now: fixedNow, Recipient: tc.recipient, RecipientType: tc.recipientType}).Verify(ctx, in)
 			if rep.Verdict != tc.want {
 				t.Fatalf("verdict %s, want %s\n%s", rep.Verdict, tc.want, dump(t, rep))
 			}

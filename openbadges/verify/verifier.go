@@ -34,6 +34,9 @@ type Options struct {
 	// Recipient, when set, must match the badge's recipient: an id (URL, DID), an email
 	// address, a URL or a telephone number, compared with the plain or hashed identity.
 	Recipient string
+	// RecipientType, when set, limits the OB 3.0 identifiers compared with Recipient to
+	// those of this identityType (e.g. "emailAddress"), as the verification algorithm says.
+	RecipientType string
 	// MaxDepth bounds nested endorsements and CLR credentials (default 4).
 	MaxDepth int
 }
