@@ -124,6 +124,7 @@ func (r *run) ob2Signed(ctx context.Context, token string, a object, format stri
 	r.ob2RevocationList(ctx, rep, a, is)
 	r.ob2Dates(rep, a, version)
 	r.ob2Recipient(rep, a)
+	r.ob2Extensions(ctx, rep, a, bc, is)
 	r.ob2Endorsements(ctx, rep, a, bc, is)
 	return rep
 }

@@ -167,6 +167,7 @@ func (r *run) ob2Hosted(ctx context.Context, a object, source, format string) *R
 	}
 	r.ob2Dates(rep, a, version)
 	r.ob2Recipient(rep, a)
+	r.ob2Extensions(ctx, rep, a, bc, is)
 	r.ob2Endorsements(ctx, rep, a, bc, is)
 	return rep
 }

@@ -148,6 +148,18 @@ func TestOB2Hosted(t *testing.T) {
 			w.putStatus("https://guild.example/endorsements/2.json", 410, nil)
 			return mustJSON(t, a)
 		}, want: Valid, failed: ""},
+		{name: "extension follows its schema", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+			applyLink(t, w, true, map[string]any{"url": "https://example.org/apply"})
+			return mustJSON(t, a)
+		}, want: Valid},
+		{name: "extension breaks its schema", failed: "Extensions", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+			applyLink(t, w, true, map[string]any{"link": "https://example.org/apply"})
+			return mustJSON(t, a)
+		}, want: Invalid},
+		{name: "extension context unreachable", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+			applyLink(t, w, false, map[string]any{"link": "https://example.org/apply"})
+			return mustJSON(t, a)
+		}, want: Valid},
 		{name: "expired", failed: "Dates", setup: func(t *testing.T, w *web, a map[string]any) []byte {
 			a["expires"] = "2020-01-01T00:00:00Z"
 			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
@@ -190,6 +202,16 @@ func TestOB2Hosted(t *testing.T) {
 			}
 			if tc.failed != "" && checkStatus(rep, tc.failed) != Fail {
 				t.Errorf("check %q did not fail\n%s", tc.failed, dump(t, rep))
+			}
+			switch tc.name {
+			case "extension follows its schema":
+				if checkStatus(rep, "Extensions") != Pass {
+					t.Errorf("extensions not passed\n%s", dump(t, rep))
+				}
+			case "extension context unreachable":
+				if checkStatus(rep, "Extensions") != Warn {
+					t.Errorf("extensions not warned\n%s", dump(t, rep))
+				}
 			}
 			if tc.name == "endorsed badge class" {
 				if len(rep.Endorsements) != 2 || !rep.Endorsements[0].Valid || rep.Endorsements[1].Verdict != Revoked ||
@@ -276,4 +298,22 @@ func TestCancelled(t *testing.T) {
 	if n := w.count("https://example.org/beths-robotics-badge.json"); n != 0 {
 		t.Errorf("fetched %d times after cancellation", n)
 	}
+}
+
+// applyLink puts an ApplyLink extension node (OB 2.0 extensions fixture) in the badge class;
+// serve publishes its context and schema at their openbadgespec.org addresses.
+func applyLink(t *testing.T, w *web, serve bool, props map[string]any) {
+	t.Helper()
+	const base = "https://openbadgespec.org/extensions/applyLinkExtension/"
+	if serve {
+		w.put(base+"context.json", fixture.Read(t, "openbadges-specification", "ob_v2p0", "extensions", "applyLinkExtension", "context.json"))
+		w.put(base+"schema.json", fixture.Read(t, "openbadges-specification", "ob_v2p0", "extensions", "applyLinkExtension", "schema.json"))
+	}
+	ext := map[string]any{"@context": base + "context.json", "type": []any{"Extension", "extensions:ApplyLink"}}
+	for k, v := range props {
+		ext[k] = v
+	}
+	bc := component(t, "2_0_basic_badgeclass.json")
+	bc["extensions:ApplyLink"] = ext
+	w.put("https://example.org/robotics-badge.json", mustJSON(t, bc))
 }
