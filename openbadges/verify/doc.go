@@ -12,7 +12,9 @@
 // allowedOrigins, default the issuer id's host), signed badges (JWS) are checked with the key
 // named by verification.creator or the issuer's publicKey (the key must be listed by the
 // issuer) and the issuer's revocationList, then timestamps, the assertion image (never a data
-// URI), and the recipient.
+// URI), the recipient, extension nodes (against the JSON Schema their context names) and
+// hosted endorsements (each with its own nested Report). OB 0.5 and 1.x badges are read for
+// display and verified through their hosted URL when they have one.
 //
 // OB 3.0 and CLR 2.0 follow the 1EdTech OB 3.0 validator's order (OPEN-BADGES.md 2.6):
 // JSON-LD safe mode, contexts and their order (older OB contexts warn), types, JSON Schema
