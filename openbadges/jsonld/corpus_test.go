@@ -374,4 +374,3 @@ func TestCorpusAgainstJavaScriptReference(t *testing.T) {
 	}
 	compareWithJS(t, NewProcessor(), cases)
 }
-
