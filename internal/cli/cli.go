@@ -47,6 +47,7 @@ func commands() map[string]command {
 		"migrate": {"apply (up) or list (status) database migrations", runMigrate},
 		"user":    {"create a user or reset a password", runUser},
 		"serve":   {"start the web server (pages, APIs, background jobs)", runServe},
+		"verify":  {"verify an Open Badge (file, baked image, JWS or URL)", runVerify},
 	}
 }
 

@@ -153,14 +153,18 @@ func (cc *contextCompiler) derive(ctx context.Context, parent *activeCtx, def *t
 	if err != nil {
 		return nil, err
 	}
-	parent.mu.Lock()
-	if parent.derived == nil {
-		parent.derived = map[any]*activeCtx{}
+	// Embedded contexts are cached only when they are lists of URLs: inline context objects
+	// come from the document and must not fill the cache.
+	if mode != 3 || k.raw[0] != 'j' {
+		parent.mu.Lock()
+		if parent.derived == nil {
+			parent.derived = map[any]*activeCtx{}
+		}
+		if len(parent.derived) < maxDerived {
+			parent.derived[k] = c
+		}
+		parent.mu.Unlock()
 	}
-	if len(parent.derived) < maxDerived {
-		parent.derived[k] = c
-	}
-	parent.mu.Unlock()
 	return c, nil
 }
 

@@ -247,15 +247,22 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 				count++ // jsonld.js adds no @type entry for an empty array
 			}
 			for _, t := range asArray(v) {
-				ts := t.(string)
+				ts, ok := t.(string)
+				if !ok {
+					return Term{}, "", 0, false, fallback("non-string @type")
+				}
 				te, null, err := expandIRIInContext(typeScoped, ts, true, nil, nil, false)
 				if err != nil {
 					return Term{}, "", 0, false, err
 				}
 				if null || !isAbsoluteIRI(te) {
-					// jsonld.js: 'relative @type reference' in expansion, or (for "@json")
-					// 'relative object reference' in toRDF.
-					f.problemAt(ptr(path, k), codeRelativeType, ts, "@type did not expand to an absolute IRI")
+					// jsonld.js: 'relative @type reference' in expansion, or (for "@json",
+					// which expansion lets through) 'relative object reference' in toRDF.
+					code := codeRelativeType
+					if te == "@json" {
+						code = codeRelativeObject
+					}
+					f.problemAt(ptr(path, k), code, ts, "@type did not expand to an absolute IRI")
 					continue
 				}
 				f.add(s, Term{Kind: TermIRI, Value: rdfType}, f.ref(te), g, "i"+te)
@@ -403,12 +410,12 @@ func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, p
 	head := f.fresh()
 	cur := head
 	for i, v := range vals {
-		f.quads = append(f.quads, Quad{S: cur, P: Term{Kind: TermIRI, Value: rdfFirst}, O: v.t, G: g})
+		f.add(cur, Term{Kind: TermIRI, Value: rdfFirst}, v.t, g, "")
 		rest := Term{Kind: TermIRI, Value: rdfNil}
 		if i < len(vals)-1 {
 			rest = f.fresh()
 		}
-		f.quads = append(f.quads, Quad{S: cur, P: Term{Kind: TermIRI, Value: rdfRest}, O: rest, G: g})
+		f.add(cur, Term{Kind: TermIRI, Value: rdfRest}, rest, g, "")
 		cur = rest
 	}
 	return head, nil

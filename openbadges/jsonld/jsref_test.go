@@ -3,6 +3,7 @@ package jsonld
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -41,6 +42,19 @@ func compareWithJS(t *testing.T, p *Processor, cases []refCase) {
 			agreeOK++
 		case err != nil && !jsOK:
 			agreeErr++
+			// The default processor must refuse for jsonld.js's reason.
+			var se *SafeModeError
+			details, _ := res[i]["details"].(map[string]any)
+			jsCode, _ := details["code"].(string)
+			if !p.noFast && errors.As(err, &se) && jsCode != "" {
+				found := false
+				for _, pr := range se.Problems {
+					found = found || pr.Code == jsCode
+				}
+				if !found {
+					t.Errorf("%s: jsonld.js refuses with %q, we with %v", c.name, jsCode, se.Problems)
+				}
+			}
 		case err != nil:
 			t.Errorf("%s: we refuse (%v), jsonld.js canonicalizes", c.name, err)
 		default:
@@ -53,7 +67,25 @@ func compareWithJS(t *testing.T, p *Processor, cases []refCase) {
 func fixtureCredentials(t *testing.T) []refCase {
 	t.Helper()
 	var cases []refCase
-	root := fixture.Path(t, "digitalcredentials-vc-test-fixtures")
+	for _, dir := range []string{"digitalcredentials-vc-test-fixtures", filepath.Join("openbadges-validator-core", "test_components")} {
+		cases = append(cases, jsonDocsUnder(t, fixture.Path(t, dir))...)
+	}
+	for _, vc := range vectorCases() {
+		if vc.needs != "" {
+			if _, ok := EmbeddedContext(vc.needs); !ok {
+				continue
+			}
+		}
+		cases = append(cases, refCase{vc.name, vc.doc(t)})
+	}
+	return cases
+}
+
+// jsonDocsUnder returns every JSON-LD document (with @context) under root, and for signed
+// ones the document without proof and the proof configuration.
+func jsonDocsUnder(t *testing.T, root string) []refCase {
+	t.Helper()
+	var cases []refCase
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
 			return err
@@ -79,14 +111,6 @@ func fixtureCredentials(t *testing.T) []refCase {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	for _, vc := range vectorCases() {
-		if vc.needs != "" {
-			if _, ok := EmbeddedContext(vc.needs); !ok {
-				continue
-			}
-		}
-		cases = append(cases, refCase{vc.name, vc.doc(t)})
 	}
 	return cases
 }
@@ -121,24 +145,26 @@ func edgeCases(t *testing.T) []refCase {
 	t.Helper()
 	ctx := `{"@vocab":"https://ex.org/v#","j":{"@id":"https://ex.org/v#j","@type":"@json"},"l":{"@id":"https://ex.org/v#l","@container":"@list"},"d":{"@id":"https://ex.org/v#d","@type":"http://www.w3.org/2001/XMLSchema#double"},"dt":{"@id":"https://ex.org/v#dt","@type":"http://www.w3.org/2001/XMLSchema#dateTime"}}`
 	docs := map[string]string{
-		"json-object":      `{"@context":` + ctx + `,"@id":"https://ex.org/s","j":{"b":[1,2.5,"x"],"a":null,"c":{"z":true,"y":1e21}}}`,
-		"json-array":       `{"@context":` + ctx + `,"@id":"https://ex.org/s","j":[1,{"b":2,"a":"\u00e9\u0007"},[]]}`,
-		"json-scalars":     `{"@context":` + ctx + `,"@id":"https://ex.org/s","j":"str","p":{"@value":true,"@type":"@json"},"q":{"@value":null,"@type":"@json"},"r":{"@value":1.50,"@type":"@json"}}`,
-		"direction":        `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[{"@value":"abc","@direction":"rtl"},{"@value":"abc","@language":"AR-eg","@direction":"ltr"}]}`,
-		"direction-ctx":    `{"@context":[` + ctx + `,{"@direction":"rtl","@language":"he"}],"@id":"https://ex.org/s","p":"שלום"}`,
-		"control-chars":    `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":"a\u0000b\u0001c\u0007d\u0008e\u0009f\u000ag\u000bh\u000ci\u000dj\u001fk\u007fl\"m\\n\u0080o\u2028p\ud83d\ude00"}`,
-		"numbers":          `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[0,-0,1,-1,1.0,1.5,-2.25,1e20,1e21,123456789012345678901234,0.1,1e-7,-1e-7,1.5e-7,5e-324,1.7976931348623157e308,0.000001,9007199254740993,3.141592653589793],"d":["1.5","abc","  2e3x",5]}`,
-		"language":         `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":{"@value":"x","@language":"EN-GB"}}`,
-		"list":             `{"@context":` + ctx + `,"@id":"https://ex.org/s","l":[1,"a",{"@id":"https://ex.org/o"},{"q":"nested"}],"m":{"@list":[]}}`,
-		"blank-nodes":      `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[{"q":"1"},{"q":"1"},{"@id":"_:x","q":{"@id":"_:x"}}]}`,
-		"graph":            `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":{"@graph":{"@id":"https://ex.org/g1","q":"1"}}}`,
-		"duplicate-values": `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":["x",{"@value":"x","@index":"i"},{"@value":"x","@index":"i"},0,1e-7,5e-324,{"@id":"https://ex.org/o"},{"@id":"https://ex.org/o","q":"1"}],"q":[{"@value":"abc","@direction":"rtl"},{"@value":"abc","@direction":"ltr"}],"@type":["https://ex.org/T","https://ex.org/T"],"j":[{"a":1},{"a":1}]}`,
-		"dates":            `{"@context":` + ctx + `,"@id":"https://ex.org/s","dt":"2024-01-01T00:00:00Z"}`,
-		"undefined-term":   `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/s","p":"x","nope":"y"}`,
-		"relative-type":    `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/s","@type":"Rel","p":"x"}`,
-		"relative-id":      `{"@context":{"p":"https://ex.org/p"},"@id":"rel/1","p":"x"}`,
-		"relative-object":  `{"@context":{"p":{"@id":"https://ex.org/p","@type":"@id"}},"@id":"https://ex.org/s","p":"rel/2"}`,
-		"space-in-id":      `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/a b","p":"x"}`,
+		"json-object":       `{"@context":` + ctx + `,"@id":"https://ex.org/s","j":{"b":[1,2.5,"x"],"a":null,"c":{"z":true,"y":1e21}}}`,
+		"json-array":        `{"@context":` + ctx + `,"@id":"https://ex.org/s","j":[1,{"b":2,"a":"\u00e9\u0007"},[]]}`,
+		"json-scalars":      `{"@context":` + ctx + `,"@id":"https://ex.org/s","j":"str","p":{"@value":true,"@type":"@json"},"q":{"@value":null,"@type":"@json"},"r":{"@value":1.50,"@type":"@json"}}`,
+		"direction":         `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[{"@value":"abc","@direction":"rtl"},{"@value":"abc","@language":"AR-eg","@direction":"ltr"}]}`,
+		"direction-ctx":     `{"@context":[` + ctx + `,{"@direction":"rtl","@language":"he"}],"@id":"https://ex.org/s","p":"שלום"}`,
+		"control-chars":     `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":"a\u0000b\u0001c\u0007d\u0008e\u0009f\u000ag\u000bh\u000ci\u000dj\u001fk\u007fl\"m\\n\u0080o\u2028p\ud83d\ude00"}`,
+		"numbers":           `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[0,-0,1,-1,1.0,1.5,-2.25,1e20,1e21,123456789012345678901234,0.1,1e-7,-1e-7,1.5e-7,5e-324,1.7976931348623157e308,0.000001,9007199254740993,3.141592653589793],"d":["1.5","abc","  2e3x",5]}`,
+		"language":          `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":{"@value":"x","@language":"EN-GB"}}`,
+		"list":              `{"@context":` + ctx + `,"@id":"https://ex.org/s","l":[1,"a",{"@id":"https://ex.org/o"},{"q":"nested"}],"m":{"@list":[]}}`,
+		"blank-nodes":       `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[{"q":"1"},{"q":"1"},{"@id":"_:x","q":{"@id":"_:x"}}]}`,
+		"graph":             `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":{"@graph":{"@id":"https://ex.org/g1","q":"1"}}}`,
+		"duplicate-values":  `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":["x",{"@value":"x","@index":"i"},{"@value":"x","@index":"i"},0,1e-7,5e-324,{"@id":"https://ex.org/o"},{"@id":"https://ex.org/o","q":"1"}],"q":[{"@value":"abc","@direction":"rtl"},{"@value":"abc","@direction":"ltr"}],"@type":["https://ex.org/T","https://ex.org/T"],"j":[{"a":1},{"a":1}]}`,
+		"utf16-order":       `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":["a\ufffd","a\ud83d\ude00","a\ue000x","a\u00e9",{"q":"b\ufffd"},{"q":"b\ud83d\ude00"}]}`,
+		"vc2-json-literals": `{"@context":["https://www.w3.org/ns/credentials/v2"],"id":"urn:x","type":["VerifiableCredential","JsonSchemaCredential"],"issuer":"https://ex.org/i","validFrom":"2024-01-01T00:00:00Z","credentialSubject":{"id":"https://ex.org/schema","type":"JsonSchema","jsonSchema":{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"b":{"type":"number","maximum":1e21,"minimum":-0.5,"multipleOf":0.1},"a":{"const":"\u0007\u00e9\ud83d\ude00","enum":[null,true,1.0,100]}}}},"_sd":["abc","def"]}`,
+		"dates":             `{"@context":` + ctx + `,"@id":"https://ex.org/s","dt":"2024-01-01T00:00:00Z"}`,
+		"undefined-term":    `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/s","p":"x","nope":"y"}`,
+		"relative-type":     `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/s","@type":"Rel","p":"x"}`,
+		"relative-id":       `{"@context":{"p":"https://ex.org/p"},"@id":"rel/1","p":"x"}`,
+		"relative-object":   `{"@context":{"p":{"@id":"https://ex.org/p","@type":"@id"}},"@id":"https://ex.org/s","p":"rel/2"}`,
+		"space-in-id":       `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/a b","p":"x"}`,
 	}
 	// Inputs where json-gold's expansion (the general path) differs from jsonld.js; found by
 	// FuzzCanonicalize. The fast path must follow jsonld.js.

@@ -97,7 +97,7 @@ func (p *Processor) fastToRDF(ctx context.Context, doc any) ([]Quad, []Problem, 
 	if err := f.document(doc); err != nil {
 		return nil, nil, err
 	}
-	return f.quads, f.problems, nil
+	return f.dataset(), f.problems, nil
 }
 
 // generalToRDF expands with json-gold, then converts with our own RDF step.
@@ -135,7 +135,7 @@ func (p *Processor) generalToRDF(ctx context.Context, doc any) ([]Quad, []Proble
 	}
 	// json-gold does not check explicit language tags; jsonld.js reports malformed ones.
 	scanLanguages(input, "", &b.problems)
-	return b.quads, b.problems, nil
+	return b.dataset(), b.problems, nil
 }
 
 // scanLanguages reports every explicit "@language" value outside contexts that is not a

@@ -39,6 +39,9 @@ type CanonOptions struct {
 	// MaxPermutations bounds the total number of permutations explored (default 1<<16);
 	// negative means unbounded.
 	MaxPermutations int
+	// CodePointOrder sorts N-Quads lines by code point, as RDFC-1.0 is written, instead of by
+	// UTF-16 code unit as rdf-canonize (the JavaScript reference) does. See compareUTF16.
+	CodePointOrder bool
 }
 
 const defaultMaxPermutations = 1 << 16
@@ -243,7 +246,7 @@ func (c *canonicalizer) hashFirstDegree(ref string) string {
 		}
 		lines = append(lines, appendQuad(nil, &q))
 	}
-	slices.SortFunc(lines, bytes.Compare)
+	slices.SortFunc(lines, c.compareLines)
 	h := c.newHash()
 	for _, l := range lines {
 		h.Write(l)
@@ -393,7 +396,12 @@ func nextPermutation(s []string) bool {
 // keepDuplicates). Lines are written into one buffer and sorted by offset.
 func (c *canonicalizer) output() []byte {
 	type span struct{ start, end int }
-	buf := make([]byte, 0, 160*len(c.quads))
+	size := 0
+	for i := range c.quads {
+		q := &c.quads[i]
+		size += len(q.S.Value) + len(q.P.Value) + len(q.O.Value) + len(q.O.Datatype) + len(q.O.Language) + len(q.G.Value) + 24
+	}
+	buf := make([]byte, 0, size)
 	spans := make([]span, 0, len(c.quads))
 	for i := range c.quads {
 		q := c.quads[i]
@@ -406,7 +414,7 @@ func (c *canonicalizer) output() []byte {
 		buf = appendQuad(buf, &q)
 		spans = append(spans, span{start, len(buf)})
 	}
-	slices.SortFunc(spans, func(a, b span) int { return bytes.Compare(buf[a.start:a.end], buf[b.start:b.end]) })
+	slices.SortFunc(spans, func(a, b span) int { return c.compareLines(buf[a.start:a.end], buf[b.start:b.end]) })
 	out := make([]byte, 0, len(buf))
 	var prev []byte
 	for _, sp := range spans {

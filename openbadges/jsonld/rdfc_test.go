@@ -72,3 +72,31 @@ func TestRDFC10DefaultLimits(t *testing.T) {
 		t.Fatalf("want ErrPoisonGraph, got %v", err)
 	}
 }
+
+func TestCompareUTF16(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want int // sign
+	}{
+		{"a", "b", -1}, {"ab", "a", 1}, {"x", "x", 0},
+		{"\U0001F600", "\uFFFD", -1}, // surrogate D83D < FFFD in UTF-16
+		{"\uE000", "\U00010000", 1},
+		{"\u00e9", "\U0001F600", -1},
+		{"\U0001F600", "\U0001F601", -1},
+		{"a\u00e9", "a\u00ea", -1},
+	}
+	sign := func(n int) int {
+		switch {
+		case n < 0:
+			return -1
+		case n > 0:
+			return 1
+		}
+		return 0
+	}
+	for _, c := range cases {
+		if got := sign(compareUTF16([]byte(c.a), []byte(c.b))); got != c.want {
+			t.Errorf("compareUTF16(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,35 +17,80 @@ import (
 // matter: RDFC-1.0 relabels them and sorts.
 type rdfBuilder struct {
 	quads    []Quad
-	seen     map[seenKey]struct{}
+	keys     []string          // node map identity of each quad's object ("" = always kept)
+	dups     bool              // some quad has a non-empty key
 	blank    map[string]string // input blank node label -> ours
 	next     int
 	problems []Problem
 }
 
-// seenKey identifies a value already added to a subject's property, with jsonld.js's node
-// map equality (compareValues: same @value by ===, @type, @language, @index; or same @id).
-// Values that differ as JSON but give the same RDF literal (0 and 1e-7, or a value with and
-// without @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we.
-type seenKey struct {
-	s, p Term
-	g    Term
-	key  string
-}
-
-// add appends a statement unless key is non-empty and was already added for (s, p, g).
+// add appends a statement. key is the object's identity under jsonld.js's node map equality
+// (compareValues: same @value by ===, @type, @language, @index; or same @id); a later
+// statement with the same subject, predicate, graph and key is dropped by dataset(). Values
+// that differ as JSON but give the same RDF literal (0 and 1e-7, or a value with and without
+// @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we.
 func (b *rdfBuilder) add(s, p, o, g Term, key string) {
-	if key != "" {
-		if b.seen == nil {
-			b.seen = map[seenKey]struct{}{}
-		}
-		k := seenKey{s, p, g, key}
-		if _, ok := b.seen[k]; ok {
-			return
-		}
-		b.seen[k] = struct{}{}
+	if b.quads == nil {
+		b.quads = make([]Quad, 0, 64)
+		b.keys = make([]string, 0, 64)
 	}
 	b.quads = append(b.quads, Quad{S: s, P: p, O: o, G: g})
+	b.keys = append(b.keys, key)
+	if key != "" {
+		b.dups = true
+	}
+}
+
+// dataset returns the quads without the node map duplicates (the first one is kept).
+func (b *rdfBuilder) dataset() []Quad {
+	if !b.dups {
+		return b.quads
+	}
+	idx := make([]int, 0, len(b.quads))
+	for i, k := range b.keys {
+		if k != "" {
+			idx = append(idx, i)
+		}
+	}
+	cmpTerm := func(x, y Term) int {
+		if x.Kind != y.Kind {
+			return int(x.Kind) - int(y.Kind)
+		}
+		return strings.Compare(x.Value, y.Value)
+	}
+	slices.SortStableFunc(idx, func(i, j int) int {
+		qi, qj := &b.quads[i], &b.quads[j]
+		if c := cmpTerm(qi.S, qj.S); c != 0 {
+			return c
+		}
+		if c := cmpTerm(qi.P, qj.P); c != 0 {
+			return c
+		}
+		if c := cmpTerm(qi.G, qj.G); c != 0 {
+			return c
+		}
+		return strings.Compare(b.keys[i], b.keys[j])
+	})
+	drop := make([]bool, len(b.quads))
+	found := false
+	for n := 1; n < len(idx); n++ {
+		i, j := idx[n-1], idx[n]
+		qi, qj := &b.quads[i], &b.quads[j]
+		if qi.S == qj.S && qi.P == qj.P && qi.G == qj.G && b.keys[i] == b.keys[j] {
+			drop[j] = true
+			found = true
+		}
+	}
+	if !found {
+		return b.quads
+	}
+	out := make([]Quad, 0, len(b.quads))
+	for i, q := range b.quads {
+		if !drop[i] {
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // valueKey is the compareValues identity of a value object ("" = never equal to another).
@@ -290,7 +336,7 @@ func (b *rdfBuilder) list(items []any, g Term) (Term, bool, error) {
 			return Term{}, false, err
 		}
 		if keep {
-			b.quads = append(b.quads, Quad{S: cur, P: Term{Kind: TermIRI, Value: rdfFirst}, O: o, G: g})
+			b.add(cur, Term{Kind: TermIRI, Value: rdfFirst}, o, g, "")
 		}
 		var rest Term
 		if i == len(items)-1 {
@@ -298,7 +344,7 @@ func (b *rdfBuilder) list(items []any, g Term) (Term, bool, error) {
 		} else {
 			rest = b.fresh()
 		}
-		b.quads = append(b.quads, Quad{S: cur, P: Term{Kind: TermIRI, Value: rdfRest}, O: rest, G: g})
+		b.add(cur, Term{Kind: TermIRI, Value: rdfRest}, rest, g, "")
 		cur = rest
 	}
 	return head, true, nil
