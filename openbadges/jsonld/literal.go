@@ -136,7 +136,7 @@ func jsDouble(f float64) string {
 	case math.IsInf(f, -1):
 		return "-Infinity"
 	}
-	s := strconv.FormatFloat(f, 'e', 15, 64) // d.ddddddddddddddde±XX
+	s := jsToExponential15(f) // d.ddddddddddddddde±XX
 	e := strings.IndexByte(s, 'e')
 	mant, exp := s[:e], s[e+1:]
 	// Trim trailing zeros of the fraction, keeping one digit.
@@ -147,6 +147,42 @@ func jsDouble(f float64) string {
 	mant = mant[:end]
 	n, _ := strconv.Atoi(exp)
 	return mant + "E" + strconv.Itoa(n)
+}
+
+// jsToExponential15 is f.toExponential(15) up to the exponent's form: 16 significant digits.
+// Go rounds an exact tie to even; JavaScript picks the larger magnitude. Ties need the exact
+// decimal expansion (at most 767 significant digits for a float64).
+func jsToExponential15(f float64) string {
+	s := strconv.FormatFloat(f, 'e', 15, 64)
+	exact := strconv.FormatFloat(f, 'e', 800, 64)
+	e := strings.IndexByte(exact, 'e')
+	digits := strings.TrimRight(strings.Replace(strings.TrimPrefix(exact[:e], "-"), ".", "", 1), "0")
+	if len(digits) != 17 || digits[16] != '5' {
+		return s // not a tie: Go's rounding is JavaScript's
+	}
+	// A tie: round the first 16 digits up.
+	d := []byte(digits[:16])
+	i := len(d) - 1
+	for i >= 0 && d[i] == '9' {
+		d[i] = '0'
+		i--
+	}
+	exp, _ := strconv.Atoi(exact[e+1:])
+	if i < 0 {
+		d = append([]byte{'1'}, d[:15]...)
+		exp++
+	} else {
+		d[i]++
+	}
+	sign := ""
+	if f < 0 {
+		sign = "-"
+	}
+	es := "+"
+	if exp < 0 {
+		es, exp = "-", -exp
+	}
+	return sign + string(d[:1]) + "." + string(d[1:]) + "e" + es + strconv.Itoa(exp)
 }
 
 // jsParseFloat mirrors JavaScript's parseFloat on a string: the longest numeric prefix after
