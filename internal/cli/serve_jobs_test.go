@@ -55,7 +55,8 @@ func TestHousekeepingPrunesSessionsHourly(t *testing.T) {
 	}
 
 	clock.Advance(3 * time.Hour) // the session is now expired
-	for range 2 { // the session and job prunes of this hour
+	// Run the session and job prunes of this hour.
+	for range 2 {
 		if ran, err := q.WorkOne(ctx); err != nil || !ran {
 			t.Fatalf("WorkOne = %v, %v", ran, err)
 		}
