@@ -344,7 +344,7 @@ func (c Config) Validate() error {
 	if c.MetricsAddr != "" {
 		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
 			bad("--metrics-addr (ROSETTE_METRICS_ADDR)", "%q is not host:port (e.g. 127.0.0.1:9090)", c.MetricsAddr)
-		} else if c.MetricsAddr == c.Addr {
+		} else if c.MetricsAddr == c.Addr && port != "0" {
 			bad("--metrics-addr (ROSETTE_METRICS_ADDR)", "must differ from --addr")
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -99,13 +100,14 @@ func localPath(next string) string {
 	return next
 }
 
-// clientAddr is the remote IP of the request, for throttling sign-in attempts.
+// clientAddr is the remote IP of the request, for throttling sign-in attempts. RemoteAddr is
+// "host:port" from the connection, or a bare IP when the server resolved the client behind
+// a trusted proxy (internal/server, --trusted-proxies).
 func clientAddr(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		host = host[:i]
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
 	}
-	return strings.Trim(host, "[]")
+	return strings.Trim(r.RemoteAddr, "[]")
 }
 
 // logError logs an unexpected error once, with the request id.

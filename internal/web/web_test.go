@@ -353,3 +353,18 @@ func TestInternalErrorShowsThe500PageAndLogsOnce(t *testing.T) {
 		t.Errorf("the cause was logged %d times, want once:\n%s", n, logs.String())
 	}
 }
+
+func TestClientAddr(t *testing.T) {
+	for remote, want := range map[string]string{
+		"192.0.2.1:4000":     "192.0.2.1",
+		"[2001:db8::7]:4000": "2001:db8::7",
+		"203.0.113.9":        "203.0.113.9", // resolved behind a trusted proxy
+		"2001:db8:2::7":      "2001:db8:2::7",
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = remote
+		if got := clientAddr(r); got != want {
+			t.Errorf("clientAddr(%q) = %q, want %q", remote, got, want)
+		}
+	}
+}
