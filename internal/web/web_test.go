@@ -132,7 +132,17 @@ func TestSetupSignInChangePasswordSignOut(t *testing.T) {
 
 	r = post(t, c, ts.URL+"/account/password", url.Values{"current_password": {"wrong"},
 		"new_password": {"a brand new secret"}, "new_password_confirm": {"a brand new secret"}})
-	mustContain(t, r, "This is not your current password.")
+	mustContain(t, r, `id="current_password-error">This is not your current password.`)
+	// The service's password rule is shown beside the new password.
+	r = post(t, c, ts.URL+"/account/password", url.Values{"current_password": {"correct horse battery"},
+		"new_password": {"short"}, "new_password_confirm": {"short"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Errorf("short new password: status %d", r.status)
+	}
+	mustContain(t, r, `id="new_password-error">Password must be at least 10 characters`)
+	r = post(t, c, ts.URL+"/account/password", url.Values{"current_password": {"correct horse battery"},
+		"new_password": {"a brand new secret"}, "new_password_confirm": {"another secret"}})
+	mustContain(t, r, `id="new_password_confirm-error">The two new passwords are different.`)
 	r = post(t, c, ts.URL+"/account/password", url.Values{"current_password": {"correct horse battery"},
 		"new_password": {"a brand new secret"}, "new_password_confirm": {"a brand new secret"}})
 	if r.status != http.StatusSeeOther {
@@ -314,7 +324,7 @@ func TestFormsShowFieldErrors(t *testing.T) {
 		want       []string
 	}{
 		{"setup, everything missing", "/setup", url.Values{"token": {"setup-token"}},
-			[]string{"Enter your name.", "Email address is required.", "Choose a password."}},
+			[]string{`id="name-error">Name is required.`, `id="email-error">Email address is required.`, `id="password-error">Password is required.`}},
 		{"setup, bad email kept", "/setup", url.Values{"token": {"setup-token"}, "name": {"Bo"}, "email": {"bo@"},
 			"password": {"correct horse battery"}, "password_confirm": {"correct horse battery"}},
 			[]string{`id="email-error"`, `value="bo@"`, `value="Bo"`}},
