@@ -74,6 +74,6 @@ func (s *Site) passwordSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, statusOf(err), "password", p)
 		return
 	}
-	s.setFlash(w, "password-changed")
+	s.setFlash(w, r, "password-changed")
 	redirect(w, r, "/")
 }

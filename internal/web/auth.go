@@ -34,7 +34,7 @@ func (s *Site) setupForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !needed {
-		s.setFlash(w, "setup-done")
+		s.setFlash(w, r, "setup-done")
 		redirect(w, r, "/login")
 		return
 	}
@@ -80,12 +80,12 @@ func (s *Site) setupSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	_, sess, err := s.accounts.Login(r.Context(), p.Email, password, clientAddr(r))
 	if err != nil {
-		s.setFlash(w, "setup-done")
+		s.setFlash(w, r, "setup-done")
 		redirect(w, r, "/login")
 		return
 	}
-	s.setSession(w, sess)
-	s.setFlash(w, "welcome")
+	s.setSession(w, r, sess)
+	s.setFlash(w, r, "welcome")
 	redirect(w, r, "/")
 }
 
@@ -136,8 +136,8 @@ func (s *Site) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, statusOf(err), "login", p)
 		return
 	}
-	s.setSession(w, sess)
-	s.setFlash(w, "signed-in")
+	s.setSession(w, r, sess)
+	s.setFlash(w, r, "signed-in")
 	redirect(w, r, p.Next)
 }
 
@@ -150,8 +150,8 @@ func (s *Site) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.clearSession(w)
-	s.setFlash(w, "signed-out")
+	s.clearSession(w, r)
+	s.setFlash(w, r, "signed-out")
 	redirect(w, r, "/login")
 }
 

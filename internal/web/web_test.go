@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -376,5 +377,55 @@ func TestClientAddr(t *testing.T) {
 		if got := clientAddr(r); got != want {
 			t.Errorf("clientAddr(%q) = %q, want %q", remote, got, want)
 		}
+	}
+}
+
+// TestSecureCookieBehindTrustedProxy checks that a sign-in that reached a trusted proxy over
+// HTTPS gets a Secure session cookie, and that the header counts from no one else.
+func TestSecureCookieBehindTrustedProxy(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		trusted []netip.Prefix
+		want    bool
+	}{
+		{"trusted proxy says https", []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, true},
+		{"untrusted peer says https", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			acc := newMemAccounts()
+			acc.user = &badge.User{ID: 1, Email: "ada@example.org", Name: "Ada"}
+			acc.password = "correct horse battery"
+			s, err := New(Options{Accounts: acc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := server.New(server.Options{Errors: s, TrustedProxies: tc.trusted})
+			s.Register(srv)
+			ts := httptest.NewServer(srv)
+			t.Cleanup(ts.Close)
+			form := url.Values{"email": {"ada@example.org"}, "password": {"correct horse battery"}}
+			req, _ := http.NewRequest("POST", ts.URL+"/login", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-Proto", "https")
+			req.Header.Set("X-Forwarded-For", "203.0.113.9")
+			c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			var found bool
+			for _, ck := range resp.Cookies() {
+				if ck.Name == SessionCookie {
+					found = true
+					if ck.Secure != tc.want {
+						t.Errorf("session cookie Secure = %v, want %v", ck.Secure, tc.want)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("no session cookie (status %d)", resp.StatusCode)
+			}
+		})
 	}
 }
