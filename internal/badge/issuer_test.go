@@ -1,0 +1,98 @@
+package badge
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestCanMatrix walks every role (and site admin, and no role) x every action against the
+// table written out by hand.
+func TestCanMatrix(t *testing.T) {
+	// columns: view, edit_issuer, manage_staff, design_badge, award, revoke, view_reports, manage_keys
+	want := map[string]string{
+		"admin":   "11111111",
+		"owner":   "11111111",
+		"editor":  "11010010",
+		"awarder": "10001110",
+		"viewer":  "10000010",
+		"":        "00000000",
+		"janitor": "00000000",
+	}
+	actions := Actions()
+	if len(actions) != 8 {
+		t.Fatalf("%d actions, the table has 8", len(actions))
+	}
+	for who, row := range want {
+		for i, a := range actions {
+			admin := who == "admin"
+			role := Role(who)
+			if admin {
+				role = ""
+			}
+			got := Can(admin, role, a)
+			if got != (row[i] == '1') {
+				t.Errorf("Can(admin=%v, %q, %s) = %v", admin, role, a, got)
+			}
+		}
+	}
+	for _, r := range Roles() {
+		if Can(false, r, "fly") || Can(true, r, "fly") {
+			t.Errorf("unknown action allowed for %s", r)
+		}
+	}
+}
+
+func TestParseRole(t *testing.T) {
+	for _, r := range Roles() {
+		if got, err := ParseRole(string(r)); err != nil || got != r {
+			t.Errorf("ParseRole(%q) = %q, %v", r, got, err)
+		}
+	}
+	if _, err := ParseRole("Owner"); !errors.Is(err, Invalid) {
+		t.Errorf("ParseRole(Owner) = %v", err)
+	}
+}
+
+func TestIssuerFieldsNormalize(t *testing.T) {
+	ok := IssuerFields{Name: "  Acme Academy ", Website: "https://acme.example", Email: "Badges@ACME.example",
+		LogoURL: "https://acme.example/logo.png", LinkedInOrg: "1337", Description: " d "}
+	got, err := ok.Normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Acme Academy" || got.Email != "Badges@acme.example" || got.Description != "d" {
+		t.Errorf("Normalize = %+v", got)
+	}
+	tests := []struct {
+		f     IssuerFields
+		field string
+	}{
+		{IssuerFields{}, "name"},
+		{IssuerFields{Name: "   "}, "name"},
+		{IssuerFields{Name: strings.Repeat("x", 201)}, "name"},
+		{IssuerFields{Name: "a\x01b"}, "name"},
+		{IssuerFields{Name: "A", Description: strings.Repeat("x", 4001)}, "description"},
+		{IssuerFields{Name: "A", Website: "acme.example"}, "website"},
+		{IssuerFields{Name: "A", Website: "ftp://acme.example"}, "website"},
+		{IssuerFields{Name: "A", Website: "javascript:alert(1)"}, "website"},
+		{IssuerFields{Name: "A", Website: "https://u:p@acme.example"}, "website"},
+		{IssuerFields{Name: "A", Email: "nope"}, "email"},
+		{IssuerFields{Name: "A", Email: "a@b"}, "email"},
+		{IssuerFields{Name: "A", LogoURL: "file:///etc/passwd"}, "logo"},
+		{IssuerFields{Name: "A", LinkedInOrg: "acme"}, "linkedin_org"},
+		{IssuerFields{Name: "A", LinkedInOrg: "12a"}, "linkedin_org"},
+		{IssuerFields{Name: "A", LinkedInOrg: "123456789012345678901"}, "linkedin_org"},
+	}
+	for _, tt := range tests {
+		_, err := tt.f.Normalize()
+		var fe *FieldError
+		if !errors.Is(err, Invalid) || !errors.As(err, &fe) || fe.Field != tt.field {
+			t.Errorf("Normalize(%+v) = %v; want Invalid on %s", tt.f, err, tt.field)
+			continue
+		}
+		if SafeMessage(err) == "" || SafeMessage(err) != fe.Message {
+			t.Errorf("message %q vs %q", SafeMessage(err), fe.Message)
+		}
+	}
+}
