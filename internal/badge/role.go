@@ -1,5 +1,7 @@
 package badge
 
+import "time"
+
 // Role is a staff member's role on one issuer. Site admins stand above every role.
 type Role string
 
@@ -66,4 +68,20 @@ func Can(siteAdmin bool, role Role, action Action) bool {
 		return false
 	}
 	return permissions[role][action]
+}
+
+// Member is a staff member of an issuer.
+type Member struct {
+	UserID int64
+	Email  string
+	Name   string
+	Role   Role
+	Since  time.Time
+}
+
+// Membership is an issuer seen by one user, with that user's role ("" for a site admin who
+// is not staff of it).
+type Membership struct {
+	Issuer *Issuer
+	Role   Role
 }
