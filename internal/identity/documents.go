@@ -15,16 +15,16 @@ const ContextOBv2 = "https://w3id.org/openbadges/v2"
 
 // profileDoc is the OB 2.0 issuer Profile.
 type profileDoc struct {
-	Context      string            `json:"@context"`
-	Type         string            `json:"type"`
-	ID           string            `json:"id"`
-	Name         string            `json:"name"`
-	URL          string            `json:"url"`
-	Email        string            `json:"email,omitempty"`
-	Description  string            `json:"description,omitempty"`
-	Image        string            `json:"image,omitempty"`
-	PublicKey    []string          `json:"publicKey,omitempty"`
-	Verification *verificationPol  `json:"verification"`
+	Context      string           `json:"@context"`
+	Type         string           `json:"type"`
+	ID           string           `json:"id"`
+	Name         string           `json:"name"`
+	URL          string           `json:"url"`
+	Email        string           `json:"email,omitempty"`
+	Description  string           `json:"description,omitempty"`
+	Image        string           `json:"image,omitempty"`
+	PublicKey    []string         `json:"publicKey,omitempty"`
+	Verification *verificationPol `json:"verification"`
 }
 
 type verificationPol struct {
