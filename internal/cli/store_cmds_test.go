@@ -32,7 +32,7 @@ func passwordFile(t *testing.T, pw string) string {
 }
 
 func TestConfigCommand(t *testing.T) {
-	code, out, stderr := runEnv(t, map[string]string{"ROSETTE_MASTER_KEY": "topsecret", "ROSETTE_LOG_LEVEL": "debug"},
+	code, out, stderr := runEnv(t, map[string]string{"ROSETTE_MASTER_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "ROSETTE_LOG_LEVEL": "debug"},
 		"config", "--database-url", "postgres://rosette:hunter2@db/rosette")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
