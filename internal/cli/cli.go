@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"config":  {"print the effective configuration, secrets redacted", runConfig},
 		"migrate": {"apply (up) or list (status) database migrations", runMigrate},
 		"user":    {"create a user or reset a password", runUser},
+		"issuer":  {"create an issuer with its signing keys and owner (issuer create)", runIssuer},
 		"serve":   {"start the web server (pages, APIs, background jobs)", runServe},
 		"verify":  {"verify an Open Badge (file, baked image, JWS or URL)", runVerify},
 	}

@@ -269,3 +269,27 @@ func serviceErr(err error) error {
 	}
 	return internal(err)
 }
+
+// CreateForEmail is Create with the first owner named by email address (NotFound if nobody
+// has an account with it).
+func (s *Issuers) CreateForEmail(ctx context.Context, actor *badge.User, f badge.IssuerFields, ownerEmail string) (*badge.Issuer, error) {
+	_, key, err := badge.NormalizeEmail(ownerEmail)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	err = s.store.View(ctx, func(tx *store.Tx) error {
+		u, err := tx.UserByEmailKey(ctx, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return badge.Errorf(badge.NotFound, "Nobody has an account with the email address %s.", ownerEmail)
+		}
+		if err == nil {
+			id = u.ID
+		}
+		return err
+	})
+	if err != nil {
+		return nil, serviceErr(err)
+	}
+	return s.Create(ctx, actor, f, id)
+}
