@@ -96,3 +96,22 @@ func TestIssuerFieldsNormalize(t *testing.T) {
 		}
 	}
 }
+
+func FuzzIssuerFieldsNormalize(f *testing.F) {
+	f.Add("Acme", "https://acme.example", "a@acme.example", "42", "https://acme.example/l.png")
+	f.Add(" ", "acme", "x", "a1", "data:image/png;base64,AA")
+	f.Fuzz(func(t *testing.T, name, website, email, linkedin, logo string) {
+		got, err := IssuerFields{Name: name, Website: website, Email: email, LinkedInOrg: linkedin, LogoURL: logo}.Normalize()
+		if err != nil {
+			var fe *FieldError
+			if !errors.Is(err, Invalid) || !errors.As(err, &fe) {
+				t.Fatalf("error %v is not an Invalid field error", err)
+			}
+			return
+		}
+		again, err := got.Normalize()
+		if err != nil || again != got {
+			t.Fatalf("not idempotent: %+v -> %+v, %v", got, again, err)
+		}
+	})
+}

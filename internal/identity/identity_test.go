@@ -278,3 +278,15 @@ func TestURLs(t *testing.T) {
 		t.Errorf("Key = %s", k)
 	}
 }
+
+func FuzzNegotiateLD(f *testing.F) {
+	f.Add("application/json;q=0.5, */*")
+	f.Add("text/html")
+	f.Fuzz(func(t *testing.T, accept string) {
+		ct, ok := negotiateLD(accept)
+		if ok != (ct != "") || (ok && ct != "application/ld+json" && ct != "application/json") {
+			t.Fatalf("negotiateLD(%q) = %q, %v", accept, ct, ok)
+		}
+		etagMatch(accept, `"x"`)
+	})
+}
