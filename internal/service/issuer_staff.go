@@ -114,13 +114,17 @@ func (s *Issuers) RemoveMember(ctx context.Context, actor *badge.User, issuerID 
 	}))
 }
 
-// lockStaff checks ActManageStaff, locks the issuer (so owner counts hold until commit) and
+// lockStaff locks the issuer (so roles and owner counts hold until commit), checks
+// ActManageStaff and
 // returns the current role of userID.
 func (s *Issuers) lockStaff(ctx context.Context, tx *store.Tx, actor *badge.User, issuerID string, userID int64) (badge.Role, error) {
-	if _, err := check(ctx, tx, actor, issuerID, badge.ActManageStaff); err != nil {
+	// Lock first, so that the actor's own role is read after any concurrent change commits.
+	if err := tx.LockIssuer(ctx, issuerID); errors.Is(err, store.ErrNotFound) {
+		return "", badge.Errorf(badge.NotFound, "There is no such issuer.")
+	} else if err != nil {
 		return "", err
 	}
-	if err := tx.LockIssuer(ctx, issuerID); err != nil {
+	if _, err := check(ctx, tx, actor, issuerID, badge.ActManageStaff); err != nil {
 		return "", err
 	}
 	old, err := tx.MemberRole(ctx, issuerID, userID)

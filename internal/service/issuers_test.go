@@ -45,6 +45,7 @@ func TestIssuers(t *testing.T) {
 			"Matrix":     testIssuerMatrix,
 			"Lifecycle":  testIssuerLifecycle,
 			"LastOwner":  testIssuerLastOwner,
+			"OwnerRace":  testIssuerOwnerRace,
 			"Validation": testIssuerValidation,
 		} {
 			t.Run(name, func(t *testing.T) {
@@ -141,6 +142,14 @@ func testIssuerLifecycle(t *testing.T, newStore func(testing.TB) *store.Store) {
 	if _, err := f.svc.Create(ctx, f.users["admin"], badge.IssuerFields{Name: "X"}, 12345); !errors.Is(err, badge.NotFound) {
 		t.Fatalf("Create with unknown owner = %v", err)
 	}
+	// The refused Create left nothing behind (keys are generated before the transaction).
+	_ = f.st.View(ctx, func(tx *store.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM issuers) + (SELECT COUNT(*) FROM issuer_keys) + (SELECT COUNT(*) FROM audit_events)`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("after refused Create: %d rows, %v", n, err)
+		}
+		return nil
+	})
 	iss, err := f.svc.Create(ctx, f.users["admin"], badge.IssuerFields{Name: " Acme ", Website: "https://acme.example", LinkedInOrg: "42"}, f.users["ann"].ID)
 	if err != nil {
 		t.Fatal(err)
@@ -280,5 +289,45 @@ func testIssuerValidation(t *testing.T, newStore func(testing.TB) *store.Store) 
 	})
 	if n != 1 {
 		t.Errorf("%d issuers after one good Create", n)
+	}
+}
+
+// testIssuerOwnerRace: two owners remove each other at the same time; exactly one succeeds, so
+// the issuer always keeps an owner (the issuer row is locked on PostgreSQL).
+func testIssuerOwnerRace(t *testing.T, newStore func(testing.TB) *store.Store) {
+	ctx := context.Background()
+	f := newIssuers(t, newStore, "ann", "bob")
+	ann, bob := f.users["ann"], f.users["bob"]
+	for round := 0; round < 5; round++ {
+		iss, err := f.svc.Create(ctx, f.users["admin"], badge.IssuerFields{Name: "Acme"}, ann.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.AddMember(ctx, ann, iss.ID, "bob@x.org", badge.RoleOwner); err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		go func() { errs <- f.svc.RemoveMember(ctx, ann, iss.ID, bob.ID) }()
+		go func() { errs <- f.svc.SetRole(ctx, bob, iss.ID, ann.ID, badge.RoleViewer) }()
+		e1, e2 := <-errs, <-errs
+		ok := 0
+		for _, err := range []error{e1, e2} {
+			switch {
+			case err == nil:
+				ok++
+			case errors.Is(err, badge.Conflict), errors.Is(err, badge.Forbidden):
+			default:
+				t.Errorf("round %d: unexpected %v", round, err)
+			}
+		}
+		var owners int64
+		_ = f.st.View(ctx, func(tx *store.Tx) error {
+			var err error
+			owners, err = tx.CountOwners(ctx, iss.ID)
+			return err
+		})
+		if ok != 1 || owners != 1 {
+			t.Errorf("round %d: %d succeeded (%v, %v), %d owners left", round, ok, e1, e2, owners)
+		}
 	}
 }
