@@ -1,6 +1,7 @@
 package badge
 
 import (
+	"errors"
 	"net/mail"
 	"net/url"
 	"strings"
@@ -32,23 +33,15 @@ type IssuerFields struct {
 	LinkedInOrg string
 }
 
-// FieldError is an Invalid error about one named field; Field is the name of the form field.
-// Use errors.As to find it; Message is safe to show.
-type FieldError struct {
-	Field   string
-	Message string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
-
-// Normalize trims the fields and checks them: name required (at most 200 characters),
-// description at most 4000 characters, website an absolute http(s) URL, email a valid
-// address, logo an http(s) URL or a data:image/ URI, LinkedIn organisation id digits only.
-// The error is an Invalid *Error whose cause is the *FieldError of the first bad field.
+// Normalize trims the fields and checks them: name required (at most 200 characters, no
+// control characters), description at most 4000 characters, website an absolute http(s) URL,
+// email a valid address, logo an http(s) URL or a data:image/ URI (at most 2 MiB), LinkedIn
+// organisation id digits only. Every problem is reported at once: the error joins one Invalid
+// *Error per field (FieldError), named "name", "description", "website", "email", "logo" or
+// "linkedin_org"; FieldMessages collects them.
 func (f IssuerFields) Normalize() (IssuerFields, error) {
-	bad := func(field, msg string) (IssuerFields, error) {
-		return IssuerFields{}, E(Invalid, msg, &FieldError{Field: field, Message: msg})
-	}
+	var errs []error
+	bad := func(field, msg string) { errs = append(errs, FieldError(Invalid, field, msg, nil)) }
 	f.Name = strings.TrimSpace(f.Name)
 	f.Description = strings.TrimSpace(f.Description)
 	f.Website = strings.TrimSpace(f.Website)
@@ -56,39 +49,39 @@ func (f IssuerFields) Normalize() (IssuerFields, error) {
 	f.LogoURL = strings.TrimSpace(f.LogoURL)
 	f.LinkedInOrg = strings.TrimSpace(f.LinkedInOrg)
 	if f.Name == "" {
-		return bad("name", "Name is required.")
-	}
-	if name, err := NormalizeName(f.Name); err != nil {
-		return bad("name", SafeMessage(err))
+		bad("name", "Name is required.")
+	} else if name, err := NormalizeName(f.Name); err != nil {
+		bad("name", SafeMessage(err))
 	} else {
 		f.Name = name
 	}
 	if !utf8.ValidString(f.Description) || utf8.RuneCountInString(f.Description) > 4000 {
-		return bad("description", "Description must be at most 4000 characters.")
+		bad("description", "Description must be at most 4000 characters.")
 	}
 	if f.Website != "" && !httpURL(f.Website) {
-		return bad("website", "Website must be a full http:// or https:// address, like https://example.org.")
+		bad("website", "Website must be a full http:// or https:// address, like https://example.org.")
 	}
 	if f.Email != "" {
-		email, _, err := NormalizeEmail(f.Email)
-		if err != nil {
-			return bad("email", SafeMessage(err))
+		if email, _, err := NormalizeEmail(f.Email); err != nil {
+			bad("email", SafeMessage(err))
+		} else if _, perr := mail.ParseAddress(email); perr != nil {
+			bad("email", "Email address is not valid.")
+		} else {
+			f.Email = email
 		}
-		if _, perr := mail.ParseAddress(email); perr != nil {
-			return bad("email", "Email address is not valid.")
-		}
-		f.Email = email
 	}
-	if f.LogoURL != "" && !httpURL(f.LogoURL) && !strings.HasPrefix(f.LogoURL, "data:image/") {
-		return bad("logo", "Logo must be an http:// or https:// address or a data:image/ URI.")
+	switch {
+	case f.LogoURL == "":
+	case len(f.LogoURL) > 2<<20:
+		bad("logo", "Logo is too large (at most 2 MiB).")
+	case !httpURL(f.LogoURL) && !strings.HasPrefix(f.LogoURL, "data:image/"):
+		bad("logo", "Logo must be an http:// or https:// address or a data:image/ URI.")
 	}
-	if len(f.LogoURL) > 2<<20 {
-		return bad("logo", "Logo is too large (at most 2 MiB).")
+	if f.LinkedInOrg != "" && (len(f.LinkedInOrg) > 20 || strings.Trim(f.LinkedInOrg, "0123456789") != "") {
+		bad("linkedin_org", "LinkedIn organisation id must be digits only, like 1337.")
 	}
-	if f.LinkedInOrg != "" {
-		if len(f.LinkedInOrg) > 20 || strings.Trim(f.LinkedInOrg, "0123456789") != "" {
-			return bad("linkedin_org", "LinkedIn organisation id must be digits only, like 1337.")
-		}
+	if len(errs) > 0 {
+		return IssuerFields{}, errors.Join(errs...)
 	}
 	return f, nil
 }

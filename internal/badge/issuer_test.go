@@ -86,14 +86,27 @@ func TestIssuerFieldsNormalize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := tt.f.Normalize()
-		var fe *FieldError
-		if !errors.Is(err, Invalid) || !errors.As(err, &fe) || fe.Field != tt.field {
-			t.Errorf("Normalize(%+v) = %v; want Invalid on %s", tt.f, err, tt.field)
+		msgs := FieldMessages(err)
+		if !errors.Is(err, Invalid) || len(msgs) != 1 || msgs[tt.field] == "" {
+			t.Errorf("Normalize(%+v) = %v (%v); want Invalid on %s only", tt.f, err, msgs, tt.field)
 			continue
 		}
-		if SafeMessage(err) == "" || SafeMessage(err) != fe.Message {
-			t.Errorf("message %q vs %q", SafeMessage(err), fe.Message)
+		if SafeMessage(err) != msgs[tt.field] {
+			t.Errorf("message %q vs %q", SafeMessage(err), msgs[tt.field])
 		}
+	}
+}
+
+func TestIssuerFieldsAllProblemsAtOnce(t *testing.T) {
+	_, err := IssuerFields{Website: "x", Email: "y", LinkedInOrg: "z", LogoURL: "ftp://l"}.Normalize()
+	msgs := FieldMessages(err)
+	for _, f := range []string{"name", "website", "email", "linkedin_org", "logo"} {
+		if msgs[f] == "" {
+			t.Errorf("no message for %s: %v", f, msgs)
+		}
+	}
+	if KindOf(err) != Invalid {
+		t.Errorf("kind %s", KindOf(err))
 	}
 }
 
@@ -103,8 +116,7 @@ func FuzzIssuerFieldsNormalize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, website, email, linkedin, logo string) {
 		got, err := IssuerFields{Name: name, Website: website, Email: email, LinkedInOrg: linkedin, LogoURL: logo}.Normalize()
 		if err != nil {
-			var fe *FieldError
-			if !errors.Is(err, Invalid) || !errors.As(err, &fe) {
+			if !errors.Is(err, Invalid) || len(FieldMessages(err)) == 0 {
 				t.Fatalf("error %v is not an Invalid field error", err)
 			}
 			return

@@ -80,6 +80,9 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		TLSCertFile:     cfg.TLSCertFile,
 		TLSKeyFile:      cfg.TLSKeyFile,
 		HSTS:            cfg.SecureCookies(),
+		TrustedProxies:  cfg.TrustedProxies,
+		MetricsToken:    cfg.MetricsToken,
+		MetricsSeparate: cfg.MetricsAddr != "",
 		Errors:          site,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
@@ -101,6 +104,20 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	if err != nil {
 		return err
 	}
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = server.Listen(ctx, cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return err
+		}
+		logger.Info("metrics listening", slog.String("addr", metricsLn.Addr().String()))
+	}
+	closeListeners := func() {
+		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
+	}
 	scheme := "http"
 	if srv.TLS() {
 		scheme = "https"
@@ -114,13 +131,13 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 
 	needed, err := accounts.SetupNeeded(ctx)
 	if err != nil {
-		ln.Close()
+		closeListeners()
 		return err
 	}
 	if needed {
 		token, err := accounts.NewSetupToken(ctx)
 		if err != nil {
-			ln.Close()
+			closeListeners()
 			return err
 		}
 		fmt.Fprintf(stdout, "No accounts yet. Create the site administrator at %s/setup?token=%s\n", base, url.QueryEscape(token))
@@ -134,7 +151,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	if cfg.Workers > 0 {
 		queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
 		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
-			ln.Close()
+			closeListeners()
 			return err
 		}
 		go func() { workersDone <- queue.Run(runCtx) }()
@@ -142,9 +159,20 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		workersDone <- nil
 	}
 
+	metricsDone := make(chan error, 1)
+	if metricsLn != nil {
+		go func() {
+			err := srv.ServeMetrics(runCtx, metricsLn)
+			stop() // a failed metrics listener stops the node, like a failed main one
+			metricsDone <- err
+		}()
+	} else {
+		metricsDone <- nil
+	}
+
 	serveErr := srv.Serve(runCtx, ln)
 	stop()
-	if err := errors.Join(serveErr, <-workersDone); err != nil {
+	if err := errors.Join(serveErr, <-metricsDone, <-workersDone); err != nil {
 		return err
 	}
 	logger.Info("stopped")

@@ -92,6 +92,10 @@ func TestUserCommands(t *testing.T) {
 	if code != ExitFailure || !strings.Contains(stderr, "at least 10 characters") {
 		t.Errorf("short password: exit %d, %q", code, stderr)
 	}
+	code, _, stderr = runEnv(t, env, "user", "create", "--email", "x@example", "--password-file", passwordFile(t, "short"))
+	if code != ExitFailure || !strings.Contains(stderr, "has no domain") || !strings.Contains(stderr, "at least 10 characters") {
+		t.Errorf("bad email and short password: exit %d, want both problems in %q", code, stderr)
+	}
 	code, _, stderr = runEnv(t, env, "user", "create", "--email", "x@example.org", "--password", "a long password")
 	if code != ExitUsage || !strings.Contains(stderr, "never taken as arguments") {
 		t.Errorf("--password: exit %d, %q", code, stderr)

@@ -207,3 +207,44 @@ func TestMasterKeyValidated(t *testing.T) {
 		}
 	}
 }
+
+func TestTrustedProxiesAndMetricsSettings(t *testing.T) {
+	c, err := load(t, []string{"--trusted-proxies", " 10.0.0.0/8, 192.0.2.7 ,fd00::1/8,::ffff:198.51.100.0/120"},
+		map[string]string{"ROSETTE_METRICS_TOKEN": "s3cret", "ROSETTE_METRICS_ADDR": "127.0.0.1:9090"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if d := cmp.Diff([]string{"10.0.0.0/8", "192.0.2.7/32", "fd00::/8", "198.51.100.0/24"}, got); d != "" {
+		t.Errorf("trusted proxies (-want +got):\n%s", d)
+	}
+	if c.MetricsToken != "s3cret" || c.MetricsAddr != "127.0.0.1:9090" {
+		t.Errorf("metrics settings: %q %q", c.MetricsToken, c.MetricsAddr)
+	}
+	var b strings.Builder
+	if err := c.Print(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "s3cret") || !strings.Contains(out, "ROSETTE_METRICS_TOKEN=(set)\n") ||
+		!strings.Contains(out, "ROSETTE_TRUSTED_PROXIES=10.0.0.0/8,192.0.2.7/32,fd00::/8,198.51.100.0/24\n") {
+		t.Errorf("Print:\n%s", out)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--trusted-proxies", "10.0.0.0/33"}, "--trusted-proxies (ROSETTE_TRUSTED_PROXIES)"},
+		{[]string{"--trusted-proxies", "proxy.example.org"}, "--trusted-proxies (ROSETTE_TRUSTED_PROXIES)"},
+		{[]string{"--metrics-addr", "9090"}, "--metrics-addr (ROSETTE_METRICS_ADDR)"},
+		{[]string{"--addr", "127.0.0.1:9090", "--metrics-addr", "127.0.0.1:9090"}, "must differ"},
+	} {
+		if _, err := load(t, tc.args, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Load(%q) = %v, want an error naming %q", tc.args, err, tc.want)
+		}
+	}
+}

@@ -214,7 +214,7 @@ func (tx *Tx) InsertIssuerKey(ctx context.Context, k *IssuerKey) error {
 	_, err := tx.tx.ExecContext(ctx,
 		`INSERT INTO issuer_keys (id, issuer_id, alg, public_jwk, private_enc, created_at, retired_at)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		k.ID, k.IssuerID, k.Alg, k.PublicJWK, k.PrivateEnc, tx.t(k.CreatedAt), tx.nt(k.RetiredAt))
+		k.ID, k.IssuerID, k.Alg, k.PublicJWK, k.PrivateEnc, tx.t(k.CreatedAt), tx.optTime(k.RetiredAt))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("insert issuer key: %w", ErrDuplicate)
 	}
@@ -271,4 +271,12 @@ func (tx *Tx) RetireIssuerKeys(ctx context.Context, issuerID, alg string, at tim
 		return 0, fmt.Errorf("store: retire issuer keys: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// optTime is t for an optional time: the zero time is NULL.
+func (tx *Tx) optTime(v time.Time) any {
+	if v.IsZero() {
+		return nil
+	}
+	return tx.t(v)
 }
