@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rosettebadges/rosette/internal/keys"
 	"github.com/rosettebadges/rosette/internal/store"
 )
 
@@ -65,5 +66,27 @@ func TestIssuerCreateCommand(t *testing.T) {
 	}
 	if code, _, _ := runEnv(t, env, "issuer", "create", "-h"); code != ExitOK {
 		t.Errorf("create -h: %d", code)
+	}
+}
+
+// TestServeRefusesWrongMasterKey: once keys exist, serve with another master key fails at
+// start-up, naming ROSETTE_MASTER_KEY.
+func TestServeRefusesWrongMasterKey(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ROSETTE_DATA_DIR": dir}
+	if code, _, stderr := runEnv(t, env, "user", "create", "--email", "ann@x.org", "--password-file", passwordFile(t, "correct horse battery")); code != ExitOK {
+		t.Fatalf("user create: %d %s", code, stderr)
+	}
+	if code, _, stderr := runEnv(t, env, "issuer", "create", "--name", "Acme", "--owner", "ann@x.org"); code != ExitOK {
+		t.Fatalf("issuer create: %d %s", code, stderr)
+	}
+	env["ROSETTE_MASTER_KEY"] = keys.NewMasterKey()
+	ctx, cancel := context.WithTimeout(context.Background(), bootTimeout) // safety net only
+	defer cancel()
+	var out, errb strings.Builder
+	code := Main(ctx, Env{Args: []string{"serve", "--addr", "127.0.0.1:0"}, Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""),
+		Getenv: func(k string) string { return env[k] }})
+	if code != ExitFailure || !strings.Contains(errb.String(), "ROSETTE_MASTER_KEY") || strings.Contains(errb.String(), env["ROSETTE_MASTER_KEY"]) {
+		t.Errorf("exit %d, stderr:\n%s", code, errb.String())
 	}
 }

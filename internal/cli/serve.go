@@ -60,7 +60,11 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	if err != nil {
 		return err
 	}
-	issuers := service.NewIssuers(st, keys.NewManager(st, master), clock, logger)
+	km := keys.NewManager(st, master)
+	if err := km.CheckMaster(ctx); err != nil {
+		return err
+	}
+	issuers := service.NewIssuers(st, km, clock, logger)
 	accounts := service.NewAccounts(st, clock, logger, service.AccountsOptions{
 		SessionLifetime: cfg.SessionLifetime,
 		SessionIdle:     cfg.SessionIdle,

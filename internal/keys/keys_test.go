@@ -139,6 +139,9 @@ func TestManager(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		if err := NewManager(st, testMaster(t)).CheckMaster(ctx); err != nil {
+			t.Fatalf("CheckMaster without keys = %v", err)
+		}
 		if _, err := m.Signer(ctx, "acme", key.Ed25519); !errors.Is(err, ErrNoKey) {
 			t.Fatalf("Signer before keys = %v", err)
 		}
@@ -192,6 +195,12 @@ func TestManager(t *testing.T) {
 		sig, err = rs.Signer.Sign(nil, h[:], crypto.SHA256)
 		if err != nil || rsa.VerifyPKCS1v15(first[1].Public.(*rsa.PublicKey), crypto.SHA256, h[:], sig) != nil {
 			t.Errorf("RSA signature: %v", err)
+		}
+		if err := m.CheckMaster(ctx); err != nil {
+			t.Errorf("CheckMaster = %v", err)
+		}
+		if err := NewManager(st, testMaster(t)).CheckMaster(ctx); !errors.Is(err, ErrOpen) || !strings.Contains(err.Error(), "ROSETTE_MASTER_KEY") {
+			t.Errorf("CheckMaster with another key = %v", err)
 		}
 		// Another master key cannot open them.
 		if _, err := NewManager(st, testMaster(t)).Signer(ctx, "acme", key.Ed25519); !errors.Is(err, ErrOpen) {

@@ -170,3 +170,25 @@ func (m *Manager) Open(k *store.IssuerKey) (*key.PrivateKey, error) {
 	}
 	return priv, nil
 }
+
+// CheckMaster reports whether the master key opens the stored keys (it tries the oldest one),
+// so that a node started with the wrong ROSETTE_MASTER_KEY fails at start-up rather than when
+// it first signs. No stored key: nil.
+func (m *Manager) CheckMaster(ctx context.Context) error {
+	var k *store.IssuerKey
+	err := m.store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		k, err = tx.AnyIssuerKey(ctx)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := m.Open(k); err != nil {
+		return fmt.Errorf("the master key does not open the stored issuer keys (is ROSETTE_MASTER_KEY the one this installation was set up with?): %w", err)
+	}
+	return nil
+}

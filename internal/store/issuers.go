@@ -280,3 +280,9 @@ func (tx *Tx) optTime(v time.Time) any {
 	}
 	return tx.t(v)
 }
+
+// AnyIssuerKey returns one stored issuer key (the oldest), or ErrNotFound when there is none:
+// enough to check that a master key opens the installation's keys.
+func (tx *Tx) AnyIssuerKey(ctx context.Context) (*IssuerKey, error) {
+	return scanIssuerKey(tx.tx.QueryRowContext(ctx, `SELECT `+issuerKeyCols+` FROM issuer_keys ORDER BY created_at, id LIMIT 1`))
+}
