@@ -40,6 +40,7 @@ func commands() map[string]command {
 		"bake":    {"bake a credential into a PNG or SVG image", runBake},
 		"config":  {"print the effective configuration, secrets redacted", runConfig},
 		"help":    {"show this help, or the help of one command", runHelp},
+		"issuer":  {"create an issuer with its signing keys and owner (issuer create)", runIssuer},
 		"keys":    {"generate signing keys (keys new)", runKeys},
 		"migrate": {"apply (up) or list (status) database migrations", runMigrate},
 		"serve":   {"start the web server (pages, APIs, background jobs)", runServe},

@@ -12,7 +12,9 @@ import (
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/config"
+	"github.com/rosettebadges/rosette/internal/identity"
 	"github.com/rosettebadges/rosette/internal/jobs"
+	"github.com/rosettebadges/rosette/internal/keys"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/web"
@@ -54,6 +56,15 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	}
 	defer st.Close()
 	clock := badge.SystemClock{}
+	master, err := masterKey(cfg, st.Dialect(), logger)
+	if err != nil {
+		return err
+	}
+	km := keys.NewManager(st, master)
+	if err := km.CheckMaster(ctx); err != nil {
+		return err
+	}
+	issuers := service.NewIssuers(st, km, clock, logger)
 	accounts := service.NewAccounts(st, clock, logger, service.AccountsOptions{
 		SessionLifetime: cfg.SessionLifetime,
 		SessionIdle:     cfg.SessionIdle,
@@ -117,6 +128,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
 	base := publicBaseURL(cfg.BaseURL, ln.Addr())
+	(&identity.Handler{Issuers: issuers, URLs: identity.URLs{Base: base}, Logger: logger}).Register(srv)
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
 	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)

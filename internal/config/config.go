@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -341,6 +342,9 @@ func (c Config) Validate() error {
 	if c.MaxBodyBytes < 1024 {
 		bad("--max-body-bytes (ROSETTE_MAX_BODY_BYTES)", "must be at least 1024, got %d", c.MaxBodyBytes)
 	}
+	if c.MasterKey != "" && !masterKeyOK(c.MasterKey) {
+		bad("ROSETTE_MASTER_KEY", "must be the base64 of 32 random bytes (generate one with: head -c 32 /dev/urandom | base64)")
+	}
 	if c.MetricsAddr != "" {
 		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
 			bad("--metrics-addr (ROSETTE_METRICS_ADDR)", "%q is not host:port (e.g. 127.0.0.1:9090)", c.MetricsAddr)
@@ -352,6 +356,18 @@ func (c Config) Validate() error {
 		bad("--workers (ROSETTE_WORKERS)", "must be between 0 and 1000, got %d", c.Workers)
 	}
 	return errors.Join(errs...)
+}
+
+// masterKeyOK reports whether s is the base64 (standard or URL alphabet, padded or not) of
+// 32 bytes; internal/keys parses it the same way.
+func masterKeyOK(s string) bool {
+	s = strings.TrimSpace(s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return len(b) == 32
+		}
+	}
+	return false
 }
 
 func checkBaseURL(s string) error {

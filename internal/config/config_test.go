@@ -68,13 +68,13 @@ func TestSecretFiles(t *testing.T) {
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "key")
 	dbFile := filepath.Join(dir, "db")
-	os.WriteFile(keyFile, []byte("s3cret-master\n"), 0o600)
+	os.WriteFile(keyFile, []byte("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n"), 0o600)
 	os.WriteFile(dbFile, []byte("postgres://u:pw@db.example/rosette\n"), 0o600)
 	c, err := load(t, nil, map[string]string{"ROSETTE_MASTER_KEY_FILE": keyFile, "ROSETTE_DATABASE_URL_FILE": dbFile})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.MasterKey != "s3cret-master" || c.DatabaseURL != "postgres://u:pw@db.example/rosette" {
+	if c.MasterKey != "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" || c.DatabaseURL != "postgres://u:pw@db.example/rosette" {
 		t.Errorf("got %q %q", c.MasterKey, c.DatabaseURL)
 	}
 	var b strings.Builder
@@ -190,6 +190,20 @@ func TestConfigDocListsEverySetting(t *testing.T) {
 		}
 		if s.flag != "" && !strings.Contains(string(doc), "`--"+s.flag+"`") {
 			t.Errorf("docs/CONFIG.md does not document --%s", s.flag)
+		}
+	}
+}
+
+func TestMasterKeyValidated(t *testing.T) {
+	for key, ok := range map[string]bool{
+		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=": true,
+		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8":  true,
+		"topsecret":    false,
+		"AAECAwQFBgc=": false,
+	} {
+		_, err := load(t, nil, map[string]string{"ROSETTE_MASTER_KEY": key})
+		if (err == nil) != ok || (err != nil && (!strings.Contains(err.Error(), "ROSETTE_MASTER_KEY") || strings.Contains(err.Error(), key))) {
+			t.Errorf("master key %q: %v", key, err)
 		}
 	}
 }
