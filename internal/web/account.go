@@ -9,7 +9,8 @@ import (
 
 type homePage struct {
 	Frame
-	SetupNeeded bool
+	SetupNeeded  bool
+	CanAddIssuer bool // the "Add an issuer" step links to the form (site admins, issuer pages on)
 }
 
 type passwordPage struct {
@@ -33,7 +34,8 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "home", &homePage{Frame: Frame{Title: "Welcome", Narrow: true}, SetupNeeded: true})
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", &homePage{Frame: Frame{Title: "Dashboard", Nav: "home"}})
+	s.render(w, r, http.StatusOK, "home", &homePage{Frame: Frame{Title: "Dashboard", Nav: "home"},
+		CanAddIssuer: s.issuers != nil && userFrom(r.Context()).IsAdmin})
 }
 
 func (s *Site) passwordForm(w http.ResponseWriter, r *http.Request) {
