@@ -6,6 +6,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -200,3 +201,132 @@ func TestIssuerPagePermissions(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestIssuerCreateAndEditForms(t *testing.T) {
+	is := newIssuerSite(t)
+
+	r := is.get(t, "admin", "/admin/issuers/new")
+	mustContain(t, r, `<label for="name">Name</label>`, `name="linkedin_org"`, `aria-current="page">Issuers</a>`)
+
+	// Bad fields: every problem at its field, tied to its input, and what was typed is kept.
+	r = is.post(t, "admin", "/admin/issuers", url.Values{"name": {" "}, "website": {"example.org"},
+		"email": {"not an address"}, "logo": {"ftp://x/logo.png"}, "linkedin_org": {"acme"}, "description": {"Keeps <this>"}})
+	wantStatus(t, "bad create", r, http.StatusUnprocessableEntity)
+	mustContain(t, r, `id="name-error">Name is required.`, `id="website-error">Website must be a full`,
+		`id="logo-error">Logo must be`, `id="linkedin_org-error">LinkedIn organisation id must be digits`,
+		`id="email-error">`, `value="example.org"`, `value="acme"`, "Keeps &lt;this&gt;</textarea>",
+		`aria-describedby="website-help website-error"`, `aria-invalid="true"`)
+
+	r = is.post(t, "admin", "/admin/issuers", url.Values{"name": {"Beta College"}, "website": {"https://beta.example"},
+		"email": {"hello@beta.example"}, "linkedin_org": {"1337"}, "description": {"A college."}})
+	wantStatus(t, "create", r, http.StatusSeeOther)
+	if !regexp.MustCompile(`^/admin/issuers/[a-z2-7]{16}$`).MatchString(r.location) {
+		t.Fatalf("create went to %q", r.location)
+	}
+	detail := r.location
+	id := strings.TrimPrefix(detail, "/admin/issuers/")
+	r = is.get(t, "admin", detail)
+	mustContain(t, r, "The issuer is created", "<h1>Beta College</h1>", `<span class="tag">owner</span>`,
+		`href="/issuers/`+id+`"`, "did.json", "jwks.json", "Ed25519", "RS256", "Rotate keys")
+	if n := strings.Count(r.body, `<span class="tag">Active</span>`); n != 2 {
+		t.Errorf("%d active keys shown, want 2", n)
+	}
+
+	// Rotate: two new active keys, the old two retired and still listed.
+	wantStatus(t, "rotate", is.post(t, "admin", detail+"/keys/rotate", nil), http.StatusSeeOther)
+	r = is.get(t, "admin", detail)
+	mustContain(t, r, "New signing keys are active")
+	if a, ret := strings.Count(r.body, `<span class="tag">Active</span>`), strings.Count(r.body, "Retired <time"); a != 2 || ret != 2 {
+		t.Errorf("after rotation: %d active, %d retired keys, want 2 and 2", a, ret)
+	}
+
+	// Edit: the form has the profile; bad input comes back with the error and the typed values.
+	r = is.get(t, "admin", detail+"/edit")
+	mustContain(t, r, `value="Beta College"`, `value="https://beta.example"`, "A college.</textarea>", "Save profile")
+	r = is.post(t, "admin", detail, url.Values{"name": {"Beta Academy"}, "website": {"beta"}})
+	wantStatus(t, "bad update", r, http.StatusUnprocessableEntity)
+	mustContain(t, r, `value="Beta Academy"`, `value="beta"`, `id="website-error"`)
+	r = is.post(t, "admin", detail, url.Values{"name": {"Beta Academy"}, "website": {"https://beta.example"}})
+	wantStatus(t, "update", r, http.StatusSeeOther)
+	r = is.get(t, "admin", r.location)
+	mustContain(t, r, "The issuer&#39;s profile is saved.", "<h1>Beta Academy</h1>")
+
+	// An issuer that does not exist is the 404 page, for every page of it.
+	for _, p := range []string{"/admin/issuers/nosuchissuer", "/admin/issuers/nosuchissuer/edit", "/admin/issuers/nosuchissuer/staff"} {
+		wantStatus(t, p, is.get(t, "admin", p), http.StatusNotFound)
+	}
+	wantStatus(t, "update missing", is.post(t, "admin", "/admin/issuers/nosuchissuer", url.Values{"name": {"X"}}), http.StatusNotFound)
+	wantStatus(t, "bad update missing", is.post(t, "admin", "/admin/issuers/nosuchissuer", url.Values{"name": {""}}), http.StatusNotFound)
+}
+
+func TestStaffPage(t *testing.T) {
+	is := newIssuerSite(t)
+	staff := "/admin/issuers/" + is.issuer.ID + "/staff"
+	owner := staff + "/" + itoa(is.users["owner"].ID)
+
+	r := is.get(t, "owner", staff)
+	mustContain(t, r, "User editor", "editor@x.org", `<label for="email">Email address</label>`,
+		`<label for="role-`+itoa(is.users["viewer"].ID)+`" class="visually-hidden">Role of User viewer</label>`)
+
+	r = is.post(t, "owner", staff, url.Values{"email": {"nobody@x.org"}, "role": {"editor"}})
+	wantStatus(t, "unknown email", r, http.StatusUnprocessableEntity)
+	mustContain(t, r, `id="email-error">Nobody has an account with the email address nobody@x.org.`, `value="nobody@x.org"`,
+		`<option value="editor" selected>`)
+
+	r = is.post(t, "owner", staff, url.Values{"email": {"extra@x.org"}, "role": {"chief"}})
+	wantStatus(t, "bad role", r, http.StatusUnprocessableEntity)
+	mustContain(t, r, `id="role-error">Role`)
+
+	r = is.post(t, "owner", staff, url.Values{"email": {"viewer@x.org"}, "role": {"viewer"}})
+	wantStatus(t, "already staff", r, http.StatusConflict)
+	mustContain(t, r, `id="email-error">viewer@x.org is already staff of this issuer.`)
+
+	r = is.post(t, "owner", staff, url.Values{"email": {"extra@x.org"}, "role": {"awarder"}})
+	wantStatus(t, "add", r, http.StatusSeeOther)
+	if r.location != staff {
+		t.Errorf("add went to %q", r.location)
+	}
+	mustContain(t, is.get(t, "owner", staff), "The staff member is added.", "extra@x.org")
+
+	// The last owner can neither leave nor stop being owner; the service says why.
+	r = is.post(t, "owner", owner+"/remove", nil)
+	wantStatus(t, "remove last owner", r, http.StatusConflict)
+	mustContain(t, r, `role="alert">An issuer must keep at least one owner: make someone else an owner first.`)
+	r = is.post(t, "owner", owner+"/role", url.Values{"role": {"viewer"}})
+	wantStatus(t, "demote last owner", r, http.StatusConflict)
+	mustContain(t, r, "An issuer must keep at least one owner")
+
+	extra := staff + "/" + itoa(is.users["extra"].ID)
+	wantStatus(t, "promote", is.post(t, "owner", extra+"/role", url.Values{"role": {"owner"}}), http.StatusSeeOther)
+	mustContain(t, is.get(t, "owner", staff), "The role is changed.")
+	// With a second owner the first may go.
+	wantStatus(t, "remove owner", is.post(t, "extra", owner+"/remove", nil), http.StatusSeeOther)
+	r = is.get(t, "extra", staff)
+	mustContain(t, r, "The staff member is removed.")
+	if strings.Contains(r.body, "owner@x.org") {
+		t.Error("the removed owner is still listed")
+	}
+	wantStatus(t, "not staff", is.post(t, "extra", owner+"/remove", nil), http.StatusUnprocessableEntity)
+	wantStatus(t, "bad user id", is.post(t, "extra", staff+"/abc/remove", nil), http.StatusNotFound)
+}
+
+func TestIssuerPagesNeedSignIn(t *testing.T) {
+	is := newIssuerSite(t)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	r := get(t, c, is.ts.URL+"/admin/issuers/"+is.issuer.ID)
+	if r.status != http.StatusSeeOther || r.location != "/login?next="+url.QueryEscape("/admin/issuers/"+is.issuer.ID) {
+		t.Errorf("visitor: %d to %q", r.status, r.location)
+	}
+	wantStatus(t, "visitor rotate", post(t, c, is.ts.URL+"/admin/issuers/"+is.issuer.ID+"/keys/rotate", nil), http.StatusUnauthorized)
+}
+
+func TestDashboardLinksIssuers(t *testing.T) {
+	is := newIssuerSite(t)
+	mustContain(t, is.get(t, "admin", "/"), `href="/admin/issuers/new">Add an issuer</a>`, `href="/admin/issuers">Issuers</a>`)
+	r := is.get(t, "viewer", "/")
+	mustContain(t, r, `href="/admin/issuers">Issuers</a>`)
+	if strings.Contains(r.body, `href="/admin/issuers/new"`) {
+		t.Error("the dashboard offers a non-admin to add an issuer")
+	}
+}
