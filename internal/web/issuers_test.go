@@ -325,7 +325,8 @@ func TestDashboardLinksIssuers(t *testing.T) {
 	is := newIssuerSite(t)
 	mustContain(t, is.get(t, "admin", "/"), `href="/admin/issuers/new">Add an issuer</a>`, `href="/admin/issuers">Issuers</a>`)
 	r := is.get(t, "viewer", "/")
-	mustContain(t, r, `href="/admin/issuers">Issuers</a>`)
+	mustContain(t, r, `href="/admin/issuers">Issuers</a>`, "Your issuers", `href="/admin/issuers">See the issuer</a>`)
+	mustContain(t, is.get(t, "stranger", "/"), "No issuers yet", "Ask an issuer's owner to add you.")
 	if strings.Contains(r.body, `href="/admin/issuers/new"`) {
 		t.Error("the dashboard offers a non-admin to add an issuer")
 	}
