@@ -120,6 +120,10 @@ func (s *Site) staffFormAgain(w http.ResponseWriter, r *http.Request, err error,
 		s.fail(w, r, perr)
 		return
 	}
+	if !p.CanStaff { // the service checks the email and role before the permission
+		s.serveError(w, r, http.StatusForbidden, "You are not allowed to do this for this issuer.")
+		return
+	}
 	if keep != nil {
 		keep(p)
 	}

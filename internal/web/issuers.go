@@ -95,6 +95,11 @@ func (s *Site) issuerCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &issuerFormPage{Frame: Frame{Title: "New issuer", Nav: "issuers"}, Fields: issuerFieldsFrom(r), Errors: formErrors{}}
 	iss, err := s.issuers.Create(r.Context(), userFrom(r.Context()), p.Fields, 0)
+	if errors.Is(err, badge.Invalid) && !userFrom(r.Context()).IsAdmin {
+		// The service checks the fields before the permission; the form is for site admins.
+		s.serveError(w, r, http.StatusForbidden, "Only site administrators can create issuers.")
+		return
+	}
 	if err != nil {
 		if !s.formFailure(w, r, err, p.Errors) {
 			return
@@ -159,9 +164,13 @@ func (s *Site) issuerUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Show the form again, but only to someone who may see the issuer.
-	iss, _, gerr := s.issuers.Get(r.Context(), u, id)
+	iss, role, gerr := s.issuers.Get(r.Context(), u, id)
 	if gerr != nil {
 		s.fail(w, r, gerr)
+		return
+	}
+	if !can(u, role, badge.ActEditIssuer) { // the service checks the fields before the permission
+		s.serveError(w, r, http.StatusForbidden, "You are not allowed to do this for this issuer.")
 		return
 	}
 	p := &issuerFormPage{Frame: Frame{Title: "Edit " + iss.Name, Nav: "issuers"}, Issuer: iss, Fields: fields, Errors: formErrors{}}

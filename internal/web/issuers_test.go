@@ -158,6 +158,22 @@ func TestIssuerPagePermissions(t *testing.T) {
 
 			wantStatus(t, "edit form", is.get(t, who, "/admin/issuers/"+id+"/edit"), w.edit)
 			wantStatus(t, "update", is.post(t, who, "/admin/issuers/"+id, url.Values{"name": {"Acme"}, "description": {"Edited by " + who}}), w.update)
+			// Bad fields from someone who may not act get the 403 page, not the form.
+			badUpdate := w.update
+			if badUpdate == see {
+				badUpdate = http.StatusUnprocessableEntity
+			}
+			wantStatus(t, "bad update", is.post(t, who, "/admin/issuers/"+id, url.Values{"name": {""}}), badUpdate)
+			badAdd := w.addStaff
+			if badAdd == see {
+				badAdd = http.StatusUnprocessableEntity
+			}
+			wantStatus(t, "bad add", is.post(t, who, "/admin/issuers/"+id+"/staff", url.Values{"email": {"extra@x.org"}, "role": {"chief"}}), badAdd)
+			badCreate := w.create
+			if badCreate == see {
+				badCreate = http.StatusUnprocessableEntity
+			}
+			wantStatus(t, "bad create", is.post(t, who, "/admin/issuers", url.Values{"name": {""}}), badCreate)
 
 			r = is.get(t, who, "/admin/issuers/"+id+"/staff")
 			wantStatus(t, "staff", r, w.staff)
