@@ -347,3 +347,20 @@ func TestDashboardLinksIssuers(t *testing.T) {
 		t.Error("the dashboard offers a non-admin to add an issuer")
 	}
 }
+
+func TestIssuerPagesHaveNoInlineScriptOrStyle(t *testing.T) {
+	is := newIssuerSite(t)
+	base := "/admin/issuers/" + is.issuer.ID
+	for _, p := range []string{"/", "/admin/issuers", "/admin/issuers/new", base, base + "/edit", base + "/staff"} {
+		r := is.get(t, "admin", p)
+		wantStatus(t, p, r, http.StatusOK)
+		if m := inlineStyle.FindString(r.body); m != "" {
+			t.Errorf("%s has inline code %q", p, m)
+		}
+		for _, tag := range scriptTag.FindAllString(r.body, -1) {
+			if !strings.Contains(tag, " src=") {
+				t.Errorf("%s has an inline script %q", p, tag)
+			}
+		}
+	}
+}
