@@ -3,7 +3,9 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/keys"
@@ -46,7 +48,8 @@ type issuerPage struct {
 	CanEdit    bool
 	CanStaff   bool
 	CanKeys    bool
-	PublicBase string // "/issuers/{id}"
+	PublicBase string       // "/issuers/{id}"
+	LogoData   template.URL // the logo when it is a data:image/ URI (the CSP allows only those and 'self')
 }
 
 // can is the badge.Can of the signed-in user on one issuer, for showing buttons; the service
@@ -124,9 +127,14 @@ func (s *Site) issuerShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "issuer", &issuerPage{Frame: Frame{Title: iss.Name, Nav: "issuers"},
+	p := &issuerPage{Frame: Frame{Title: iss.Name, Nav: "issuers"},
 		Issuer: iss, Role: role, Keys: ks, PublicBase: "/issuers/" + iss.ID,
-		CanEdit: can(u, role, badge.ActEditIssuer), CanStaff: can(u, role, badge.ActManageStaff), CanKeys: can(u, role, badge.ActManageKeys)})
+		CanEdit: can(u, role, badge.ActEditIssuer), CanStaff: can(u, role, badge.ActManageStaff), CanKeys: can(u, role, badge.ActManageKeys)}
+	if strings.HasPrefix(iss.LogoURL, "data:image/") {
+		// Checked by badge.IssuerFields.Normalize; an image is shown in <img>, where no script runs.
+		p.LogoData = template.URL(iss.LogoURL)
+	}
+	s.render(w, r, http.StatusOK, "issuer", p)
 }
 
 // issuerEdit shows the profile form; only those who may edit get it.

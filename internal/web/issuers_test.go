@@ -262,10 +262,14 @@ func TestIssuerCreateAndEditForms(t *testing.T) {
 	r = is.post(t, "admin", detail, url.Values{"name": {"Beta Academy"}, "website": {"beta"}})
 	wantStatus(t, "bad update", r, http.StatusUnprocessableEntity)
 	mustContain(t, r, `value="Beta Academy"`, `value="beta"`, `id="website-error"`)
-	r = is.post(t, "admin", detail, url.Values{"name": {"Beta Academy"}, "website": {"https://beta.example"}})
+	const logo = "data:image/png;base64,iVBORw0KGgo="
+	r = is.post(t, "admin", detail, url.Values{"name": {"Beta Academy"}, "website": {"https://beta.example"}, "logo": {logo}})
 	wantStatus(t, "update", r, http.StatusSeeOther)
 	r = is.get(t, "admin", r.location)
-	mustContain(t, r, "The issuer&#39;s profile is saved.", "<h1>Beta Academy</h1>")
+	mustContain(t, r, "The issuer&#39;s profile is saved.", "<h1>Beta Academy</h1>", `<img class="issuer-logo" src="`+logo+`"`)
+	// A logo on another site is a link: the CSP lets pages load images only from here.
+	wantStatus(t, "logo link", is.post(t, "admin", detail, url.Values{"name": {"Beta Academy"}, "logo": {"https://cdn.example/l.png"}}), http.StatusSeeOther)
+	mustContain(t, is.get(t, "admin", detail), `<a href="https://cdn.example/l.png" rel="noopener">`)
 
 	// An issuer that does not exist is the 404 page, for every page of it.
 	for _, p := range []string{"/admin/issuers/nosuchissuer", "/admin/issuers/nosuchissuer/edit", "/admin/issuers/nosuchissuer/staff"} {
