@@ -70,7 +70,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		SessionIdle:     cfg.SessionIdle,
 	})
 
-	site, err := web.New(web.Options{Accounts: accounts, Logger: logger, SecureCookies: cfg.SecureCookies()})
+	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Logger: logger, SecureCookies: cfg.SecureCookies()})
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,9 @@ import (
 
 type homePage struct {
 	Frame
-	SetupNeeded bool
+	SetupNeeded  bool
+	CanAddIssuer bool // the "Add an issuer" step links to the form (site admins, issuer pages on)
+	IssuerCount  int  // issuers the user works on (all, for site admins)
 }
 
 type passwordPage struct {
@@ -33,7 +35,16 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "home", &homePage{Frame: Frame{Title: "Welcome", Narrow: true}, SetupNeeded: true})
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", &homePage{Frame: Frame{Title: "Dashboard", Nav: "home"}})
+	p := &homePage{Frame: Frame{Title: "Dashboard", Nav: "home"}, CanAddIssuer: s.issuers != nil && userFrom(r.Context()).IsAdmin}
+	if s.issuers != nil {
+		ms, err := s.issuers.ListForUser(r.Context(), userFrom(r.Context()))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.IssuerCount = len(ms)
+	}
+	s.render(w, r, http.StatusOK, "home", p)
 }
 
 func (s *Site) passwordForm(w http.ResponseWriter, r *http.Request) {

@@ -13,12 +13,18 @@ type flash struct {
 // flashes is the fixed table of messages. The flash cookie carries only a code from it, so
 // nothing a visitor puts in a cookie or URL can ever be shown as a message.
 var flashes = map[string]flash{
-	"welcome":          {"success", "Your administrator account is ready and you are signed in."},
-	"signed-in":        {"success", "You are signed in."},
-	"signed-out":       {"info", "You are signed out."},
-	"password-changed": {"success", "Your password is changed. Other sessions were signed out."},
-	"setup-done":       {"info", "Rosette is already set up. Sign in with your account."},
-	"signin-needed":    {"info", "Please sign in to continue."},
+	"welcome":            {"success", "Your administrator account is ready and you are signed in."},
+	"signed-in":          {"success", "You are signed in."},
+	"signed-out":         {"info", "You are signed out."},
+	"password-changed":   {"success", "Your password is changed. Other sessions were signed out."},
+	"setup-done":         {"info", "Rosette is already set up. Sign in with your account."},
+	"signin-needed":      {"info", "Please sign in to continue."},
+	"issuer-created":     {"success", "The issuer is created, with its signing keys. You are its owner."},
+	"issuer-saved":       {"success", "The issuer's profile is saved."},
+	"keys-rotated":       {"success", "New signing keys are active. The old ones are retired but stay published, so badges signed with them still verify."},
+	"staff-added":        {"success", "The staff member is added."},
+	"staff-role-changed": {"success", "The role is changed."},
+	"staff-removed":      {"success", "The staff member is removed."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

@@ -24,7 +24,7 @@ type pages struct {
 }
 
 func parsePages(a *assets) (*pages, error) {
-	funcs := template.FuncMap{"asset": a.url}
+	funcs := template.FuncMap{"asset": a.url, "fieldOf": fieldOf}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
@@ -58,6 +58,7 @@ type Frame struct {
 	RequestID string
 	Narrow    bool   // a single centred card (sign in, setup)
 	Nav       string // which main navigation entry is current
+	Issuers   bool   // the issuer admin pages are mounted (navigation entry, dashboard links)
 }
 
 // MinPasswordLen is the service's password rule, for the help under password fields.
@@ -79,6 +80,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 		f.Flash = s.takeFlash(w, r)
 	}
 	f.RequestID = w.Header().Get("X-Request-Id")
+	f.Issuers = s.issuers != nil
 	t, ok := s.pages.byName[name]
 	var buf bytes.Buffer
 	var err error
@@ -104,4 +106,16 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 // resubmit the form (POST-redirect-GET).
 func redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// fieldArgs are the arguments of the "field" template (one labelled input with its help and
+// error, tied by aria-describedby). F is the page; its Errors are looked up by Name.
+type fieldArgs struct {
+	F                                    any
+	Name, Label, Type, Value, Help, Auto string
+	Required                             bool
+}
+
+func fieldOf(page any, name, label, typ, value, help, auto string, required bool) fieldArgs {
+	return fieldArgs{F: page, Name: name, Label: label, Type: typ, Value: value, Help: help, Auto: auto, Required: required}
 }

@@ -35,6 +35,7 @@ type Router interface {
 // Options configure a Site.
 type Options struct {
 	Accounts      Accounts
+	Issuers       Issuers // the issuer admin pages are mounted only when set
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
 }
@@ -43,6 +44,7 @@ type Options struct {
 // error is a start-up error), then Register its routes.
 type Site struct {
 	accounts Accounts
+	issuers  Issuers
 	log      *slog.Logger
 	secure   bool
 	assets   *assets
@@ -65,7 +67,7 @@ func New(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{accounts: opts.Accounts, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -84,4 +86,19 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /logout", s.withUser(s.logout))
 	r.HandleBrowser("GET /account/password", s.withUser(s.requireUser(s.passwordForm)))
 	r.HandleBrowser("POST /account/password", s.withUser(s.requireUser(s.passwordSubmit)))
+	if s.issuers == nil {
+		return
+	}
+	signedIn := func(h http.HandlerFunc) http.Handler { return s.withUser(s.requireUser(h)) }
+	r.HandleBrowser("GET /admin/issuers", signedIn(s.issuerList))
+	r.HandleBrowser("GET /admin/issuers/new", signedIn(s.issuerNew))
+	r.HandleBrowser("POST /admin/issuers", signedIn(s.issuerCreate))
+	r.HandleBrowser("GET /admin/issuers/{id}", signedIn(s.issuerShow))
+	r.HandleBrowser("GET /admin/issuers/{id}/edit", signedIn(s.issuerEdit))
+	r.HandleBrowser("POST /admin/issuers/{id}", signedIn(s.issuerUpdate))
+	r.HandleBrowser("POST /admin/issuers/{id}/keys/rotate", signedIn(s.issuerRotate))
+	r.HandleBrowser("GET /admin/issuers/{id}/staff", signedIn(s.staffList))
+	r.HandleBrowser("POST /admin/issuers/{id}/staff", signedIn(s.staffAdd))
+	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/role", signedIn(s.staffSetRole))
+	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/remove", signedIn(s.staffRemove))
 }

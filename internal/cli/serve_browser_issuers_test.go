@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserIssuerAdmin signs in as the site administrator, creates an issuer (after a
+// field error), edits it, adds a staff member, and takes screenshots of the pages.
+func TestBrowserIssuerAdmin(t *testing.T) {
+	dataDir := t.TempDir()
+	srv := bootServe(t, true, "--addr", "127.0.0.1:0", "--data-dir", dataDir)
+	ctx := browser(t)
+	console := watchConsole(ctx)
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v\nserver log:\n%s", name, err, srv.Logs())
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		s, err := chromedp.Run(sctx, chromedp.Text(sel, chromedp.NodeVisible))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
+		saveScreenshot(t, name, png)
+	}
+
+	const password = "first password, long enough"
+	step("create the administrator",
+		chromedp.Navigate(srv.SetupLink), chromedp.WaitVisible("#setup-title"),
+		chromedp.SendKeys("#name", "Ada Admin"),
+		chromedp.SendKeys("#email", "ada@example.org"),
+		chromedp.SendKeys("#password", password),
+		chromedp.SendKeys("#password_confirm", password),
+		chromedp.Click(`button[type="submit"]`),
+		chromedp.WaitVisible("#steps-title"),
+	)
+
+	// A second account (after setup, which needs an empty installation), made with the command line beside the running server.
+	pwFile := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pwFile, []byte("a staff password, long enough\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, "user", "create", "--email", "sam@example.org", "--name", "Sam Staff",
+		"--password-file", pwFile, "--data-dir", dataDir); code != ExitOK {
+		t.Fatalf("user create: exit %d: %s", code, stderr)
+	}
+
+	step("dashboard step to the new-issuer form",
+		chromedp.Click(`a[href="/admin/issuers/new"]`),
+		chromedp.WaitVisible("#name"),
+	)
+	step("a website without scheme is refused at its field",
+		chromedp.SendKeys("#name", "Northwind College"),
+		chromedp.SendKeys("#website", "northwind.example"),
+		chromedp.Click(`main button[type="submit"]`),
+		chromedp.WaitVisible("#website-error"),
+	)
+	if v, err := chromedp.Run(ctx, chromedp.Value("#name")); err != nil || v != "Northwind College" {
+		t.Errorf("the name was not kept after an error: %q, %v", v, err)
+	}
+	shot("issuer-form-error.png")
+	step("create the issuer",
+		chromedp.Clear("#website"),
+		chromedp.SendKeys("#website", "https://northwind.example"),
+		chromedp.SendKeys("#description", "A college of the north wind."),
+		chromedp.SendKeys("#linkedin_org", "1337"),
+		chromedp.Click(`main button[type="submit"]`),
+		chromedp.WaitVisible("#keys-title"),
+	)
+	if s := text(".flash"); !strings.Contains(s, "issuer is created") {
+		t.Errorf("flash after create = %q", s)
+	}
+	if s := text("h1"); s != "Northwind College" {
+		t.Errorf("issuer page heading = %q", s)
+	}
+
+	step("edit the profile",
+		chromedp.Click(`a[href$="/edit"]`),
+		chromedp.WaitVisible("#name"),
+		chromedp.Clear("#name"),
+		chromedp.SendKeys("#name", "Northwind Academy"),
+		chromedp.Click(`main button[type="submit"]`),
+		chromedp.WaitVisible("#keys-title"),
+	)
+	if s := text("h1"); s != "Northwind Academy" {
+		t.Errorf("heading after edit = %q", s)
+	}
+	step("rotate the keys", chromedp.Click(`form[action$="/keys/rotate"] button`), chromedp.WaitVisible(".flash"))
+	if s := text(".flash"); !strings.Contains(s, "New signing keys") {
+		t.Errorf("flash after rotation = %q", s)
+	}
+	shot("issuer.png")
+
+	step("add a staff member",
+		chromedp.Click(`a[href$="/staff"]`),
+		chromedp.WaitVisible("#add-title"),
+		chromedp.SendKeys("#email", "sam@example.org"),
+		chromedp.SetValue("#role", "awarder"),
+		chromedp.Click(`form[action$="/staff"] button[type="submit"]`),
+		chromedp.WaitVisible(".flash"),
+	)
+	if s := text(".flash"); !strings.Contains(s, "staff member is added") {
+		t.Errorf("flash after adding staff = %q", s)
+	}
+	if s := text("#members-title + table"); !strings.Contains(s, "sam@example.org") {
+		t.Errorf("the staff list lacks the new member: %q", s)
+	}
+	shot("issuer-staff.png")
+
+	step("the issuer list", chromedp.Click(`nav a[href="/admin/issuers"]`), chromedp.WaitVisible("table"))
+	if s := text("table"); !strings.Contains(s, "Northwind Academy") || !strings.Contains(s, "owner") {
+		t.Errorf("issuer list = %q", s)
+	}
+	shot("issuers.png")
+
+	if p := console.problems(); len(p) > 0 {
+		t.Errorf("the browser console reported problems:\n%s", strings.Join(p, "\n"))
+	}
+}
