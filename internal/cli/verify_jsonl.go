@@ -19,6 +19,7 @@ func verifyJSONL(ctx context.Context, env Env, v *verify.Verifier, name string, 
 		return ExitUsage
 	}
 	defer closeIn()
+	defer lessGC(env)()
 	st, err := jsonl.Run(ctx, in, env.Stdout, func(ctx context.Context, line int, doc, out []byte) ([]byte, bool) {
 		// Each line gets the time bound a single verification gets.
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
