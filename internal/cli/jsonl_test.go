@@ -383,3 +383,24 @@ func TestSignJSONLConstantMemory(t *testing.T) {
 		t.Errorf("heap grows with the input: first quarter %d bytes, last %d", first, last)
 	}
 }
+
+func TestIsOB2(t *testing.T) {
+	for _, tc := range []struct {
+		doc  string
+		want bool
+	}{
+		{`{"@context":"https://w3id.org/openbadges/v2","type":"Assertion"}`, true},
+		{`{"type":"Assertion","id":{"a":[1,2]},"@context":["https://w3id.org/openbadges/v2"]}`, true},
+		{`{"@context":"https://openbadgespec.org/v1/context.json"}`, true},
+		{`{"type":"Assertion"}`, true}, // no context: OB 0.5
+		{`{"@context":["https://www.w3.org/ns/credentials/v2","https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]}`, false},
+		{`{"id":"x","@context":"https://www.w3.org/2018/credentials/v1"}`, false},
+		{`not json`, false},
+		{`["https://w3id.org/openbadges/v2"]`, false},
+		{`{"a":`, false},
+	} {
+		if got := isOB2([]byte(tc.doc)); got != tc.want {
+			t.Errorf("isOB2(%s) = %v, want %v", tc.doc, got, tc.want)
+		}
+	}
+}

@@ -143,6 +143,10 @@ type signer struct {
 	schemaOnce sync.Once
 	schema     *ob3.SchemaValidator
 	schemaErr  error
+
+	didOnce       sync.Once // the key's did:key, derived on first use
+	keyDID, keyVM string
+	didErr        error
 }
 
 // sign signs doc and returns the signed credential as compact JSON (di, the input's bytes
@@ -178,7 +182,8 @@ func (s *signer) sign(ctx context.Context, doc []byte) ([]byte, int, error) {
 	}
 	vm := s.vm
 	if issuer := cred.IssuerID(); strings.HasPrefix(issuer, "did:key:") {
-		keyDID, keyVM, err := did.KeyDID(k.Public())
+		s.didOnce.Do(func() { s.keyDID, s.keyVM, s.didErr = did.KeyDID(k.Public()) })
+		keyDID, keyVM, err := s.keyDID, s.keyVM, s.didErr
 		if err != nil {
 			return nil, ExitFailure, err
 		}
@@ -240,14 +245,30 @@ func readInput(env Env, name string) ([]byte, error) {
 	return os.ReadFile(name)
 }
 
-// isOB2 reports whether doc is an OB 2.0 (or older) assertion rather than a VC.
+// isOB2 reports whether doc is an OB 2.0 (or older) assertion rather than a VC. It reads
+// the top-level members only up to "@context" (usually the first).
 func isOB2(doc []byte) bool {
-	var probe struct {
-		Context any `json:"@context"`
-	}
-	if json.Unmarshal(doc, &probe) != nil {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return false
 	}
-	s, _ := json.Marshal(probe.Context)
-	return probe.Context == nil || strings.Contains(string(s), "w3id.org/openbadges/") || strings.Contains(string(s), "openbadgespec.org")
+	var context any
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		var v json.RawMessage
+		if t == "@context" {
+			if err := dec.Decode(&context); err != nil {
+				return false
+			}
+			break
+		}
+		if err := dec.Decode(&v); err != nil {
+			return false
+		}
+	}
+	s, _ := json.Marshal(context)
+	return context == nil || strings.Contains(string(s), "w3id.org/openbadges/") || strings.Contains(string(s), "openbadgespec.org")
 }
