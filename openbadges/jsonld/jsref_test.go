@@ -151,7 +151,7 @@ func edgeCases(t *testing.T) []refCase {
 		"direction":         `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[{"@value":"abc","@direction":"rtl"},{"@value":"abc","@language":"AR-eg","@direction":"ltr"}]}`,
 		"direction-ctx":     `{"@context":[` + ctx + `,{"@direction":"rtl","@language":"he"}],"@id":"https://ex.org/s","p":"שלום"}`,
 		"control-chars":     `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":"a\u0000b\u0001c\u0007d\u0008e\u0009f\u000ag\u000bh\u000ci\u000dj\u001fk\u007fl\"m\\n\u0080o\u2028p\ud83d\ude00"}`,
-		"numbers":           `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[0,-0,1,-1,1.0,1.5,-2.25,1e20,1e21,123456789012345678901234,0.1,1e-7,-1e-7,1.5e-7,5e-324,1.7976931348623157e308,0.000001,9007199254740993,3.141592653589793],"d":["1.5","abc","  2e3x",5]}`,
+		"numbers":           `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[12345678.119140625,-12345678.119140625,12345678.123046875,99999999.99999999,0,-0,1,-1,1.0,1.5,-2.25,1e20,1e21,123456789012345678901234,0.1,1e-7,-1e-7,1.5e-7,5e-324,1.7976931348623157e308,0.000001,9007199254740993,3.141592653589793],"d":["1.5","abc","  2e3x",5]}`,
 		"language":          `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":{"@value":"x","@language":"EN-GB"}}`,
 		"list":              `{"@context":` + ctx + `,"@id":"https://ex.org/s","l":[1,"a",{"@id":"https://ex.org/o"},{"q":"nested"}],"m":{"@list":[]}}`,
 		"blank-nodes":       `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":[{"q":"1"},{"q":"1"},{"@id":"_:x","q":{"@id":"_:x"}}]}`,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,6 +82,7 @@ func (p *Processor) toRDF(ctx context.Context, doc any) ([]Quad, []Problem, erro
 	if !p.noFast {
 		quads, problems, err := p.fastToRDF(ctx, doc)
 		if err == nil {
+			sortProblems(problems)
 			return quads, problems, nil
 		}
 		if !errors.Is(err, errFallback) && (errors.Is(err, ErrContextNotFound) || ctx.Err() != nil) {
@@ -88,7 +90,14 @@ func (p *Processor) toRDF(ctx context.Context, doc any) ([]Quad, []Problem, erro
 		}
 		// Anything else: the general path decides.
 	}
-	return p.generalToRDF(ctx, doc)
+	quads, problems, err := p.generalToRDF(ctx, doc)
+	sortProblems(problems)
+	return quads, problems, err
+}
+
+// sortProblems orders problems by path (stable), so reports do not depend on map order.
+func sortProblems(ps []Problem) {
+	slices.SortStableFunc(ps, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
 }
 
 // fastToRDF runs the compiled-context fast path.

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/rosettebadges/rosette/openbadges/ob3"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -84,17 +86,21 @@ func credentialSchemaCheck(sv *ob3.SchemaValidator, kind, vcdm string, raw []byt
 		return "", nil
 	}
 	verr := first
+	var extended []string
 	for range 8 {
 		var ve *jsonschema.ValidationError
 		if !errors.As(verr, &ve) {
 			break
 		}
 		var fixed bool
-		doc, fixed = compactionFixes(doc, ve)
+		doc, fixed = compactionFixes(doc, ve, &extended)
 		if !fixed {
 			break
 		}
 		if verr = validate(marshal(doc)); verr == nil {
+			if len(extended) > 0 {
+				note += "uses " + strings.Join(extended, ", ") + ", outside the OB 3.0 vocabulary (extensions should be written ext:Term); "
+			}
 			return note + "accepted in its JSON-LD compacted form; the canonical schema says: " + schemaError(first), nil
 		}
 	}
@@ -109,16 +115,42 @@ func schemaError(err error) string {
 	return err.Error()
 }
 
-// compactedArrays are the members the spec's json-ld/* schemas allow as a single value.
-var compactedArrays = map[string]bool{"type": true, "proof": true, "credentialSchema": true, "termsOfUse": true}
+// compactedArrays are the members the spec's json-ld/* schemas allow as a single value, and
+// identifier, which JSON-LD compaction also leaves single (1EdTech openbadges-specification#563).
+var compactedArrays = map[string]bool{"type": true, "proof": true, "credentialSchema": true, "termsOfUse": true, "identifier": true}
+
+// extensibleVocabularies are the OB 3.0 members whose values come from an extensible
+// enumeration (EnumExt in the data model): the schema wants a listed term or "ext:Term".
+// A plain term outside the list ("Program") is a conformance slip, not a forgery: the badge
+// is still authentic, so it is reported as a warning, not made invalid.
+var extensibleVocabularies = map[string]bool{
+	"achievementType": true, "identityType": true, "targetType": true,
+	"identifierType": true, "resultType": true,
+}
+
+// vocabularyTerm matches the term part the schema allows after "ext:".
+var vocabularyTerm = regexp.MustCompile(`^[A-Za-z0-9.\-_]+$`)
 
 // compactionFixes rewrites, in doc, every place the schema error says holds a compacted
 // JSON-LD form: a single value where an array is wanted for the members above, or an image
-// IRI where an Image object is wanted. It reports whether it changed anything.
-func compactionFixes(doc any, ve *jsonschema.ValidationError) (any, bool) {
+// IRI where an Image object is wanted; and a plain term in an extensible vocabulary, which it
+// prefixes with "ext:" and records in extended. It reports whether it changed anything.
+func compactionFixes(doc any, ve *jsonschema.ValidationError, extended *[]string) (any, bool) {
 	fixed := false
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
+		if n := len(e.InstanceLocation); n > 0 && extensibleVocabularies[e.InstanceLocation[n-1]] {
+			member := e.InstanceLocation[n-1]
+			setAt(doc, e.InstanceLocation, func(v any) any {
+				t, ok := v.(string)
+				if !ok || strings.HasPrefix(t, "ext:") || !vocabularyTerm.MatchString(t) {
+					return v
+				}
+				*extended = append(*extended, fmt.Sprintf("%s %q", member, t))
+				fixed = true
+				return "ext:" + t
+			})
+		}
 		if k, ok := e.ErrorKind.(*kind.Type); ok && len(e.InstanceLocation) > 0 {
 			last := e.InstanceLocation[len(e.InstanceLocation)-1]
 			switch {
