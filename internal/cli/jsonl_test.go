@@ -398,6 +398,9 @@ func TestIsOB2(t *testing.T) {
 		{`not json`, false},
 		{`["https://w3id.org/openbadges/v2"]`, false},
 		{`{"a":`, false},
+		{" {\r\n \"@context\" :\t\"https://w3id.org/openbadges/v2\", \"type\": \"Assertion\"}", true},
+		{`{"@context":`, false},
+		{`{"@context" "x"}`, false},
 	} {
 		if got := isOB2([]byte(tc.doc)); got != tc.want {
 			t.Errorf("isOB2(%s) = %v, want %v", tc.doc, got, tc.want)

@@ -245,29 +245,30 @@ func readInput(env Env, name string) ([]byte, error) {
 	return os.ReadFile(name)
 }
 
-// isOB2 reports whether doc is an OB 2.0 (or older) assertion rather than a VC. It reads
-// the top-level members only up to "@context" (usually the first).
+// isOB2 reports whether doc is an OB 2.0 (or older) assertion rather than a VC. When
+// "@context" is the first member (the usual case) only its value is decoded.
 func isOB2(doc []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+	var context any
+	rest := bytes.TrimLeft(doc, " \t\r\n")
+	if len(rest) == 0 || rest[0] != '{' {
 		return false
 	}
-	var context any
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if after, ok := bytes.CutPrefix(rest, []byte(`"@context"`)); ok {
+		if after = bytes.TrimLeft(after, " \t\r\n"); len(after) == 0 || after[0] != ':' {
 			return false
 		}
-		var v json.RawMessage
-		if t == "@context" {
-			if err := dec.Decode(&context); err != nil {
-				return false
-			}
-			break
-		}
-		if err := dec.Decode(&v); err != nil {
+		if json.NewDecoder(bytes.NewReader(after[1:])).Decode(&context) != nil {
 			return false
 		}
+	} else {
+		var probe struct {
+			Context any `json:"@context"`
+		}
+		if json.Unmarshal(doc, &probe) != nil {
+			return false
+		}
+		context = probe.Context
 	}
 	s, _ := json.Marshal(context)
 	return context == nil || strings.Contains(string(s), "w3id.org/openbadges/") || strings.Contains(string(s), "openbadgespec.org")

@@ -27,13 +27,13 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 	recipient := fs.String("recipient", "", "check the badge was awarded to this `IDENTITY` (email, URL, phone or id)")
 	var allow stringsFlag
 	fs.Var(&allow, "allow-host", "let the verifier reach `HOST` even at a private or loopback address (repeatable)")
-	asJSONL := fs.Bool("jsonl", false, "read one credential (JSON or JWS) per line, write one JSON report per line")
+	asJSONL := fs.Bool("jsonl", false, "read one badge (JSON, JWS or URL) per line, write one JSON report per line")
 	jobs := fs.Int("jobs", 0, "with --jsonl, the number of `N` parallel workers (default: the number of CPUs)")
 	fs.Usage = func() {
 		fmt.Fprint(env.Stderr, "Usage: rosette verify [--json] [--recipient IDENTITY] [--allow-host HOST]... FILE|URL|-\n"+
 			"       rosette verify --jsonl [--jobs N] [--recipient IDENTITY] [--allow-host HOST]... [FILE|-]\n\n"+
 			"Verifies an Open Badge: a baked PNG or SVG, OB 2.0 or 3.0 JSON, a JWS/VC-JWT, or a URL.\n\n"+
-			"--jsonl verifies in bulk: one credential (JSON or compact JWS) per line in, one report per\n"+
+			"--jsonl verifies in bulk: one badge (JSON, compact JWS or URL) per line in, one report per\n"+
 			"line out (the JSON of --json, on one line), in input order, on --jobs parallel workers,\n"+
 			"in constant memory. A line that is no badge gets a report with its inputError. Blank\n"+
 			"lines are skipped; lines are limited to 8 MiB.\n\n"+
