@@ -117,8 +117,35 @@ func Run(ctx context.Context, r io.Reader, w io.Writer, process Processor, opts 
 	var st Stats
 	var writeErr error
 	bw := bufio.NewWriterSize(w, 256<<10)
-	for it := range order {
-		<-it.done
+	// flush lets the results so far out when the writer is about to wait for the input
+	// (slow input, e.g. interactive) rather than when the buffer fills.
+	flush := func() {
+		if bw.Buffered() > 0 && writeErr == nil {
+			if writeErr = bw.Flush(); writeErr != nil {
+				cancel()
+			}
+		}
+	}
+	for {
+		var it *item
+		var more bool
+		select {
+		case it, more = <-order:
+		default:
+			flush() // nothing read ahead
+			it, more = <-order
+		}
+		if !more {
+			break
+		}
+		select {
+		case <-it.done:
+		default:
+			if len(order) == 0 {
+				flush() // the result is not ready and nothing is read ahead
+			}
+			<-it.done
+		}
 		if writeErr == nil {
 			st.Lines++
 			if !it.ok {

@@ -156,3 +156,34 @@ func FuzzRun(f *testing.F) {
 		}
 	})
 }
+
+// TestRunFlushesWhenInputWaits feeds lines one at a time through a pipe and checks each
+// result comes out before the next line is sent (an interactive use).
+func TestRunFlushesWhenInputWaits(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(context.Background(), inR, outW, echo, Options{Jobs: 2})
+		outW.CloseWithError(err)
+		done <- err
+	}()
+	buf := make([]byte, 100)
+	for i := 1; i <= 3; i++ {
+		fmt.Fprintf(inW, "line%d\n", i)
+		n, err := outR.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := string(buf[:n]), fmt.Sprintf("%d:line%d\n", i, i); got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+	inW.Close()
+	if _, err := io.ReadAll(outR); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
