@@ -35,7 +35,7 @@ func (w *heapWatcher) Write(p []byte) (int, error) {
 func streamThroughSign(tb testing.TB, n int) *heapWatcher {
 	tb.Helper()
 	kf, issuer := issuerKey(tb)
-	w := &heapWatcher{total: n, quarters: make([]uint64, 4), nextCheck: 1000}
+	w := &heapWatcher{total: n, quarters: make([]uint64, 4)}
 	code, stderr := runJSONL(context.Background(), newCredentialStream(tb, issuer, n), w,
 		"sign", "--jsonl", "--key", kf, "--created", "2025-01-02T03:04:05Z")
 	if code != ExitOK {
