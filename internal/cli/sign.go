@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rosettebadges/rosette/openbadges/did"
@@ -22,6 +23,7 @@ import (
 )
 
 const signUsage = `Usage: rosette sign --key JWK [--method di|jwt] [--verification-method URI] [--created RFC3339] [FILE|-]
+       rosette sign --jsonl [--jobs N] --key JWK [options] [FILE|-]
 
 Signs an unsigned Open Badges 3.0 credential read from FILE (or standard input) and prints it.
 
@@ -33,13 +35,24 @@ Signs an unsigned Open Badges 3.0 credential read from FILE (or standard input) 
 With a did:key issuer the verification method is derived from the issuer (and must be the
 key's); otherwise --verification-method names it (for jwt: the "kid"; without it the public
 JWK is embedded). The credential is checked against the OB 3.0 rules and JSON Schema first.
-Exit status: 0 signed, 1 refused (invalid credential, wrong key), 2 bad usage or input.
+
+--jsonl signs in bulk: one credential per line in, one result per line out, in input order,
+on --jobs parallel workers, in constant memory. Each result is the signed credential as one
+line of JSON (di) or the compact JWS (jwt), or for a line that could not be signed the object
+{"line":N,"error":"..."}; the stream goes on. Blank lines are skipped; lines are limited
+to 8 MiB. --created (default: the start time) and the key apply to every line; a did:key
+issuer's verification method is derived per line.
+
+Exit status: 0 signed, 1 refused (invalid credential, wrong key; with --jsonl: any line
+failed), 2 bad usage or input.
 
 Options:
 `
 
 type signFlags struct {
 	keyFile, method, vm, created string
+	jsonl                        bool
+	jobs                         int
 }
 
 func runSign(ctx context.Context, env Env, args []string) int {
@@ -49,7 +62,9 @@ func runSign(ctx context.Context, env Env, args []string) int {
 	fs.StringVar(&f.keyFile, "key", "", "private `JWK` file (Ed25519 for di; Ed25519, P-256 or RSA for jwt)")
 	fs.StringVar(&f.method, "method", "di", "di (Data Integrity eddsa-rdfc-2022) or jwt")
 	fs.StringVar(&f.vm, "verification-method", "", "verification method `URI` (derived for a did:key issuer)")
-	fs.StringVar(&f.created, "created", "", "proof creation time, RFC 3339 (default: now)")
+	fs.StringVar(&f.created, "created", "", "proof creation time, RFC 3339 (default: now; with --jsonl the same for every line)")
+	fs.BoolVar(&f.jsonl, "jsonl", false, "read one credential per line, write one signed credential (or error object) per line")
+	fs.IntVar(&f.jobs, "jobs", 0, "with --jsonl, the number of `N` parallel workers (default: the number of CPUs)")
 	fs.Usage = func() {
 		io.WriteString(fs.Output(), signUsage)
 		fs.PrintDefaults()
@@ -73,6 +88,9 @@ func runSign(ctx context.Context, env Env, args []string) int {
 	if fs.NArg() > 1 {
 		return fail(ExitUsage, "one input file at most")
 	}
+	if f.jobs < 0 || (f.jobs > 0 && !f.jsonl) {
+		return fail(ExitUsage, "--jobs needs --jsonl and a positive number")
+	}
 	jwk, err := os.ReadFile(f.keyFile)
 	if err != nil {
 		return fail(ExitUsage, "reading the key: %v", err)
@@ -81,102 +99,140 @@ func runSign(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(ExitUsage, "the key: %v", err)
 	}
-	doc, err := readInput(env, fs.Arg(0))
-	if err != nil {
-		return fail(ExitUsage, "reading the credential: %v", err)
-	}
 	created := time.Now().UTC().Truncate(time.Second)
 	if f.created != "" {
 		if created, err = time.Parse(time.RFC3339Nano, f.created); err != nil {
 			return fail(ExitUsage, "--created: %v", err)
 		}
 	}
+	s := &signer{key: k, method: f.method, vm: f.vm, created: created,
+		proc: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))}
+	if f.jsonl {
+		return signJSONL(ctx, env, s, fs.Arg(0), f.jobs)
+	}
+	doc, err := readInput(env, fs.Arg(0))
+	if err != nil {
+		return fail(ExitUsage, "reading the credential: %v", err)
+	}
+	out, code, err := s.sign(ctx, doc)
+	if err != nil {
+		return fail(code, "%v", err)
+	}
+	if f.method == "jwt" {
+		env.Stdout.Write(append(out, '\n'))
+		return ExitOK
+	}
+	var ind bytes.Buffer
+	if err := json.Indent(&ind, out, "", "  "); err != nil {
+		return fail(ExitFailure, "%v", err)
+	}
+	ind.WriteByte('\n')
+	env.Stdout.Write(ind.Bytes())
+	return ExitOK
+}
 
+// signer signs credentials with one key and one set of options. It is safe for concurrent
+// use: the JSON-LD processor and the JSON Schema validator are shared.
+type signer struct {
+	key     *key.PrivateKey
+	method  string // di or jwt
+	vm      string // --verification-method
+	created time.Time
+
+	proc       *jsonld.Processor
+	schemaOnce sync.Once
+	schema     *ob3.SchemaValidator
+	schemaErr  error
+
+	didOnce       sync.Once // the key's did:key, derived on first use
+	keyDID, keyVM string
+	didErr        error
+}
+
+// sign signs doc and returns the signed credential as compact JSON (di, the input's bytes
+// with a proof added) or a compact JWS (jwt). On error, code is the exit status it means:
+// ExitUsage for input that is not a credential or options that cannot apply, ExitFailure for
+// a refusal.
+func (s *signer) sign(ctx context.Context, doc []byte) ([]byte, int, error) {
+	k := s.key
 	if isOB2(doc) {
-		if f.method != "jwt" {
-			return fail(ExitUsage, "an OB 2.0 assertion is signed as a JWS: use --method jwt")
+		if s.method != "jwt" {
+			return nil, ExitUsage, errors.New("an OB 2.0 assertion is signed as a JWS: use --method jwt")
 		}
 		a, err := ob2.ParseAssertion(doc)
 		if err != nil {
-			return fail(ExitUsage, "%v", err)
+			return nil, ExitUsage, err
 		}
 		if err := a.Validate(); err != nil {
-			return fail(ExitFailure, "%v", err)
+			return nil, ExitFailure, err
 		}
 		jws, err := proof.SignOB2(doc, k)
 		if err != nil {
-			return fail(ExitFailure, "%v", err)
+			return nil, ExitFailure, err
 		}
-		fmt.Fprintln(env.Stdout, jws)
-		return ExitOK
+		return []byte(jws), ExitOK, nil
 	}
 
 	cred, err := ob3.ParseCredential(doc)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		return nil, ExitUsage, err
 	}
-	if code, msg := checkCredential(cred, doc); code != ExitOK {
-		return fail(code, "%s", msg)
+	if err := s.checkCredential(cred, doc); err != nil {
+		return nil, ExitFailure, err
 	}
-	vm := f.vm
+	vm := s.vm
 	if issuer := cred.IssuerID(); strings.HasPrefix(issuer, "did:key:") {
-		keyDID, keyVM, err := did.KeyDID(k.Public())
+		s.didOnce.Do(func() { s.keyDID, s.keyVM, s.didErr = did.KeyDID(k.Public()) })
+		keyDID, keyVM, err := s.keyDID, s.keyVM, s.didErr
 		if err != nil {
-			return fail(ExitFailure, "%v", err)
+			return nil, ExitFailure, err
 		}
 		if keyDID != issuer {
-			return fail(ExitFailure, "the issuer is %s but the key is %s", issuer, keyDID)
+			return nil, ExitFailure, fmt.Errorf("the issuer is %s but the key is %s", issuer, keyDID)
 		}
 		if vm == "" {
 			vm = keyVM
 		}
 	}
 
-	if f.method == "jwt" {
+	if s.method == "jwt" {
 		jwt, err := proof.SignJWT(doc, k, proof.JWTOptions{KeyID: vm, EmbedJWK: vm == ""})
 		if err != nil {
-			return fail(ExitFailure, "%v", err)
+			return nil, ExitFailure, err
 		}
-		fmt.Fprintln(env.Stdout, jwt)
-		return ExitOK
+		return []byte(jwt), ExitOK, nil
 	}
 	priv, ok := k.Signer.(ed25519.PrivateKey)
 	if !ok {
-		return fail(ExitUsage, "eddsa-rdfc-2022 needs an Ed25519 (OKP) key, not %s", k.Alg)
+		return nil, ExitUsage, fmt.Errorf("eddsa-rdfc-2022 needs an Ed25519 (OKP) key, not %s", k.Alg)
 	}
 	if vm == "" {
-		return fail(ExitUsage, "--verification-method is required when the issuer is not a did:key")
+		return nil, ExitUsage, errors.New("--verification-method is required when the issuer is not a did:key")
 	}
-	c := jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))
-	signed, err := proof.SignDataIntegrity(ctx, c, doc, priv, proof.ProofOptions{VerificationMethod: vm, Created: created})
+	signed, err := proof.SignDataIntegrity(ctx, s.proc, doc, priv, proof.ProofOptions{VerificationMethod: vm, Created: s.created})
 	if err != nil {
-		return fail(ExitFailure, "%v", err)
+		return nil, ExitFailure, err
 	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, bytes.TrimSpace(signed), "", "  "); err != nil {
-		return fail(ExitFailure, "%v", err)
-	}
-	out.WriteByte('\n')
-	env.Stdout.Write(out.Bytes())
-	return ExitOK
+	return bytes.TrimSpace(signed), ExitOK, nil
 }
 
 // checkCredential applies the OB 3.0 rules, and the JSON Schema to VCDM 2.0 credentials.
-func checkCredential(cred *ob3.AchievementCredential, doc []byte) (int, string) {
+// The schema is compiled once, on first use.
+func (s *signer) checkCredential(cred *ob3.AchievementCredential, doc []byte) error {
 	if err := cred.Validate(); err != nil {
-		return ExitFailure, err.Error()
+		return err
 	}
 	if cred.IsVCDM1() {
-		return ExitOK, ""
+		return nil
 	}
-	v, err := ob3.NewSchemaValidator()
-	if err != nil {
-		return ExitFailure, err.Error()
+	s.schemaOnce.Do(func() { s.schema, s.schemaErr = ob3.NewSchemaValidator() })
+	if s.schemaErr != nil {
+		return s.schemaErr
 	}
-	if err := v.ValidateCredential(doc); err != nil {
-		return ExitFailure, "the credential does not pass the OB 3.0 JSON Schema: " + err.Error()
+	if err := s.schema.ValidateCredential(doc); err != nil {
+		return errors.New("the credential does not pass the OB 3.0 JSON Schema: " + err.Error())
 	}
-	return ExitOK, ""
+	return nil
 }
 
 func readInput(env Env, name string) ([]byte, error) {
@@ -189,14 +245,31 @@ func readInput(env Env, name string) ([]byte, error) {
 	return os.ReadFile(name)
 }
 
-// isOB2 reports whether doc is an OB 2.0 (or older) assertion rather than a VC.
+// isOB2 reports whether doc is an OB 2.0 (or older) assertion rather than a VC. When
+// "@context" is the first member (the usual case) only its value is decoded.
 func isOB2(doc []byte) bool {
-	var probe struct {
-		Context any `json:"@context"`
-	}
-	if json.Unmarshal(doc, &probe) != nil {
+	var context any
+	rest := bytes.TrimLeft(doc, " \t\r\n")
+	if len(rest) == 0 || rest[0] != '{' {
 		return false
 	}
-	s, _ := json.Marshal(probe.Context)
-	return probe.Context == nil || strings.Contains(string(s), "w3id.org/openbadges/") || strings.Contains(string(s), "openbadgespec.org")
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if after, ok := bytes.CutPrefix(rest, []byte(`"@context"`)); ok {
+		if after = bytes.TrimLeft(after, " \t\r\n"); len(after) == 0 || after[0] != ':' {
+			return false
+		}
+		if json.NewDecoder(bytes.NewReader(after[1:])).Decode(&context) != nil {
+			return false
+		}
+	} else {
+		var probe struct {
+			Context any `json:"@context"`
+		}
+		if json.Unmarshal(doc, &probe) != nil {
+			return false
+		}
+		context = probe.Context
+	}
+	s, _ := json.Marshal(context)
+	return context == nil || strings.Contains(string(s), "w3id.org/openbadges/") || strings.Contains(string(s), "openbadgespec.org")
 }

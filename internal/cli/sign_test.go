@@ -23,7 +23,7 @@ import (
 // The OB 3.0 spec vector's published key.
 const vectorSeed = "6241a409e6707bb640a0140a8a32bc3d193c33a661747284d6adfa4ed4180be4"
 
-func keyFile(t *testing.T, signer any) (string, *key.PrivateKey) {
+func keyFile(t testing.TB, signer any) (string, *key.PrivateKey) {
 	t.Helper()
 	var k *key.PrivateKey
 	var err error

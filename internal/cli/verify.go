@@ -27,10 +27,18 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 	recipient := fs.String("recipient", "", "check the badge was awarded to this `IDENTITY` (email, URL, phone or id)")
 	var allow stringsFlag
 	fs.Var(&allow, "allow-host", "let the verifier reach `HOST` even at a private or loopback address (repeatable)")
+	asJSONL := fs.Bool("jsonl", false, "read one badge (JSON, JWS or URL) per line, write one JSON report per line")
+	jobs := fs.Int("jobs", 0, "with --jsonl, the number of `N` parallel workers (default: the number of CPUs)")
 	fs.Usage = func() {
-		fmt.Fprint(env.Stderr, "Usage: rosette verify [--json] [--recipient IDENTITY] [--allow-host HOST]... FILE|URL|-\n\n"+
-			"Verifies an Open Badge: a baked PNG or SVG, OB 2.0 or 3.0 JSON, a JWS/VC-JWT, or a URL.\n"+
-			"Exit status: 0 valid, 1 not valid, 2 usage error or unreadable input.\n\n")
+		fmt.Fprint(env.Stderr, "Usage: rosette verify [--json] [--recipient IDENTITY] [--allow-host HOST]... FILE|URL|-\n"+
+			"       rosette verify --jsonl [--jobs N] [--recipient IDENTITY] [--allow-host HOST]... [FILE|-]\n\n"+
+			"Verifies an Open Badge: a baked PNG or SVG, OB 2.0 or 3.0 JSON, a JWS/VC-JWT, or a URL.\n\n"+
+			"--jsonl verifies in bulk: one badge (JSON, compact JWS or URL) per line in, one report per\n"+
+			"line out (the JSON of --json, on one line), in input order, on --jobs parallel workers,\n"+
+			"in constant memory. A line that is no badge gets a report with its inputError. Blank\n"+
+			"lines are skipped; lines are limited to 8 MiB.\n\n"+
+			"Exit status: 0 valid, 1 not valid (with --jsonl: any line not valid), 2 usage error or\n"+
+			"unreadable input.\n\n")
 		fs.PrintDefaults()
 	}
 	var pos []string
@@ -48,7 +56,23 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
-	if len(pos) != 1 {
+	if *jobs < 0 || (*jobs > 0 && !*asJSONL) {
+		fmt.Fprintln(env.Stderr, "rosette verify: --jobs needs --jsonl and a positive number")
+		return ExitUsage
+	}
+	if *asJSONL && len(pos) <= 1 {
+		v := verify.New(verify.Options{
+			Fetcher:   fetch.NewClient(fetch.Options{AllowHosts: allow}),
+			Now:       time.Now,
+			Recipient: *recipient,
+		})
+		name := ""
+		if len(pos) == 1 {
+			name = pos[0]
+		}
+		return verifyJSONL(ctx, env, v, name, *jobs)
+	}
+	if len(pos) != 1 || *asJSONL {
 		fs.Usage()
 		return ExitUsage
 	}
