@@ -3,6 +3,7 @@ package proof
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rosettebadges/rosette/openbadges/internal/jsref"
+	"github.com/rosettebadges/rosette/openbadges/key"
 	"github.com/rosettebadges/rosette/openbadges/ob3"
 )
 
@@ -228,3 +231,29 @@ func signLarge(tb testing.TB, doc []byte) []byte {
 }
 
 var benchProofOptions = ProofOptions{VerificationMethod: obMethod, Created: time.Date(2024, 9, 1, 12, 0, 0, 0, time.UTC)}
+
+// TestLargeCredentialJavaScript signs the large credential with the JavaScript reference
+// stack (tools/jsref sign.mjs, safe mode) and expects the proofValue Rosette writes: the
+// benchmarks of both stacks do the same work. Skips where node or node_modules is absent.
+func TestLargeCredentialJavaScript(t *testing.T) {
+	priv := seedHex(t, obSeed)
+	pubMB, _ := key.EncodeMultikey(priv.Public().(ed25519.PublicKey))
+	secMB, _ := key.EncodeSecretMultibase(priv)
+	doc := largeCredential(t)
+	var m any
+	if err := json.Unmarshal(doc, &m); err != nil {
+		t.Fatal(err)
+	}
+	in := map[string]any{"doc": m, "publicKeyMultibase": pubMB, "secretKeyMultibase": secMB,
+		"verificationMethod": obMethod, "controller": obIssuer, "created": benchProofOptions.Created.Format(time.RFC3339)}
+	r := jsref.Run(t, "sign.mjs", []any{in})[0]
+	signed, ok := r["signed"]
+	if !ok {
+		t.Fatalf("JavaScript signing failed: %v", r["error"])
+	}
+	b, _ := json.Marshal(signed)
+	ours := proofList(t, signLarge(t, doc))[0]["proofValue"]
+	if theirs := proofList(t, b)[0]["proofValue"]; ours != theirs {
+		t.Errorf("proofValue here %v, JavaScript %v", ours, theirs)
+	}
+}
