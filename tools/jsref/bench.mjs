@@ -9,7 +9,8 @@
 // a few untimed warm-up runs. Key: the OB 3.0 spec vector's (README-vectors.json), method
 // https://example.edu/issuers/565049#z6Mk..., created 2024-09-01T12:00:00Z, as in the Go
 // benchmarks. Contexts and the controller document are served offline (loader.mjs).
-// Prints one JSON object: {"node", "n", "results": [{"cred", "op", "ns_per_op", "ops_per_sec"}]}
+// Prints one JSON object: {"node", "n", "results": [{"cred", "op", "ns_per_op", "ops_per_sec",
+// "cpu_ns_per_op", "ops_per_cpu_sec"}]}
 // (sign results also carry the proofValue, which must equal Rosette's for the same input).
 import {readFileSync} from 'node:fs';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
@@ -72,12 +73,18 @@ async function verify(doc) {
   }
 }
 
+// time runs fn n times after the warm-up: wall-clock rate, and the rate per CPU-second of
+// this process (user + system, all its threads), as the Go benchmarks' creds/cpu-s.
 async function time(fn) {
   for(let i = 0; i < warmup; i++) await fn();
+  const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   for(let i = 0; i < n; i++) await fn();
   const ns = Number(process.hrtime.bigint() - start) / n;
-  return {ns_per_op: Math.round(ns), ops_per_sec: Math.round(1e10 / ns) / 10};
+  const cpu = process.cpuUsage(cpu0);
+  const cpuNs = (cpu.user + cpu.system) * 1000 / n;
+  return {ns_per_op: Math.round(ns), ops_per_sec: Math.round(1e10 / ns) / 10,
+    cpu_ns_per_op: Math.round(cpuNs), ops_per_cpu_sec: Math.round(1e10 / cpuNs) / 10};
 }
 
 const results = [];
