@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 )
 
 // jwtObject is a JSON object as an ordered list of members with their raw values, so that a
@@ -19,38 +17,23 @@ type jwtMember struct {
 }
 
 // parseJWTObject reads one JSON object, refusing duplicate member names and trailing data.
+// The bytes are validated once (json.Valid), then split into members by the scanner that
+// SignDataIntegrity uses (topLevelMembers), without decoding the values.
 func parseJWTObject(b []byte) (jwtObject, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
+	if !json.Valid(b) {
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			return nil, err
+		}
+		return nil, errors.New("invalid JSON")
+	}
+	members, _, err := topLevelMembers(b)
 	if err != nil {
 		return nil, err
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, errors.New("not a JSON object")
-	}
-	var o jwtObject
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		name := tok.(string)
-		if seen[name] {
-			return nil, fmt.Errorf("duplicate member %q", name)
-		}
-		seen[name] = true
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-		o = append(o, jwtMember{name, v})
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("trailing data after the JSON object")
+	o := make(jwtObject, len(members))
+	for i, m := range members {
+		o[i] = jwtMember{m.key, json.RawMessage(b[m.start:m.end])}
 	}
 	return o, nil
 }
