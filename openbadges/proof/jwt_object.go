@@ -85,7 +85,8 @@ outer:
 	return out
 }
 
-// bytes writes the object compactly (values compacted, member order kept).
+// bytes writes the object compactly (values compacted, member order kept). Every value is
+// valid JSON: read by parseJWTObject or written by encoding/json.
 func (o jwtObject) bytes() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
@@ -96,16 +97,28 @@ func (o jwtObject) bytes() ([]byte, error) {
 		n, _ := json.Marshal(m.name)
 		b.Write(n)
 		b.WriteByte(':')
-		if err := json.Compact(&b, m.value); err != nil {
-			return nil, err
-		}
+		b.Write(appendCompact(b.AvailableBuffer(), m.value))
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
 }
 
 // jwtIDOf returns the id of a value that is a string or an object with a string "id".
+// v must be valid JSON (a value of an object parseJWTObject or encoding/json has read): an
+// object is split by the member scanner instead of being decoded whole.
 func jwtIDOf(v json.RawMessage) string {
+	if len(v) > 0 && v[0] == '{' {
+		if members, _, err := topLevelMembers(v); err == nil {
+			for _, m := range members {
+				if m.key == "id" {
+					id, _ := unquoteJSONString(v[m.start:m.end])
+					return id
+				}
+			}
+			return ""
+		}
+		// Duplicate members: fall through to encoding/json, which keeps the last.
+	}
 	var s string
 	if json.Unmarshal(v, &s) == nil {
 		return s
@@ -135,4 +148,39 @@ func jwtFirstContext(o jwtObject) string {
 	}
 	_ = json.Unmarshal(l[0], &s)
 	return s
+}
+
+// unquoteJSONString decodes b if it is a JSON string ("", false otherwise).
+func unquoteJSONString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' {
+		return "", false
+	}
+	s, err := unquote(b)
+	return s, err == nil
+}
+
+// appendCompact appends the valid JSON value v without the whitespace outside strings, as
+// json.Compact does, in one pass without validating again.
+func appendCompact(dst, v []byte) []byte {
+	inString := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case inString:
+			if c == '\\' && i+1 < len(v) {
+				dst = append(dst, c, v[i+1])
+				i++
+				continue
+			}
+			if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
