@@ -23,3 +23,8 @@ go vet ./...
 
 echo "== go test -race (SQLite + PostgreSQL $ROSETTE_TEST_POSTGRES_URL, Chromium $ROSETTE_TEST_CHROMIUM)"
 go test -race -count=1 -timeout 25m ${GOTESTFLAGS:-} ./...
+
+# The race detector shortens the fast-path/general-path differential test to 2,500 generated
+# credentials; run it once more at full size (10,000) without it.
+echo "== differential: fast path vs general path, 10,000 generated credentials"
+go test -count=1 -run '^TestDifferentialFastGeneral$' -v ./openbadges/jsonld | grep -E '^(=== RUN|--- |ok|FAIL|PASS|\s+corpus)' || { echo "differential test failed" >&2; exit 1; }

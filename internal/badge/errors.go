@@ -26,9 +26,14 @@ const (
 func (k Kind) Error() string { return string(k) }
 
 // Error is the one error type of the service layer: a Kind for code, a Message safe to show
-// to the person who caused it, and the wrapped Cause for the log.
+// to the person who caused it, the Field at fault when the error is about one input, and the
+// wrapped Cause for the log.
 type Error struct {
-	Kind    Kind
+	Kind Kind
+	// Field names the input at fault ("email", "name", "password", ...), so that a form can
+	// show Message beside it; "" when the error is not about one field. Each service method
+	// documents the field names it uses.
+	Field   string
 	Message string
 	Cause   error
 }
@@ -36,6 +41,56 @@ type Error struct {
 // E builds an *Error. The message must be safe to show to a user: no internals.
 func E(kind Kind, message string, cause error) *Error {
 	return &Error{Kind: kind, Message: message, Cause: cause}
+}
+
+// FieldError builds an *Error about one input, named field. Several of them (one per field)
+// can be returned together with errors.Join; FieldMessages collects them.
+func FieldError(kind Kind, field, message string, cause error) *Error {
+	return &Error{Kind: kind, Field: field, Message: message, Cause: cause}
+}
+
+// OnField returns err with its first *Error moved to field (a copy; err is not changed), for
+// a caller that knows which of its inputs a check was about. Other errors are returned as
+// they are.
+func OnField(err error, field string) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	c := *e
+	c.Field = field
+	return &c
+}
+
+// FieldMessages returns the message of every *Error in err's tree that names a field, keyed
+// by field (the first one found for a field wins). It looks through wrapping and through
+// errors.Join. Nil when there are none.
+func FieldMessages(err error) map[string]string {
+	var out map[string]string
+	var walk func(error)
+	walk = func(err error) {
+		if err == nil {
+			return
+		}
+		if e, ok := err.(*Error); ok && e.Field != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			if _, seen := out[e.Field]; !seen {
+				out[e.Field] = e.Message
+			}
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		}
+	}
+	walk(err)
+	return out
 }
 
 // Errorf builds an *Error without a cause, formatting its safe message.

@@ -1,6 +1,7 @@
 package badge
 
 import (
+	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -18,41 +19,42 @@ type User struct {
 
 // NormalizeEmail checks an email address and returns its stored form (trimmed, domain
 // lower-cased) and its key (the whole address lower-cased), which is unique among users so that
-// addresses differing only in case are the same account. The error is an Invalid *Error.
+// addresses differing only in case are the same account. The error is an Invalid *Error on
+// field "email".
 func NormalizeEmail(s string) (email, key string, err error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", "", Errorf(Invalid, "Email address is required.")
+		return "", "", FieldError(Invalid, "email", "Email address is required.", nil)
 	}
 	if len(s) > 254 || !utf8.ValidString(s) {
-		return "", "", Errorf(Invalid, "Email address is not valid.")
+		return "", "", FieldError(Invalid, "email", "Email address is not valid.", nil)
 	}
 	at := strings.LastIndexByte(s, '@')
 	if at <= 0 || at == len(s)-1 || strings.ContainsAny(s, " \t\r\n<>,;\"") {
-		return "", "", Errorf(Invalid, "Email address %q is not valid.", s)
+		return "", "", FieldError(Invalid, "email", fmt.Sprintf("Email address %q is not valid.", s), nil)
 	}
 	a, perr := mail.ParseAddress(s)
 	if perr != nil || a.Address != s || a.Name != "" {
-		return "", "", Errorf(Invalid, "Email address %q is not valid.", s)
+		return "", "", FieldError(Invalid, "email", fmt.Sprintf("Email address %q is not valid.", s), nil)
 	}
 	local, domain := s[:at], strings.ToLower(s[at+1:])
 	if !strings.Contains(domain, ".") && domain != "localhost" {
-		return "", "", Errorf(Invalid, "Email address %q has no domain (like example.org).", s)
+		return "", "", FieldError(Invalid, "email", fmt.Sprintf("Email address %q has no domain (like example.org).", s), nil)
 	}
 	email = local + "@" + domain
 	return email, strings.ToLower(email), nil
 }
 
 // NormalizeName trims a display name and checks its length (at most 200 characters, no
-// control characters).
+// control characters). The error is an Invalid *Error on field "name".
 func NormalizeName(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > 200 {
-		return "", Errorf(Invalid, "Name must be at most 200 characters.")
+		return "", FieldError(Invalid, "name", "Name must be at most 200 characters.", nil)
 	}
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f {
-			return "", Errorf(Invalid, "Name must not contain control characters.")
+			return "", FieldError(Invalid, "name", "Name must not contain control characters.", nil)
 		}
 	}
 	return s, nil

@@ -63,3 +63,12 @@ func TestFakeClock(t *testing.T) {
 }
 
 var testTime = mustTime("2026-11-23T10:00:00Z")
+
+func TestNormalizeReportsTheField(t *testing.T) {
+	if _, _, err := NormalizeEmail("nope"); FieldMessages(err)["email"] == "" {
+		t.Errorf("NormalizeEmail error %v has no email field", err)
+	}
+	if _, err := NormalizeName("a\x01"); FieldMessages(err)["name"] == "" {
+		t.Errorf("NormalizeName error %v has no name field", err)
+	}
+}

@@ -37,17 +37,18 @@ type command struct {
 // commands lists every subcommand. Each lives in its own file of this package.
 func commands() map[string]command {
 	return map[string]command{
-		"help":    {"show this help, or the help of one command", runHelp},
-		"keys":    {"generate signing keys (keys new)", runKeys},
 		"bake":    {"bake a credential into a PNG or SVG image", runBake},
-		"unbake":  {"print the credential baked into a PNG or SVG image", runUnbake},
-		"version": {"print the version", runVersion},
-		"sign":    {"sign an OB 3.0 credential (Data Integrity or VC-JWT) or an OB 2.0 assertion (JWS)", runSign},
 		"config":  {"print the effective configuration, secrets redacted", runConfig},
+		"help":    {"show this help, or the help of one command", runHelp},
+		"issuer":  {"create an issuer with its signing keys and owner (issuer create)", runIssuer},
+		"keys":    {"generate signing keys (keys new)", runKeys},
 		"migrate": {"apply (up) or list (status) database migrations", runMigrate},
-		"user":    {"create a user or reset a password", runUser},
 		"serve":   {"start the web server (pages, APIs, background jobs)", runServe},
+		"sign":    {"sign an OB 3.0 credential (Data Integrity or VC-JWT) or an OB 2.0 assertion (JWS)", runSign},
+		"unbake":  {"print the credential baked into a PNG or SVG image", runUnbake},
+		"user":    {"create a user or reset a password", runUser},
 		"verify":  {"verify an Open Badge (file, baked image, JWS or URL)", runVerify},
+		"version": {"print the version", runVersion},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/config"
@@ -59,6 +60,13 @@ func failure(env Env, cmd string, err error) int {
 	msg := badge.SafeMessage(err)
 	if badge.KindOf(err) == badge.Internal {
 		msg = err.Error()
+	} else if j, ok := err.(interface{ Unwrap() []error }); ok {
+		// Several problems at once (e.g. one per field of a new user): one line each.
+		var lines []string
+		for _, e := range j.Unwrap() {
+			lines = append(lines, badge.SafeMessage(e))
+		}
+		msg = strings.Join(lines, "\n  ")
 	}
 	fmt.Fprintf(env.Stderr, "rosette %s: %s\n", cmd, msg)
 	return ExitFailure

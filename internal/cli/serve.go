@@ -12,7 +12,9 @@ import (
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/config"
+	"github.com/rosettebadges/rosette/internal/identity"
 	"github.com/rosettebadges/rosette/internal/jobs"
+	"github.com/rosettebadges/rosette/internal/keys"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/web"
@@ -54,6 +56,15 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	}
 	defer st.Close()
 	clock := badge.SystemClock{}
+	master, err := masterKey(cfg, st.Dialect(), logger)
+	if err != nil {
+		return err
+	}
+	km := keys.NewManager(st, master)
+	if err := km.CheckMaster(ctx); err != nil {
+		return err
+	}
+	issuers := service.NewIssuers(st, km, clock, logger)
 	accounts := service.NewAccounts(st, clock, logger, service.AccountsOptions{
 		SessionLifetime: cfg.SessionLifetime,
 		SessionIdle:     cfg.SessionIdle,
@@ -73,6 +84,9 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		TLSCertFile:     cfg.TLSCertFile,
 		TLSKeyFile:      cfg.TLSKeyFile,
 		HSTS:            cfg.SecureCookies(),
+		TrustedProxies:  cfg.TrustedProxies,
+		MetricsToken:    cfg.MetricsToken,
+		MetricsSeparate: cfg.MetricsAddr != "",
 		Errors:          site,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
@@ -94,25 +108,40 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	if err != nil {
 		return err
 	}
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = server.Listen(ctx, cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return err
+		}
+		logger.Info("metrics listening", slog.String("addr", metricsLn.Addr().String()))
+	}
+	closeListeners := func() {
+		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
+	}
 	scheme := "http"
 	if srv.TLS() {
 		scheme = "https"
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
 	base := publicBaseURL(cfg.BaseURL, ln.Addr())
+	(&identity.Handler{Issuers: issuers, URLs: identity.URLs{Base: base}, Logger: logger}).Register(srv)
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
 	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)
 
 	needed, err := accounts.SetupNeeded(ctx)
 	if err != nil {
-		ln.Close()
+		closeListeners()
 		return err
 	}
 	if needed {
 		token, err := accounts.NewSetupToken(ctx)
 		if err != nil {
-			ln.Close()
+			closeListeners()
 			return err
 		}
 		fmt.Fprintf(stdout, "No accounts yet. Create the site administrator at %s/setup?token=%s\n", base, url.QueryEscape(token))
@@ -126,7 +155,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	if cfg.Workers > 0 {
 		queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
 		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
-			ln.Close()
+			closeListeners()
 			return err
 		}
 		go func() { workersDone <- queue.Run(runCtx) }()
@@ -134,9 +163,20 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		workersDone <- nil
 	}
 
+	metricsDone := make(chan error, 1)
+	if metricsLn != nil {
+		go func() {
+			err := srv.ServeMetrics(runCtx, metricsLn)
+			stop() // a failed metrics listener stops the node, like a failed main one
+			metricsDone <- err
+		}()
+	} else {
+		metricsDone <- nil
+	}
+
 	serveErr := srv.Serve(runCtx, ln)
 	stop()
-	if err := errors.Join(serveErr, <-workersDone); err != nil {
+	if err := errors.Join(serveErr, <-metricsDone, <-workersDone); err != nil {
 		return err
 	}
 	logger.Info("stopped")

@@ -46,6 +46,13 @@ func (r *running) Logs() string {
 // the setup link when wantSetup), and stops it at cleanup if the test did not.
 func bootServe(t *testing.T, wantSetup bool, args ...string) *running {
 	t.Helper()
+	return bootServeEnv(t, wantSetup, nil, args...)
+}
+
+// bootServeEnv is bootServe with environment variables (e.g. ROSETTE_MASTER_KEY, which has no
+// flag).
+func bootServeEnv(t *testing.T, wantSetup bool, environ map[string]string, args ...string) *running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{cancel: cancel, exit: make(chan int, 1)}
 	pr, pw := io.Pipe()
@@ -62,7 +69,7 @@ func bootServe(t *testing.T, wantSetup bool, args ...string) *running {
 	}()
 	env := Env{
 		Args:   append([]string{"serve"}, args...),
-		Getenv: func(string) string { return "" },
+		Getenv: func(k string) string { return environ[k] },
 		Stdin:  strings.NewReader(""),
 		Stdout: pw,
 		Stderr: lockedWriter{r},

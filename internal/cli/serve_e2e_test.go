@@ -12,17 +12,18 @@ import (
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the pgx database/sql driver, to create a test database
+	"github.com/rosettebadges/rosette/internal/keys"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/testenv"
 )
 
 func TestServeEndToEndSQLite(t *testing.T) {
-	testServeEndToEnd(t, "--data-dir", t.TempDir())
+	testServeEndToEnd(t, nil, "--data-dir", t.TempDir())
 }
 
 func TestServeEndToEndPostgres(t *testing.T) {
 	dbURL := freshPostgresDatabase(t, testenv.PostgresURL(t))
-	testServeEndToEnd(t, "--data-dir", t.TempDir(), "--database-url", dbURL)
+	testServeEndToEnd(t, map[string]string{"ROSETTE_MASTER_KEY": keys.NewMasterKey()}, "--data-dir", t.TempDir(), "--database-url", dbURL)
 }
 
 // freshPostgresDatabase creates a database of the test's own on the server of baseURL and
@@ -60,8 +61,8 @@ func freshPostgresDatabase(t *testing.T, baseURL string) string {
 	return u.String()
 }
 
-func testServeEndToEnd(t *testing.T, args ...string) {
-	srv := bootServe(t, true, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+func testServeEndToEnd(t *testing.T, environ map[string]string, args ...string) {
+	srv := bootServeEnv(t, true, environ, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
 	base := srv.BaseURL
 	if !strings.HasPrefix(base, "http://127.0.0.1:") || strings.HasSuffix(base, ":0") {
 		t.Fatalf("printed address %q is not the bound one", base)

@@ -32,7 +32,7 @@ func passwordFile(t *testing.T, pw string) string {
 }
 
 func TestConfigCommand(t *testing.T) {
-	code, out, stderr := runEnv(t, map[string]string{"ROSETTE_MASTER_KEY": "topsecret", "ROSETTE_LOG_LEVEL": "debug"},
+	code, out, stderr := runEnv(t, map[string]string{"ROSETTE_MASTER_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "ROSETTE_LOG_LEVEL": "debug"},
 		"config", "--database-url", "postgres://rosette:hunter2@db/rosette")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -58,11 +58,11 @@ func TestConfigCommand(t *testing.T) {
 func TestMigrateCommand(t *testing.T) {
 	dir := t.TempDir()
 	code, out, stderr := runEnv(t, nil, "migrate", "status", "--data-dir", dir)
-	if code != ExitOK || !strings.Contains(out, "pending  00001_foundation.sql") || !strings.Contains(out, "1 pending") {
+	if code != ExitOK || !strings.Contains(out, "pending  00001_foundation.sql") || !strings.Contains(out, "pending  00002_issuers.sql") || !strings.Contains(out, " pending: run") {
 		t.Fatalf("status before: exit %d\n%s%s", code, out, stderr)
 	}
 	code, out, stderr = runEnv(t, map[string]string{"ROSETTE_DATA_DIR": dir}, "migrate", "up")
-	if code != ExitOK || !strings.Contains(out, "applied  00001_foundation.sql") || !strings.Contains(out, "up to date") {
+	if code != ExitOK || !strings.Contains(out, "applied  00001_foundation.sql") || !strings.Contains(out, "applied  00002_issuers.sql") || !strings.Contains(out, "up to date") {
 		t.Fatalf("up: exit %d\n%s%s", code, out, stderr)
 	}
 	code, out, _ = runEnv(t, nil, "migrate", "--data-dir", dir, "status")
@@ -91,6 +91,10 @@ func TestUserCommands(t *testing.T) {
 	code, _, stderr = runEnv(t, env, "user", "create", "--email", "x@example.org", "--password-file", passwordFile(t, "short"))
 	if code != ExitFailure || !strings.Contains(stderr, "at least 10 characters") {
 		t.Errorf("short password: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runEnv(t, env, "user", "create", "--email", "x@example", "--password-file", passwordFile(t, "short"))
+	if code != ExitFailure || !strings.Contains(stderr, "has no domain") || !strings.Contains(stderr, "at least 10 characters") {
+		t.Errorf("bad email and short password: exit %d, want both problems in %q", code, stderr)
 	}
 	code, _, stderr = runEnv(t, env, "user", "create", "--email", "x@example.org", "--password", "a long password")
 	if code != ExitUsage || !strings.Contains(stderr, "never taken as arguments") {
@@ -142,7 +146,7 @@ func TestMigrateAndUserCommandsPostgres(t *testing.T) {
 	u := storetest.PostgresSchemaURL(t)
 	env := map[string]string{"ROSETTE_DATABASE_URL": u}
 	code, out, stderr := runEnv(t, env, "migrate", "status")
-	if code != ExitOK || !strings.Contains(out, "database: postgres") || !strings.Contains(out, "1 pending") {
+	if code != ExitOK || !strings.Contains(out, "database: postgres") || !strings.Contains(out, " pending: run") {
 		t.Fatalf("status: exit %d\n%s%s", code, out, stderr)
 	}
 	if code, out, stderr := runEnv(t, env, "migrate", "up"); code != ExitOK || !strings.Contains(out, "up to date") {

@@ -79,8 +79,13 @@ func runUser(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "rosette %s: %v\n", name, err)
 		return ExitUsage
 	}
-	if err := service.CheckPassword(password); err != nil {
-		return failure(env, name, err)
+	// The service's own checks, before the database is opened: every problem at once.
+	check := service.CheckPassword(password)
+	if sub == "create" {
+		check = service.CheckNewUser(*email, *fullName, password, false)
+	}
+	if check != nil {
+		return failure(env, name, check)
 	}
 	logger := newLogger(cfg, env.Stderr)
 	st, err := openStore(ctx, cfg, logger, true)

@@ -4,11 +4,13 @@
 package config
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -38,6 +40,12 @@ type Config struct {
 	SessionLifetime time.Duration
 	SessionIdle     time.Duration
 	Workers         int // background job workers on this node; 0 runs none
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto
+	// headers are believed (--trusted-proxies, comma-separated CIDRs); empty = none.
+	TrustedProxies []netip.Prefix
+	MetricsToken   string // --metrics-token, ROSETTE_METRICS_TOKEN(_FILE): bearer token for /metrics
+	MetricsAddr    string // --metrics-addr: serve /metrics only on this separate listener
 }
 
 // Defaults returns the configuration used when nothing is set. BaseURL is derived from Addr
@@ -102,6 +110,8 @@ func settings() []setting {
 	dbURL.get = func(c Config) string { return RedactURL(c.DatabaseURL) }
 	masterKey := s("", "ROSETTE_MASTER_KEY", "master key protecting signing keys at rest", func(c *Config) *string { return &c.MasterKey })
 	masterKey.secret, masterKey.file = true, true
+	metricsToken := s("metrics-token", "ROSETTE_METRICS_TOKEN", "bearer token required on /metrics (prefer ROSETTE_METRICS_TOKEN_FILE: flags show in process listings)", func(c *Config) *string { return &c.MetricsToken })
+	metricsToken.secret, metricsToken.file = true, true
 	return []setting{
 		s("addr", "ROSETTE_ADDR", "address to listen on, host:port", func(c *Config) *string { return &c.Addr }),
 		s("data-dir", "ROSETTE_DATA_DIR", "directory for the SQLite database and files", func(c *Config) *string { return &c.DataDir }),
@@ -138,7 +148,50 @@ func settings() []setting {
 				return nil
 			},
 			get: func(c Config) string { return strconv.Itoa(c.Workers) }},
+		{flag: "trusted-proxies", env: "ROSETTE_TRUSTED_PROXIES", usage: "comma-separated CIDRs of reverse proxies whose X-Forwarded-For/-Proto are believed",
+			set: func(c *Config, v string) error {
+				p, err := ParseProxies(v)
+				if err != nil {
+					return err
+				}
+				c.TrustedProxies = p
+				return nil
+			},
+			get: func(c Config) string {
+				parts := make([]string, len(c.TrustedProxies))
+				for i, p := range c.TrustedProxies {
+					parts[i] = p.String()
+				}
+				return strings.Join(parts, ",")
+			}},
+		metricsToken,
+		s("metrics-addr", "ROSETTE_METRICS_ADDR", "serve /metrics only on this separate address, host:port", func(c *Config) *string { return &c.MetricsAddr }),
 	}
+}
+
+// ParseProxies parses a comma-separated list of CIDRs (a bare IP address means that one
+// address). Blank entries are ignored; the result is in canonical (masked) form.
+func ParseProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(part); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR (e.g. 10.0.0.0/8, 192.0.2.1/32, fd00::/8)", part)
+		}
+		if p.Addr().Is4In6() {
+			p = netip.PrefixFrom(p.Addr().Unmap(), max(p.Bits()-96, 0))
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // name is how a setting is named in error messages: its flag and its variable.
@@ -289,10 +342,32 @@ func (c Config) Validate() error {
 	if c.MaxBodyBytes < 1024 {
 		bad("--max-body-bytes (ROSETTE_MAX_BODY_BYTES)", "must be at least 1024, got %d", c.MaxBodyBytes)
 	}
+	if c.MasterKey != "" && !masterKeyOK(c.MasterKey) {
+		bad("ROSETTE_MASTER_KEY", "must be the base64 of 32 random bytes (generate one with: head -c 32 /dev/urandom | base64)")
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			bad("--metrics-addr (ROSETTE_METRICS_ADDR)", "%q is not host:port (e.g. 127.0.0.1:9090)", c.MetricsAddr)
+		} else if c.MetricsAddr == c.Addr && port != "0" {
+			bad("--metrics-addr (ROSETTE_METRICS_ADDR)", "must differ from --addr")
+		}
+	}
 	if c.Workers < 0 || c.Workers > 1000 {
 		bad("--workers (ROSETTE_WORKERS)", "must be between 0 and 1000, got %d", c.Workers)
 	}
 	return errors.Join(errs...)
+}
+
+// masterKeyOK reports whether s is the base64 (standard or URL alphabet, padded or not) of
+// 32 bytes; internal/keys parses it the same way.
+func masterKeyOK(s string) bool {
+	s = strings.TrimSpace(s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return len(b) == 32
+		}
+	}
+	return false
 }
 
 func checkBaseURL(s string) error {

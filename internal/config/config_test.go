@@ -68,13 +68,13 @@ func TestSecretFiles(t *testing.T) {
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "key")
 	dbFile := filepath.Join(dir, "db")
-	os.WriteFile(keyFile, []byte("s3cret-master\n"), 0o600)
+	os.WriteFile(keyFile, []byte("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n"), 0o600)
 	os.WriteFile(dbFile, []byte("postgres://u:pw@db.example/rosette\n"), 0o600)
 	c, err := load(t, nil, map[string]string{"ROSETTE_MASTER_KEY_FILE": keyFile, "ROSETTE_DATABASE_URL_FILE": dbFile})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.MasterKey != "s3cret-master" || c.DatabaseURL != "postgres://u:pw@db.example/rosette" {
+	if c.MasterKey != "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" || c.DatabaseURL != "postgres://u:pw@db.example/rosette" {
 		t.Errorf("got %q %q", c.MasterKey, c.DatabaseURL)
 	}
 	var b strings.Builder
@@ -190,6 +190,61 @@ func TestConfigDocListsEverySetting(t *testing.T) {
 		}
 		if s.flag != "" && !strings.Contains(string(doc), "`--"+s.flag+"`") {
 			t.Errorf("docs/CONFIG.md does not document --%s", s.flag)
+		}
+	}
+}
+
+func TestMasterKeyValidated(t *testing.T) {
+	for key, ok := range map[string]bool{
+		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=": true,
+		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8":  true,
+		"topsecret":    false,
+		"AAECAwQFBgc=": false,
+	} {
+		_, err := load(t, nil, map[string]string{"ROSETTE_MASTER_KEY": key})
+		if (err == nil) != ok || (err != nil && (!strings.Contains(err.Error(), "ROSETTE_MASTER_KEY") || strings.Contains(err.Error(), key))) {
+			t.Errorf("master key %q: %v", key, err)
+		}
+	}
+}
+
+func TestTrustedProxiesAndMetricsSettings(t *testing.T) {
+	c, err := load(t, []string{"--trusted-proxies", " 10.0.0.0/8, 192.0.2.7 ,fd00::1/8,::ffff:198.51.100.0/120"},
+		map[string]string{"ROSETTE_METRICS_TOKEN": "s3cret", "ROSETTE_METRICS_ADDR": "127.0.0.1:9090"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if d := cmp.Diff([]string{"10.0.0.0/8", "192.0.2.7/32", "fd00::/8", "198.51.100.0/24"}, got); d != "" {
+		t.Errorf("trusted proxies (-want +got):\n%s", d)
+	}
+	if c.MetricsToken != "s3cret" || c.MetricsAddr != "127.0.0.1:9090" {
+		t.Errorf("metrics settings: %q %q", c.MetricsToken, c.MetricsAddr)
+	}
+	var b strings.Builder
+	if err := c.Print(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "s3cret") || !strings.Contains(out, "ROSETTE_METRICS_TOKEN=(set)\n") ||
+		!strings.Contains(out, "ROSETTE_TRUSTED_PROXIES=10.0.0.0/8,192.0.2.7/32,fd00::/8,198.51.100.0/24\n") {
+		t.Errorf("Print:\n%s", out)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--trusted-proxies", "10.0.0.0/33"}, "--trusted-proxies (ROSETTE_TRUSTED_PROXIES)"},
+		{[]string{"--trusted-proxies", "proxy.example.org"}, "--trusted-proxies (ROSETTE_TRUSTED_PROXIES)"},
+		{[]string{"--metrics-addr", "9090"}, "--metrics-addr (ROSETTE_METRICS_ADDR)"},
+		{[]string{"--addr", "127.0.0.1:9090", "--metrics-addr", "127.0.0.1:9090"}, "must differ"},
+	} {
+		if _, err := load(t, tc.args, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Load(%q) = %v, want an error naming %q", tc.args, err, tc.want)
 		}
 	}
 }

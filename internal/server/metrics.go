@@ -1,8 +1,10 @@
 package server
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -64,4 +66,43 @@ func knownMethod(m string) string {
 		return m
 	}
 	return "OTHER"
+}
+
+// guardMetrics decides who may read the metrics. With a token, only requests carrying
+// "Authorization: Bearer <token>" (others get 401). Without one, on the main listener
+// (mainListener), only loopback clients whose request carries no X-Forwarded-For or
+// Forwarded header, so that a reverse proxy on the same host does not publish them; others
+// get 404, as if there were no such page. On the separate metrics listener without a token,
+// everyone: the operator chose who can reach that address.
+func (s *Server) guardMetrics(h http.Handler, mainListener bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := s.opts.MetricsToken; tok != "" {
+			got, ok := bearer(r.Header.Get("Authorization"))
+			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+				http.Error(w, "401 unauthorized: /metrics needs Authorization: Bearer <token>", http.StatusUnauthorized)
+				return
+			}
+			h.ServeHTTP(w, r)
+			return
+		}
+		if mainListener {
+			c := connOf(r)
+			if !c.client.IsLoopback() || c.forwarded {
+				s.serveError(w, r, http.StatusNotFound)
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// bearer extracts the token of an "Authorization: Bearer <token>" header (the scheme is
+// case-insensitive).
+func bearer(h string) (string, bool) {
+	const p = "bearer "
+	if len(h) <= len(p) || !strings.EqualFold(h[:len(p)], p) {
+		return "", false
+	}
+	return strings.TrimSpace(h[len(p):]), true
 }

@@ -23,11 +23,14 @@ const permissionsPolicy = "accelerometer=(), camera=(), geolocation=(), gyroscop
 	"magnetometer=(), microphone=(), payment=(), usb=()"
 
 // chain wraps the routes in the middleware every request passes through, outermost first:
-// request id and security headers, then access log, metrics and panic recovery, then the
-// body limit, then error pages for requests no route matched.
+// client resolution (trusted proxies), request id and security headers, then access log,
+// metrics and panic recovery, then the body limit, then error pages for requests no route
+// matched.
 func (s *Server) chain(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		peer := r.RemoteAddr
+		r = s.resolveConn(r)
 		id := r.Header.Get(requestIDHeader)
 		if !saneRequestID(id) {
 			id = newRequestID()
@@ -40,7 +43,7 @@ func (s *Server) chain(mux *http.ServeMux) http.Handler {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Permissions-Policy", permissionsPolicy)
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if s.opts.HSTS {
+		if s.opts.HSTS || connOf(r).https {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 
@@ -73,7 +76,7 @@ func (s *Server) chain(mux *http.ServeMux) http.Handler {
 			}
 			elapsed := time.Since(start)
 			s.metrics.observe(route, r.Method, status, elapsed)
-			s.log.LogAttrs(r.Context(), slog.LevelInfo, "http request",
+			attrs := []slog.Attr{
 				slog.String("request_id", id),
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path), // never the query: it may hold a token
@@ -81,8 +84,13 @@ func (s *Server) chain(mux *http.ServeMux) http.Handler {
 				slog.Int("status", status),
 				slog.Int64("bytes", sw.bytes),
 				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
-				slog.String("remote_addr", r.RemoteAddr),
-				slog.String("user_agent", r.UserAgent()))
+				slog.String("remote_addr", r.RemoteAddr), // the client, after trusted proxies
+				slog.String("user_agent", r.UserAgent()),
+			}
+			if peer != r.RemoteAddr {
+				attrs = append(attrs, slog.String("proxy_addr", peer))
+			}
+			s.log.LogAttrs(r.Context(), slog.LevelInfo, "http request", attrs...)
 		}()
 
 		// The mux answers unrouted requests (no pattern matched) itself in plain text;

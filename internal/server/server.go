@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 )
 
@@ -37,6 +38,15 @@ type Options struct {
 	TLSCertFile     string // with TLSKeyFile: serve HTTPS
 	TLSKeyFile      string
 	HSTS            bool // send Strict-Transport-Security (also on when serving TLS)
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto
+	// are believed; from any other peer those headers are removed.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, is the bearer token /metrics requires. Without it, /metrics
+	// on the main listener answers only loopback clients whose request no proxy forwarded.
+	MetricsToken string
+	// MetricsSeparate takes /metrics off the main listener: it is served by ServeMetrics.
+	MetricsSeparate bool
 	Ready           ReadyFunc
 	Errors          ErrorPages
 }
@@ -91,7 +101,9 @@ func New(opts Options) *Server {
 	}))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.Handle("GET /metrics", s.metrics.handler())
+	if !opts.MetricsSeparate {
+		s.mux.Handle("GET /metrics", s.guardMetrics(s.metrics.handler(), true))
+	}
 	s.handler = s.chain(s.mux)
 	return s
 }
@@ -126,8 +138,21 @@ func (s *Server) TLS() bool { return s.opts.TLSCertFile != "" && s.opts.TLSKeyFi
 // waits up to ShutdownTimeout for requests in flight, and returns nil. It returns an error
 // if serving fails for another reason.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	return s.serve(ctx, ln, s, s.TLS())
+}
+
+// ServeMetrics serves only /metrics, over plain HTTP, on ln (the --metrics-addr listener)
+// until ctx is cancelled, then shuts down like Serve. Anything else there is a 404. When
+// MetricsToken is set it is required; otherwise every client of ln is answered.
+func (s *Server) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.guardMetrics(s.metrics.handler(), false))
+	return s.serve(ctx, ln, mux, false)
+}
+
+func (s *Server) serve(ctx context.Context, ln net.Listener, h http.Handler, useTLS bool) error {
 	hs := &http.Server{
-		Handler:           s,
+		Handler:           h,
 		ReadTimeout:       s.opts.ReadTimeout,
 		ReadHeaderTimeout: min(s.opts.ReadTimeout, 10*time.Second),
 		WriteTimeout:      s.opts.WriteTimeout,
@@ -136,12 +161,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	if s.TLS() {
+	if useTLS {
 		hs.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	errc := make(chan error, 1)
 	go func() {
-		if s.TLS() {
+		if useTLS {
 			errc <- hs.ServeTLS(ln, s.opts.TLSCertFile, s.opts.TLSKeyFile)
 		} else {
 			errc <- hs.Serve(ln)

@@ -228,7 +228,7 @@ func TestMetrics(t *testing.T) {
 	s, _ := newTestServer(t, Options{})
 	do(s, "GET", "/hello", nil, nil)
 	do(s, "GET", "/hello/x/y", nil, nil)
-	body := do(s, "GET", "/metrics", nil, nil).Body.String()
+	body := doFrom(s, "127.0.0.1:5000", "GET", "/metrics", nil).Body.String()
 	for _, want := range []string{
 		`rosette_http_requests_total{code="200",method="GET",route="GET /hello"} 1`,
 		`rosette_http_requests_total{code="404",method="GET",route="unmatched"} 1`,
@@ -243,7 +243,7 @@ func TestMetrics(t *testing.T) {
 	}
 	// A second server has its own registry.
 	s2, _ := newTestServer(t, Options{})
-	if strings.Contains(do(s2, "GET", "/metrics", nil, nil).Body.String(), `route="GET /hello"`) {
+	if strings.Contains(doFrom(s2, "127.0.0.1:5000", "GET", "/metrics", nil).Body.String(), `route="GET /hello"`) {
 		t.Error("two servers share metrics")
 	}
 }

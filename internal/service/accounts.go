@@ -139,8 +139,9 @@ func (a *Accounts) NewSetupToken(ctx context.Context) (string, error) {
 }
 
 // CompleteSetup consumes the setup token and creates the first user, an admin, atomically.
-// Forbidden if the token is wrong or used or a user exists; Invalid for bad fields (the token
-// is then not consumed).
+// Forbidden if the token is wrong or used or a user exists; Invalid for bad fields, with
+// every problem on its field ("email", "name" (required here), "password"; see
+// CheckNewUser), and the token is then not consumed.
 func (a *Accounts) CompleteSetup(ctx context.Context, token, email, name, password string) (*badge.User, error) {
 	forbidden := badge.Errorf(badge.Forbidden, "This setup link is not valid, or setup is already complete.")
 	hash := tokenHash(token)
@@ -156,7 +157,7 @@ func (a *Accounts) CompleteSetup(ctx context.Context, token, email, name, passwo
 	if err != nil {
 		return nil, internal(err)
 	}
-	u, err := a.newUser(ctx, email, name, password, true)
+	u, err := a.newUser(ctx, email, name, password, true, true)
 	if err != nil {
 		return nil, err
 	}
@@ -187,18 +188,38 @@ func (a *Accounts) CompleteSetup(ctx context.Context, token, email, name, passwo
 	return toUser(u), nil
 }
 
-// newUser validates the fields of a new user and hashes the password (slow, outside any
-// transaction).
-func (a *Accounts) newUser(ctx context.Context, email, name, password string, admin bool) (*store.User, error) {
+// CheckNewUser applies the rules for a new account's fields and reports every problem at
+// once: an errors.Join of Invalid *badge.Errors on the fields "email", "name" and "password"
+// (badge.FieldMessages lists them), or nil. nameRequired is set for the site administrator
+// created by setup; elsewhere the name may be empty.
+func CheckNewUser(email, name, password string, nameRequired bool) error {
+	var errs []error
+	if _, _, err := badge.NormalizeEmail(email); err != nil {
+		errs = append(errs, err)
+	}
+	if n, err := badge.NormalizeName(name); err != nil {
+		errs = append(errs, err)
+	} else if nameRequired && n == "" {
+		errs = append(errs, badge.FieldError(badge.Invalid, "name", "Name is required.", nil))
+	}
+	if err := CheckPassword(password); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// newUser validates the fields of a new user (CheckNewUser) and hashes the password (slow,
+// outside any transaction).
+func (a *Accounts) newUser(ctx context.Context, email, name, password string, admin, nameRequired bool) (*store.User, error) {
+	if err := CheckNewUser(email, name, password, nameRequired); err != nil {
+		return nil, err
+	}
 	email, key, err := badge.NormalizeEmail(email)
 	if err != nil {
 		return nil, err
 	}
 	name, err = badge.NormalizeName(name)
 	if err != nil {
-		return nil, err
-	}
-	if err := CheckPassword(password); err != nil {
 		return nil, err
 	}
 	ph, err := a.opts.Hasher.Hash(ctx, password)
@@ -209,17 +230,18 @@ func (a *Accounts) newUser(ctx context.Context, email, name, password string, ad
 	return &store.User{Email: email, EmailKey: key, Name: name, PasswordHash: ph, IsAdmin: admin, CreatedAt: now, UpdatedAt: now}, nil
 }
 
-// CreateUser adds a user. Invalid for bad fields, Conflict if the email is taken. Writes an
+// CreateUser adds a user. Invalid for bad fields (on "email", "name", "password"; see
+// CheckNewUser), Conflict on field "email" if the email is taken. Writes an
 // audit event (actor from WithActor).
 func (a *Accounts) CreateUser(ctx context.Context, email, name, password string, admin bool) (*badge.User, error) {
-	u, err := a.newUser(ctx, email, name, password, admin)
+	u, err := a.newUser(ctx, email, name, password, admin, false)
 	if err != nil {
 		return nil, err
 	}
 	err = a.store.Update(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertUser(ctx, u); err != nil {
 			if errors.Is(err, store.ErrDuplicate) {
-				return badge.E(badge.Conflict, fmt.Sprintf("A user with email address %s already exists.", u.Email), err)
+				return badge.FieldError(badge.Conflict, "email", fmt.Sprintf("A user with email address %s already exists.", u.Email), err)
 			}
 			return err
 		}

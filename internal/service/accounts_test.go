@@ -3,12 +3,14 @@ package service
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/store"
 	"github.com/rosettebadges/rosette/internal/store/storetest"
@@ -282,6 +284,8 @@ func testChangePassword(t *testing.T, f fixture) {
 	const next = "a much better passphrase"
 	wantKind(t, f.acc.ChangePassword(ctx, u.ID, "wrong current", next, mine.Token), badge.Unauthorized)
 	wantKind(t, f.acc.ChangePassword(ctx, u.ID, pw, "aaaaaaaaaaaa", mine.Token), badge.Invalid)
+	wantFields(t, f.acc.ChangePassword(ctx, u.ID, "wrong current", next, mine.Token), "current_password")
+	wantFields(t, f.acc.ChangePassword(ctx, u.ID, pw, "short", mine.Token), "new_password")
 	wantKind(t, f.acc.ChangePassword(ctx, 99999, pw, next, ""), badge.NotFound)
 	if err := f.acc.ChangePassword(ctx, u.ID, pw, next, mine.Token); err != nil {
 		t.Fatal(err)
@@ -369,4 +373,52 @@ func TestLoginBoundsStoredInput(t *testing.T) {
 	if len(key) > 254 || len(addr) > 100 || !utf8.ValidString(key) || !utf8.ValidString(addr) || key == "" {
 		t.Errorf("stored key %d bytes, addr %d bytes", len(key), len(addr))
 	}
+}
+
+// wantFields checks that err names exactly these fields (badge.FieldMessages).
+func wantFields(t *testing.T, err error, fields ...string) {
+	t.Helper()
+	var got []string
+	for f := range badge.FieldMessages(err) {
+		got = append(got, f)
+	}
+	slices.Sort(got)
+	slices.Sort(fields)
+	if !slices.Equal(got, fields) {
+		t.Errorf("error %q names fields %q, want %q", err, got, fields)
+	}
+}
+
+func TestValidationErrorsNameTheirFields(t *testing.T) {
+	f := newAccounts(t, storetest.NewSQLite)
+	ctx := context.Background()
+	token, err := f.acc.NewSetupToken(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.acc.CompleteSetup(ctx, token, "", "", "")
+	wantKind(t, err, badge.Invalid)
+	wantFields(t, err, "email", "name", "password") // every problem at once
+	if d := cmp.Diff(map[string]string{
+		"email":    "Email address is required.",
+		"name":     "Name is required.",
+		"password": "Password is required.",
+	}, badge.FieldMessages(err)); d != "" {
+		t.Errorf("setup field messages (-want +got):\n%s", d)
+	}
+	_, err = f.acc.CompleteSetup(ctx, token, "ok@example.org", "Ok", "short")
+	wantFields(t, err, "password")
+
+	_, err = f.acc.CreateUser(ctx, "bad", "", pw, false) // the name is optional here
+	wantFields(t, err, "email")
+	_, err = f.acc.CreateUser(ctx, "g@example.org", "bad\x00name", "short", false)
+	wantFields(t, err, "name", "password")
+	if _, err := f.acc.CreateUser(ctx, "g@example.org", "", pw, false); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.acc.CreateUser(ctx, "G@example.org", "G", pw, false)
+	wantKind(t, err, badge.Conflict)
+	wantFields(t, err, "email")
+	wantFields(t, f.acc.ResetPassword(ctx, "g@example.org", "short"), "password")
+	wantFields(t, f.acc.ResetPassword(ctx, "nope", pw), "email")
 }

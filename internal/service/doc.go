@@ -4,4 +4,7 @@
 //
 // Accounts (accounts.go) owns users, passwords (argon2id, password.go), server-side sessions,
 // sign-in throttling, first-run setup and the audit trail of admin actions (audit.go).
+//
+// Issuers (issuers.go, issuer_staff.go) owns issuer profiles, their staff and roles (every
+// method checks badge.Can for the acting user) and their keys through internal/keys.
 package service

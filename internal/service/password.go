@@ -123,20 +123,27 @@ func parsePHC(s string) (p PasswordParams, salt, key []byte, err error) {
 }
 
 // CheckPassword applies the password rules: at least MinPasswordLen characters, at most
-// MaxPasswordLen bytes, valid UTF-8, and not one character repeated. The error is Invalid.
+// MaxPasswordLen bytes, valid UTF-8, and not one character repeated. The error is an Invalid
+// *badge.Error on field "password".
 func CheckPassword(pw string) error {
+	bad := func(format string, args ...any) error {
+		return badge.FieldError(badge.Invalid, "password", fmt.Sprintf(format, args...), nil)
+	}
+	if pw == "" {
+		return bad("Password is required.")
+	}
 	if !utf8.ValidString(pw) {
-		return badge.Errorf(badge.Invalid, "Password must be valid text.")
+		return bad("Password must be valid text.")
 	}
 	if n := utf8.RuneCountInString(pw); n < MinPasswordLen {
-		return badge.Errorf(badge.Invalid, "Password must be at least %d characters long (it has %d).", MinPasswordLen, n)
+		return bad("Password must be at least %d characters long (it has %d).", MinPasswordLen, n)
 	}
 	if len(pw) > MaxPasswordLen {
-		return badge.Errorf(badge.Invalid, "Password must be at most %d bytes long.", MaxPasswordLen)
+		return bad("Password must be at most %d bytes long.", MaxPasswordLen)
 	}
 	first, _ := utf8.DecodeRuneInString(pw)
 	if strings.Trim(pw, string(first)) == "" {
-		return badge.Errorf(badge.Invalid, "Password must not be one character repeated.")
+		return bad("Password must not be one character repeated.")
 	}
 	return nil
 }

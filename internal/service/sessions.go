@@ -132,11 +132,12 @@ func (a *Accounts) Logout(ctx context.Context, token string) error {
 }
 
 // ChangePassword sets a user's password after checking the current one, and ends every other
-// session of the user (keepToken, the caller's session, stays). Unauthorized if current is
-// wrong; Invalid if next breaks the password rules.
+// session of the user (keepToken, the caller's session, stays). Unauthorized on field
+// "current_password" if current is wrong; Invalid on field "new_password" if next breaks the
+// password rules.
 func (a *Accounts) ChangePassword(ctx context.Context, userID int64, current, next string, keepToken string) error {
 	if err := CheckPassword(next); err != nil {
-		return err
+		return badge.OnField(err, "new_password")
 	}
 	var u *store.User
 	err := a.store.View(ctx, func(tx *store.Tx) error {
@@ -155,7 +156,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, userID int64, current, ne
 		return internal(err)
 	}
 	if !ok {
-		return badge.Errorf(badge.Unauthorized, "The current password is incorrect.")
+		return badge.FieldError(badge.Unauthorized, "current_password", "The current password is incorrect.", nil)
 	}
 	ph, err := a.opts.Hasher.Hash(ctx, next)
 	if err != nil {

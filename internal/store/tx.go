@@ -74,14 +74,6 @@ func (tx *Tx) t(v time.Time) any {
 	return v
 }
 
-// nt is t for an optional time: the zero time is NULL.
-func (tx *Tx) nt(v time.Time) any {
-	if v.IsZero() {
-		return nil
-	}
-	return tx.t(v)
-}
-
 // timeCol scans a time stored by either dialect; NULL scans as the zero time.
 type timeCol struct{ p *time.Time }
 

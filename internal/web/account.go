@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/rosettebadges/rosette/internal/badge"
-	"github.com/rosettebadges/rosette/internal/service"
 )
 
 type homePage struct {
@@ -53,11 +52,9 @@ func (s *Site) passwordSubmit(w http.ResponseWriter, r *http.Request) {
 	if current == "" {
 		p.Errors["current_password"] = "Enter your current password."
 	}
-	if next == "" {
-		p.Errors["new_password"] = "Choose a new password."
-	} else if err := service.CheckPassword(next); err != nil {
-		p.Errors["new_password"] = badge.SafeMessage(err)
-	} else if next != r.PostForm.Get("new_password_confirm") {
+	// The service checks the new password against the rules (field "new_password"); only
+	// the confirmation, which exists only on this form, is checked here.
+	if next != r.PostForm.Get("new_password_confirm") {
 		p.Errors["new_password_confirm"] = "The two new passwords are different."
 	}
 	if len(p.Errors) > 0 {
@@ -77,6 +74,6 @@ func (s *Site) passwordSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, statusOf(err), "password", p)
 		return
 	}
-	s.setFlash(w, "password-changed")
+	s.setFlash(w, r, "password-changed")
 	redirect(w, r, "/")
 }

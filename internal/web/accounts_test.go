@@ -11,7 +11,8 @@ import (
 )
 
 // memAccounts is an in-memory Accounts for handler tests: one setup token, plain-text
-// passwords, a failure counter standing in for throttling. The real service is exercised by
+// passwords, a failure counter standing in for throttling, and the service's own field
+// checks (service.CheckNewUser, service.CheckPassword). The real service is exercised by
 // the end-to-end and browser tests in internal/cli.
 type memAccounts struct {
 	mu       sync.Mutex
@@ -42,6 +43,9 @@ func (m *memAccounts) CompleteSetup(_ context.Context, token, email, name, passw
 	defer m.mu.Unlock()
 	if m.user != nil || token != m.token {
 		return nil, badge.Errorf(badge.Forbidden, "This setup link is not valid.")
+	}
+	if err := service.CheckNewUser(email, name, password, true); err != nil { // the service's own rules
+		return nil, err
 	}
 	m.user = &badge.User{ID: 1, Email: email, Name: name, IsAdmin: true}
 	m.password = password
@@ -86,8 +90,11 @@ func (m *memAccounts) Logout(_ context.Context, token string) error {
 func (m *memAccounts) ChangePassword(_ context.Context, _ int64, current, next, keep string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := service.CheckPassword(next); err != nil {
+		return badge.OnField(err, "new_password")
+	}
 	if current != m.password {
-		return badge.Errorf(badge.Unauthorized, "Wrong password.")
+		return badge.FieldError(badge.Unauthorized, "current_password", "Wrong password.", nil)
 	}
 	m.password = next
 	for t := range m.sessions {

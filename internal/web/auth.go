@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
-	"github.com/rosettebadges/rosette/internal/service"
 )
 
 // formErrors are per-field messages keyed by the form field's name; "" is for the form.
@@ -35,7 +34,7 @@ func (s *Site) setupForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !needed {
-		s.setFlash(w, "setup-done")
+		s.setFlash(w, r, "setup-done")
 		redirect(w, r, "/login")
 		return
 	}
@@ -59,23 +58,11 @@ func (s *Site) setupSubmit(w http.ResponseWriter, r *http.Request) {
 		Email:  strings.TrimSpace(r.PostForm.Get("email")),
 		Errors: formErrors{},
 	}
+	// The service checks the fields (and names the one at fault); only the confirmation,
+	// which exists only on this form, is checked here.
 	password, confirm := r.PostForm.Get("password"), r.PostForm.Get("password_confirm")
-	if p.Name == "" {
-		p.Errors["name"] = "Enter your name."
-	} else if _, err := badge.NormalizeName(p.Name); err != nil {
-		p.Errors["name"] = badge.SafeMessage(err)
-	}
-	if _, _, err := badge.NormalizeEmail(p.Email); err != nil {
-		p.Errors["email"] = badge.SafeMessage(err)
-	}
-	if password == "" {
-		p.Errors["password"] = "Choose a password."
-	} else if err := service.CheckPassword(password); err != nil {
-		p.Errors["password"] = badge.SafeMessage(err)
-	} else if password != confirm {
+	if password != confirm {
 		p.Errors["password_confirm"] = "The two passwords are different."
-	}
-	if len(p.Errors) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, "setup", p)
 		return
 	}
@@ -93,12 +80,12 @@ func (s *Site) setupSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	_, sess, err := s.accounts.Login(r.Context(), p.Email, password, clientAddr(r))
 	if err != nil {
-		s.setFlash(w, "setup-done")
+		s.setFlash(w, r, "setup-done")
 		redirect(w, r, "/login")
 		return
 	}
-	s.setSession(w, sess)
-	s.setFlash(w, "welcome")
+	s.setSession(w, r, sess)
+	s.setFlash(w, r, "welcome")
 	redirect(w, r, "/")
 }
 
@@ -149,8 +136,8 @@ func (s *Site) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, statusOf(err), "login", p)
 		return
 	}
-	s.setSession(w, sess)
-	s.setFlash(w, "signed-in")
+	s.setSession(w, r, sess)
+	s.setFlash(w, r, "signed-in")
 	redirect(w, r, p.Next)
 }
 
@@ -163,19 +150,21 @@ func (s *Site) logout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.clearSession(w)
-	s.setFlash(w, "signed-out")
+	s.clearSession(w, r)
+	s.setFlash(w, r, "signed-out")
 	redirect(w, r, "/login")
 }
 
-// formFailure files an Invalid error's messages into errs and reports true, so the form is
-// shown again with them; any other error gets its error page and false.
+// formFailure files the messages of an Invalid or Conflict error into errs, each beside the
+// field the service named (badge.FieldMessages; the service's field names are the forms'
+// input names) or at the top of the form, and reports true, so that the form is shown again
+// with them; any other error gets its error page and false.
 func (s *Site) formFailure(w http.ResponseWriter, r *http.Request, err error, errs formErrors) bool {
-	if !errors.Is(err, badge.Invalid) {
+	if !errors.Is(err, badge.Invalid) && !errors.Is(err, badge.Conflict) {
 		s.fail(w, r, err)
 		return false
 	}
-	fields := fieldErrors(err)
+	fields := badge.FieldMessages(err)
 	for k, v := range fields {
 		errs[k] = v
 	}

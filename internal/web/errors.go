@@ -119,12 +119,3 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	s.serveError(w, r, status, badge.SafeMessage(err))
 }
-
-// fieldErrors returns the per-field messages of an Invalid error, if it carries any.
-func fieldErrors(err error) map[string]string {
-	var fe interface{ FieldErrors() map[string]string }
-	if errors.As(err, &fe) {
-		return fe.FieldErrors()
-	}
-	return nil
-}

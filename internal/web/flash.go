@@ -22,10 +22,10 @@ var flashes = map[string]flash{
 }
 
 // setFlash leaves a message code for the next page the browser loads.
-func (s *Site) setFlash(w http.ResponseWriter, code string) {
+func (s *Site) setFlash(w http.ResponseWriter, r *http.Request, code string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: flashCookie, Value: code, Path: "/", MaxAge: 60,
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
@@ -37,7 +37,7 @@ func (s *Site) takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode,
 	})
 	if f, ok := flashes[c.Value]; ok {
 		return &f

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,7 +46,7 @@ func (s *Site) withUser(next http.HandlerFunc) http.HandlerFunc {
 		case err == nil:
 			r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
 		case errors.Is(err, badge.Unauthorized), errors.Is(err, badge.NotFound):
-			s.clearSession(w)
+			s.clearSession(w, r)
 		default:
 			s.fail(w, r, err)
 			return
@@ -63,7 +64,7 @@ func (s *Site) requireUser(next http.HandlerFunc) http.HandlerFunc {
 				s.ServeError(w, r, http.StatusUnauthorized)
 				return
 			}
-			s.setFlash(w, "signin-needed")
+			s.setFlash(w, r, "signin-needed")
 			redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
 			return
 		}
@@ -71,17 +72,26 @@ func (s *Site) requireUser(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func (s *Site) setSession(w http.ResponseWriter, sess *service.Session) {
+func (s *Site) setSession(w http.ResponseWriter, r *http.Request, sess *service.Session) {
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt.UTC(),
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
-func (s *Site) clearSession(w http.ResponseWriter) {
+// secureCookie reports whether cookies set in answer to r are marked Secure: always when the
+// base URL is https (Options.SecureCookies), and also when r itself came over HTTPS, directly
+// or through a trusted proxy (internal/server keeps X-Forwarded-Proto only from the
+// --trusted-proxies and removes it from every other peer; a forged one could only make a
+// cookie stricter).
+func (s *Site) secureCookie(r *http.Request) bool {
+	return s.secure || r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
+}
+
+func (s *Site) clearSession(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
@@ -99,13 +109,14 @@ func localPath(next string) string {
 	return next
 }
 
-// clientAddr is the remote IP of the request, for throttling sign-in attempts.
+// clientAddr is the remote IP of the request, for throttling sign-in attempts. RemoteAddr is
+// "host:port" from the connection, or a bare IP when the server resolved the client behind
+// a trusted proxy (internal/server, --trusted-proxies).
 func clientAddr(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		host = host[:i]
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
 	}
-	return strings.Trim(host, "[]")
+	return strings.Trim(r.RemoteAddr, "[]")
 }
 
 // logError logs an unexpected error once, with the request id.

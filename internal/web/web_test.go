@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -132,7 +133,17 @@ func TestSetupSignInChangePasswordSignOut(t *testing.T) {
 
 	r = post(t, c, ts.URL+"/account/password", url.Values{"current_password": {"wrong"},
 		"new_password": {"a brand new secret"}, "new_password_confirm": {"a brand new secret"}})
-	mustContain(t, r, "This is not your current password.")
+	mustContain(t, r, `id="current_password-error">This is not your current password.`)
+	// The service's password rule is shown beside the new password.
+	r = post(t, c, ts.URL+"/account/password", url.Values{"current_password": {"correct horse battery"},
+		"new_password": {"short"}, "new_password_confirm": {"short"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Errorf("short new password: status %d", r.status)
+	}
+	mustContain(t, r, `id="new_password-error">Password must be at least 10 characters`)
+	r = post(t, c, ts.URL+"/account/password", url.Values{"current_password": {"correct horse battery"},
+		"new_password": {"a brand new secret"}, "new_password_confirm": {"another secret"}})
+	mustContain(t, r, `id="new_password_confirm-error">The two new passwords are different.`)
 	r = post(t, c, ts.URL+"/account/password", url.Values{"current_password": {"correct horse battery"},
 		"new_password": {"a brand new secret"}, "new_password_confirm": {"a brand new secret"}})
 	if r.status != http.StatusSeeOther {
@@ -314,7 +325,7 @@ func TestFormsShowFieldErrors(t *testing.T) {
 		want       []string
 	}{
 		{"setup, everything missing", "/setup", url.Values{"token": {"setup-token"}},
-			[]string{"Enter your name.", "Email address is required.", "Choose a password."}},
+			[]string{`id="name-error">Name is required.`, `id="email-error">Email address is required.`, `id="password-error">Password is required.`}},
 		{"setup, bad email kept", "/setup", url.Values{"token": {"setup-token"}, "name": {"Bo"}, "email": {"bo@"},
 			"password": {"correct horse battery"}, "password_confirm": {"correct horse battery"}},
 			[]string{`id="email-error"`, `value="bo@"`, `value="Bo"`}},
@@ -351,5 +362,70 @@ func TestInternalErrorShowsThe500PageAndLogsOnce(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "disk on fire"); n != 1 {
 		t.Errorf("the cause was logged %d times, want once:\n%s", n, logs.String())
+	}
+}
+
+func TestClientAddr(t *testing.T) {
+	for remote, want := range map[string]string{
+		"192.0.2.1:4000":     "192.0.2.1",
+		"[2001:db8::7]:4000": "2001:db8::7",
+		"203.0.113.9":        "203.0.113.9", // resolved behind a trusted proxy
+		"2001:db8:2::7":      "2001:db8:2::7",
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = remote
+		if got := clientAddr(r); got != want {
+			t.Errorf("clientAddr(%q) = %q, want %q", remote, got, want)
+		}
+	}
+}
+
+// TestSecureCookieBehindTrustedProxy checks that a sign-in that reached a trusted proxy over
+// HTTPS gets a Secure session cookie, and that the header counts from no one else.
+func TestSecureCookieBehindTrustedProxy(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		trusted []netip.Prefix
+		want    bool
+	}{
+		{"trusted proxy says https", []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}, true},
+		{"untrusted peer says https", nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			acc := newMemAccounts()
+			acc.user = &badge.User{ID: 1, Email: "ada@example.org", Name: "Ada"}
+			acc.password = "correct horse battery"
+			s, err := New(Options{Accounts: acc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := server.New(server.Options{Errors: s, TrustedProxies: tc.trusted})
+			s.Register(srv)
+			ts := httptest.NewServer(srv)
+			t.Cleanup(ts.Close)
+			form := url.Values{"email": {"ada@example.org"}, "password": {"correct horse battery"}}
+			req, _ := http.NewRequest("POST", ts.URL+"/login", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-Proto", "https")
+			req.Header.Set("X-Forwarded-For", "203.0.113.9")
+			c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			var found bool
+			for _, ck := range resp.Cookies() {
+				if ck.Name == SessionCookie {
+					found = true
+					if ck.Secure != tc.want {
+						t.Errorf("session cookie Secure = %v, want %v", ck.Secure, tc.want)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("no session cookie (status %d)", resp.StatusCode)
+			}
+		})
 	}
 }

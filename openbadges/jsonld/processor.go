@@ -271,15 +271,6 @@ func (g *goldLoader) LoadDocument(u string) (*ld.RemoteDocument, error) {
 	return &ld.RemoteDocument{DocumentURL: u, Document: n}, nil
 }
 
-// problemsText joins problems for messages.
-func problemsText(ps []Problem) string {
-	s := make([]string, len(ps))
-	for i, p := range ps {
-		s[i] = p.String()
-	}
-	return strings.Join(s, "; ")
-}
-
 // goldExpand runs json-gold's expansion, turning its panics on odd input into errors.
 func goldExpand(input any, opts *ld.JsonLdOptions) (out []any, err error) {
 	defer func() {

@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
-	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/mr-tron/base58"
@@ -26,17 +24,6 @@ func (r testResolver) ResolveMethod(ctx context.Context, id string) (*did.Verifi
 		return vm, nil
 	}
 	return (&did.Resolver{}).ResolveMethod(ctx, id)
-}
-
-func decodeMultikey(mb string) (ed25519.PublicKey, error) {
-	if !strings.HasPrefix(mb, "z") {
-		return nil, fmt.Errorf("not base58btc: %s", mb)
-	}
-	b, err := base58.Decode(mb[1:])
-	if err != nil || len(b) != 34 || b[0] != 0xed || b[1] != 0x01 {
-		return nil, fmt.Errorf("not an Ed25519 multikey: %s", mb)
-	}
-	return ed25519.PublicKey(b[2:]), nil
 }
 
 // secretFromMultibase decodes 0x8026 + seed (32 bytes) or seed||pub (64 bytes).

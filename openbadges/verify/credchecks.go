@@ -32,10 +32,7 @@ func (r *run) checkSchema(ctx context.Context, rep *Report, o object, raw []byte
 		}
 		const name = "Credential schema"
 		u := str(m, "id")
-		resp, err := r.fetch(ctx, u, "application/schema+json, application/json")
-		if err == nil && resp.StatusCode != 200 {
-			err = fmt.Errorf("%s answered HTTP %d", u, resp.StatusCode)
-		}
+		resp, err := r.fetchOK(ctx, u, "application/schema+json, application/json")
 		if err != nil {
 			rep.fail(name, Unverifiable, "The schema the badge names could not be downloaded.", err.Error())
 			continue
@@ -81,10 +78,7 @@ func (r *run) checkStatus(ctx context.Context, rep *Report, o object) {
 func (r *run) revocationList(ctx context.Context, rep *Report, entry object, credID string) {
 	const name = "Status"
 	u := str(entry, "id")
-	resp, err := r.fetch(ctx, u, "application/json")
-	if err == nil && resp.StatusCode != 200 {
-		err = fmt.Errorf("%s answered HTTP %d", u, resp.StatusCode)
-	}
+	resp, err := r.fetchOK(ctx, u, "application/json")
 	if err != nil {
 		rep.fail(name, Unverifiable, "The issuer's revocation list could not be downloaded, so we cannot tell whether the badge was revoked.", err.Error())
 		return
@@ -109,10 +103,7 @@ func (r *run) bitstringStatus(ctx context.Context, rep *Report, entry object) {
 	const name = "Status"
 	u := str(entry, "statusListCredential")
 	purpose := str(entry, "statusPurpose")
-	resp, err := r.fetch(ctx, u, "application/vc+ld+json, application/ld+json, application/json")
-	if err == nil && resp.StatusCode != 200 {
-		err = fmt.Errorf("%s answered HTTP %d", u, resp.StatusCode)
-	}
+	resp, err := r.fetchOK(ctx, u, "application/vc+ld+json, application/ld+json, application/json")
 	if err != nil {
 		rep.fail(name, Unverifiable, "The issuer's status list could not be downloaded, so we cannot tell whether the badge was revoked.", err.Error())
 		return

@@ -137,10 +137,7 @@ func (r *run) ob2RevocationList(ctx context.Context, rep *Report, a, is object) 
 		rep.skip(name, "The issuer publishes no revocation list.")
 		return
 	}
-	resp, err := r.fetch(ctx, u, "application/ld+json, application/json")
-	if err == nil && resp.StatusCode != 200 {
-		err = fmt.Errorf("%s answered HTTP %d", u, resp.StatusCode)
-	}
+	resp, err := r.fetchOK(ctx, u, "application/ld+json, application/json")
 	if err != nil {
 		rep.fail(name, Unverifiable, "The issuer's revocation list could not be downloaded, so we cannot tell whether the badge was revoked.", err.Error())
 		return

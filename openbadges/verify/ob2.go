@@ -91,12 +91,9 @@ func (r *run) ob2JSON(ctx context.Context, o object, format string) *Report {
 
 // fetchJSON fetches a linked OB 2.0 node (a BadgeClass, Profile, key, revocation list).
 func (r *run) fetchJSON(ctx context.Context, u string) (object, error) {
-	resp, err := r.fetch(ctx, u, "application/ld+json, application/json")
+	resp, err := r.fetchOK(ctx, u, "application/ld+json, application/json")
 	if err != nil {
 		return nil, err
-	}
-	if resp.StatusCode != 200 {
-		return nil, fmt.Errorf("%s answered HTTP %d", u, resp.StatusCode)
 	}
 	return decodeObject(resp.Body)
 }

@@ -58,10 +58,7 @@ func (r *run) ob2Extensions(ctx context.Context, rep *Report, nodes ...object) {
 				continue
 			}
 			u := str(m, "obi:validationSchema")
-			resp, err := r.fetch(ctx, u, "application/schema+json, application/json")
-			if err == nil && resp.StatusCode != 200 {
-				err = fmt.Errorf("%s answered HTTP %d", u, resp.StatusCode)
-			}
+			resp, err := r.fetchOK(ctx, u, "application/schema+json, application/json")
 			if err != nil {
 				unreachable = append(unreachable, label+": "+err.Error())
 				continue

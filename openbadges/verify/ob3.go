@@ -352,10 +352,7 @@ func (r *run) refresh(ctx context.Context, rep *Report, o object, format string)
 		return nil
 	}
 	u := str(rs, "id")
-	resp, err := r.fetch(ctx, u, "application/vc+ld+json, application/ld+json, application/json")
-	if err == nil && resp.StatusCode != 200 {
-		err = fmt.Errorf("%s answered HTTP %d", u, resp.StatusCode)
-	}
+	resp, err := r.fetchOK(ctx, u, "application/vc+ld+json, application/ld+json, application/json")
 	if err != nil {
 		rep.warn(name, "The issuer offers a newer version of this badge, but it could not be downloaded; the badge as given was checked.", err.Error())
 		return nil

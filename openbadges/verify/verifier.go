@@ -173,6 +173,15 @@ func (r *run) baked(ctx context.Context, img []byte, format string) *Report {
 }
 
 // fetch gets u through the Fetcher, counting fetches.
+// fetchOK fetches u and turns any answer but 200 OK into an error naming the status.
+func (r *run) fetchOK(ctx context.Context, u, accept string) (*Response, error) {
+	resp, err := r.fetch(ctx, u, accept)
+	if err == nil && resp.StatusCode != 200 {
+		err = fmt.Errorf("%s answered HTTP %d", u, resp.StatusCode)
+	}
+	return resp, err
+}
+
 func (r *run) fetch(ctx context.Context, u, accept string) (*Response, error) {
 	if r.v.opts.Fetcher == nil {
 		return nil, errors.New("fetching is turned off")

@@ -32,6 +32,8 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"JobsEnqueue", testJobsEnqueue},
 		{"JobsClaimLifecycle", testJobsClaimLifecycle},
 		{"JobsConcurrentClaims", testJobsConcurrentClaims},
+		{"Issuers", testIssuers},
+		{"IssuerKeys", testIssuerKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,40 @@
+-- +goose Up
+-- Issuers (public profile), their staff with a role each, and their signing keys (private
+-- halves encrypted by internal/keys; retired keys stay, still published).
+CREATE TABLE issuers (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    description  TEXT NOT NULL DEFAULT '',
+    website      TEXT NOT NULL DEFAULT '',
+    email        TEXT NOT NULL DEFAULT '',
+    logo_url     TEXT NOT NULL DEFAULT '',
+    linkedin_org TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE issuer_members (
+    issuer_id  TEXT NOT NULL REFERENCES issuers(id) ON DELETE CASCADE,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role       TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'awarder', 'viewer')),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (issuer_id, user_id)
+) STRICT;
+CREATE INDEX issuer_members_user ON issuer_members(user_id);
+
+CREATE TABLE issuer_keys (
+    id          TEXT PRIMARY KEY,
+    issuer_id   TEXT NOT NULL REFERENCES issuers(id) ON DELETE CASCADE,
+    alg         TEXT NOT NULL,
+    public_jwk  TEXT NOT NULL,
+    private_enc BLOB NOT NULL,
+    created_at  TEXT NOT NULL,
+    retired_at  TEXT
+) STRICT;
+CREATE INDEX issuer_keys_issuer ON issuer_keys(issuer_id, created_at);
+CREATE UNIQUE INDEX issuer_keys_active ON issuer_keys(issuer_id, alg) WHERE retired_at IS NULL;
+
+-- +goose Down
+DROP TABLE issuer_keys;
+DROP TABLE issuer_members;
+DROP TABLE issuers;
