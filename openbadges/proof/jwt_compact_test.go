@@ -41,3 +41,14 @@ func checkCompact(t *testing.T, b []byte) {
 		t.Errorf("appendCompact(%q) = %q, json.Compact %q", b, got, want.Bytes())
 	}
 }
+
+// A name plainName accepts is one json.Marshal writes as itself in quotes (the others go
+// through json.Marshal).
+func TestPlainName(t *testing.T) {
+	for _, name := range []string{"", "iss", "@context", "credentialSubject", "a b", "x<y", "a&b", "q\"", "back\\", "tab\t", "é", "\x7f", "~!#$%^*()"} {
+		want, _ := json.Marshal(name)
+		if plainName(name) && string(want) != `"`+name+`"` {
+			t.Errorf("plainName(%q) = %t, json.Marshal gives %s", name, plainName(name), want)
+		}
+	}
+}

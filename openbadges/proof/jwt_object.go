@@ -94,8 +94,14 @@ func (o jwtObject) bytes() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		n, _ := json.Marshal(m.name)
-		b.Write(n)
+		if plainName(m.name) {
+			b.WriteByte('"')
+			b.WriteString(m.name)
+			b.WriteByte('"')
+		} else {
+			n, _ := json.Marshal(m.name)
+			b.Write(n)
+		}
 		b.WriteByte(':')
 		b.Write(appendCompact(b.AvailableBuffer(), m.value))
 	}
@@ -183,4 +189,16 @@ func appendCompact(dst, v []byte) []byte {
 		dst = append(dst, c)
 	}
 	return dst
+}
+
+// plainName reports whether json.Marshal writes name as itself in quotes: printable ASCII
+// without the characters it escapes (quote, backslash, and <, >, & for HTML safety).
+func plainName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
