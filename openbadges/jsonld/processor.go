@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/piprate/json-gold/ld"
 )
@@ -32,7 +33,19 @@ type Processor struct {
 	canon  CanonOptions
 	noFast bool
 	cc     *contextCompiler
+	// bufs holds *quadBuf: the quad slices of finished Canonicalize calls, reused by the
+	// next ones (the quads never leave Canonicalize).
+	bufs sync.Pool
 }
+
+// quadBuf is a reusable rdfBuilder backing store.
+type quadBuf struct {
+	quads []Quad
+	keys  []string
+}
+
+// maxPooledQuads bounds the buffers kept for reuse, so one huge document does not pin memory.
+const maxPooledQuads = 1 << 14
 
 // NewProcessor returns a Processor.
 func NewProcessor(opts ...Option) *Processor {
@@ -53,7 +66,12 @@ func NewProcessor(opts ...Option) *Processor {
 // @direction, or anything else jsonld.js's safe mode refuses gives a *SafeModeError and no
 // output.
 func (p *Processor) Canonicalize(ctx context.Context, doc any) ([]byte, error) {
-	quads, problems, err := p.toRDF(ctx, doc)
+	buf, _ := p.bufs.Get().(*quadBuf)
+	if buf == nil {
+		buf = &quadBuf{}
+	}
+	defer p.release(buf)
+	quads, problems, err := p.toRDFInto(ctx, doc, buf)
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +79,17 @@ func (p *Processor) Canonicalize(ctx context.Context, doc any) ([]byte, error) {
 		return nil, &SafeModeError{Problems: problems}
 	}
 	return canonicalize(ctx, quads, p.canon, true)
+}
+
+// release clears buf (dropping its references to the document's strings) and pools it.
+func (p *Processor) release(buf *quadBuf) {
+	if cap(buf.quads) > maxPooledQuads {
+		return
+	}
+	clear(buf.quads)
+	clear(buf.keys)
+	buf.quads, buf.keys = buf.quads[:0], buf.keys[:0]
+	p.bufs.Put(buf)
 }
 
 // ToRDF returns the RDF dataset of doc (unsorted, unlabelled) and the safe-mode problems.
@@ -76,11 +105,17 @@ func (p *Processor) SafeModeProblems(ctx context.Context, doc any) ([]Problem, e
 }
 
 func (p *Processor) toRDF(ctx context.Context, doc any) ([]Quad, []Problem, error) {
+	return p.toRDFInto(ctx, doc, nil)
+}
+
+// toRDFInto is toRDF with the fast path building into buf's slices (when buf is not nil); the
+// quads returned may then share buf's backing array.
+func (p *Processor) toRDFInto(ctx context.Context, doc any, buf *quadBuf) ([]Quad, []Problem, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
 	if !p.noFast {
-		quads, problems, err := p.fastToRDF(ctx, doc)
+		quads, problems, err := p.fastToRDFInto(ctx, doc, buf)
 		if err == nil {
 			sortProblems(problems)
 			return quads, problems, nil
@@ -102,7 +137,17 @@ func sortProblems(ps []Problem) {
 
 // fastToRDF runs the compiled-context fast path.
 func (p *Processor) fastToRDF(ctx context.Context, doc any) ([]Quad, []Problem, error) {
+	return p.fastToRDFInto(ctx, doc, nil)
+}
+
+// fastToRDFInto is fastToRDF building into buf's slices when buf is not nil.
+func (p *Processor) fastToRDFInto(ctx context.Context, doc any, buf *quadBuf) ([]Quad, []Problem, error) {
 	f := &fastBuilder{ctx: ctx, cc: p.cc}
+	if buf != nil {
+		f.quads, f.keys = buf.quads[:0], buf.keys[:0]
+		// Hand the (possibly grown) slices back, whole, for release to clear.
+		defer func() { buf.quads, buf.keys = f.quads, f.keys }()
+	}
 	if err := f.document(doc); err != nil {
 		return nil, nil, err
 	}

@@ -27,8 +27,8 @@ type rdfBuilder struct {
 // @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we.
 func (b *rdfBuilder) add(s, p, o, g Term, key string) {
 	if b.quads == nil {
-		b.quads = make([]Quad, 0, 64)
-		b.keys = make([]string, 0, 64)
+		b.quads = make([]Quad, 0, 16)
+		b.keys = make([]string, 0, 16)
 	}
 	b.quads = append(b.quads, Quad{S: s, P: p, O: o, G: g})
 	b.keys = append(b.keys, key)
@@ -37,7 +37,8 @@ func (b *rdfBuilder) add(s, p, o, g Term, key string) {
 	}
 }
 
-// dataset returns the quads without the node map duplicates (the first one is kept).
+// dataset returns the quads without the node map duplicates (the first one is kept). It
+// compacts b.quads in place: call it once, when the builder is done.
 func (b *rdfBuilder) dataset() []Quad {
 	if !b.dups {
 		return b.quads
@@ -80,12 +81,14 @@ func (b *rdfBuilder) dataset() []Quad {
 	if !found {
 		return b.quads
 	}
-	out := make([]Quad, 0, len(b.quads))
+	// Compact in place: the builder owns b.quads and is done with it.
+	out := b.quads[:0]
 	for i, q := range b.quads {
 		if !drop[i] {
 			out = append(out, q)
 		}
 	}
+	clear(b.quads[len(out):])
 	return out
 }
 

@@ -147,7 +147,7 @@ func credentialFields(o jwtObject, v11 bool) (credFields, error) {
 	}
 	if v, ok := o.get("credentialSubject"); ok {
 		var list []json.RawMessage
-		if json.Unmarshal(v, &list) != nil {
+		if len(v) == 0 || v[0] != '[' || json.Unmarshal(v, &list) != nil {
 			list = []json.RawMessage{v}
 		}
 		for _, s := range list {

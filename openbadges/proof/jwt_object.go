@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 )
 
 // jwtObject is a JSON object as an ordered list of members with their raw values, so that a
@@ -19,38 +17,23 @@ type jwtMember struct {
 }
 
 // parseJWTObject reads one JSON object, refusing duplicate member names and trailing data.
+// The bytes are validated once (json.Valid), then split into members by the scanner that
+// SignDataIntegrity uses (topLevelMembers), without decoding the values.
 func parseJWTObject(b []byte) (jwtObject, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
+	if !json.Valid(b) {
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			return nil, err
+		}
+		return nil, errors.New("invalid JSON")
+	}
+	members, _, err := topLevelMembers(b)
 	if err != nil {
 		return nil, err
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, errors.New("not a JSON object")
-	}
-	var o jwtObject
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		name := tok.(string)
-		if seen[name] {
-			return nil, fmt.Errorf("duplicate member %q", name)
-		}
-		seen[name] = true
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-		o = append(o, jwtMember{name, v})
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("trailing data after the JSON object")
+	o := make(jwtObject, len(members))
+	for i, m := range members {
+		o[i] = jwtMember{m.key, json.RawMessage(b[m.start:m.end])}
 	}
 	return o, nil
 }
@@ -102,7 +85,8 @@ outer:
 	return out
 }
 
-// bytes writes the object compactly (values compacted, member order kept).
+// bytes writes the object compactly (values compacted, member order kept). Every value is
+// valid JSON: read by parseJWTObject or written by encoding/json.
 func (o jwtObject) bytes() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteByte('{')
@@ -110,19 +94,37 @@ func (o jwtObject) bytes() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		n, _ := json.Marshal(m.name)
-		b.Write(n)
-		b.WriteByte(':')
-		if err := json.Compact(&b, m.value); err != nil {
-			return nil, err
+		if plainName(m.name) {
+			b.WriteByte('"')
+			b.WriteString(m.name)
+			b.WriteByte('"')
+		} else {
+			n, _ := json.Marshal(m.name)
+			b.Write(n)
 		}
+		b.WriteByte(':')
+		b.Write(appendCompact(b.AvailableBuffer(), m.value))
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
 }
 
 // jwtIDOf returns the id of a value that is a string or an object with a string "id".
+// v must be valid JSON (a value of an object parseJWTObject or encoding/json has read): an
+// object is split by the member scanner instead of being decoded whole.
 func jwtIDOf(v json.RawMessage) string {
+	if len(v) > 0 && v[0] == '{' {
+		if members, _, err := topLevelMembers(v); err == nil {
+			for _, m := range members {
+				if m.key == "id" {
+					id, _ := unquoteJSONString(v[m.start:m.end])
+					return id
+				}
+			}
+			return ""
+		}
+		// Duplicate members: fall through to encoding/json, which keeps the last.
+	}
 	var s string
 	if json.Unmarshal(v, &s) == nil {
 		return s
@@ -152,4 +154,51 @@ func jwtFirstContext(o jwtObject) string {
 	}
 	_ = json.Unmarshal(l[0], &s)
 	return s
+}
+
+// unquoteJSONString decodes b if it is a JSON string ("", false otherwise).
+func unquoteJSONString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' {
+		return "", false
+	}
+	s, err := unquote(b)
+	return s, err == nil
+}
+
+// appendCompact appends the valid JSON value v without the whitespace outside strings, as
+// json.Compact does, in one pass without validating again.
+func appendCompact(dst, v []byte) []byte {
+	inString := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case inString:
+			if c == '\\' && i+1 < len(v) {
+				dst = append(dst, c, v[i+1])
+				i++
+				continue
+			}
+			if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// plainName reports whether json.Marshal writes name as itself in quotes: printable ASCII
+// without the characters it escapes (quote, backslash, and <, >, & for HTML safety).
+func plainName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
