@@ -62,8 +62,10 @@ func TestSignJSONLConstantMemory(t *testing.T) {
 	if w.peak > bound {
 		t.Errorf("peak HeapInuse %d bytes, want under %d", w.peak, bound)
 	}
-	// Growth: the last quarter may not need much more heap than the first.
-	if first, last := w.quarters[0], w.quarters[3]; last > first+first/2+(4<<20) {
+	// Growth: the last quarter may not need much more heap than the first. With GOGC=400 the
+	// heap saws between collections, and when they fall depends on the machine's load, so the
+	// tolerance is wide; a real leak (every credential kept) passes the 64 MiB bound anyway.
+	if first, last := w.quarters[0], w.quarters[3]; last > 2*first+(8<<20) {
 		t.Errorf("heap grows with the input: first quarter %d bytes, last %d", first, last)
 	}
 }
