@@ -81,24 +81,7 @@ func TestBrowserSetupSignInChangePassword(t *testing.T) {
 	srv := bootServe(t, true, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir())
 	ctx := browser(t)
 	console := watchConsole(ctx)
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			t.Fatalf("%s: %v\nserver log:\n%s", name, err, srv.Logs())
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(sctx, chromedp.Text(sel, chromedp.NodeVisible))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+	step, text := browserSteps(t, ctx, srv)
 	const (
 		email    = "grace@example.org"
 		first    = "first password, long enough"
@@ -199,6 +182,30 @@ func TestBrowserSetupSignInChangePassword(t *testing.T) {
 	if p := console.problems(); len(p) > 0 {
 		t.Errorf("the browser console reported problems:\n%s", strings.Join(p, "\n"))
 	}
+}
+
+// browserSteps returns the two helpers every browser test uses: step runs actions (30 s at
+// most) and fails the test with the server's log; text reads a visible element's text.
+func browserSteps(t *testing.T, ctx context.Context, srv *running) (step func(string, ...chromedp.Action[chromedp.Void]), text func(string) string) {
+	step = func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			t.Fatalf("%s: %v\nserver log:\n%s", name, err, srv.Logs())
+		}
+	}
+	text = func(sel string) string {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		s, err := chromedp.Run(sctx, chromedp.Text(sel, chromedp.NodeVisible))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	return step, text
 }
 
 // saveScreenshot writes a PNG under the test's temp dir and, when ROSETTE_SCREENSHOT_DIR is
