@@ -76,19 +76,24 @@ func (r *run) checkStatus(ctx context.Context, rep *Report, o object) {
 }
 
 func (r *run) revocationList(ctx context.Context, rep *Report, entry object, credID string) {
-	const name = "Status"
-	u := str(entry, "id")
-	resp, err := r.fetchOK(ctx, u, "application/json")
+	r.checkRevocationList(ctx, rep, "Status", str(entry, "id"), "application/json", status.ParseRevocationList, credID, "")
+}
+
+// checkRevocationList fetches the revocation list at u (a 1EdTech Revocation List or an OB 2.0
+// RevocationList, as parse reads it) and reports, under the check name, whether it lists the
+// badge by id (or, for OB 1.x badges, uid).
+func (r *run) checkRevocationList(ctx context.Context, rep *Report, name, u, accept string, parse func([]byte) (*status.RevocationList, error), id, uid string) {
+	resp, err := r.fetchOK(ctx, u, accept)
 	if err != nil {
 		rep.fail(name, Unverifiable, "The issuer's revocation list could not be downloaded, so we cannot tell whether the badge was revoked.", err.Error())
 		return
 	}
-	l, err := status.ParseRevocationList(resp.Body)
+	l, err := parse(resp.Body)
 	if err != nil {
 		rep.fail(name, Unverifiable, "The issuer's revocation list could not be read.", err.Error())
 		return
 	}
-	if revoked, reason := l.Lookup(credID, ""); revoked {
+	if revoked, reason := l.Lookup(id, uid); revoked {
 		msg := "The issuer has revoked this badge."
 		if reason != "" {
 			msg += " Reason given: " + reason

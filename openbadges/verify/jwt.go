@@ -137,25 +137,7 @@ func (r *run) ob2RevocationList(ctx context.Context, rep *Report, a, is object) 
 		rep.skip(name, "The issuer publishes no revocation list.")
 		return
 	}
-	resp, err := r.fetchOK(ctx, u, "application/ld+json, application/json")
-	if err != nil {
-		rep.fail(name, Unverifiable, "The issuer's revocation list could not be downloaded, so we cannot tell whether the badge was revoked.", err.Error())
-		return
-	}
-	l, err := status.ParseOB2RevocationList(resp.Body)
-	if err != nil {
-		rep.fail(name, Unverifiable, "The issuer's revocation list could not be read.", err.Error())
-		return
-	}
-	if revoked, reason := l.Lookup(str(a, "id"), str(a, "uid")); revoked {
-		msg := "The issuer has revoked this badge."
-		if reason != "" {
-			msg += " Reason given: " + reason
-		}
-		rep.fail(name, Revoked, msg, u)
-		return
-	}
-	rep.pass(name, "The issuer's revocation list does not list this badge: it has not been revoked.")
+	r.checkRevocationList(ctx, rep, name, u, "application/ld+json, application/json", status.ParseOB2RevocationList, str(a, "id"), str(a, "uid"))
 }
 
 // keyOfIssuer tells whether pub is the issuer's: the key of a did:key issuer, or a key in the
