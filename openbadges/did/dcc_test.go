@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/fetch"
+	"github.com/rosettebadges/rosette/openbadges/internal/fakeweb"
 	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
 )
 
@@ -21,12 +20,7 @@ import (
 // except badDidWeb, whose DID document does not exist.
 func TestDCCCredentialMethods(t *testing.T) {
 	root := fixture.Path(t, "digitalcredentials-vc-test-fixtures")
-	srv := httptest.NewServer(http.StripPrefix("/vc-test-fixtures/", http.FileServer(http.Dir(root))))
-	t.Cleanup(srv.Close)
-	r := &did.Resolver{Fetcher: hostRewriter{
-		from: "https://digitalcredentials.github.io", to: srv.URL,
-		c: fetch.NewClient(fetch.Options{AllowHosts: []string{"127.0.0.1"}}),
-	}}
+	r := &did.Resolver{Fetcher: fakeweb.DCC(t).Fetcher()}
 	ctx := context.Background()
 	resolved := 0
 	err := filepath.Walk(filepath.Join(root, "verifiableCredentials"), func(path string, info os.FileInfo, err error) error {

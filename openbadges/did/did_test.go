@@ -17,6 +17,7 @@ import (
 
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/fetch"
+	"github.com/rosettebadges/rosette/openbadges/internal/fakeweb"
 	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
 	"github.com/rosettebadges/rosette/openbadges/key"
 )
@@ -198,25 +199,8 @@ func TestParseDocumentRejects(t *testing.T) {
 	}
 }
 
-// hostRewriter sends requests for the fixtures' public origin to a loopback test server, so
-// the fixture documents are served byte for byte through the real fetch.Client.
-type hostRewriter struct {
-	from, to string
-	c        fetch.Fetcher
-}
-
-func (h hostRewriter) Get(ctx context.Context, u, accept string) (*fetch.Response, error) {
-	return h.c.Get(ctx, strings.Replace(u, h.from, h.to, 1), accept)
-}
-
 func TestResolveDIDWebFixtures(t *testing.T) {
-	dir := fixture.Path(t, "digitalcredentials-vc-test-fixtures")
-	srv := httptest.NewServer(http.StripPrefix("/vc-test-fixtures/", http.FileServer(http.Dir(dir))))
-	t.Cleanup(srv.Close)
-	r := &did.Resolver{Fetcher: hostRewriter{
-		from: "https://digitalcredentials.github.io", to: srv.URL,
-		c: fetch.NewClient(fetch.Options{AllowHosts: []string{"127.0.0.1"}}),
-	}}
+	r := &did.Resolver{Fetcher: fakeweb.DCC(t).Fetcher()}
 	ctx := context.Background()
 	for _, name := range []string{"oidf", "legacy"} {
 		d := "did:web:digitalcredentials.github.io:vc-test-fixtures:dids:" + name

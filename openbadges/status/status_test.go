@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rosettebadges/rosette/openbadges/fetch"
+	"github.com/rosettebadges/rosette/openbadges/internal/fakeweb"
 	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
 	"github.com/rosettebadges/rosette/openbadges/status"
 )
@@ -201,29 +200,14 @@ func TestPublishAndCheck(t *testing.T) {
 // below the minimum, so they pass only with AllowShortList.
 func TestDCCStatusLists(t *testing.T) {
 	root := fixture.Path(t, "digitalcredentials-vc-test-fixtures")
-	srv := httptest.NewServer(http.StripPrefix("/vc-test-fixtures/", http.FileServer(http.Dir(root))))
-	t.Cleanup(srv.Close)
-	client := fetch.NewClient(fetch.Options{AllowHosts: []string{"127.0.0.1"}})
+	web := fakeweb.DCC(t).Fetcher()
 	ctx := context.Background()
 	get := func(u string) ([]byte, error) {
-		// Lists are published under two origins; both map to the fixture folder.
-		for _, from := range []string{
-			"https://digitalcredentials.github.io/vc-test-fixtures/",
-			"https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/",
-		} {
-			if rest, ok := strings.CutPrefix(u, from); ok {
-				if !strings.Contains(rest, "/") {
-					rest = "statusLists/didkey-ed25519Signature2020/" + rest
-				}
-				r, err := client.Get(ctx, srv.URL+"/vc-test-fixtures/"+rest, "application/vc+ld+json, application/json")
-				if err != nil {
-					return nil, err
-				}
-				return r.Body, fetch.StatusError(r)
-			}
+		r, err := web.Get(ctx, u, "application/vc+ld+json, application/json")
+		if err != nil {
+			return nil, err
 		}
-		t.Fatalf("unexpected status list URL %s", u)
-		return nil, nil
+		return r.Body, fetch.StatusError(r)
 	}
 	checked := 0
 	err := filepath.Walk(filepath.Join(root, "verifiableCredentials"), func(path string, info os.FileInfo, err error) error {

@@ -76,12 +76,12 @@ func bakeOB2(t *testing.T, img, payload []byte) []byte {
 func TestHostedAsImage(t *testing.T) {
 	w, a := ob2Web(t)
 	img := readFixture(t, "openbadges-validator-core", "tests", "testfiles", "public_domain_heart.png")
-	w.put("https://example.org/beths-robotics-badge.json", bakeOB2(t, img, mustJSON(t, a)))
+	w.Put("https://example.org/beths-robotics-badge.json", bakeOB2(t, img, mustJSON(t, a)))
 	rep := New(Options{Fetcher: w.Fetcher(), Now: fixedNow}).VerifyURL(context.Background(), "https://example.org/beths-robotics-badge.json")
 	if !rep.Valid {
 		t.Fatalf("verdict %s\n%s", rep.Verdict, dump(t, rep))
 	}
-	if n := w.count("https://example.org/beths-robotics-badge.json"); n != 1 {
+	if n := w.Count("https://example.org/beths-robotics-badge.json"); n != 1 {
 		t.Errorf("assertion fetched %d times", n)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/openbadges/bake"
+	"github.com/rosettebadges/rosette/openbadges/internal/fakeweb"
 	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
 )
 
@@ -21,33 +22,7 @@ var dccNow = func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UT
 
 // dccWeb serves the DCC fixtures' DID documents and status lists where the credentials
 // expect them.
-func dccWeb(t *testing.T) *web {
-	t.Helper()
-	w := newWeb(t)
-	root := fixture.Path(t, "digitalcredentials-vc-test-fixtures")
-	for _, d := range []string{"legacy", "oidf"} {
-		w.put("https://digitalcredentials.github.io/vc-test-fixtures/dids/"+d+"/did.json", fixture.Read(t, "digitalcredentials-vc-test-fixtures", "dids", d, "did.json"))
-	}
-	lists, err := os.ReadDir(filepath.Join(root, "statusLists", "didkey-ed25519Signature2020"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range lists {
-		b := fixture.Read(t, "digitalcredentials-vc-test-fixtures", "statusLists", "didkey-ed25519Signature2020", l.Name())
-		w.put("https://digitalcredentials.github.io/vc-test-fixtures/statusLists/didkey-ed25519Signature2020/"+l.Name(), b)
-		// verifier-core's copy of the same list (same bits: 2, 6 and 8 set).
-		w.put("https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/"+l.Name(), b)
-	}
-	// The schemas the withSchema fixtures name, from the spec's published copies.
-	for name, file := range map[string]string{
-		"ob_v3p0_achievementcredential_schema.json": "achievementcredential.json",
-		"ob_v3p0_endorsementcredential_schema.json": "endorsementcredential.json",
-	} {
-		w.put("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"+name,
-			fixture.Read(t, "openbadges-specification", "gh-pages-docs", "docs", "schema", file))
-	}
-	return w
-}
+func dccWeb(t *testing.T) *fakeweb.Web { return fakeweb.DCC(t) }
 
 // dccExpected is the verdict each DCC fixture must get, decided from its file name
 // ([registry]-[status]-[expiry][-variant]; registries are not our concern).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/rosettebadges/rosette/openbadges/internal/fakeweb"
 	"github.com/rosettebadges/rosette/openbadges/key"
 	"github.com/rosettebadges/rosette/openbadges/proof"
 )
@@ -76,12 +77,12 @@ func TestVCJWT(t *testing.T) {
 			return []byte(a[0] + "." + b[1] + "." + a[2])
 		}, Invalid},
 	}
-	w := newWeb(t)
+	w := fakeweb.New(t)
 	jwk, err := key.PublicJWK(is.priv.Public(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.put("https://college.example/.well-known/jwks.json", mustJSON(t, map[string]any{"keys": []any{jwk}}))
+	w.Put("https://college.example/.well-known/jwks.json", mustJSON(t, map[string]any{"keys": []any{jwk}}))
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rep := New(Options{Fetcher: w.Fetcher(), Now: fixedNow}).Verify(ctx, tc.input(t))
@@ -143,15 +144,15 @@ func TestOB2Signed(t *testing.T) {
 		issuer   = "https://example.org/organization.json"
 		assertID = "urn:uuid:2b1b38a0-45a6-4f1b-9d0f-2c5e6e1a8f00"
 	)
-	setup := func(t *testing.T, revoked string, keyOwner string) *web {
+	setup := func(t *testing.T, revoked string, keyOwner string) *fakeweb.Web {
 		w, _ := ob2Web(t)
 		is := component(t, "2_0_basic_issuer.json")
 		is["publicKey"] = keyURL
 		is["revocationList"] = revURL
-		w.put(issuer, mustJSON(t, is))
-		w.put(keyURL, mustJSON(t, map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "CryptographicKey",
+		w.Put(issuer, mustJSON(t, is))
+		w.Put(keyURL, mustJSON(t, map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "CryptographicKey",
 			"id": keyURL, "owner": keyOwner, "publicKeyPem": pemKey}))
-		w.put(revURL, []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"RevocationList","id":"`+revURL+`","revokedAssertions":[`+revoked+`]}`))
+		w.Put(revURL, []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"RevocationList","id":"`+revURL+`","revokedAssertions":[`+revoked+`]}`))
 		return w
 	}
 	assertion := func(t *testing.T) map[string]any {

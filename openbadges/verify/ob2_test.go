@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rosettebadges/rosette/openbadges/internal/fakeweb"
 	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
 )
 
@@ -32,12 +33,12 @@ func mustJSON(t *testing.T, v any) []byte {
 
 // ob2Web serves the OB 2.0 basic assertion, badge class and issuer of the validator's test
 // components at their https://example.org/ addresses.
-func ob2Web(t *testing.T) (*web, map[string]any) {
-	w := newWeb(t)
+func ob2Web(t *testing.T) (*fakeweb.Web, map[string]any) {
+	w := fakeweb.New(t)
 	a := component(t, "2_0_basic_assertion.json")
-	w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
-	w.put("https://example.org/robotics-badge.json", mustJSON(t, component(t, "2_0_basic_badgeclass.json")))
-	w.put("https://example.org/organization.json", mustJSON(t, component(t, "2_0_basic_issuer.json")))
+	w.Put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
+	w.Put("https://example.org/robotics-badge.json", mustJSON(t, component(t, "2_0_basic_badgeclass.json")))
+	w.Put("https://example.org/organization.json", mustJSON(t, component(t, "2_0_basic_issuer.json")))
 	return w, a
 }
 
@@ -63,131 +64,131 @@ func TestOB2Hosted(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name      string
-		setup     func(t *testing.T, w *web, a map[string]any) []byte // returns the input
+		setup     func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte // returns the input
 		recipient string
 		want      Verdict
 		failed    string // a check that must fail
 	}{
-		{name: "valid from JSON", setup: func(t *testing.T, w *web, a map[string]any) []byte { return mustJSON(t, a) }, want: Valid},
-		{name: "valid from URL", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "valid from JSON", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte { return mustJSON(t, a) }, want: Valid},
+		{name: "valid from URL", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			return []byte("https://example.org/beths-robotics-badge.json")
 		}, want: Valid},
-		{name: "array context", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "array context", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			a["@context"] = []any{"https://w3id.org/openbadges/v2", map[string]any{"extra": "https://example.org/extra#"}}
-			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
+			w.Put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
 			return mustJSON(t, a)
 		}, want: Valid},
-		{name: "recipient matches hash", recipient: "nobody@example.org", setup: func(t *testing.T, w *web, a map[string]any) []byte { return mustJSON(t, a) }, want: Valid},
-		{name: "recipient does not match", recipient: "somebody@example.org", failed: "Recipient", setup: func(t *testing.T, w *web, a map[string]any) []byte { return mustJSON(t, a) }, want: Invalid},
-		{name: "410 Gone", failed: "Revocation", setup: func(t *testing.T, w *web, a map[string]any) []byte {
-			w.putStatus("https://example.org/beths-robotics-badge.json", 410, []byte(`{}`))
+		{name: "recipient matches hash", recipient: "nobody@example.org", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte { return mustJSON(t, a) }, want: Valid},
+		{name: "recipient does not match", recipient: "somebody@example.org", failed: "Recipient", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte { return mustJSON(t, a) }, want: Invalid},
+		{name: "410 Gone", failed: "Revocation", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
+			w.PutStatus("https://example.org/beths-robotics-badge.json", 410, []byte(`{}`))
 			return mustJSON(t, a)
 		}, want: Revoked},
-		{name: "revoked true", failed: "Revocation", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "revoked true", failed: "Revocation", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			a["revoked"] = true
 			a["revocationReason"] = "awarded by mistake"
-			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
+			w.Put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
 			return mustJSON(t, a)
 		}, want: Revoked},
-		{name: "local copy is only trusted for its URL", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "local copy is only trusted for its URL", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			a["expires"] = "2020-01-01T00:00:00Z" // the hosted one does not expire
 			return mustJSON(t, a)
 		}, want: Valid},
-		{name: "out of scope", failed: "Issuer's site", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "out of scope", failed: "Issuer's site", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			a["id"] = "https://evil.example.net/beths-robotics-badge.json"
-			w.put(a["id"].(string), mustJSON(t, a))
+			w.Put(a["id"].(string), mustJSON(t, a))
 			return mustJSON(t, a)
 		}, want: Invalid},
-		{name: "allowedOrigins admits another host", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "allowedOrigins admits another host", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			a["id"] = "https://badges.example.net/beths-robotics-badge.json"
-			w.put(a["id"].(string), mustJSON(t, a))
+			w.Put(a["id"].(string), mustJSON(t, a))
 			is := component(t, "2_0_basic_issuer.json")
 			is["verification"] = map[string]any{"allowedOrigins": "badges.example.net"}
-			w.put("https://example.org/organization.json", mustJSON(t, is))
+			w.Put("https://example.org/organization.json", mustJSON(t, is))
 			return mustJSON(t, a)
 		}, want: Valid},
-		{name: "startsWith refuses", failed: "Issuer's site", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "startsWith refuses", failed: "Issuer's site", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			is := component(t, "2_0_basic_issuer.json")
 			is["verification"] = map[string]any{"startsWith": []any{"https://example.org/badges/"}}
-			w.put("https://example.org/organization.json", mustJSON(t, is))
+			w.Put("https://example.org/organization.json", mustJSON(t, is))
 			return mustJSON(t, a)
 		}, want: Invalid},
-		{name: "declared id differs: refetched", setup: func(t *testing.T, w *web, a map[string]any) []byte {
-			w.put("https://example.org/old-address.json", mustJSON(t, a))
+		{name: "declared id differs: refetched", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
+			w.Put("https://example.org/old-address.json", mustJSON(t, a))
 			return []byte("https://example.org/old-address.json")
 		}, want: Valid},
-		{name: "assertion image data URI", failed: "Badge data", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "assertion image data URI", failed: "Badge data", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			a["image"] = "data:image/png;base64,iVBORw0KGgo="
-			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
+			w.Put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
 			return mustJSON(t, a)
 		}, want: Invalid},
-		{name: "criteria without id or narrative", failed: "Badge data", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "criteria without id or narrative", failed: "Badge data", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			bc := component(t, "2_0_basic_badgeclass.json")
 			bc["criteria"] = map[string]any{"type": "Criteria"}
-			w.put("https://example.org/robotics-badge.json", mustJSON(t, bc))
+			w.Put("https://example.org/robotics-badge.json", mustJSON(t, bc))
 			return mustJSON(t, a)
 		}, want: Invalid},
-		{name: "badge class image data URI that is not PNG or SVG", failed: "Badge data", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "badge class image data URI that is not PNG or SVG", failed: "Badge data", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			bc := component(t, "2_0_basic_badgeclass.json")
 			bc["image"] = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
-			w.put("https://example.org/robotics-badge.json", mustJSON(t, bc))
+			w.Put("https://example.org/robotics-badge.json", mustJSON(t, bc))
 			return mustJSON(t, a)
 		}, want: Invalid},
-		{name: "badge class image PNG data URI is fine", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "badge class image PNG data URI is fine", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			bc := component(t, "2_0_basic_badgeclass.json")
 			bc["image"] = "data:image/png;base64,iVBORw0KGgo="
-			w.put("https://example.org/robotics-badge.json", mustJSON(t, bc))
+			w.Put("https://example.org/robotics-badge.json", mustJSON(t, bc))
 			return mustJSON(t, a)
 		}, want: Valid},
-		{name: "endorsed badge class", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "endorsed badge class", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			bc := component(t, "2_0_basic_badgeclass.json")
 			bc["endorsement"] = []any{"https://guild.example/endorsements/1.json", map[string]any{"id": "https://guild.example/endorsements/2.json"}}
-			w.put("https://example.org/robotics-badge.json", mustJSON(t, bc))
-			w.put("https://guild.example/profile.json", []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"Profile","id":"https://guild.example/profile.json","name":"Robot Guild","url":"https://guild.example"}`))
-			w.put("https://guild.example/endorsements/1.json", []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"Endorsement","id":"https://guild.example/endorsements/1.json","issuer":"https://guild.example/profile.json","issuedOn":"2020-01-01T00:00:00Z","claim":{"id":"https://example.org/robotics-badge.json","endorsementComment":"Rigorous."},"verification":{"type":"hosted"}}`))
-			w.putStatus("https://guild.example/endorsements/2.json", 410, nil)
+			w.Put("https://example.org/robotics-badge.json", mustJSON(t, bc))
+			w.Put("https://guild.example/profile.json", []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"Profile","id":"https://guild.example/profile.json","name":"Robot Guild","url":"https://guild.example"}`))
+			w.Put("https://guild.example/endorsements/1.json", []byte(`{"@context":"https://w3id.org/openbadges/v2","type":"Endorsement","id":"https://guild.example/endorsements/1.json","issuer":"https://guild.example/profile.json","issuedOn":"2020-01-01T00:00:00Z","claim":{"id":"https://example.org/robotics-badge.json","endorsementComment":"Rigorous."},"verification":{"type":"hosted"}}`))
+			w.PutStatus("https://guild.example/endorsements/2.json", 410, nil)
 			return mustJSON(t, a)
 		}, want: Valid, failed: ""},
-		{name: "extension follows its schema", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "extension follows its schema", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			applyLink(t, w, true, map[string]any{"url": "https://example.org/apply"})
 			return mustJSON(t, a)
 		}, want: Valid},
-		{name: "extension breaks its schema", failed: "Extensions", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "extension breaks its schema", failed: "Extensions", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			applyLink(t, w, true, map[string]any{"link": "https://example.org/apply"})
 			return mustJSON(t, a)
 		}, want: Invalid},
-		{name: "extension context unreachable", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "extension context unreachable", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			applyLink(t, w, false, map[string]any{"link": "https://example.org/apply"})
 			return mustJSON(t, a)
 		}, want: Valid},
-		{name: "expired", failed: "Dates", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "expired", failed: "Dates", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			a["expires"] = "2020-01-01T00:00:00Z"
-			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
+			w.Put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
 			return mustJSON(t, a)
 		}, want: Expired},
-		{name: "issued in the future", failed: "Dates", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "issued in the future", failed: "Dates", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			a["issuedOn"] = "2030-01-01T00:00:00+01:00"
-			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
+			w.Put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
 			return mustJSON(t, a)
 		}, want: NotYetValid},
-		{name: "date without time zone", failed: "Dates", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "date without time zone", failed: "Dates", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			a["issuedOn"] = "2016-12-31T23:59:59"
-			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
+			w.Put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
 			return mustJSON(t, a)
 		}, want: Invalid},
-		{name: "issuer without email", failed: "Badge data", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "issuer without email", failed: "Badge data", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			is := component(t, "2_0_basic_issuer.json")
 			delete(is, "email")
-			w.put("https://example.org/organization.json", mustJSON(t, is))
+			w.Put("https://example.org/organization.json", mustJSON(t, is))
 			return mustJSON(t, a)
 		}, want: Invalid},
-		{name: "badge class unreachable", failed: "Badge class", setup: func(t *testing.T, w *web, a map[string]any) []byte {
-			w.putStatus("https://example.org/robotics-badge.json", 500, nil)
+		{name: "badge class unreachable", failed: "Badge class", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
+			w.PutStatus("https://example.org/robotics-badge.json", 500, nil)
 			return mustJSON(t, a)
 		}, want: Unverifiable},
-		{name: "hashed flag disagrees", failed: "Badge data", setup: func(t *testing.T, w *web, a map[string]any) []byte {
+		{name: "hashed flag disagrees", failed: "Badge data", setup: func(t *testing.T, w *fakeweb.Web, a map[string]any) []byte {
 			a["recipient"].(map[string]any)["hashed"] = false
-			w.put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
+			w.Put("https://example.org/beths-robotics-badge.json", mustJSON(t, a))
 			return mustJSON(t, a)
 		}, want: Invalid},
 	}
@@ -231,13 +232,13 @@ func TestOB2Hosted(t *testing.T) {
 
 func TestOB2OldVersions(t *testing.T) {
 	ctx := context.Background()
-	w := newWeb(t)
-	w.put("http://a.com/instance", fixture.Read(t, "openbadges-validator-core", "test_components", "1_0_basic_assertion.json"))
-	w.put("http://a.com/badgeclass", fixture.Read(t, "openbadges-validator-core", "test_components", "1_0_basic_badgeclass.json"))
-	w.put("http://a.com/issuer", fixture.Read(t, "openbadges-validator-core", "test_components", "1_0_basic_issuer.json"))
-	w.put("https://example.org/beths-robotics-badge.json", fixture.Read(t, "openbadges-validator-core", "test_components", "1_1_basic_assertion.json"))
-	w.put("https://example.org/robotics-badge.json", fixture.Read(t, "openbadges-validator-core", "test_components", "1_1_basic_badgeclass.json"))
-	w.put("https://example.org/organization.json", fixture.Read(t, "openbadges-validator-core", "test_components", "1_1_basic_issuer.json"))
+	w := fakeweb.New(t)
+	w.Put("http://a.com/instance", fixture.Read(t, "openbadges-validator-core", "test_components", "1_0_basic_assertion.json"))
+	w.Put("http://a.com/badgeclass", fixture.Read(t, "openbadges-validator-core", "test_components", "1_0_basic_badgeclass.json"))
+	w.Put("http://a.com/issuer", fixture.Read(t, "openbadges-validator-core", "test_components", "1_0_basic_issuer.json"))
+	w.Put("https://example.org/beths-robotics-badge.json", fixture.Read(t, "openbadges-validator-core", "test_components", "1_1_basic_assertion.json"))
+	w.Put("https://example.org/robotics-badge.json", fixture.Read(t, "openbadges-validator-core", "test_components", "1_1_basic_badgeclass.json"))
+	w.Put("https://example.org/organization.json", fixture.Read(t, "openbadges-validator-core", "test_components", "1_1_basic_issuer.json"))
 	tests := []struct {
 		file, version string
 		want          Verdict
@@ -295,19 +296,19 @@ func TestCancelled(t *testing.T) {
 	if rep.Verdict != Unverifiable {
 		t.Fatalf("verdict %s\n%s", rep.Verdict, dump(t, rep))
 	}
-	if n := w.count("https://example.org/beths-robotics-badge.json"); n != 0 {
+	if n := w.Count("https://example.org/beths-robotics-badge.json"); n != 0 {
 		t.Errorf("fetched %d times after cancellation", n)
 	}
 }
 
 // applyLink puts an ApplyLink extension node (OB 2.0 extensions fixture) in the badge class;
 // serve publishes its context and schema at their openbadgespec.org addresses.
-func applyLink(t *testing.T, w *web, serve bool, props map[string]any) {
+func applyLink(t *testing.T, w *fakeweb.Web, serve bool, props map[string]any) {
 	t.Helper()
 	const base = "https://openbadgespec.org/extensions/applyLinkExtension/"
 	if serve {
-		w.put(base+"context.json", fixture.Read(t, "openbadges-specification", "ob_v2p0", "extensions", "applyLinkExtension", "context.json"))
-		w.put(base+"schema.json", fixture.Read(t, "openbadges-specification", "ob_v2p0", "extensions", "applyLinkExtension", "schema.json"))
+		w.Put(base+"context.json", fixture.Read(t, "openbadges-specification", "ob_v2p0", "extensions", "applyLinkExtension", "context.json"))
+		w.Put(base+"schema.json", fixture.Read(t, "openbadges-specification", "ob_v2p0", "extensions", "applyLinkExtension", "schema.json"))
 	}
 	ext := map[string]any{"@context": base + "context.json", "type": []any{"Extension", "extensions:ApplyLink"}}
 	for k, v := range props {
@@ -315,5 +316,5 @@ func applyLink(t *testing.T, w *web, serve bool, props map[string]any) {
 	}
 	bc := component(t, "2_0_basic_badgeclass.json")
 	bc["extensions:ApplyLink"] = ext
-	w.put("https://example.org/robotics-badge.json", mustJSON(t, bc))
+	w.Put("https://example.org/robotics-badge.json", mustJSON(t, bc))
 }

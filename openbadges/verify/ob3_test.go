@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/openbadges/did"
+	"github.com/rosettebadges/rosette/openbadges/internal/fakeweb"
 	"github.com/rosettebadges/rosette/openbadges/jsonld"
 	"github.com/rosettebadges/rosette/openbadges/proof"
 )
@@ -107,7 +108,7 @@ func TestOB3(t *testing.T) {
 	other := newTestIssuer(t, 2)
 	tests := []struct {
 		name          string
-		input         func(t *testing.T, w *web) []byte
+		input         func(t *testing.T, w *fakeweb.Web) []byte
 		recipient     string
 		recipientType string
 		want          Verdict
@@ -115,130 +116,130 @@ func TestOB3(t *testing.T) {
 		status        Status
 	}{
 		{name: "valid", want: Valid, check: "Signature", status: Pass,
-			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
+			input: func(t *testing.T, w *fakeweb.Web) []byte { return is.sign(t, is.badge()) }},
 		{name: "tampered", want: Invalid, check: "Signature", status: Fail,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				m := is.signMap(t, is.badge())
 				m["name"] = "Something else"
 				return mustJSON(t, m)
 			}},
 		{name: "signed by another key", want: Invalid, check: "Signature", status: Fail,
-			input: func(t *testing.T, w *web) []byte { return other.sign(t, is.badge()) }},
+			input: func(t *testing.T, w *fakeweb.Web) []byte { return other.sign(t, is.badge()) }},
 		{name: "no proof", want: Unverifiable, check: "Signature", status: Fail,
-			input: func(t *testing.T, w *web) []byte { return mustJSON(t, is.badge()) }},
+			input: func(t *testing.T, w *fakeweb.Web) []byte { return mustJSON(t, is.badge()) }},
 		{name: "undefined term added", want: Invalid, check: "JSON-LD", status: Fail,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				m := is.signMap(t, is.badge())
 				m["favouriteColour"] = "blue"
 				return mustJSON(t, m)
 			}},
 		{name: "expired", want: Expired, check: "Dates", status: Fail,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["validUntil"] = "2025-01-01T00:00:00Z"
 				return is.sign(t, b)
 			}},
 		{name: "not yet valid", want: NotYetValid, check: "Dates", status: Fail,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["validFrom"] = "2030-01-01T00:00:00Z"
 				return is.sign(t, b)
 			}},
 		{name: "expires before valid", want: Invalid, check: "Dates", status: Fail,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["validUntil"] = "2023-01-01T00:00:00Z"
 				return is.sign(t, b)
 			}},
 		{name: "recipient matches hashed identifier", recipient: "a@example.com", want: Valid, check: "Recipient", status: Pass,
-			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
+			input: func(t *testing.T, w *fakeweb.Web) []byte { return is.sign(t, is.badge()) }},
 		{name: "recipient type must match", recipient: "a@example.com", recipientType: "studentId", want: Invalid, check: "Recipient", status: Fail,
-			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
+			input: func(t *testing.T, w *fakeweb.Web) []byte { return is.sign(t, is.badge()) }},
 		{name: "recipient type matches", recipient: "a@example.com", recipientType: "emailAddress", want: Valid, check: "Recipient", status: Pass,
-			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
+			input: func(t *testing.T, w *fakeweb.Web) []byte { return is.sign(t, is.badge()) }},
 		{name: "recipient differs", recipient: "b@example.com", want: Invalid, check: "Recipient", status: Fail,
-			input: func(t *testing.T, w *web) []byte { return is.sign(t, is.badge()) }},
+			input: func(t *testing.T, w *fakeweb.Web) []byte { return is.sign(t, is.badge()) }},
 		{name: "recipient matches subject id", recipient: "did:example:learner", want: Valid, check: "Recipient", status: Pass,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["credentialSubject"].(map[string]any)["id"] = "did:example:learner"
 				return is.sign(t, b)
 			}},
 		{name: "from its URL", want: Valid, check: "Signature", status: Pass,
-			input: func(t *testing.T, w *web) []byte {
-				w.put("https://college.example/credentials/1", is.sign(t, is.badge()))
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
+				w.Put("https://college.example/credentials/1", is.sign(t, is.badge()))
 				return []byte("https://college.example/credentials/1")
 			}},
 		{name: "older OB context warns", want: Valid, check: "Contexts", status: Warn,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["@context"] = []any{ctxVC2, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json", ctxOBExt}
 				return is.sign(t, b)
 			}},
 		{name: "context order", want: Invalid, check: "Contexts", status: Fail,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["@context"] = []any{ctxOB303, ctxVC2, ctxOBExt}
 				return is.sign(t, b)
 			}},
 		{name: "bare issuer warns", want: Valid, check: "Issuer", status: Warn,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["issuer"] = is.did
 				return is.sign(t, b)
 			}},
 		{name: "issuer not a profile", want: Invalid, check: "Issuer", status: Fail,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["issuer"].(map[string]any)["type"] = []any{"Achievement"}
 				return mustJSON(t, b) // unsigned: the issuer check fails first in the report
 			}},
 		{name: "revocation list: revoked", want: Revoked, check: "Status", status: Fail,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["credentialStatus"] = map[string]any{"id": "https://college.example/revocations", "type": typeRevList}
-				w.put("https://college.example/revocations", []byte(`{"id":"https://college.example/revocations","revokedCredential":[{"id":"urn:uuid:4a1a8bbc-6d2f-4c5e-9d2e-0b7d1c3e9f10","revocationReason":"mistake"}]}`))
+				w.Put("https://college.example/revocations", []byte(`{"id":"https://college.example/revocations","revokedCredential":[{"id":"urn:uuid:4a1a8bbc-6d2f-4c5e-9d2e-0b7d1c3e9f10","revocationReason":"mistake"}]}`))
 				return is.sign(t, b)
 			}},
 		{name: "revocation list: revoked false", want: Valid, check: "Status", status: Pass,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["credentialStatus"] = map[string]any{"id": "https://college.example/revocations", "type": typeRevList}
-				w.put("https://college.example/revocations", []byte(`{"revokedCredential":[{"id":"urn:uuid:4a1a8bbc-6d2f-4c5e-9d2e-0b7d1c3e9f10","revoked":false},{"id":"urn:uuid:other"}]}`))
+				w.Put("https://college.example/revocations", []byte(`{"revokedCredential":[{"id":"urn:uuid:4a1a8bbc-6d2f-4c5e-9d2e-0b7d1c3e9f10","revoked":false},{"id":"urn:uuid:other"}]}`))
 				return is.sign(t, b)
 			}},
 		{name: "revocation list unreachable", want: Unverifiable, check: "Status", status: Fail,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["credentialStatus"] = map[string]any{"id": "https://college.example/revocations", "type": typeRevList}
 				return is.sign(t, b)
 			}},
 		{name: "revoked and expired: revoked wins", want: Revoked, check: "Dates", status: Fail,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["validUntil"] = "2025-01-01T00:00:00Z"
 				b["credentialStatus"] = map[string]any{"id": "https://college.example/revocations", "type": typeRevList}
-				w.put("https://college.example/revocations", []byte(`{"revokedCredential":["x",{"id":"urn:uuid:4a1a8bbc-6d2f-4c5e-9d2e-0b7d1c3e9f10"}]}`))
+				w.Put("https://college.example/revocations", []byte(`{"revokedCredential":["x",{"id":"urn:uuid:4a1a8bbc-6d2f-4c5e-9d2e-0b7d1c3e9f10"}]}`))
 				return is.sign(t, b)
 			}},
 		{name: "tampered and revoked: invalid wins", want: Invalid, check: "Status", status: Fail,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				b["credentialStatus"] = map[string]any{"id": "https://college.example/revocations", "type": typeRevList}
-				w.put("https://college.example/revocations", []byte(`{"revokedCredential":[{"id":"urn:uuid:4a1a8bbc-6d2f-4c5e-9d2e-0b7d1c3e9f10"}]}`))
+				w.Put("https://college.example/revocations", []byte(`{"revokedCredential":[{"id":"urn:uuid:4a1a8bbc-6d2f-4c5e-9d2e-0b7d1c3e9f10"}]}`))
 				m := is.signMap(t, b)
 				m["name"] = "changed"
 				return mustJSON(t, m)
 			}},
 		{name: "endorsement verified", want: Valid, check: "Endorsements", status: Pass,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				a := b["credentialSubject"].(map[string]any)["achievement"].(map[string]any)
 				a["endorsement"] = []any{other.signMap(t, other.endorsement("https://college.example/achievements/robotics"))}
 				return is.sign(t, b)
 			}},
 		{name: "bad endorsement only warns", want: Valid, check: "Endorsements", status: Warn,
-			input: func(t *testing.T, w *web) []byte {
+			input: func(t *testing.T, w *fakeweb.Web) []byte {
 				b := is.badge()
 				e := other.signMap(t, other.endorsement("https://college.example/achievements/robotics"))
 				e["name"] = "forged"
@@ -248,7 +249,7 @@ func TestOB3(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWeb(t)
+			w := fakeweb.New(t)
 			in := tc.input(t, w)
 			rep := New(Options{Fetcher: w.Fetcher(), Now: fixedNow, Recipient: tc.recipient, RecipientType: tc.recipientType}).Verify(ctx, in)
 			if rep.Verdict != tc.want {

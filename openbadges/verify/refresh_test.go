@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/rosettebadges/rosette/openbadges/internal/fakeweb"
 	"github.com/rosettebadges/rosette/openbadges/proof"
 )
 
@@ -24,23 +25,23 @@ func TestRefresh(t *testing.T) {
 	}
 	tests := []struct {
 		name      string
-		serve     func(t *testing.T, w *web)
+		serve     func(t *testing.T, w *fakeweb.Web)
 		want      Verdict
 		refresh   Status
 		credTitle string
 	}{
-		{"refreshed", func(t *testing.T, w *web) { w.put(refreshURL, is.sign(t, renewed())) }, Valid, Pass, "Robotics credential (renewed)"},
-		{"refresh unreachable keeps the original", func(t *testing.T, w *web) {}, Expired, Warn, "Robotics credential"},
-		{"tampered refresh keeps the original", func(t *testing.T, w *web) {
+		{"refreshed", func(t *testing.T, w *fakeweb.Web) { w.Put(refreshURL, is.sign(t, renewed())) }, Valid, Pass, "Robotics credential (renewed)"},
+		{"refresh unreachable keeps the original", func(t *testing.T, w *fakeweb.Web) {}, Expired, Warn, "Robotics credential"},
+		{"tampered refresh keeps the original", func(t *testing.T, w *fakeweb.Web) {
 			m := is.signMap(t, renewed())
 			m["name"] = "forged"
-			w.put(refreshURL, mustJSON(t, m))
+			w.Put(refreshURL, mustJSON(t, m))
 		}, Expired, Warn, "Robotics credential"},
-		{"refresh not JSON keeps the original", func(t *testing.T, w *web) { w.put(refreshURL, []byte("<html>")) }, Expired, Warn, "Robotics credential"},
+		{"refresh not JSON keeps the original", func(t *testing.T, w *fakeweb.Web) { w.Put(refreshURL, []byte("<html>")) }, Expired, Warn, "Robotics credential"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			w := newWeb(t)
+			w := fakeweb.New(t)
 			tc.serve(t, w)
 			rep := New(Options{Fetcher: w.Fetcher(), Now: fixedNow}).Verify(context.Background(), is.sign(t, original()))
 			if rep.Verdict != tc.want {
@@ -49,7 +50,7 @@ func TestRefresh(t *testing.T) {
 			if got := checkStatus(rep, "Refresh"); got != tc.refresh {
 				t.Errorf("refresh check %s, want %s\n%s", got, tc.refresh, dump(t, rep))
 			}
-			if n := w.count(refreshURL); n != 1 {
+			if n := w.Count(refreshURL); n != 1 {
 				t.Errorf("refresh fetched %d times, want once", n)
 			}
 			cred, err := decodeObject(rep.Credential)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/rosettebadges/rosette/openbadges/internal/fakeweb"
 	"github.com/rosettebadges/rosette/openbadges/jsonld"
 )
 
@@ -42,9 +43,9 @@ func TestSpecVectors(t *testing.T) {
 			name += " without controller document"
 		}
 		t.Run(name, func(t *testing.T) {
-			w := newWeb(t)
+			w := fakeweb.New(t)
 			if tc.controller {
-				w.put(vectorIssuer, []byte(vectorController))
+				w.Put(vectorIssuer, []byte(vectorController))
 			}
 			want := tc.want
 			if _, ok := jsonld.EmbeddedContext(ctxCLR201); tc.kind == "ClrCredential" && !ok {
