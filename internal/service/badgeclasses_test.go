@@ -229,7 +229,6 @@ func testBadgeClassVersions(t *testing.T, newStore func(testing.TB) *store.Store
 	}
 }
 
-
 func testBadgeClassValidation(t *testing.T, newStore func(testing.TB) *store.Store) {
 	ctx := context.Background()
 	f := newBadgeClasses(t, newStore)
