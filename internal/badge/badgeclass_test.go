@@ -91,3 +91,28 @@ func TestExpiresAt(t *testing.T) {
 		}
 	}
 }
+
+func FuzzBadgeClassFieldsNormalize(f *testing.F) {
+	f.Add("Go", "d", "n", "https://x.org/c", "go,tests", "Badge", "2.50", "pt-br", "duration", "", 3, "years")
+	f.Add(" ", "", "", "javascript:x", ",,", "ext:", "-1", "x-", "fixed", "2027-02-30", 0, "")
+	f.Fuzz(func(t *testing.T, name, desc, narrative, curl, tags, atype, credits, lang, kind, date string, count int, unit string) {
+		in := BadgeClassFields{Name: name, Description: desc, CriteriaNarrative: narrative, CriteriaURL: curl,
+			Tags: strings.Split(tags, ","), AchievementType: atype, Credits: credits, Language: lang,
+			Alignments: []Alignment{{Name: name, URL: curl, Code: tags}},
+			Expiry:     Expiry{Kind: ExpiryKind(kind), Date: date, Count: count, Unit: unit}}
+		got, err := in.Normalize()
+		if err != nil {
+			if KindOf(err) != Invalid || len(FieldMessages(err)) == 0 {
+				t.Fatalf("error %v is not an Invalid field error", err)
+			}
+			return
+		}
+		again, err := got.Normalize()
+		if err != nil {
+			t.Fatalf("normalized fields refused: %+v: %v", got, err)
+		}
+		if d := cmp.Diff(got, again); d != "" {
+			t.Fatalf("not idempotent (-first +second):\n%s", d)
+		}
+	})
+}
