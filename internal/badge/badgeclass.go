@@ -86,7 +86,7 @@ var achievementTypes = map[string]bool{
 }
 
 var (
-	extTermRE  = regexp.MustCompile(`^ext:[A-Za-z0-9][A-Za-z0-9_-]{0,62}$`)
+	extTermRE  = regexp.MustCompile(`^ext:[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
 	creditsRE  = regexp.MustCompile(`^[0-9]{1,6}(\.[0-9]{1,4})?$`)
 	languageRE = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?$`)
 )

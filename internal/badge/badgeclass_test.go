@@ -16,7 +16,7 @@ func TestBadgeClassNormalizeOK(t *testing.T) {
 	f := validClass()
 	f.Tags = []string{" go ", "", "go", "tests"}
 	f.Alignments = []Alignment{{Name: " Prog ", URL: "https://ex.org/p", Framework: "F", Code: "C1"}}
-	f.AchievementType = "ext:Hackathon"
+	f.AchievementType = "ext:Hack.a-thon_2"
 	f.Credits = "002.50"
 	f.Language = "PT-br"
 	f.Expiry = Expiry{Kind: ExpiryDuration, Count: 2, Unit: "years"}
@@ -26,7 +26,7 @@ func TestBadgeClassNormalizeOK(t *testing.T) {
 	}
 	want := BadgeClassFields{Name: "Go Basics", Description: "Knows Go.", CriteriaNarrative: "Pass the *exam*.",
 		Tags: []string{"go", "tests"}, Alignments: []Alignment{{Name: "Prog", URL: "https://ex.org/p", Framework: "F", Code: "C1"}},
-		AchievementType: "ext:Hackathon", Credits: "2.5", Language: "pt-BR", Expiry: Expiry{Kind: ExpiryDuration, Count: 2, Unit: "years"}}
+		AchievementType: "ext:Hack.a-thon_2", Credits: "2.5", Language: "pt-BR", Expiry: Expiry{Kind: ExpiryDuration, Count: 2, Unit: "years"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("Normalize (-want +got):\n%s", d)
 	}
