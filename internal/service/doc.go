@@ -7,4 +7,7 @@
 //
 // Issuers (issuers.go, issuer_staff.go) owns issuer profiles, their staff and roles (every
 // method checks badge.Can for the acting user) and their keys through internal/keys.
+//
+// BadgeClasses (badgeclasses.go) owns badge designs: immutable versions (every change is a
+// new one) and their images, checked by internal/badgeimage.
 package service
