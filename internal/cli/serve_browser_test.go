@@ -208,6 +208,24 @@ func browserSteps(t *testing.T, ctx context.Context, srv *running) (step func(st
 	return step, text
 }
 
+// waitForJS evaluates the JavaScript predicate until it is true (30 s at most). Unlike
+// chromedp.Poll it survives the page navigating away in between, which is what a form post
+// followed by a redirect does.
+func waitForJS(t *testing.T, ctx context.Context, predicate string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](predicate))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: %v (last result %v)", predicate, err, ok)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // saveScreenshot writes a PNG under the test's temp dir and, when ROSETTE_SCREENSHOT_DIR is
 // set, there too, so a person can look at the pages.
 func saveScreenshot(t *testing.T, name string, png []byte) {
