@@ -37,6 +37,7 @@ type testServer struct {
 
 	mu     sync.Mutex
 	srv    *smtp.Server
+	ln     net.Listener
 	msgs   []received
 	reject *smtp.SMTPError // non-nil: DATA answered with this
 }
@@ -64,7 +65,7 @@ func (s *testServer) start() {
 	srv.AllowInsecureAuth = s.tls == nil
 	srv.TLSConfig = s.tls
 	s.mu.Lock()
-	s.addr, s.srv = ln.Addr().String(), srv
+	s.addr, s.srv, s.ln = ln.Addr().String(), srv, ln
 	s.mu.Unlock()
 	go srv.Serve(ln)
 }
@@ -72,10 +73,11 @@ func (s *testServer) start() {
 // stop closes the listener and every connection (the server is "down").
 func (s *testServer) stop() {
 	s.mu.Lock()
-	srv := s.srv
-	s.srv = nil
+	srv, ln := s.srv, s.ln
+	s.srv, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv != nil {
+		ln.Close() // Serve may not have taken the listener yet
 		srv.Close()
 	}
 }
