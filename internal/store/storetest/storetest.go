@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"JobsConcurrentClaims", testJobsConcurrentClaims},
 		{"Issuers", testIssuers},
 		{"IssuerKeys", testIssuerKeys},
+		{"EmailOutbox", testOutbox},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
