@@ -86,6 +86,25 @@ func TestSMTPStartTLSAndAuth(t *testing.T) {
 	}
 }
 
+func TestSMTPImplicitTLS(t *testing.T) {
+	serverTLS, clientTLS := selfSigned(t)
+	srv := startServer(t, func(s *testServer) { s.tls, s.implicit, s.user, s.pass = serverTLS, true, "rosette", "s3cret" })
+	cfg := smtpConfig(srv)
+	cfg.TLS, cfg.TLSConfig, cfg.Username, cfg.Password = TLSImplicit, clientTLS, "rosette", "s3cret"
+	if err := newSMTP(t, cfg).Send(context.Background(), testMsg); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.messages()); n != 1 {
+		t.Fatalf("server got %d messages, want 1", n)
+	}
+	checkDelivered(t, srv.messages()[0])
+	// Plain SMTP to a TLS port fails (temporarily: it is a connection problem).
+	cfg.TLS, cfg.Timeout = TLSNone, time.Second // the server waits for a TLS hello: fail fast
+	if err := newSMTP(t, cfg).Send(context.Background(), testMsg); err == nil || IsPermanent(err) {
+		t.Errorf("plain to a TLS port: err = %v, want temporary", err)
+	}
+}
+
 func TestSMTPStartTLSRequired(t *testing.T) {
 	srv := startServer(t, nil) // offers no STARTTLS
 	cfg := smtpConfig(srv)

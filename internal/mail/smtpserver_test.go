@@ -29,11 +29,12 @@ type received struct {
 
 // testServer is a real SMTP server (go-smtp) on a loopback port, in process.
 type testServer struct {
-	t    *testing.T
-	addr string
-	tls  *tls.Config // non-nil: STARTTLS offered
-	user string      // non-empty: AUTH PLAIN required with user/pass
-	pass string
+	t        *testing.T
+	addr     string
+	tls      *tls.Config // non-nil: STARTTLS offered (or, with implicit, TLS from the first byte)
+	implicit bool
+	user     string // non-empty: AUTH PLAIN required with user/pass
+	pass     string
 
 	mu     sync.Mutex
 	srv    *smtp.Server
@@ -59,11 +60,16 @@ func (s *testServer) start() {
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	if s.implicit {
+		ln = tls.NewListener(ln, s.tls)
+	}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	srv.AllowInsecureAuth = s.tls == nil
-	srv.TLSConfig = s.tls
+	srv.AllowInsecureAuth = s.tls == nil || s.implicit
+	if !s.implicit {
+		srv.TLSConfig = s.tls
+	}
 	s.mu.Lock()
 	s.addr, s.srv, s.ln = ln.Addr().String(), srv, ln
 	s.mu.Unlock()
