@@ -7,6 +7,8 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
+
+	"github.com/rosettebadges/rosette/internal/badge"
 )
 
 // AwardData is what a notification template may use: {{.RecipientName}}, {{.BadgeName}},
@@ -48,14 +50,11 @@ If you did not expect this email, you can ignore it.
 `,
 }
 
-// FieldError is a template that does not parse or run; Field is "subject", "text" or "html".
-type FieldError struct {
-	Field string
-	Err   error
+// fieldError is a template field that does not parse or run: a badge.Invalid error on the
+// field "subject", "text" or "html" (badge.FieldMessages gives the form its messages).
+func fieldError(field string, err error) error {
+	return badge.FieldError(badge.Invalid, field, fmt.Sprintf("The template does not work: %v", err), err)
 }
-
-func (e *FieldError) Error() string { return fmt.Sprintf("mail template %s: %v", e.Field, e.Err) }
-func (e *FieldError) Unwrap() error { return e.Err }
 
 // Template is a parsed, checked TemplateSource.
 type Template struct {
@@ -66,18 +65,18 @@ type Template struct {
 
 // ParseTemplate parses src and runs it once on sample data, so that a template referring to a
 // placeholder that does not exist is refused when it is saved, not when it is sent. The
-// error joins one *FieldError per bad field.
+// error joins one badge field error (kind Invalid) per bad field.
 func ParseTemplate(src TemplateSource) (*Template, error) {
 	var t Template
 	var errs []error
 	parseText := func(field, s string) *texttemplate.Template {
 		if strings.TrimSpace(s) == "" {
-			errs = append(errs, &FieldError{field, errors.New("must not be empty")})
+			errs = append(errs, badge.FieldError(badge.Invalid, field, "Must not be empty.", nil))
 			return nil
 		}
 		tt, err := texttemplate.New(field).Option("missingkey=error").Parse(s)
 		if err != nil {
-			errs = append(errs, &FieldError{field, err})
+			errs = append(errs, fieldError(field, err))
 			return nil
 		}
 		return tt
@@ -87,7 +86,7 @@ func ParseTemplate(src TemplateSource) (*Template, error) {
 	if src.HTML != "" {
 		ht, err := htmltemplate.New("html").Option("missingkey=error").Parse(src.HTML)
 		if err != nil {
-			errs = append(errs, &FieldError{"html", err})
+			errs = append(errs, fieldError("html", err))
 		} else {
 			t.html = ht
 		}
@@ -117,18 +116,18 @@ func (t *Template) Render(d AwardData) (Message, error) {
 	var m Message
 	var b bytes.Buffer
 	if err := t.subject.Execute(&b, d); err != nil {
-		return m, &FieldError{"subject", err}
+		return m, fieldError("subject", err)
 	}
 	m.Subject = strings.Join(strings.Fields(b.String()), " ")
 	b.Reset()
 	if err := t.text.Execute(&b, d); err != nil {
-		return m, &FieldError{"text", err}
+		return m, fieldError("text", err)
 	}
 	m.Text = b.String()
 	if t.html != nil {
 		b.Reset()
 		if err := t.html.Execute(&b, d); err != nil {
-			return m, &FieldError{"html", err}
+			return m, fieldError("html", err)
 		}
 		m.HTML = b.String()
 	}

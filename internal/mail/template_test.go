@@ -2,10 +2,12 @@ package mail
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/rosettebadges/rosette/internal/badge"
 )
 
 var award = AwardData{RecipientName: "Ada <Lovelace>", BadgeName: "Analytical\nEngine", IssuerName: "Acme & Co", ClaimURL: "https://badges.example.org/claim/xyz?a=1&b=2"}
@@ -74,26 +76,19 @@ func TestTemplateFieldErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("ParseTemplate succeeded")
 			}
-			var got []string
-			for _, e := range unjoin(err) {
-				var fe *FieldError
-				if !errors.As(e, &fe) {
-					t.Fatalf("error %v is not a *FieldError", e)
-				}
-				got = append(got, fe.Field)
+			if !errors.Is(err, badge.Invalid) {
+				t.Errorf("error %v is not Invalid", err)
 			}
+			var got []string
+			for f := range badge.FieldMessages(err) {
+				got = append(got, f)
+			}
+			slices.Sort(got)
 			if d := cmp.Diff(tt.fields, got); d != "" {
 				t.Errorf("fields (-want +got):\n%s", d)
 			}
 		})
 	}
-}
-
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
 
 func FuzzParseTemplate(f *testing.F) {
@@ -102,11 +97,8 @@ func FuzzParseTemplate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, subject, text, html string) {
 		tpl, err := ParseTemplate(TemplateSource{Subject: subject, Text: text, HTML: html})
 		if err != nil {
-			for _, e := range unjoin(err) {
-				var fe *FieldError
-				if !errors.As(e, &fe) {
-					t.Fatalf("error %v is not a *FieldError", e)
-				}
+			if len(badge.FieldMessages(err)) == 0 {
+				t.Fatalf("error %v names no field", err)
 			}
 			return
 		}
