@@ -106,6 +106,7 @@ func TestOutbox(t *testing.T) {
 		t.Run("DuplicateKey", func(t *testing.T) { testDuplicateKey(t, newStore) })
 		t.Run("RolledBack", func(t *testing.T) { testRolledBack(t, newStore) })
 		t.Run("CrashAfterAccept", func(t *testing.T) { testCrashAfterAccept(t, newStore) })
+		t.Run("AlreadySent", func(t *testing.T) { testAlreadySent(t, newStore) })
 	})
 }
 
@@ -298,5 +299,24 @@ func testCrashAfterAccept(t *testing.T, newStore func(testing.TB) *store.Store) 
 	e.drain(t)
 	if n := len(e.srv.messages()); n != 2 {
 		t.Errorf("server got %d messages after the record, want still 2", n)
+	}
+}
+
+// testAlreadySent: a job that runs again for an email recorded as sent (a duplicate claim, a
+// re-run after the worker died past the commit) completes without sending.
+func testAlreadySent(t *testing.T, newStore func(testing.TB) *store.Store) {
+	e := newOutboxEnv(t, newStore, nil)
+	id, _ := e.queueEmail(t, "award:1", testMsg)
+	if err := e.st.Update(context.Background(), func(tx *store.Tx) error { return tx.MarkEmailSent(context.Background(), id, t0) }); err != nil {
+		t.Fatal(err)
+	}
+	if !e.workOne(t) {
+		t.Fatal("no job ran")
+	}
+	if n := len(e.srv.messages()); n != 0 {
+		t.Errorf("server got %d messages, want 0", n)
+	}
+	if c := e.jobStates(t); c[store.JobDone] != 1 {
+		t.Errorf("jobs = %v, want one done", c)
 	}
 }
