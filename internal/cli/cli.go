@@ -42,6 +42,7 @@ func commands() map[string]command {
 		"help":    {"show this help, or the help of one command", runHelp},
 		"issuer":  {"create an issuer with its signing keys and owner (issuer create)", runIssuer},
 		"keys":    {"generate signing keys (keys new)", runKeys},
+		"mail":    {"send a test email with the SMTP settings (mail test)", runMail},
 		"migrate": {"apply (up) or list (status) database migrations", runMigrate},
 		"serve":   {"start the web server (pages, APIs, background jobs)", runServe},
 		"sign":    {"sign an OB 3.0 credential (Data Integrity or VC-JWT) or an OB 2.0 assertion (JWS)", runSign},

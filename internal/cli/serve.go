@@ -158,6 +158,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 			closeListeners()
 			return err
 		}
+		if _, err := registerEmail(queue, st, cfg, base, clock, logger); err != nil {
+			closeListeners()
+			return err
+		}
 		go func() { workersDone <- queue.Run(runCtx) }()
 	} else {
 		workersDone <- nil

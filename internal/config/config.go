@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -46,6 +47,15 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	MetricsToken   string // --metrics-token, ROSETTE_METRICS_TOKEN(_FILE): bearer token for /metrics
 	MetricsAddr    string // --metrics-addr: serve /metrics only on this separate listener
+
+	// Outgoing email (internal/mail); SMTPHost "" = email off (nothing is sent).
+	SMTPHost     string        // --smtp-host, ROSETTE_SMTP_HOST
+	SMTPPort     int           // --smtp-port, ROSETTE_SMTP_PORT
+	SMTPTLS      string        // --smtp-tls: none|starttls|tls
+	SMTPUsername string        // --smtp-username; "" = no authentication
+	SMTPPassword string        // ROSETTE_SMTP_PASSWORD(_FILE) only: a secret never given as a flag
+	SMTPFrom     string        // --smtp-from: sender address, "Name <addr>" or addr
+	SMTPTimeout  time.Duration // --smtp-timeout: per SMTP connection
 }
 
 // Defaults returns the configuration used when nothing is set. BaseURL is derived from Addr
@@ -64,6 +74,9 @@ func Defaults() Config {
 		SessionLifetime: 14 * 24 * time.Hour,
 		SessionIdle:     3 * 24 * time.Hour,
 		Workers:         4,
+		SMTPPort:        587,
+		SMTPTLS:         "starttls",
+		SMTPTimeout:     30 * time.Second,
 	}
 }
 
@@ -112,6 +125,8 @@ func settings() []setting {
 	masterKey.secret, masterKey.file = true, true
 	metricsToken := s("metrics-token", "ROSETTE_METRICS_TOKEN", "bearer token required on /metrics (prefer ROSETTE_METRICS_TOKEN_FILE: flags show in process listings)", func(c *Config) *string { return &c.MetricsToken })
 	metricsToken.secret, metricsToken.file = true, true
+	smtpPassword := s("", "ROSETTE_SMTP_PASSWORD", "SMTP password", func(c *Config) *string { return &c.SMTPPassword })
+	smtpPassword.secret, smtpPassword.file = true, true
 	return []setting{
 		s("addr", "ROSETTE_ADDR", "address to listen on, host:port", func(c *Config) *string { return &c.Addr }),
 		s("data-dir", "ROSETTE_DATA_DIR", "directory for the SQLite database and files", func(c *Config) *string { return &c.DataDir }),
@@ -166,6 +181,22 @@ func settings() []setting {
 			}},
 		metricsToken,
 		s("metrics-addr", "ROSETTE_METRICS_ADDR", "serve /metrics only on this separate address, host:port", func(c *Config) *string { return &c.MetricsAddr }),
+		s("smtp-host", "ROSETTE_SMTP_HOST", `SMTP server for outgoing email ("" = send no email)`, func(c *Config) *string { return &c.SMTPHost }),
+		{flag: "smtp-port", env: "ROSETTE_SMTP_PORT", usage: "SMTP server port (587 for starttls, 465 for tls)",
+			set: func(c *Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					return fmt.Errorf("invalid number %q", v)
+				}
+				c.SMTPPort = n
+				return nil
+			},
+			get: func(c Config) string { return strconv.Itoa(c.SMTPPort) }},
+		s("smtp-tls", "ROSETTE_SMTP_TLS", "SMTP transport security: starttls (required), tls (from the first byte) or none", func(c *Config) *string { return &c.SMTPTLS }),
+		s("smtp-username", "ROSETTE_SMTP_USERNAME", `SMTP user name ("" = no authentication)`, func(c *Config) *string { return &c.SMTPUsername }),
+		smtpPassword,
+		s("smtp-from", "ROSETTE_SMTP_FROM", `sender of outgoing email, e.g. "Acme Badges <badges@acme.example>"`, func(c *Config) *string { return &c.SMTPFrom }),
+		d("smtp-timeout", "ROSETTE_SMTP_TIMEOUT", "time allowed for one SMTP connection", func(c *Config) *time.Duration { return &c.SMTPTimeout }),
 	}
 }
 
@@ -354,6 +385,25 @@ func (c Config) Validate() error {
 	}
 	if c.Workers < 0 || c.Workers > 1000 {
 		bad("--workers (ROSETTE_WORKERS)", "must be between 0 and 1000, got %d", c.Workers)
+	}
+	if c.SMTPHost != "" {
+		if c.SMTPPort <= 0 || c.SMTPPort > 65535 {
+			bad("--smtp-port (ROSETTE_SMTP_PORT)", "must be between 1 and 65535, got %d", c.SMTPPort)
+		}
+		switch c.SMTPTLS {
+		case "none", "starttls", "tls":
+		default:
+			bad("--smtp-tls (ROSETTE_SMTP_TLS)", "%q is not starttls, tls or none", c.SMTPTLS)
+		}
+		if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+			bad("--smtp-from (ROSETTE_SMTP_FROM)", "%q is not an email address (needed when --smtp-host is set)", c.SMTPFrom)
+		}
+		if (c.SMTPUsername == "") != (c.SMTPPassword == "") {
+			bad("--smtp-username/ROSETTE_SMTP_PASSWORD", "set both or neither")
+		}
+		if c.SMTPTimeout <= 0 {
+			bad("--smtp-timeout (ROSETTE_SMTP_TIMEOUT)", "must be a positive duration, got %s", c.SMTPTimeout)
+		}
 	}
 	return errors.Join(errs...)
 }

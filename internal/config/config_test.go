@@ -248,3 +248,46 @@ func TestTrustedProxiesAndMetricsSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestSMTPSettings(t *testing.T) {
+	pw := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pw, []byte("hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := load(t, []string{"--smtp-host", "smtp.example.org", "--smtp-port", "465", "--smtp-tls", "tls", "--smtp-from", "Acme <b@acme.example>"},
+		map[string]string{"ROSETTE_SMTP_USERNAME": "rosette", "ROSETTE_SMTP_PASSWORD_FILE": pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPHost != "smtp.example.org" || c.SMTPPort != 465 || c.SMTPTLS != "tls" || c.SMTPUsername != "rosette" ||
+		c.SMTPPassword != "hunter2" || c.SMTPFrom != "Acme <b@acme.example>" || c.SMTPTimeout != 30*time.Second {
+		t.Errorf("config = %+v", c)
+	}
+	var b strings.Builder
+	if err := c.Print(&b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "hunter2") {
+		t.Errorf("Print shows the SMTP password:\n%s", b.String())
+	}
+	// Without a host, the other settings are not checked (email is off).
+	if _, err := load(t, []string{"--smtp-tls", "bogus"}, nil); err != nil {
+		t.Errorf("email off: %v", err)
+	}
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.example", "--smtp-tls", "ssl"}, nil, "--smtp-tls"},
+		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.example", "--smtp-port", "0"}, nil, "--smtp-port"},
+		{[]string{"--smtp-host", "h"}, nil, "--smtp-from"},
+		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.example", "--smtp-username", "u"}, nil, "ROSETTE_SMTP_PASSWORD"},
+		{[]string{"--smtp-host", "h", "--smtp-from", "a@b.example"}, map[string]string{"ROSETTE_SMTP_PASSWORD": "p"}, "ROSETTE_SMTP_PASSWORD"},
+	} {
+		_, err := load(t, tt.args, tt.env)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v %v: err = %v, want one naming %s", tt.args, tt.env, err, tt.want)
+		}
+	}
+}

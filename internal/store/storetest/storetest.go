@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"Issuers", testIssuers},
 		{"IssuerKeys", testIssuerKeys},
 		{"BadgeClasses", testBadgeClasses},
+		{"EmailOutbox", testOutbox},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
