@@ -198,8 +198,8 @@ func (f BadgeClassFields) Normalize() (BadgeClassFields, error) {
 			bad("language", `Language must be a BCP 47 tag like "en" or "pt-BR".`)
 		}
 	}
-	if e, err := f.Expiry.normalize(); err != nil {
-		bad("expiry", err.Error())
+	if e, problem := f.Expiry.normalize(); problem != "" {
+		bad("expiry", problem)
 	} else {
 		f.Expiry = e
 	}
@@ -229,26 +229,27 @@ func canonicalLanguage(s string) (string, bool) {
 	return strings.Join(parts, "-"), true
 }
 
-func (e Expiry) normalize() (Expiry, error) {
+// normalize returns the rule in canonical form, or a message for the person who entered it.
+func (e Expiry) normalize() (Expiry, string) {
 	switch e.Kind {
 	case ExpiryNone:
 		if e != (Expiry{}) {
-			return Expiry{}, errors.New("Choose fixed date or duration to set an expiry.")
+			return Expiry{}, "Choose fixed date or duration to set an expiry."
 		}
-		return e, nil
+		return e, ""
 	case ExpiryFixed:
 		d := strings.TrimSpace(e.Date)
 		if _, err := time.Parse(time.DateOnly, d); err != nil || e.Count != 0 || e.Unit != "" {
-			return Expiry{}, errors.New("Expiry date must be a date like 2027-12-31.")
+			return Expiry{}, "Expiry date must be a date like 2027-12-31."
 		}
-		return Expiry{Kind: ExpiryFixed, Date: d}, nil
+		return Expiry{Kind: ExpiryFixed, Date: d}, ""
 	case ExpiryDuration:
 		if e.Date != "" || e.Count < 1 || e.Count > 1000 || (e.Unit != "days" && e.Unit != "months" && e.Unit != "years") {
-			return Expiry{}, errors.New("Expiry duration must be 1 to 1000 days, months or years.")
+			return Expiry{}, "Expiry duration must be 1 to 1000 days, months or years."
 		}
-		return e, nil
+		return e, ""
 	}
-	return Expiry{}, errors.New("Expiry must be none, a fixed date or a duration.")
+	return Expiry{}, "Expiry must be none, a fixed date or a duration."
 }
 
 // ExpiresAt returns when an award issued at `issued` expires under the rule, and false when

@@ -272,8 +272,7 @@ func (s *stealLease) Send(ctx context.Context, m Message) error {
 }
 
 func testCrashAfterAccept(t *testing.T, newStore func(testing.TB) *store.Store) {
-	var e *outboxEnv
-	e = newOutboxEnv(t, newStore, func(s *SMTP) Sender { return &stealLease{inner: s, st: nil} })
+	e := newOutboxEnv(t, newStore, func(s *SMTP) Sender { return &stealLease{inner: s, st: nil} })
 	e.ob.Sender.(*stealLease).st = e.st
 	id, _ := e.queueEmail(t, "award:1", testMsg)
 	e.workOne(t) // sends; cannot record (lease lost)
