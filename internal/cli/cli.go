@@ -81,6 +81,26 @@ func Main(ctx context.Context, env Env) int {
 	return cmd.run(ctx, env, args)
 }
 
+// subcommand runs the subcommand args[0] of the command name from subs: no argument is a
+// usage error, -h or help prints usage, an unknown one is a usage error naming it.
+func subcommand(ctx context.Context, env Env, name, usage string, args []string, subs map[string]func(context.Context, Env, []string) int) int {
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(env.Stdout, usage)
+		return ExitOK
+	}
+	run, ok := subs[args[0]]
+	if !ok {
+		fmt.Fprintf(env.Stderr, "rosette %s: unknown subcommand %q\n\n%s", name, args[0], usage)
+		return ExitUsage
+	}
+	return run(ctx, env, args[1:])
+}
+
 func usage(w io.Writer) {
 	var b strings.Builder
 	b.WriteString("Rosette: digital badges, Open Badges 2.0 and 3.0.\n\nUsage: rosette COMMAND [options]\n\nCommands:\n")

@@ -22,14 +22,11 @@ email address EMAIL its owner. Prints the issuer id, its profile URL and its did
 
 // runIssuer manages issuers from the command line: create.
 func runIssuer(ctx context.Context, env Env, args []string) int {
-	if len(args) == 0 || args[0] != "create" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help") {
-			fmt.Fprint(env.Stdout, issuerUsage)
-			return ExitOK
-		}
-		fmt.Fprint(env.Stderr, issuerUsage)
-		return ExitUsage
-	}
+	return subcommand(ctx, env, "issuer", issuerUsage, args, map[string]func(context.Context, Env, []string) int{"create": runIssuerCreate})
+}
+
+// runIssuerCreate is `rosette issuer create`.
+func runIssuerCreate(ctx context.Context, env Env, args []string) int {
 	fs := flag.NewFlagSet("issuer create", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	var f badge.IssuerFields
@@ -44,7 +41,7 @@ func runIssuer(ctx context.Context, env Env, args []string) int {
 		fmt.Fprint(fs.Output(), issuerUsage+"\nOptions:\n")
 		fs.PrintDefaults()
 	}
-	cfg, code, ok := loadConfig(fs, args[1:], env)
+	cfg, code, ok := loadConfig(fs, args, env)
 	if !ok {
 		return code
 	}

@@ -16,19 +16,7 @@ import (
 func runKeys(ctx context.Context, env Env, args []string) int {
 	const usage = "Usage: rosette keys new --alg Ed25519|ES256|RS256 [--out FILE]\n\n" +
 		"  new   generate a key pair and write the private JWK (with a kid) to FILE or stdout\n"
-	if len(args) == 0 {
-		fmt.Fprint(env.Stderr, usage)
-		return ExitUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(env.Stdout, usage)
-		return ExitOK
-	case "new":
-		return runKeysNew(ctx, env, args[1:])
-	}
-	fmt.Fprintf(env.Stderr, "rosette keys: unknown subcommand %q\n\n%s", args[0], usage)
-	return ExitUsage
+	return subcommand(ctx, env, "keys", usage, args, map[string]func(context.Context, Env, []string) int{"new": runKeysNew})
 }
 
 // runKeysNew generates a key and writes its private JWK. A file is created with mode 0600 and

@@ -14,19 +14,7 @@ import (
 func runMail(ctx context.Context, env Env, args []string) int {
 	const usage = "Usage: rosette mail test --to ADDRESS [config options]\n\n" +
 		"  test   send one test email now with the SMTP settings (--smtp-host, ...) and report the result\n"
-	if len(args) == 0 {
-		fmt.Fprint(env.Stderr, usage)
-		return ExitUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(env.Stdout, usage)
-		return ExitOK
-	case "test":
-		return runMailTest(ctx, env, args[1:])
-	}
-	fmt.Fprintf(env.Stderr, "rosette mail: unknown subcommand %q\n\n%s", args[0], usage)
-	return ExitUsage
+	return subcommand(ctx, env, "mail", usage, args, map[string]func(context.Context, Env, []string) int{"test": runMailTest})
 }
 
 func runMailTest(ctx context.Context, env Env, args []string) int {

@@ -25,19 +25,21 @@ It is never taken as an argument. At least 10 characters, not one character repe
 
 // runUser manages user accounts from the command line: create, reset-password.
 func runUser(ctx context.Context, env Env, args []string) int {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprint(env.Stdout, userUsage)
-			return ExitOK
-		}
-		fmt.Fprint(env.Stderr, userUsage)
-		return ExitUsage
+	return subcommand(ctx, env, "user", userUsage, args, map[string]func(context.Context, Env, []string) int{
+		"create":         userCommand("create"),
+		"reset-password": userCommand("reset-password"),
+	})
+}
+
+// userCommand returns `rosette user SUB`: create and reset-password share flags and the
+// password rules.
+func userCommand(sub string) func(context.Context, Env, []string) int {
+	return func(ctx context.Context, env Env, args []string) int {
+		return runUserSub(ctx, env, sub, args)
 	}
-	sub, args := args[0], args[1:]
-	if sub != "create" && sub != "reset-password" {
-		fmt.Fprintf(env.Stderr, "rosette user: unknown subcommand %q\n\n%s", sub, userUsage)
-		return ExitUsage
-	}
+}
+
+func runUserSub(ctx context.Context, env Env, sub string, args []string) int {
 	name := "user " + sub
 	for _, a := range args {
 		if a == "--" {
