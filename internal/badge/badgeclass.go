@@ -111,10 +111,8 @@ func (f BadgeClassFields) Normalize() (BadgeClassFields, error) {
 	f.Level = strings.TrimSpace(f.Level)
 	f.Credits = strings.TrimSpace(f.Credits)
 	f.Language = strings.TrimSpace(f.Language)
-	if f.Name == "" {
-		bad("name", "Name is required.")
-	} else if name, err := NormalizeName(f.Name); err != nil {
-		bad("name", SafeMessage(err))
+	if name, problem := requiredName(f.Name); problem != "" {
+		bad("name", problem)
 	} else {
 		f.Name = name
 	}

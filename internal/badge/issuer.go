@@ -48,10 +48,8 @@ func (f IssuerFields) Normalize() (IssuerFields, error) {
 	f.Email = strings.TrimSpace(f.Email)
 	f.LogoURL = strings.TrimSpace(f.LogoURL)
 	f.LinkedInOrg = strings.TrimSpace(f.LinkedInOrg)
-	if f.Name == "" {
-		bad("name", "Name is required.")
-	} else if name, err := NormalizeName(f.Name); err != nil {
-		bad("name", SafeMessage(err))
+	if name, problem := requiredName(f.Name); problem != "" {
+		bad("name", problem)
 	} else {
 		f.Name = name
 	}
@@ -92,4 +90,17 @@ func httpURL(s string) bool {
 	}
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
+}
+
+// requiredName normalizes the required display name of an issuer or badge class, or returns
+// the problem to show beside the field.
+func requiredName(s string) (name, problem string) {
+	if s == "" {
+		return "", "Name is required."
+	}
+	name, err := NormalizeName(s)
+	if err != nil {
+		return "", SafeMessage(err)
+	}
+	return name, ""
 }
