@@ -37,7 +37,7 @@ type verificationPol struct {
 // logo), publicKey = the CryptographicKey URLs of every RSA key (OB 2.0 signed badges are
 // RS256; retired keys included), and a verification policy: hosted assertions must start
 // with BASE/.
-func (u URLs) ProfileDocument(p *service.PublicIssuer) ([]byte, error) {
+func ProfileDocument(u URLs, p *service.PublicIssuer) ([]byte, error) {
 	iss := p.Issuer
 	doc := profileDoc{Context: ContextOBv2, Type: "Issuer", ID: u.Profile(iss.ID), Name: iss.Name, URL: iss.Website,
 		Email: iss.Email, Description: iss.Description, Image: iss.LogoURL,
@@ -56,7 +56,7 @@ func (u URLs) ProfileDocument(p *service.PublicIssuer) ([]byte, error) {
 // DIDDocumentOf returns the issuer's DID document: every key, active and retired, as a
 // Multikey (Ed25519) or JsonWebKey (RSA) method DID#kid controlled by the DID and listed under
 // assertionMethod (and authentication); alsoKnownAs holds the profile URL.
-func (u URLs) DIDDocumentOf(p *service.PublicIssuer) ([]byte, error) {
+func DIDDocumentOf(u URLs, p *service.PublicIssuer) ([]byte, error) {
 	d, err := u.DID(p.Issuer.ID)
 	if err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func JWKSet(p *service.PublicIssuer) ([]byte, error) {
 
 // CryptographicKeyDocument returns the OB 2.0 CryptographicKey of one key: id = its URL,
 // owner = the profile URL, publicKeyPem (SPKI PEM).
-func (u URLs) CryptographicKeyDocument(issuerID string, k *keys.Record) ([]byte, error) {
+func CryptographicKeyDocument(u URLs, issuerID string, k *keys.Record) ([]byte, error) {
 	pem, err := key.PublicKeyPEM(k.Public)
 	if err != nil {
 		return nil, fmt.Errorf("identity: key %s: %w", k.ID, err)

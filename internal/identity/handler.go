@@ -70,7 +70,7 @@ func (h *Handler) profile(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	b, err := h.URLs.ProfileDocument(p)
+	b, err := ProfileDocument(h.URLs, p)
 	w.Header().Add("Vary", "Accept")
 	h.send(w, r, ct, b, err)
 }
@@ -80,7 +80,7 @@ func (h *Handler) didDocument(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	b, err := h.URLs.DIDDocumentOf(p)
+	b, err := DIDDocumentOf(h.URLs, p)
 	h.send(w, r, "application/did+ld+json", b, err)
 }
 
@@ -101,7 +101,7 @@ func (h *Handler) cryptographicKey(w http.ResponseWriter, r *http.Request) {
 	kid := r.PathValue("kid")
 	for _, k := range p.Keys {
 		if k.ID == kid {
-			b, err := h.URLs.CryptographicKeyDocument(p.Issuer.ID, k)
+			b, err := CryptographicKeyDocument(h.URLs, p.Issuer.ID, k)
 			h.send(w, r, "application/ld+json", b, err)
 			return
 		}
