@@ -36,6 +36,8 @@ type Router interface {
 type Options struct {
 	Accounts      Accounts
 	Issuers       Issuers // the issuer admin pages are mounted only when set
+	Awards        Awards  // the award admin pages are mounted only when set (with BadgeClasses)
+	BadgeClasses  BadgeClassReader
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
 }
@@ -43,12 +45,14 @@ type Options struct {
 // Site is the HTML interface. Build it with New (which parses every template: a template
 // error is a start-up error), then Register its routes.
 type Site struct {
-	accounts Accounts
-	issuers  Issuers
-	log      *slog.Logger
-	secure   bool
-	assets   *assets
-	pages    *pages
+	accounts     Accounts
+	issuers      Issuers
+	awards       Awards
+	badgeClasses BadgeClassReader
+	log          *slog.Logger
+	secure       bool
+	assets       *assets
+	pages        *pages
 }
 
 // New parses the templates and indexes the static assets.
@@ -67,7 +71,7 @@ func New(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -101,4 +105,12 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /admin/issuers/{id}/staff", signedIn(s.staffAdd))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/role", signedIn(s.staffSetRole))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/remove", signedIn(s.staffRemove))
+	if s.awards == nil || s.badgeClasses == nil {
+		return
+	}
+	r.HandleBrowser("GET /admin/badges/{id}/award", signedIn(s.awardNew))
+	r.HandleBrowser("POST /admin/badges/{id}/award", signedIn(s.awardCreate))
+	r.HandleBrowser("GET /admin/badges/{id}/awards", signedIn(s.awardList))
+	r.HandleBrowser("GET /admin/awards/{id}", signedIn(s.awardShow))
+	r.HandleBrowser("POST /admin/awards/{id}/revoke", signedIn(s.awardRevoke))
 }
