@@ -438,3 +438,32 @@ func TestReportPartialEscapes(t *testing.T) {
 		t.Errorf("the SVG data URI is not an <img> source:\n%s", out)
 	}
 }
+
+// TestReportPartialNested renders endorsements and the credentials of a CLR through the same
+// partial, nested.
+func TestReportPartialNested(t *testing.T) {
+	s, err := New(Options{Accounts: newMemAccounts(), NewVerifier: func(string) *verify.Verifier { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := &verify.Report{Verdict: verify.Revoked, Display: verify.Display{Name: "Inner badge"},
+		Checks: []verify.Check{{Name: "Status", Status: verify.Fail, Message: "revoked"}}}
+	endorsement := &verify.Report{Verdict: verify.Valid, Display: verify.Display{Name: "An endorsement", IssuerName: "Endorser"}}
+	rep := &verify.Report{Verdict: verify.Valid, Kind: "ClrCredential", Format: "json", Display: verify.Display{Name: "Transcript"},
+		Endorsements: []*verify.Report{endorsement}, Credentials: []*verify.Report{inner}}
+	var b bytes.Buffer
+	if err := s.pages.byName["verify"].ExecuteTemplate(&b, "report", newReportView(rep)); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"<h2>Transcript</h2>", "A Comprehensive Learner Record (CLR), read from JSON.", "<h3>Endorsements</h3>",
+		"<h4>An endorsement</h4>", "<h3>Credentials in this record</h3>", "<h4>Inner badge</h4>", `<p class="verdict-heading">Revoked</p>`,
+		`class="report report-nested"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the nested report lacks %q", want)
+		}
+	}
+	if n := strings.Count(out, `id="verdict"`); n != 1 {
+		t.Errorf("%d elements with id verdict, want 1", n)
+	}
+}
