@@ -146,6 +146,15 @@ func TestBrowserVerifyPage(t *testing.T) {
 	step("open a check's technical detail", chromedp.Click(".check-detail summary"), chromedp.WaitVisible(".check-detail pre"))
 	shot("verify-baked.png")
 
+	hugeFile := filepath.Join(t.TempDir(), "huge.png")
+	if err := os.WriteFile(hugeFile, bytes.Repeat([]byte{0}, 6<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	step("upload a file over 5 MiB",
+		chromedp.SetUploadFiles("#file", []string{hugeFile}),
+		chromedp.Click(`main button[type="submit"]`))
+	waitForJS(t, ctx, `(document.querySelector("#form-error") || {textContent: ""}).textContent.includes("larger than 5 MiB")`)
+
 	if p := console.problems(); len(p) > 0 {
 		t.Errorf("the browser console reported problems:\n%s", strings.Join(p, "\n"))
 	}
