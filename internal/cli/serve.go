@@ -20,6 +20,7 @@ import (
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/web"
 	"github.com/rosettebadges/rosette/openbadges/jsonld"
+	"github.com/rosettebadges/rosette/openbadges/verify"
 )
 
 // runServe is `rosette serve`: load the configuration, open the database and migrate it,
@@ -98,8 +99,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, Queue: queue, URLs: urls, Clock: clock,
 		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
 
+	fetcher := outboundFetcher(cfg)
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses,
-		Logger: logger, SecureCookies: cfg.SecureCookies()})
+		Logger: logger, SecureCookies: cfg.SecureCookies(),
+		NewVerifier: func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) }})
 	if err != nil {
 		closeListeners()
 		return err
