@@ -49,7 +49,7 @@ type awardsFixture struct {
 	queue   *jobs.Queue
 }
 
-func newAwards(t *testing.T, newStore func(testing.TB) *store.Store) awardsFixture {
+func newAwards(t testing.TB, newStore func(testing.TB) *store.Store) awardsFixture {
 	t.Helper()
 	f := newBadgeClasses(t, newStore)
 	ctx := context.Background()
