@@ -114,3 +114,34 @@ func TestAwardFlow(t *testing.T) {
 		t.Errorf("revoked award page: %s", page.body)
 	}
 }
+
+// TestAwardRevokeMany revokes by id and recipient from the awards list, all or nothing.
+func TestAwardRevokeMany(t *testing.T) {
+	is, bc := newAwardSite(t)
+	ctx := context.Background()
+	var ids []string
+	for _, e := range []string{"a@example.org", "b@example.org", "c@example.org"} {
+		a, err := is.awards.Issue(ctx, is.users["owner"], badge.AwardRequest{BadgeClassID: bc.ID, Recipient: badge.Recipient{Identity: e}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	path := "/admin/badges/" + bc.ID + "/awards/revoke"
+	wantStatus(t, "viewer", is.post(t, "viewer", path, url.Values{"awards": {ids[0]}, "reason": {"x"}}), http.StatusForbidden)
+	r := is.post(t, "awarder", path, url.Values{"awards": {ids[0] + "\r\nnobody@example.org"}, "reason": {"Cancelled"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Line 2: No award of this badge matches") {
+		t.Fatalf("unknown line: %d %s", r.status, r.body)
+	}
+	r = is.post(t, "awarder", path, url.Values{"awards": {ids[0] + "\r\nB@example.org\r\n"}, "reason": {"Cancelled"}})
+	wantStatus(t, "revoke many", r, http.StatusSeeOther)
+	for i, id := range ids {
+		a, err := is.awards.Get(ctx, is.users["owner"], id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := !a.RevokedAt.IsZero(); got != (i < 2) {
+			t.Errorf("award %d revoked = %v", i, got)
+		}
+	}
+}
