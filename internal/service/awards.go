@@ -378,7 +378,8 @@ func toAward(a *store.Award) (*badge.Award, error) {
 	out := &badge.Award{ID: a.ID, IssuerID: a.IssuerID, BadgeClassID: a.BadgeClassID, BadgeClassVersion: a.BadgeClassVersion,
 		Recipient: badge.Recipient{Type: badge.RecipientType(a.RecipientType), Identity: a.RecipientIdentity, Name: a.RecipientName},
 		Narrative: a.Narrative, IssuedAt: a.IssuedAt, ExpiresAt: a.ExpiresAt, RevokedAt: a.RevokedAt,
-		RevocationReason: a.RevocationReason, Signed: !a.SignedAt.IsZero(), CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy}
+		RevocationReason: a.RevocationReason, Signed: !a.SignedAt.IsZero(), CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy,
+		RecipientNameHidden: a.RecipientNameHidden}
 	if err := json.Unmarshal([]byte(a.Evidence), &out.Evidence); err != nil {
 		return nil, badge.E(badge.Internal, "A stored award cannot be read.", err)
 	}

@@ -35,22 +35,24 @@ type Award struct {
 	RevocationReason   string
 	ClaimTokenHash     string // "" for none
 	NotifyPending      bool   // email the recipient once signed
-	CreatedAt          time.Time
-	CreatedBy          string
+	// RecipientNameHidden: the earner chose to leave their name off the public page.
+	RecipientNameHidden bool
+	CreatedAt           time.Time
+	CreatedBy           string
 }
 
 const awardCols = `a.id, a.issuer_id, a.badge_class_id, a.badge_class_version, a.recipient_type,
 	a.recipient_identity, a.recipient_name, a.salt, a.narrative, a.evidence, a.issued_at, a.expires_at,
 	a.status_method, a.status_index, a.idempotency_key, a.unsigned_credential, a.credential,
 	a.credential_jwt, a.signed_at, a.revoked_at, a.revocation_reason, a.claim_token_hash,
-	a.notify_pending, a.created_at, a.created_by`
+	a.notify_pending, a.created_at, a.created_by, a.recipient_name_hidden`
 
 // awardSummaryCols leaves out the documents, for lists.
 const awardSummaryCols = `a.id, a.issuer_id, a.badge_class_id, a.badge_class_version, a.recipient_type,
 	a.recipient_identity, a.recipient_name, a.salt, a.narrative, a.evidence, a.issued_at, a.expires_at,
 	a.status_method, a.status_index, a.idempotency_key, NULL, NULL,
 	NULL, a.signed_at, a.revoked_at, a.revocation_reason, a.claim_token_hash,
-	a.notify_pending, a.created_at, a.created_by`
+	a.notify_pending, a.created_at, a.created_by, a.recipient_name_hidden`
 
 func scanAward(row interface{ Scan(...any) error }) (*Award, error) {
 	var a Award
@@ -60,7 +62,7 @@ func scanAward(row interface{ Scan(...any) error }) (*Award, error) {
 		&a.RecipientIdentity, &a.RecipientName, &a.Salt, &a.Narrative, &a.Evidence, tc(&a.IssuedAt), &expires,
 		&a.StatusMethod, &a.StatusIndex, &key, &a.UnsignedCredential, &a.Credential,
 		&jwt, &signed, &revoked, &a.RevocationReason, &claim,
-		&a.NotifyPending, tc(&a.CreatedAt), &a.CreatedBy)
+		&a.NotifyPending, tc(&a.CreatedAt), &a.CreatedBy, &a.RecipientNameHidden)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -87,13 +89,15 @@ func (tx *Tx) InsertAward(ctx context.Context, a *Award) error {
 		`INSERT INTO awards (id, issuer_id, badge_class_id, badge_class_version, recipient_type,
 		 recipient_identity, recipient_name, salt, narrative, evidence, issued_at, expires_at,
 		 status_method, status_index, idempotency_key, unsigned_credential, credential, credential_jwt,
-		 signed_at, revoked_at, revocation_reason, claim_token_hash, notify_pending, created_at, created_by)
+		 signed_at, revoked_at, revocation_reason, claim_token_hash, notify_pending, created_at, created_by,
+		 recipient_name_hidden)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-		 $19, $20, $21, $22, $23, $24, $25)`,
+		 $19, $20, $21, $22, $23, $24, $25, $26)`,
 		a.ID, a.IssuerID, a.BadgeClassID, a.BadgeClassVersion, a.RecipientType,
 		a.RecipientIdentity, a.RecipientName, a.Salt, a.Narrative, a.Evidence, tx.t(a.IssuedAt), tx.optTime(a.ExpiresAt),
 		a.StatusMethod, a.StatusIndex, nullString(a.IdempotencyKey), a.UnsignedCredential, a.Credential, nullString(a.CredentialJWT),
-		tx.optTime(a.SignedAt), tx.optTime(a.RevokedAt), a.RevocationReason, nullString(a.ClaimTokenHash), a.NotifyPending, tx.t(a.CreatedAt), a.CreatedBy)
+		tx.optTime(a.SignedAt), tx.optTime(a.RevokedAt), a.RevocationReason, nullString(a.ClaimTokenHash), a.NotifyPending, tx.t(a.CreatedAt), a.CreatedBy,
+		a.RecipientNameHidden)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("insert award: %w", ErrDuplicate)
 	}
@@ -106,6 +110,29 @@ func (tx *Tx) InsertAward(ctx context.Context, a *Award) error {
 // AwardByID returns the award with its documents, or ErrNotFound.
 func (tx *Tx) AwardByID(ctx context.Context, id string) (*Award, error) {
 	return scanAward(tx.tx.QueryRowContext(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.id = $1`, id))
+}
+
+// AwardCredential returns the award's signed credential (nil while it is not signed) in one
+// query reading nothing else: the hot path of the public credential route. ErrNotFound if
+// there is no such award.
+func (tx *Tx) AwardCredential(ctx context.Context, id string) ([]byte, error) {
+	var c []byte
+	err := tx.tx.QueryRowContext(ctx, `SELECT credential FROM awards WHERE id = $1`, id).Scan(&c)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return c, nil
+}
+
+// SetAwardRecipientNameHidden records whether the award's public page leaves out the
+// recipient's name; it reports whether the award exists.
+func (tx *Tx) SetAwardRecipientNameHidden(ctx context.Context, id string, hidden bool) (bool, error) {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE awards SET recipient_name_hidden = $1 WHERE id = $2`, hidden, id)
+	if err != nil {
+		return false, fmt.Errorf("store: set recipient name hidden: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // AwardByKey returns the issuer's award recorded with the idempotency key, or ErrNotFound.

@@ -131,6 +131,15 @@ func testAwards(t *testing.T, s *store.Store) {
 		if c, err := tx.AwardByClaimHash(ctx, "h1"); err != nil || c.ID != "a1" {
 			return fmt.Errorf("AwardByClaimHash: %v", err)
 		}
+		if c, err := tx.AwardCredential(ctx, "a1"); err != nil || string(c) != `{"signed":1}` {
+			return fmt.Errorf("AwardCredential: %s %v", c, err)
+		}
+		if c, err := tx.AwardCredential(ctx, "a3"); err != nil || c != nil {
+			return fmt.Errorf("AwardCredential of an unsigned award: %s %v", c, err)
+		}
+		if _, err := tx.AwardCredential(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("AwardCredential(nope): %v", err)
+		}
 		r, err := tx.RevokedAwards(ctx, "iss")
 		want := []store.RevokedAward{{ID: "a2", StatusMethod: "bitstring", StatusIndex: 1, RevokedAt: t0.Add(time.Hour), Reason: "why"}}
 		if err != nil || !cmp.Equal(r, want) {
@@ -138,6 +147,29 @@ func testAwards(t *testing.T, s *store.Store) {
 		}
 		return nil
 	})
+	// The earner's choice to hide their name: set, read back (full and summary rows), unset.
+	for _, hidden := range []bool{true, false} {
+		update(t, s, func(tx *store.Tx) error {
+			if ok, err := tx.SetAwardRecipientNameHidden(ctx, "a2", hidden); err != nil || !ok {
+				return fmt.Errorf("SetAwardRecipientNameHidden(%v): %v %v", hidden, ok, err)
+			}
+			if ok, err := tx.SetAwardRecipientNameHidden(ctx, "nope", hidden); err != nil || ok {
+				return fmt.Errorf("SetAwardRecipientNameHidden(nope): %v %v", ok, err)
+			}
+			return nil
+		})
+		view(t, s, func(tx *store.Tx) error {
+			a, err := tx.AwardByID(ctx, "a2")
+			if err != nil || a.RecipientNameHidden != hidden {
+				return fmt.Errorf("hidden %v: AwardByID: %+v %v", hidden, a, err)
+			}
+			list, _, err := tx.AwardsOfBadgeClass(ctx, "bc", 10, 0)
+			if err != nil || len(list) != 3 || list[1].ID != "a2" || list[1].RecipientNameHidden != hidden || list[0].RecipientNameHidden {
+				return fmt.Errorf("hidden %v: AwardsOfBadgeClass: %v", hidden, err)
+			}
+			return nil
+		})
+	}
 }
 
 // testStatusCounters reserves status indexes from concurrent transactions: every index is
