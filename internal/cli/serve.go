@@ -100,9 +100,17 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
 
 	fetcher := outboundFetcher(cfg)
+	// Award pages verify their badge in process: this installation's documents are answered
+	// by the server itself (its handler is set below, once it exists), others are fetched.
+	local := &identity.LocalFetcher{Base: base, Next: fetcher}
+	awardVerifier := newVerifier(local, "")
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses,
 		Logger: logger, SecureCookies: cfg.SecureCookies(),
-		NewVerifier: func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) }})
+		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
+		PublicAwards: awards, URLs: urls, Clock: clock,
+		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
+			return awardVerifier.Verify(ctx, credential)
+		}})
 	if err != nil {
 		closeListeners()
 		return err
@@ -136,6 +144,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		},
 	})
 	site.Register(srv)
+	local.Handler = srv
 
 	scheme := "http"
 	if srv.TLS() {
@@ -143,7 +152,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
 	(&identity.Handler{Issuers: issuers, URLs: urls, Logger: logger}).Register(srv)
-	(&identity.AwardHandler{Awards: awards, Logger: logger}).Register(srv)
+	(&identity.AwardHandler{Awards: awards, HTML: site.AwardPage(), Logger: logger}).Register(srv)
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
 	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)

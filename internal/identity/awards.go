@@ -18,6 +18,7 @@ import (
 // *service.Awards is one.
 type AwardSource interface {
 	Public(ctx context.Context, id string) (*service.PublicAward, error)
+	Credential(ctx context.Context, id string) ([]byte, error)
 	Assertion(p *service.PublicAward) ([]byte, error)
 	CredentialJWT(ctx context.Context, id string) (string, error)
 	BakedImage(ctx context.Context, p *service.PublicAward, kind bake.Kind, ext string) ([]byte, string, error)
@@ -105,20 +106,19 @@ func (h *AwardHandler) award(w http.ResponseWriter, r *http.Request) {
 	h.credential(w, r)
 }
 
+// credential serves the signed credential: one query reading only the credential (the
+// hottest route of a badge host).
 func (h *AwardHandler) credential(w http.ResponseWriter, r *http.Request) {
-	p, ok := h.load(w, r)
-	if !ok {
-		return
-	}
-	if p.Credential == nil {
-		h.notReady(w)
+	c, err := h.Awards.Credential(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	ct := "application/ld+json"
 	if c, ok := negotiateLD(r.Header.Get("Accept")); ok {
 		ct = c
 	}
-	send(w, r, ct, cacheImmutable, p.Credential)
+	send(w, r, ct, cacheImmutable, c)
 }
 
 func (h *AwardHandler) document(w http.ResponseWriter, r *http.Request) {

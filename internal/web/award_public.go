@@ -1,0 +1,257 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/markdown"
+	"github.com/rosettebadges/rosette/internal/server"
+	"github.com/rosettebadges/rosette/internal/service"
+	"github.com/rosettebadges/rosette/openbadges/verify"
+)
+
+// PublicAwards is what the public award page and claim links need of the awards service
+// (*service.Awards). Neither needs anyone signed in.
+type PublicAwards interface {
+	Public(ctx context.Context, id string) (*service.PublicAward, error)
+	ClaimTarget(ctx context.Context, token string) (string, error)
+}
+
+// AwardVerifier verifies an award's signed credential for its public page; internal/cli
+// builds it (the verifier over identity.LocalFetcher: this installation's documents in
+// process, others through the outbound fetcher).
+type AwardVerifier func(ctx context.Context, credential []byte) *verify.Report
+
+// awardVerifyTimeout bounds one verification of an award page; it runs detached from the
+// request, so that a visitor leaving does not waste the result the next one needs.
+const awardVerifyTimeout = 20 * time.Second
+
+// beingIssuedRefresh is how often the "being issued" page reloads itself, in seconds.
+const beingIssuedRefresh = 3
+
+// publicAwardPage is the data of the public award page.
+type publicAwardPage struct {
+	Frame
+	Award  *badge.Award
+	Issuer *badge.Issuer
+	Badge  badge.BadgeClassFields
+	Status badge.AwardStatus
+	// Recipient is the name shown ("" when the award has none or the earner hid it).
+	Recipient  string
+	NameHidden bool
+	Image      string       // path of the badge image, "" if none
+	IssuerLogo template.URL // http(s) or data:image/ URI, "" if none
+	IssuerPage string       // path of the issuer's public page
+	BadgePage  string       // path of the badge class's public page
+	Criteria   template.HTML
+	Narrative  template.HTML
+	Evidence   []evidenceView
+	Alignments []badge.Alignment // URL kept only when http(s)
+	Report     template.HTML     // the rendered verification report (cached)
+	Downloads  []download
+	VerifyURL  string // "Verify independently": the public verification page on this award
+	Head       headMeta
+	NotSigned  bool // recorded, not yet signed: the page says so and reloads itself
+}
+
+// download is one link in the page's downloads list.
+type download struct {
+	Label, Href, Note string
+}
+
+// headMeta is what the award page adds to <head>: Open Graph and Twitter card tags (absolute
+// URLs) and, while the badge is being issued, a refresh.
+type headMeta struct {
+	Title, Description, URL, Image string
+	Refresh                        int // seconds; 0 for none
+}
+
+// AwardPage is the public award page: plug it into identity.AwardHandler.HTML, which answers
+// browsers at /awards/{id} with it and JSON-LD clients with the credential. Nil when the site
+// has no PublicAwards.
+func (s *Site) AwardPage() http.Handler {
+	if s.publicAwards == nil {
+		return nil
+	}
+	return s.withUser(s.awardPublic)
+}
+
+// awardPublic renders the award page. The award is read from the database on every view (a
+// revocation on another node shows at once); the verification report comes from the cache.
+func (s *Site) awardPublic(w http.ResponseWriter, r *http.Request) {
+	p, err := s.publicAwards.Public(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, v := p.Award, p.BadgeClass
+	now := s.clock.Now()
+	pg := &publicAwardPage{
+		Frame:      Frame{Title: v.Fields.Name},
+		Award:      a,
+		Issuer:     p.Issuer,
+		Badge:      v.Fields,
+		Status:     a.Status(now),
+		NameHidden: a.RecipientNameHidden,
+		IssuerLogo: imageURL(p.Issuer.LogoURL),
+		IssuerPage: s.localPath(s.urls.Profile(p.Issuer.ID)),
+		BadgePage:  s.localPath(s.urls.BadgeClass(a.BadgeClassID)),
+		VerifyURL:  s.localPath(s.urls.VerifyOf(s.urls.Award(a.ID))),
+		NotSigned:  !a.Signed || p.Credential == nil,
+	}
+	if !a.RecipientNameHidden {
+		pg.Recipient = a.Recipient.Name
+	}
+	if v.ImageID != "" {
+		pg.Image = s.localPath(s.urls.Image(v.ImageID, p.ImageMediaType))
+	}
+	if v.Fields.CriteriaNarrative != "" {
+		pg.Criteria = markdown.Render(v.Fields.CriteriaNarrative)
+	}
+	if a.Narrative != "" {
+		pg.Narrative = markdown.Render(a.Narrative)
+	}
+	for _, e := range a.Evidence {
+		ev := evidenceView{Name: e.Name, URL: httpURL(e.URL)}
+		if e.Narrative != "" {
+			ev.Narrative = markdown.Render(e.Narrative)
+		}
+		if ev.Name == "" && ev.URL == "" && ev.Narrative == "" {
+			continue
+		}
+		pg.Evidence = append(pg.Evidence, ev)
+	}
+	for _, al := range v.Fields.Alignments {
+		al.URL = httpURL(al.URL)
+		pg.Alignments = append(pg.Alignments, al)
+	}
+	pg.Head = s.awardHead(p, pg.Recipient)
+	if strings.HasPrefix(string(pg.IssuerLogo), "http") {
+		// The logo is on another site: allow images from its origin on this page only.
+		if u, err := url.Parse(string(pg.IssuerLogo)); err == nil {
+			w.Header().Set("Content-Security-Policy", strings.Replace(server.ContentSecurityPolicy,
+				"img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1))
+		}
+	}
+	if pg.NotSigned {
+		pg.Head.Refresh = beingIssuedRefresh
+		pg.Title = "Being issued · " + v.Fields.Name
+		s.render(w, r, http.StatusOK, "award_public", pg)
+		return
+	}
+	pg.Downloads = s.awardDownloads(a.ID, p.ImageMediaType)
+	key := reportKey{awardID: a.ID, signed: true}
+	if !a.RevokedAt.IsZero() {
+		key.revokedAt = a.RevokedAt.UnixNano()
+	}
+	pg.Report, _, err = s.reports.get(r.Context(), key, now, []time.Time{a.ExpiresAt, a.IssuedAt},
+		func() (template.HTML, verify.Verdict, error) { return s.verifyAwardReport(r, p.Credential) })
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return // the visitor left
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "award_public", pg)
+}
+
+// verifyAwardReport runs the verifier over the signed credential and renders the compact
+// report partial (verdict banner, checks folded in <details>).
+func (s *Site) verifyAwardReport(r *http.Request, credential []byte) (template.HTML, verify.Verdict, error) {
+	select {
+	case s.awardVerifySlots <- struct{}{}:
+	case <-r.Context().Done():
+		return "", "", r.Context().Err()
+	}
+	defer func() { <-s.awardVerifySlots }()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), awardVerifyTimeout)
+	defer cancel()
+	start := time.Now()
+	rep := s.verifyAward(ctx, credential)
+	s.log.LogAttrs(r.Context(), slog.LevelDebug, "award verified for its page",
+		slog.String("award_id", r.PathValue("id")), slog.String("verdict", string(rep.Verdict)),
+		slog.Duration("took", time.Since(start)))
+	view := newReportView(rep)
+	view.Compact = true
+	var buf bytes.Buffer
+	if err := s.pages.byName["award_public"].ExecuteTemplate(&buf, "report", &view); err != nil {
+		return "", "", err
+	}
+	return template.HTML(buf.String()), rep.Verdict, nil
+}
+
+// awardHead is the Open Graph / Twitter card description of the award (absolute URLs).
+func (s *Site) awardHead(p *service.PublicAward, recipient string) headMeta {
+	f := p.BadgeClass.Fields
+	h := headMeta{Title: f.Name, Description: f.Description, URL: s.urls.Award(p.Award.ID)}
+	if recipient != "" {
+		h.Title = f.Name + " · awarded to " + recipient
+	}
+	if p.BadgeClass.ImageID != "" {
+		h.Image = s.urls.Image(p.BadgeClass.ImageID, p.ImageMediaType)
+	}
+	return h
+}
+
+// awardDownloads lists the award's documents; baked images come in the badge image's own
+// format.
+func (s *Site) awardDownloads(id, mediaType string) []download {
+	out := []download{}
+	ext := ""
+	switch mediaType {
+	case "image/png":
+		ext = "png"
+	case "image/svg+xml":
+		ext = "svg"
+	}
+	if ext != "" {
+		up := strings.ToUpper(ext)
+		out = append(out,
+			download{"Badge image with the Open Badges 3.0 credential baked in (" + up + ")", s.localPath(s.urls.AwardImage(id, ext)), "for wallets and backpacks that import images"},
+			download{"Badge image with the Open Badges 2.0 assertion baked in (" + up + ")", s.localPath(s.urls.AwardAssertionImage(id, ext)), "for older backpacks"})
+	}
+	return append(out,
+		download{"Open Badges 3.0 credential (JSON-LD)", s.localPath(s.urls.AwardCredential(id)), "signed with a Data Integrity proof"},
+		download{"Open Badges 3.0 credential (VC-JWT)", s.localPath(s.urls.AwardJWT(id)), "the same credential as a signed token"},
+		download{"Open Badges 2.0 assertion (JSON)", s.localPath(s.urls.AwardAssertion(id)), "hosted verification"},
+	)
+}
+
+// localPath is the path (and query) of one of this installation's public URLs, for links and
+// images in its own pages: they then work whatever host name the page was reached by, and
+// stay within the Content-Security-Policy's 'self'.
+func (s *Site) localPath(abs string) string {
+	u, err := url.Parse(abs)
+	if err != nil || u.Path == "" {
+		return abs
+	}
+	return u.RequestURI()
+}
+
+// claim follows the claim link of an award email: GET /claim/{token}. A valid token leads
+// to the award's page with a word for the earner; any other is a 404 saying the link is not
+// valid. Nothing is changed (accepting a badge into a wallet comes later).
+func (s *Site) claim(w http.ResponseWriter, r *http.Request) {
+	id, err := s.publicAwards.ClaimTarget(r.Context(), r.PathValue("token"))
+	if err != nil {
+		if badge.KindOf(err) == badge.NotFound {
+			s.serveError(w, r, http.StatusNotFound, "This claim link is not valid. Check that the whole link from the email was opened; if it was, ask the issuer of the badge for a new one.")
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.setFlash(w, r, "award-claim")
+	http.Redirect(w, r, s.localPath(s.urls.Award(id)), http.StatusSeeOther)
+}

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"container/list"
+	"context"
+	"html/template"
+	"sync"
+	"time"
+
+	"github.com/rosettebadges/rosette/openbadges/verify"
+)
+
+// Defaults of Options.AwardReportCacheSize and AwardReportCacheTTL.
+const (
+	defaultReportCacheSize = 4096
+	defaultReportCacheTTL  = 10 * time.Minute
+	// unverifiableTTL is how long an "unverifiable" result is kept: it means something could
+	// not be reached, which may pass soon.
+	unverifiableTTL = 30 * time.Second
+)
+
+// reportKey names one verification of an award: a revocation or the signing makes a new key,
+// so a page read after them never shows the old result, on any node (each node reads the
+// award from the database on every view).
+type reportKey struct {
+	awardID   string
+	revokedAt int64 // UnixNano, 0 when not revoked
+	signed    bool
+}
+
+// reportEntry is one cached verification: the report partial already rendered.
+type reportEntry struct {
+	key     reportKey
+	html    template.HTML
+	verdict verify.Verdict
+	until   time.Time // the entry is stale from then on
+}
+
+// reportFlight is a verification under way, which other views of the same award wait for.
+type reportFlight struct {
+	key  reportKey
+	done chan struct{}
+	e    *reportEntry
+}
+
+// reportCache keeps the rendered verification report of recently viewed awards: a bounded LRU
+// with a TTL, one entry per award. Verifying costs a millisecond or more (signatures, status
+// list, DID document); a cached view costs a map lookup. An entry also goes stale when a date
+// that changes the verdict passes (the award's expiry, its validFrom), and is replaced when the
+// key changes (revoked, signed). Concurrent views of an award that is not cached wait for one
+// verification instead of each running their own.
+type reportCache struct {
+	max int
+	ttl time.Duration
+
+	mu       sync.Mutex
+	lru      *list.List // of *reportEntry, most recently used first
+	byID     map[string]*list.Element
+	inflight map[string]*reportFlight
+}
+
+func newReportCache(max int, ttl time.Duration) *reportCache {
+	if max <= 0 {
+		max = defaultReportCacheSize
+	}
+	if ttl <= 0 {
+		ttl = defaultReportCacheTTL
+	}
+	return &reportCache{max: max, ttl: ttl, lru: list.New(), byID: map[string]*list.Element{}, inflight: map[string]*reportFlight{}}
+}
+
+// get returns the cached report of key if it is still good at now, else runs compute (once
+// for all concurrent callers with the same key) and caches its result. changesAt are the
+// instants at which the verdict may change by itself (expiry, validFrom; zero for none).
+func (c *reportCache) get(ctx context.Context, key reportKey, now time.Time, changesAt []time.Time,
+	compute func() (template.HTML, verify.Verdict, error)) (template.HTML, verify.Verdict, error) {
+	c.mu.Lock()
+	if el, ok := c.byID[key.awardID]; ok {
+		e := el.Value.(*reportEntry)
+		if e.key == key && now.Before(e.until) {
+			c.lru.MoveToFront(el)
+			c.mu.Unlock()
+			return e.html, e.verdict, nil
+		}
+		c.lru.Remove(el)
+		delete(c.byID, key.awardID)
+	}
+	if f, ok := c.inflight[key.awardID]; ok && f.key == key {
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+			if f.e != nil {
+				return f.e.html, f.e.verdict, nil
+			}
+			// The verification failed for the one who ran it: run our own.
+			return c.compute(key, now, changesAt, compute, nil)
+		case <-ctx.Done():
+			return "", "", ctx.Err()
+		}
+	}
+	f := &reportFlight{key: key, done: make(chan struct{})}
+	c.inflight[key.awardID] = f
+	c.mu.Unlock()
+	return c.compute(key, now, changesAt, compute, f)
+}
+
+func (c *reportCache) compute(key reportKey, now time.Time, changesAt []time.Time,
+	compute func() (template.HTML, verify.Verdict, error), f *reportFlight) (template.HTML, verify.Verdict, error) {
+	html, verdict, err := compute()
+	var e *reportEntry
+	if err == nil {
+		ttl := c.ttl
+		if verdict == verify.Unverifiable {
+			ttl = min(ttl, unverifiableTTL)
+		}
+		e = &reportEntry{key: key, html: html, verdict: verdict, until: now.Add(ttl)}
+		for _, t := range changesAt {
+			if !t.IsZero() && now.Before(t) && t.Before(e.until) {
+				e.until = t
+			}
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f != nil {
+		f.e = e
+		close(f.done)
+		if c.inflight[key.awardID] == f {
+			delete(c.inflight, key.awardID)
+		}
+	}
+	if e != nil {
+		if el, ok := c.byID[key.awardID]; ok {
+			c.lru.Remove(el)
+		}
+		c.byID[key.awardID] = c.lru.PushFront(e)
+		for c.lru.Len() > c.max {
+			last := c.lru.Back()
+			c.lru.Remove(last)
+			delete(c.byID, last.Value.(*reportEntry).key.awardID)
+		}
+	}
+	return html, verdict, err
+}
+
+// len is the number of cached reports.
+func (c *reportCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len()
+}
