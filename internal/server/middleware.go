@@ -79,7 +79,8 @@ func (s *Server) chain(mux *http.ServeMux) http.Handler {
 			s.metrics.observe(route, r.Method, status, elapsed)
 			path := r.URL.Path // never the query: it may hold a token
 			if strings.Contains(route, "{token}") {
-				path = route // nor a token in the path (claim links): the route says enough
+				// Nor a token in the path (claim links): the route's path pattern says enough.
+				_, path, _ = strings.Cut(route, " ")
 			}
 			attrs := []slog.Attr{
 				slog.String("request_id", id),
