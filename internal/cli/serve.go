@@ -128,6 +128,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		TrustedProxies:  cfg.TrustedProxies,
 		MetricsToken:    cfg.MetricsToken,
 		MetricsSeparate: cfg.MetricsAddr != "",
+		MetricsPprof:    cfg.MetricsPprof,
 		Errors:          site,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
