@@ -13,12 +13,7 @@ import (
 // else (the public credential route is the hottest path of a badge host). NotFound if there is
 // no such award; Unavailable while it is being signed.
 func (s *Awards) Credential(ctx context.Context, id string) ([]byte, error) {
-	var c []byte
-	err := s.store.View(ctx, func(tx *store.Tx) error {
-		var err error
-		c, err = tx.AwardCredential(ctx, id)
-		return err
-	})
+	c, err := s.store.ReadAwardCredential(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, badge.Errorf(badge.NotFound, "There is no such badge.")
 	}

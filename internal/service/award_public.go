@@ -26,52 +26,26 @@ type PublicAward struct {
 	salt           string
 }
 
-// Public returns the award's public data; NotFound if there is no such award.
+// Public returns the award's public data; NotFound if there is no such award. It is one read
+// (store.ReadPublicAward): the award page and the award documents call it on every request.
 func (s *Awards) Public(ctx context.Context, id string) (*PublicAward, error) {
-	var out *PublicAward
-	err := s.store.View(ctx, func(tx *store.Tx) error {
-		a, err := tx.AwardByID(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return badge.Errorf(badge.NotFound, "There is no such badge.")
-		}
-		if err != nil {
-			return err
-		}
-		out, err = publicAward(ctx, tx, a)
-		return err
-	})
+	row, err := s.store.ReadPublicAward(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, badge.Errorf(badge.NotFound, "There is no such badge.")
+	}
 	if err != nil {
 		return nil, serviceErr(err)
 	}
-	return out, nil
-}
-
-func publicAward(ctx context.Context, tx *store.Tx, a *store.Award) (*PublicAward, error) {
-	award, err := toAward(a)
+	award, err := toAward(row.Award)
 	if err != nil {
-		return nil, err
+		return nil, serviceErr(err)
 	}
-	iss, err := tx.IssuerByID(ctx, a.IssuerID)
+	version, err := toVersion(row.Version)
 	if err != nil {
-		return nil, err
+		return nil, serviceErr(err)
 	}
-	v, err := tx.BadgeClassVersionByNumber(ctx, a.BadgeClassID, a.BadgeClassVersion)
-	if err != nil {
-		return nil, err
-	}
-	version, err := toVersion(v)
-	if err != nil {
-		return nil, err
-	}
-	p := &PublicAward{Award: award, Issuer: toIssuer(iss), BadgeClass: version, Credential: a.Credential, salt: a.Salt}
-	if v.ImageID != "" {
-		img, err := tx.BadgeImageByID(ctx, v.ImageID)
-		if err != nil {
-			return nil, err
-		}
-		p.ImageMediaType = img.MediaType
-	}
-	return p, nil
+	return &PublicAward{Award: award, Issuer: toIssuer(row.Issuer), BadgeClass: version, ImageMediaType: row.ImageMediaType,
+		Credential: row.Award.Credential, salt: row.Award.Salt}, nil
 }
 
 // Assertion is the award's OB 2.0 hosted assertion (saying revoked when it is).

@@ -55,20 +55,34 @@ const awardSummaryCols = `a.id, a.issuer_id, a.badge_class_id, a.badge_class_ver
 	a.notify_pending, a.created_at, a.created_by, a.recipient_name_hidden`
 
 func scanAward(row interface{ Scan(...any) error }) (*Award, error) {
-	var a Award
-	var key, jwt, claim sql.NullString
-	var expires, signed, revoked nullTime
-	err := row.Scan(&a.ID, &a.IssuerID, &a.BadgeClassID, &a.BadgeClassVersion, &a.RecipientType,
-		&a.RecipientIdentity, &a.RecipientName, &a.Salt, &a.Narrative, &a.Evidence, tc(&a.IssuedAt), &expires,
-		&a.StatusMethod, &a.StatusIndex, &key, &a.UnsignedCredential, &a.Credential,
-		&jwt, &signed, &revoked, &a.RevocationReason, &claim,
-		&a.NotifyPending, tc(&a.CreatedAt), &a.CreatedBy, &a.RecipientNameHidden)
-	if err != nil {
+	var as awardScan
+	if err := row.Scan(as.dest()...); err != nil {
 		return nil, notFound(err)
 	}
-	a.IdempotencyKey, a.CredentialJWT, a.ClaimTokenHash = key.String, jwt.String, claim.String
-	a.ExpiresAt, a.SignedAt, a.RevokedAt = expires.t, signed.t, revoked.t
-	return &a, nil
+	return as.award(), nil
+}
+
+// awardScan holds the scan destinations of awardCols (or awardSummaryCols).
+type awardScan struct {
+	a                        Award
+	key, jwt, claim          sql.NullString
+	expires, signed, revoked nullTime
+}
+
+func (s *awardScan) dest() []any {
+	a := &s.a
+	return []any{&a.ID, &a.IssuerID, &a.BadgeClassID, &a.BadgeClassVersion, &a.RecipientType,
+		&a.RecipientIdentity, &a.RecipientName, &a.Salt, &a.Narrative, &a.Evidence, tc(&a.IssuedAt), &s.expires,
+		&a.StatusMethod, &a.StatusIndex, &s.key, &a.UnsignedCredential, &a.Credential,
+		&s.jwt, &s.signed, &s.revoked, &a.RevocationReason, &s.claim,
+		&a.NotifyPending, tc(&a.CreatedAt), &a.CreatedBy, &a.RecipientNameHidden}
+}
+
+func (s *awardScan) award() *Award {
+	a := s.a
+	a.IdempotencyKey, a.CredentialJWT, a.ClaimTokenHash = s.key.String, s.jwt.String, s.claim.String
+	a.ExpiresAt, a.SignedAt, a.RevokedAt = s.expires.t, s.signed.t, s.revoked.t
+	return &a
 }
 
 // nullTime scans a nullable time column of either dialect; NULL is the zero time.
@@ -110,18 +124,6 @@ func (tx *Tx) InsertAward(ctx context.Context, a *Award) error {
 // AwardByID returns the award with its documents, or ErrNotFound.
 func (tx *Tx) AwardByID(ctx context.Context, id string) (*Award, error) {
 	return scanAward(tx.tx.QueryRowContext(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.id = $1`, id))
-}
-
-// AwardCredential returns the award's signed credential (nil while it is not signed) in one
-// query reading nothing else: the hot path of the public credential route. ErrNotFound if
-// there is no such award.
-func (tx *Tx) AwardCredential(ctx context.Context, id string) ([]byte, error) {
-	var c []byte
-	err := tx.tx.QueryRowContext(ctx, `SELECT credential FROM awards WHERE id = $1`, id).Scan(&c)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return c, nil
 }
 
 // SetAwardRecipientNameHidden records whether the award's public page leaves out the

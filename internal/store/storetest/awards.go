@@ -131,15 +131,6 @@ func testAwards(t *testing.T, s *store.Store) {
 		if c, err := tx.AwardByClaimHash(ctx, "h1"); err != nil || c.ID != "a1" {
 			return fmt.Errorf("AwardByClaimHash: %v", err)
 		}
-		if c, err := tx.AwardCredential(ctx, "a1"); err != nil || string(c) != `{"signed":1}` {
-			return fmt.Errorf("AwardCredential: %s %v", c, err)
-		}
-		if c, err := tx.AwardCredential(ctx, "a3"); err != nil || c != nil {
-			return fmt.Errorf("AwardCredential of an unsigned award: %s %v", c, err)
-		}
-		if _, err := tx.AwardCredential(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("AwardCredential(nope): %v", err)
-		}
 		r, err := tx.RevokedAwards(ctx, "iss")
 		want := []store.RevokedAward{{ID: "a2", StatusMethod: "bitstring", StatusIndex: 1, RevokedAt: t0.Add(time.Hour), Reason: "why"}}
 		if err != nil || !cmp.Equal(r, want) {
@@ -147,6 +138,59 @@ func testAwards(t *testing.T, s *store.Store) {
 		}
 		return nil
 	})
+	// The hot-path reads outside a transaction: the same data in one query.
+	ctx2 := context.Background()
+	if c, err := s.ReadAwardCredential(ctx2, "a1"); err != nil || string(c) != `{"signed":1}` {
+		t.Errorf("ReadAwardCredential: %s %v", c, err)
+	}
+	if c, err := s.ReadAwardCredential(ctx2, "a3"); err != nil || c != nil {
+		t.Errorf("ReadAwardCredential of an unsigned award: %s %v", c, err)
+	}
+	if _, err := s.ReadAwardCredential(ctx2, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ReadAwardCredential(nope): %v", err)
+	}
+	for _, id := range []string{"a1", "a2"} {
+		var full *store.Award
+		var iss *store.Issuer
+		var ver *store.BadgeClassVersion
+		view(t, s, func(tx *store.Tx) (err error) {
+			if full, err = tx.AwardByID(ctx, id); err != nil {
+				return err
+			}
+			if iss, err = tx.IssuerByID(ctx, "iss"); err != nil {
+				return err
+			}
+			ver, err = tx.BadgeClassVersionByNumber(ctx, "bc", 1)
+			return err
+		})
+		full.UnsignedCredential, full.CredentialJWT = nil, ""
+		p, err := s.ReadPublicAward(ctx2, id)
+		if err != nil {
+			t.Fatalf("ReadPublicAward(%s): %v", id, err)
+		}
+		if d := cmp.Diff(&store.PublicAward{Award: full, Issuer: iss, Version: ver, ImageMediaType: ""}, p); d != "" {
+			t.Errorf("ReadPublicAward(%s) (-want +got):\n%s", id, d)
+		}
+	}
+	if _, err := s.ReadPublicAward(ctx2, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ReadPublicAward(nope): %v", err)
+	}
+	// With an image, its media type comes along.
+	update(t, s, func(tx *store.Tx) error {
+		if err := tx.PutBadgeImage(ctx, &store.BadgeImage{ID: "img1", MediaType: "image/svg+xml", Bytes: []byte("<svg/>"), CreatedAt: t0}); err != nil {
+			return err
+		}
+		if err := tx.InsertBadgeClassVersion(ctx, &store.BadgeClassVersion{BadgeClassID: "bc", Version: 2, Fields: `{}`, ImageID: "img1", CreatedAt: t0, CreatedBy: "cli"}); err != nil {
+			return err
+		}
+		a := newAward("a6", 6, "")
+		a.BadgeClassVersion = 2
+		return tx.InsertAward(ctx, a)
+	})
+	if p, err := s.ReadPublicAward(ctx2, "a6"); err != nil || p.Version.ImageID != "img1" || p.ImageMediaType != "image/svg+xml" || p.Award.Credential != nil {
+		t.Errorf("ReadPublicAward with an image: %+v %v", p, err)
+	}
+
 	// The earner's choice to hide their name: set, read back (full and summary rows), unset.
 	for _, hidden := range []bool{true, false} {
 		update(t, s, func(tx *store.Tx) error {
@@ -164,7 +208,7 @@ func testAwards(t *testing.T, s *store.Store) {
 				return fmt.Errorf("hidden %v: AwardByID: %+v %v", hidden, a, err)
 			}
 			list, _, err := tx.AwardsOfBadgeClass(ctx, "bc", 10, 0)
-			if err != nil || len(list) != 3 || list[1].ID != "a2" || list[1].RecipientNameHidden != hidden || list[0].RecipientNameHidden {
+			if err != nil || len(list) != 4 || list[2].ID != "a2" || list[2].RecipientNameHidden != hidden || list[1].RecipientNameHidden {
 				return fmt.Errorf("hidden %v: AwardsOfBadgeClass: %v", hidden, err)
 			}
 			return nil
