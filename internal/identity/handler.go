@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -134,6 +135,7 @@ func sendTagged(w http.ResponseWriter, r *http.Request, contentType, cacheContro
 		return
 	}
 	hd.Set("Content-Type", contentType)
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
 }
 

@@ -37,9 +37,16 @@ const awardVerifyTimeout = 20 * time.Second
 // beingIssuedRefresh is how often the "being issued" page reloads itself, in seconds.
 const beingIssuedRefresh = 3
 
-// publicAwardPage is the data of the public award page.
+// publicAwardPage is the data of the public award page: the frame, the <head> tags and the
+// body, rendered once per award state and cached with its verification report.
 type publicAwardPage struct {
 	Frame
+	Head headMeta
+	Body template.HTML
+}
+
+// awardBody is the data of the award page's body (template "award-body").
+type awardBody struct {
 	Award  *badge.Award
 	Issuer *badge.Issuer
 	Badge  badge.BadgeClassFields
@@ -55,11 +62,10 @@ type publicAwardPage struct {
 	Narrative  template.HTML
 	Evidence   []evidenceView
 	Alignments []badge.Alignment // URL kept only when http(s)
-	Report     template.HTML     // the rendered verification report (cached)
+	Report     template.HTML     // the rendered verification report
 	Downloads  []download
 	VerifyURL  string // "Verify independently": the public verification page on this award
-	Head       headMeta
-	NotSigned  bool // recorded, not yet signed: the page says so and reloads itself
+	NotSigned  bool   // recorded, not yet signed: the page says so and reloads itself
 }
 
 // download is one link in the page's downloads list.
@@ -84,40 +90,90 @@ func (s *Site) AwardPage() http.Handler {
 	return s.withUser(s.awardPublic)
 }
 
-// awardPublic renders the award page. The award is read from the database on every view (a
-// revocation on another node shows at once); the verification report comes from the cache.
+// awardPublic renders the award page. The award is read from the database on every view (one
+// query), so a revocation on another node shows at once; the page body, with its verification
+// report, comes from the cache while the award's state is unchanged.
 func (s *Site) awardPublic(w http.ResponseWriter, r *http.Request) {
 	p, err := s.publicAwards.Public(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	a, v := p.Award, p.BadgeClass
+	a := p.Award
 	now := s.clock.Now()
-	pg := &publicAwardPage{
-		Frame:      Frame{Title: v.Fields.Name},
+	recipient := a.Recipient.Name
+	if a.RecipientNameHidden {
+		recipient = ""
+	}
+	pg := &publicAwardPage{Frame: Frame{Title: p.BadgeClass.Fields.Name}, Head: s.awardHead(p, recipient)}
+	if logo := imageURL(p.Issuer.LogoURL); strings.HasPrefix(string(logo), "http") {
+		// The logo is on another site: allow images from its origin on this page only.
+		if u, err := url.Parse(string(logo)); err == nil {
+			w.Header().Set("Content-Security-Policy", strings.Replace(server.ContentSecurityPolicy,
+				"img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1))
+		}
+	}
+	if !a.Signed || p.Credential == nil {
+		// Being issued: nothing to verify yet, and nothing cached.
+		body, err := s.renderAwardBody(s.awardBody(p, recipient, now, ""))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		pg.Head.Refresh = beingIssuedRefresh
+		pg.Title = "Being issued · " + pg.Title
+		pg.Body = body
+		s.render(w, r, http.StatusOK, "award_public", pg)
+		return
+	}
+	key := reportKey{awardID: a.ID, signed: true, hidden: a.RecipientNameHidden, issuerUpdated: p.Issuer.UpdatedAt.UnixNano()}
+	if !a.RevokedAt.IsZero() {
+		key.revokedAt = a.RevokedAt.UnixNano()
+	}
+	pg.Body, _, err = s.reports.get(r.Context(), key, now, []time.Time{a.ExpiresAt, a.IssuedAt},
+		func() (template.HTML, verify.Verdict, error) {
+			report, verdict, err := s.verifyAwardReport(r, p.Credential)
+			if err != nil {
+				return "", "", err
+			}
+			body, err := s.renderAwardBody(s.awardBody(p, recipient, now, report))
+			return body, verdict, err
+		})
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return // the visitor left
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "award_public", pg)
+}
+
+// awardBody gathers what the page body shows.
+func (s *Site) awardBody(p *service.PublicAward, recipient string, now time.Time, report template.HTML) *awardBody {
+	a, v := p.Award, p.BadgeClass
+	b := &awardBody{
 		Award:      a,
 		Issuer:     p.Issuer,
 		Badge:      v.Fields,
 		Status:     a.Status(now),
+		Recipient:  recipient,
 		NameHidden: a.RecipientNameHidden,
 		IssuerLogo: imageURL(p.Issuer.LogoURL),
 		IssuerPage: s.localPath(s.urls.Profile(p.Issuer.ID)),
 		BadgePage:  s.localPath(s.urls.BadgeClass(a.BadgeClassID)),
 		VerifyURL:  s.localPath(s.urls.VerifyOf(s.urls.Award(a.ID))),
 		NotSigned:  !a.Signed || p.Credential == nil,
-	}
-	if !a.RecipientNameHidden {
-		pg.Recipient = a.Recipient.Name
+		Report:     report,
 	}
 	if v.ImageID != "" {
-		pg.Image = s.localPath(s.urls.Image(v.ImageID, p.ImageMediaType))
+		b.Image = s.localPath(s.urls.Image(v.ImageID, p.ImageMediaType))
 	}
 	if v.Fields.CriteriaNarrative != "" {
-		pg.Criteria = markdown.Render(v.Fields.CriteriaNarrative)
+		b.Criteria = markdown.Render(v.Fields.CriteriaNarrative)
 	}
 	if a.Narrative != "" {
-		pg.Narrative = markdown.Render(a.Narrative)
+		b.Narrative = markdown.Render(a.Narrative)
 	}
 	for _, e := range a.Evidence {
 		ev := evidenceView{Name: e.Name, URL: httpURL(e.URL)}
@@ -127,41 +183,25 @@ func (s *Site) awardPublic(w http.ResponseWriter, r *http.Request) {
 		if ev.Name == "" && ev.URL == "" && ev.Narrative == "" {
 			continue
 		}
-		pg.Evidence = append(pg.Evidence, ev)
+		b.Evidence = append(b.Evidence, ev)
 	}
 	for _, al := range v.Fields.Alignments {
 		al.URL = httpURL(al.URL)
-		pg.Alignments = append(pg.Alignments, al)
+		b.Alignments = append(b.Alignments, al)
 	}
-	pg.Head = s.awardHead(p, pg.Recipient)
-	if strings.HasPrefix(string(pg.IssuerLogo), "http") {
-		// The logo is on another site: allow images from its origin on this page only.
-		if u, err := url.Parse(string(pg.IssuerLogo)); err == nil {
-			w.Header().Set("Content-Security-Policy", strings.Replace(server.ContentSecurityPolicy,
-				"img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1))
-		}
+	if !b.NotSigned {
+		b.Downloads = s.awardDownloads(a.ID, p.ImageMediaType)
 	}
-	if pg.NotSigned {
-		pg.Head.Refresh = beingIssuedRefresh
-		pg.Title = "Being issued · " + v.Fields.Name
-		s.render(w, r, http.StatusOK, "award_public", pg)
-		return
+	return b
+}
+
+// renderAwardBody executes the page body template.
+func (s *Site) renderAwardBody(b *awardBody) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := s.pages.byName["award_public"].ExecuteTemplate(&buf, "award-body", b); err != nil {
+		return "", err
 	}
-	pg.Downloads = s.awardDownloads(a.ID, p.ImageMediaType)
-	key := reportKey{awardID: a.ID, signed: true}
-	if !a.RevokedAt.IsZero() {
-		key.revokedAt = a.RevokedAt.UnixNano()
-	}
-	pg.Report, _, err = s.reports.get(r.Context(), key, now, []time.Time{a.ExpiresAt, a.IssuedAt},
-		func() (template.HTML, verify.Verdict, error) { return s.verifyAwardReport(r, p.Credential) })
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return // the visitor left
-		}
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "award_public", pg)
+	return template.HTML(buf.String()), nil
 }
 
 // verifyAwardReport runs the verifier over the signed credential and renders the compact

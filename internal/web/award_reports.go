@@ -19,16 +19,19 @@ const (
 	unverifiableTTL = 30 * time.Second
 )
 
-// reportKey names one verification of an award: a revocation or the signing makes a new key,
-// so a page read after them never shows the old result, on any node (each node reads the
-// award from the database on every view).
+// reportKey names one state of an award page: a revocation, the signing, the earner hiding
+// their name or an edit of the issuer's profile makes a new key, so a page read after them
+// never shows the old body or verification, on any node (each node reads the award from the
+// database on every view). The badge class version an award names never changes.
 type reportKey struct {
-	awardID   string
-	revokedAt int64 // UnixNano, 0 when not revoked
-	signed    bool
+	awardID       string
+	revokedAt     int64 // UnixNano, 0 when not revoked
+	signed        bool
+	hidden        bool  // the recipient's name is hidden
+	issuerUpdated int64 // UnixNano of the issuer's last edit
 }
 
-// reportEntry is one cached verification: the report partial already rendered.
+// reportEntry is one cached award page body, with its verification report, rendered.
 type reportEntry struct {
 	key     reportKey
 	html    template.HTML
@@ -43,9 +46,10 @@ type reportFlight struct {
 	e    *reportEntry
 }
 
-// reportCache keeps the rendered verification report of recently viewed awards: a bounded LRU
-// with a TTL, one entry per award. Verifying costs a millisecond or more (signatures, status
-// list, DID document); a cached view costs a map lookup. An entry also goes stale when a date
+// reportCache keeps the rendered body of recently viewed award pages, verification report
+// included: a bounded LRU with a TTL, one entry per award. Verifying costs milliseconds
+// (signatures, status list, DID document, schema) and rendering the body a few hundred
+// microseconds; a cached view costs a map lookup. An entry also goes stale when a date
 // that changes the verdict passes (the award's expiry, its validFrom), and is replaced when the
 // key changes (revoked, signed). Concurrent views of an award that is not cached wait for one
 // verification instead of each running their own.
