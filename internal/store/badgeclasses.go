@@ -40,6 +40,16 @@ func (tx *Tx) BadgeImageByID(ctx context.Context, id string) (*BadgeImage, error
 	return &img, nil
 }
 
+// BadgeImageMediaType returns the media type of a stored image (without reading its bytes),
+// or ErrNotFound.
+func (tx *Tx) BadgeImageMediaType(ctx context.Context, id string) (string, error) {
+	var mt string
+	if err := tx.tx.QueryRowContext(ctx, `SELECT media_type FROM badge_images WHERE id = $1`, id).Scan(&mt); err != nil {
+		return "", notFound(err)
+	}
+	return mt, nil
+}
+
 // BadgeClass is a badge_classes row: Name is the name of the current version, kept here to
 // list and sort.
 type BadgeClass struct {
@@ -175,6 +185,43 @@ func (tx *Tx) BadgeClassVersions(ctx context.Context, badgeClassID string) ([]*B
 			return nil, err
 		}
 		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// CurrentBadgeClass is a badge class with its current version, read in one query.
+type CurrentBadgeClass struct {
+	Class          *BadgeClass
+	Version        *BadgeClassVersion
+	ImageMediaType string // of the current version's image, "" for none
+}
+
+// ListCurrentBadgeClasses returns the issuer's badge classes, each with its current version,
+// ordered by name then id, in one query joining the versions.
+func (tx *Tx) ListCurrentBadgeClasses(ctx context.Context, issuerID string) ([]CurrentBadgeClass, error) {
+	rows, err := tx.tx.QueryContext(ctx,
+		`SELECT b.id, b.issuer_id, b.name, b.current_version, b.created_at, b.updated_at,
+		        v.badge_class_id, v.version, v.fields, v.image_id, v.created_at, v.created_by, COALESCE(i.media_type, '')
+		 FROM badge_classes b
+		 JOIN badge_class_versions v ON v.badge_class_id = b.id AND v.version = b.current_version
+		 LEFT JOIN badge_images i ON i.id = v.image_id
+		 WHERE b.issuer_id = $1 ORDER BY b.name, b.id`, issuerID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list current badge classes: %w", err)
+	}
+	defer rows.Close()
+	var out []CurrentBadgeClass
+	for rows.Next() {
+		var bc BadgeClass
+		var v BadgeClassVersion
+		var image sql.NullString
+		var mediaType string
+		if err := rows.Scan(&bc.ID, &bc.IssuerID, &bc.Name, &bc.CurrentVersion, tc(&bc.CreatedAt), tc(&bc.UpdatedAt),
+			&v.BadgeClassID, &v.Version, &v.Fields, &image, tc(&v.CreatedAt), &v.CreatedBy, &mediaType); err != nil {
+			return nil, fmt.Errorf("store: list current badge classes: %w", err)
+		}
+		v.ImageID = image.String
+		out = append(out, CurrentBadgeClass{Class: &bc, Version: &v, ImageMediaType: mediaType})
 	}
 	return out, rows.Err()
 }

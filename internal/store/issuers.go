@@ -15,15 +15,18 @@ type Issuer struct {
 	Email       string
 	LogoURL     string
 	LinkedInOrg string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// StatusMethod is how its awards publish revocation: "bitstring" (Bitstring Status List)
+	// or "1edtech" (1EdTech Revocation List). "" is stored as "bitstring".
+	StatusMethod string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
-const issuerCols = "i.id, i.name, i.description, i.website, i.email, i.logo_url, i.linkedin_org, i.created_at, i.updated_at"
+const issuerCols = "i.id, i.name, i.description, i.website, i.email, i.logo_url, i.linkedin_org, i.status_method, i.created_at, i.updated_at"
 
 func scanIssuer(row interface{ Scan(...any) error }, extra ...any) (*Issuer, error) {
 	var i Issuer
-	dest := append([]any{&i.ID, &i.Name, &i.Description, &i.Website, &i.Email, &i.LogoURL, &i.LinkedInOrg, tc(&i.CreatedAt), tc(&i.UpdatedAt)}, extra...)
+	dest := append([]any{&i.ID, &i.Name, &i.Description, &i.Website, &i.Email, &i.LogoURL, &i.LinkedInOrg, &i.StatusMethod, tc(&i.CreatedAt), tc(&i.UpdatedAt)}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, notFound(err)
 	}
@@ -33,9 +36,9 @@ func scanIssuer(row interface{ Scan(...any) error }, extra ...any) (*Issuer, err
 // InsertIssuer adds an issuer; an existing id is ErrDuplicate.
 func (tx *Tx) InsertIssuer(ctx context.Context, i *Issuer) error {
 	_, err := tx.tx.ExecContext(ctx,
-		`INSERT INTO issuers (id, name, description, website, email, logo_url, linkedin_org, created_at, updated_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		i.ID, i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, tx.t(i.CreatedAt), tx.t(i.UpdatedAt))
+		`INSERT INTO issuers (id, name, description, website, email, logo_url, linkedin_org, status_method, created_at, updated_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		i.ID, i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, statusMethod(i.StatusMethod), tx.t(i.CreatedAt), tx.t(i.UpdatedAt))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("insert issuer: %w", ErrDuplicate)
 	}
@@ -70,8 +73,8 @@ func (tx *Tx) LockIssuer(ctx context.Context, id string) error {
 func (tx *Tx) UpdateIssuer(ctx context.Context, i *Issuer) error {
 	res, err := tx.tx.ExecContext(ctx,
 		`UPDATE issuers SET name = $1, description = $2, website = $3, email = $4, logo_url = $5,
-		 linkedin_org = $6, updated_at = $7 WHERE id = $8`,
-		i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, tx.t(i.UpdatedAt), i.ID)
+		 linkedin_org = $6, status_method = $7, updated_at = $8 WHERE id = $9`,
+		i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, statusMethod(i.StatusMethod), tx.t(i.UpdatedAt), i.ID)
 	return oneRow(res, err, "update issuer")
 }
 
@@ -285,4 +288,11 @@ func (tx *Tx) optTime(v time.Time) any {
 // enough to check that a master key opens the installation's keys.
 func (tx *Tx) AnyIssuerKey(ctx context.Context) (*IssuerKey, error) {
 	return scanIssuerKey(tx.tx.QueryRowContext(ctx, `SELECT `+issuerKeyCols+` FROM issuer_keys ORDER BY created_at, id LIMIT 1`))
+}
+
+func statusMethod(m string) string {
+	if m == "" {
+		return "bitstring"
+	}
+	return m
 }
