@@ -227,20 +227,16 @@ func (s *BadgeClasses) ListForIssuer(ctx context.Context, actor *badge.User, iss
 		if _, err := check(ctx, tx, actor, issuerID, badge.ActView); err != nil {
 			return err
 		}
-		list, err := tx.ListBadgeClasses(ctx, issuerID)
+		list, err := tx.ListCurrentBadgeClasses(ctx, issuerID)
 		if err != nil {
 			return err
 		}
-		for _, bc := range list {
-			v, err := tx.BadgeClassVersionByNumber(ctx, bc.ID, bc.CurrentVersion)
+		for _, c := range list {
+			bc, err := toBadgeClass(c.Class, c.Version)
 			if err != nil {
 				return err
 			}
-			c, err := toBadgeClass(bc, v)
-			if err != nil {
-				return err
-			}
-			out = append(out, c)
+			out = append(out, bc)
 		}
 		return nil
 	})

@@ -110,7 +110,8 @@ func (s *Issuers) Check(ctx context.Context, actor *badge.User, issuerID string,
 
 func toIssuer(i *store.Issuer) *badge.Issuer {
 	return &badge.Issuer{ID: i.ID, Name: i.Name, Description: i.Description, Website: i.Website, Email: i.Email,
-		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt}
+		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg, StatusMethod: badge.StatusMethod(i.StatusMethod),
+		CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt}
 }
 
 // Create makes an issuer with its signing keys (one per keys.IssuerAlgorithms) and its first
@@ -130,7 +131,7 @@ func (s *Issuers) Create(ctx context.Context, actor *badge.User, f badge.IssuerF
 	}
 	now := s.now()
 	iss := &store.Issuer{ID: newIssuerID(), Name: f.Name, Description: f.Description, Website: f.Website, Email: f.Email,
-		LogoURL: f.LogoURL, LinkedInOrg: f.LinkedInOrg, CreatedAt: now, UpdatedAt: now}
+		LogoURL: f.LogoURL, LinkedInOrg: f.LinkedInOrg, StatusMethod: string(f.StatusMethod), CreatedAt: now, UpdatedAt: now}
 	// Check first, so that nobody makes RSA keys without the right to.
 	if err := s.store.View(ctx, func(tx *store.Tx) error {
 		admin, _, err := access(ctx, tx, actor, "")
@@ -216,6 +217,7 @@ func (s *Issuers) Update(ctx context.Context, actor *badge.User, id string, f ba
 		}
 		iss.Name, iss.Description, iss.Website, iss.Email = f.Name, f.Description, f.Website, f.Email
 		iss.LogoURL, iss.LinkedInOrg, iss.UpdatedAt = f.LogoURL, f.LinkedInOrg, s.now()
+		iss.StatusMethod = string(f.StatusMethod)
 		if err := tx.UpdateIssuer(ctx, iss); err != nil {
 			return err
 		}
