@@ -15,6 +15,7 @@ import (
 	"github.com/rosettebadges/rosette/internal/identity"
 	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/keys"
+	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/web"
@@ -70,8 +71,32 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		SessionIdle:     cfg.SessionIdle,
 	})
 
-	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Logger: logger, SecureCookies: cfg.SecureCookies()})
+	badgeClasses := service.NewBadgeClasses(st, clock, logger)
+
+	ln, err := server.Listen(ctx, cfg.Addr)
 	if err != nil {
+		return err
+	}
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = server.Listen(ctx, cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return err
+		}
+		logger.Info("metrics listening", slog.String("addr", metricsLn.Addr().String()))
+	}
+	closeListeners := func() {
+		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
+	}
+	base := publicBaseURL(cfg.BaseURL, ln.Addr())
+	urls := links.URLs{Base: base}
+	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, BadgeClasses: badgeClasses, URLs: urls,
+		Logger: logger, SecureCookies: cfg.SecureCookies()})
+	if err != nil {
+		closeListeners()
 		return err
 	}
 	srv := server.New(server.Options{
@@ -103,32 +128,12 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		},
 	})
 	site.Register(srv)
-
-	ln, err := server.Listen(ctx, cfg.Addr)
-	if err != nil {
-		return err
-	}
-	var metricsLn net.Listener
-	if cfg.MetricsAddr != "" {
-		if metricsLn, err = server.Listen(ctx, cfg.MetricsAddr); err != nil {
-			ln.Close()
-			return err
-		}
-		logger.Info("metrics listening", slog.String("addr", metricsLn.Addr().String()))
-	}
-	closeListeners := func() {
-		ln.Close()
-		if metricsLn != nil {
-			metricsLn.Close()
-		}
-	}
 	scheme := "http"
 	if srv.TLS() {
 		scheme = "https"
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
-	base := publicBaseURL(cfg.BaseURL, ln.Addr())
-	(&identity.Handler{Issuers: issuers, URLs: identity.URLs{Base: base}, Logger: logger}).Register(srv)
+	(&identity.Handler{Issuers: issuers, URLs: urls, Logger: logger, HTML: site.PublicIssuer()}).Register(srv)
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
 	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)

@@ -259,8 +259,8 @@ func TestNegotiateLD(t *testing.T) {
 		{"garbage;;;", ""},
 	}
 	for _, tt := range tests {
-		if ct, _ := negotiateLD(tt.accept); ct != tt.ct {
-			t.Errorf("negotiateLD(%q) = %q, want %q", tt.accept, ct, tt.ct)
+		if ct, _ := NegotiateLD(tt.accept); ct != tt.ct {
+			t.Errorf("NegotiateLD(%q) = %q, want %q", tt.accept, ct, tt.ct)
 		}
 	}
 }
@@ -283,9 +283,9 @@ func FuzzNegotiateLD(f *testing.F) {
 	f.Add("application/json;q=0.5, */*")
 	f.Add("text/html")
 	f.Fuzz(func(t *testing.T, accept string) {
-		ct, ok := negotiateLD(accept)
+		ct, ok := NegotiateLD(accept)
 		if ok != (ct != "") || (ok && ct != "application/ld+json" && ct != "application/json") {
-			t.Fatalf("negotiateLD(%q) = %q, %v", accept, ct, ok)
+			t.Fatalf("NegotiateLD(%q) = %q, %v", accept, ct, ok)
 		}
 		etagMatch(accept, `"x"`)
 	})

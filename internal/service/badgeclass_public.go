@@ -36,6 +36,11 @@ func (s *BadgeClasses) Public(ctx context.Context, id string, version int) (*Pub
 		if out.Class, err = toBadgeClass(bc, cur); err != nil {
 			return err
 		}
+		if cur.ImageID != "" {
+			if out.Class.ImageMediaType, err = tx.BadgeImageMediaType(ctx, cur.ImageID); err != nil {
+				return err
+			}
+		}
 		v := cur
 		if version != 0 && version != bc.CurrentVersion {
 			v, err = tx.BadgeClassVersionByNumber(ctx, id, version)
@@ -66,11 +71,12 @@ func (s *BadgeClasses) Public(ctx context.Context, id string, version int) (*Pub
 	return &out, nil
 }
 
-// PublicList returns the issuer's badge classes (current versions, by name) for its public
-// page, each with its image's media type. No permission is needed; NotFound for no such
-// issuer.
-func (s *BadgeClasses) PublicList(ctx context.Context, issuerID string) ([]*PublicBadgeClass, error) {
+// PublicList returns the issuer and its badge classes (current versions, by name) for its
+// public page, each with its image's media type. No permission is needed; NotFound for no
+// such issuer.
+func (s *BadgeClasses) PublicList(ctx context.Context, issuerID string) (*badge.Issuer, []*PublicBadgeClass, error) {
 	var out []*PublicBadgeClass
+	var pi *badge.Issuer
 	err := s.store.View(ctx, func(tx *store.Tx) error {
 		iss, err := tx.IssuerByID(ctx, issuerID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -82,12 +88,13 @@ func (s *BadgeClasses) PublicList(ctx context.Context, issuerID string) ([]*Publ
 		if err != nil {
 			return err
 		}
-		pi := toIssuer(iss)
+		pi = toIssuer(iss)
 		for _, c := range list {
 			bc, err := toBadgeClass(c.Class, c.Version)
 			if err != nil {
 				return err
 			}
+			bc.ImageMediaType = c.ImageMediaType
 			v, err := toVersion(c.Version)
 			if err != nil {
 				return err
@@ -97,7 +104,7 @@ func (s *BadgeClasses) PublicList(ctx context.Context, issuerID string) ([]*Publ
 		return nil
 	})
 	if err != nil {
-		return nil, serviceErr(err)
+		return nil, nil, serviceErr(err)
 	}
-	return out, nil
+	return pi, out, nil
 }

@@ -30,9 +30,9 @@ func TestBadgeClassPublic(t *testing.T) {
 		if _, err := f.bcs.Update(ctx, f.users["editor"], b.ID, classFields("Beta"), nil); err != nil {
 			t.Fatal(err)
 		}
-		list, err := f.bcs.PublicList(ctx, f.issuer.ID)
-		if err != nil {
-			t.Fatal(err)
+		iss, list, err := f.bcs.PublicList(ctx, f.issuer.ID)
+		if err != nil || iss.ID != f.issuer.ID {
+			t.Fatal(iss, err)
 		}
 		var got []string
 		for _, p := range list {
@@ -41,7 +41,7 @@ func TestBadgeClassPublic(t *testing.T) {
 		if d := cmp.Diff([]string{"Beta/image/png/Acme", "Zed/image/svg+xml/Acme"}, got); d != "" {
 			t.Errorf("PublicList (-want +got):\n%s", d)
 		}
-		if _, err := f.bcs.PublicList(ctx, "nope"); !errors.Is(err, badge.NotFound) {
+		if _, _, err := f.bcs.PublicList(ctx, "nope"); !errors.Is(err, badge.NotFound) {
 			t.Errorf("PublicList(nope) = %v", err)
 		}
 		cur, err := f.bcs.Public(ctx, b.ID, 0)

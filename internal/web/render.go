@@ -24,8 +24,9 @@ type pages struct {
 }
 
 func parsePages(a *assets) (*pages, error) {
-	funcs := template.FuncMap{"asset": a.url, "fieldOf": fieldOf}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	funcs := template.FuncMap{"asset": a.url, "fieldOf": fieldOf, "imagePath": imagePath,
+		"inc": func(i int) int { return i + 1 }, "list": func(s ...string) []string { return s }}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
@@ -56,9 +57,10 @@ type Frame struct {
 	User      *badge.User // nil when nobody is signed in
 	Flash     *flash      // the message left by the previous request, if any
 	RequestID string
-	Narrow    bool   // a single centred card (sign in, setup)
-	Nav       string // which main navigation entry is current
-	Issuers   bool   // the issuer admin pages are mounted (navigation entry, dashboard links)
+	Narrow    bool       // a single centred card (sign in, setup)
+	Nav       string     // which main navigation entry is current
+	Issuers   bool       // the issuer admin pages are mounted (navigation entry, dashboard links)
+	OG        *openGraph // Open Graph and Twitter card tags of a public page
 }
 
 // MinPasswordLen is the service's password rule, for the help under password fields.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/service"
 )
 
@@ -34,8 +35,12 @@ type Router interface {
 
 // Options configure a Site.
 type Options struct {
-	Accounts      Accounts
-	Issuers       Issuers // the issuer admin pages are mounted only when set
+	Accounts Accounts
+	Issuers  Issuers // the issuer admin pages are mounted only when set
+	// BadgeClasses: with Issuers, the badge class admin pages, the public badge class and
+	// issuer pages and the image route are mounted.
+	BadgeClasses  BadgeClasses
+	URLs          links.URLs // the public URLs (absolute ones in Open Graph tags and logos)
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
 }
@@ -45,6 +50,8 @@ type Options struct {
 type Site struct {
 	accounts Accounts
 	issuers  Issuers
+	badges   BadgeClasses
+	urls     links.URLs
 	log      *slog.Logger
 	secure   bool
 	assets   *assets
@@ -67,7 +74,7 @@ func New(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, badges: opts.BadgeClasses, urls: opts.URLs, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -101,4 +108,17 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /admin/issuers/{id}/staff", signedIn(s.staffAdd))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/role", signedIn(s.staffSetRole))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/remove", signedIn(s.staffRemove))
+	if s.badges == nil {
+		return
+	}
+	r.HandleBrowser("GET /admin/issuers/{id}/badges", signedIn(s.badgeList))
+	r.HandleBrowser("GET /admin/issuers/{id}/badges/new", signedIn(s.badgeNew))
+	r.HandleBrowser("POST /admin/issuers/{id}/badges/new", signedIn(s.badgeCreate))
+	r.HandleBrowser("GET /admin/badges/{id}", signedIn(s.badgeShow))
+	r.HandleBrowser("GET /admin/badges/{id}/edit", signedIn(s.badgeEdit))
+	r.HandleBrowser("POST /admin/badges/{id}/edit", signedIn(s.badgeUpdate))
+	// Public reads: no session, no cross-origin check.
+	r.Handle("GET /images/{file}", http.HandlerFunc(s.image))
+	r.Handle("GET /badges/{id}", http.HandlerFunc(s.publicBadge))
+	r.Handle("GET /badges/{id}/versions/{n}", http.HandlerFunc(s.publicBadgeVersion))
 }
