@@ -25,6 +25,9 @@ var flashes = map[string]flash{
 	"staff-added":        {"success", "The staff member is added."},
 	"staff-role-changed": {"success", "The role is changed."},
 	"staff-removed":      {"success", "The staff member is removed."},
+	"badge-created":      {"success", "The badge is created. Its public page is ready to share."},
+	"badge-saved":        {"success", "The badge is saved as a new version. Badges already awarded keep their version."},
+	"badge-unchanged":    {"info", "Nothing was changed, so no new version was made."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.
