@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/identity"
+	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/keys"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
@@ -39,10 +41,14 @@ func (a *tokenAccounts) SessionUser(_ context.Context, token string) (*badge.Use
 type issuerSite struct {
 	ts      *httptest.Server
 	svc     *service.Issuers
+	bcs     *service.BadgeClasses
 	users   map[string]*badge.User
 	issuer  *badge.Issuer
 	clients map[string]*http.Client
 }
+
+// testBase is the public base URL of the test sites (the absolute URLs in documents and tags).
+const testBase = "https://badges.example"
 
 var staffRoles = map[string]badge.Role{"owner": badge.RoleOwner, "editor": badge.RoleEditor, "awarder": badge.RoleAwarder, "viewer": badge.RoleViewer}
 
@@ -79,12 +85,15 @@ func newIssuerSite(t *testing.T) *issuerSite {
 			t.Fatal(err)
 		}
 	}
-	s, err := New(Options{Accounts: acc, Issuers: svc})
+	is.bcs = service.NewBadgeClasses(st, badge.NewFakeClock(at), nil)
+	urls := links.URLs{Base: testBase}
+	s, err := New(Options{Accounts: acc, Issuers: svc, BadgeClasses: is.bcs, URLs: urls})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(server.Options{Errors: s})
+	srv := server.New(server.Options{Errors: s, MaxBodyBytes: 10 << 20})
 	s.Register(srv)
+	(&identity.Handler{Issuers: svc, URLs: urls, HTML: s.PublicIssuer()}).Register(srv)
 	is.ts = httptest.NewServer(srv)
 	t.Cleanup(is.ts.Close)
 	base, _ := url.Parse(is.ts.URL)
