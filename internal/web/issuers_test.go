@@ -14,8 +14,8 @@ import (
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/identity"
-	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/keys"
+	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
