@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -323,4 +324,36 @@ func TestImageRoute(t *testing.T) {
 		r, _ := is.getWith(t, p, nil)
 		wantStatus(t, p, r, http.StatusNotFound)
 	}
+}
+
+// FuzzBadgeForm reads arbitrary posted values into a badge class and checks that the fields
+// are either refused with field errors or normalize to a badge class that normalizes the same
+// again and shows in the form.
+func FuzzBadgeForm(f *testing.F) {
+	f.Add("Go", "d", "n", "go, tests", "3", "duration", "2", "years", "", "Prog", "https://x.org", "2.5")
+	f.Add(" ", "", "", ",,", "-1", "fixed", "x", "", "2027-02-30", "", "javascript:x", "lots")
+	f.Fuzz(func(t *testing.T, name, desc, narrative, tags, rows, kind, count, unit, date, alName, alURL, credits string) {
+		form := url.Values{"name": {name}, "description": {desc}, "criteria_narrative": {narrative}, "tags": {tags},
+			"align_rows": {rows}, "expiry_kind": {kind}, "expiry_count": {count}, "expiry_unit": {unit}, "expiry_date": {date},
+			"align_name_0": {alName}, "align_url_0": {alURL}, "align_name_1": {alName}, "credits": {credits}}
+		r := &http.Request{PostForm: form}
+		bf := badgeFormFrom(r)
+		if len(bf.Alignments) > maxAlignmentRows {
+			t.Fatalf("%d alignment rows", len(bf.Alignments))
+		}
+		got, err := bf.fields().Normalize()
+		if err != nil {
+			if badge.KindOf(err) != badge.Invalid || len(badge.FieldMessages(err)) == 0 {
+				t.Fatalf("error %v is not a field error", err)
+			}
+			return
+		}
+		again, err := formOf(got).fields().Normalize()
+		if err != nil {
+			t.Fatalf("the form of %+v is refused: %v", got, err)
+		}
+		if !reflect.DeepEqual(got, again) {
+			t.Fatalf("form round trip changed the fields:\n%+v\n%+v", got, again)
+		}
+	})
 }
