@@ -34,7 +34,8 @@ type IssuerFields struct {
 	Email       string
 	LogoURL     string
 	LinkedInOrg string
-	// StatusMethod: StatusBitstring or Status1EdTech; "" means StatusBitstring.
+	// StatusMethod: StatusBitstring or Status1EdTech; "" means StatusBitstring for a new
+	// issuer and "unchanged" on an update (so callers that do not know it keep it).
 	StatusMethod StatusMethod
 }
 
@@ -53,7 +54,7 @@ const (
 // Normalize trims the fields and checks them: name required (at most 200 characters, no
 // control characters), description at most 4000 characters, website an absolute http(s) URL,
 // email a valid address, logo an http(s) URL or a data:image/ URI (at most 2 MiB), LinkedIn
-// organisation id digits only, status method "bitstring" (also for "") or "1edtech". Every problem is reported at once: the error joins one Invalid
+// organisation id digits only, status method "", "bitstring" or "1edtech". Every problem is reported at once: the error joins one Invalid
 // *Error per field (FieldError), named "name", "description", "website", "email", "logo",
 // "linkedin_org" or "status_method"; FieldMessages collects them.
 func (f IssuerFields) Normalize() (IssuerFields, error) {
@@ -96,9 +97,7 @@ func (f IssuerFields) Normalize() (IssuerFields, error) {
 		bad("linkedin_org", "LinkedIn organisation id must be digits only, like 1337.")
 	}
 	switch f.StatusMethod {
-	case "":
-		f.StatusMethod = StatusBitstring
-	case StatusBitstring, Status1EdTech:
+	case "", StatusBitstring, Status1EdTech:
 	default:
 		bad("status_method", "Status method must be Bitstring Status List or 1EdTech Revocation List.")
 	}

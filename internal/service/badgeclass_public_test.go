@@ -153,6 +153,10 @@ func TestIssuerLogoAndStatusMethod(t *testing.T) {
 		if err != nil || got.StatusMethod != badge.Status1EdTech || got.LogoURL != "https://badges.example/images/"+img.ID+".svg" {
 			t.Errorf("after update: %+v, %v", got, err)
 		}
+		// An update that does not name the status method keeps it.
+		if kept, err := f.svc.Update(ctx, f.users["owner"], f.issuer.ID, badge.IssuerFields{Name: "Acme"}); err != nil || kept.StatusMethod != badge.Status1EdTech {
+			t.Errorf("update without status method: %+v, %v", kept, err)
+		}
 		if _, err := f.svc.Update(ctx, f.users["owner"], f.issuer.ID, badge.IssuerFields{Name: "Acme", StatusMethod: "crl"}); badge.FieldMessages(err)["status_method"] == "" {
 			t.Errorf("status method crl: %v", err)
 		}

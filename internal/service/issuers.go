@@ -132,6 +132,9 @@ func (s *Issuers) Create(ctx context.Context, actor *badge.User, f badge.IssuerF
 	now := s.now()
 	iss := &store.Issuer{ID: newIssuerID(), Name: f.Name, Description: f.Description, Website: f.Website, Email: f.Email,
 		LogoURL: f.LogoURL, LinkedInOrg: f.LinkedInOrg, StatusMethod: string(f.StatusMethod), CreatedAt: now, UpdatedAt: now}
+	if iss.StatusMethod == "" {
+		iss.StatusMethod = string(badge.StatusBitstring)
+	}
 	// Check first, so that nobody makes RSA keys without the right to.
 	if err := s.store.View(ctx, func(tx *store.Tx) error {
 		admin, _, err := access(ctx, tx, actor, "")
@@ -217,7 +220,9 @@ func (s *Issuers) Update(ctx context.Context, actor *badge.User, id string, f ba
 		}
 		iss.Name, iss.Description, iss.Website, iss.Email = f.Name, f.Description, f.Website, f.Email
 		iss.LogoURL, iss.LinkedInOrg, iss.UpdatedAt = f.LogoURL, f.LinkedInOrg, s.now()
-		iss.StatusMethod = string(f.StatusMethod)
+		if f.StatusMethod != "" { // "" keeps it
+			iss.StatusMethod = string(f.StatusMethod)
+		}
 		if err := tx.UpdateIssuer(ctx, iss); err != nil {
 			return err
 		}
