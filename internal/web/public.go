@@ -3,6 +3,8 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"regexp"
@@ -192,6 +194,15 @@ func (s *Site) publicBadgeVersion(w http.ResponseWriter, r *http.Request) {
 // badgeDocument writes the OB 2.0 BadgeClass of version n (0: the current one).
 func (s *Site) badgeDocument(w http.ResponseWriter, r *http.Request, contentType string, n int) {
 	pb, err := s.badges.Public(r.Context(), r.PathValue("id"), n)
+	if errors.Is(err, badge.NotFound) {
+		// JSON clients get a JSON answer, as from the other public documents.
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNotFound)
+		json.NewEncoder(w).Encode(map[string]string{"error": "not_found", "message": badge.SafeMessage(err)})
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -92,6 +92,13 @@ func TestPublicBadgePage(t *testing.T) {
 		r, _ := is.getWith(t, p, http.Header{"Accept": {browserAccept}})
 		wantStatus(t, p, r, http.StatusNotFound)
 	}
+	// JSON clients asking for what does not exist get JSON.
+	for _, p := range []string{path + "/versions/3", "/badges/nope"} {
+		r, h := is.getWith(t, p, http.Header{"Accept": {"application/ld+json"}})
+		if r.status != http.StatusNotFound || h.Get("Content-Type") != "application/json" || !strings.Contains(r.body, `"error":"not_found"`) {
+			t.Errorf("%s as JSON: %d %v %s", p, r.status, h, r.body)
+		}
+	}
 }
 
 func TestPublicIssuerPage(t *testing.T) {
