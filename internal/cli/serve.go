@@ -19,6 +19,8 @@ import (
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/web"
+	"github.com/rosettebadges/rosette/openbadges/jsonld"
+	"github.com/rosettebadges/rosette/openbadges/verify"
 )
 
 // runServe is `rosette serve`: load the configuration, open the database and migrate it,
@@ -71,8 +73,6 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		SessionIdle:     cfg.SessionIdle,
 	})
 
-	badgeClasses := service.NewBadgeClasses(st, clock, logger)
-
 	ln, err := server.Listen(ctx, cfg.Addr)
 	if err != nil {
 		return err
@@ -93,8 +93,16 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	}
 	base := publicBaseURL(cfg.BaseURL, ln.Addr())
 	urls := links.URLs{Base: base}
-	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, BadgeClasses: badgeClasses, URLs: urls,
-		Logger: logger, SecureCookies: cfg.SecureCookies()})
+	// The queue exists on every node (web-only nodes enqueue too); --workers runs it.
+	queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
+	badgeClasses := service.NewBadgeClasses(st, clock, logger)
+	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, Queue: queue, URLs: urls, Clock: clock,
+		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
+
+	fetcher := outboundFetcher(cfg)
+	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls,
+		Logger: logger, SecureCookies: cfg.SecureCookies(),
+		NewVerifier: func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) }})
 	if err != nil {
 		closeListeners()
 		return err
@@ -128,12 +136,14 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		},
 	})
 	site.Register(srv)
+
 	scheme := "http"
 	if srv.TLS() {
 		scheme = "https"
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
 	(&identity.Handler{Issuers: issuers, URLs: urls, Logger: logger, HTML: site.PublicIssuer()}).Register(srv)
+	(&identity.AwardHandler{Awards: awards, Logger: logger}).Register(srv)
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
 	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)
@@ -158,7 +168,6 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	defer stop()
 	workersDone := make(chan error, 1)
 	if cfg.Workers > 0 {
-		queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
 		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
 			closeListeners()
 			return err

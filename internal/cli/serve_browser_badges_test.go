@@ -107,7 +107,7 @@ func TestBrowserBadgeClasses(t *testing.T) {
 	if s := text("#criteria-title + .prose"); !strings.Contains(s, "four winds") {
 		t.Errorf("criteria = %q", s)
 	}
-	waitForJS(t, ctx, `document.querySelector("img.badge-image").complete && document.querySelector("img.badge-image").naturalWidth === 96`)
+	waitForJS(t, ctx, `document.querySelector("img.badge-art").complete && document.querySelector("img.badge-art").naturalWidth === 96`)
 	shot("badge.png")
 
 	step("the badge list", chromedp.Click(`a[href$="/badges"]`), chromedp.WaitVisible("table"))
@@ -143,7 +143,7 @@ func TestBrowserBadgeClasses(t *testing.T) {
 		!strings.Contains(s, "Northwind College") || !strings.Contains(s, "Competency") {
 		t.Errorf("public badge page = %q", s)
 	}
-	waitForJS(t, ctx, `document.querySelector("img.badge-image").naturalWidth === 96`)
+	waitForJS(t, ctx, `document.querySelector("img.badge-art").naturalWidth === 96`)
 	og, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('meta[property="og:image"]').content`))
 	if err != nil || !strings.HasPrefix(og, "http") || !strings.HasSuffix(og, ".png") {
 		t.Errorf("og:image = %q, %v", og, err)

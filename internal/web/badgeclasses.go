@@ -108,7 +108,7 @@ func (s *Site) badgeList(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	list, err := s.badges.ListForIssuer(r.Context(), u, iss.ID)
+	list, err := s.badgeClasses.ListForIssuer(r.Context(), u, iss.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -144,7 +144,7 @@ func (s *Site) badgeCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	var bc *badge.BadgeClass
 	if err == nil {
-		bc, err = s.badges.Create(r.Context(), userFrom(r.Context()), iss.ID, p.Form.fields(), img)
+		bc, err = s.badgeClasses.Create(r.Context(), userFrom(r.Context()), iss.ID, p.Form.fields(), img)
 	}
 	if err != nil {
 		if !s.formFailure(w, r, err, p.Errors) {
@@ -160,7 +160,7 @@ func (s *Site) badgeCreate(w http.ResponseWriter, r *http.Request) {
 // loadBadge loads the badge class and its issuer for the signed-in user, refusing those who
 // may not do action; false when the response is written.
 func (s *Site) loadBadge(w http.ResponseWriter, r *http.Request, action badge.Action) (*badge.BadgeClass, *badge.Issuer, badge.Role, bool) {
-	bc, err := s.badges.Get(r.Context(), userFrom(r.Context()), r.PathValue("id"))
+	bc, err := s.badgeClasses.Get(r.Context(), userFrom(r.Context()), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, nil, "", false
@@ -176,7 +176,7 @@ func (s *Site) badgeShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	vs, err := s.badges.Versions(r.Context(), u, bc.ID)
+	vs, err := s.badgeClasses.Versions(r.Context(), u, bc.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -214,7 +214,7 @@ func (s *Site) badgeUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	var saved *badge.BadgeClass
 	if err == nil {
-		saved, err = s.badges.Update(r.Context(), userFrom(r.Context()), bc.ID, p.Form.fields(), img)
+		saved, err = s.badgeClasses.Update(r.Context(), userFrom(r.Context()), bc.ID, p.Form.fields(), img)
 	}
 	if err != nil {
 		if !s.formFailure(w, r, err, p.Errors) {

@@ -46,7 +46,7 @@ func (s *Site) image(w http.ResponseWriter, r *http.Request) {
 		s.ServeError(w, r, http.StatusNotFound)
 		return
 	}
-	img, err := s.badges.Image(r.Context(), m[1])
+	img, err := s.badgeClasses.Image(r.Context(), m[1])
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -159,7 +159,7 @@ func (s *Site) publicBadge(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	pb, err := s.badges.Public(r.Context(), r.PathValue("id"), 0)
+	pb, err := s.badgeClasses.Public(r.Context(), r.PathValue("id"), 0)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -193,7 +193,7 @@ func (s *Site) publicBadgeVersion(w http.ResponseWriter, r *http.Request) {
 
 // badgeDocument writes the OB 2.0 BadgeClass of version n (0: the current one).
 func (s *Site) badgeDocument(w http.ResponseWriter, r *http.Request, contentType string, n int) {
-	pb, err := s.badges.Public(r.Context(), r.PathValue("id"), n)
+	pb, err := s.badgeClasses.Public(r.Context(), r.PathValue("id"), n)
 	if errors.Is(err, badge.NotFound) {
 		// JSON clients get a JSON answer, as from the other public documents.
 		h := w.Header()
@@ -232,7 +232,7 @@ func (p *publicIssuerPage) ImagePath(c *service.PublicBadgeClass) string {
 func (s *Site) PublicIssuer() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
-		iss, list, err := s.badges.PublicList(r.Context(), id)
+		iss, list, err := s.badgeClasses.PublicList(r.Context(), id)
 		if err != nil {
 			s.fail(w, r, err)
 			return
