@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -147,4 +148,41 @@ func (tx *Tx) CancelBulkUpload(ctx context.Context, id string, at time.Time) err
 		`UPDATE bulk_uploads SET state = 'cancelled', data = NULL, updated_at = $2
 		 WHERE id = $1 AND state IN ('preview', 'queued', 'running')`, id, tx.t(at))
 	return oneRow(res, err, "cancel bulk upload")
+}
+
+// ExistingAwardKeys returns which of keys are idempotency keys of the issuer's awards (at most
+// 1000 keys per call), so that a bulk job can tell new awards from ones issued before.
+func (tx *Tx) ExistingAwardKeys(ctx context.Context, issuerID string, keys []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	if len(keys) > 1000 {
+		return nil, fmt.Errorf("store: existing award keys: %d keys, at most 1000", len(keys))
+	}
+	var q strings.Builder
+	q.WriteString(`SELECT idempotency_key FROM awards WHERE issuer_id = $1 AND idempotency_key IN (`)
+	args := make([]any, 0, len(keys)+1)
+	args = append(args, issuerID)
+	for i, k := range keys {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		fmt.Fprintf(&q, "$%d", i+2)
+		args = append(args, k)
+	}
+	q.WriteString(")")
+	rows, err := tx.tx.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: existing award keys: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("store: existing award keys: %w", err)
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
 }

@@ -140,4 +140,42 @@ func testBulkUploads(t *testing.T, s *store.Store) {
 		}
 		return nil
 	})
+	// ExistingAwardKeys: awards rows written as the awards migration (00005) defines them.
+	update(t, s, func(tx *store.Tx) error {
+		var at any = t0
+		if tx.Dialect() == store.SQLite {
+			at = t0.Format("2006-01-02T15:04:05.000000Z")
+		}
+		for i, key := range []any{"csv:a", "csv:b", nil} {
+			_, err := tx.ExecContext(ctx, `INSERT INTO awards (id, issuer_id, badge_class_id, badge_class_version, recipient_type,
+				recipient_identity, salt, issued_at, status_method, status_index, idempotency_key, unsigned_credential, created_at, created_by)
+				VALUES ($1, 'iss', 'bc1', 1, 'email', 'a@example.org', 's', $2, 'bitstring', $3, $4, $5, $2, 'user:1')`,
+				"aw"+string(rune('0'+i)), at, i, key, []byte("{}"))
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx *store.Tx) error {
+		got, err := tx.ExistingAwardKeys(ctx, "iss", []string{"csv:a", "csv:x", "csv:b"})
+		if d := cmp.Diff(map[string]bool{"csv:a": true, "csv:b": true}, got); err != nil || d != "" {
+			t.Errorf("ExistingAwardKeys: %v (-want +got):\n%s", err, d)
+		}
+		if got, err := tx.ExistingAwardKeys(ctx, "other", []string{"csv:a"}); err != nil || len(got) != 0 {
+			t.Errorf("ExistingAwardKeys of another issuer = %v, %v", got, err)
+		}
+		if got, err := tx.ExistingAwardKeys(ctx, "iss", nil); err != nil || len(got) != 0 {
+			t.Errorf("ExistingAwardKeys(nil) = %v, %v", got, err)
+		}
+		many := make([]string, 1000)
+		for i := range many {
+			many[i] = "csv:" + string(rune('a'+i%26)) + string(rune('0'+i/26%10)) + string(rune('0'+i/260))
+		}
+		many[999] = "csv:b"
+		if got, err := tx.ExistingAwardKeys(ctx, "iss", many); err != nil || !got["csv:b"] {
+			t.Errorf("ExistingAwardKeys(1000 keys) = %v, %v", got, err)
+		}
+		return nil
+	})
 }
