@@ -36,6 +36,7 @@ type Router interface {
 type Options struct {
 	Accounts      Accounts
 	Issuers       Issuers // the issuer admin pages are mounted only when set
+	Bulk          Bulk    // the bulk awarding pages are mounted only when set (with Issuers)
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
 }
@@ -45,6 +46,7 @@ type Options struct {
 type Site struct {
 	accounts Accounts
 	issuers  Issuers
+	bulk     Bulk
 	log      *slog.Logger
 	secure   bool
 	assets   *assets
@@ -67,7 +69,7 @@ func New(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, bulk: opts.Bulk, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -101,4 +103,12 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /admin/issuers/{id}/staff", signedIn(s.staffAdd))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/role", signedIn(s.staffSetRole))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/remove", signedIn(s.staffRemove))
+	if s.bulk != nil {
+		r.HandleBrowser("GET /admin/badges/{id}/bulk", signedIn(s.bulkForm))
+		r.HandleBrowser("POST /admin/badges/{id}/bulk", signedIn(s.bulkUpload))
+		r.HandleBrowser("GET /admin/bulk/example.csv", signedIn(s.bulkExample))
+		r.HandleBrowser("GET /admin/bulk/{id}", signedIn(s.bulkShow))
+		r.HandleBrowser("POST /admin/bulk/{id}/confirm", signedIn(s.bulkConfirm))
+		r.HandleBrowser("POST /admin/bulk/{id}/cancel", signedIn(s.bulkCancel))
+	}
 }
