@@ -55,7 +55,7 @@ type bulkSite struct {
 
 // newBulkSite runs the pages on the real issuers, badge classes and bulk services on SQLite,
 // with an owner, an awarder, a viewer and a stranger, and one badge class.
-func newBulkSite(t *testing.T) *bulkSite {
+func newBulkSite(t *testing.T, maxBody ...int64) *bulkSite {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.NewSQLite(t)
@@ -99,7 +99,11 @@ func newBulkSite(t *testing.T) *bulkSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(server.Options{Errors: s, MaxBodyBytes: 25 << 20})
+	limit := int64(25 << 20)
+	if len(maxBody) > 0 {
+		limit = maxBody[0]
+	}
+	srv := server.New(server.Options{Errors: s, MaxBodyBytes: limit})
 	s.Register(srv)
 	bs.ts = httptest.NewServer(srv)
 	t.Cleanup(bs.ts.Close)
@@ -275,4 +279,12 @@ func TestBulkCancelAndExample(t *testing.T) {
 		!strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
 		t.Errorf("example: %d %q %v", ex.status, ex.body, resp.Header)
 	}
+}
+
+func TestBulkUploadOverServerLimit(t *testing.T) {
+	bs := newBulkSite(t, 64<<10)
+	data := []byte("email\n" + strings.Repeat("someone@example.org\n", 5000))
+	r := bs.upload(t, "awarder", "big.csv", data, false)
+	wantStatus(t, "too large", r, http.StatusRequestEntityTooLarge)
+	mustContain(t, r, "Too much data")
 }
