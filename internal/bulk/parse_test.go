@@ -53,7 +53,7 @@ func TestParseEveryColumn(t *testing.T) {
 		Columns: []string{"email", "name", "narrative", "evidence_url", "evidence_name", "evidence_narrative", "evidence_url_2", "evidence_narrative_2", "issued", "expires"},
 		Rows: []Row{
 			{Line: 2, Request: withKey(badge.AwardRequest{
-				Recipient: email("Ada@example.org", "Ada Lovelace"), Narrative: "Did **well**",
+				Recipient: email("ada@example.org", "Ada Lovelace"), Narrative: "Did **well**",
 				Evidence: []badge.Evidence{{URL: "https://ex.org/a", Name: "Essay", Narrative: "Her essay"}, {URL: "https://ex.org/b"}},
 				IssuedAt: day("2026-01-02"), ExpiresAt: day("2027-01-02")}, "2026-01-02")},
 			{Line: 3, Request: withKey(badge.AwardRequest{
