@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -86,8 +87,14 @@ func showDate(t time.Time) string {
 
 func toBulkRow(r bulk.Row) bulkRow {
 	q := r.Request
+	evidence := 0 // an invalid row's request is as read: its empty evidence columns too
+	for _, e := range q.Evidence {
+		if strings.TrimSpace(e.URL+e.Name+e.Narrative) != "" {
+			evidence++
+		}
+	}
 	return bulkRow{Line: r.Line, Recipient: q.Recipient.Identity, Type: string(q.Recipient.Type), Name: q.Recipient.Name,
-		Issued: showDate(q.IssuedAt), Expires: showDate(q.ExpiresAt), Evidence: len(q.Evidence), Errors: r.Errors}
+		Issued: showDate(q.IssuedAt), Expires: showDate(q.ExpiresAt), Evidence: evidence, Errors: r.Errors}
 }
 
 // bulkForm shows the upload form of a badge class, with its recent uploads.
