@@ -143,7 +143,7 @@ func (l *layout) recipientColumn() string {
 
 // parseHeader maps the header row to columns; unknown, repeated or conflicting columns are an
 // error naming them.
-func parseHeader(header []string) (*layout, error) {
+func parseHeader(header []string, line int) (*layout, error) {
 	l := &layout{cols: make([]string, len(header)), index: map[string]int{}}
 	var unknown, repeated []string
 	groups := map[int]*evidenceGroup{}
@@ -158,8 +158,9 @@ func parseHeader(header []string) (*layout, error) {
 			}
 		}
 		switch {
-		case n == "" && i == len(header)-1 && len(header) > 1:
-			// A trailing empty header (a spreadsheet's trailing delimiter): ignored column.
+		case n == "":
+			// A column without a name (a spreadsheet's trailing delimiter, an empty spacer
+			// column): its values must be empty (checked per row).
 			l.cols[i] = ""
 			continue
 		case !ok:
@@ -190,17 +191,17 @@ func parseHeader(header []string) (*layout, error) {
 	}
 	switch {
 	case len(unknown) > 0:
-		return nil, fileErrorf(1, "Unknown column%s %s. The columns are email (or recipient and recipient_type), name, narrative, evidence_url, evidence_name, evidence_narrative, issued and expires.",
+		return nil, fileErrorf(line, "Unknown column%s %s. The columns are email (or recipient and recipient_type), name, narrative, evidence_url, evidence_name, evidence_narrative, issued and expires.",
 			plural(len(unknown)), strings.Join(unknown, ", "))
 	case len(repeated) > 0:
-		return nil, fileErrorf(1, "Column%s %s appear%s more than once (or mean the same as another column).",
+		return nil, fileErrorf(line, "Column%s %s appear%s more than once (or mean the same as another column).",
 			plural(len(repeated)), strings.Join(repeated, ", "), verbS(len(repeated)))
 	case l.has(ColEmail) && l.has(ColRecipient):
-		return nil, fileErrorf(1, "The file has both an email and a recipient column; use one of them.")
+		return nil, fileErrorf(line, "The file has both an email and a recipient column; use one of them.")
 	case !l.has(ColEmail) && !l.has(ColRecipient):
-		return nil, fileErrorf(1, "The file needs an email column (or a recipient column) naming who gets each badge. Is the first line the header row?")
+		return nil, fileErrorf(line, "The file needs an email column (or a recipient column) naming who gets each badge. Is the first line the header row?")
 	case l.has(ColRecipientType) && !l.has(ColRecipient):
-		return nil, fileErrorf(1, "A recipient_type column goes with a recipient column, not with email.")
+		return nil, fileErrorf(line, "A recipient_type column goes with a recipient column, not with email.")
 	}
 	for _, g := range groups {
 		l.evidence = append(l.evidence, *g)

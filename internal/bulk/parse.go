@@ -108,7 +108,8 @@ func Parse(data []byte, opts Options) (*File, error) {
 	if err != nil {
 		return nil, csvError(err)
 	}
-	l, err := parseHeader(slices.Clone(header))
+	headerLine, _ := rd.FieldPos(0)
+	l, err := parseHeader(slices.Clone(header), headerLine)
 	if err != nil {
 		return nil, err
 	}
@@ -252,6 +253,13 @@ func (l *layout) row(rec []string, line int, opts Options, day string) Row {
 	bad := func(col, msg string) { errs = append(errs, CellError{col, msg}) }
 	if len(rec) > len(l.cols) && !blank(rec[len(l.cols):]) {
 		bad("", fmt.Sprintf("This row has %d values but the header has %d columns. Is a value with a delimiter missing its quotes?", len(rec), len(l.cols)))
+	} else {
+		for i, c := range l.cols {
+			if c == "" && i < len(rec) && strings.TrimSpace(rec[i]) != "" {
+				bad("", fmt.Sprintf("Column %d has a value but no name in the header row.", i+1))
+				break
+			}
+		}
 	}
 	req := badge.AwardRequest{BadgeClassID: opts.BadgeClassID, Narrative: get(ColNarrative)}
 	if l.has(ColEmail) {

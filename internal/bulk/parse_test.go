@@ -107,7 +107,9 @@ func TestParseHeaderAliases(t *testing.T) {
 		{"email,evidence_url_1", []string{"email", "evidence_url"}},
 		{"identity,identity type", []string{"recipient", "recipient_type"}},
 		{"  Email__Address  ,issued_on,expires at", []string{"email", "issued", "expires"}},
-		{"email,name,", []string{"email", "name"}}, // a trailing delimiter
+		{"email,name,", []string{"email", "name"}},    // a trailing delimiter
+		{"email,,name", []string{"email", "name"}},    // an empty spacer column
+		{"email, ,name,,", []string{"email", "name"}}, // several
 	} {
 		f, err := Parse([]byte(tt.header+"\nada@example.org"+strings.Repeat(",", strings.Count(tt.header, ","))+"\n"), opts())
 		if err != nil {
@@ -359,5 +361,28 @@ func TestExampleCSVParses(t *testing.T) {
 	f := parse(t, ExampleCSV)
 	if f.Valid != 3 || f.Invalid != 0 {
 		t.Fatalf("example: %d valid, %d invalid: %+v", f.Valid, f.Invalid, f.Rows)
+	}
+}
+
+func TestParseUnnamedColumns(t *testing.T) {
+	f := parse(t, "email,,name,\nada@example.org,,Ada,\nbob@example.org,x,Bob,\ncy@example.org,,Cy,y\n")
+	want := map[int][]CellError{
+		3: {{"", "Column 2 has a value but no name in the header row."}},
+		4: {{"", "Column 4 has a value but no name in the header row."}},
+	}
+	got := map[int][]CellError{}
+	for _, r := range f.Rows {
+		if !r.Valid() {
+			got[r.Line] = r.Errors
+		}
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if _, err := Parse([]byte("\n\nemail,grade\nx,y\n"), opts()); err == nil || !strings.Contains(err.Error(), `Line 3: Unknown column "grade"`) {
+		t.Errorf("header after blank lines: %v", err)
+	}
+	if _, err := Parse([]byte(",,\nx,y,z\n"), opts()); err == nil || !strings.Contains(err.Error(), "needs an email column") {
+		t.Errorf("header of empty names: %v", err)
 	}
 }
