@@ -43,6 +43,7 @@ type Options struct {
 	// issuer pages and the image route are mounted.
 	BadgeClasses  BadgeClasses
 	URLs          links.URLs // the public URLs (absolute ones in Open Graph tags and logos)
+	Bulk          Bulk       // the bulk awarding pages are mounted only when set (with Issuers)
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
 	// NewVerifier makes badge verifiers; the public verification page (/verify) is mounted
@@ -62,6 +63,7 @@ type Site struct {
 	awards       Awards
 	badgeClasses BadgeClasses
 	urls         links.URLs
+	bulk         Bulk
 	log          *slog.Logger
 	secure       bool
 	assets       *assets
@@ -94,7 +96,7 @@ func New(opts Options) (*Site, error) {
 	if opts.VerifyWait <= 0 {
 		opts.VerifyWait = defaultVerifyWait
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, bulk: opts.Bulk, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait}, nil
 }
 
@@ -134,6 +136,14 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /admin/issuers/{id}/staff", signedIn(s.staffAdd))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/role", signedIn(s.staffSetRole))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/remove", signedIn(s.staffRemove))
+	if s.bulk != nil {
+		r.HandleBrowser("GET /admin/badges/{id}/bulk", signedIn(s.bulkForm))
+		r.HandleBrowser("POST /admin/badges/{id}/bulk", signedIn(s.bulkUpload))
+		r.HandleBrowser("GET /admin/bulk/example.csv", signedIn(s.bulkExample))
+		r.HandleBrowser("GET /admin/bulk/{id}", signedIn(s.bulkShow))
+		r.HandleBrowser("POST /admin/bulk/{id}/confirm", signedIn(s.bulkConfirm))
+		r.HandleBrowser("POST /admin/bulk/{id}/cancel", signedIn(s.bulkCancel))
+	}
 	if s.badgeClasses == nil {
 		return
 	}
