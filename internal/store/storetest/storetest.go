@@ -36,6 +36,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"IssuerKeys", testIssuerKeys},
 		{"BadgeClasses", testBadgeClasses},
 		{"EmailOutbox", testOutbox},
+		{"EmailTemplates", testEmailTemplates},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
