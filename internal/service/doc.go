@@ -10,4 +10,8 @@
 //
 // BadgeClasses (badgeclasses.go) owns badge designs: immutable versions (every change is a
 // new one) and their images, checked by internal/badgeimage.
+//
+// Notifications (notifications.go) owns each issuer's award email template (checked and
+// rendered by internal/mail) and queues the award email in the issuing transaction through
+// the durable outbox.
 package service
