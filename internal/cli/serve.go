@@ -15,6 +15,7 @@ import (
 	"github.com/rosettebadges/rosette/internal/identity"
 	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/keys"
+	"github.com/rosettebadges/rosette/internal/mail"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/web"
@@ -70,7 +71,14 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		SessionIdle:     cfg.SessionIdle,
 	})
 
-	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Logger: logger, SecureCookies: cfg.SecureCookies()})
+	// Every node records emails (award notifications) and their jobs; nodes with workers and
+	// SMTP settings send them (registerEmail). The Message-ID domain is set once the base URL
+	// is known, before any request is served.
+	queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
+	outbox := &mail.Outbox{Store: st, Queue: queue, Clock: clock, Logger: logger}
+	notifications := service.NewNotifications(st, outbox, clock, logger)
+
+	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies()})
 	if err != nil {
 		return err
 	}
@@ -128,6 +136,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
 	base := publicBaseURL(cfg.BaseURL, ln.Addr())
+	outbox.Domain = emailDomain(base)
 	(&identity.Handler{Issuers: issuers, URLs: identity.URLs{Base: base}, Logger: logger}).Register(srv)
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
@@ -153,7 +162,6 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	defer stop()
 	workersDone := make(chan error, 1)
 	if cfg.Workers > 0 {
-		queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
 		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
 			closeListeners()
 			return err

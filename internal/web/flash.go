@@ -25,6 +25,8 @@ var flashes = map[string]flash{
 	"staff-added":        {"success", "The staff member is added."},
 	"staff-role-changed": {"success", "The role is changed."},
 	"staff-removed":      {"success", "The staff member is removed."},
+	"template-saved":     {"success", "The award email is saved. Awards from now on use it."},
+	"template-reset":     {"success", "The award email is back to Rosette's default."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

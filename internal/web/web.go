@@ -35,7 +35,8 @@ type Router interface {
 // Options configure a Site.
 type Options struct {
 	Accounts      Accounts
-	Issuers       Issuers // the issuer admin pages are mounted only when set
+	Issuers       Issuers       // the issuer admin pages are mounted only when set
+	Notifications Notifications // the award email template pages, mounted with the issuer pages when set
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
 }
@@ -43,12 +44,13 @@ type Options struct {
 // Site is the HTML interface. Build it with New (which parses every template: a template
 // error is a start-up error), then Register its routes.
 type Site struct {
-	accounts Accounts
-	issuers  Issuers
-	log      *slog.Logger
-	secure   bool
-	assets   *assets
-	pages    *pages
+	accounts      Accounts
+	issuers       Issuers
+	notifications Notifications
+	log           *slog.Logger
+	secure        bool
+	assets        *assets
+	pages         *pages
 }
 
 // New parses the templates and indexes the static assets.
@@ -67,7 +69,7 @@ func New(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, notifications: opts.Notifications, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -101,4 +103,11 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /admin/issuers/{id}/staff", signedIn(s.staffAdd))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/role", signedIn(s.staffSetRole))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/remove", signedIn(s.staffRemove))
+	if s.notifications != nil {
+		r.HandleBrowser("GET /admin/issuers/{id}/templates", signedIn(s.templateShow))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates", signedIn(s.templateSave))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates/reset", signedIn(s.templateReset))
+		r.HandleBrowser("GET /admin/issuers/{id}/templates/preview.html", signedIn(s.templatePreview))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates/preview.html", signedIn(s.templatePreview))
+	}
 }
