@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"io"
 	"strings"
 	texttemplate "text/template"
 	"text/template/parse"
@@ -291,6 +292,22 @@ func ParseTemplate(src TemplateSource) (*Template, error) {
 		}
 	}
 	if len(errs) > 0 {
+		// Report what is wrong with the parts that parsed, too.
+		sample := SampleAwardData()
+		run := func(field string, execute func(io.Writer, any) error) {
+			if err := execute(&limitedBuffer{limit: maxRenderedBytes}, sample); err != nil {
+				errs = append(errs, fieldError(field, err))
+			}
+		}
+		if t.subject != nil {
+			run("subject", t.subject.Execute)
+		}
+		if t.text != nil {
+			run("text", t.text.Execute)
+		}
+		if t.html != nil {
+			run("html", t.html.Execute)
+		}
 		return nil, errors.Join(errs...)
 	}
 	if _, err := t.Render(SampleAwardData()); err != nil {

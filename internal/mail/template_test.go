@@ -104,6 +104,7 @@ func TestTemplateFieldErrors(t *testing.T) {
 		{"bad html", TemplateSource{Subject: "s", Text: "t", HTML: "{{if}}"}, []string{"html"}},
 		{"html unknown placeholder", TemplateSource{Subject: "s", Text: "t", HTML: "<p>{{.Password}}</p>"}, []string{"html"}},
 		{"two fields", TemplateSource{Subject: "{{", Text: "{{end}}"}, []string{"subject", "text"}},
+		{"one does not parse, one does not run", TemplateSource{Subject: "{{.Nope}}", Text: "{{if}}", HTML: "<p>{{.Nope}}</p>"}, []string{"html", "subject", "text"}},
 		{"subject too long", TemplateSource{Subject: strings.Repeat("s", MaxSubjectBytes+1), Text: "t"}, []string{"subject"}},
 		{"text too long", TemplateSource{Subject: "s", Text: strings.Repeat("t", MaxTextBytes+1)}, []string{"text"}},
 		{"html too long", TemplateSource{Subject: "s", Text: "t", HTML: big}, []string{"html"}},

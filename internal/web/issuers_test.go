@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/keys"
+	"github.com/rosettebadges/rosette/internal/mail"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
@@ -79,7 +81,9 @@ func newIssuerSite(t *testing.T) *issuerSite {
 			t.Fatal(err)
 		}
 	}
-	s, err := New(Options{Accounts: acc, Issuers: svc})
+	clock := badge.NewFakeClock(at)
+	outbox := &mail.Outbox{Store: st, Queue: jobs.New(st, nil, clock, jobs.Options{}), Clock: clock}
+	s, err := New(Options{Accounts: acc, Issuers: svc, Notifications: service.NewNotifications(st, outbox, clock, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
