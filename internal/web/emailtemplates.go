@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/mail"
@@ -143,6 +144,10 @@ func (s *Site) templatePreview(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	switch {
 	case err == nil:
+		// The sample award's image, served here, so the preview shows one.
+		if img, aerr := s.assets.url("sample-badge.svg"); aerr == nil {
+			m.HTML = strings.ReplaceAll(m.HTML, mail.SampleAwardData().BadgeImageURL, img)
+		}
 		doc.Message = m
 	case errors.Is(err, badge.Invalid):
 		status = http.StatusUnprocessableEntity
