@@ -60,8 +60,8 @@ type NotificationTemplate struct {
 	UpdatedBy string
 }
 
-// Template returns the issuer's award email template, or the default (ActView).
-func (n *Notifications) Template(ctx context.Context, actor *badge.User, issuerID string) (*NotificationTemplate, error) {
+// Get returns the issuer's award email template, or the default (ActView).
+func (n *Notifications) Get(ctx context.Context, actor *badge.User, issuerID string) (*NotificationTemplate, error) {
 	var out *NotificationTemplate
 	err := n.store.View(ctx, func(tx *store.Tx) error {
 		if _, err := check(ctx, tx, actor, issuerID, badge.ActView); err != nil {
@@ -85,11 +85,11 @@ func (n *Notifications) Template(ctx context.Context, actor *badge.User, issuerI
 	return out, nil
 }
 
-// PutTemplate checks src (mail.ParseTemplate: it parses, stays within the size limits and
+// Put checks src (mail.ParseTemplate: it parses, stays within the size limits and
 // runs on sample data; problems are FieldErrors on "subject", "text" and "html") and saves it
 // as the issuer's award email template, with an audit event (ActEditIssuer). Line endings
 // are stored as "\n".
-func (n *Notifications) PutTemplate(ctx context.Context, actor *badge.User, issuerID string, src mail.TemplateSource) (*NotificationTemplate, error) {
+func (n *Notifications) Put(ctx context.Context, actor *badge.User, issuerID string, src mail.TemplateSource) (*NotificationTemplate, error) {
 	src = normalizeSource(src)
 	tpl, err := mail.ParseTemplate(src)
 	if err != nil {
@@ -117,9 +117,9 @@ func (n *Notifications) PutTemplate(ctx context.Context, actor *badge.User, issu
 	return &NotificationTemplate{TemplateSource: src, UpdatedAt: now, UpdatedBy: row.UpdatedBy}, nil
 }
 
-// ResetTemplate deletes the issuer's own award email template, so the default applies again,
+// Reset deletes the issuer's own award email template, so the default applies again,
 // with an audit event (ActEditIssuer). Resetting an issuer that has none changes nothing.
-func (n *Notifications) ResetTemplate(ctx context.Context, actor *badge.User, issuerID string) error {
+func (n *Notifications) Reset(ctx context.Context, actor *badge.User, issuerID string) error {
 	now := n.clock.Now().UTC()
 	err := n.store.Update(ctx, func(tx *store.Tx) error {
 		if _, err := check(ctx, tx, actor, issuerID, badge.ActEditIssuer); err != nil {
@@ -141,7 +141,7 @@ func (n *Notifications) ResetTemplate(ctx context.Context, actor *badge.User, is
 	return nil
 }
 
-// Preview renders src (as PutTemplate checks it) with sample data and the issuer's name,
+// Preview renders src (as Put checks it) with sample data and the issuer's name,
 // without saving anything (ActView): the subject, text and HTML the recipient would get.
 func (n *Notifications) Preview(ctx context.Context, actor *badge.User, issuerID string, src mail.TemplateSource) (mail.Message, error) {
 	var iss *store.Issuer

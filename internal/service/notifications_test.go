@@ -94,10 +94,10 @@ func testTemplatePermissions(t *testing.T, newStore func(testing.TB) *store.Stor
 			action badge.Action
 			do     func() error
 		}{
-			{badge.ActView, func() error { _, err := f.svc.Template(ctx, u, id); return err }},
+			{badge.ActView, func() error { _, err := f.svc.Get(ctx, u, id); return err }},
 			{badge.ActView, func() error { _, err := f.svc.Preview(ctx, u, id, goodSource); return err }},
-			{badge.ActEditIssuer, func() error { _, err := f.svc.PutTemplate(ctx, u, id, goodSource); return err }},
-			{badge.ActEditIssuer, func() error { return f.svc.ResetTemplate(ctx, u, id) }},
+			{badge.ActEditIssuer, func() error { _, err := f.svc.Put(ctx, u, id, goodSource); return err }},
+			{badge.ActEditIssuer, func() error { return f.svc.Reset(ctx, u, id) }},
 		} {
 			err := tc.do()
 			if want := badge.Can(admin, role, tc.action); (err == nil) != want {
@@ -107,10 +107,10 @@ func testTemplatePermissions(t *testing.T, newStore func(testing.TB) *store.Stor
 			}
 		}
 	}
-	if _, err := f.svc.Template(ctx, f.users["admin"], "nope"); !errors.Is(err, badge.NotFound) {
+	if _, err := f.svc.Get(ctx, f.users["admin"], "nope"); !errors.Is(err, badge.NotFound) {
 		t.Errorf("Template(no such issuer) = %v, want NotFound", err)
 	}
-	if _, err := f.svc.Template(ctx, nil, id); !errors.Is(err, badge.Unauthorized) {
+	if _, err := f.svc.Get(ctx, nil, id); !errors.Is(err, badge.Unauthorized) {
 		t.Errorf("Template(nobody) = %v, want Unauthorized", err)
 	}
 }
@@ -119,7 +119,7 @@ func testTemplateLifecycle(t *testing.T, newStore func(testing.TB) *store.Store)
 	ctx := context.Background()
 	f := newNotifications(t, newStore)
 	editor, id := f.users["editor"], f.issuer.ID
-	got, err := f.svc.Template(ctx, editor, id)
+	got, err := f.svc.Get(ctx, editor, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,10 +128,10 @@ func testTemplateLifecycle(t *testing.T, newStore func(testing.TB) *store.Store)
 	}
 	src := goodSource
 	src.Text = "Line one\r\nLine two {{.BadgeName}}\r\n"
-	if _, err := f.svc.PutTemplate(ctx, editor, id, src); err != nil {
+	if _, err := f.svc.Put(ctx, editor, id, src); err != nil {
 		t.Fatal(err)
 	}
-	got, err = f.svc.Template(ctx, f.users["viewer"], id)
+	got, err = f.svc.Get(ctx, f.users["viewer"], id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,13 +147,13 @@ func testTemplateLifecycle(t *testing.T, newStore func(testing.TB) *store.Store)
 	if m.Subject != "Acme & Co" || m.HTML != "<b>Acme &amp; Co</b>" || m.FromName != "Acme & Co" || m.ReplyTo != "contact@acme.example" {
 		t.Errorf("Preview = %+v", m)
 	}
-	if err := f.svc.ResetTemplate(ctx, editor, id); err != nil {
+	if err := f.svc.Reset(ctx, editor, id); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := f.svc.Template(ctx, editor, id); err != nil || !got.Default || got.TemplateSource != rmail.DefaultTemplate {
+	if got, err := f.svc.Get(ctx, editor, id); err != nil || !got.Default || got.TemplateSource != rmail.DefaultTemplate {
 		t.Errorf("Template after Reset = %+v, %v", got, err)
 	}
-	if err := f.svc.ResetTemplate(ctx, editor, id); err != nil {
+	if err := f.svc.Reset(ctx, editor, id); err != nil {
 		t.Errorf("second Reset: %v", err)
 	}
 	var actions []string
@@ -184,7 +184,7 @@ func testTemplateValidation(t *testing.T, newStore func(testing.TB) *store.Store
 		"oversize":      {rmail.TemplateSource{Subject: "s", Text: "t", HTML: strings.Repeat("<p>x</p>", rmail.MaxHTMLBytes)}, "html"},
 		"html field":    {rmail.TemplateSource{Subject: "s", Text: "t", HTML: "{{.Secret}}"}, "html"},
 	} {
-		_, err := f.svc.PutTemplate(ctx, f.users["owner"], f.issuer.ID, tc.src)
+		_, err := f.svc.Put(ctx, f.users["owner"], f.issuer.ID, tc.src)
 		if !errors.Is(err, badge.Invalid) || badge.FieldMessages(err)[tc.field] == "" {
 			t.Errorf("%s: err = %v, want an Invalid error on %q", name, err, tc.field)
 		}
@@ -192,7 +192,7 @@ func testTemplateValidation(t *testing.T, newStore func(testing.TB) *store.Store
 			t.Errorf("%s: Preview err = %v, want an error on %q", name, err, tc.field)
 		}
 	}
-	if got, err := f.svc.Template(ctx, f.users["owner"], f.issuer.ID); err != nil || !got.Default {
+	if got, err := f.svc.Get(ctx, f.users["owner"], f.issuer.ID); err != nil || !got.Default {
 		t.Errorf("after refused Puts: %+v, %v; want the default still", got, err)
 	}
 }
@@ -335,7 +335,7 @@ func testQueueAward(t *testing.T, newStore func(testing.TB) *store.Store) {
 
 	// The issuer's own template is used from the next award on, and so is a change made
 	// in the database by another node (the cache follows the stored source).
-	if _, err := f.svc.PutTemplate(ctx, f.users["owner"], f.issuer.ID, goodSource); err != nil {
+	if _, err := f.svc.Put(ctx, f.users["owner"], f.issuer.ID, goodSource); err != nil {
 		t.Fatal(err)
 	}
 	f.queueAward(t, f.notice(emailAward("a2", "Bob")))

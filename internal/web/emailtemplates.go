@@ -16,9 +16,9 @@ import (
 // (*service.Notifications). Every method checks the permission itself (reading and preview:
 // badge.ActView; changing: badge.ActEditIssuer).
 type Notifications interface {
-	Template(ctx context.Context, actor *badge.User, issuerID string) (*service.NotificationTemplate, error)
-	PutTemplate(ctx context.Context, actor *badge.User, issuerID string, src mail.TemplateSource) (*service.NotificationTemplate, error)
-	ResetTemplate(ctx context.Context, actor *badge.User, issuerID string) error
+	Get(ctx context.Context, actor *badge.User, issuerID string) (*service.NotificationTemplate, error)
+	Put(ctx context.Context, actor *badge.User, issuerID string, src mail.TemplateSource) (*service.NotificationTemplate, error)
+	Reset(ctx context.Context, actor *badge.User, issuerID string) error
 	Preview(ctx context.Context, actor *badge.User, issuerID string, src mail.TemplateSource) (mail.Message, error)
 }
 
@@ -59,7 +59,7 @@ func (s *Site) templatePage(w http.ResponseWriter, r *http.Request) (*emailTempl
 		s.fail(w, r, err)
 		return nil, false
 	}
-	saved, err := s.notifications.Template(r.Context(), u, id)
+	saved, err := s.notifications.Get(r.Context(), u, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, false
@@ -85,7 +85,7 @@ func (s *Site) templateSave(w http.ResponseWriter, r *http.Request) {
 	}
 	u, id := userFrom(r.Context()), r.PathValue("id")
 	src := templateSourceFrom(r)
-	_, err := s.notifications.PutTemplate(r.Context(), u, id, src)
+	_, err := s.notifications.Put(r.Context(), u, id, src)
 	if err == nil {
 		s.setFlash(w, r, "template-saved")
 		redirect(w, r, "/admin/issuers/"+id+"/templates")
@@ -111,7 +111,7 @@ func (s *Site) templateSave(w http.ResponseWriter, r *http.Request) {
 // templateReset goes back to the default template.
 func (s *Site) templateReset(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if err := s.notifications.ResetTemplate(r.Context(), userFrom(r.Context()), id); err != nil {
+	if err := s.notifications.Reset(r.Context(), userFrom(r.Context()), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -132,7 +132,7 @@ func (s *Site) templatePreview(w http.ResponseWriter, r *http.Request) {
 		}
 		src = templateSourceFrom(r)
 	} else {
-		saved, err := s.notifications.Template(r.Context(), u, id)
+		saved, err := s.notifications.Get(r.Context(), u, id)
 		if err != nil {
 			s.fail(w, r, err)
 			return
