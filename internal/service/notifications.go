@@ -178,19 +178,6 @@ func normalizeSource(src mail.TemplateSource) mail.TemplateSource {
 	return src
 }
 
-// AwardNotice is what the award email says: the award, its issuer, the badge class version
-// it was issued under, and the links (from links.URLs) to the public award page and to the
-// claim page.
-type AwardNotice struct {
-	Award            *badge.Award
-	Issuer           *badge.Issuer
-	BadgeName        string
-	BadgeDescription string
-	BadgeImageURL    string
-	AwardURL         string
-	ClaimURL         string
-}
-
 // Date formats for award emails: a date people read, in UTC.
 const emailDate = "2 January 2006"
 

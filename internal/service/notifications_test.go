@@ -20,6 +20,7 @@ import (
 	"github.com/rosettebadges/rosette/internal/mail/smtptest"
 	"github.com/rosettebadges/rosette/internal/store"
 	"github.com/rosettebadges/rosette/internal/store/storetest"
+	"github.com/rosettebadges/rosette/openbadges/jsonld"
 )
 
 // notificationsFixture is the issuer "Acme" with staff of every role, the notifications
@@ -425,4 +426,64 @@ func testQueueAwardNotEmail(t *testing.T, newStore func(testing.TB) *store.Store
 	}); err == nil {
 		t.Error("QueueAward without a claim link succeeded")
 	}
+}
+
+// TestAwardEmailThroughAwards issues an award with Notify through the award core wired to the
+// notifications service: the recipient gets one email with the claim link, the badge image
+// and the issuer's name, and repeating the request sends nothing more.
+func TestAwardEmailThroughAwards(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, newStore func(testing.TB) *store.Store) {
+		ctx := context.Background()
+		f := newAwards(t, newStore)
+		srv := smtptest.Start(t)
+		sender, err := rmail.NewSMTP(rmail.SMTPConfig{Host: srv.Host(), Port: srv.Port(), TLS: rmail.TLSNone,
+			From: "badges@example.org", Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := jobs.New(f.st, nil, f.clock, jobs.Options{Jitter: func() float64 { return 0 }})
+		ob := &rmail.Outbox{Store: f.st, Queue: q, Sender: sender, Clock: f.clock, Domain: "badges.example.org"}
+		ob.Register()
+		aw := NewAwards(AwardsOptions{Store: f.st, Keys: f.km, Queue: q, URLs: f.urls, Clock: f.clock,
+			Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader())), Notifier: NewNotifications(f.st, ob, f.clock, nil)})
+		req := emailReq(f.bc.ID, "ada@example.net")
+		req.Recipient.Name = "Ada"
+		req.Notify, req.Key = true, "once"
+		if _, err := aw.Issue(ctx, f.users["owner"], req); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := aw.Issue(ctx, f.users["owner"], req); err != nil {
+			t.Fatal(err)
+		}
+		for range 20 {
+			worked, err := q.WorkOne(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !worked {
+				break
+			}
+		}
+		msgs := srv.Messages()
+		if len(msgs) != 1 {
+			t.Fatalf("server got %d messages, want 1", len(msgs))
+		}
+		p := parseMessage(t, msgs[0].Data)
+		if got, want := p.header.Get("Subject"), f.issuer.Name+` awarded you the badge "Welder"`; got != want {
+			t.Errorf("Subject = %q, want %q", got, want)
+		}
+		for _, want := range []string{"Hello Ada,", "https://badges.example.org/claim/"} {
+			if !strings.Contains(p.text, want) {
+				t.Errorf("text lacks %q:\n%s", want, p.text)
+			}
+		}
+		for _, want := range []string{`src="https://badges.example.org/images/`, `href="https://badges.example.org/claim/`} {
+			if !strings.Contains(p.html, want) {
+				t.Errorf("HTML lacks %q:\n%s", want, p.html)
+			}
+		}
+		if !slices.Equal(msgs[0].To, []string{"ada@example.net"}) {
+			t.Errorf("to %q", msgs[0].To)
+		}
+	})
 }

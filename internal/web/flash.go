@@ -25,6 +25,9 @@ var flashes = map[string]flash{
 	"staff-added":        {"success", "The staff member is added."},
 	"staff-role-changed": {"success", "The role is changed."},
 	"staff-removed":      {"success", "The staff member is removed."},
+	"award-issued":       {"success", "The badge is awarded and signed. Its public page and documents are live."},
+	"awards-revoked":     {"success", "The badges are revoked. Verifiers and their public pages say so from now on."},
+	"award-revoked":      {"success", "The badge is revoked. Verifiers and its public page say so from now on."},
 	"template-saved":     {"success", "The award email is saved. Awards from now on use it."},
 	"template-reset":     {"success", "The award email is back to Rosette's default."},
 }
