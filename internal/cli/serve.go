@@ -103,10 +103,14 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	badgeClasses := service.NewBadgeClasses(st, clock, logger)
 	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, Queue: queue, URLs: urls, Clock: clock,
 		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader())), Notifier: notifications})
+	// Bulk awarding from CSV: its job issues through awards (registered like the signing job;
+	// it runs where workers run).
+	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
+	bulkAwards.Register()
 
 	fetcher := outboundFetcher(cfg)
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses,
-		Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
+		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier: func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) }})
 	if err != nil {
 		closeListeners()
