@@ -98,8 +98,19 @@ func TestBulkTenThousand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("10,000 signed awards: not in -short")
 	}
+	if raceEnabled {
+		t.Skip("10,000 signed awards: too slow under -race; make test runs it in a step of its own without -race")
+	}
+	storetest.Each(t, func(t *testing.T, newStore func(testing.TB) *store.Store) {
+		testBulkTenThousand(t, newStore)
+	})
+}
+
+// testBulkTenThousand issues a 10,000-row file through the bulk job with notifications, then
+// the same file again (nothing new), and logs the times (docs/PERFORMANCE.md).
+func testBulkTenThousand(t *testing.T, newStore func(testing.TB) *store.Store) {
 	ctx := context.Background()
-	f := newAwards(t, storetest.NewSQLite)
+	f := newAwards(t, newStore)
 	b := NewBulk(f.st, f.queue, f.awards, f.clock, nil)
 	b.Register()
 	data := bulkCSV(0, 10000)

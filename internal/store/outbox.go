@@ -23,6 +23,8 @@ type Email struct {
 	Text           string
 	HTML           string
 	Headers        string // JSON object of extra header name -> value
+	FromName       string // display name of the From header ("" = the configured sender's)
+	ReplyTo        string // Reply-To address, or ""
 	MessageID      string // stable across attempts, without angle brackets
 	Status         string
 	Attempts       int
@@ -31,11 +33,11 @@ type Email struct {
 	SentAt         time.Time // zero unless sent
 }
 
-const emailCols = "id, idempotency_key, to_addr, subject, text_body, html_body, headers, message_id, status, attempts, last_error, created_at, sent_at"
+const emailCols = "id, idempotency_key, to_addr, subject, text_body, html_body, headers, from_name, reply_to, message_id, status, attempts, last_error, created_at, sent_at"
 
 func scanEmail(row interface{ Scan(...any) error }) (*Email, error) {
 	var e Email
-	err := row.Scan(&e.ID, &e.IdempotencyKey, &e.To, &e.Subject, &e.Text, &e.HTML, &e.Headers, &e.MessageID,
+	err := row.Scan(&e.ID, &e.IdempotencyKey, &e.To, &e.Subject, &e.Text, &e.HTML, &e.Headers, &e.FromName, &e.ReplyTo, &e.MessageID,
 		&e.Status, &e.Attempts, &e.LastError, tc(&e.CreatedAt), tc(&e.SentAt))
 	if err != nil {
 		return nil, notFound(err)
@@ -50,10 +52,10 @@ func (tx *Tx) InsertEmail(ctx context.Context, e *Email) (inserted bool, err err
 		e.Headers = "{}"
 	}
 	err = tx.tx.QueryRowContext(ctx,
-		`INSERT INTO email_outbox (idempotency_key, to_addr, subject, text_body, html_body, headers, message_id, status, attempts, last_error, created_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, '', $8)
+		`INSERT INTO email_outbox (idempotency_key, to_addr, subject, text_body, html_body, headers, from_name, reply_to, message_id, status, attempts, last_error, created_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, '', $10)
 		 ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-		e.IdempotencyKey, e.To, e.Subject, e.Text, e.HTML, e.Headers, e.MessageID, tx.t(e.CreatedAt)).Scan(&e.ID)
+		e.IdempotencyKey, e.To, e.Subject, e.Text, e.HTML, e.Headers, e.FromName, e.ReplyTo, e.MessageID, tx.t(e.CreatedAt)).Scan(&e.ID)
 	if err == nil {
 		e.Status = EmailQueued
 		return true, nil

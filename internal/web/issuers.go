@@ -60,6 +60,7 @@ type issuerPage struct {
 	CanEdit    bool
 	CanStaff   bool
 	CanKeys    bool
+	Templates  bool   // the award email template pages are mounted
 	PublicBase string // "/issuers/{id}"
 	Logo       logo   // how the logo can be shown (the CSP allows only same-site and data: images)
 }
@@ -150,7 +151,8 @@ func (s *Site) issuerShow(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &issuerPage{Frame: Frame{Title: iss.Name, Nav: "issuers"},
 		Issuer: iss, Role: role, Keys: ks, PublicBase: "/issuers/" + iss.ID,
-		CanEdit: can(u, role, badge.ActEditIssuer), CanStaff: can(u, role, badge.ActManageStaff), CanKeys: can(u, role, badge.ActManageKeys)}
+		CanEdit: can(u, role, badge.ActEditIssuer), CanStaff: can(u, role, badge.ActManageStaff), CanKeys: can(u, role, badge.ActManageKeys),
+		Templates: s.notifications != nil}
 	p.Logo = s.logoOf(iss)
 	s.render(w, r, http.StatusOK, "issuer", p)
 }

@@ -14,8 +14,10 @@ import (
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/identity"
+	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/keys"
 	"github.com/rosettebadges/rosette/internal/links"
+	"github.com/rosettebadges/rosette/internal/mail"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
@@ -94,7 +96,9 @@ func newIssuerSite(t *testing.T) *issuerSite {
 	urls := links.URLs{Base: testBase}
 	is.awards = service.NewAwards(service.AwardsOptions{Store: st, Keys: km, URLs: urls,
 		Clock: clock, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
-	s, err := New(Options{Accounts: acc, Issuers: svc, Awards: is.awards, BadgeClasses: is.bcs, URLs: urls})
+	outbox := &mail.Outbox{Store: st, Queue: jobs.New(st, nil, clock, jobs.Options{}), Clock: clock}
+	s, err := New(Options{Accounts: acc, Issuers: svc, Awards: is.awards, BadgeClasses: is.bcs, URLs: urls,
+		Notifications: service.NewNotifications(st, outbox, clock, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
