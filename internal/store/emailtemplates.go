@@ -23,7 +23,7 @@ type EmailTemplate struct {
 // has none (the default applies).
 func (tx *Tx) EmailTemplate(ctx context.Context, issuerID, kind string) (*EmailTemplate, error) {
 	var t EmailTemplate
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`SELECT issuer_id, kind, subject, text, html, updated_at, updated_by FROM email_templates
 		 WHERE issuer_id = $1 AND kind = $2`, issuerID, kind).
 		Scan(&t.IssuerID, &t.Kind, &t.Subject, &t.Text, &t.HTML, tc(&t.UpdatedAt), &t.UpdatedBy)
@@ -35,7 +35,7 @@ func (tx *Tx) EmailTemplate(ctx context.Context, issuerID, kind string) (*EmailT
 
 // PutEmailTemplate inserts or replaces the issuer's template of t.Kind.
 func (tx *Tx) PutEmailTemplate(ctx context.Context, t *EmailTemplate) error {
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`INSERT INTO email_templates (issuer_id, kind, subject, text, html, updated_at, updated_by)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7)
 		 ON CONFLICT (issuer_id, kind) DO UPDATE SET subject = excluded.subject, text = excluded.text,
@@ -50,7 +50,7 @@ func (tx *Tx) PutEmailTemplate(ctx context.Context, t *EmailTemplate) error {
 // DeleteEmailTemplate removes the issuer's template of the kind (back to the default). It
 // reports whether there was one.
 func (tx *Tx) DeleteEmailTemplate(ctx context.Context, issuerID, kind string) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM email_templates WHERE issuer_id = $1 AND kind = $2`, issuerID, kind)
+	res, err := tx.exec(ctx, `DELETE FROM email_templates WHERE issuer_id = $1 AND kind = $2`, issuerID, kind)
 	if err != nil {
 		return false, fmt.Errorf("store: delete email template: %w", err)
 	}
