@@ -108,7 +108,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
 	bulkAwards.Register()
 
-	fetcher := outboundFetcher(cfg)
+	// Verifiers fetch this installation's own documents in process (so its badges verify
+	// without a network round trip, even behind a firewall) and others through the
+	// outbound client; the handler is the server, built below.
+	fetcher := &identity.LocalFetcher{Base: base, Next: outboundFetcher(cfg)}
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier: func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) }})
@@ -144,6 +147,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 			return nil
 		},
 	})
+	fetcher.Handler = srv
 	site.Register(srv)
 
 	scheme := "http"
