@@ -51,27 +51,12 @@ func publicAward(ctx context.Context, tx *store.Tx, a *store.Award) (*PublicAwar
 	if err != nil {
 		return nil, err
 	}
-	iss, err := tx.IssuerByID(ctx, a.IssuerID)
+	b, err := loadAwardBase(ctx, tx, a)
 	if err != nil {
 		return nil, err
 	}
-	v, err := tx.BadgeClassVersionByNumber(ctx, a.BadgeClassID, a.BadgeClassVersion)
-	if err != nil {
-		return nil, err
-	}
-	version, err := toVersion(v)
-	if err != nil {
-		return nil, err
-	}
-	p := &PublicAward{Award: award, Issuer: toIssuer(iss), BadgeClass: version, Credential: a.Credential, salt: a.Salt}
-	if v.ImageID != "" {
-		img, err := tx.BadgeImageByID(ctx, v.ImageID)
-		if err != nil {
-			return nil, err
-		}
-		p.ImageMediaType = img.MediaType
-	}
-	return p, nil
+	return &PublicAward{Award: award, Issuer: b.issuer, BadgeClass: b.version, ImageMediaType: b.imageMediaType,
+		Credential: a.Credential, salt: a.Salt}, nil
 }
 
 // Assertion is the award's OB 2.0 hosted assertion (saying revoked when it is).

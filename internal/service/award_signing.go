@@ -13,7 +13,6 @@ import (
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/jobs"
-	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/store"
 	"github.com/rosettebadges/rosette/openbadges/key"
 	"github.com/rosettebadges/rosette/openbadges/proof"
@@ -84,7 +83,7 @@ func (s *Awards) signChunk(ctx context.Context, ids []string, signers map[string
 	}
 	now := s.now()
 	return s.store.Update(ctx, func(tx *store.Tx) error {
-		bases := map[string]*noticeBase{}
+		bases := map[string]*awardBase{}
 		for i, a := range rows {
 			if signed[i] == nil {
 				continue
@@ -122,16 +121,17 @@ func (s *Awards) signOne(ctx context.Context, a *store.Award, k *key.PrivateKey)
 	return out, nil
 }
 
-// noticeBase is what the notifications of the awards of one badge class version share.
-type noticeBase struct {
-	issuer        *badge.Issuer
-	version       *badge.BadgeClassVersion
-	badgeImageURL string
+// awardBase is what the awards of one badge class version share: the issuer and the version
+// with its image's media type.
+type awardBase struct {
+	issuer         *badge.Issuer
+	version        *badge.BadgeClassVersion
+	imageMediaType string
 }
 
 // queueNotification queues the award's email with a new claim link, once. bases caches the
 // issuer and badge class version of the transaction's earlier awards.
-func (s *Awards) queueNotification(ctx context.Context, tx *store.Tx, a *store.Award, bases map[string]*noticeBase) error {
+func (s *Awards) queueNotification(ctx context.Context, tx *store.Tx, a *store.Award, bases map[string]*awardBase) error {
 	token, hash, err := newToken()
 	if err != nil {
 		return err
@@ -143,7 +143,7 @@ func (s *Awards) queueNotification(ctx context.Context, tx *store.Tx, a *store.A
 	k := a.BadgeClassID + "\x00" + strconv.Itoa(a.BadgeClassVersion)
 	b, ok := bases[k]
 	if !ok {
-		if b, err = loadNoticeBase(ctx, tx, s.urls, a); err != nil {
+		if b, err = loadAwardBase(ctx, tx, a); err != nil {
 			return err
 		}
 		bases[k] = b
@@ -152,12 +152,16 @@ func (s *Awards) queueNotification(ctx context.Context, tx *store.Tx, a *store.A
 	if err != nil {
 		return err
 	}
-	return s.notifier.QueueAward(ctx, tx, AwardNotice{Award: award, Issuer: b.issuer, BadgeName: b.version.Fields.Name,
-		BadgeDescription: b.version.Fields.Description, BadgeImageURL: b.badgeImageURL,
-		AwardURL: s.urls.Award(a.ID), ClaimURL: s.urls.Claim(token)})
+	n := AwardNotice{Award: award, Issuer: b.issuer, BadgeName: b.version.Fields.Name,
+		BadgeDescription: b.version.Fields.Description, AwardURL: s.urls.Award(a.ID), ClaimURL: s.urls.Claim(token)}
+	if b.version.ImageID != "" {
+		n.BadgeImageURL = s.urls.Image(b.version.ImageID, b.imageMediaType)
+	}
+	return s.notifier.QueueAward(ctx, tx, n)
 }
 
-func loadNoticeBase(ctx context.Context, tx *store.Tx, urls links.URLs, a *store.Award) (*noticeBase, error) {
+// loadAwardBase loads what the award shares with the other awards of its badge class version.
+func loadAwardBase(ctx context.Context, tx *store.Tx, a *store.Award) (*awardBase, error) {
 	iss, err := tx.IssuerByID(ctx, a.IssuerID)
 	if err != nil {
 		return nil, err
@@ -170,13 +174,11 @@ func loadNoticeBase(ctx context.Context, tx *store.Tx, urls links.URLs, a *store
 	if err != nil {
 		return nil, err
 	}
-	b := &noticeBase{issuer: toIssuer(iss), version: version}
+	b := &awardBase{issuer: toIssuer(iss), version: version}
 	if version.ImageID != "" {
-		img, err := tx.BadgeImageByID(ctx, version.ImageID)
-		if err != nil {
+		if b.imageMediaType, err = tx.BadgeImageMediaType(ctx, version.ImageID); err != nil {
 			return nil, err
 		}
-		b.badgeImageURL = urls.Image(img.ID, img.MediaType)
 	}
 	return b, nil
 }

@@ -122,23 +122,36 @@ func (tx *Tx) AwardByClaimHash(ctx context.Context, h string) (*Award, error) {
 // AwardsByKeys returns the issuer's awards recorded with any of the keys (without their
 // documents), keyed by idempotency key.
 func (tx *Tx) AwardsByKeys(ctx context.Context, issuerID string, keys []string) (map[string]*Award, error) {
-	out := map[string]*Award{}
-	const chunk = 500
-	for len(keys) > 0 {
-		n := min(chunk, len(keys))
-		args := []any{issuerID}
+	list, err := tx.awardsIn(ctx, "awards by keys", keys, []any{issuerID}, func(in string) string {
+		return `SELECT ` + awardSummaryCols + ` FROM awards a WHERE a.issuer_id = $1 AND a.idempotency_key IN (` + in + `)`
+	})
+	out := make(map[string]*Award, len(list))
+	for _, a := range list {
+		out[a.IdempotencyKey] = a
+	}
+	return out, err
+}
+
+// awardsIn runs query over values a chunk at a time (the SQL variable limits of both
+// databases), each chunk's placeholders numbered after fixed, and returns every award found.
+// query gets the placeholder list ("$2, $3, ...") of the chunk.
+func (tx *Tx) awardsIn(ctx context.Context, what string, values []string, fixed []any, query func(in string) string) ([]*Award, error) {
+	var out []*Award
+	const chunk = 400
+	for len(values) > 0 {
+		n := min(chunk, len(values))
+		args := append([]any(nil), fixed...)
 		var ph strings.Builder
-		for i, k := range keys[:n] {
+		for i, v := range values[:n] {
 			if i > 0 {
 				ph.WriteString(", ")
 			}
-			args = append(args, k)
-			fmt.Fprintf(&ph, "$%d", i+2)
+			args = append(args, v)
+			fmt.Fprintf(&ph, "$%d", len(fixed)+i+1)
 		}
-		rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardSummaryCols+` FROM awards a
-			WHERE a.issuer_id = $1 AND a.idempotency_key IN (`+ph.String()+`)`, args...)
+		rows, err := tx.tx.QueryContext(ctx, query(ph.String()), args...)
 		if err != nil {
-			return nil, fmt.Errorf("store: awards by keys: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		for rows.Next() {
 			a, err := scanAward(rows)
@@ -146,7 +159,7 @@ func (tx *Tx) AwardsByKeys(ctx context.Context, issuerID string, keys []string) 
 				rows.Close()
 				return nil, err
 			}
-			out[a.IdempotencyKey] = a
+			out = append(out, a)
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err
@@ -154,7 +167,7 @@ func (tx *Tx) AwardsByKeys(ctx context.Context, issuerID string, keys []string) 
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		keys = keys[n:]
+		values = values[n:]
 	}
 	return out, nil
 }
@@ -186,41 +199,10 @@ func (tx *Tx) AwardsOfBadgeClass(ctx context.Context, badgeClassID string, limit
 // AwardsMatching returns the badge class's awards (without their documents) whose id or
 // recipient identity is one of refs.
 func (tx *Tx) AwardsMatching(ctx context.Context, badgeClassID string, refs []string) ([]*Award, error) {
-	var out []*Award
-	const chunk = 400
-	for len(refs) > 0 {
-		n := min(chunk, len(refs))
-		args := []any{badgeClassID}
-		var ph strings.Builder
-		for i, r := range refs[:n] {
-			if i > 0 {
-				ph.WriteString(", ")
-			}
-			args = append(args, r)
-			fmt.Fprintf(&ph, "$%d", i+2)
-		}
-		rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardSummaryCols+` FROM awards a WHERE a.badge_class_id = $1
-			AND (a.id IN (`+ph.String()+`) OR a.recipient_identity IN (`+ph.String()+`))`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: awards matching: %w", err)
-		}
-		for rows.Next() {
-			a, err := scanAward(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, a)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		refs = refs[n:]
-	}
-	return out, nil
+	return tx.awardsIn(ctx, "awards matching", refs, []any{badgeClassID}, func(in string) string {
+		return `SELECT ` + awardSummaryCols + ` FROM awards a WHERE a.badge_class_id = $1
+			AND (a.id IN (` + in + `) OR a.recipient_identity IN (` + in + `))`
+	})
 }
 
 // UnsignedAwards returns up to limit awards recorded but not yet signed, oldest first.
@@ -245,40 +227,9 @@ func (tx *Tx) UnsignedAwards(ctx context.Context, issuerID string, limit int) ([
 // AwardsByIDs returns the awards with their documents, in no particular order; unknown ids
 // are left out.
 func (tx *Tx) AwardsByIDs(ctx context.Context, ids []string) ([]*Award, error) {
-	var out []*Award
-	const chunk = 500
-	for len(ids) > 0 {
-		n := min(chunk, len(ids))
-		args := make([]any, n)
-		var ph strings.Builder
-		for i, id := range ids[:n] {
-			if i > 0 {
-				ph.WriteString(", ")
-			}
-			args[i] = id
-			fmt.Fprintf(&ph, "$%d", i+1)
-		}
-		rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.id IN (`+ph.String()+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: awards by ids: %w", err)
-		}
-		for rows.Next() {
-			a, err := scanAward(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, a)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		ids = ids[n:]
-	}
-	return out, nil
+	return tx.awardsIn(ctx, "awards by ids", ids, nil, func(in string) string {
+		return `SELECT ` + awardCols + ` FROM awards a WHERE a.id IN (` + in + `)`
+	})
 }
 
 // TakeAwardNotification clears the award's pending notification with the hash of the claim
