@@ -36,6 +36,8 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"IssuerKeys", testIssuerKeys},
 		{"BadgeClasses", testBadgeClasses},
 		{"EmailOutbox", testOutbox},
+		{"APITokens", testAPITokens},
+		{"Idempotency", testIdempotency},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
