@@ -13,12 +13,12 @@ type Scope string
 // The API token scopes.
 const (
 	ScopeIssuersRead  Scope = "issuers:read"  // read issuer profiles (ActView)
-	ScopeIssuersWrite Scope = "issuers:write" // create and edit issuers (ActEditIssuer)
+	ScopeIssuersWrite Scope = "issuers:write" // create and edit issuers (ActEditIssuer, and ActView)
 	ScopeBadgesRead   Scope = "badges:read"   // read badge classes (ActView)
-	ScopeBadgesWrite  Scope = "badges:write"  // create and edit badge classes (ActDesignBadge)
+	ScopeBadgesWrite  Scope = "badges:write"  // create and edit badge classes (ActDesignBadge, and ActView)
 	ScopeAwardsRead   Scope = "awards:read"   // read awards (ActView)
-	ScopeAwardsWrite  Scope = "awards:write"  // issue awards (ActAward)
-	ScopeAwardsRevoke Scope = "awards:revoke" // revoke awards (ActRevoke)
+	ScopeAwardsWrite  Scope = "awards:write"  // issue awards (ActAward, and ActView)
+	ScopeAwardsRevoke Scope = "awards:revoke" // revoke awards (ActRevoke, and ActView)
 )
 
 // Scopes lists every scope, in the order forms show them.
@@ -27,8 +27,9 @@ func Scopes() []Scope {
 		ScopeAwardsRead, ScopeAwardsWrite, ScopeAwardsRevoke}
 }
 
-// scopeActions is the action each scope grants (immutable). Actions no scope grants
-// (managing staff and keys, reports) are never done with a token.
+// scopeActions is the action each scope grants (immutable); every scope also grants ActView,
+// since writing something needs reading it. Actions no scope grants (managing staff and keys,
+// reports) are never done with a token.
 var scopeActions = map[Scope]Action{
 	ScopeIssuersRead:  ActView,
 	ScopeIssuersWrite: ActEditIssuer,
@@ -88,13 +89,14 @@ type TokenGrant struct {
 }
 
 // Allows reports whether the grant permits action on the issuer: the token is not limited to
-// another issuer and one of its scopes grants the action. The user's role is checked apart.
+// another issuer and one of its scopes grants the action (any scope grants ActView). The
+// user's role is checked apart.
 func (g *TokenGrant) Allows(issuerID string, action Action) bool {
 	if g.IssuerID != "" && g.IssuerID != issuerID {
 		return false
 	}
 	for _, s := range g.Scopes {
-		if scopeActions[s] == action {
+		if a, ok := scopeActions[s]; ok && (a == action || action == ActView) {
 			return true
 		}
 	}
@@ -107,11 +109,10 @@ func (g *TokenGrant) AllowsCreateIssuer() bool {
 	return g.IssuerID == "" && slices.Contains(g.Scopes, ScopeIssuersWrite)
 }
 
-// AllowsListing reports whether the grant may list issuers and see the ones it is limited to:
-// any read scope.
+// AllowsListing reports whether the grant may list the issuers it may act on: any scope.
 func (g *TokenGrant) AllowsListing() bool {
 	for _, s := range g.Scopes {
-		if scopeActions[s] == ActView {
+		if _, ok := scopeActions[s]; ok {
 			return true
 		}
 	}

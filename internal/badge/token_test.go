@@ -22,7 +22,8 @@ func TestTokenGrantAllows(t *testing.T) {
 		{"awards:read views", TokenGrant{Scopes: []Scope{ScopeAwardsRead}}, "i1", ActView, true},
 		{"read does not write", TokenGrant{Scopes: []Scope{ScopeIssuersRead, ScopeBadgesRead, ScopeAwardsRead}}, "i1", ActEditIssuer, false},
 		{"issuers:write edits", TokenGrant{Scopes: []Scope{ScopeIssuersWrite}}, "i1", ActEditIssuer, true},
-		{"issuers:write does not view", TokenGrant{Scopes: []Scope{ScopeIssuersWrite}}, "i1", ActView, false},
+		{"issuers:write views", TokenGrant{Scopes: []Scope{ScopeIssuersWrite}}, "i1", ActView, true},
+		{"awards:revoke views", TokenGrant{Scopes: []Scope{ScopeAwardsRevoke}}, "i1", ActView, true},
 		{"badges:write designs", TokenGrant{Scopes: []Scope{ScopeBadgesWrite}}, "i1", ActDesignBadge, true},
 		{"badges:write does not award", TokenGrant{Scopes: []Scope{ScopeBadgesWrite}}, "i1", ActAward, false},
 		{"awards:write awards", TokenGrant{Scopes: []Scope{ScopeAwardsWrite}}, "i1", ActAward, true},
@@ -48,10 +49,11 @@ func TestTokenGrantCreateAndList(t *testing.T) {
 		grant          TokenGrant
 		create, listOK bool
 	}{
-		{TokenGrant{Scopes: []Scope{ScopeIssuersWrite}}, true, false},
+		{TokenGrant{Scopes: []Scope{ScopeIssuersWrite}}, true, true},
 		{TokenGrant{IssuerID: "i1", Scopes: []Scope{ScopeIssuersWrite, ScopeIssuersRead}}, false, true},
 		{TokenGrant{Scopes: []Scope{ScopeBadgesRead}}, false, true},
-		{TokenGrant{Scopes: []Scope{ScopeAwardsWrite, ScopeAwardsRevoke}}, false, false},
+		{TokenGrant{Scopes: []Scope{ScopeAwardsWrite, ScopeAwardsRevoke}}, false, true},
+		{TokenGrant{Scopes: []Scope{"root"}}, false, false},
 	}
 	for _, tt := range tests {
 		if got := tt.grant.AllowsCreateIssuer(); got != tt.create {

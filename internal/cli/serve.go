@@ -70,7 +70,11 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		SessionIdle:     cfg.SessionIdle,
 	})
 
-	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Logger: logger, SecureCookies: cfg.SecureCookies()})
+	badgeClasses := service.NewBadgeClasses(st, clock, logger)
+	tokens := service.NewTokens(st, clock, logger)
+	idempotency := service.NewIdempotency(st, clock, logger)
+
+	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Tokens: tokens, Logger: logger, SecureCookies: cfg.SecureCookies()})
 	if err != nil {
 		return err
 	}
@@ -129,6 +133,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	listening := scheme + "://" + displayAddr(ln.Addr())
 	base := publicBaseURL(cfg.BaseURL, ln.Addr())
 	(&identity.Handler{Issuers: issuers, URLs: identity.URLs{Base: base}, Logger: logger}).Register(srv)
+	if err := mountAPI(srv, issuers, badgeClasses, tokens, idempotency, base, logger); err != nil {
+		closeListeners()
+		return err
+	}
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
 	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)
@@ -155,6 +163,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	if cfg.Workers > 0 {
 		queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
 		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
+			closeListeners()
+			return err
+		}
+		if err := registerIdempotencyPrune(ctx, queue, idempotency, clock, logger); err != nil {
 			closeListeners()
 			return err
 		}

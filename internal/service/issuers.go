@@ -257,7 +257,7 @@ func (s *Issuers) ListForUser(ctx context.Context, actor *badge.User) ([]badge.M
 			return err
 		}
 		if g := actor.Token; g != nil && !g.AllowsListing() {
-			return badge.Errorf(badge.Forbidden, "This API token has no read scope.")
+			return badge.Errorf(badge.Forbidden, "This API token has no scope.")
 		}
 		mine, err := tx.ListIssuersOfUser(ctx, actor.ID)
 		if err != nil {

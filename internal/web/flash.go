@@ -25,6 +25,7 @@ var flashes = map[string]flash{
 	"staff-added":        {"success", "The staff member is added."},
 	"staff-role-changed": {"success", "The role is changed."},
 	"staff-removed":      {"success", "The staff member is removed."},
+	"token-revoked":      {"success", "The API token is revoked; it no longer works."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

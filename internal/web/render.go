@@ -59,6 +59,7 @@ type Frame struct {
 	Narrow    bool   // a single centred card (sign in, setup)
 	Nav       string // which main navigation entry is current
 	Issuers   bool   // the issuer admin pages are mounted (navigation entry, dashboard links)
+	Tokens    bool   // the API tokens page (and so the API) is mounted
 }
 
 // MinPasswordLen is the service's password rule, for the help under password fields.
@@ -81,6 +82,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	}
 	f.RequestID = w.Header().Get("X-Request-Id")
 	f.Issuers = s.issuers != nil
+	f.Tokens = s.tokens != nil
 	t, ok := s.pages.byName[name]
 	var buf bytes.Buffer
 	var err error

@@ -36,6 +36,7 @@ type Router interface {
 type Options struct {
 	Accounts      Accounts
 	Issuers       Issuers // the issuer admin pages are mounted only when set
+	Tokens        Tokens  // the API tokens page is mounted only when set
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
 }
@@ -45,6 +46,7 @@ type Options struct {
 type Site struct {
 	accounts Accounts
 	issuers  Issuers
+	tokens   Tokens
 	log      *slog.Logger
 	secure   bool
 	assets   *assets
@@ -67,7 +69,7 @@ func New(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -86,6 +88,11 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /logout", s.withUser(s.logout))
 	r.HandleBrowser("GET /account/password", s.withUser(s.requireUser(s.passwordForm)))
 	r.HandleBrowser("POST /account/password", s.withUser(s.requireUser(s.passwordSubmit)))
+	if s.tokens != nil {
+		r.HandleBrowser("GET /account/tokens", s.withUser(s.requireUser(s.tokenList)))
+		r.HandleBrowser("POST /account/tokens", s.withUser(s.requireUser(s.tokenCreate)))
+		r.HandleBrowser("POST /account/tokens/{id}/revoke", s.withUser(s.requireUser(s.tokenRevoke)))
+	}
 	if s.issuers == nil {
 		return
 	}
