@@ -116,11 +116,17 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, contentType strin
 		h.fail(w, r, err)
 		return
 	}
+	send(w, r, contentType, CacheControl, body)
+}
+
+// send writes a public document with its ETag (a hash of the body), the cache policy and
+// CORS for anyone, or 304 when the client has it already.
+func send(w http.ResponseWriter, r *http.Request, contentType, cacheControl string, body []byte) {
 	sum := sha256.Sum256(body)
 	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 	hd := w.Header()
 	hd.Set("ETag", etag)
-	hd.Set("Cache-Control", CacheControl)
+	hd.Set("Cache-Control", cacheControl)
 	hd.Set("Access-Control-Allow-Origin", "*")
 	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)

@@ -118,8 +118,9 @@ func testIdentity(t *testing.T, e *env) {
 	keyURL := profileURL + "/keys/" + rs.KeyID
 	want := map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": profileURL, "name": "Acme Academy",
 		"url": "https://acme.example", "email": "badges@acme.example", "description": "We teach.", "image": "https://acme.example/logo.png",
-		"publicKey":    []any{keyURL},
-		"verification": map[string]any{"type": "VerificationObject", "startsWith": []any{e.ts.URL + "/"}}}
+		"publicKey":      []any{keyURL},
+		"revocationList": profileURL + "/revocations.json",
+		"verification":   map[string]any{"type": "VerificationObject", "startsWith": []any{e.ts.URL + "/"}}}
 	if got, _ := json.Marshal(prof); string(got) != mustJSON(want) {
 		t.Errorf("profile =\n%s\nwant\n%s", got, mustJSON(want))
 	}

@@ -36,6 +36,8 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"IssuerKeys", testIssuerKeys},
 		{"BadgeClasses", testBadgeClasses},
 		{"EmailOutbox", testOutbox},
+		{"Awards", testAwards},
+		{"StatusCounters", testStatusCounters},
 		{"APITokens", testAPITokens},
 		{"Idempotency", testIdempotency},
 	}

@@ -1,0 +1,174 @@
+package service
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"time"
+
+	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/jobs"
+	"github.com/rosettebadges/rosette/internal/store"
+	"github.com/rosettebadges/rosette/openbadges/key"
+	"github.com/rosettebadges/rosette/openbadges/proof"
+)
+
+// signPayload is the payload of the signing job: awards recorded together.
+type signPayload struct {
+	IssuerID string   `json:"issuer_id"`
+	IDs      []string `json:"ids"`
+}
+
+// signChunk is how many signed credentials one transaction stores.
+const signChunk = 250
+
+// sign signs the awards among ids that are not signed yet and stores the credentials, with
+// their notification emails, a chunk per transaction.
+func (s *Awards) sign(ctx context.Context, ids []string) error {
+	signers := map[string]*key.PrivateKey{}
+	for len(ids) > 0 {
+		n := min(signChunk, len(ids))
+		if err := s.signChunk(ctx, ids[:n], signers); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func (s *Awards) signChunk(ctx context.Context, ids []string, signers map[string]*key.PrivateKey) error {
+	var rows []*store.Award
+	err := s.store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		rows, err = tx.AwardsByIDs(ctx, ids)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	signed := make([][]byte, len(rows))
+	for i, a := range rows {
+		if !a.SignedAt.IsZero() {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		k, ok := signers[a.IssuerID]
+		if !ok {
+			if k, err = s.keys.Signer(ctx, a.IssuerID, key.Ed25519); err != nil {
+				return fmt.Errorf("signing key of issuer %s: %w", a.IssuerID, err)
+			}
+			signers[a.IssuerID] = k
+		}
+		vm, err := s.urls.VerificationMethod(a.IssuerID, k.KeyID)
+		if err != nil {
+			return err
+		}
+		priv, ok := k.Signer.(ed25519.PrivateKey)
+		if !ok {
+			return fmt.Errorf("issuer %s: the Ed25519 key is a %T", a.IssuerID, k.Signer)
+		}
+		// created is the recording time, so that signing again gives the same bytes.
+		signed[i], err = proof.SignDataIntegrity(ctx, s.canon, a.UnsignedCredential, priv,
+			proof.ProofOptions{VerificationMethod: vm, Created: a.CreatedAt.Truncate(time.Second)})
+		if err != nil {
+			return fmt.Errorf("sign award %s: %w", a.ID, err)
+		}
+	}
+	now := s.now()
+	return s.store.Update(ctx, func(tx *store.Tx) error {
+		for i, a := range rows {
+			if signed[i] == nil {
+				continue
+			}
+			stored, err := tx.SetAwardCredential(ctx, a.ID, signed[i], now)
+			if err != nil {
+				return err
+			}
+			if stored && a.NotifyPending {
+				if err := s.queueNotification(ctx, tx, a); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// queueNotification queues the award's email with a new claim link, once.
+func (s *Awards) queueNotification(ctx context.Context, tx *store.Tx, a *store.Award) error {
+	token, hash, err := newToken()
+	if err != nil {
+		return err
+	}
+	taken, err := tx.TakeAwardNotification(ctx, a.ID, hash)
+	if err != nil || !taken || s.notifier == nil {
+		return err
+	}
+	iss, err := tx.IssuerByID(ctx, a.IssuerID)
+	if err != nil {
+		return err
+	}
+	v, err := tx.BadgeClassVersionByNumber(ctx, a.BadgeClassID, a.BadgeClassVersion)
+	if err != nil {
+		return err
+	}
+	version, err := toVersion(v)
+	if err != nil {
+		return err
+	}
+	award, err := toAward(a)
+	if err != nil {
+		return err
+	}
+	n := AwardNotice{Award: award, Issuer: toIssuer(iss), BadgeName: version.Fields.Name,
+		BadgeDescription: version.Fields.Description, AwardURL: s.urls.Award(a.ID), ClaimURL: s.urls.Claim(token)}
+	if version.ImageID != "" {
+		img, err := tx.BadgeImageByID(ctx, version.ImageID)
+		if err != nil {
+			return err
+		}
+		n.BadgeImageURL = s.urls.Image(img.ID, img.MediaType)
+	}
+	return s.notifier.QueueAward(ctx, tx, n)
+}
+
+// signJob is the safety net of issuing: it signs the awards of its payload that are still
+// unsigned (a process that died between recording and signing).
+func (s *Awards) signJob(ctx context.Context, j *jobs.Job) error {
+	var p signPayload
+	if err := j.Decode(&p); err != nil {
+		return jobs.Permanent(err)
+	}
+	if err := s.sign(ctx, p.IDs); err != nil {
+		return err
+	}
+	return j.Complete(ctx, nil)
+}
+
+// SignPending signs every recorded but unsigned award of the issuer (for `rosette` commands
+// and tests; the signing jobs do the same on their own).
+func (s *Awards) SignPending(ctx context.Context, issuerID string) error {
+	for {
+		var rows []*store.Award
+		err := s.store.View(ctx, func(tx *store.Tx) error {
+			var err error
+			rows, err = tx.UnsignedAwards(ctx, issuerID, signChunk)
+			return err
+		})
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		if err := s.sign(ctx, ids); err != nil {
+			return err
+		}
+	}
+}
+
+// errNotSigned is returned for documents of an award whose credential is not signed yet.
+var errNotSigned = badge.Errorf(badge.Unavailable, "This badge is being issued; try again in a minute.")
