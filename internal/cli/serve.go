@@ -15,9 +15,12 @@ import (
 	"github.com/rosettebadges/rosette/internal/identity"
 	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/keys"
+	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/web"
+	"github.com/rosettebadges/rosette/openbadges/jsonld"
+	"github.com/rosettebadges/rosette/openbadges/verify"
 )
 
 // runServe is `rosette serve`: load the configuration, open the database and migrate it,
@@ -70,12 +73,40 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		SessionIdle:     cfg.SessionIdle,
 	})
 
+	ln, err := server.Listen(ctx, cfg.Addr)
+	if err != nil {
+		return err
+	}
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = server.Listen(ctx, cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return err
+		}
+		logger.Info("metrics listening", slog.String("addr", metricsLn.Addr().String()))
+	}
+	closeListeners := func() {
+		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
+	}
+	base := publicBaseURL(cfg.BaseURL, ln.Addr())
+	urls := links.URLs{Base: base}
+	// The queue exists on every node (web-only nodes enqueue too); --workers runs it.
+	queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
 	badgeClasses := service.NewBadgeClasses(st, clock, logger)
+	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, Queue: queue, URLs: urls, Clock: clock,
+		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
 	tokens := service.NewTokens(st, clock, logger)
 	idempotency := service.NewIdempotency(st, clock, logger)
 
-	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Tokens: tokens, Logger: logger, SecureCookies: cfg.SecureCookies()})
+	fetcher := outboundFetcher(cfg)
+	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, Tokens: tokens,
+		Logger: logger, SecureCookies: cfg.SecureCookies(),
+		NewVerifier: func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) }})
 	if err != nil {
+		closeListeners()
 		return err
 	}
 	srv := server.New(server.Options{
@@ -108,32 +139,14 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	})
 	site.Register(srv)
 
-	ln, err := server.Listen(ctx, cfg.Addr)
-	if err != nil {
-		return err
-	}
-	var metricsLn net.Listener
-	if cfg.MetricsAddr != "" {
-		if metricsLn, err = server.Listen(ctx, cfg.MetricsAddr); err != nil {
-			ln.Close()
-			return err
-		}
-		logger.Info("metrics listening", slog.String("addr", metricsLn.Addr().String()))
-	}
-	closeListeners := func() {
-		ln.Close()
-		if metricsLn != nil {
-			metricsLn.Close()
-		}
-	}
 	scheme := "http"
 	if srv.TLS() {
 		scheme = "https"
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
-	base := publicBaseURL(cfg.BaseURL, ln.Addr())
-	(&identity.Handler{Issuers: issuers, URLs: identity.URLs{Base: base}, Logger: logger}).Register(srv)
-	if err := mountAPI(srv, issuers, badgeClasses, tokens, idempotency, base, logger); err != nil {
+	(&identity.Handler{Issuers: issuers, URLs: urls, Logger: logger}).Register(srv)
+	(&identity.AwardHandler{Awards: awards, Logger: logger}).Register(srv)
+	if err := mountAPI(srv, issuers, badgeClasses, awards, tokens, idempotency, urls, logger); err != nil {
 		closeListeners()
 		return err
 	}
@@ -161,7 +174,6 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	defer stop()
 	workersDone := make(chan error, 1)
 	if cfg.Workers > 0 {
-		queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
 		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
 			closeListeners()
 			return err

@@ -17,10 +17,10 @@ import (
 const pruneIdempotencyKind = "api.prune_idempotency"
 
 // mountAPI builds the REST API (/api/v1, /api/docs) and mounts it on srv.
-func mountAPI(srv *server.Server, issuers *service.Issuers, badgeClasses *service.BadgeClasses,
-	tokens *service.Tokens, idem *service.Idempotency, base string, logger *slog.Logger) error {
+func mountAPI(srv *server.Server, issuers *service.Issuers, badgeClasses *service.BadgeClasses, awards *service.Awards,
+	tokens *service.Tokens, idem *service.Idempotency, urls links.URLs, logger *slog.Logger) error {
 	api, err := httpapi.New(httpapi.Options{Tokens: tokens, Idempotency: idem, Issuers: issuers, BadgeClasses: badgeClasses,
-		URLs: links.URLs{Base: base}, Logger: logger})
+		Awards: awards, URLs: urls, Logger: logger})
 	if err != nil {
 		return err
 	}

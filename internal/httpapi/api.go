@@ -63,7 +63,9 @@ type Options struct {
 	Idempotency  Idempotency
 	Issuers      Issuers
 	BadgeClasses BadgeClasses
+	Awards       Awards
 	URLs         links.URLs
+	Clock        badge.Clock // for award status; the system clock when nil
 	Logger       *slog.Logger
 }
 
@@ -98,8 +100,11 @@ func (c *call) ctx() context.Context { return c.r.Context() }
 
 // New returns the API with every route.
 func New(opts Options) (*API, error) {
-	if opts.Tokens == nil || opts.Idempotency == nil || opts.Issuers == nil || opts.BadgeClasses == nil {
-		return nil, errors.New("httpapi: tokens, idempotency, issuers and badge classes services are required")
+	if opts.Tokens == nil || opts.Idempotency == nil || opts.Issuers == nil || opts.BadgeClasses == nil || opts.Awards == nil {
+		return nil, errors.New("httpapi: the tokens, idempotency, issuers, badge classes and awards services are required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = badge.SystemClock{}
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -114,6 +119,10 @@ func New(opts Options) (*API, error) {
 	a.handle("POST /api/v1/issuers/{id}/badges", false, a.createBadge)
 	a.handle("GET /api/v1/badges/{id}", false, a.getBadge)
 	a.handle("PATCH /api/v1/badges/{id}", false, a.patchBadge)
+	a.handle("GET /api/v1/badges/{id}/awards", false, a.listAwards)
+	a.handle("POST /api/v1/badges/{id}/awards", false, a.createAwards)
+	a.handle("GET /api/v1/awards/{id}", false, a.getAward)
+	a.handle("POST /api/v1/awards/{id}/revoke", false, a.revokeAward)
 	docs, err := newDocsPage(opts.URLs.Base)
 	if err != nil {
 		return nil, err

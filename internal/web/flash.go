@@ -26,6 +26,8 @@ var flashes = map[string]flash{
 	"staff-role-changed": {"success", "The role is changed."},
 	"staff-removed":      {"success", "The staff member is removed."},
 	"token-revoked":      {"success", "The API token is revoked; it no longer works."},
+	"award-issued":       {"success", "The badge is awarded and signed. Its public page and documents are live."},
+	"award-revoked":      {"success", "The badge is revoked. Verifiers and its public page say so from now on."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

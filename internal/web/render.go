@@ -18,14 +18,17 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// pages holds one parsed template set per page: the layout plus the page's own file.
+// pages holds one parsed template set per page: the layout and partials plus the page's own
+// file.
 type pages struct {
 	byName map[string]*template.Template
 }
 
 func parsePages(a *assets) (*pages, error) {
 	funcs := template.FuncMap{"asset": a.url, "fieldOf": fieldOf}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	// The layout and the partials (templates shared by pages: "field", "report") go in every
+	// page's set.
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
@@ -60,6 +63,7 @@ type Frame struct {
 	Nav       string // which main navigation entry is current
 	Issuers   bool   // the issuer admin pages are mounted (navigation entry, dashboard links)
 	Tokens    bool   // the API tokens page (and so the API) is mounted
+	Verify    bool   // the public verification page is mounted (navigation entry)
 }
 
 // MinPasswordLen is the service's password rule, for the help under password fields.
@@ -83,6 +87,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	f.RequestID = w.Header().Get("X-Request-Id")
 	f.Issuers = s.issuers != nil
 	f.Tokens = s.tokens != nil
+	f.Verify = s.newVerifier != nil
 	t, ok := s.pages.byName[name]
 	var buf bytes.Buffer
 	var err error

@@ -48,7 +48,7 @@ type tokensPage struct {
 
 func (s *Site) tokensPage(r *http.Request, p *tokensPage) error {
 	u := userFrom(r.Context())
-	p.Frame = Frame{Title: "API tokens", Nav: "account"}
+	p.Frame = Frame{Title: "API tokens", Nav: "tokens"}
 	p.Scopes, p.Expiries, p.Now = badge.Scopes(), tokenExpiries, time.Now()
 	if p.Errors == nil {
 		p.Errors = formErrors{}

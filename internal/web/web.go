@@ -1,5 +1,5 @@
 // Package web owns Rosette's HTML interface: the pages (setup, sign in and out, account,
-// dashboard, error pages), their html/template templates and the static assets, all embedded
+// dashboard, error pages, the public badge verification page and its report partial), their html/template templates and the static assets, all embedded
 // in the binary. Handlers parse forms, call the services through small interfaces declared
 // here, and render; business rules live in internal/service.
 package web
@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/service"
@@ -36,21 +37,36 @@ type Router interface {
 type Options struct {
 	Accounts      Accounts
 	Issuers       Issuers // the issuer admin pages are mounted only when set
-	Tokens        Tokens  // the API tokens page is mounted only when set
+	Awards        Awards  // the award admin pages are mounted only when set (with BadgeClasses)
+	BadgeClasses  BadgeClassReader
+	Tokens        Tokens // the API tokens page is mounted only when set
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
+	// NewVerifier makes badge verifiers; the public verification page (/verify) is mounted
+	// only when it is set.
+	NewVerifier NewVerifier
+	// VerifyConcurrency bounds the verifications running at once on this node (default 4);
+	// a request waits at most VerifyWait (default 2s) for a turn, then gets a 503.
+	VerifyConcurrency int
+	VerifyWait        time.Duration
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
 // error is a start-up error), then Register its routes.
 type Site struct {
-	accounts Accounts
-	issuers  Issuers
-	tokens   Tokens
-	log      *slog.Logger
-	secure   bool
-	assets   *assets
-	pages    *pages
+	accounts     Accounts
+	issuers      Issuers
+	awards       Awards
+	badgeClasses BadgeClassReader
+	tokens       Tokens
+	log          *slog.Logger
+	secure       bool
+	assets       *assets
+	pages        *pages
+
+	newVerifier NewVerifier
+	verifySlots chan struct{} // a semaphore: one element per verification running
+	verifyWait  time.Duration
 }
 
 // New parses the templates and indexes the static assets.
@@ -69,7 +85,14 @@ func New(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
+	if opts.VerifyConcurrency <= 0 {
+		opts.VerifyConcurrency = defaultVerifyConcurrency
+	}
+	if opts.VerifyWait <= 0 {
+		opts.VerifyWait = defaultVerifyWait
+	}
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
+		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -93,6 +116,11 @@ func (s *Site) Register(r Router) {
 		r.HandleBrowser("POST /account/tokens", s.withUser(s.requireUser(s.tokenCreate)))
 		r.HandleBrowser("POST /account/tokens/{id}/revoke", s.withUser(s.requireUser(s.tokenRevoke)))
 	}
+	if s.newVerifier != nil {
+		// Public: no sign-in needed (withUser only shows who is signed in, if anyone).
+		r.HandleBrowser("GET /verify", s.withUser(s.verifyGet))
+		r.HandleBrowser("POST /verify", s.withUser(s.verifyPost))
+	}
 	if s.issuers == nil {
 		return
 	}
@@ -108,4 +136,12 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /admin/issuers/{id}/staff", signedIn(s.staffAdd))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/role", signedIn(s.staffSetRole))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/remove", signedIn(s.staffRemove))
+	if s.awards == nil || s.badgeClasses == nil {
+		return
+	}
+	r.HandleBrowser("GET /admin/badges/{id}/award", signedIn(s.awardNew))
+	r.HandleBrowser("POST /admin/badges/{id}/award", signedIn(s.awardCreate))
+	r.HandleBrowser("GET /admin/badges/{id}/awards", signedIn(s.awardList))
+	r.HandleBrowser("GET /admin/awards/{id}", signedIn(s.awardShow))
+	r.HandleBrowser("POST /admin/awards/{id}/revoke", signedIn(s.awardRevoke))
 }
