@@ -243,11 +243,11 @@ func TestValidation(t *testing.T) {
 		t.Errorf("issuer fields: %d %s", r.status, r.body)
 	}
 	r = f.do("POST", "/api/v1/issuers/"+f.issuer.ID+"/badges", owner, map[string]any{"name": "X", "image": "data:image/png;base64,!!"})
-	if code, fields = errOf(r); r.status != 422 || fields["image"] == nil || fields["description"] == nil || fields["criteria"] == nil {
+	if code, fields = errOf(r); r.status != 422 || code != "validation_failed" || fields["image"] == nil || fields["description"] == nil || fields["criteria"] == nil {
 		t.Errorf("badge fields: %d %s", r.status, r.body)
 	}
 	r = f.do("POST", "/api/v1/issuers/"+f.issuer.ID+"/badges", owner, map[string]any{"name": "X", "description": "D", "criteria_url": "https://x.org"})
-	if code, fields = errOf(r); r.status != 422 || fields["image"] != "An image (PNG or SVG) is required." {
+	if code, fields = errOf(r); r.status != 422 || code != "validation_failed" || fields["image"] != "An image (PNG or SVG) is required." {
 		t.Errorf("missing image: %d %s", r.status, r.body)
 	}
 	// Malformed requests.
@@ -275,7 +275,7 @@ func TestValidation(t *testing.T) {
 	// Batches name the item and member at fault; nothing is issued.
 	bc := f.do("POST", "/api/v1/issuers/"+f.issuer.ID+"/badges", owner, badgeBody("B")).json(t)["id"].(string)
 	r = f.do("POST", "/api/v1/badges/"+bc+"/awards", owner, `{"awards":[{"recipient":{"identity":"ok@example.org"}},{"recipient":{"identity":"nope"}},{"recipient":{"type":"did","identity":"x"}}]}`)
-	if code, fields = errOf(r); r.status != 422 || fields["awards[1].recipient.identity"] == nil || fields["awards[2].recipient.identity"] == nil || len(fields) != 2 {
+	if code, fields = errOf(r); r.status != 422 || code != "validation_failed" || fields["awards[1].recipient.identity"] == nil || fields["awards[2].recipient.identity"] == nil || len(fields) != 2 {
 		t.Errorf("batch errors: %d %s", r.status, r.body)
 	}
 	if n := f.do("GET", "/api/v1/badges/"+bc+"/awards", owner, nil).json(t)["total"]; n != 0.0 {
