@@ -3,7 +3,11 @@ package service
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -46,35 +50,35 @@ func (s *Awards) signChunk(ctx context.Context, ids []string, signers map[string
 	if err != nil {
 		return err
 	}
-	signed := make([][]byte, len(rows))
-	for i, a := range rows {
-		if !a.SignedAt.IsZero() {
+	// Keys first (one per issuer), then the signatures on every core.
+	for _, a := range rows {
+		if _, ok := signers[a.IssuerID]; ok || !a.SignedAt.IsZero() {
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			return err
+		k, err := s.keys.Signer(ctx, a.IssuerID, key.Ed25519)
+		if err != nil {
+			return fmt.Errorf("signing key of issuer %s: %w", a.IssuerID, err)
 		}
-		k, ok := signers[a.IssuerID]
-		if !ok {
-			if k, err = s.keys.Signer(ctx, a.IssuerID, key.Ed25519); err != nil {
-				return fmt.Errorf("signing key of issuer %s: %w", a.IssuerID, err)
+		signers[a.IssuerID] = k
+	}
+	signed := make([][]byte, len(rows))
+	errs := make([]error, len(rows))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(rows)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(rows) && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+				if rows[i].SignedAt.IsZero() {
+					signed[i], errs[i] = s.signOne(ctx, rows[i], signers[rows[i].IssuerID])
+				}
 			}
-			signers[a.IssuerID] = k
-		}
-		vm, err := s.urls.VerificationMethod(a.IssuerID, k.KeyID)
-		if err != nil {
-			return err
-		}
-		priv, ok := k.Signer.(ed25519.PrivateKey)
-		if !ok {
-			return fmt.Errorf("issuer %s: the Ed25519 key is a %T", a.IssuerID, k.Signer)
-		}
-		// created is the recording time, so that signing again gives the same bytes.
-		signed[i], err = proof.SignDataIntegrity(ctx, s.canon, a.UnsignedCredential, priv,
-			proof.ProofOptions{VerificationMethod: vm, Created: a.CreatedAt.Truncate(time.Second)})
-		if err != nil {
-			return fmt.Errorf("sign award %s: %w", a.ID, err)
-		}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(append(errs, ctx.Err())...); err != nil {
+		return err
 	}
 	now := s.now()
 	return s.store.Update(ctx, func(tx *store.Tx) error {
@@ -94,6 +98,25 @@ func (s *Awards) signChunk(ctx context.Context, ids []string, signers map[string
 		}
 		return nil
 	})
+}
+
+// signOne adds the eddsa-rdfc-2022 proof to the award's recorded credential. The proof's
+// created time is the recording time, so that signing again gives the same bytes.
+func (s *Awards) signOne(ctx context.Context, a *store.Award, k *key.PrivateKey) ([]byte, error) {
+	vm, err := s.urls.VerificationMethod(a.IssuerID, k.KeyID)
+	if err != nil {
+		return nil, err
+	}
+	priv, ok := k.Signer.(ed25519.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("issuer %s: the Ed25519 key is a %T", a.IssuerID, k.Signer)
+	}
+	out, err := proof.SignDataIntegrity(ctx, s.canon, a.UnsignedCredential, priv,
+		proof.ProofOptions{VerificationMethod: vm, Created: a.CreatedAt.Truncate(time.Second)})
+	if err != nil {
+		return nil, fmt.Errorf("sign award %s: %w", a.ID, err)
+	}
+	return out, nil
 }
 
 // queueNotification queues the award's email with a new claim link, once.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -100,12 +101,21 @@ type ItemError struct {
 func (e *ItemError) Error() string { return fmt.Sprintf("item %d: %v", e.Index+1, e.Err) }
 func (e *ItemError) Unwrap() error { return e.Err }
 
-// BatchError lists the invalid requests of a batch; nothing of the batch was recorded. It is
-// of kind Invalid.
+// BatchError lists the requests of a batch that cannot be done; nothing of the batch was
+// done. It is of kind Invalid; Unwrap gives each item's error (badge.FieldMessages reads them).
 type BatchError struct{ Items []*ItemError }
 
 func (e *BatchError) Error() string {
-	return fmt.Sprintf("%d of the awards are not valid; nothing was issued", len(e.Items))
+	return fmt.Sprintf("%d of the items cannot be done, so nothing was done", len(e.Items))
+}
+
+// Unwrap returns the items' errors.
+func (e *BatchError) Unwrap() []error {
+	out := make([]error, len(e.Items))
+	for i, it := range e.Items {
+		out[i] = it
+	}
+	return out
 }
 
 // Is makes errors.Is(err, badge.Invalid) hold.
@@ -474,4 +484,98 @@ func (s *Awards) Revoke(ctx context.Context, actor *badge.User, id, reason strin
 	}
 	s.logger.InfoContext(ctx, "award revoked", "award_id", id)
 	return out, nil
+}
+
+// MaxRevokeMany is the most awards one RevokeMany call names.
+const MaxRevokeMany = 10000
+
+// RevokeMany revokes, with one reason, every award of the badge class named in refs by its
+// id or its recipient (an email address, URL, telephone number or DID; every award of the
+// badge class to that recipient), with an audit event each (ActRevoke on its issuer). All or
+// nothing: a ref that matches no award of the badge class makes a *BatchError naming it
+// (index into refs), and nothing is revoked. Blank refs are skipped. It returns how many
+// awards it revoked (those revoked already are left as they are).
+func (s *Awards) RevokeMany(ctx context.Context, actor *badge.User, badgeClassID string, refs []string, reason string) (int, error) {
+	reason, err := badge.NormalizeRevocationReason(reason)
+	if err != nil {
+		return 0, err
+	}
+	type ref struct {
+		index int
+		keys  []string
+	}
+	var want []ref
+	var lookup []string
+	for i, r := range refs {
+		r = strings.TrimSpace(r)
+		if r == "" {
+			continue
+		}
+		keys := []string{r}
+		if rec, err := (badge.Recipient{Identity: r}).Normalize(); err == nil && rec.Identity != r {
+			keys = append(keys, rec.Identity)
+		}
+		want = append(want, ref{index: i, keys: keys})
+		lookup = append(lookup, keys...)
+	}
+	if len(want) == 0 {
+		return 0, badge.FieldError(badge.Invalid, "awards", "Name at least one award: its id or its recipient.", nil)
+	}
+	if len(want) > MaxRevokeMany {
+		return 0, badge.FieldError(badge.Invalid, "awards", fmt.Sprintf("At most %d awards can be revoked at once.", MaxRevokeMany), nil)
+	}
+	now := s.now()
+	revoked := 0
+	err = s.store.Update(ctx, func(tx *store.Tx) error {
+		if _, _, err := s.badgeClasses.load(ctx, tx, actor, badgeClassID, badge.ActRevoke); err != nil {
+			return err
+		}
+		found, err := tx.AwardsMatching(ctx, badgeClassID, lookup)
+		if err != nil {
+			return err
+		}
+		matched := map[string]bool{}
+		for _, a := range found {
+			matched[a.ID], matched[a.RecipientIdentity] = true, true
+		}
+		var bad []*ItemError
+		for _, r := range want {
+			ok := false
+			for _, k := range r.keys {
+				ok = ok || matched[k]
+			}
+			if !ok {
+				bad = append(bad, &ItemError{Index: r.index, Err: badge.FieldError(badge.NotFound, "awards",
+					fmt.Sprintf("No award of this badge matches %q.", strings.TrimSpace(refs[r.index])), nil)})
+			}
+		}
+		if len(bad) > 0 {
+			return &BatchError{Items: bad}
+		}
+		actorID := actorName(ctx, actor)
+		for _, a := range found {
+			done, err := tx.RevokeAward(ctx, a.ID, now, reason)
+			if err != nil {
+				return err
+			}
+			if !done {
+				continue
+			}
+			revoked++
+			if err := RecordAudit(ctx, tx, now, actorID, "award.revoke", "award:"+a.ID,
+				map[string]any{"issuer": a.IssuerID, "reason": reason, "bulk": true}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		var items *BatchError
+		if errors.As(err, &items) {
+			return 0, err
+		}
+		return 0, serviceErr(err)
+	}
+	s.logger.InfoContext(ctx, "awards revoked", "badge_class_id", badgeClassID, "count", revoked)
+	return revoked, nil
 }

@@ -49,7 +49,7 @@ type awardsFixture struct {
 	queue   *jobs.Queue
 }
 
-func newAwards(t *testing.T, newStore func(testing.TB) *store.Store) awardsFixture {
+func newAwards(t testing.TB, newStore func(testing.TB) *store.Store) awardsFixture {
 	t.Helper()
 	f := newBadgeClasses(t, newStore)
 	ctx := context.Background()
@@ -313,6 +313,7 @@ func testAwardMatrix(t *testing.T, newStore func(testing.TB) *store.Store) {
 
 func testAwardRevoke(t *testing.T, newStore func(testing.TB) *store.Store) {
 	ctx := context.Background()
+	var be *BatchError
 	f := newAwards(t, newStore)
 	out, err := f.awards.IssueBatch(ctx, f.users["awarder"], []badge.AwardRequest{emailReq(f.bc.ID, "a@example.org"), emailReq(f.bc.ID, "b@example.org")})
 	if err != nil {
@@ -369,6 +370,29 @@ func testAwardRevoke(t *testing.T, newStore func(testing.TB) *store.Store) {
 		b, err := get(ctx, f.issuer.ID)
 		if err != nil || !strings.Contains(string(b), out[1].ID) || strings.Contains(string(b), out[0].ID) {
 			t.Errorf("revocation list %s %v", b, err)
+		}
+	}
+	// Bulk revocation by id and by recipient, all or nothing.
+	more, err := f.awards.IssueBatch(ctx, f.users["awarder"], []badge.AwardRequest{emailReq(f.bc.ID, "c@example.org"),
+		emailReq(f.bc.ID, "d@example.org"), emailReq(f.bc.ID, "e@example.org")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.awards.RevokeMany(ctx, f.users["awarder"], f.bc.ID, []string{more[0].ID, "", "nobody@example.org"}, "Course cancelled")
+	if !errors.As(err, &be) || len(be.Items) != 1 || be.Items[0].Index != 2 {
+		t.Fatalf("RevokeMany with an unknown recipient: %v", err)
+	}
+	if _, err := f.awards.RevokeMany(ctx, f.users["viewer"], f.bc.ID, []string{more[0].ID}, "x"); !errors.Is(err, badge.Forbidden) {
+		t.Errorf("viewer RevokeMany: %v", err)
+	}
+	n, err := f.awards.RevokeMany(ctx, f.users["awarder"], f.bc.ID, []string{more[0].ID, " D@Example.org ", out[1].ID}, "Course cancelled")
+	if err != nil || n != 2 {
+		t.Fatalf("RevokeMany = %d, %v", n, err)
+	}
+	for i, a := range more {
+		got, _ := f.awards.Get(ctx, f.users["owner"], a.ID)
+		if revoked := got.Status(f.clock.Now()) == badge.AwardRevoked; revoked != (i < 2) {
+			t.Errorf("award %d revoked = %v", i, revoked)
 		}
 	}
 	// Revoking again changes nothing.

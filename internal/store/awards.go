@@ -183,6 +183,46 @@ func (tx *Tx) AwardsOfBadgeClass(ctx context.Context, badgeClassID string, limit
 	return out, total, rows.Err()
 }
 
+// AwardsMatching returns the badge class's awards (without their documents) whose id or
+// recipient identity is one of refs.
+func (tx *Tx) AwardsMatching(ctx context.Context, badgeClassID string, refs []string) ([]*Award, error) {
+	var out []*Award
+	const chunk = 400
+	for len(refs) > 0 {
+		n := min(chunk, len(refs))
+		args := []any{badgeClassID}
+		var ph strings.Builder
+		for i, r := range refs[:n] {
+			if i > 0 {
+				ph.WriteString(", ")
+			}
+			args = append(args, r)
+			fmt.Fprintf(&ph, "$%d", i+2)
+		}
+		rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardSummaryCols+` FROM awards a WHERE a.badge_class_id = $1
+			AND (a.id IN (`+ph.String()+`) OR a.recipient_identity IN (`+ph.String()+`))`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: awards matching: %w", err)
+		}
+		for rows.Next() {
+			a, err := scanAward(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, a)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		refs = refs[n:]
+	}
+	return out, nil
+}
+
 // UnsignedAwards returns up to limit awards recorded but not yet signed, oldest first.
 func (tx *Tx) UnsignedAwards(ctx context.Context, issuerID string, limit int) ([]*Award, error) {
 	rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardCols+` FROM awards a

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/service"
 )
 
 // Awards is what the award admin pages need of the awards service (*service.Awards). Every
@@ -21,6 +23,7 @@ type Awards interface {
 	Get(ctx context.Context, actor *badge.User, id string) (*badge.Award, error)
 	ListForBadgeClass(ctx context.Context, actor *badge.User, badgeClassID string, limit, offset int) ([]*badge.Award, int, error)
 	Revoke(ctx context.Context, actor *badge.User, id, reason string) (*badge.Award, error)
+	RevokeMany(ctx context.Context, actor *badge.User, badgeClassID string, refs []string, reason string) (int, error)
 }
 
 // BadgeClassReader is what the award pages need of the badge classes service.
@@ -65,9 +68,19 @@ type awardListPage struct {
 	Page      int
 	Pages     int
 	CanAward  bool
+	CanRevoke bool
+	Revoke    revokeManyForm
 	PrevPage  int
 	NextPage  int
 	ShowPager bool
+}
+
+// revokeManyForm is the bulk revocation form as typed, with its problems.
+type revokeManyForm struct {
+	Refs     string
+	Reason   string
+	Errors   formErrors
+	Problems []string // one per line that matched no award
 }
 
 type awardRow struct {
@@ -208,6 +221,36 @@ func (s *Site) awardCreate(w http.ResponseWriter, r *http.Request) {
 
 // awardList lists a badge class's awards, newest first, a page at a time.
 func (s *Site) awardList(w http.ResponseWriter, r *http.Request) {
+	s.renderAwardList(w, r, http.StatusOK, revokeManyForm{Errors: formErrors{}})
+}
+
+// awardRevokeMany revokes the awards named one per line (ids or recipients) with one reason.
+func (s *Site) awardRevokeMany(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, badge.E(badge.Invalid, "The form could not be read.", err))
+		return
+	}
+	f := revokeManyForm{Refs: r.PostForm.Get("awards"), Reason: r.PostForm.Get("reason"), Errors: formErrors{}}
+	refs := strings.Split(strings.ReplaceAll(f.Refs, "\r\n", "\n"), "\n")
+	n, err := s.awards.RevokeMany(r.Context(), userFrom(r.Context()), r.PathValue("id"), refs, f.Reason)
+	if err == nil {
+		s.setFlash(w, r, "awards-revoked")
+		redirect(w, r, "/admin/badges/"+url.PathEscape(r.PathValue("id"))+"/awards?revoked="+strconv.Itoa(n))
+		return
+	}
+	var be *service.BatchError
+	if errors.As(err, &be) {
+		for _, it := range be.Items {
+			f.Problems = append(f.Problems, fmt.Sprintf("Line %d: %s", it.Index+1, badge.SafeMessage(it.Err)))
+		}
+		f.Errors["awards"] = "Nothing was revoked: fix or remove these lines."
+	} else if !s.formFailure(w, r, err, f.Errors) {
+		return
+	}
+	s.renderAwardList(w, r, http.StatusUnprocessableEntity, f)
+}
+
+func (s *Site) renderAwardList(w http.ResponseWriter, r *http.Request, status int, rf revokeManyForm) {
 	u, id := userFrom(r.Context()), r.PathValue("id")
 	bc, iss, role, err := s.classAndIssuer(r, id)
 	if err != nil {
@@ -223,7 +266,8 @@ func (s *Site) awardList(w http.ResponseWriter, r *http.Request) {
 	}
 	now := time.Now()
 	p := &awardListPage{Frame: Frame{Title: "Awards of " + bc.Fields.Name, Nav: "issuers"}, Class: bc, Issuer: iss, Total: total,
-		Page: page, Pages: max(1, (total+awardsPerPage-1)/awardsPerPage), CanAward: can(u, role, badge.ActAward)}
+		Page: page, Pages: max(1, (total+awardsPerPage-1)/awardsPerPage), CanAward: can(u, role, badge.ActAward),
+		CanRevoke: can(u, role, badge.ActRevoke), Revoke: rf}
 	for _, a := range list {
 		p.Awards = append(p.Awards, awardRow{Award: a, Status: a.Status(now)})
 	}
@@ -234,7 +278,7 @@ func (s *Site) awardList(w http.ResponseWriter, r *http.Request) {
 	if page < p.Pages {
 		p.NextPage = page + 1
 	}
-	s.render(w, r, http.StatusOK, "awards", p)
+	s.render(w, r, status, "awards", p)
 }
 
 // awardShow is an award's admin page: its details, public links, and revocation.

@@ -27,6 +27,7 @@ var flashes = map[string]flash{
 	"staff-removed":      {"success", "The staff member is removed."},
 	"token-revoked":      {"success", "The API token is revoked; it no longer works."},
 	"award-issued":       {"success", "The badge is awarded and signed. Its public page and documents are live."},
+	"awards-revoked":     {"success", "The badges are revoked. Verifiers and their public pages say so from now on."},
 	"award-revoked":      {"success", "The badge is revoked. Verifiers and its public page say so from now on."},
 }
 

@@ -14,10 +14,12 @@ import (
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/keys"
+	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
 	"github.com/rosettebadges/rosette/internal/store/storetest"
+	"github.com/rosettebadges/rosette/openbadges/jsonld"
 )
 
 // tokenAccounts signs people in by session token only: the cookie "token-NAME" is user NAME.
@@ -38,7 +40,10 @@ func (a *tokenAccounts) SessionUser(_ context.Context, token string) (*badge.Use
 
 type issuerSite struct {
 	ts      *httptest.Server
+	st      *store.Store
 	svc     *service.Issuers
+	bcs     *service.BadgeClasses
+	awards  *service.Awards
 	users   map[string]*badge.User
 	issuer  *badge.Issuer
 	clients map[string]*http.Client
@@ -57,8 +62,10 @@ func newIssuerSite(t *testing.T) *issuerSite {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	svc := service.NewIssuers(st, keys.NewManager(st, master), badge.NewFakeClock(at), nil)
-	is := &issuerSite{svc: svc, users: map[string]*badge.User{}, clients: map[string]*http.Client{}}
+	km := keys.NewManager(st, master)
+	clock := badge.NewFakeClock(at)
+	svc := service.NewIssuers(st, km, clock, nil)
+	is := &issuerSite{svc: svc, st: st, users: map[string]*badge.User{}, clients: map[string]*http.Client{}}
 	acc := &tokenAccounts{users: map[string]*badge.User{}}
 	for _, n := range []string{"admin", "owner", "editor", "awarder", "viewer", "stranger", "extra"} {
 		u := &store.User{Email: n + "@x.org", EmailKey: n + "@x.org", Name: "User " + n, PasswordHash: "x", IsAdmin: n == "admin", CreatedAt: at, UpdatedAt: at}
@@ -79,7 +86,10 @@ func newIssuerSite(t *testing.T) *issuerSite {
 			t.Fatal(err)
 		}
 	}
-	s, err := New(Options{Accounts: acc, Issuers: svc})
+	is.bcs = service.NewBadgeClasses(st, clock, nil)
+	is.awards = service.NewAwards(service.AwardsOptions{Store: st, Keys: km, URLs: links.URLs{Base: "https://badges.example.org"},
+		Clock: clock, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
+	s, err := New(Options{Accounts: acc, Issuers: svc, Awards: is.awards, BadgeClasses: is.bcs})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -142,6 +142,7 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("GET /admin/badges/{id}/award", signedIn(s.awardNew))
 	r.HandleBrowser("POST /admin/badges/{id}/award", signedIn(s.awardCreate))
 	r.HandleBrowser("GET /admin/badges/{id}/awards", signedIn(s.awardList))
+	r.HandleBrowser("POST /admin/badges/{id}/awards/revoke", signedIn(s.awardRevokeMany))
 	r.HandleBrowser("GET /admin/awards/{id}", signedIn(s.awardShow))
 	r.HandleBrowser("POST /admin/awards/{id}/revoke", signedIn(s.awardRevoke))
 }

@@ -81,6 +81,10 @@ func testAwards(t *testing.T, s *store.Store) {
 		if err != nil || len(list) != 3 || list[0].ID != "a1" {
 			return fmt.Errorf("UnsignedAwards: %v", err)
 		}
+		match, err := tx.AwardsMatching(ctx, "bc", []string{"a1", "a3@example.org", "nobody"})
+		if err != nil || len(match) != 2 {
+			return fmt.Errorf("AwardsMatching: %d %v", len(match), err)
+		}
 		byID, err := tx.AwardsByIDs(ctx, []string{"a3", "a1", "zz"})
 		if err != nil || len(byID) != 2 {
 			return fmt.Errorf("AwardsByIDs: %d %v", len(byID), err)
