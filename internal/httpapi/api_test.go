@@ -455,8 +455,12 @@ func TestAwards(t *testing.T) {
 		m["badge_id"] != bc || m["expires_at"] != nil || r.header.Get("Location") != f.urls.Base+"/api/v1/awards/"+id {
 		t.Errorf("award: %s", r.body)
 	}
-	if g := f.do("GET", "/api/v1/awards/"+id, tok, nil); g.json(t)["id"] != id || g.json(t)["evidence"].([]any)[0].(map[string]any)["name"] != "Proof" {
-		t.Errorf("get: %s", g.body)
+	if g := f.do("GET", "/api/v1/awards/"+id, tok, nil); string(g.body) != string(r.body) || g.json(t)["evidence"].([]any)[0].(map[string]any)["name"] != "Proof" {
+		t.Errorf("get differs from create:\n%s\n%s", g.body, r.body)
+	}
+	created := f.do("POST", "/api/v1/issuers", f.token("admin", "", "issuers:write"), `{"name":"Fresh"}`)
+	if g := f.do("GET", "/api/v1/issuers/"+created.json(t)["id"].(string), f.token("admin", "", "issuers:read"), nil); string(g.body) != string(created.body) {
+		t.Errorf("issuer get differs from create:\n%s\n%s", g.body, created.body)
 	}
 	if l := f.do("GET", "/api/v1/badges/"+bc+"/awards?limit=1", tok, nil); l.json(t)["total"] != 1.0 {
 		t.Errorf("list: %s", l.body)

@@ -92,16 +92,16 @@ func optTime(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
-	u := t.UTC()
+	u := apiTime(t)
 	return &u
 }
 
 func (a *API) awardOut(aw *badge.Award) awardJSON {
 	out := awardJSON{ID: aw.ID, IssuerID: aw.IssuerID, BadgeID: aw.BadgeClassID, BadgeVersion: aw.BadgeClassVersion,
 		Status: string(aw.Status(a.opts.Clock.Now())), Recipient: recipientJSON{Type: string(aw.Recipient.Type), Identity: aw.Recipient.Identity, Name: aw.Recipient.Name},
-		Narrative: aw.Narrative, Evidence: []evidenceJSON{}, IssuedAt: aw.IssuedAt.UTC(), ExpiresAt: optTime(aw.ExpiresAt),
+		Narrative: aw.Narrative, Evidence: []evidenceJSON{}, IssuedAt: apiTime(aw.IssuedAt), ExpiresAt: optTime(aw.ExpiresAt),
 		RevokedAt: optTime(aw.RevokedAt), RevocationReason: aw.RevocationReason, URL: a.opts.URLs.Award(aw.ID),
-		CredentialURL: a.opts.URLs.AwardCredential(aw.ID), AssertionURL: a.opts.URLs.AwardAssertion(aw.ID), CreatedAt: aw.CreatedAt.UTC()}
+		CredentialURL: a.opts.URLs.AwardCredential(aw.ID), AssertionURL: a.opts.URLs.AwardAssertion(aw.ID), CreatedAt: apiTime(aw.CreatedAt)}
 	for _, e := range aw.Evidence {
 		out.Evidence = append(out.Evidence, evidenceJSON(e))
 	}

@@ -117,7 +117,7 @@ func fieldsJSON(f badge.BadgeClassFields) badgeFieldsJSON {
 func (a *API) badgeOut(c *call, bc *badge.BadgeClass) badgeJSON {
 	return badgeJSON{ID: bc.ID, IssuerID: bc.IssuerID, Version: bc.Version, badgeFieldsJSON: fieldsJSON(bc.Fields),
 		Image: a.imageURL(c.ctx(), bc.ImageID), URL: a.opts.URLs.BadgeClass(bc.ID),
-		CreatedAt: bc.CreatedAt.UTC(), UpdatedAt: bc.UpdatedAt.UTC()}
+		CreatedAt: apiTime(bc.CreatedAt), UpdatedAt: apiTime(bc.UpdatedAt)}
 }
 
 // image returns the decoded image of an input, nil when none was given.

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -69,8 +70,11 @@ func (a *API) errorResponse(ctx context.Context, err error) (int, []byte) {
 	if status >= 500 {
 		a.log.LogAttrs(ctx, slog.LevelError, "API request failed", slog.String("error", err.Error()))
 	}
-	b, _ := json.Marshal(body)
-	return status, append(b, '\n')
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(body)
+	return status, b.Bytes()
 }
 
 func classify(err error) (int, errorJSON) {

@@ -40,7 +40,7 @@ func (in issuerInput) fields() badge.IssuerFields {
 func (a *API) issuerOut(i *badge.Issuer, role badge.Role) issuerJSON {
 	return issuerJSON{ID: i.ID, Name: i.Name, Description: i.Description, Website: i.Website, Email: i.Email,
 		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg, URL: a.opts.URLs.Profile(i.ID), Role: string(role),
-		CreatedAt: i.CreatedAt.UTC(), UpdatedAt: i.UpdatedAt.UTC()}
+		CreatedAt: apiTime(i.CreatedAt), UpdatedAt: apiTime(i.UpdatedAt)}
 }
 
 // listIssuers is GET /issuers: the issuers the token may act on, paged.
@@ -106,3 +106,7 @@ func (a *API) patchIssuer(c *call) (int, any, error) {
 	}
 	return http.StatusOK, a.issuerOut(iss, role), nil
 }
+
+// apiTime is how the API shows a time: UTC, to the microsecond the database keeps, so that a
+// resource reads the same when created and when fetched again.
+func apiTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
