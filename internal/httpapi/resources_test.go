@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -130,5 +131,37 @@ func TestAwards(t *testing.T) {
 	}
 	if l := f.do("GET", "/api/v1/badges/"+bc+"/awards?limit=1", tok, nil); l.json(t)["total"] != 1.0 {
 		t.Errorf("list: %s", l.body)
+	}
+}
+
+// TestAwardBatchOfAThousand: the largest batch fits the body limit and is issued in one call.
+func TestAwardBatchOfAThousand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("issues and signs 1,000 awards")
+	}
+	f := newFixture(t, storetest.NewSQLite)
+	f.validate = false // 1,000 awards: checked once below instead
+	tok := f.token("owner", "", "badges:write", "awards:write")
+	bc := f.do("POST", "/api/v1/issuers/"+f.issuer.ID+"/badges", tok, badgeBody("Many")).json(t)["id"].(string)
+	var b strings.Builder
+	b.WriteString(`{"awards":[`)
+	for i := range 1000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"recipient":{"identity":"person%d@example.org","name":"Person %d"},"narrative":"Completed the course.","notify":false}`, i, i)
+	}
+	b.WriteString(`]}`)
+	r := f.do("POST", "/api/v1/badges/"+bc+"/awards", tok, b.String(), "Idempotency-Key", "thousand")
+	if r.status != 201 {
+		t.Fatalf("%d %.500s", r.status, r.body)
+	}
+	checkAgainstOpenAPI(t, "POST", "/api/v1/badges/"+bc+"/awards", r)
+	awards := r.json(t)["awards"].([]any)
+	if len(awards) != 1000 || awards[999].(map[string]any)["recipient"].(map[string]any)["identity"] != "person999@example.org" {
+		t.Fatalf("%d awards", len(awards))
+	}
+	if n := f.do("GET", "/api/v1/badges/"+bc+"/awards?limit=1", tok, nil).json(t)["total"]; n != 1000.0 {
+		t.Errorf("total %v", n)
 	}
 }
