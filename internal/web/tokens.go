@@ -23,6 +23,17 @@ var tokenExpiries = []struct {
 	Label string
 }{{7, "7 days"}, {30, "30 days"}, {90, "90 days"}, {365, "1 year"}, {0, "Never"}}
 
+// scopeHelp says what each scope allows, beside its checkbox.
+var scopeHelp = map[badge.Scope]string{
+	badge.ScopeIssuersRead:  "read issuer profiles",
+	badge.ScopeIssuersWrite: "edit issuer profiles (and create issuers, for site administrators)",
+	badge.ScopeBadgesRead:   "read badge classes",
+	badge.ScopeBadgesWrite:  "create and edit badge classes",
+	badge.ScopeAwardsRead:   "read awards",
+	badge.ScopeAwardsWrite:  "award badges",
+	badge.ScopeAwardsRevoke: "revoke awards",
+}
+
 type tokenRow struct {
 	*badge.APIToken
 	IssuerName string
@@ -34,6 +45,7 @@ type tokensPage struct {
 	Tokens   []tokenRow
 	Issuers  []badge.Membership
 	Scopes   []badge.Scope
+	Help     map[badge.Scope]string
 	Expiries any
 	Errors   formErrors
 	// The form's values.
@@ -49,7 +61,7 @@ type tokensPage struct {
 func (s *Site) tokensPage(r *http.Request, p *tokensPage) error {
 	u := userFrom(r.Context())
 	p.Frame = Frame{Title: "API tokens", Nav: "tokens"}
-	p.Scopes, p.Expiries, p.Now = badge.Scopes(), tokenExpiries, time.Now()
+	p.Scopes, p.Help, p.Expiries, p.Now = badge.Scopes(), scopeHelp, tokenExpiries, time.Now()
 	if p.Errors == nil {
 		p.Errors = formErrors{}
 	}
