@@ -100,10 +100,14 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
 	tokens := service.NewTokens(st, clock, logger)
 	idempotency := service.NewIdempotency(st, clock, logger)
+	// Bulk awarding from CSV: its job issues through awards (registered like the signing job;
+	// it runs where workers run).
+	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
+	bulkAwards.Register()
 
 	fetcher := outboundFetcher(cfg)
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, Tokens: tokens,
-		Logger: logger, SecureCookies: cfg.SecureCookies(),
+		Bulk: bulkAwards, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier: func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) }})
 	if err != nil {
 		closeListeners()

@@ -29,6 +29,8 @@ var flashes = map[string]flash{
 	"award-issued":       {"success", "The badge is awarded and signed. Its public page and documents are live."},
 	"awards-revoked":     {"success", "The badges are revoked. Verifiers and their public pages say so from now on."},
 	"award-revoked":      {"success", "The badge is revoked. Verifiers and its public page say so from now on."},
+	"bulk-confirmed":     {"success", "Issuing has started. This page shows the progress; you can leave it and come back."},
+	"bulk-cancelled":     {"info", "The upload is cancelled. Badges already issued from it stay issued."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

@@ -60,6 +60,7 @@ type Frame struct {
 	Flash     *flash      // the message left by the previous request, if any
 	RequestID string
 	Narrow    bool   // a single centred card (sign in, setup)
+	Refresh   int    // > 0: the page reloads itself after this many seconds (progress pages, no JS)
 	Nav       string // which main navigation entry is current
 	Issuers   bool   // the issuer admin pages are mounted (navigation entry, dashboard links)
 	Tokens    bool   // the API tokens page (and so the API) is mounted

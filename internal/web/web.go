@@ -39,6 +39,7 @@ type Options struct {
 	Issuers       Issuers // the issuer admin pages are mounted only when set
 	Awards        Awards  // the award admin pages are mounted only when set (with BadgeClasses)
 	BadgeClasses  BadgeClassReader
+	Bulk          Bulk   // the bulk awarding pages are mounted only when set (with Issuers)
 	Tokens        Tokens // the API tokens page is mounted only when set
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
@@ -58,6 +59,7 @@ type Site struct {
 	issuers      Issuers
 	awards       Awards
 	badgeClasses BadgeClassReader
+	bulk         Bulk
 	tokens       Tokens
 	log          *slog.Logger
 	secure       bool
@@ -91,7 +93,7 @@ func New(opts Options) (*Site, error) {
 	if opts.VerifyWait <= 0 {
 		opts.VerifyWait = defaultVerifyWait
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, bulk: opts.Bulk, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait}, nil
 }
 
@@ -136,6 +138,14 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /admin/issuers/{id}/staff", signedIn(s.staffAdd))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/role", signedIn(s.staffSetRole))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/remove", signedIn(s.staffRemove))
+	if s.bulk != nil {
+		r.HandleBrowser("GET /admin/badges/{id}/bulk", signedIn(s.bulkForm))
+		r.HandleBrowser("POST /admin/badges/{id}/bulk", signedIn(s.bulkUpload))
+		r.HandleBrowser("GET /admin/bulk/example.csv", signedIn(s.bulkExample))
+		r.HandleBrowser("GET /admin/bulk/{id}", signedIn(s.bulkShow))
+		r.HandleBrowser("POST /admin/bulk/{id}/confirm", signedIn(s.bulkConfirm))
+		r.HandleBrowser("POST /admin/bulk/{id}/cancel", signedIn(s.bulkCancel))
+	}
 	if s.awards == nil || s.badgeClasses == nil {
 		return
 	}

@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"EmailOutbox", testOutbox},
 		{"Awards", testAwards},
 		{"StatusCounters", testStatusCounters},
+		{"BulkUploads", testBulkUploads},
 		{"APITokens", testAPITokens},
 		{"Idempotency", testIdempotency},
 	}
