@@ -51,6 +51,11 @@ func actorName(ctx context.Context, actor *badge.User) string {
 	if actor.ID == 0 {
 		return ActorFrom(ctx)
 	}
+	if actor.Token != nil {
+		// The API token (whose user is in api_tokens): audit events and created_by say which
+		// integration acted.
+		return fmt.Sprintf("token:%d", actor.Token.TokenID)
+	}
 	return fmt.Sprintf("user:%d", actor.ID)
 }
 

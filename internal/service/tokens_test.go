@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -49,12 +50,12 @@ func testTokenLifecycle(t *testing.T, newStore func(testing.TB) *store.Store) {
 		t.Errorf("token for a missing issuer: %v", err)
 	}
 
-	text, rec, err := tokens.Create(ctx, owner, owner.ID, f.issuer.ID, " CI ", []string{"awards:write", "badges:read"}, start.Add(48*time.Hour))
+	text, rec, err := tokens.Create(ctx, owner, owner.ID, f.issuer.ID, " CI ", []string{"awards:write", "badges:write"}, start.Add(48*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(text, "rst_") || len(text) != 56 || rec.Name != "CI" || rec.Prefix != text[:8] ||
-		len(rec.Scopes) != 2 || rec.Scopes[0] != badge.ScopeBadgesRead || rec.IssuerID != f.issuer.ID {
+		len(rec.Scopes) != 2 || rec.Scopes[0] != badge.ScopeBadgesWrite || rec.IssuerID != f.issuer.ID {
 		t.Fatalf("created %q %+v", text, rec)
 	}
 	u, err := tokens.Authenticate(ctx, text)
@@ -65,6 +66,19 @@ func testTokenLifecycle(t *testing.T, newStore func(testing.TB) *store.Store) {
 		if _, err := tokens.Authenticate(ctx, bad); !errors.Is(err, badge.Unauthorized) {
 			t.Errorf("Authenticate(%q) = %v", bad, err)
 		}
+	}
+	// What a token does is recorded as the token's.
+	if _, err := f.bcs.Create(ctx, u, f.issuer.ID, classFields("By token"), testPNG(t, 8)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.View(ctx, func(tx *store.Tx) error {
+		evs, err := tx.ListAuditEvents(ctx, 0, 1)
+		if err == nil && (len(evs) != 1 || evs[0].Action != "badge_class.create" || evs[0].Actor != fmt.Sprintf("token:%d", rec.ID)) {
+			t.Errorf("audit = %+v", evs)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
 	}
 	// A token cannot make tokens; only the user or a site admin sees and revokes them.
 	if _, _, err := tokens.Create(ctx, u, owner.ID, "", "x", []string{"issuers:read"}, time.Time{}); !errors.Is(err, badge.Forbidden) {
