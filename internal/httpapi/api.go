@@ -30,7 +30,7 @@ type Tokens interface {
 // Idempotency records and replays responses by Idempotency-Key (*service.Idempotency).
 type Idempotency interface {
 	Begin(ctx context.Context, actor *badge.User, key, methodPath string, body []byte) (*service.StoredResponse, error)
-	Finish(ctx context.Context, actor *badge.User, key string, status int, body []byte) error
+	Finish(ctx context.Context, actor *badge.User, key string, status int, location string, body []byte) error
 	Abandon(ctx context.Context, actor *badge.User, key string) error
 }
 

@@ -168,7 +168,8 @@ func TestIdempotency(t *testing.T) {
 			t.Fatalf("first: %d %s", first.status, first.body)
 		}
 		again := f.do("POST", path, tok, badgeBody("Once"), "Idempotency-Key", "k-1")
-		if again.status != 201 || again.header.Get("Idempotent-Replayed") != "true" || string(again.body) != string(first.body) {
+		if again.status != 201 || again.header.Get("Idempotent-Replayed") != "true" || string(again.body) != string(first.body) ||
+			again.header.Get("Location") == "" || again.header.Get("Location") != first.header.Get("Location") {
 			t.Errorf("replay: %d %q %s", again.status, again.header.Get("Idempotent-Replayed"), again.body)
 		}
 		list := f.do("GET", path, tok, nil)

@@ -76,6 +76,9 @@ func (a *API) idempotent(c *call, key string, h handler) {
 	}
 	if stored != nil {
 		w.Header().Set("Idempotent-Replayed", "true")
+		if stored.Location != "" {
+			w.Header().Set("Location", stored.Location)
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(stored.Status)
 		w.Write(stored.Body)
@@ -94,7 +97,7 @@ func (a *API) idempotent(c *call, key string, h handler) {
 	if status >= 500 || status == http.StatusTooManyRequests {
 		err = a.opts.Idempotency.Abandon(ctx, c.user, key)
 	} else {
-		err = a.opts.Idempotency.Finish(ctx, c.user, key, status, body)
+		err = a.opts.Idempotency.Finish(ctx, c.user, key, status, w.Header().Get("Location"), body)
 	}
 	if err != nil {
 		a.log.ErrorContext(ctx, "recording an idempotent response", "error", err.Error(), "request_id", w.Header().Get("X-Request-Id"))

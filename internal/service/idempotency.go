@@ -48,8 +48,9 @@ func NewIdempotency(st *store.Store, clock badge.Clock, logger *slog.Logger) *Id
 
 // StoredResponse is a recorded response, replayed for a repeated request.
 type StoredResponse struct {
-	Status int
-	Body   []byte
+	Status   int
+	Location string // the Location header, "" for none
+	Body     []byte
 }
 
 // CheckIdempotencyKey returns an Invalid error unless key is 1 to 255 printable ASCII
@@ -118,7 +119,7 @@ func (s *Idempotency) Begin(ctx context.Context, actor *badge.User, key, methodP
 				return err
 			}
 		default:
-			out = &StoredResponse{Status: r.Status, Body: r.Response}
+			out = &StoredResponse{Status: r.Status, Location: r.Location, Body: r.Response}
 			return nil
 		}
 		err = tx.InsertIdempotency(ctx, &store.Idempotency{TokenID: tokenID, Key: key, MethodPath: methodPath, RequestHash: hash, CreatedAt: now})
@@ -133,14 +134,15 @@ func (s *Idempotency) Begin(ctx context.Context, actor *badge.User, key, methodP
 	return out, nil
 }
 
-// Finish records the response of the request begun with key, for replays.
-func (s *Idempotency) Finish(ctx context.Context, actor *badge.User, key string, status int, body []byte) error {
+// Finish records the response (status, Location header, body) of the request begun with
+// key, for replays.
+func (s *Idempotency) Finish(ctx context.Context, actor *badge.User, key string, status int, location string, body []byte) error {
 	tokenID, err := tokenOf(actor)
 	if err != nil {
 		return err
 	}
 	return serviceErr(s.store.Update(ctx, func(tx *store.Tx) error {
-		return tx.FinishIdempotency(ctx, tokenID, key, status, body)
+		return tx.FinishIdempotency(ctx, tokenID, key, status, location, body)
 	}))
 }
 

@@ -255,10 +255,10 @@ func testIdempotencyService(t *testing.T, newStore func(testing.TB) *store.Store
 	if _, err := idem.Begin(ctx, u, "k1", "POST /y", body); err != ErrIdempotencyKeyReused {
 		t.Errorf("other path: %v", err)
 	}
-	if err := idem.Finish(ctx, u, "k1", 201, []byte(`{"id":1}`)); err != nil {
+	if err := idem.Finish(ctx, u, "k1", 201, "/x/1", []byte(`{"id":1}`)); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := idem.Begin(ctx, u, "k1", "POST /x", body); err != nil || r == nil || r.Status != 201 || string(r.Body) != `{"id":1}` {
+	if r, err := idem.Begin(ctx, u, "k1", "POST /x", body); err != nil || r == nil || r.Status != 201 || r.Location != "/x/1" || string(r.Body) != `{"id":1}` {
 		t.Errorf("replay = %+v, %v", r, err)
 	}
 	// Abandoned keys run again; stale in-progress keys are taken over; old keys are forgotten.

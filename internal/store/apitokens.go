@@ -118,6 +118,7 @@ type Idempotency struct {
 	MethodPath  string
 	RequestHash string
 	Status      int
+	Location    string // the response's Location header, "" for none
 	Response    []byte
 	CreatedAt   time.Time
 }
@@ -141,17 +142,17 @@ func (tx *Tx) InsertIdempotency(ctx context.Context, r *Idempotency) error {
 func (tx *Tx) IdempotencyByKey(ctx context.Context, tokenID int64, key string) (*Idempotency, error) {
 	var r Idempotency
 	err := tx.tx.QueryRowContext(ctx,
-		`SELECT token_id, key, method_path, request_hash, status, response, created_at FROM api_idempotency WHERE token_id = $1 AND key = $2`,
-		tokenID, key).Scan(&r.TokenID, &r.Key, &r.MethodPath, &r.RequestHash, &r.Status, &r.Response, tc(&r.CreatedAt))
+		`SELECT token_id, key, method_path, request_hash, status, location, response, created_at FROM api_idempotency WHERE token_id = $1 AND key = $2`,
+		tokenID, key).Scan(&r.TokenID, &r.Key, &r.MethodPath, &r.RequestHash, &r.Status, &r.Location, &r.Response, tc(&r.CreatedAt))
 	if err != nil {
 		return nil, notFound(err)
 	}
 	return &r, nil
 }
 
-// FinishIdempotency stores the response of an in-progress key; ErrNotFound if the key is not
-// in progress.
-func (tx *Tx) FinishIdempotency(ctx context.Context, tokenID int64, key string, status int, response []byte) error {
+// FinishIdempotency stores the response (status, Location header, body) of an in-progress
+// key; ErrNotFound if the key is not in progress.
+func (tx *Tx) FinishIdempotency(ctx context.Context, tokenID int64, key string, status int, location string, response []byte) error {
 	if status <= 0 {
 		return errors.New("store: finish idempotency key: status must be positive")
 	}
@@ -159,8 +160,8 @@ func (tx *Tx) FinishIdempotency(ctx context.Context, tokenID int64, key string, 
 		response = []byte{}
 	}
 	res, err := tx.tx.ExecContext(ctx,
-		`UPDATE api_idempotency SET status = $1, response = $2 WHERE token_id = $3 AND key = $4 AND status = 0`,
-		status, response, tokenID, key)
+		`UPDATE api_idempotency SET status = $1, location = $2, response = $3 WHERE token_id = $4 AND key = $5 AND status = 0`,
+		status, location, response, tokenID, key)
 	return oneRow(res, err, "finish idempotency key")
 }
 

@@ -138,16 +138,18 @@ func testIdempotency(t *testing.T, s *store.Store) {
 		return nil
 	})
 	body := []byte(`{"id":"x"}`)
-	update(t, s, func(tx *store.Tx) error { return tx.FinishIdempotency(ctx, tok.ID, "k1", 201, body) })
-	if err := s.Update(ctx, func(tx *store.Tx) error { return tx.FinishIdempotency(ctx, tok.ID, "k1", 200, nil) }); !errors.Is(err, store.ErrNotFound) {
+	update(t, s, func(tx *store.Tx) error {
+		return tx.FinishIdempotency(ctx, tok.ID, "k1", 201, "https://x.org/api/v1/issuers/x", body)
+	})
+	if err := s.Update(ctx, func(tx *store.Tx) error { return tx.FinishIdempotency(ctx, tok.ID, "k1", 200, "", nil) }); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("finishing twice: %v", err)
 	}
-	if err := s.Update(ctx, func(tx *store.Tx) error { return tx.FinishIdempotency(ctx, tok.ID, "k1", 0, nil) }); err == nil {
+	if err := s.Update(ctx, func(tx *store.Tx) error { return tx.FinishIdempotency(ctx, tok.ID, "k1", 0, "", nil) }); err == nil {
 		t.Error("status 0 accepted")
 	}
 	view(t, s, func(tx *store.Tx) error {
 		got, err := tx.IdempotencyByKey(ctx, tok.ID, "k1")
-		if err != nil || got.Status != 201 || string(got.Response) != string(body) {
+		if err != nil || got.Status != 201 || string(got.Response) != string(body) || got.Location != "https://x.org/api/v1/issuers/x" {
 			t.Errorf("finished = %+v, %v", got, err)
 		}
 		return nil
@@ -156,7 +158,7 @@ func testIdempotency(t *testing.T, s *store.Store) {
 		if err := tx.InsertIdempotency(ctx, &store.Idempotency{TokenID: tok.ID, Key: "late", MethodPath: "x", RequestHash: "y", CreatedAt: t0.Add(2 * time.Hour)}); err != nil {
 			return err
 		}
-		if err := tx.FinishIdempotency(ctx, tok.ID, "late", 204, nil); err != nil {
+		if err := tx.FinishIdempotency(ctx, tok.ID, "late", 204, "", nil); err != nil {
 			return err
 		}
 		n, err := tx.PruneIdempotency(ctx, t0.Add(time.Hour))
@@ -167,7 +169,7 @@ func testIdempotency(t *testing.T, s *store.Store) {
 	})
 	update(t, s, func(tx *store.Tx) error {
 		got, err := tx.IdempotencyByKey(ctx, tok.ID, "late")
-		if err != nil || got.Status != 204 || len(got.Response) != 0 {
+		if err != nil || got.Status != 204 || len(got.Response) != 0 || got.Location != "" {
 			t.Errorf("kept = %+v, %v", got, err)
 		}
 		if err := tx.DeleteIdempotency(ctx, tok.ID, "late"); err != nil {

@@ -19,14 +19,16 @@ CREATE TABLE api_tokens (
 CREATE INDEX api_tokens_user ON api_tokens(user_id, created_at);
 
 -- Idempotency keys of API calls: the first request with a key records "in progress"
--- (status 0), runs, and stores its response; a repeat replays it. request_hash is the SHA-256
--- of the method, path and body. Rows older than 24 hours are pruned.
+-- (status 0), runs, and stores its response (status, Location header, body); a repeat replays
+-- it. request_hash is the SHA-256 of the method, path and body. Rows older than 24 hours are
+-- pruned.
 CREATE TABLE api_idempotency (
     token_id     INTEGER NOT NULL REFERENCES api_tokens(id) ON DELETE CASCADE,
     key          TEXT NOT NULL,
     method_path  TEXT NOT NULL,
     request_hash TEXT NOT NULL,
     status       INTEGER NOT NULL DEFAULT 0,
+    location     TEXT NOT NULL DEFAULT '',
     response     BLOB,
     created_at   TEXT NOT NULL,
     PRIMARY KEY (token_id, key)
