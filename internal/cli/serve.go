@@ -16,6 +16,7 @@ import (
 	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/keys"
 	"github.com/rosettebadges/rosette/internal/links"
+	"github.com/rosettebadges/rosette/internal/mail"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/web"
@@ -95,9 +96,13 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	urls := links.URLs{Base: base}
 	// The queue exists on every node (web-only nodes enqueue too); --workers runs it.
 	queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
+	// Every node records award emails in the outbox, in the issuing transaction; nodes with
+	// workers and SMTP settings send them (registerEmail).
+	outbox := &mail.Outbox{Store: st, Queue: queue, Clock: clock, Domain: emailDomain(base), Logger: logger}
+	notifications := service.NewNotifications(st, outbox, clock, logger)
 	badgeClasses := service.NewBadgeClasses(st, clock, logger)
 	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, Queue: queue, URLs: urls, Clock: clock,
-		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
+		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader())), Notifier: notifications})
 	tokens := service.NewTokens(st, clock, logger)
 	idempotency := service.NewIdempotency(st, clock, logger)
 	// Bulk awarding from CSV: its job issues through awards (registered like the signing job;
@@ -107,7 +112,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 
 	fetcher := outboundFetcher(cfg)
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, Tokens: tokens,
-		Bulk: bulkAwards, Logger: logger, SecureCookies: cfg.SecureCookies(),
+		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier: func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) }})
 	if err != nil {
 		closeListeners()

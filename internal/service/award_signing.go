@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/jobs"
+	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/store"
 	"github.com/rosettebadges/rosette/openbadges/key"
 	"github.com/rosettebadges/rosette/openbadges/proof"
@@ -82,6 +84,7 @@ func (s *Awards) signChunk(ctx context.Context, ids []string, signers map[string
 	}
 	now := s.now()
 	return s.store.Update(ctx, func(tx *store.Tx) error {
+		bases := map[string]*noticeBase{}
 		for i, a := range rows {
 			if signed[i] == nil {
 				continue
@@ -91,7 +94,7 @@ func (s *Awards) signChunk(ctx context.Context, ids []string, signers map[string
 				return err
 			}
 			if stored && a.NotifyPending {
-				if err := s.queueNotification(ctx, tx, a); err != nil {
+				if err := s.queueNotification(ctx, tx, a, bases); err != nil {
 					return err
 				}
 			}
@@ -119,8 +122,16 @@ func (s *Awards) signOne(ctx context.Context, a *store.Award, k *key.PrivateKey)
 	return out, nil
 }
 
-// queueNotification queues the award's email with a new claim link, once.
-func (s *Awards) queueNotification(ctx context.Context, tx *store.Tx, a *store.Award) error {
+// noticeBase is what the notifications of the awards of one badge class version share.
+type noticeBase struct {
+	issuer        *badge.Issuer
+	version       *badge.BadgeClassVersion
+	badgeImageURL string
+}
+
+// queueNotification queues the award's email with a new claim link, once. bases caches the
+// issuer and badge class version of the transaction's earlier awards.
+func (s *Awards) queueNotification(ctx context.Context, tx *store.Tx, a *store.Award, bases map[string]*noticeBase) error {
 	token, hash, err := newToken()
 	if err != nil {
 		return err
@@ -129,32 +140,45 @@ func (s *Awards) queueNotification(ctx context.Context, tx *store.Tx, a *store.A
 	if err != nil || !taken || s.notifier == nil {
 		return err
 	}
-	iss, err := tx.IssuerByID(ctx, a.IssuerID)
-	if err != nil {
-		return err
-	}
-	v, err := tx.BadgeClassVersionByNumber(ctx, a.BadgeClassID, a.BadgeClassVersion)
-	if err != nil {
-		return err
-	}
-	version, err := toVersion(v)
-	if err != nil {
-		return err
+	k := a.BadgeClassID + "\x00" + strconv.Itoa(a.BadgeClassVersion)
+	b, ok := bases[k]
+	if !ok {
+		if b, err = loadNoticeBase(ctx, tx, s.urls, a); err != nil {
+			return err
+		}
+		bases[k] = b
 	}
 	award, err := toAward(a)
 	if err != nil {
 		return err
 	}
-	n := AwardNotice{Award: award, Issuer: toIssuer(iss), BadgeName: version.Fields.Name,
-		BadgeDescription: version.Fields.Description, AwardURL: s.urls.Award(a.ID), ClaimURL: s.urls.Claim(token)}
+	return s.notifier.QueueAward(ctx, tx, AwardNotice{Award: award, Issuer: b.issuer, BadgeName: b.version.Fields.Name,
+		BadgeDescription: b.version.Fields.Description, BadgeImageURL: b.badgeImageURL,
+		AwardURL: s.urls.Award(a.ID), ClaimURL: s.urls.Claim(token)})
+}
+
+func loadNoticeBase(ctx context.Context, tx *store.Tx, urls links.URLs, a *store.Award) (*noticeBase, error) {
+	iss, err := tx.IssuerByID(ctx, a.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	v, err := tx.BadgeClassVersionByNumber(ctx, a.BadgeClassID, a.BadgeClassVersion)
+	if err != nil {
+		return nil, err
+	}
+	version, err := toVersion(v)
+	if err != nil {
+		return nil, err
+	}
+	b := &noticeBase{issuer: toIssuer(iss), version: version}
 	if version.ImageID != "" {
 		img, err := tx.BadgeImageByID(ctx, version.ImageID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		n.BadgeImageURL = s.urls.Image(img.ID, img.MediaType)
+		b.badgeImageURL = urls.Image(img.ID, img.MediaType)
 	}
-	return s.notifier.QueueAward(ctx, tx, n)
+	return b, nil
 }
 
 // signJob is the safety net of issuing: it signs the awards of its payload that are still

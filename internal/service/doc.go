@@ -13,4 +13,8 @@
 //
 // Bulk (bulk.go) owns bulk awarding from CSV files: uploads with their preview, confirmation,
 // and the "bulk.issue" job issuing them in chunks through the awards service.
+//
+// Notifications (notifications.go) owns each issuer's award email template (checked and
+// rendered by internal/mail) and queues the award email in the issuing transaction through
+// the durable outbox.
 package service

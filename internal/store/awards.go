@@ -83,7 +83,7 @@ func (n *nullTime) Scan(src any) error {
 // InsertAward adds an award. A taken idempotency key of the issuer (or a taken status index)
 // is ErrDuplicate.
 func (tx *Tx) InsertAward(ctx context.Context, a *Award) error {
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`INSERT INTO awards (id, issuer_id, badge_class_id, badge_class_version, recipient_type,
 		 recipient_identity, recipient_name, salt, narrative, evidence, issued_at, expires_at,
 		 status_method, status_index, idempotency_key, unsigned_credential, credential, credential_jwt,
@@ -105,18 +105,18 @@ func (tx *Tx) InsertAward(ctx context.Context, a *Award) error {
 
 // AwardByID returns the award with its documents, or ErrNotFound.
 func (tx *Tx) AwardByID(ctx context.Context, id string) (*Award, error) {
-	return scanAward(tx.tx.QueryRowContext(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.id = $1`, id))
+	return scanAward(tx.queryRow(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.id = $1`, id))
 }
 
 // AwardByKey returns the issuer's award recorded with the idempotency key, or ErrNotFound.
 func (tx *Tx) AwardByKey(ctx context.Context, issuerID, key string) (*Award, error) {
-	return scanAward(tx.tx.QueryRowContext(ctx,
+	return scanAward(tx.queryRow(ctx,
 		`SELECT `+awardCols+` FROM awards a WHERE a.issuer_id = $1 AND a.idempotency_key = $2`, issuerID, key))
 }
 
 // AwardByClaimHash returns the award whose claim token hashes to h, or ErrNotFound.
 func (tx *Tx) AwardByClaimHash(ctx context.Context, h string) (*Award, error) {
-	return scanAward(tx.tx.QueryRowContext(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.claim_token_hash = $1`, h))
+	return scanAward(tx.queryRow(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.claim_token_hash = $1`, h))
 }
 
 // AwardsByKeys returns the issuer's awards recorded with any of the keys (without their
@@ -163,7 +163,7 @@ func (tx *Tx) AwardsByKeys(ctx context.Context, issuerID string, keys []string) 
 // newest first, and how many there are in all.
 func (tx *Tx) AwardsOfBadgeClass(ctx context.Context, badgeClassID string, limit, offset int) ([]*Award, int, error) {
 	var total int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM awards WHERE badge_class_id = $1`, badgeClassID).Scan(&total); err != nil {
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM awards WHERE badge_class_id = $1`, badgeClassID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count awards: %w", err)
 	}
 	rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardSummaryCols+` FROM awards a WHERE a.badge_class_id = $1
@@ -284,7 +284,7 @@ func (tx *Tx) AwardsByIDs(ctx context.Context, ids []string) ([]*Award, error) {
 // TakeAwardNotification clears the award's pending notification with the hash of the claim
 // token the email will carry; it reports whether one was pending.
 func (tx *Tx) TakeAwardNotification(ctx context.Context, id, claimHash string) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE awards SET notify_pending = $1, claim_token_hash = $2
+	res, err := tx.exec(ctx, `UPDATE awards SET notify_pending = $1, claim_token_hash = $2
 		WHERE id = $3 AND notify_pending = $4`, false, claimHash, id, true)
 	if err != nil {
 		return false, fmt.Errorf("store: take award notification: %w", err)
@@ -296,7 +296,7 @@ func (tx *Tx) TakeAwardNotification(ctx context.Context, id, claimHash string) (
 // SetAwardCredential stores the signed credential of an award that has none yet; it reports
 // whether it did (false: signed already, the stored one stands).
 func (tx *Tx) SetAwardCredential(ctx context.Context, id string, credential []byte, at time.Time) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE awards SET credential = $1, signed_at = $2 WHERE id = $3 AND signed_at IS NULL`,
 		credential, tx.t(at), id)
 	if err != nil {
@@ -309,7 +309,7 @@ func (tx *Tx) SetAwardCredential(ctx context.Context, id string, credential []by
 // SetAwardJWT stores the VC-JWT form of a signed award unless it has one already; it reports
 // whether it did.
 func (tx *Tx) SetAwardJWT(ctx context.Context, id, jwt string) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE awards SET credential_jwt = $1 WHERE id = $2 AND credential_jwt IS NULL AND signed_at IS NOT NULL`, jwt, id)
 	if err != nil {
 		return false, fmt.Errorf("store: set award jwt: %w", err)
@@ -321,7 +321,7 @@ func (tx *Tx) SetAwardJWT(ctx context.Context, id, jwt string) (bool, error) {
 // RevokeAward marks an award revoked at at with the reason, unless it is revoked already;
 // it reports whether it did.
 func (tx *Tx) RevokeAward(ctx context.Context, id string, at time.Time, reason string) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE awards SET revoked_at = $1, revocation_reason = $2 WHERE id = $3 AND revoked_at IS NULL`,
 		tx.t(at), reason, id)
 	if err != nil {
@@ -333,7 +333,7 @@ func (tx *Tx) RevokeAward(ctx context.Context, id string, at time.Time, reason s
 
 // SetAwardClaimHash sets the hash of an award's claim token.
 func (tx *Tx) SetAwardClaimHash(ctx context.Context, id, h string) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE awards SET claim_token_hash = $1 WHERE id = $2`, nullString(h), id)
+	_, err := tx.exec(ctx, `UPDATE awards SET claim_token_hash = $1 WHERE id = $2`, nullString(h), id)
 	if err != nil {
 		return fmt.Errorf("store: set claim hash: %w", err)
 	}
@@ -373,7 +373,7 @@ func (tx *Tx) RevokedAwards(ctx context.Context, issuerID string) ([]RevokedAwar
 // it ends.
 func (tx *Tx) NextStatusIndexes(ctx context.Context, issuerID string, n int) (int64, error) {
 	var next int64
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO status_counters (issuer_id, next_index) VALUES ($1, $2)
+	err := tx.queryRow(ctx, `INSERT INTO status_counters (issuer_id, next_index) VALUES ($1, $2)
 		ON CONFLICT (issuer_id) DO UPDATE SET next_index = status_counters.next_index + excluded.next_index
 		RETURNING next_index`, issuerID, n).Scan(&next)
 	if err != nil {
@@ -385,6 +385,6 @@ func (tx *Tx) NextStatusIndexes(ctx context.Context, issuerID string, n int) (in
 // IssuerStatusMethod returns how the issuer's new credentials carry their status.
 func (tx *Tx) IssuerStatusMethod(ctx context.Context, issuerID string) (string, error) {
 	var m string
-	err := tx.tx.QueryRowContext(ctx, `SELECT status_method FROM issuers WHERE id = $1`, issuerID).Scan(&m)
+	err := tx.queryRow(ctx, `SELECT status_method FROM issuers WHERE id = $1`, issuerID).Scan(&m)
 	return m, notFound(err)
 }

@@ -19,7 +19,7 @@ type BadgeImage struct {
 // PutBadgeImage stores the image unless an image with its id is already stored (the id is
 // the hash of the bytes, so the stored one is the same).
 func (tx *Tx) PutBadgeImage(ctx context.Context, img *BadgeImage) error {
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`INSERT INTO badge_images (id, media_type, bytes, created_at) VALUES ($1, $2, $3, $4)
 		 ON CONFLICT (id) DO NOTHING`,
 		img.ID, img.MediaType, img.Bytes, tx.t(img.CreatedAt))
@@ -32,7 +32,7 @@ func (tx *Tx) PutBadgeImage(ctx context.Context, img *BadgeImage) error {
 // BadgeImageByID returns the image, or ErrNotFound.
 func (tx *Tx) BadgeImageByID(ctx context.Context, id string) (*BadgeImage, error) {
 	var img BadgeImage
-	err := tx.tx.QueryRowContext(ctx, `SELECT id, media_type, bytes, created_at FROM badge_images WHERE id = $1`, id).
+	err := tx.queryRow(ctx, `SELECT id, media_type, bytes, created_at FROM badge_images WHERE id = $1`, id).
 		Scan(&img.ID, &img.MediaType, &img.Bytes, tc(&img.CreatedAt))
 	if err != nil {
 		return nil, notFound(err)
@@ -65,7 +65,7 @@ type BadgeClassVersion struct {
 // InsertBadgeClass adds a badge class; an existing id is ErrDuplicate. Its first version is
 // added with InsertBadgeClassVersion in the same transaction.
 func (tx *Tx) InsertBadgeClass(ctx context.Context, bc *BadgeClass) error {
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`INSERT INTO badge_classes (id, issuer_id, name, current_version, created_at, updated_at)
 		 VALUES ($1, $2, $3, $4, $5, $6)`,
 		bc.ID, bc.IssuerID, bc.Name, bc.CurrentVersion, tx.t(bc.CreatedAt), tx.t(bc.UpdatedAt))
@@ -85,7 +85,7 @@ func (tx *Tx) InsertBadgeClassVersion(ctx context.Context, v *BadgeClassVersion)
 	if v.ImageID != "" {
 		image = sql.NullString{String: v.ImageID, Valid: true}
 	}
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`INSERT INTO badge_class_versions (badge_class_id, version, fields, image_id, created_at, created_by)
 		 VALUES ($1, $2, $3, $4, $5, $6)`,
 		v.BadgeClassID, v.Version, v.Fields, image, tx.t(v.CreatedAt), v.CreatedBy)
@@ -102,7 +102,7 @@ func (tx *Tx) InsertBadgeClassVersion(ctx context.Context, v *BadgeClassVersion)
 // only if its current version is version-1: ErrNotFound otherwise (no such badge class, or
 // another update came first).
 func (tx *Tx) SetBadgeClassVersion(ctx context.Context, id string, version int, name string, at time.Time) error {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE badge_classes SET current_version = $1, name = $2, updated_at = $3
 		 WHERE id = $4 AND current_version = $5`,
 		version, name, tx.t(at), id, version-1)
@@ -121,7 +121,7 @@ func scanBadgeClass(row interface{ Scan(...any) error }) (*BadgeClass, error) {
 
 // BadgeClassByID returns the badge class, or ErrNotFound.
 func (tx *Tx) BadgeClassByID(ctx context.Context, id string) (*BadgeClass, error) {
-	return scanBadgeClass(tx.tx.QueryRowContext(ctx, `SELECT `+badgeClassCols+` FROM badge_classes WHERE id = $1`, id))
+	return scanBadgeClass(tx.queryRow(ctx, `SELECT `+badgeClassCols+` FROM badge_classes WHERE id = $1`, id))
 }
 
 // ListBadgeClasses returns the issuer's badge classes ordered by name then id.
@@ -156,7 +156,7 @@ func scanVersion(row interface{ Scan(...any) error }) (*BadgeClassVersion, error
 
 // BadgeClassVersionByNumber returns one version, or ErrNotFound.
 func (tx *Tx) BadgeClassVersionByNumber(ctx context.Context, badgeClassID string, version int) (*BadgeClassVersion, error) {
-	return scanVersion(tx.tx.QueryRowContext(ctx,
+	return scanVersion(tx.queryRow(ctx,
 		`SELECT `+versionCols+` FROM badge_class_versions WHERE badge_class_id = $1 AND version = $2`, badgeClassID, version))
 }
 

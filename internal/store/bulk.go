@@ -51,7 +51,7 @@ func scanBulkUpload(row interface{ Scan(...any) error }) (*BulkUpload, error) {
 // InsertBulkUpload adds an upload in state u.State (normally "preview") with its data; an
 // existing id is ErrDuplicate.
 func (tx *Tx) InsertBulkUpload(ctx context.Context, u *BulkUpload) error {
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`INSERT INTO bulk_uploads (id, issuer_id, badge_class_id, created_by, filename, file_sha256, data, rows_total,
 		 rows_valid, rows_invalid, state, notify, created_at, updated_at)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
@@ -68,14 +68,14 @@ func (tx *Tx) InsertBulkUpload(ctx context.Context, u *BulkUpload) error {
 
 // BulkUploadByID returns the upload without its data, or ErrNotFound.
 func (tx *Tx) BulkUploadByID(ctx context.Context, id string) (*BulkUpload, error) {
-	return scanBulkUpload(tx.tx.QueryRowContext(ctx, `SELECT `+bulkCols+` FROM bulk_uploads WHERE id = $1`, id))
+	return scanBulkUpload(tx.queryRow(ctx, `SELECT `+bulkCols+` FROM bulk_uploads WHERE id = $1`, id))
 }
 
 // BulkUploadData returns the uploaded bytes; ErrNotFound when there is no such upload or its
 // data was dropped.
 func (tx *Tx) BulkUploadData(ctx context.Context, id string) ([]byte, error) {
 	var data []byte
-	err := tx.tx.QueryRowContext(ctx, `SELECT data FROM bulk_uploads WHERE id = $1 AND data IS NOT NULL`, id).Scan(&data)
+	err := tx.queryRow(ctx, `SELECT data FROM bulk_uploads WHERE id = $1 AND data IS NOT NULL`, id).Scan(&data)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -105,7 +105,7 @@ func (tx *Tx) ListBulkUploads(ctx context.Context, badgeClassID string, limit in
 // ConfirmBulkUpload moves a preview upload to queued, recording the choice to skip invalid
 // rows and the time; ErrNotFound unless it is in preview.
 func (tx *Tx) ConfirmBulkUpload(ctx context.Context, id string, skipInvalid bool, at time.Time) error {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE bulk_uploads SET state = 'queued', skip_invalid = $2, confirmed_at = $3, updated_at = $3
 		 WHERE id = $1 AND state = 'preview'`, id, skipInvalid, tx.t(at))
 	return oneRow(res, err, "confirm bulk upload")
@@ -114,7 +114,7 @@ func (tx *Tx) ConfirmBulkUpload(ctx context.Context, id string, skipInvalid bool
 // StartBulkUpload moves a queued (or, when a job resumes, running) upload to running with its
 // counters at zero; ErrNotFound in any other state.
 func (tx *Tx) StartBulkUpload(ctx context.Context, id string, at time.Time) error {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE bulk_uploads SET state = 'running', issued = 0, skipped = 0, failed = 0, updated_at = $2
 		 WHERE id = $1 AND state IN ('queued', 'running')`, id, tx.t(at))
 	return oneRow(res, err, "start bulk upload")
@@ -123,7 +123,7 @@ func (tx *Tx) StartBulkUpload(ctx context.Context, id string, at time.Time) erro
 // SetBulkUploadProgress records the counters of a running upload; ErrNotFound unless it is
 // running (it may have been cancelled).
 func (tx *Tx) SetBulkUploadProgress(ctx context.Context, id string, issued, skipped, failed int, at time.Time) error {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE bulk_uploads SET issued = $2, skipped = $3, failed = $4, updated_at = $5 WHERE id = $1 AND state = 'running'`,
 		id, issued, skipped, failed, tx.t(at))
 	return oneRow(res, err, "set bulk upload progress")
@@ -135,7 +135,7 @@ func (tx *Tx) FinishBulkUpload(ctx context.Context, id, state, errMsg string, is
 	if state != "done" && state != "failed" {
 		return fmt.Errorf("store: finish bulk upload: bad state %q", state)
 	}
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE bulk_uploads SET state = $2, error = $3, issued = $4, skipped = $5, failed = $6, data = NULL, updated_at = $7
 		 WHERE id = $1 AND state IN ('queued', 'running')`, id, state, errMsg, issued, skipped, failed, tx.t(at))
 	return oneRow(res, err, "finish bulk upload")
@@ -144,7 +144,7 @@ func (tx *Tx) FinishBulkUpload(ctx context.Context, id, state, errMsg string, is
 // CancelBulkUpload cancels an upload in preview, queued or running and drops its data;
 // ErrNotFound in any other state.
 func (tx *Tx) CancelBulkUpload(ctx context.Context, id string, at time.Time) error {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE bulk_uploads SET state = 'cancelled', data = NULL, updated_at = $2
 		 WHERE id = $1 AND state IN ('preview', 'queued', 'running')`, id, tx.t(at))
 	return oneRow(res, err, "cancel bulk upload")

@@ -31,6 +31,8 @@ var flashes = map[string]flash{
 	"award-revoked":      {"success", "The badge is revoked. Verifiers and its public page say so from now on."},
 	"bulk-confirmed":     {"success", "Issuing has started. This page shows the progress; you can leave it and come back."},
 	"bulk-cancelled":     {"info", "The upload is cancelled. Badges already issued from it stay issued."},
+	"template-saved":     {"success", "The award email is saved. Awards from now on use it."},
+	"template-reset":     {"success", "The award email is back to Rosette's default."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

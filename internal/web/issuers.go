@@ -48,6 +48,7 @@ type issuerPage struct {
 	CanEdit    bool
 	CanStaff   bool
 	CanKeys    bool
+	Templates  bool         // the award email template pages are mounted
 	PublicBase string       // "/issuers/{id}"
 	LogoData   template.URL // the logo when it is a data:image/ URI (the CSP allows only those and 'self')
 }
@@ -129,7 +130,8 @@ func (s *Site) issuerShow(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &issuerPage{Frame: Frame{Title: iss.Name, Nav: "issuers"},
 		Issuer: iss, Role: role, Keys: ks, PublicBase: "/issuers/" + iss.ID,
-		CanEdit: can(u, role, badge.ActEditIssuer), CanStaff: can(u, role, badge.ActManageStaff), CanKeys: can(u, role, badge.ActManageKeys)}
+		CanEdit: can(u, role, badge.ActEditIssuer), CanStaff: can(u, role, badge.ActManageStaff), CanKeys: can(u, role, badge.ActManageKeys),
+		Templates: s.notifications != nil}
 	if strings.HasPrefix(iss.LogoURL, "data:image/") {
 		// Checked by badge.IssuerFields.Normalize; an image is shown in <img>, where no script runs.
 		p.LogoData = template.URL(iss.LogoURL)

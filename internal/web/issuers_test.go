@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/keys"
 	"github.com/rosettebadges/rosette/internal/links"
+	"github.com/rosettebadges/rosette/internal/mail"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
@@ -89,7 +91,9 @@ func newIssuerSite(t *testing.T) *issuerSite {
 	is.bcs = service.NewBadgeClasses(st, clock, nil)
 	is.awards = service.NewAwards(service.AwardsOptions{Store: st, Keys: km, URLs: links.URLs{Base: "https://badges.example.org"},
 		Clock: clock, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
-	s, err := New(Options{Accounts: acc, Issuers: svc, Awards: is.awards, BadgeClasses: is.bcs})
+	outbox := &mail.Outbox{Store: st, Queue: jobs.New(st, nil, clock, jobs.Options{}), Clock: clock}
+	s, err := New(Options{Accounts: acc, Issuers: svc, Awards: is.awards, BadgeClasses: is.bcs,
+		Notifications: service.NewNotifications(st, outbox, clock, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,8 @@ var templateFS embed.FS
 // pages holds one parsed template set per page: the layout and partials plus the page's own
 // file.
 type pages struct {
-	byName map[string]*template.Template
+	byName       map[string]*template.Template
+	emailPreview *template.Template // a document of its own, outside the layout
 }
 
 func parsePages(a *assets) (*pages, error) {
@@ -37,6 +38,9 @@ func parsePages(a *assets) (*pages, error) {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
 	p := &pages{byName: map[string]*template.Template{}}
+	if p.emailPreview, err = template.ParseFS(templateFS, "templates/email_preview.html"); err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
 	for _, f := range files {
 		t, err := base.Clone()
 		if err != nil {

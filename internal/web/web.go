@@ -39,8 +39,9 @@ type Options struct {
 	Issuers       Issuers // the issuer admin pages are mounted only when set
 	Awards        Awards  // the award admin pages are mounted only when set (with BadgeClasses)
 	BadgeClasses  BadgeClassReader
-	Bulk          Bulk   // the bulk awarding pages are mounted only when set (with Issuers)
-	Tokens        Tokens // the API tokens page is mounted only when set
+	Bulk          Bulk          // the bulk awarding pages are mounted only when set (with Issuers)
+	Notifications Notifications // the award email template pages, mounted with the issuer pages when set
+	Tokens        Tokens        // the API tokens page is mounted only when set
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
 	// NewVerifier makes badge verifiers; the public verification page (/verify) is mounted
@@ -55,16 +56,17 @@ type Options struct {
 // Site is the HTML interface. Build it with New (which parses every template: a template
 // error is a start-up error), then Register its routes.
 type Site struct {
-	accounts     Accounts
-	issuers      Issuers
-	awards       Awards
-	badgeClasses BadgeClassReader
-	bulk         Bulk
-	tokens       Tokens
-	log          *slog.Logger
-	secure       bool
-	assets       *assets
-	pages        *pages
+	accounts      Accounts
+	issuers       Issuers
+	awards        Awards
+	badgeClasses  BadgeClassReader
+	bulk          Bulk
+	notifications Notifications
+	tokens        Tokens
+	log           *slog.Logger
+	secure        bool
+	assets        *assets
+	pages         *pages
 
 	newVerifier NewVerifier
 	verifySlots chan struct{} // a semaphore: one element per verification running
@@ -93,7 +95,7 @@ func New(opts Options) (*Site, error) {
 	if opts.VerifyWait <= 0 {
 		opts.VerifyWait = defaultVerifyWait
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, bulk: opts.Bulk, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, bulk: opts.Bulk, notifications: opts.Notifications, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait}, nil
 }
 
@@ -138,6 +140,13 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /admin/issuers/{id}/staff", signedIn(s.staffAdd))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/role", signedIn(s.staffSetRole))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/remove", signedIn(s.staffRemove))
+	if s.notifications != nil {
+		r.HandleBrowser("GET /admin/issuers/{id}/templates", signedIn(s.templateShow))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates", signedIn(s.templateSave))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates/reset", signedIn(s.templateReset))
+		r.HandleBrowser("GET /admin/issuers/{id}/templates/preview.html", signedIn(s.templatePreview))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates/preview.html", signedIn(s.templatePreview))
+	}
 	if s.bulk != nil {
 		r.HandleBrowser("GET /admin/badges/{id}/bulk", signedIn(s.bulkForm))
 		r.HandleBrowser("POST /admin/badges/{id}/bulk", signedIn(s.bulkUpload))

@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"Awards", testAwards},
 		{"StatusCounters", testStatusCounters},
 		{"BulkUploads", testBulkUploads},
+		{"EmailTemplates", testEmailTemplates},
 		{"APITokens", testAPITokens},
 		{"Idempotency", testIdempotency},
 	}
