@@ -103,6 +103,8 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	badgeClasses := service.NewBadgeClasses(st, clock, logger)
 	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, Queue: queue, URLs: urls, Clock: clock,
 		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader())), Notifier: notifications})
+	tokens := service.NewTokens(st, clock, logger)
+	idempotency := service.NewIdempotency(st, clock, logger)
 	// Bulk awarding from CSV: its job issues through awards (registered like the signing job;
 	// it runs where workers run).
 	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
@@ -112,7 +114,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// without a network round trip, even behind a firewall) and others through the
 	// outbound client; the handler is the server, built below.
 	fetcher := &identity.LocalFetcher{Base: base, Next: outboundFetcher(cfg)}
-	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls,
+	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier: func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) }})
 	if err != nil {
@@ -157,6 +159,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	listening := scheme + "://" + displayAddr(ln.Addr())
 	(&identity.Handler{Issuers: issuers, URLs: urls, Logger: logger, HTML: site.PublicIssuer()}).Register(srv)
 	(&identity.AwardHandler{Awards: awards, Logger: logger}).Register(srv)
+	if err := mountAPI(srv, issuers, badgeClasses, awards, tokens, idempotency, urls, logger); err != nil {
+		closeListeners()
+		return err
+	}
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
 	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)
@@ -182,6 +188,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	workersDone := make(chan error, 1)
 	if cfg.Workers > 0 {
 		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
+			closeListeners()
+			return err
+		}
+		if err := registerIdempotencyPrune(ctx, queue, idempotency, clock, logger); err != nil {
 			closeListeners()
 			return err
 		}

@@ -68,6 +68,7 @@ type Frame struct {
 	Refresh   int        // > 0: the page reloads itself after this many seconds (progress pages, no JS)
 	Nav       string     // which main navigation entry is current
 	Issuers   bool       // the issuer admin pages are mounted (navigation entry, dashboard links)
+	Tokens    bool       // the API tokens page (and so the API) is mounted
 	Verify    bool       // the public verification page is mounted (navigation entry)
 	OG        *openGraph // Open Graph and Twitter card tags of a public page
 }
@@ -92,6 +93,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	}
 	f.RequestID = w.Header().Get("X-Request-Id")
 	f.Issuers = s.issuers != nil
+	f.Tokens = s.tokens != nil
 	f.Verify = s.newVerifier != nil
 	t, ok := s.pages.byName[name]
 	var buf bytes.Buffer

@@ -45,6 +45,7 @@ type Options struct {
 	URLs          links.URLs    // the public URLs (absolute ones in Open Graph tags and logos)
 	Bulk          Bulk          // the bulk awarding pages are mounted only when set (with Issuers)
 	Notifications Notifications // the award email template pages, mounted with the issuer pages when set
+	Tokens        Tokens        // the API tokens page is mounted only when set
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
 	// NewVerifier makes badge verifiers; the public verification page (/verify) is mounted
@@ -66,6 +67,7 @@ type Site struct {
 	urls          links.URLs
 	bulk          Bulk
 	notifications Notifications
+	tokens        Tokens
 	log           *slog.Logger
 	secure        bool
 	assets        *assets
@@ -98,7 +100,7 @@ func New(opts Options) (*Site, error) {
 	if opts.VerifyWait <= 0 {
 		opts.VerifyWait = defaultVerifyWait
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, bulk: opts.Bulk, notifications: opts.Notifications, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, bulk: opts.Bulk, notifications: opts.Notifications, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait}, nil
 }
 
@@ -118,6 +120,11 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /logout", s.withUser(s.logout))
 	r.HandleBrowser("GET /account/password", s.withUser(s.requireUser(s.passwordForm)))
 	r.HandleBrowser("POST /account/password", s.withUser(s.requireUser(s.passwordSubmit)))
+	if s.tokens != nil {
+		r.HandleBrowser("GET /account/tokens", s.withUser(s.requireUser(s.tokenList)))
+		r.HandleBrowser("POST /account/tokens", s.withUser(s.requireUser(s.tokenCreate)))
+		r.HandleBrowser("POST /account/tokens/{id}/revoke", s.withUser(s.requireUser(s.tokenRevoke)))
+	}
 	if s.newVerifier != nil {
 		// Public: no sign-in needed (withUser only shows who is signed in, if anyone).
 		r.HandleBrowser("GET /verify", s.withUser(s.verifyGet))

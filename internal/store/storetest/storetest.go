@@ -40,6 +40,8 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"StatusCounters", testStatusCounters},
 		{"BulkUploads", testBulkUploads},
 		{"EmailTemplates", testEmailTemplates},
+		{"APITokens", testAPITokens},
+		{"Idempotency", testIdempotency},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
