@@ -16,6 +16,7 @@ import (
 	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/keys"
 	"github.com/rosettebadges/rosette/internal/links"
+	"github.com/rosettebadges/rosette/internal/mail"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/web"
@@ -95,19 +96,30 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	urls := links.URLs{Base: base}
 	// The queue exists on every node (web-only nodes enqueue too); --workers runs it.
 	queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
+	// Every node records award emails in the outbox, in the issuing transaction; nodes with
+	// workers and SMTP settings send them (registerEmail).
+	outbox := &mail.Outbox{Store: st, Queue: queue, Clock: clock, Domain: emailDomain(base), Logger: logger}
+	notifications := service.NewNotifications(st, outbox, clock, logger)
 	badgeClasses := service.NewBadgeClasses(st, clock, logger)
 	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, Queue: queue, URLs: urls, Clock: clock,
-		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
+		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader())), Notifier: notifications})
+	tokens := service.NewTokens(st, clock, logger)
+	idempotency := service.NewIdempotency(st, clock, logger)
+	// Bulk awarding from CSV: its job issues through awards (registered like the signing job;
+	// it runs where workers run).
+	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
+	bulkAwards.Register()
 
-	fetcher := outboundFetcher(cfg)
-	// Award pages verify their badge in process: this installation's documents are answered
-	// by the server itself (its handler is set below, once it exists), others are fetched.
-	local := &identity.LocalFetcher{Base: base, Next: fetcher}
-	awardVerifier := newVerifier(local, "")
-	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses,
-		Logger: logger, SecureCookies: cfg.SecureCookies(),
+	// Verifiers fetch this installation's own documents in process (so its badges verify
+	// without a network round trip, even behind a firewall) and others through the
+	// outbound client; the handler is the server, built below. Award pages verify their
+	// badge with it too.
+	fetcher := &identity.LocalFetcher{Base: base, Next: outboundFetcher(cfg)}
+	awardVerifier := newVerifier(fetcher, "")
+	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
+		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
-		PublicAwards: awards, URLs: urls, Clock: clock,
+		PublicAwards: awards, Clock: clock,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})
@@ -144,16 +156,20 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 			return nil
 		},
 	})
+	fetcher.Handler = srv
 	site.Register(srv)
-	local.Handler = srv
 
 	scheme := "http"
 	if srv.TLS() {
 		scheme = "https"
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
-	(&identity.Handler{Issuers: issuers, URLs: urls, Logger: logger}).Register(srv)
+	(&identity.Handler{Issuers: issuers, URLs: urls, Logger: logger, HTML: site.PublicIssuer()}).Register(srv)
 	(&identity.AwardHandler{Awards: awards, HTML: site.AwardPage(), Logger: logger}).Register(srv)
+	if err := mountAPI(srv, issuers, badgeClasses, awards, tokens, idempotency, urls, logger); err != nil {
+		closeListeners()
+		return err
+	}
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
 	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)
@@ -179,6 +195,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	workersDone := make(chan error, 1)
 	if cfg.Workers > 0 {
 		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
+			closeListeners()
+			return err
+		}
+		if err := registerIdempotencyPrune(ctx, queue, idempotency, clock, logger); err != nil {
 			closeListeners()
 			return err
 		}

@@ -125,7 +125,7 @@ func (h *AwardHandler) credential(w http.ResponseWriter, r *http.Request) {
 		d = h.docs.put("credential:"+id, c)
 	}
 	ct := "application/ld+json"
-	if c, ok := negotiateLD(r.Header.Get("Accept")); ok {
+	if c, ok := NegotiateLD(r.Header.Get("Accept")); ok {
 		ct = c
 	}
 	sendTagged(w, r, ct, cacheImmutable, d.body, d.etag)
@@ -166,7 +166,7 @@ func (h *AwardHandler) document(w http.ResponseWriter, r *http.Request) {
 			w.Write(b)
 			return
 		}
-		ct, _ := negotiateLD(r.Header.Get("Accept"))
+		ct, _ := NegotiateLD(r.Header.Get("Accept"))
 		if ct == "" {
 			ct = "application/ld+json"
 		}

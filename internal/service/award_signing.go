@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,6 +83,7 @@ func (s *Awards) signChunk(ctx context.Context, ids []string, signers map[string
 	}
 	now := s.now()
 	return s.store.Update(ctx, func(tx *store.Tx) error {
+		bases := map[string]*awardBase{}
 		for i, a := range rows {
 			if signed[i] == nil {
 				continue
@@ -91,7 +93,7 @@ func (s *Awards) signChunk(ctx context.Context, ids []string, signers map[string
 				return err
 			}
 			if stored && a.NotifyPending {
-				if err := s.queueNotification(ctx, tx, a); err != nil {
+				if err := s.queueNotification(ctx, tx, a, bases); err != nil {
 					return err
 				}
 			}
@@ -119,8 +121,17 @@ func (s *Awards) signOne(ctx context.Context, a *store.Award, k *key.PrivateKey)
 	return out, nil
 }
 
-// queueNotification queues the award's email with a new claim link, once.
-func (s *Awards) queueNotification(ctx context.Context, tx *store.Tx, a *store.Award) error {
+// awardBase is what the awards of one badge class version share: the issuer and the version
+// with its image's media type.
+type awardBase struct {
+	issuer         *badge.Issuer
+	version        *badge.BadgeClassVersion
+	imageMediaType string
+}
+
+// queueNotification queues the award's email with a new claim link, once. bases caches the
+// issuer and badge class version of the transaction's earlier awards.
+func (s *Awards) queueNotification(ctx context.Context, tx *store.Tx, a *store.Award, bases map[string]*awardBase) error {
 	token, hash, err := newToken()
 	if err != nil {
 		return err
@@ -129,32 +140,47 @@ func (s *Awards) queueNotification(ctx context.Context, tx *store.Tx, a *store.A
 	if err != nil || !taken || s.notifier == nil {
 		return err
 	}
-	iss, err := tx.IssuerByID(ctx, a.IssuerID)
-	if err != nil {
-		return err
-	}
-	v, err := tx.BadgeClassVersionByNumber(ctx, a.BadgeClassID, a.BadgeClassVersion)
-	if err != nil {
-		return err
-	}
-	version, err := toVersion(v)
-	if err != nil {
-		return err
+	k := a.BadgeClassID + "\x00" + strconv.Itoa(a.BadgeClassVersion)
+	b, ok := bases[k]
+	if !ok {
+		if b, err = loadAwardBase(ctx, tx, a); err != nil {
+			return err
+		}
+		bases[k] = b
 	}
 	award, err := toAward(a)
 	if err != nil {
 		return err
 	}
-	n := AwardNotice{Award: award, Issuer: toIssuer(iss), BadgeName: version.Fields.Name,
-		BadgeDescription: version.Fields.Description, AwardURL: s.urls.Award(a.ID), ClaimURL: s.urls.Claim(token)}
-	if version.ImageID != "" {
-		img, err := tx.BadgeImageByID(ctx, version.ImageID)
-		if err != nil {
-			return err
-		}
-		n.BadgeImageURL = s.urls.Image(img.ID, img.MediaType)
+	n := AwardNotice{Award: award, Issuer: b.issuer, BadgeName: b.version.Fields.Name,
+		BadgeDescription: b.version.Fields.Description, AwardURL: s.urls.Award(a.ID), ClaimURL: s.urls.Claim(token)}
+	if b.version.ImageID != "" {
+		n.BadgeImageURL = s.urls.Image(b.version.ImageID, b.imageMediaType)
 	}
 	return s.notifier.QueueAward(ctx, tx, n)
+}
+
+// loadAwardBase loads what the award shares with the other awards of its badge class version.
+func loadAwardBase(ctx context.Context, tx *store.Tx, a *store.Award) (*awardBase, error) {
+	iss, err := tx.IssuerByID(ctx, a.IssuerID)
+	if err != nil {
+		return nil, err
+	}
+	v, err := tx.BadgeClassVersionByNumber(ctx, a.BadgeClassID, a.BadgeClassVersion)
+	if err != nil {
+		return nil, err
+	}
+	version, err := toVersion(v)
+	if err != nil {
+		return nil, err
+	}
+	b := &awardBase{issuer: toIssuer(iss), version: version}
+	if version.ImageID != "" {
+		if b.imageMediaType, err = tx.BadgeImageMediaType(ctx, version.ImageID); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
 // signJob is the safety net of issuing: it signs the awards of its payload that are still

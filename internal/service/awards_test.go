@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -87,7 +86,7 @@ func (r resolver) ResolveMethod(ctx context.Context, id string) (*did.Verificati
 		}
 		if vm == id {
 			d, _ := r.f.urls.DID(r.f.issuer.ID)
-			return did.NewMethod(vm, d, k.Public.(crypto.PublicKey))
+			return did.NewMethod(vm, d, k.Public)
 		}
 	}
 	return nil, fmt.Errorf("no method %s", id)

@@ -26,7 +26,7 @@ func (tx *Tx) InsertAuditEvent(ctx context.Context, e *AuditEvent) error {
 	if !json.Valid([]byte(details)) {
 		return fmt.Errorf("store: audit event details are not JSON")
 	}
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO audit_events (at, actor, action, subject, details) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		tx.t(e.At), e.Actor, e.Action, e.Subject, details).Scan(&e.ID)
 	if err != nil {

@@ -99,7 +99,7 @@ func (n *nullTime) Scan(src any) error {
 // InsertAward adds an award. A taken idempotency key of the issuer (or a taken status index)
 // is ErrDuplicate.
 func (tx *Tx) InsertAward(ctx context.Context, a *Award) error {
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`INSERT INTO awards (id, issuer_id, badge_class_id, badge_class_version, recipient_type,
 		 recipient_identity, recipient_name, salt, narrative, evidence, issued_at, expires_at,
 		 status_method, status_index, idempotency_key, unsigned_credential, credential, credential_jwt,
@@ -123,7 +123,7 @@ func (tx *Tx) InsertAward(ctx context.Context, a *Award) error {
 
 // AwardByID returns the award with its documents, or ErrNotFound.
 func (tx *Tx) AwardByID(ctx context.Context, id string) (*Award, error) {
-	return scanAward(tx.tx.QueryRowContext(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.id = $1`, id))
+	return scanAward(tx.queryRow(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.id = $1`, id))
 }
 
 // SetAwardRecipientNameHidden records whether the award's public page leaves out the
@@ -139,35 +139,48 @@ func (tx *Tx) SetAwardRecipientNameHidden(ctx context.Context, id string, hidden
 
 // AwardByKey returns the issuer's award recorded with the idempotency key, or ErrNotFound.
 func (tx *Tx) AwardByKey(ctx context.Context, issuerID, key string) (*Award, error) {
-	return scanAward(tx.tx.QueryRowContext(ctx,
+	return scanAward(tx.queryRow(ctx,
 		`SELECT `+awardCols+` FROM awards a WHERE a.issuer_id = $1 AND a.idempotency_key = $2`, issuerID, key))
 }
 
 // AwardByClaimHash returns the award whose claim token hashes to h, or ErrNotFound.
 func (tx *Tx) AwardByClaimHash(ctx context.Context, h string) (*Award, error) {
-	return scanAward(tx.tx.QueryRowContext(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.claim_token_hash = $1`, h))
+	return scanAward(tx.queryRow(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.claim_token_hash = $1`, h))
 }
 
 // AwardsByKeys returns the issuer's awards recorded with any of the keys (without their
 // documents), keyed by idempotency key.
 func (tx *Tx) AwardsByKeys(ctx context.Context, issuerID string, keys []string) (map[string]*Award, error) {
-	out := map[string]*Award{}
-	const chunk = 500
-	for len(keys) > 0 {
-		n := min(chunk, len(keys))
-		args := []any{issuerID}
+	list, err := tx.awardsIn(ctx, "awards by keys", keys, []any{issuerID}, func(in string) string {
+		return `SELECT ` + awardSummaryCols + ` FROM awards a WHERE a.issuer_id = $1 AND a.idempotency_key IN (` + in + `)`
+	})
+	out := make(map[string]*Award, len(list))
+	for _, a := range list {
+		out[a.IdempotencyKey] = a
+	}
+	return out, err
+}
+
+// awardsIn runs query over values a chunk at a time (the SQL variable limits of both
+// databases), each chunk's placeholders numbered after fixed, and returns every award found.
+// query gets the placeholder list ("$2, $3, ...") of the chunk.
+func (tx *Tx) awardsIn(ctx context.Context, what string, values []string, fixed []any, query func(in string) string) ([]*Award, error) {
+	var out []*Award
+	const chunk = 400
+	for len(values) > 0 {
+		n := min(chunk, len(values))
+		args := append([]any(nil), fixed...)
 		var ph strings.Builder
-		for i, k := range keys[:n] {
+		for i, v := range values[:n] {
 			if i > 0 {
 				ph.WriteString(", ")
 			}
-			args = append(args, k)
-			fmt.Fprintf(&ph, "$%d", i+2)
+			args = append(args, v)
+			fmt.Fprintf(&ph, "$%d", len(fixed)+i+1)
 		}
-		rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardSummaryCols+` FROM awards a
-			WHERE a.issuer_id = $1 AND a.idempotency_key IN (`+ph.String()+`)`, args...)
+		rows, err := tx.tx.QueryContext(ctx, query(ph.String()), args...)
 		if err != nil {
-			return nil, fmt.Errorf("store: awards by keys: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		for rows.Next() {
 			a, err := scanAward(rows)
@@ -175,7 +188,7 @@ func (tx *Tx) AwardsByKeys(ctx context.Context, issuerID string, keys []string) 
 				rows.Close()
 				return nil, err
 			}
-			out[a.IdempotencyKey] = a
+			out = append(out, a)
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err
@@ -183,7 +196,7 @@ func (tx *Tx) AwardsByKeys(ctx context.Context, issuerID string, keys []string) 
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		keys = keys[n:]
+		values = values[n:]
 	}
 	return out, nil
 }
@@ -192,7 +205,7 @@ func (tx *Tx) AwardsByKeys(ctx context.Context, issuerID string, keys []string) 
 // newest first, and how many there are in all.
 func (tx *Tx) AwardsOfBadgeClass(ctx context.Context, badgeClassID string, limit, offset int) ([]*Award, int, error) {
 	var total int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM awards WHERE badge_class_id = $1`, badgeClassID).Scan(&total); err != nil {
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM awards WHERE badge_class_id = $1`, badgeClassID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count awards: %w", err)
 	}
 	rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardSummaryCols+` FROM awards a WHERE a.badge_class_id = $1
@@ -215,41 +228,10 @@ func (tx *Tx) AwardsOfBadgeClass(ctx context.Context, badgeClassID string, limit
 // AwardsMatching returns the badge class's awards (without their documents) whose id or
 // recipient identity is one of refs.
 func (tx *Tx) AwardsMatching(ctx context.Context, badgeClassID string, refs []string) ([]*Award, error) {
-	var out []*Award
-	const chunk = 400
-	for len(refs) > 0 {
-		n := min(chunk, len(refs))
-		args := []any{badgeClassID}
-		var ph strings.Builder
-		for i, r := range refs[:n] {
-			if i > 0 {
-				ph.WriteString(", ")
-			}
-			args = append(args, r)
-			fmt.Fprintf(&ph, "$%d", i+2)
-		}
-		rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardSummaryCols+` FROM awards a WHERE a.badge_class_id = $1
-			AND (a.id IN (`+ph.String()+`) OR a.recipient_identity IN (`+ph.String()+`))`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: awards matching: %w", err)
-		}
-		for rows.Next() {
-			a, err := scanAward(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, a)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		refs = refs[n:]
-	}
-	return out, nil
+	return tx.awardsIn(ctx, "awards matching", refs, []any{badgeClassID}, func(in string) string {
+		return `SELECT ` + awardSummaryCols + ` FROM awards a WHERE a.badge_class_id = $1
+			AND (a.id IN (` + in + `) OR a.recipient_identity IN (` + in + `))`
+	})
 }
 
 // UnsignedAwards returns up to limit awards recorded but not yet signed, oldest first.
@@ -274,46 +256,15 @@ func (tx *Tx) UnsignedAwards(ctx context.Context, issuerID string, limit int) ([
 // AwardsByIDs returns the awards with their documents, in no particular order; unknown ids
 // are left out.
 func (tx *Tx) AwardsByIDs(ctx context.Context, ids []string) ([]*Award, error) {
-	var out []*Award
-	const chunk = 500
-	for len(ids) > 0 {
-		n := min(chunk, len(ids))
-		args := make([]any, n)
-		var ph strings.Builder
-		for i, id := range ids[:n] {
-			if i > 0 {
-				ph.WriteString(", ")
-			}
-			args[i] = id
-			fmt.Fprintf(&ph, "$%d", i+1)
-		}
-		rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.id IN (`+ph.String()+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("store: awards by ids: %w", err)
-		}
-		for rows.Next() {
-			a, err := scanAward(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, a)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		ids = ids[n:]
-	}
-	return out, nil
+	return tx.awardsIn(ctx, "awards by ids", ids, nil, func(in string) string {
+		return `SELECT ` + awardCols + ` FROM awards a WHERE a.id IN (` + in + `)`
+	})
 }
 
 // TakeAwardNotification clears the award's pending notification with the hash of the claim
 // token the email will carry; it reports whether one was pending.
 func (tx *Tx) TakeAwardNotification(ctx context.Context, id, claimHash string) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE awards SET notify_pending = $1, claim_token_hash = $2
+	res, err := tx.exec(ctx, `UPDATE awards SET notify_pending = $1, claim_token_hash = $2
 		WHERE id = $3 AND notify_pending = $4`, false, claimHash, id, true)
 	if err != nil {
 		return false, fmt.Errorf("store: take award notification: %w", err)
@@ -325,7 +276,7 @@ func (tx *Tx) TakeAwardNotification(ctx context.Context, id, claimHash string) (
 // SetAwardCredential stores the signed credential of an award that has none yet; it reports
 // whether it did (false: signed already, the stored one stands).
 func (tx *Tx) SetAwardCredential(ctx context.Context, id string, credential []byte, at time.Time) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE awards SET credential = $1, signed_at = $2 WHERE id = $3 AND signed_at IS NULL`,
 		credential, tx.t(at), id)
 	if err != nil {
@@ -338,7 +289,7 @@ func (tx *Tx) SetAwardCredential(ctx context.Context, id string, credential []by
 // SetAwardJWT stores the VC-JWT form of a signed award unless it has one already; it reports
 // whether it did.
 func (tx *Tx) SetAwardJWT(ctx context.Context, id, jwt string) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE awards SET credential_jwt = $1 WHERE id = $2 AND credential_jwt IS NULL AND signed_at IS NOT NULL`, jwt, id)
 	if err != nil {
 		return false, fmt.Errorf("store: set award jwt: %w", err)
@@ -350,7 +301,7 @@ func (tx *Tx) SetAwardJWT(ctx context.Context, id, jwt string) (bool, error) {
 // RevokeAward marks an award revoked at at with the reason, unless it is revoked already;
 // it reports whether it did.
 func (tx *Tx) RevokeAward(ctx context.Context, id string, at time.Time, reason string) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE awards SET revoked_at = $1, revocation_reason = $2 WHERE id = $3 AND revoked_at IS NULL`,
 		tx.t(at), reason, id)
 	if err != nil {
@@ -362,7 +313,7 @@ func (tx *Tx) RevokeAward(ctx context.Context, id string, at time.Time, reason s
 
 // SetAwardClaimHash sets the hash of an award's claim token.
 func (tx *Tx) SetAwardClaimHash(ctx context.Context, id, h string) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE awards SET claim_token_hash = $1 WHERE id = $2`, nullString(h), id)
+	_, err := tx.exec(ctx, `UPDATE awards SET claim_token_hash = $1 WHERE id = $2`, nullString(h), id)
 	if err != nil {
 		return fmt.Errorf("store: set claim hash: %w", err)
 	}
@@ -402,7 +353,7 @@ func (tx *Tx) RevokedAwards(ctx context.Context, issuerID string) ([]RevokedAwar
 // it ends.
 func (tx *Tx) NextStatusIndexes(ctx context.Context, issuerID string, n int) (int64, error) {
 	var next int64
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO status_counters (issuer_id, next_index) VALUES ($1, $2)
+	err := tx.queryRow(ctx, `INSERT INTO status_counters (issuer_id, next_index) VALUES ($1, $2)
 		ON CONFLICT (issuer_id) DO UPDATE SET next_index = status_counters.next_index + excluded.next_index
 		RETURNING next_index`, issuerID, n).Scan(&next)
 	if err != nil {
@@ -414,6 +365,6 @@ func (tx *Tx) NextStatusIndexes(ctx context.Context, issuerID string, n int) (in
 // IssuerStatusMethod returns how the issuer's new credentials carry their status.
 func (tx *Tx) IssuerStatusMethod(ctx context.Context, issuerID string) (string, error) {
 	var m string
-	err := tx.tx.QueryRowContext(ctx, `SELECT status_method FROM issuers WHERE id = $1`, issuerID).Scan(&m)
+	err := tx.queryRow(ctx, `SELECT status_method FROM issuers WHERE id = $1`, issuerID).Scan(&m)
 	return m, notFound(err)
 }

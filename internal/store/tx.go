@@ -12,6 +12,48 @@ import (
 type Tx struct {
 	tx      *sql.Tx
 	dialect string
+	stmts   map[string]*sql.Stmt // SQLite: statements prepared in this transaction, by text
+}
+
+// stmt returns the statement prepared for q in this transaction, preparing it the first
+// time. SQLite parses a statement on every call otherwise, which dominates loops such as
+// recording a batch of awards; pgx caches prepared statements per connection itself.
+func (tx *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := tx.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := tx.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[q] = st
+	return st, nil
+}
+
+// exec runs a statement of the store (prepared once per transaction on SQLite).
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if tx.dialect != SQLite {
+		return tx.tx.ExecContext(ctx, q, args...)
+	}
+	st, err := tx.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// queryRow runs a query of the store returning one row (prepared once per transaction on
+// SQLite).
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if tx.dialect == SQLite {
+		if st, err := tx.stmt(ctx, q); err == nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	return tx.tx.QueryRowContext(ctx, q, args...)
 }
 
 // Dialect returns "sqlite" or "postgres".

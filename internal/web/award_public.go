@@ -37,11 +37,10 @@ const awardVerifyTimeout = 20 * time.Second
 // beingIssuedRefresh is how often the "being issued" page reloads itself, in seconds.
 const beingIssuedRefresh = 3
 
-// publicAwardPage is the data of the public award page: the frame, the <head> tags and the
-// body, rendered once per award state and cached with its verification report.
+// publicAwardPage is the data of the public award page: the frame (with its Open Graph tags)
+// and the body, rendered once per award state and cached with its verification report.
 type publicAwardPage struct {
 	Frame
-	Head headMeta
 	Body template.HTML
 }
 
@@ -73,13 +72,6 @@ type download struct {
 	Label, Href, Note string
 }
 
-// headMeta is what the award page adds to <head>: Open Graph and Twitter card tags (absolute
-// URLs) and, while the badge is being issued, a refresh.
-type headMeta struct {
-	Title, Description, URL, Image string
-	Refresh                        int // seconds; 0 for none
-}
-
 // AwardPage is the public award page: plug it into identity.AwardHandler.HTML, which answers
 // browsers at /awards/{id} with it and JSON-LD clients with the credential. Nil when the site
 // has no PublicAwards.
@@ -105,7 +97,7 @@ func (s *Site) awardPublic(w http.ResponseWriter, r *http.Request) {
 	if a.RecipientNameHidden {
 		recipient = ""
 	}
-	pg := &publicAwardPage{Frame: Frame{Title: p.BadgeClass.Fields.Name}, Head: s.awardHead(p, recipient)}
+	pg := &publicAwardPage{Frame: Frame{Title: p.BadgeClass.Fields.Name, OG: s.awardOpenGraph(p, recipient)}}
 	if logo := imageURL(p.Issuer.LogoURL); strings.HasPrefix(string(logo), "http") {
 		// The logo is on another site: allow images from its origin on this page only.
 		if u, err := url.Parse(string(logo)); err == nil {
@@ -120,7 +112,7 @@ func (s *Site) awardPublic(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		pg.Head.Refresh = beingIssuedRefresh
+		pg.Refresh = beingIssuedRefresh
 		pg.Title = "Being issued · " + pg.Title
 		pg.Body = body
 		s.render(w, r, http.StatusOK, "award_public", pg)
@@ -229,17 +221,17 @@ func (s *Site) verifyAwardReport(r *http.Request, credential []byte) (template.H
 	return template.HTML(buf.String()), rep.Verdict, nil
 }
 
-// awardHead is the Open Graph / Twitter card description of the award (absolute URLs).
-func (s *Site) awardHead(p *service.PublicAward, recipient string) headMeta {
+// awardOpenGraph is the Open Graph / Twitter card description of the award (absolute URLs).
+func (s *Site) awardOpenGraph(p *service.PublicAward, recipient string) *openGraph {
 	f := p.BadgeClass.Fields
-	h := headMeta{Title: f.Name, Description: f.Description, URL: s.urls.Award(p.Award.ID)}
+	og := &openGraph{Type: "article", Title: f.Name, Description: f.Description, URL: s.urls.Award(p.Award.ID), Card: "summary"}
 	if recipient != "" {
-		h.Title = f.Name + " · awarded to " + recipient
+		og.Title = f.Name + " · awarded to " + recipient
 	}
 	if p.BadgeClass.ImageID != "" {
-		h.Image = s.urls.Image(p.BadgeClass.ImageID, p.ImageMediaType)
+		og.Image = s.urls.Image(p.BadgeClass.ImageID, p.ImageMediaType)
 	}
-	return h
+	return og
 }
 
 // awardDownloads lists the award's documents; baked images come in the badge image's own

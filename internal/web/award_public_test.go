@@ -120,7 +120,6 @@ func (ps *publicSite) issue(t *testing.T, req badge.AwardRequest) *badge.Award {
 	return a
 }
 
-const browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 // page GETs path as a browser (or with accept) and returns the response.
 func (ps *publicSite) page(t *testing.T, c *http.Client, path, accept string) (response, http.Header) {

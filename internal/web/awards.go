@@ -26,11 +26,6 @@ type Awards interface {
 	RevokeMany(ctx context.Context, actor *badge.User, badgeClassID string, refs []string, reason string) (int, error)
 }
 
-// BadgeClassReader is what the award pages need of the badge classes service.
-type BadgeClassReader interface {
-	Get(ctx context.Context, actor *badge.User, id string) (*badge.BadgeClass, error)
-}
-
 // evidenceRows is how many evidence rows the award form offers.
 const evidenceRows = 3
 

@@ -13,8 +13,11 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/identity"
+	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/keys"
 	"github.com/rosettebadges/rosette/internal/links"
+	"github.com/rosettebadges/rosette/internal/mail"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
@@ -48,6 +51,9 @@ type issuerSite struct {
 	issuer  *badge.Issuer
 	clients map[string]*http.Client
 }
+
+// testBase is the public base URL of the test sites (the absolute URLs in documents and tags).
+const testBase = "https://badges.example"
 
 var staffRoles = map[string]badge.Role{"owner": badge.RoleOwner, "editor": badge.RoleEditor, "awarder": badge.RoleAwarder, "viewer": badge.RoleViewer}
 
@@ -87,14 +93,18 @@ func newIssuerSite(t *testing.T) *issuerSite {
 		}
 	}
 	is.bcs = service.NewBadgeClasses(st, clock, nil)
-	is.awards = service.NewAwards(service.AwardsOptions{Store: st, Keys: km, URLs: links.URLs{Base: "https://badges.example.org"},
+	urls := links.URLs{Base: testBase}
+	is.awards = service.NewAwards(service.AwardsOptions{Store: st, Keys: km, URLs: urls,
 		Clock: clock, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
-	s, err := New(Options{Accounts: acc, Issuers: svc, Awards: is.awards, BadgeClasses: is.bcs})
+	outbox := &mail.Outbox{Store: st, Queue: jobs.New(st, nil, clock, jobs.Options{}), Clock: clock}
+	s, err := New(Options{Accounts: acc, Issuers: svc, Awards: is.awards, BadgeClasses: is.bcs, URLs: urls,
+		Notifications: service.NewNotifications(st, outbox, clock, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(server.Options{Errors: s})
+	srv := server.New(server.Options{Errors: s, MaxBodyBytes: 10 << 20})
 	s.Register(srv)
+	(&identity.Handler{Issuers: svc, URLs: urls, HTML: s.PublicIssuer()}).Register(srv)
 	is.ts = httptest.NewServer(srv)
 	t.Cleanup(is.ts.Close)
 	base, _ := url.Parse(is.ts.URL)

@@ -38,10 +38,16 @@ type Router interface {
 
 // Options configure a Site.
 type Options struct {
-	Accounts      Accounts
-	Issuers       Issuers // the issuer admin pages are mounted only when set
-	Awards        Awards  // the award admin pages are mounted only when set (with BadgeClasses)
-	BadgeClasses  BadgeClassReader
+	Accounts Accounts
+	Issuers  Issuers // the issuer admin pages are mounted only when set
+	Awards   Awards  // the award admin pages are mounted only when set (with BadgeClasses)
+	// BadgeClasses: with Issuers, the badge class admin pages, the public badge class and
+	// issuer pages and the image route are mounted.
+	BadgeClasses  BadgeClasses
+	URLs          links.URLs    // the public URLs (absolute ones in Open Graph tags and logos)
+	Bulk          Bulk          // the bulk awarding pages are mounted only when set (with Issuers)
+	Notifications Notifications // the award email template pages, mounted with the issuer pages when set
+	Tokens        Tokens        // the API tokens page is mounted only when set
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
 	// NewVerifier makes badge verifiers; the public verification page (/verify) is mounted
@@ -56,7 +62,6 @@ type Options struct {
 	// VerifyAward (its verification report), URLs and Clock.
 	PublicAwards PublicAwards
 	VerifyAward  AwardVerifier
-	URLs         links.URLs  // the public URLs (absolute ones in Open Graph tags)
 	Clock        badge.Clock // default the system clock
 	// AwardReportCacheSize bounds the cached verification reports of award pages (default
 	// 4096 awards); each is kept at most AwardReportCacheTTL (default 10 minutes).
@@ -67,14 +72,18 @@ type Options struct {
 // Site is the HTML interface. Build it with New (which parses every template: a template
 // error is a start-up error), then Register its routes.
 type Site struct {
-	accounts     Accounts
-	issuers      Issuers
-	awards       Awards
-	badgeClasses BadgeClassReader
-	log          *slog.Logger
-	secure       bool
-	assets       *assets
-	pages        *pages
+	accounts      Accounts
+	issuers       Issuers
+	awards        Awards
+	badgeClasses  BadgeClasses
+	urls          links.URLs
+	bulk          Bulk
+	notifications Notifications
+	tokens        Tokens
+	log           *slog.Logger
+	secure        bool
+	assets        *assets
+	pages         *pages
 
 	newVerifier NewVerifier
 	verifySlots chan struct{} // a semaphore: one element per verification running
@@ -82,7 +91,6 @@ type Site struct {
 
 	publicAwards     PublicAwards
 	verifyAward      AwardVerifier
-	urls             links.URLs
 	clock            badge.Clock
 	reports          *reportCache
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
@@ -116,9 +124,9 @@ func New(opts Options) (*Site, error) {
 	if opts.Clock == nil {
 		opts.Clock = badge.SystemClock{}
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, bulk: opts.Bulk, notifications: opts.Notifications, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait,
-		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, urls: opts.URLs, clock: opts.Clock,
+		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
 		reports:          newReportCache(opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
 }
@@ -139,6 +147,11 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /logout", s.withUser(s.logout))
 	r.HandleBrowser("GET /account/password", s.withUser(s.requireUser(s.passwordForm)))
 	r.HandleBrowser("POST /account/password", s.withUser(s.requireUser(s.passwordSubmit)))
+	if s.tokens != nil {
+		r.HandleBrowser("GET /account/tokens", s.withUser(s.requireUser(s.tokenList)))
+		r.HandleBrowser("POST /account/tokens", s.withUser(s.requireUser(s.tokenCreate)))
+		r.HandleBrowser("POST /account/tokens/{id}/revoke", s.withUser(s.requireUser(s.tokenRevoke)))
+	}
 	if s.newVerifier != nil {
 		// Public: no sign-in needed (withUser only shows who is signed in, if anyone).
 		r.HandleBrowser("GET /verify", s.withUser(s.verifyGet))
@@ -163,7 +176,35 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /admin/issuers/{id}/staff", signedIn(s.staffAdd))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/role", signedIn(s.staffSetRole))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/remove", signedIn(s.staffRemove))
-	if s.awards == nil || s.badgeClasses == nil {
+	if s.notifications != nil {
+		r.HandleBrowser("GET /admin/issuers/{id}/templates", signedIn(s.templateShow))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates", signedIn(s.templateSave))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates/reset", signedIn(s.templateReset))
+		r.HandleBrowser("GET /admin/issuers/{id}/templates/preview.html", signedIn(s.templatePreview))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates/preview.html", signedIn(s.templatePreview))
+	}
+	if s.bulk != nil {
+		r.HandleBrowser("GET /admin/badges/{id}/bulk", signedIn(s.bulkForm))
+		r.HandleBrowser("POST /admin/badges/{id}/bulk", signedIn(s.bulkUpload))
+		r.HandleBrowser("GET /admin/bulk/example.csv", signedIn(s.bulkExample))
+		r.HandleBrowser("GET /admin/bulk/{id}", signedIn(s.bulkShow))
+		r.HandleBrowser("POST /admin/bulk/{id}/confirm", signedIn(s.bulkConfirm))
+		r.HandleBrowser("POST /admin/bulk/{id}/cancel", signedIn(s.bulkCancel))
+	}
+	if s.badgeClasses == nil {
+		return
+	}
+	r.HandleBrowser("GET /admin/issuers/{id}/badges", signedIn(s.badgeList))
+	r.HandleBrowser("GET /admin/issuers/{id}/badges/new", signedIn(s.badgeNew))
+	r.HandleBrowser("POST /admin/issuers/{id}/badges/new", signedIn(s.badgeCreate))
+	r.HandleBrowser("GET /admin/badges/{id}", signedIn(s.badgeShow))
+	r.HandleBrowser("GET /admin/badges/{id}/edit", signedIn(s.badgeEdit))
+	r.HandleBrowser("POST /admin/badges/{id}/edit", signedIn(s.badgeUpdate))
+	// Public reads: no session, no cross-origin check.
+	r.Handle("GET /images/{file}", http.HandlerFunc(s.image))
+	r.Handle("GET /badges/{id}", http.HandlerFunc(s.publicBadge))
+	r.Handle("GET /badges/{id}/versions/{n}", http.HandlerFunc(s.publicBadgeVersion))
+	if s.awards == nil {
 		return
 	}
 	r.HandleBrowser("GET /admin/badges/{id}/award", signedIn(s.awardNew))

@@ -38,6 +38,10 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"EmailOutbox", testOutbox},
 		{"Awards", testAwards},
 		{"StatusCounters", testStatusCounters},
+		{"BulkUploads", testBulkUploads},
+		{"EmailTemplates", testEmailTemplates},
+		{"APITokens", testAPITokens},
+		{"Idempotency", testIdempotency},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
