@@ -76,7 +76,7 @@ func TestBrowserAwardPage(t *testing.T) {
 	if s := text(".verdict-heading"); s != "Verified" {
 		t.Errorf("verdict = %q, want Verified\nserver log:\n%s", s, srv.Logs())
 	}
-	if s := text("h1"); s != "Bridge Welder" {
+	if s := text("#award-title"); s != "Bridge Welder" {
 		t.Errorf("heading = %q", s)
 	}
 	if s := text(".award-recipient"); !strings.Contains(s, "Grace Hopper") {
