@@ -103,3 +103,21 @@ func isRecipient(u *badge.User, a *store.Award) bool {
 	return u.ID != 0 && u.Email != "" && a.RecipientType == string(badge.RecipientEmail) &&
 		strings.ToLower(u.Email) == a.RecipientIdentity
 }
+
+// AwardState is what decides how an award's public page looks, apart from what never changes
+// once issued: revocation, signature, dates, the earner's choice to hide their name, and the
+// last edit of the issuer's profile.
+type AwardState = store.AwardState
+
+// PublicState returns the award's state in one small read; NotFound if there is no such award.
+// A page cached for the same state is the page to show.
+func (s *Awards) PublicState(ctx context.Context, id string) (*AwardState, error) {
+	st, err := s.store.ReadAwardState(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, badge.Errorf(badge.NotFound, "There is no such badge.")
+	}
+	if err != nil {
+		return nil, serviceErr(err)
+	}
+	return st, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 )
 
 // The reads of the public hot paths (an award's credential and its page, which a badge host
@@ -94,4 +95,34 @@ func (s *Store) ReadPublicAward(ctx context.Context, id string) (*PublicAward, e
 	}
 	v.ImageID = image.String
 	return &PublicAward{Award: as.award(), Issuer: iss, Version: &v, ImageMediaType: mediaType}, nil
+}
+
+// AwardState is what decides how an award's public page looks, apart from what never changes
+// (the badge class version, the recipient, evidence): its revocation, signature, dates, the
+// earner's choice to hide their name and the last edit of its issuer's profile.
+type AwardState struct {
+	RevokedAt           time.Time // zero: not revoked
+	Signed              bool
+	IssuedAt, ExpiresAt time.Time // ExpiresAt zero: never
+	RecipientNameHidden bool
+	IssuerUpdatedAt     time.Time
+}
+
+const awardStateQuery = `SELECT a.revoked_at, a.signed_at, a.issued_at, a.expires_at, a.recipient_name_hidden, i.updated_at
+	FROM awards a JOIN issuers i ON i.id = a.issuer_id WHERE a.id = $1`
+
+// ReadAwardState returns the award's state in one prepared read of a few columns outside a
+// transaction, or ErrNotFound: what an award page checks its cached body against.
+func (s *Store) ReadAwardState(ctx context.Context, id string) (*AwardState, error) {
+	row, err := s.queryRow(ctx, awardStateQuery, id)
+	if err != nil {
+		return nil, err
+	}
+	var st AwardState
+	var revoked, signed, expires nullTime
+	if err := row.Scan(&revoked, &signed, tc(&st.IssuedAt), &expires, &st.RecipientNameHidden, tc(&st.IssuerUpdatedAt)); err != nil {
+		return nil, notFound(err)
+	}
+	st.RevokedAt, st.Signed, st.ExpiresAt = revoked.t, !signed.t.IsZero(), expires.t
+	return &st, nil
 }

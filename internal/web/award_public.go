@@ -21,6 +21,7 @@ import (
 // PublicAwards is what the public award page and claim links need of the awards service
 // (*service.Awards). Neither needs anyone signed in.
 type PublicAwards interface {
+	PublicState(ctx context.Context, id string) (*service.AwardState, error)
 	Public(ctx context.Context, id string) (*service.PublicAward, error)
 	ClaimTarget(ctx context.Context, token string) (string, error)
 }
@@ -82,63 +83,104 @@ func (s *Site) AwardPage() http.Handler {
 	return s.withUser(s.awardPublic)
 }
 
-// awardPublic renders the award page. The award is read from the database on every view (one
-// query), so a revocation on another node shows at once; the page body, with its verification
-// report, comes from the cache while the award's state is unchanged.
+// cachedAwardPage is an award page as cached: everything but the frame's per-visitor parts
+// (who is signed in, the flash message).
+type cachedAwardPage struct {
+	title string
+	og    *openGraph
+	csp   string // "" for the global policy
+	body  template.HTML
+}
+
+// awardPublic renders the award page. The award's state is read from the database on every
+// view (one small query), so a revocation on another node shows at once; the page for that
+// state, verification report included, comes from the cache, and is built (one more query, a
+// verification and the body's rendering) only when the state is new.
 func (s *Site) awardPublic(w http.ResponseWriter, r *http.Request) {
-	p, err := s.publicAwards.Public(r.Context(), r.PathValue("id"))
+	id := r.PathValue("id")
+	st, err := s.publicAwards.PublicState(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	a := p.Award
 	now := s.clock.Now()
+	if !st.Signed {
+		// Being issued: nothing to verify yet, and nothing cached.
+		pg, err := s.buildAwardPage(r, id, now, false)
+		if err != nil {
+			s.awardPageFailed(w, r, err)
+			return
+		}
+		s.renderAwardPage(w, r, pg.cachedAwardPage, beingIssuedRefresh)
+		return
+	}
+	key := reportKey{awardID: id, signed: true, hidden: st.RecipientNameHidden, issuerUpdated: st.IssuerUpdatedAt.UnixNano()}
+	if !st.RevokedAt.IsZero() {
+		key.revokedAt = st.RevokedAt.UnixNano()
+	}
+	pg, _, err := s.reports.get(r.Context(), key, now, []time.Time{st.ExpiresAt, st.IssuedAt},
+		func() (*cachedAwardPage, verify.Verdict, error) {
+			pg, err := s.buildAwardPage(r, id, now, true)
+			if err != nil {
+				return nil, "", err
+			}
+			return pg.cachedAwardPage, pg.verdict, nil
+		})
+	if err != nil {
+		s.awardPageFailed(w, r, err)
+		return
+	}
+	s.renderAwardPage(w, r, pg, 0)
+}
+
+// builtAwardPage is a freshly built page and the verdict of its verification.
+type builtAwardPage struct {
+	*cachedAwardPage
+	verdict verify.Verdict
+}
+
+// buildAwardPage reads the award and renders its page (verifying it first when verifyIt).
+func (s *Site) buildAwardPage(r *http.Request, id string, now time.Time, verifyIt bool) (*builtAwardPage, error) {
+	p, err := s.publicAwards.Public(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	a := p.Award
 	recipient := a.Recipient.Name
 	if a.RecipientNameHidden {
 		recipient = ""
 	}
-	pg := &publicAwardPage{Frame: Frame{Title: p.BadgeClass.Fields.Name, OG: s.awardOpenGraph(p, recipient)}}
+	pg := &builtAwardPage{cachedAwardPage: &cachedAwardPage{title: p.BadgeClass.Fields.Name, og: s.awardOpenGraph(p, recipient)}}
 	if logo := imageURL(p.Issuer.LogoURL); strings.HasPrefix(string(logo), "http") {
 		// The logo is on another site: allow images from its origin on this page only.
 		if u, err := url.Parse(string(logo)); err == nil {
-			w.Header().Set("Content-Security-Policy", strings.Replace(server.ContentSecurityPolicy,
-				"img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1))
+			pg.csp = strings.Replace(server.ContentSecurityPolicy, "img-src 'self' data:", "img-src 'self' data: "+u.Scheme+"://"+u.Host, 1)
 		}
 	}
-	if !a.Signed || p.Credential == nil {
-		// Being issued: nothing to verify yet, and nothing cached.
-		body, err := s.renderAwardBody(s.awardBody(p, recipient, now, ""))
-		if err != nil {
-			s.fail(w, r, err)
-			return
+	var report template.HTML
+	if verifyIt && a.Signed && p.Credential != nil {
+		if report, pg.verdict, err = s.verifyAwardReport(r, p.Credential); err != nil {
+			return nil, err
 		}
-		pg.Refresh = beingIssuedRefresh
-		pg.Title = "Being issued · " + pg.Title
-		pg.Body = body
-		s.render(w, r, http.StatusOK, "award_public", pg)
-		return
+	} else {
+		pg.title = "Being issued · " + pg.title
 	}
-	key := reportKey{awardID: a.ID, signed: true, hidden: a.RecipientNameHidden, issuerUpdated: p.Issuer.UpdatedAt.UnixNano()}
-	if !a.RevokedAt.IsZero() {
-		key.revokedAt = a.RevokedAt.UnixNano()
+	pg.body, err = s.renderAwardBody(s.awardBody(p, recipient, now, report))
+	return pg, err
+}
+
+func (s *Site) renderAwardPage(w http.ResponseWriter, r *http.Request, pg *cachedAwardPage, refresh int) {
+	if pg.csp != "" {
+		w.Header().Set("Content-Security-Policy", pg.csp)
 	}
-	pg.Body, _, err = s.reports.get(r.Context(), key, now, []time.Time{a.ExpiresAt, a.IssuedAt},
-		func() (template.HTML, verify.Verdict, error) {
-			report, verdict, err := s.verifyAwardReport(r, p.Credential)
-			if err != nil {
-				return "", "", err
-			}
-			body, err := s.renderAwardBody(s.awardBody(p, recipient, now, report))
-			return body, verdict, err
-		})
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return // the visitor left
-		}
-		s.fail(w, r, err)
-		return
+	s.render(w, r, http.StatusOK, "award_public", &publicAwardPage{Frame: Frame{Title: pg.title, OG: pg.og, Refresh: refresh}, Body: pg.body})
+}
+
+func (s *Site) awardPageFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) {
+		return // the visitor left
 	}
-	s.render(w, r, http.StatusOK, "award_public", pg)
+	s.fail(w, r, err)
 }
 
 // awardBody gathers what the page body shows.

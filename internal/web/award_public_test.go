@@ -286,6 +286,16 @@ func TestAwardPublicHiddenName(t *testing.T) {
 // signing.
 type unsignedAwards struct{ PublicAwards }
 
+func (u unsignedAwards) PublicState(ctx context.Context, id string) (*service.AwardState, error) {
+	st, err := u.PublicAwards.PublicState(ctx, id)
+	if err == nil {
+		c := *st
+		c.Signed = false
+		return &c, nil
+	}
+	return st, err
+}
+
 func (u unsignedAwards) Public(ctx context.Context, id string) (*service.PublicAward, error) {
 	p, err := u.PublicAwards.Public(ctx, id)
 	if err == nil {
@@ -353,7 +363,7 @@ func TestClaimLink(t *testing.T) {
 func TestReportCache(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	c := newReportCache(2, 10*time.Minute)
+	c := newReportCache[template.HTML](2, 10*time.Minute)
 	runs := 0
 	verdict := verify.Valid
 	compute := func() (string, verify.Verdict, error) { runs++; return "r", verdict, nil }
@@ -399,7 +409,7 @@ func TestReportCache(t *testing.T) {
 
 	// Concurrent views of an award not cached verify it once: the others wait for that
 	// verification or find its result cached, whatever the order they come in.
-	c = newReportCache(10, time.Minute)
+	c = newReportCache[template.HTML](10, time.Minute)
 	release := make(chan struct{})
 	var calls atomic.Int64
 	var wg sync.WaitGroup

@@ -3,7 +3,6 @@ package web
 import (
 	"container/list"
 	"context"
-	"html/template"
 	"sync"
 	"time"
 
@@ -31,19 +30,19 @@ type reportKey struct {
 	issuerUpdated int64 // UnixNano of the issuer's last edit
 }
 
-// reportEntry is one cached award page body, with its verification report, rendered.
-type reportEntry struct {
+// reportEntry is one cached award page, with its verification report, rendered.
+type reportEntry[V any] struct {
 	key     reportKey
-	html    template.HTML
+	value   V
 	verdict verify.Verdict
 	until   time.Time // the entry is stale from then on
 }
 
 // reportFlight is a verification under way, which other views of the same award wait for.
-type reportFlight struct {
+type reportFlight[V any] struct {
 	key  reportKey
 	done chan struct{}
-	e    *reportEntry
+	e    *reportEntry[V]
 }
 
 // reportCache keeps the rendered body of recently viewed award pages, verification report
@@ -53,38 +52,38 @@ type reportFlight struct {
 // that changes the verdict passes (the award's expiry, its validFrom), and is replaced when the
 // key changes (revoked, signed). Concurrent views of an award that is not cached wait for one
 // verification instead of each running their own.
-type reportCache struct {
+type reportCache[V any] struct {
 	max int
 	ttl time.Duration
 
 	mu       sync.Mutex
-	lru      *list.List // of *reportEntry, most recently used first
+	lru      *list.List // of *reportEntry[V], most recently used first
 	byID     map[string]*list.Element
-	inflight map[string]*reportFlight
+	inflight map[string]*reportFlight[V]
 }
 
-func newReportCache(max int, ttl time.Duration) *reportCache {
+func newReportCache[V any](max int, ttl time.Duration) *reportCache[V] {
 	if max <= 0 {
 		max = defaultReportCacheSize
 	}
 	if ttl <= 0 {
 		ttl = defaultReportCacheTTL
 	}
-	return &reportCache{max: max, ttl: ttl, lru: list.New(), byID: map[string]*list.Element{}, inflight: map[string]*reportFlight{}}
+	return &reportCache[V]{max: max, ttl: ttl, lru: list.New(), byID: map[string]*list.Element{}, inflight: map[string]*reportFlight[V]{}}
 }
 
 // get returns the cached report of key if it is still good at now, else runs compute (once
 // for all concurrent callers with the same key) and caches its result. changesAt are the
 // instants at which the verdict may change by itself (expiry, validFrom; zero for none).
-func (c *reportCache) get(ctx context.Context, key reportKey, now time.Time, changesAt []time.Time,
-	compute func() (template.HTML, verify.Verdict, error)) (template.HTML, verify.Verdict, error) {
+func (c *reportCache[V]) get(ctx context.Context, key reportKey, now time.Time, changesAt []time.Time,
+	compute func() (V, verify.Verdict, error)) (V, verify.Verdict, error) {
 	c.mu.Lock()
 	if el, ok := c.byID[key.awardID]; ok {
-		e := el.Value.(*reportEntry)
+		e := el.Value.(*reportEntry[V])
 		if e.key == key && now.Before(e.until) {
 			c.lru.MoveToFront(el)
 			c.mu.Unlock()
-			return e.html, e.verdict, nil
+			return e.value, e.verdict, nil
 		}
 		c.lru.Remove(el)
 		delete(c.byID, key.awardID)
@@ -94,30 +93,31 @@ func (c *reportCache) get(ctx context.Context, key reportKey, now time.Time, cha
 		select {
 		case <-f.done:
 			if f.e != nil {
-				return f.e.html, f.e.verdict, nil
+				return f.e.value, f.e.verdict, nil
 			}
 			// The verification failed for the one who ran it: run our own.
 			return c.compute(key, now, changesAt, compute, nil)
 		case <-ctx.Done():
-			return "", "", ctx.Err()
+			var zero V
+			return zero, "", ctx.Err()
 		}
 	}
-	f := &reportFlight{key: key, done: make(chan struct{})}
+	f := &reportFlight[V]{key: key, done: make(chan struct{})}
 	c.inflight[key.awardID] = f
 	c.mu.Unlock()
 	return c.compute(key, now, changesAt, compute, f)
 }
 
-func (c *reportCache) compute(key reportKey, now time.Time, changesAt []time.Time,
-	compute func() (template.HTML, verify.Verdict, error), f *reportFlight) (template.HTML, verify.Verdict, error) {
-	html, verdict, err := compute()
-	var e *reportEntry
+func (c *reportCache[V]) compute(key reportKey, now time.Time, changesAt []time.Time,
+	compute func() (V, verify.Verdict, error), f *reportFlight[V]) (V, verify.Verdict, error) {
+	value, verdict, err := compute()
+	var e *reportEntry[V]
 	if err == nil {
 		ttl := c.ttl
 		if verdict == verify.Unverifiable {
 			ttl = min(ttl, unverifiableTTL)
 		}
-		e = &reportEntry{key: key, html: html, verdict: verdict, until: now.Add(ttl)}
+		e = &reportEntry[V]{key: key, value: value, verdict: verdict, until: now.Add(ttl)}
 		for _, t := range changesAt {
 			if !t.IsZero() && now.Before(t) && t.Before(e.until) {
 				e.until = t
@@ -141,14 +141,14 @@ func (c *reportCache) compute(key reportKey, now time.Time, changesAt []time.Tim
 		for c.lru.Len() > c.max {
 			last := c.lru.Back()
 			c.lru.Remove(last)
-			delete(c.byID, last.Value.(*reportEntry).key.awardID)
+			delete(c.byID, last.Value.(*reportEntry[V]).key.awardID)
 		}
 	}
-	return html, verdict, err
+	return value, verdict, err
 }
 
 // len is the number of cached reports.
-func (c *reportCache) len() int {
+func (c *reportCache[V]) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.lru.Len()

@@ -92,7 +92,7 @@ type Site struct {
 	publicAwards     PublicAwards
 	verifyAward      AwardVerifier
 	clock            badge.Clock
-	reports          *reportCache
+	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
 }
 
@@ -127,7 +127,7 @@ func New(opts Options) (*Site, error) {
 	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, bulk: opts.Bulk, notifications: opts.Notifications, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait,
 		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
-		reports:          newReportCache(opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
+		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
 }
 

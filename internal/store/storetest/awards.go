@@ -175,6 +175,19 @@ func testAwards(t *testing.T, s *store.Store) {
 	if _, err := s.ReadPublicAward(ctx2, "nope"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("ReadPublicAward(nope): %v", err)
 	}
+	// The state of an award page, in a few columns.
+	for id, want := range map[string]store.AwardState{
+		"a1": {Signed: true, IssuedAt: t0, ExpiresAt: t0.AddDate(1, 0, 0), IssuerUpdatedAt: t0},
+		"a2": {RevokedAt: t0.Add(time.Hour), IssuedAt: t0, IssuerUpdatedAt: t0},
+	} {
+		got, err := s.ReadAwardState(ctx2, id)
+		if err != nil || !cmp.Equal(*got, want) {
+			t.Errorf("ReadAwardState(%s) = %+v, %v; want %+v", id, got, err, want)
+		}
+	}
+	if _, err := s.ReadAwardState(ctx2, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ReadAwardState(nope): %v", err)
+	}
 	// With an image, its media type comes along.
 	update(t, s, func(tx *store.Tx) error {
 		if err := tx.PutBadgeImage(ctx, &store.BadgeImage{ID: "img1", MediaType: "image/svg+xml", Bytes: []byte("<svg/>"), CreatedAt: t0}); err != nil {
@@ -210,6 +223,9 @@ func testAwards(t *testing.T, s *store.Store) {
 			list, _, err := tx.AwardsOfBadgeClass(ctx, "bc", 10, 0)
 			if err != nil || len(list) != 4 || list[2].ID != "a2" || list[2].RecipientNameHidden != hidden || list[1].RecipientNameHidden {
 				return fmt.Errorf("hidden %v: AwardsOfBadgeClass: %v", hidden, err)
+			}
+			if st, err := s.ReadAwardState(ctx, "a2"); err != nil || st.RecipientNameHidden != hidden {
+				return fmt.Errorf("hidden %v: ReadAwardState: %+v %v", hidden, st, err)
 			}
 			return nil
 		})
