@@ -120,7 +120,6 @@ func (ps *publicSite) issue(t *testing.T, req badge.AwardRequest) *badge.Award {
 	return a
 }
 
-
 // page GETs path as a browser (or with accept) and returns the response.
 func (ps *publicSite) page(t *testing.T, c *http.Client, path, accept string) (response, http.Header) {
 	t.Helper()
