@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -90,6 +91,9 @@ type cachedAwardPage struct {
 	og    *openGraph
 	csp   string // "" for the global policy
 	body  template.HTML
+	// anonymous is the whole page as shown to a visitor who is not signed in and has no
+	// flash message (most visitors), kept once rendered.
+	anonymous atomic.Pointer[[]byte]
 }
 
 // awardPublic renders the award page. The award's state is read from the database on every
@@ -169,16 +173,33 @@ func (s *Site) buildAwardPage(r *http.Request, id string, now time.Time, verifyI
 	return pg, err
 }
 
+// renderAwardPage writes the page; for a visitor who is not signed in and has no flash
+// message, it is the same bytes every time, rendered once.
 func (s *Site) renderAwardPage(w http.ResponseWriter, r *http.Request, pg *cachedAwardPage, refresh int) {
 	if pg.csp != "" {
 		w.Header().Set("Content-Security-Policy", pg.csp)
 	}
-	s.render(w, r, http.StatusOK, "award_public", &publicAwardPage{Frame: Frame{Title: pg.title, OG: pg.og, Refresh: refresh}, Body: pg.body})
+	_, flashErr := r.Cookie(flashCookie)
+	anonymous := refresh == 0 && userFrom(r.Context()) == nil && flashErr != nil
+	if anonymous {
+		if b := pg.anonymous.Load(); b != nil {
+			writePage(w, http.StatusOK, *b)
+			return
+		}
+	}
+	b, ok := s.execute(w, r, "award_public", &publicAwardPage{Frame: Frame{Title: pg.title, OG: pg.og, Refresh: refresh}, Body: pg.body})
+	if !ok {
+		return
+	}
+	if anonymous {
+		pg.anonymous.Store(&b)
+	}
+	writePage(w, http.StatusOK, b)
 }
 
 func (s *Site) awardPageFailed(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, context.Canceled) {
-		return // the visitor left
+	if errors.Is(err, context.Canceled) || r.Context().Err() != nil {
+		return // the visitor left (the database driver may say so in its own words)
 	}
 	s.fail(w, r, err)
 }
