@@ -59,23 +59,6 @@ function request()
   return wrk.format("GET", "/awards/" .. ids[i] .. suffix)
 end
 LUA
-# The warm-up script: one pass over every id, in order, then stop.
-cat >"$WORK/warm.lua" <<'LUA'
-local ids = {}
-for line in io.lines(os.getenv("LOADTEST_IDS")) do ids[#ids + 1] = line end
-local suffix = os.getenv("LOADTEST_SUFFIX") or ""
-local sent, seen = 0, 0
-function request()
-  sent = sent % #ids + 1
-  return wrk.format("GET", "/awards/" .. ids[sent] .. suffix)
-end
-function response(status)
-  if status ~= 200 then print("warm-up: status " .. status) end
-  seen = seen + 1
-  if seen >= #ids then wrk.thread:stop() end
-end
-LUA
-
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== wrk -t$THREADS -c$CONNS -d$DURATION --latency, $AWARDS awards, log level $LOG_LEVEL"
 
@@ -87,9 +70,13 @@ run_wrk() {
   local name=$1 suffix=$2 header=${3:-}
   local hdr=()
   [ -n "$header" ] && hdr=(-H "$header")
-  # Warm-up: one pass over every id, so every award has been seen (and, for the page, its
-  # verification report cached) before measuring: the steady state of a server up for a while.
-  LOADTEST_IDS=$WORK/ids.txt LOADTEST_SUFFIX=$suffix wrk -t1 -c4 -d120s "${hdr[@]}" -s "$WORK/warm.lua" "$BASE" | grep 'warm-up' | sort | uniq -c || true
+  # Warm-up: one pass over every id, four at a time, so every award has been seen (and, for
+  # the page, verified and its page cached) before measuring: the steady state of a server
+  # that has been up for a while.
+  local start=$SECONDS codes
+  codes=$(sed "s|^|$BASE/awards/|; s|\$|$suffix|" "$WORK/ids.txt" |
+    xargs -P4 -n1 curl -s -o /dev/null -w '%{http_code}\n' "${hdr[@]}" | sort | uniq -c | xargs)
+  echo "   warm-up: $codes (count, status) in $((SECONDS - start)) s"
   local prof_pid=""
   if [ "${LOADTEST_PPROF:-}" = 1 ]; then
     curl -s -o "$WORK/../rosette-load-$DB-$name.pprof" "http://$METRICS/debug/pprof/profile?seconds=10" &
