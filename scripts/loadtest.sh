@@ -103,8 +103,14 @@ for DB in $DBS; do
   BASE=http://127.0.0.1:$PORT
   DBURL=""
   if [ "$DB" = postgres ]; then
-    unset ROSETTE_TEST_POSTGRES_URL
-    ensure_postgres
+    # A throwaway server of our own (a port picked by free_port may be taken meanwhile by
+    # another process on a shared machine: try again).
+    for attempt in 1 2 3; do
+      unset ROSETTE_TEST_POSTGRES_URL
+      if ensure_postgres; then break; fi
+      rm -rf "$PG_TMP"; PG_TMP=""
+      [ "$attempt" = 3 ] && { echo "could not start PostgreSQL"; exit 1; }
+    done
     DBURL=$ROSETTE_TEST_POSTGRES_URL
   fi
   export ROSETTE_MASTER_KEY
