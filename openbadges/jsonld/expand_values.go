@@ -1,7 +1,6 @@
 package jsonld
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -25,7 +24,7 @@ func isList(active *activeCtx, m map[string]any) bool {
 }
 
 // list emits an RDF collection of items (each expanded with the active property key).
-func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, path string, depth int) (Term, error) {
+func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, depth int) (Term, error) {
 	var vals []emitted
 	for i, it := range items {
 		if _, nested := it.([]any); nested {
@@ -35,7 +34,10 @@ func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, p
 			continue
 		}
 		var err error
-		if vals, err = f.element(active, key, it, g, ptr(path, strconv.Itoa(i)), depth+1, vals); err != nil {
+		mark := f.push("", i)
+		vals, err = f.element(active, key, it, g, depth+1, vals)
+		f.path = f.path[:mark]
+		if err != nil {
 			return Term{}, err
 		}
 	}
@@ -45,19 +47,19 @@ func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, p
 	head := f.fresh()
 	cur := head
 	for i, v := range vals {
-		f.add(cur, Term{Kind: TermIRI, Value: rdfFirst}, v.t, g, "")
+		f.add(cur, Term{Kind: TermIRI, Value: rdfFirst}, v.t, g, nodeKey{})
 		rest := Term{Kind: TermIRI, Value: rdfNil}
 		if i < len(vals)-1 {
 			rest = f.fresh()
 		}
-		f.add(cur, Term{Kind: TermIRI, Value: rdfRest}, rest, g, "")
+		f.add(cur, Term{Kind: TermIRI, Value: rdfRest}, rest, g, nodeKey{})
 		cur = rest
 	}
 	return head, nil
 }
 
 // element expands one property value (scalar, array or object) and appends its objects.
-func (f *fastBuilder) element(active *activeCtx, key string, v any, g Term, path string, depth int, out []emitted) ([]emitted, error) {
+func (f *fastBuilder) element(active *activeCtx, key string, v any, g Term, depth int, out []emitted) ([]emitted, error) {
 	switch x := v.(type) {
 	case nil:
 		return out, nil
@@ -67,15 +69,18 @@ func (f *fastBuilder) element(active *activeCtx, key string, v any, g Term, path
 				return nil, fallback("nested array")
 			}
 			var err error
-			if out, err = f.element(active, key, it, g, ptr(path, strconv.Itoa(i)), depth+1, out); err != nil {
+			mark := f.push("", i)
+			out, err = f.element(active, key, it, g, depth+1, out)
+			f.path = f.path[:mark]
+			if err != nil {
 				return nil, err
 			}
 		}
 		return out, nil
 	case map[string]any:
-		return f.object(active, key, x, g, path, depth, out)
+		return f.object(active, key, x, g, depth, out)
 	default:
-		o, err := f.scalar(active, key, v, path)
+		o, err := f.scalar(active, key, v)
 		if err != nil {
 			return nil, err
 		}
@@ -84,7 +89,7 @@ func (f *fastBuilder) element(active *activeCtx, key string, v any, g Term, path
 }
 
 // scalar is Value Expansion then conversion to an RDF term.
-func (f *fastBuilder) scalar(active *activeCtx, key string, v any, path string) (emitted, error) {
+func (f *fastBuilder) scalar(active *activeCtx, key string, v any) (emitted, error) {
 	def := active.terms[key]
 	s, isString := v.(string)
 	if def != nil && isString && (def.typ == "@id" || def.typ == "@vocab") {
@@ -96,9 +101,9 @@ func (f *fastBuilder) scalar(active *activeCtx, key string, v any, path string) 
 			return emitted{}, fallback("keyword-like IRI value")
 		}
 		if !isAbsoluteIRI(e) {
-			f.problemAt(path, codeRelativeObject, s, "relative or malformed IRI")
+			f.problemAt(f.at(), codeRelativeObject, s, "relative or malformed IRI")
 		}
-		return emitted{f.ref(e), "i" + e}, nil
+		return emitted{f.ref(e), refKeyOf(e)}, nil
 	}
 	var typ, lang, dir string
 	hasLang := false
@@ -131,7 +136,7 @@ func (f *fastBuilder) scalar(active *activeCtx, key string, v any, path string) 
 }
 
 // object expands a map value: value object, list/set object or node object.
-func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g Term, path string, depth int, out []emitted) ([]emitted, error) {
+func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g Term, depth int, out []emitted) ([]emitted, error) {
 	if depth > maxDepth {
 		return nil, fallback("too deep")
 	}
@@ -150,13 +155,13 @@ func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g 
 	}
 	switch kind {
 	case "":
-		s, k, _, _, err := f.node(active, key, m, g, path, depth+1)
+		s, k, _, _, err := f.node(active, key, m, g, depth+1)
 		if err != nil {
 			return nil, err
 		}
 		return append(out, emitted{s, k}), nil
 	case "@value":
-		o, keep, err := f.valueObject(active, key, m, path)
+		o, keep, err := f.valueObject(active, key, m)
 		if err != nil || !keep {
 			return out, err
 		}
@@ -175,17 +180,17 @@ func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g 
 		return nil, err
 	}
 	if kind == "@set" {
-		return f.element(active, key, items, g, path, depth+1, out)
+		return f.element(active, key, items, g, depth+1, out)
 	}
-	head, err := f.list(active, key, asArray(items), g, path, depth)
+	head, err := f.list(active, key, asArray(items), g, depth)
 	if err != nil {
 		return nil, err
 	}
-	return append(out, emitted{head, ""}), nil
+	return append(out, emitted{head, nodeKey{}}), nil
 }
 
 // valueObject handles {"@value": ..., "@type"|"@language"|"@direction": ...}.
-func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]any, path string) (emitted, bool, error) {
+func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]any) (emitted, bool, error) {
 	active, err := f.mapContext(active, key, m)
 	if err != nil {
 		return emitted{}, false, err
@@ -214,7 +219,7 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]an
 				return emitted{}, false, fallback("value @type null")
 			}
 			if te != "@json" && !isAbsoluteIRI(te) {
-				f.problemAt(ptr(path, k), codeRelativeType, s, "value @type did not expand to an absolute IRI")
+				f.problemAt(ptr(f.at(), k), codeRelativeType, s, "value @type did not expand to an absolute IRI")
 			}
 			typ, hasType = te, true
 		case "@language":
@@ -223,7 +228,7 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]an
 				return emitted{}, false, fallback("@language not a string")
 			}
 			if !isBCP47(s) {
-				f.problemAt(ptr(path, k), codeInvalidLanguage, s, "@language is not a well-formed language tag")
+				f.problemAt(ptr(f.at(), k), codeInvalidLanguage, s, "@language is not a well-formed language tag")
 			}
 			lang, hasLang = strings.ToLower(s), true
 		case "@direction":
@@ -249,7 +254,7 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]an
 	}
 	switch val.(type) {
 	case nil:
-		f.problemAt(path, codeNullValue, key, "@value is null")
+		f.problemAt(f.at(), codeNullValue, key, "@value is null")
 		return emitted{}, false, nil
 	case string:
 	case bool, float64:
@@ -272,7 +277,7 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]an
 }
 
 // languageMap expands a @language container map.
-func (f *fastBuilder) languageMap(active *activeCtx, key string, def *termDef, lm map[string]any, s, pred, g Term, path string) (bool, error) {
+func (f *fastBuilder) languageMap(active *activeCtx, key string, def *termDef, lm map[string]any, s, pred, g Term) (bool, error) {
 	dir := active.dir
 	if def != nil && def.hasDir {
 		dir = def.dir
@@ -284,7 +289,7 @@ func (f *fastBuilder) languageMap(active *activeCtx, key string, def *termDef, l
 		}
 		none := le == "@none"
 		if !none && !isBCP47(lk) {
-			f.problemAt(ptr(path, lk), codeInvalidLanguage, lk, "language map key is not a well-formed language tag")
+			f.problemAt(ptr(f.at(), lk), codeInvalidLanguage, lk, "language map key is not a well-formed language tag")
 		}
 		for _, it := range asArray(lv) {
 			if it == nil {

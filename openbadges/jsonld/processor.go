@@ -41,11 +41,15 @@ type Processor struct {
 // quadBuf is a reusable rdfBuilder backing store.
 type quadBuf struct {
 	quads []Quad
-	keys  []string
+	keys  []nodeKey
+	canon canonScratch
 }
 
 // maxPooledQuads bounds the buffers kept for reuse, so one huge document does not pin memory.
-const maxPooledQuads = 1 << 14
+const (
+	maxPooledQuads = 1 << 14
+	maxPooledLines = 4 << 20 // bytes of N-Quads
+)
 
 // NewProcessor returns a Processor.
 func NewProcessor(opts ...Option) *Processor {
@@ -78,12 +82,12 @@ func (p *Processor) Canonicalize(ctx context.Context, doc any) ([]byte, error) {
 	if len(problems) > 0 {
 		return nil, &SafeModeError{Problems: problems}
 	}
-	return canonicalize(ctx, quads, p.canon, true)
+	return canonicalize(ctx, quads, p.canon, true, &buf.canon)
 }
 
 // release clears buf (dropping its references to the document's strings) and pools it.
 func (p *Processor) release(buf *quadBuf) {
-	if cap(buf.quads) > maxPooledQuads {
+	if cap(buf.quads) > maxPooledQuads || cap(buf.canon.lines) > maxPooledLines {
 		return
 	}
 	clear(buf.quads)

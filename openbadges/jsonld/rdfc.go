@@ -58,13 +58,24 @@ func CanonicalizeNQuads(ctx context.Context, nquads []byte, opts CanonOptions) (
 // CanonicalizeDataset runs RDFC-1.0 on a dataset (duplicates are removed) and returns the
 // canonical N-Quads: sorted lines, blank nodes relabelled _:c14nN.
 func CanonicalizeDataset(ctx context.Context, quads []Quad, opts CanonOptions) ([]byte, error) {
-	return canonicalize(ctx, quads, opts, false)
+	return canonicalize(ctx, quads, opts, false, nil)
+}
+
+// canonScratch is working memory a canonicalizer may reuse from an earlier one: the N-Quads
+// lines it sorts (before the output is copied out) and their spans.
+type canonScratch struct {
+	lines []byte
+	spans []span
 }
 
 // canonicalize runs RDFC-1.0; keepDuplicates keeps repeated quads as rdf-canonize does for a
 // dataset that jsonld.js produced (see seenKey).
-func canonicalize(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool) ([]byte, error) {
+func canonicalize(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool, scratch *canonScratch) ([]byte, error) {
 	c := newCanonicalizer(ctx, quads, opts, keepDuplicates)
+	if scratch != nil {
+		c.lineBuf, c.spans = scratch.lines[:0], scratch.spans[:0]
+		defer func() { scratch.lines, scratch.spans = c.lineBuf[:0], c.spans[:0] }()
+	}
 	if err := c.run(); err != nil {
 		return nil, err
 	}
@@ -112,6 +123,9 @@ type canonicalizer struct {
 	remainingDeep  float64
 	remainingPerms int
 	buf            []byte
+	lineBuf        []byte
+	spans          []span
+	h              hash.Hash
 }
 
 func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool) *canonicalizer {
@@ -221,18 +235,20 @@ func (c *canonicalizer) run() error {
 }
 
 func (c *canonicalizer) sum(data []byte) string {
-	h := c.newHash()
+	h := c.hasher()
 	h.Write(data)
-	return hex.EncodeToString(h.Sum(nil))
+	return c.hexSum(h)
 }
 
-// hashFirstDegree is RDFC-1.0 §4.6.
+// hashFirstDegree is RDFC-1.0 §4.6. The lines are written into one reused buffer and sorted
+// by span.
 func (c *canonicalizer) hashFirstDegree(ref string) string {
 	if h, ok := c.firstHash[ref]; ok {
 		return h
 	}
 	idx := c.bnodeQuads[ref]
-	lines := make([][]byte, 0, len(idx))
+	buf := c.lineBuf[:0]
+	spans := c.spans[:0]
 	for _, i := range idx {
 		q := c.quads[i]
 		for _, t := range [...]*Term{&q.S, &q.O, &q.G} {
@@ -244,16 +260,59 @@ func (c *canonicalizer) hashFirstDegree(ref string) string {
 				}
 			}
 		}
-		lines = append(lines, appendQuad(nil, &q))
+		start := len(buf)
+		buf = appendQuad(buf, &q)
+		spans = append(spans, span{start, len(buf)})
 	}
-	slices.SortFunc(lines, c.compareLines)
-	h := c.newHash()
-	for _, l := range lines {
-		h.Write(l)
+	c.sortSpans(buf, spans)
+	h := c.hasher()
+	for _, sp := range spans {
+		h.Write(buf[sp.start:sp.end])
 	}
-	s := hex.EncodeToString(h.Sum(nil))
+	s := c.hexSum(h)
+	c.lineBuf, c.spans = buf, spans
 	c.firstHash[ref] = s
 	return s
+}
+
+// span is one line of a buffer of N-Quads lines.
+type span struct{ start, end int }
+
+// sortSpans sorts the lines of buf. When buf holds no supplementary character (no byte
+// >= 0xF0), UTF-16 code unit order is byte order and bytes.Compare does.
+func (c *canonicalizer) sortSpans(buf []byte, spans []span) {
+	if c.opts.CodePointOrder || !hasSupplementary(buf) {
+		slices.SortFunc(spans, func(a, b span) int { return bytes.Compare(buf[a.start:a.end], buf[b.start:b.end]) })
+		return
+	}
+	slices.SortFunc(spans, func(a, b span) int { return compareUTF16(buf[a.start:a.end], buf[b.start:b.end]) })
+}
+
+func hasSupplementary(b []byte) bool {
+	for _, c := range b {
+		if c >= 0xF0 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasher returns the canonicalizer's reset hash.
+func (c *canonicalizer) hasher() hash.Hash {
+	if c.h == nil {
+		c.h = c.newHash()
+	}
+	c.h.Reset()
+	return c.h
+}
+
+// hexSum returns the hex digest of h.
+func (c *canonicalizer) hexSum(h hash.Hash) string {
+	var sum [64]byte
+	var out [128]byte
+	d := h.Sum(sum[:0])
+	n := hex.Encode(out[:], d)
+	return string(out[:n])
 }
 
 // hashRelated is RDFC-1.0 §4.7.
@@ -395,14 +454,13 @@ func nextPermutation(s []string) bool {
 // output relabels the blank nodes canonically and writes sorted N-Quads (de-duplicated unless
 // keepDuplicates). Lines are written into one buffer and sorted by offset.
 func (c *canonicalizer) output() []byte {
-	type span struct{ start, end int }
 	size := 0
 	for i := range c.quads {
 		q := &c.quads[i]
 		size += len(q.S.Value) + len(q.P.Value) + len(q.O.Value) + len(q.O.Datatype) + len(q.O.Language) + len(q.G.Value) + 24
 	}
-	buf := make([]byte, 0, size)
-	spans := make([]span, 0, len(c.quads))
+	buf := slices.Grow(c.lineBuf[:0], size)
+	spans := slices.Grow(c.spans[:0], len(c.quads))
 	for i := range c.quads {
 		q := c.quads[i]
 		for _, t := range [...]*Term{&q.S, &q.O, &q.G} {
@@ -414,7 +472,7 @@ func (c *canonicalizer) output() []byte {
 		buf = appendQuad(buf, &q)
 		spans = append(spans, span{start, len(buf)})
 	}
-	slices.SortFunc(spans, func(a, b span) int { return c.compareLines(buf[a.start:a.end], buf[b.start:b.end]) })
+	c.sortSpans(buf, spans)
 	out := make([]byte, 0, len(buf))
 	var prev []byte
 	for _, sp := range spans {
@@ -425,5 +483,6 @@ func (c *canonicalizer) output() []byte {
 		out = append(out, l...)
 		prev = l
 	}
+	c.lineBuf, c.spans = buf, spans
 	return out
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // member is one top-level member of a JSON object: its key and the byte span of its value.
@@ -121,11 +123,12 @@ func unquote(b []byte) (string, error) {
 // decodeObject decodes raw as a JSON object in the form JSON-LD processors expect
 // (float64 numbers, map[string]any objects).
 func decodeObject(raw []byte) (map[string]any, error) {
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
+	v, err := jsondec.Decode(raw)
+	if err != nil {
 		return nil, fmt.Errorf("not a JSON object: %w", err)
 	}
-	if m == nil {
+	m, ok := v.(map[string]any)
+	if !ok {
 		return nil, errors.New("not a JSON object")
 	}
 	return m, nil
