@@ -53,10 +53,7 @@ func (o jwtObject) str(name string) string {
 	if !ok {
 		return ""
 	}
-	var s string
-	if json.Unmarshal(v, &s) != nil {
-		return ""
-	}
+	s, _ := unquoteJSONString(v)
 	return s
 }
 
@@ -88,7 +85,12 @@ outer:
 // bytes writes the object compactly (values compacted, member order kept). Every value is
 // valid JSON: read by parseJWTObject or written by encoding/json.
 func (o jwtObject) bytes() ([]byte, error) {
+	size := 2
+	for _, m := range o {
+		size += len(m.name) + len(m.value) + 4
+	}
 	var b bytes.Buffer
+	b.Grow(size)
 	b.WriteByte('{')
 	for i, m := range o {
 		if i > 0 {
@@ -144,15 +146,16 @@ func jwtFirstContext(o jwtObject) string {
 	if !ok {
 		return ""
 	}
-	var s string
-	if json.Unmarshal(v, &s) == nil {
-		return s
+	// v is valid JSON (parseJWTObject validated it): a string, or an array whose first
+	// element is read with the member scanner's value end.
+	if len(v) > 0 && v[0] == '[' {
+		i := skipSpace(v, 1)
+		if i >= len(v) || v[i] != '"' {
+			return ""
+		}
+		v = v[i:stringEnd(v, i)]
 	}
-	var l []json.RawMessage
-	if json.Unmarshal(v, &l) != nil || len(l) == 0 {
-		return ""
-	}
-	_ = json.Unmarshal(l[0], &s)
+	s, _ := unquoteJSONString(v)
 	return s
 }
 
@@ -201,4 +204,16 @@ func plainName(name string) bool {
 		}
 	}
 	return true
+}
+
+// jsonString returns s as a JSON string, as json.Marshal writes it.
+func jsonString(s string) json.RawMessage {
+	if plainName(s) {
+		b := make([]byte, 0, len(s)+2)
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	b, _ := json.Marshal(s)
+	return b
 }
