@@ -16,6 +16,9 @@ type fastBuilder struct {
 	ctx  context.Context
 	cc   *contextCompiler
 	path []jseg // the JSON pointer of the value being expanded, see at
+	// emit is a stack of expanded values: element and object push, and the property or list
+	// that called them takes what lies above its mark and truncates back to it.
+	emit []emitted
 }
 
 // emitted is one expanded value turned into an RDF object, with its node map identity.
@@ -392,13 +395,13 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Ter
 			return true, nil
 		}
 	}
-	var out []emitted
-	out, err := f.element(termCtx, key, v, g, depth, out)
-	if err != nil {
+	base := len(f.emit)
+	if err := f.element(termCtx, key, v, g, depth); err != nil {
 		return false, err
 	}
-	for _, o := range out {
+	for _, o := range f.emit[base:] {
 		f.add(s, pred, o.t, g, o.key)
 	}
+	f.emit = f.emit[:base]
 	return true, nil
 }

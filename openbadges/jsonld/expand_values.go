@@ -25,7 +25,8 @@ func isList(active *activeCtx, m map[string]any) bool {
 
 // list emits an RDF collection of items (each expanded with the active property key).
 func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, depth int) (Term, error) {
-	var vals []emitted
+	base := len(f.emit)
+	defer func() { f.emit = f.emit[:base] }()
 	for i, it := range items {
 		if _, nested := it.([]any); nested {
 			return Term{}, fallback("list of lists")
@@ -35,12 +36,13 @@ func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, d
 		}
 		var err error
 		mark := f.push("", i)
-		vals, err = f.element(active, key, it, g, depth+1, vals)
+		err = f.element(active, key, it, g, depth+1)
 		f.path = f.path[:mark]
 		if err != nil {
 			return Term{}, err
 		}
 	}
+	vals := f.emit[base:]
 	if len(vals) == 0 {
 		return Term{Kind: TermIRI, Value: rdfNil}, nil
 	}
@@ -58,33 +60,34 @@ func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, d
 	return head, nil
 }
 
-// element expands one property value (scalar, array or object) and appends its objects.
-func (f *fastBuilder) element(active *activeCtx, key string, v any, g Term, depth int, out []emitted) ([]emitted, error) {
+// element expands one property value (scalar, array or object) and appends its objects to
+// f.emit.
+func (f *fastBuilder) element(active *activeCtx, key string, v any, g Term, depth int) error {
 	switch x := v.(type) {
 	case nil:
-		return out, nil
+		return nil
 	case []any:
 		for i, it := range x {
 			if _, nested := it.([]any); nested {
-				return nil, fallback("nested array")
+				return fallback("nested array")
 			}
-			var err error
 			mark := f.push("", i)
-			out, err = f.element(active, key, it, g, depth+1, out)
+			err := f.element(active, key, it, g, depth+1)
 			f.path = f.path[:mark]
 			if err != nil {
-				return nil, err
+				return err
 			}
 		}
-		return out, nil
+		return nil
 	case map[string]any:
-		return f.object(active, key, x, g, depth, out)
+		return f.object(active, key, x, g, depth)
 	default:
 		o, err := f.scalar(active, key, v)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return append(out, o), nil
+		f.emit = append(f.emit, o)
+		return nil
 	}
 }
 
@@ -135,41 +138,44 @@ func (f *fastBuilder) scalar(active *activeCtx, key string, v any) (emitted, err
 	return emitted{lit, valueKeyOf(v, typ, lang, "")}, nil
 }
 
-// object expands a map value: value object, list/set object or node object.
-func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g Term, depth int, out []emitted) ([]emitted, error) {
+// object expands a map value (value object, list/set object or node object) and appends its
+// objects to f.emit.
+func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g Term, depth int) error {
 	if depth > maxDepth {
-		return nil, fallback("too deep")
+		return fallback("too deep")
 	}
 	var kind string
 	for k := range m {
 		e, _, err := expandIRIInContext(active, k, true, nil, nil, false)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		switch e {
 		case "@value", "@list", "@set":
 			kind = e
 		case "@graph", "@reverse", "@included", "@nest", "@index":
-			return nil, fallback("%s in property value", e)
+			return fallback("%s in property value", e)
 		}
 	}
 	switch kind {
 	case "":
 		s, k, _, _, err := f.node(active, key, m, g, depth+1)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return append(out, emitted{s, k}), nil
+		f.emit = append(f.emit, emitted{s, k})
+		return nil
 	case "@value":
 		o, keep, err := f.valueObject(active, key, m)
 		if err != nil || !keep {
-			return out, err
+			return err
 		}
-		return append(out, o), nil
+		f.emit = append(f.emit, o)
+		return nil
 	}
 	// @list or @set object: only that key allowed.
 	if len(m) != 1 {
-		return nil, fallback("%s object with other keys", kind)
+		return fallback("%s object with other keys", kind)
 	}
 	var items any
 	for _, v := range m {
@@ -177,16 +183,17 @@ func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g 
 	}
 	active, err := f.mapContext(active, key, m)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if kind == "@set" {
-		return f.element(active, key, items, g, depth+1, out)
+		return f.element(active, key, items, g, depth+1)
 	}
 	head, err := f.list(active, key, asArray(items), g, depth)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return append(out, emitted{head, nodeKey{}}), nil
+	f.emit = append(f.emit, emitted{head, nodeKey{}})
+	return nil
 }
 
 // valueObject handles {"@value": ..., "@type"|"@language"|"@direction": ...}.

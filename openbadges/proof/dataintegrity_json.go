@@ -134,6 +134,26 @@ func decodeObject(raw []byte) (map[string]any, error) {
 	return m, nil
 }
 
+// decodeWithMembers is decodeObject and topLevelMembers in one pass over raw: the decoded
+// object, its members in order and the offset of its closing brace. Duplicate member names
+// are refused, as topLevelMembers refuses them.
+func decodeWithMembers(raw []byte) (map[string]any, []member, int, error) {
+	m, ms, closing, err := jsondec.DecodeObjectMembers(raw)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("not a JSON object: %w", err)
+	}
+	members := make([]member, len(ms))
+	for i, x := range ms {
+		members[i] = member{key: x.Key, start: x.Start, end: x.End}
+		for _, y := range ms[:i] {
+			if y.Key == x.Key {
+				return nil, nil, 0, fmt.Errorf("duplicate member %q", x.Key)
+			}
+		}
+	}
+	return m, members, closing, nil
+}
+
 // withProofs returns raw (whose members and closing brace topLevelMembers found) with its
 // top-level "proof" member set to the JSON array of proofs given (existing proof values first,
 // then add), leaving every other byte as it was.

@@ -61,6 +61,39 @@ type decoder struct {
 	numbers bool
 	depth   int
 	err     error // the first number range error; decoding goes on, as in encoding/json
+	// members, when not nil, collects the members of the top-level object.
+	members *[]Member
+	closing int
+}
+
+// Member is one member of a top-level object: its decoded name and the byte span of its
+// value (data[Start:End], without surrounding whitespace).
+type Member struct {
+	Key        string
+	Start, End int
+}
+
+// DecodeObjectMembers is DecodeObject that also returns the members of the object in
+// document order (duplicates included) and the offset of its closing brace.
+func DecodeObjectMembers(data []byte) (map[string]any, []Member, int, error) {
+	var members []Member
+	d := &decoder{s: string(data), members: &members}
+	d.space()
+	if d.i >= len(d.s) || d.s[d.i] != '{' {
+		return nil, nil, 0, errors.New("not a JSON object")
+	}
+	v, err := d.value()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	d.space()
+	if d.i < len(d.s) {
+		return nil, nil, 0, d.syntax("invalid character %q after top-level value", d.s[d.i])
+	}
+	if d.err != nil {
+		return nil, nil, 0, d.err
+	}
+	return v.(map[string]any), members, d.closing, nil
 }
 
 func decode(data []byte, numbers bool) (any, error) {
@@ -135,6 +168,9 @@ func (d *decoder) object() (any, error) {
 	m := make(map[string]any)
 	d.space()
 	if d.i < len(d.s) && d.s[d.i] == '}' {
+		if d.depth == 1 {
+			d.closing = d.i
+		}
 		d.i++
 		d.depth--
 		return m, nil
@@ -153,11 +189,15 @@ func (d *decoder) object() (any, error) {
 		}
 		d.i++
 		d.space()
+		start := d.i
 		v, err := d.value()
 		if err != nil {
 			return nil, err
 		}
 		m[k.(string)] = v
+		if d.members != nil && d.depth == 1 {
+			*d.members = append(*d.members, Member{Key: k.(string), Start: start, End: d.i})
+		}
 		d.space()
 		if d.i >= len(d.s) {
 			return nil, d.syntax("unexpected end of JSON input")
@@ -167,6 +207,9 @@ func (d *decoder) object() (any, error) {
 			d.i++
 			d.space()
 		case '}':
+			if d.depth == 1 {
+				d.closing = d.i
+			}
 			d.i++
 			d.depth--
 			return m, nil
