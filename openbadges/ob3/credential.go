@@ -274,7 +274,9 @@ func ParseCredential(data []byte) (*AchievementCredential, error) {
 		return nil, err
 	}
 	var c AchievementCredential
-	if err := json.Unmarshal(data, &c); err != nil {
+	// checkObject validated data: decode it directly (json.Unmarshal would validate it again
+	// before calling UnmarshalJSON).
+	if err := c.UnmarshalJSON(bytes.TrimSpace(data)); err != nil {
 		return nil, fmt.Errorf("ob3: %w", err)
 	}
 	return &c, nil
@@ -286,7 +288,9 @@ func ParseEndorsement(data []byte) (*EndorsementCredential, error) {
 		return nil, err
 	}
 	var c EndorsementCredential
-	if err := json.Unmarshal(data, &c); err != nil {
+	// checkObject validated data: decode it directly (json.Unmarshal would validate it again
+	// before calling UnmarshalJSON).
+	if err := c.UnmarshalJSON(bytes.TrimSpace(data)); err != nil {
 		return nil, fmt.Errorf("ob3: %w", err)
 	}
 	return &c, nil
@@ -298,7 +302,9 @@ func ParseProfile(data []byte) (*Profile, error) {
 		return nil, err
 	}
 	var p Profile
-	if err := json.Unmarshal(data, &p); err != nil {
+	// checkObject validated data: decode it directly (json.Unmarshal would validate it again
+	// before calling UnmarshalJSON).
+	if err := p.UnmarshalJSON(bytes.TrimSpace(data)); err != nil {
 		return nil, fmt.Errorf("ob3: %w", err)
 	}
 	return &p, nil
