@@ -19,6 +19,7 @@ type fastBuilder struct {
 	// emit is a stack of expanded values: element and object push, and the property or list
 	// that called them takes what lies above its mark and truncates back to it.
 	emit []emitted
+	strs []string // a stack of the keys of the node objects being expanded, see node
 }
 
 // emitted is one expanded value turned into an RDF object, with its node map identity.
@@ -167,12 +168,16 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 	}
 	// Type-scoped contexts, in key order, types sorted.
 	typeScoped := active
-	keys := make([]string, 0, len(m))
+	// keys and expanded live on the f.strs stack: written here, only read once the
+	// recursion below starts (which may move f.strs but leaves this part alone).
+	base, n := len(f.strs), len(m)
 	for k := range m {
-		keys = append(keys, k)
+		f.strs = append(f.strs, k)
 	}
+	f.strs = append(f.strs, make([]string, n)...)
+	keys, expanded := f.strs[base:base+n:base+n], f.strs[base+n:base+2*n:base+2*n]
+	defer func() { f.strs = f.strs[:base] }()
 	sort.Strings(keys)
-	expanded := make([]string, len(keys))
 	for i, k := range keys {
 		if k == "@context" {
 			continue

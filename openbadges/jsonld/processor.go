@@ -46,6 +46,7 @@ type quadBuf struct {
 	canon canonScratch
 	emit  []emitted
 	path  []jseg
+	strs  []string
 }
 
 // maxPooledQuads bounds the buffers kept for reuse, so one huge document does not pin memory.
@@ -116,8 +117,9 @@ func (p *Processor) release(buf *quadBuf) {
 	clear(buf.keys)
 	clear(buf.emit)
 	clear(buf.path)
+	clear(buf.strs)
 	buf.quads, buf.keys = buf.quads[:0], buf.keys[:0]
-	buf.emit, buf.path = buf.emit[:0], buf.path[:0]
+	buf.emit, buf.path, buf.strs = buf.emit[:0], buf.path[:0], buf.strs[:0]
 	p.bufs.Put(buf)
 }
 
@@ -174,11 +176,11 @@ func (p *Processor) fastToRDFInto(ctx context.Context, doc any, buf *quadBuf) ([
 	f := &fastBuilder{ctx: ctx, cc: p.cc}
 	if buf != nil {
 		f.quads, f.keys = buf.quads[:0], buf.keys[:0]
-		f.emit, f.path = buf.emit[:0], buf.path[:0]
+		f.emit, f.path, f.strs = buf.emit[:0], buf.path[:0], buf.strs[:0]
 		// Hand the (possibly grown) slices back, whole, for release to clear.
 		defer func() {
 			buf.quads, buf.keys = f.quads, f.keys
-			buf.emit, buf.path = f.emit[:cap(f.emit)], f.path[:cap(f.path)]
+			buf.emit, buf.path, buf.strs = f.emit[:cap(f.emit)], f.path[:cap(f.path)], f.strs[:cap(f.strs)]
 		}()
 	}
 	if err := f.document(doc); err != nil {

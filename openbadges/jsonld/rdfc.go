@@ -126,6 +126,7 @@ type canonicalizer struct {
 	lineBuf        []byte
 	spans          []span
 	h              hash.Hash
+	sumBuf, hexBuf []byte // hexSum's digest and its hex form
 }
 
 func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool) *canonicalizer {
@@ -152,6 +153,8 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 	}
 	c.qb = make([][3]int32, len(c.quads))
 	ids := blankIDs{}
+	var counts, last []int32 // per blank node id: its number of quads, the last one counted
+	total := 0
 	for i := range c.quads {
 		q := &c.quads[i]
 		for j, t := range [...]*Term{&q.S, &q.O, &q.G} {
@@ -162,9 +165,29 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 			id, fresh := ids.id(t.Value, int32(len(c.labels)))
 			if fresh {
 				c.labels = append(c.labels, t.Value)
-				c.bnodeQuads = append(c.bnodeQuads, nil)
+				counts, last = append(counts, 0), append(last, -1)
 			}
 			c.qb[i][j] = id
+			if last[id] != int32(i) {
+				last[id] = int32(i)
+				counts[id]++
+				total++
+			}
+		}
+	}
+	// The quad lists of all blank nodes share one array.
+	flat := make([]int32, total)
+	c.bnodeQuads = make([][]int32, len(c.labels))
+	off := int32(0)
+	for id, n := range counts {
+		c.bnodeQuads[id] = flat[off : off : off+n]
+		off += n
+	}
+	for i := range c.qb {
+		for _, id := range c.qb[i] {
+			if id < 0 {
+				continue
+			}
 			if l := c.bnodeQuads[id]; len(l) == 0 || l[len(l)-1] != int32(i) {
 				c.bnodeQuads[id] = append(l, int32(i))
 			}
@@ -303,7 +326,8 @@ func (c *canonicalizer) canonicalLabel(id int32) string {
 	if l := c.canonLabel[id]; l != "" {
 		return l
 	}
-	l := string(c.canon.appendLabel(nil, c.canon.number(id)))
+	var b [24]byte
+	l := string(c.canon.appendLabel(b[:0], c.canon.number(id)))
 	c.canonLabel[id] = l
 	return l
 }

@@ -122,11 +122,9 @@ func (c *canonicalizer) hasher() hash.Hash {
 
 // hexSum returns the hex digest of h.
 func (c *canonicalizer) hexSum(h hash.Hash) string {
-	var sum [64]byte
-	var out [128]byte
-	d := h.Sum(sum[:0])
-	n := hex.Encode(out[:], d)
-	return string(out[:n])
+	c.sumBuf = h.Sum(c.sumBuf[:0])
+	c.hexBuf = hex.AppendEncode(c.hexBuf[:0], c.sumBuf)
+	return string(c.hexBuf)
 }
 
 // hashRelated is RDFC-1.0 §4.7.

@@ -138,7 +138,11 @@ func (d *decoder) value() (any, error) {
 	case c == '[':
 		return d.array()
 	case c == '"':
-		return d.str()
+		str, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		return str, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return d.number()
 	case c == 't':
@@ -194,9 +198,9 @@ func (d *decoder) object() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		m[k.(string)] = v
+		m[k] = v
 		if d.members != nil && d.depth == 1 {
-			*d.members = append(*d.members, Member{Key: k.(string), Start: start, End: d.i})
+			*d.members = append(*d.members, Member{Key: k, Start: start, End: d.i})
 		}
 		d.space()
 		if d.i >= len(d.s) {
@@ -257,7 +261,7 @@ func (d *decoder) array() (any, error) {
 
 // str decodes the string at d.s[d.i] == '"'. Plain strings (no escape, valid UTF-8) are
 // substrings of the input.
-func (d *decoder) str() (any, error) {
+func (d *decoder) str() (string, error) {
 	start := d.i + 1
 	ascii := true
 	for j := start; j < len(d.s); j++ {
@@ -274,18 +278,18 @@ func (d *decoder) str() (any, error) {
 			return d.escaped(start)
 		case c < 0x20:
 			d.i = j
-			return nil, d.syntax("invalid character %q in string literal", c)
+			return "", d.syntax("invalid character %q in string literal", c)
 		case c >= 0x80:
 			ascii = false
 		}
 	}
 	d.i = len(d.s)
-	return nil, d.syntax("unexpected end of JSON input")
+	return "", d.syntax("unexpected end of JSON input")
 }
 
 // escaped finishes a string starting at start that holds a backslash: it finds the closing
 // quote, checking the escapes, then unescapes as encoding/json does.
-func (d *decoder) escaped(start int) (any, error) {
+func (d *decoder) escaped(start int) (string, error) {
 	j := start
 	for j < len(d.s) {
 		c := d.s[j]
@@ -296,7 +300,7 @@ func (d *decoder) escaped(start int) (any, error) {
 		case c == '\\':
 			if j+1 >= len(d.s) {
 				d.i = len(d.s)
-				return nil, d.syntax("unexpected end of JSON input")
+				return "", d.syntax("unexpected end of JSON input")
 			}
 			switch d.s[j+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -304,28 +308,28 @@ func (d *decoder) escaped(start int) (any, error) {
 			case 'u':
 				if j+6 > len(d.s) {
 					d.i = len(d.s)
-					return nil, d.syntax("unexpected end of JSON input")
+					return "", d.syntax("unexpected end of JSON input")
 				}
 				for k := j + 2; k < j+6; k++ {
 					if !isHex(d.s[k]) {
 						d.i = k
-						return nil, d.syntax("invalid character %q in \\u hexadecimal character escape", d.s[k])
+						return "", d.syntax("invalid character %q in \\u hexadecimal character escape", d.s[k])
 					}
 				}
 				j += 6
 			default:
 				d.i = j + 1
-				return nil, d.syntax("invalid character %q in string escape code", d.s[j+1])
+				return "", d.syntax("invalid character %q in string escape code", d.s[j+1])
 			}
 		case c < 0x20:
 			d.i = j
-			return nil, d.syntax("invalid character %q in string literal", c)
+			return "", d.syntax("invalid character %q in string literal", c)
 		default:
 			j++
 		}
 	}
 	d.i = len(d.s)
-	return nil, d.syntax("unexpected end of JSON input")
+	return "", d.syntax("unexpected end of JSON input")
 }
 
 func isHex(c byte) bool {
