@@ -24,7 +24,7 @@ func topLevelMembers(raw []byte) (members []member, closing int, err error) {
 	if i >= len(raw) || raw[i] != '{' {
 		return nil, 0, errors.New("not a JSON object")
 	}
-	seen := map[string]bool{}
+	var seen map[string]bool // used past 16 members; fewer are compared in a loop
 	i++
 	for {
 		i = skipSpace(raw, i)
@@ -40,10 +40,24 @@ func topLevelMembers(raw []byte) (members []member, closing int, err error) {
 		if err != nil {
 			return nil, 0, err
 		}
-		if seen[key] {
-			return nil, 0, fmt.Errorf("duplicate member %q", key)
+		if len(members) < 16 {
+			for _, m := range members {
+				if m.key == key {
+					return nil, 0, fmt.Errorf("duplicate member %q", key)
+				}
+			}
+		} else {
+			if seen == nil {
+				seen = make(map[string]bool, 2*len(members))
+				for _, m := range members {
+					seen[m.key] = true
+				}
+			}
+			if seen[key] {
+				return nil, 0, fmt.Errorf("duplicate member %q", key)
+			}
+			seen[key] = true
 		}
-		seen[key] = true
 		i = skipSpace(raw, kEnd)
 		i = skipSpace(raw, i+1) // the colon
 		vEnd := valueEnd(raw, i)

@@ -170,28 +170,39 @@ func unquoteJSONString(b []byte) (string, bool) {
 
 // appendCompact appends the valid JSON value v without the whitespace outside strings, as
 // json.Compact does, in one pass without validating again.
+//
+// Runs of bytes are copied at once: a string up to its closing quote (found with
+// bytes.IndexByte), the text between two white space bytes outside strings.
 func appendCompact(dst, v []byte) []byte {
-	inString := false
+	start := 0 // v[start:i] is pending, to be copied as is
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		switch {
-		case inString:
-			if c == '\\' && i+1 < len(v) {
-				dst = append(dst, c, v[i+1])
-				i++
-				continue
+		switch v[i] {
+		case '"':
+			// Skip the string: find a quote not escaped by an odd number of backslashes.
+			j := i + 1
+			for {
+				k := bytes.IndexByte(v[j:], '"')
+				if k < 0 {
+					j = len(v)
+					break
+				}
+				j += k
+				n := 0
+				for b := j - 1; b > i && v[b] == '\\'; b-- {
+					n++
+				}
+				if n%2 == 0 {
+					break
+				}
+				j++
 			}
-			if c == '"' {
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			continue
+			i = j // the closing quote (the loop's i++ steps past it)
+		case ' ', '\t', '\n', '\r':
+			dst = append(dst, v[start:i]...)
+			start = i + 1
 		}
-		dst = append(dst, c)
 	}
-	return dst
+	return append(dst, v[start:]...)
 }
 
 // plainName reports whether json.Marshal writes name as itself in quotes: printable ASCII
