@@ -127,6 +127,7 @@ type canonicalizer struct {
 	spans          []span
 	h              hash.Hash
 	sumBuf, hexBuf []byte // hexSum's digest and its hex form
+	keyed          []keyedSpan
 }
 
 func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool) *canonicalizer {

@@ -2,6 +2,8 @@ package jsonld
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -93,13 +95,46 @@ func (c *canonicalizer) hashFirstDegree(ref int32) string {
 type span struct{ start, end int }
 
 // sortSpans sorts the lines of buf. When buf holds no supplementary character (no byte
-// >= 0xF0), UTF-16 code unit order is byte order and bytes.Compare does.
+// >= 0xF0), UTF-16 code unit order is byte order: see sortBytes.
 func (c *canonicalizer) sortSpans(buf []byte, spans []span) {
 	if c.opts.CodePointOrder || !hasSupplementary(buf) {
-		slices.SortFunc(spans, func(a, b span) int { return bytes.Compare(buf[a.start:a.end], buf[b.start:b.end]) })
+		c.sortBytes(buf, spans)
 		return
 	}
 	slices.SortFunc(spans, func(a, b span) int { return compareUTF16(buf[a.start:a.end], buf[b.start:b.end]) })
+}
+
+// keyedSpan is a line with its first 8 bytes as a big-endian integer (zero-padded).
+type keyedSpan struct {
+	key        uint64
+	start, end int
+}
+
+// sortBytes sorts the lines of buf in byte order. Comparing the 8-byte keys first settles
+// most comparisons without reading the lines; equal keys fall back to the bytes. Padding a
+// short line with zero bytes keeps the order: it then sorts before every line it is a
+// prefix of, as bytes.Compare puts it, and lines with equal keys are compared whole.
+func (c *canonicalizer) sortBytes(buf []byte, spans []span) {
+	if len(spans) < 32 {
+		slices.SortFunc(spans, func(a, b span) int { return bytes.Compare(buf[a.start:a.end], buf[b.start:b.end]) })
+		return
+	}
+	ks := slices.Grow(c.keyed[:0], len(spans))
+	for _, sp := range spans {
+		var k [8]byte
+		copy(k[:], buf[sp.start:sp.end])
+		ks = append(ks, keyedSpan{binary.BigEndian.Uint64(k[:]), sp.start, sp.end})
+	}
+	slices.SortFunc(ks, func(a, b keyedSpan) int {
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
+		return bytes.Compare(buf[a.start:a.end], buf[b.start:b.end])
+	})
+	for i, k := range ks {
+		spans[i] = span{k.start, k.end}
+	}
+	c.keyed = ks
 }
 
 func hasSupplementary(b []byte) bool {
