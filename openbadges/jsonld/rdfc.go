@@ -65,6 +65,7 @@ func CanonicalizeDataset(ctx context.Context, quads []Quad, opts CanonOptions) (
 type canonScratch struct {
 	lines []byte
 	spans []span
+	keyed []keyedSpan
 	out   []byte // the sorted lines, for canonicalizeTo
 }
 
@@ -73,8 +74,8 @@ type canonScratch struct {
 func canonicalize(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool, scratch *canonScratch) ([]byte, error) {
 	c := newCanonicalizer(ctx, quads, opts, keepDuplicates)
 	if scratch != nil {
-		c.lineBuf, c.spans = scratch.lines[:0], scratch.spans[:0]
-		defer func() { scratch.lines, scratch.spans = c.lineBuf[:0], c.spans[:0] }()
+		c.lineBuf, c.spans, c.keyed = scratch.lines[:0], scratch.spans[:0], scratch.keyed[:0]
+		defer func() { scratch.lines, scratch.spans, scratch.keyed = c.lineBuf[:0], c.spans[:0], c.keyed[:0] }()
 	}
 	if err := c.run(); err != nil {
 		return nil, err
@@ -86,8 +87,8 @@ func canonicalize(ctx context.Context, quads []Quad, opts CanonOptions, keepDupl
 func canonicalizeTo(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool, scratch *canonScratch, w io.Writer) error {
 	c := newCanonicalizer(ctx, quads, opts, keepDuplicates)
 	if scratch != nil {
-		c.lineBuf, c.spans = scratch.lines[:0], scratch.spans[:0]
-		defer func() { scratch.lines, scratch.spans = c.lineBuf[:0], c.spans[:0] }()
+		c.lineBuf, c.spans, c.keyed = scratch.lines[:0], scratch.spans[:0], scratch.keyed[:0]
+		defer func() { scratch.lines, scratch.spans, scratch.keyed = c.lineBuf[:0], c.spans[:0], c.keyed[:0] }()
 	}
 	if err := c.run(); err != nil {
 		return err
@@ -128,6 +129,7 @@ type canonicalizer struct {
 	h              hash.Hash
 	sumBuf, hexBuf []byte // hexSum's digest and its hex form
 	keyed          []keyedSpan
+	supplementary  bool // some term holds a supplementary character (see sortSpans)
 }
 
 func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool) *canonicalizer {
@@ -152,6 +154,7 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 			c.quads = append(c.quads, q)
 		}
 	}
+	c.supplementary = datasetHasSupplementary(c.quads)
 	c.qb = make([][3]int32, len(c.quads))
 	ids := blankIDs{}
 	var counts, last []int32 // per blank node id: its number of quads, the last one counted

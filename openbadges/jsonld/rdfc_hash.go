@@ -94,10 +94,11 @@ func (c *canonicalizer) hashFirstDegree(ref int32) string {
 // span is one line of a buffer of N-Quads lines.
 type span struct{ start, end int }
 
-// sortSpans sorts the lines of buf. When buf holds no supplementary character (no byte
-// >= 0xF0), UTF-16 code unit order is byte order: see sortBytes.
+// sortSpans sorts the lines of buf. When the dataset holds no supplementary character (no
+// byte >= 0xF0 in any term; the N-Quads syntax around terms is ASCII), UTF-16 code unit order
+// is byte order: see sortBytes.
 func (c *canonicalizer) sortSpans(buf []byte, spans []span) {
-	if c.opts.CodePointOrder || !hasSupplementary(buf) {
+	if c.opts.CodePointOrder || !c.supplementary {
 		c.sortBytes(buf, spans)
 		return
 	}
@@ -137,10 +138,38 @@ func (c *canonicalizer) sortBytes(buf []byte, spans []span) {
 	c.keyed = ks
 }
 
-func hasSupplementary(b []byte) bool {
-	for _, c := range b {
-		if c >= 0xF0 {
+// hasSupplementary reports whether s holds a byte >= 0xF0 (the first byte of a supplementary
+// character in UTF-8), testing 8 bytes at a time for the ASCII-only runs.
+func hasSupplementary(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if x&0x8080808080808080 == 0 {
+			continue
+		}
+		for j := i; j < i+8; j++ {
+			if s[j] >= 0xF0 {
+				return true
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= 0xF0 {
 			return true
+		}
+	}
+	return false
+}
+
+// datasetHasSupplementary reports whether a term of quads holds a supplementary character.
+func datasetHasSupplementary(quads []Quad) bool {
+	for i := range quads {
+		q := &quads[i]
+		for _, t := range [...]*Term{&q.S, &q.P, &q.O, &q.G} {
+			if hasSupplementary(t.Value) || hasSupplementary(t.Datatype) || hasSupplementary(t.Language) {
+				return true
+			}
 		}
 	}
 	return false

@@ -52,3 +52,15 @@ func FuzzSortBytes(f *testing.F) {
 		checkSortBytes(t, bytes.Split(data, []byte{'\n'}))
 	})
 }
+
+func TestHasSupplementary(t *testing.T) {
+	for s, want := range map[string]bool{
+		"": false, "plain ascii text, longer than eight": false, "caf\u00e9 \u20ac \uffff": false,
+		"\U0001F600": true, "0123456789abcdef\U0001F600": true, "0123456\U0001F600": true,
+		"\xf0": true, "\xef\xbf\xbf0123456789": false,
+	} {
+		if got := hasSupplementary(s); got != want {
+			t.Errorf("hasSupplementary(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
