@@ -28,3 +28,5 @@ go test -race -count=1 -timeout 25m ${GOTESTFLAGS:-} ./...
 # credentials; run it once more at full size (10,000) without it.
 echo "== differential: fast path vs general path, 10,000 generated credentials"
 go test -count=1 -run '^TestDifferentialFastGeneral$' -v ./openbadges/jsonld | grep -E '^(=== RUN|--- |ok|FAIL|PASS|\s+corpus)' || { echo "differential test failed" >&2; exit 1; }
+echo "== bulk: 10,000 awards through the bulk job, SQLite and PostgreSQL (without -race)"
+go test -count=1 -run '^TestBulkTenThousand$' -v ./internal/service | grep -E '^(=== RUN|--- |ok|FAIL|PASS|\s+bulk_awards_test)' || { echo "bulk test failed" >&2; exit 1; }

@@ -94,10 +94,11 @@ func (r Recipient) Normalize() (Recipient, error) {
 	case r.Identity == "":
 		bad("recipient", "Recipient is required.")
 	case r.Type == RecipientEmail:
-		if email, _, err := NormalizeEmail(r.Identity); err != nil {
+		// Lower-cased whole: recipient hashes are compared that way by verifiers and wallets.
+		if _, key, err := NormalizeEmail(r.Identity); err != nil {
 			bad("recipient", SafeMessage(err))
 		} else {
-			r.Identity = email
+			r.Identity = key
 		}
 	case r.Type == RecipientURL:
 		if !httpURL(r.Identity) {

@@ -13,13 +13,16 @@ import (
 // fields live in immutable versions: every edit makes a new version and the badge class
 // points at its current one, so what was issued under an older version stays unchanged.
 type BadgeClass struct {
-	ID        string
-	IssuerID  string
-	Version   int // the current version number, from 1
-	Fields    BadgeClassFields
-	ImageID   string // sha256 hex of the image bytes, "" for none
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID       string
+	IssuerID string
+	Version  int // the current version number, from 1
+	Fields   BadgeClassFields
+	ImageID  string // sha256 hex of the image bytes, "" for none
+	// ImageMediaType is the media type of the image ("image/png" or "image/svg+xml"; "" for
+	// none), which names its URL.
+	ImageMediaType string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // BadgeClassVersion is one immutable version of a badge class.

@@ -19,8 +19,11 @@ type Issuer struct {
 	Email       string // contact address, or ""
 	LogoURL     string // absolute http(s) URL or data: URI of the logo, or ""
 	LinkedInOrg string // LinkedIn organisation id (digits), or ""
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// StatusMethod is how the issuer's OB 3.0 credentials publish revocation and expiry:
+	// StatusBitstring (default) or Status1EdTech.
+	StatusMethod StatusMethod
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // IssuerFields are the editable fields of an issuer profile.
@@ -31,14 +34,29 @@ type IssuerFields struct {
 	Email       string
 	LogoURL     string
 	LinkedInOrg string
+	// StatusMethod: StatusBitstring or Status1EdTech; "" means StatusBitstring for a new
+	// issuer and "unchanged" on an update (so callers that do not know it keep it).
+	StatusMethod StatusMethod
 }
+
+// StatusMethod is how an issuer's credentials carry their status (credentialStatus).
+type StatusMethod string
+
+// The status methods.
+const (
+	// StatusBitstring is the W3C Bitstring Status List: private (one list for many
+	// credentials) and compact. The default.
+	StatusBitstring StatusMethod = "bitstring"
+	// Status1EdTech is the 1EdTech Revocation List (VCRL 1.0), which lists revoked credentials by id.
+	Status1EdTech StatusMethod = "1edtech"
+)
 
 // Normalize trims the fields and checks them: name required (at most 200 characters, no
 // control characters), description at most 4000 characters, website an absolute http(s) URL,
 // email a valid address, logo an http(s) URL or a data:image/ URI (at most 2 MiB), LinkedIn
-// organisation id digits only. Every problem is reported at once: the error joins one Invalid
-// *Error per field (FieldError), named "name", "description", "website", "email", "logo" or
-// "linkedin_org"; FieldMessages collects them.
+// organisation id digits only, status method "", "bitstring" or "1edtech". Every problem is reported at once: the error joins one Invalid
+// *Error per field (FieldError), named "name", "description", "website", "email", "logo",
+// "linkedin_org" or "status_method"; FieldMessages collects them.
 func (f IssuerFields) Normalize() (IssuerFields, error) {
 	var errs []error
 	bad := func(field, msg string) { errs = append(errs, FieldError(Invalid, field, msg, nil)) }
@@ -77,6 +95,11 @@ func (f IssuerFields) Normalize() (IssuerFields, error) {
 	}
 	if f.LinkedInOrg != "" && (len(f.LinkedInOrg) > 20 || strings.Trim(f.LinkedInOrg, "0123456789") != "") {
 		bad("linkedin_org", "LinkedIn organisation id must be digits only, like 1337.")
+	}
+	switch f.StatusMethod {
+	case "", StatusBitstring, Status1EdTech:
+	default:
+		bad("status_method", "Status method must be Bitstring Status List or 1EdTech Revocation List.")
 	}
 	if len(errs) > 0 {
 		return IssuerFields{}, errors.Join(errs...)

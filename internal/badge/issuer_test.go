@@ -127,3 +127,15 @@ func FuzzIssuerFieldsNormalize(f *testing.F) {
 		}
 	})
 }
+
+func TestIssuerStatusMethod(t *testing.T) {
+	for m, ok := range map[StatusMethod]bool{"": true, StatusBitstring: true, Status1EdTech: true, "crl": false, "Bitstring": false} {
+		got, err := IssuerFields{Name: "Acme", StatusMethod: m}.Normalize()
+		if ok != (err == nil) || (ok && got.StatusMethod != m) {
+			t.Errorf("status method %q: %+v, %v", m, got, err)
+		}
+		if !ok && FieldMessages(err)["status_method"] == "" {
+			t.Errorf("status method %q: error not on its field: %v", m, err)
+		}
+	}
+}

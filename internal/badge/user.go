@@ -15,6 +15,10 @@ type User struct {
 	Name      string
 	IsAdmin   bool
 	CreatedAt time.Time
+	// Token is set when the user acts through an API token: the token's issuer restriction
+	// and scopes, which every permission check applies on top of the user's roles. Nil for
+	// browser sessions and the command line.
+	Token *TokenGrant
 }
 
 // NormalizeEmail checks an email address and returns its stored form (trimmed, domain

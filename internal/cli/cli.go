@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"migrate": {"apply (up) or list (status) database migrations", runMigrate},
 		"serve":   {"start the web server (pages, APIs, background jobs)", runServe},
 		"sign":    {"sign an OB 3.0 credential (Data Integrity or VC-JWT) or an OB 2.0 assertion (JWS)", runSign},
+		"token":   {"create, list or revoke API tokens (token create --user EMAIL --scope S)", runToken},
 		"unbake":  {"print the credential baked into a PNG or SVG image", runUnbake},
 		"user":    {"create a user or reset a password", runUser},
 		"verify":  {"verify an Open Badge (file, baked image, JWS or URL)", runVerify},

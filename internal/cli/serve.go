@@ -15,9 +15,13 @@ import (
 	"github.com/rosettebadges/rosette/internal/identity"
 	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/keys"
+	"github.com/rosettebadges/rosette/internal/links"
+	"github.com/rosettebadges/rosette/internal/mail"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/web"
+	"github.com/rosettebadges/rosette/openbadges/jsonld"
+	"github.com/rosettebadges/rosette/openbadges/verify"
 )
 
 // runServe is `rosette serve`: load the configuration, open the database and migrate it,
@@ -70,8 +74,51 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		SessionIdle:     cfg.SessionIdle,
 	})
 
-	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Logger: logger, SecureCookies: cfg.SecureCookies()})
+	ln, err := server.Listen(ctx, cfg.Addr)
 	if err != nil {
+		return err
+	}
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = server.Listen(ctx, cfg.MetricsAddr); err != nil {
+			ln.Close()
+			return err
+		}
+		logger.Info("metrics listening", slog.String("addr", metricsLn.Addr().String()))
+	}
+	closeListeners := func() {
+		ln.Close()
+		if metricsLn != nil {
+			metricsLn.Close()
+		}
+	}
+	base := publicBaseURL(cfg.BaseURL, ln.Addr())
+	urls := links.URLs{Base: base}
+	// The queue exists on every node (web-only nodes enqueue too); --workers runs it.
+	queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
+	// Every node records award emails in the outbox, in the issuing transaction; nodes with
+	// workers and SMTP settings send them (registerEmail).
+	outbox := &mail.Outbox{Store: st, Queue: queue, Clock: clock, Domain: emailDomain(base), Logger: logger}
+	notifications := service.NewNotifications(st, outbox, clock, logger)
+	badgeClasses := service.NewBadgeClasses(st, clock, logger)
+	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, Queue: queue, URLs: urls, Clock: clock,
+		Logger: logger, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader())), Notifier: notifications})
+	tokens := service.NewTokens(st, clock, logger)
+	idempotency := service.NewIdempotency(st, clock, logger)
+	// Bulk awarding from CSV: its job issues through awards (registered like the signing job;
+	// it runs where workers run).
+	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
+	bulkAwards.Register()
+
+	// Verifiers fetch this installation's own documents in process (so its badges verify
+	// without a network round trip, even behind a firewall) and others through the
+	// outbound client; the handler is the server, built below.
+	fetcher := &identity.LocalFetcher{Base: base, Next: outboundFetcher(cfg)}
+	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
+		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
+		NewVerifier: func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) }})
+	if err != nil {
+		closeListeners()
 		return err
 	}
 	srv := server.New(server.Options{
@@ -102,33 +149,20 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 			return nil
 		},
 	})
+	fetcher.Handler = srv
 	site.Register(srv)
 
-	ln, err := server.Listen(ctx, cfg.Addr)
-	if err != nil {
-		return err
-	}
-	var metricsLn net.Listener
-	if cfg.MetricsAddr != "" {
-		if metricsLn, err = server.Listen(ctx, cfg.MetricsAddr); err != nil {
-			ln.Close()
-			return err
-		}
-		logger.Info("metrics listening", slog.String("addr", metricsLn.Addr().String()))
-	}
-	closeListeners := func() {
-		ln.Close()
-		if metricsLn != nil {
-			metricsLn.Close()
-		}
-	}
 	scheme := "http"
 	if srv.TLS() {
 		scheme = "https"
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
-	base := publicBaseURL(cfg.BaseURL, ln.Addr())
-	(&identity.Handler{Issuers: issuers, URLs: identity.URLs{Base: base}, Logger: logger}).Register(srv)
+	(&identity.Handler{Issuers: issuers, URLs: urls, Logger: logger, HTML: site.PublicIssuer()}).Register(srv)
+	(&identity.AwardHandler{Awards: awards, Logger: logger}).Register(srv)
+	if err := mountAPI(srv, issuers, badgeClasses, awards, tokens, idempotency, urls, logger); err != nil {
+		closeListeners()
+		return err
+	}
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
 	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)
@@ -153,8 +187,11 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	defer stop()
 	workersDone := make(chan error, 1)
 	if cfg.Workers > 0 {
-		queue := jobs.New(st, logger, clock, jobs.Options{Workers: cfg.Workers, ShutdownTimeout: cfg.ShutdownTimeout})
 		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
+			closeListeners()
+			return err
+		}
+		if err := registerIdempotencyPrune(ctx, queue, idempotency, clock, logger); err != nil {
 			closeListeners()
 			return err
 		}

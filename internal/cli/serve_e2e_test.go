@@ -164,6 +164,16 @@ func testServeEndToEnd(t *testing.T, environ map[string]string, args ...string) 
 		}
 	})
 
+	t.Run("bulk pages mounted", func(t *testing.T) {
+		resp, body := call("GET", "/admin/bulk/example.csv", nil, nil)
+		if resp.StatusCode != 200 || !strings.HasPrefix(body, "email,name,") || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+			t.Errorf("example CSV = %d %q", resp.StatusCode, body)
+		}
+		if resp, body := call("GET", "/admin/badges/nope/bulk", nil, nil); resp.StatusCode != 404 || !strings.Contains(body, "There is no such badge class.") {
+			t.Errorf("bulk form of a missing badge class = %d", resp.StatusCode)
+		}
+	})
+
 	t.Run("cross-origin refusal", func(t *testing.T) {
 		for _, h := range []map[string]string{
 			{"Origin": "https://evil.example"},

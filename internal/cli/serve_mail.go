@@ -23,11 +23,15 @@ func registerEmail(q *jobs.Queue, st *store.Store, cfg config.Config, base strin
 	if err != nil {
 		return nil, err
 	}
-	domain := "rosette.invalid"
-	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
-		domain = u.Hostname()
-	}
-	ob := &mail.Outbox{Store: st, Queue: q, Sender: sender, Clock: clock, Domain: domain, Logger: logger}
+	ob := &mail.Outbox{Store: st, Queue: q, Sender: sender, Clock: clock, Domain: emailDomain(base), Logger: logger}
 	ob.Register()
 	return ob, nil
+}
+
+// emailDomain is the right-hand side of Message-IDs: the base URL's host.
+func emailDomain(base string) string {
+	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "rosette.invalid"
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rosettebadges/rosette/internal/config"
 	"github.com/rosettebadges/rosette/openbadges/fetch"
 	"github.com/rosettebadges/rosette/openbadges/verify"
 )
@@ -61,11 +62,7 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 		return ExitUsage
 	}
 	if *asJSONL && len(pos) <= 1 {
-		v := verify.New(verify.Options{
-			Fetcher:   fetch.NewClient(fetch.Options{AllowHosts: allow}),
-			Now:       time.Now,
-			Recipient: *recipient,
-		})
+		v := newVerifier(fetch.NewClient(fetch.Options{AllowHosts: allow}), *recipient)
 		name := ""
 		if len(pos) == 1 {
 			name = pos[0]
@@ -80,11 +77,7 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 	// timeout); the whole run is bounded too.
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	v := verify.New(verify.Options{
-		Fetcher:   fetch.NewClient(fetch.Options{AllowHosts: allow}),
-		Now:       time.Now,
-		Recipient: *recipient,
-	})
+	v := newVerifier(fetch.NewClient(fetch.Options{AllowHosts: allow}), *recipient)
 	src := pos[0]
 	var rep *verify.Report
 	switch {
@@ -105,7 +98,7 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 		rep = v.Verify(ctx, in)
 	}
 	if *asJSON {
-		b, err := json.MarshalIndent(withoutCredentials(rep), "", "  ")
+		b, err := json.MarshalIndent(rep.WithoutCredentials(), "", "  ")
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "rosette verify: %v\n", err)
 			return ExitFailure
@@ -126,20 +119,18 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 	return ExitFailure
 }
 
-// withoutCredentials returns a copy of r without the verified documents (the JSON output is
-// the report, not the badge), nested reports included.
-func withoutCredentials(r *verify.Report) *verify.Report {
-	out := *r
-	out.Credential = nil
-	out.Endorsements = make([]*verify.Report, len(r.Endorsements))
-	for i, e := range r.Endorsements {
-		out.Endorsements[i] = withoutCredentials(e)
-	}
-	out.Credentials = make([]*verify.Report, len(r.Credentials))
-	for i, c := range r.Credentials {
-		out.Credentials[i] = withoutCredentials(c)
-	}
-	return &out
+// newVerifier is the one way Rosette builds a badge verifier: `rosette verify` and the public
+// verification page of `rosette serve` both use it. f does all network access; recipient,
+// when set, is the identity the badge must have been made out to.
+func newVerifier(f verify.Fetcher, recipient string) *verify.Verifier {
+	return verify.New(verify.Options{Fetcher: f, Now: time.Now, Recipient: recipient})
+}
+
+// outboundFetcher is the fetch client of the server's outbound requests (the verification
+// page, and later wallet imports): it refuses private, loopback and link-local addresses
+// unless --fetch-allow-private is set; timeouts and size limits are openbadges/fetch's.
+func outboundFetcher(cfg config.Config) *fetch.Client {
+	return fetch.NewClient(fetch.Options{AllowPrivate: cfg.FetchAllowPrivate})
 }
 
 var marks = map[verify.Status]string{verify.Pass: "✓", verify.Fail: "✗", verify.Warn: "!", verify.Skip: "-"}

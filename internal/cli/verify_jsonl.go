@@ -25,7 +25,7 @@ func verifyJSONL(ctx context.Context, env Env, v *verify.Verifier, name string, 
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		defer cancel()
 		rep := v.Verify(ctx, doc)
-		b, err := json.Marshal(withoutCredentials(rep))
+		b, err := json.Marshal(rep.WithoutCredentials())
 		if err != nil {
 			return appendLineError(out, line, err.Error()), false
 		}
@@ -43,7 +43,7 @@ func verifyJSONL(ctx context.Context, env Env, v *verify.Verifier, name string, 
 // tooLongReport is the report of a line longer than max bytes (which is not read): the
 // verifier's own report of an unreadable input, with the reason.
 func tooLongReport(v *verify.Verifier, max int) *verify.Report {
-	rep := withoutCredentials(v.Verify(context.Background(), nil))
+	rep := v.Verify(context.Background(), nil).WithoutCredentials()
 	rep.InputError = fmt.Sprintf("the line is longer than %d bytes", max)
 	for i := range rep.Checks {
 		if rep.Checks[i].Name == "Input" {

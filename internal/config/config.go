@@ -56,6 +56,10 @@ type Config struct {
 	SMTPPassword string        // ROSETTE_SMTP_PASSWORD(_FILE) only: a secret never given as a flag
 	SMTPFrom     string        // --smtp-from: sender address, "Name <addr>" or addr
 	SMTPTimeout  time.Duration // --smtp-timeout: per SMTP connection
+
+	// FetchAllowPrivate lets outbound fetches (the public verifier, wallet imports) reach
+	// private, loopback and link-local addresses (--fetch-allow-private); default false.
+	FetchAllowPrivate bool
 }
 
 // Defaults returns the configuration used when nothing is set. BaseURL is derived from Addr
@@ -90,7 +94,22 @@ type setting struct {
 	file   bool // ENV_FILE variant accepted
 	set    func(*Config, string) error
 	get    func(Config) string
+	// boolean: the flag may be given alone (--name means true), like a flag.Bool.
+	boolean bool
 }
+
+// boolFlag is the flag.Value of a boolean setting: it stores the text given ("true" when the
+// flag stands alone) for the setting's own parser.
+type boolFlag struct{ v *string }
+
+func (b boolFlag) String() string {
+	if b.v == nil {
+		return ""
+	}
+	return *b.v
+}
+func (b boolFlag) Set(s string) error { *b.v = s; return nil }
+func (b boolFlag) IsBoolFlag() bool   { return true }
 
 func str(p func(*Config) *string) (func(*Config, string) error, func(Config) string) {
 	return func(c *Config, v string) error { *p(c) = v; return nil },
@@ -197,6 +216,17 @@ func settings() []setting {
 		smtpPassword,
 		s("smtp-from", "ROSETTE_SMTP_FROM", `sender of outgoing email, e.g. "Acme Badges <badges@acme.example>"`, func(c *Config) *string { return &c.SMTPFrom }),
 		d("smtp-timeout", "ROSETTE_SMTP_TIMEOUT", "time allowed for one SMTP connection", func(c *Config) *time.Duration { return &c.SMTPTimeout }),
+		{flag: "fetch-allow-private", env: "ROSETTE_FETCH_ALLOW_PRIVATE", boolean: true,
+			usage: "let outbound fetches (verifying badges by URL) reach private, loopback and link-local addresses",
+			set: func(c *Config, v string) error {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return fmt.Errorf("invalid boolean %q (use true or false)", v)
+				}
+				c.FetchAllowPrivate = b
+				return nil
+			},
+			get: func(c Config) string { return strconv.FormatBool(c.FetchAllowPrivate) }},
 	}
 }
 
@@ -253,6 +283,11 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 		dv := s.get(def)
 		if s.flag == "base-url" || s.flag == "database-url" {
 			dv = ""
+		}
+		if s.boolean {
+			*v = dv
+			fs.Var(boolFlag{v}, s.flag, s.usage+" [$"+s.env+"]")
+			continue
 		}
 		fs.StringVar(v, s.flag, dv, s.usage+" [$"+s.env+"]")
 	}

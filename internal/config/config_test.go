@@ -291,3 +291,38 @@ func TestSMTPSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestFetchAllowPrivate(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want bool
+		err  bool
+	}{
+		{"default", nil, nil, false, false},
+		{"flag alone", []string{"--fetch-allow-private"}, nil, true, false},
+		{"flag false", []string{"--fetch-allow-private=false"}, map[string]string{"ROSETTE_FETCH_ALLOW_PRIVATE": "true"}, false, false},
+		{"environment", nil, map[string]string{"ROSETTE_FETCH_ALLOW_PRIVATE": "true"}, true, false},
+		{"bad value", nil, map[string]string{"ROSETTE_FETCH_ALLOW_PRIVATE": "maybe"}, false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("t", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			c, err := Load(fs, tc.args, func(k string) string { return tc.env[k] })
+			if (err != nil) != tc.err {
+				t.Fatalf("err = %v, want error %v", err, tc.err)
+			}
+			if err != nil {
+				if !strings.Contains(err.Error(), "--fetch-allow-private (ROSETTE_FETCH_ALLOW_PRIVATE)") {
+					t.Errorf("error %q does not name the setting", err)
+				}
+				return
+			}
+			if c.FetchAllowPrivate != tc.want {
+				t.Errorf("FetchAllowPrivate = %v, want %v", c.FetchAllowPrivate, tc.want)
+			}
+		})
+	}
+}

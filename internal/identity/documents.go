@@ -24,6 +24,7 @@ type profileDoc struct {
 	Description  string           `json:"description,omitempty"`
 	Image        string           `json:"image,omitempty"`
 	PublicKey    []string         `json:"publicKey,omitempty"`
+	Revocations  string           `json:"revocationList,omitempty"`
 	Verification *verificationPol `json:"verification"`
 }
 
@@ -36,11 +37,12 @@ type verificationPol struct {
 // profile URL when there is none, as OB 2.0 requires a url), email, description, image (the
 // logo), publicKey = the CryptographicKey URLs of every RSA key (OB 2.0 signed badges are
 // RS256; retired keys included), and a verification policy: hosted assertions must start
-// with BASE/.
+// with BASE/; revocationList = the issuer's OB 2.0 RevocationList.
 func ProfileDocument(u URLs, p *service.PublicIssuer) ([]byte, error) {
 	iss := p.Issuer
 	doc := profileDoc{Context: ContextOBv2, Type: "Issuer", ID: u.Profile(iss.ID), Name: iss.Name, URL: iss.Website,
 		Email: iss.Email, Description: iss.Description, Image: iss.LogoURL,
+		Revocations:  u.IssuerRevocationList(iss.ID),
 		Verification: &verificationPol{Type: "VerificationObject", StartsWith: []string{u.Base + "/"}}}
 	if doc.URL == "" {
 		doc.URL = doc.ID

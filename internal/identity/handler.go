@@ -34,6 +34,9 @@ type Handler struct {
 	Issuers Source
 	URLs    URLs
 	Logger  *slog.Logger
+	// HTML, when set, answers GET /issuers/{id} for browsers (WantsHTML) with the issuer's
+	// public page; JSON clients still get the Profile. Without it browsers get 406.
+	HTML http.Handler
 }
 
 // Register mounts the four routes:
@@ -59,7 +62,13 @@ func (h *Handler) load(w http.ResponseWriter, r *http.Request) (*service.PublicI
 }
 
 func (h *Handler) profile(w http.ResponseWriter, r *http.Request) {
-	ct, ok := negotiateLD(r.Header.Get("Accept"))
+	accept := r.Header.Get("Accept")
+	if h.HTML != nil && WantsHTML(accept) {
+		w.Header().Add("Vary", "Accept")
+		h.HTML.ServeHTTP(w, r)
+		return
+	}
+	ct, ok := NegotiateLD(accept)
 	if !ok {
 		// There is no HTML profile page yet: say so in JSON.
 		writeError(w, http.StatusNotAcceptable, "not_acceptable",
@@ -116,11 +125,17 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, contentType strin
 		h.fail(w, r, err)
 		return
 	}
+	send(w, r, contentType, CacheControl, body)
+}
+
+// send writes a public document with its ETag (a hash of the body), the cache policy and
+// CORS for anyone, or 304 when the client has it already.
+func send(w http.ResponseWriter, r *http.Request, contentType, cacheControl string, body []byte) {
 	sum := sha256.Sum256(body)
 	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 	hd := w.Header()
 	hd.Set("ETag", etag)
-	hd.Set("Cache-Control", CacheControl)
+	hd.Set("Cache-Control", cacheControl)
 	hd.Set("Access-Control-Allow-Origin", "*")
 	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
@@ -159,17 +174,35 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 	json.NewEncoder(w).Encode(map[string]string{"error": code, "message": message})
 }
 
-// negotiateLD picks the media type of a JSON-LD document for an Accept header (OB 2.0
+// WantsHTML reports whether an Accept header asks for an HTML page (text/html or
+// application/xhtml+xml with a non-zero quality), as browsers do; such clients get the page
+// even when they also accept */*.
+func WantsHTML(accept string) bool {
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil || zeroQ(params["q"]) {
+			continue
+		}
+		if mt == "text/html" || mt == "application/xhtml+xml" {
+			return true
+		}
+	}
+	return false
+}
+
+func zeroQ(q string) bool { return q == "0" || q == "0.0" || q == "0.00" || q == "0.000" }
+
+// NegotiateLD picks the media type of a JSON-LD document for an Accept header (OB 2.0
 // "Setting Content-Type"): application/ld+json unless the client accepts only
 // application/json; false when it accepts neither (e.g. a browser asking for text/html only).
-func negotiateLD(accept string) (string, bool) {
+func NegotiateLD(accept string) (string, bool) {
 	if strings.TrimSpace(accept) == "" {
 		return "application/ld+json", true
 	}
 	json := false
 	for _, part := range strings.Split(accept, ",") {
 		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil || params["q"] == "0" || params["q"] == "0.0" || params["q"] == "0.00" || params["q"] == "0.000" {
+		if err != nil || zeroQ(params["q"]) {
 			continue
 		}
 		switch mt {

@@ -118,8 +118,9 @@ func testIdentity(t *testing.T, e *env) {
 	keyURL := profileURL + "/keys/" + rs.KeyID
 	want := map[string]any{"@context": "https://w3id.org/openbadges/v2", "type": "Issuer", "id": profileURL, "name": "Acme Academy",
 		"url": "https://acme.example", "email": "badges@acme.example", "description": "We teach.", "image": "https://acme.example/logo.png",
-		"publicKey":    []any{keyURL},
-		"verification": map[string]any{"type": "VerificationObject", "startsWith": []any{e.ts.URL + "/"}}}
+		"publicKey":      []any{keyURL},
+		"revocationList": profileURL + "/revocations.json",
+		"verification":   map[string]any{"type": "VerificationObject", "startsWith": []any{e.ts.URL + "/"}}}
 	if got, _ := json.Marshal(prof); string(got) != mustJSON(want) {
 		t.Errorf("profile =\n%s\nwant\n%s", got, mustJSON(want))
 	}
@@ -132,6 +133,7 @@ func testIdentity(t *testing.T, e *env) {
 	if r2, _ := e.get(t, "/issuers/"+iss.ID, ""); r2.Header.Get("Content-Type") != "application/ld+json" {
 		t.Errorf("no Accept: %s", r2.Header.Get("Content-Type"))
 	}
+	// Without an HTML handler, browsers are told there is JSON only.
 	if r2, b2 := e.get(t, "/issuers/"+iss.ID, "text/html"); r2.StatusCode != 406 || !strings.Contains(string(b2), "not_acceptable") {
 		t.Errorf("Accept text/html: %d %s", r2.StatusCode, b2)
 	}
@@ -259,8 +261,48 @@ func TestNegotiateLD(t *testing.T) {
 		{"garbage;;;", ""},
 	}
 	for _, tt := range tests {
-		if ct, _ := negotiateLD(tt.accept); ct != tt.ct {
-			t.Errorf("negotiateLD(%q) = %q, want %q", tt.accept, ct, tt.ct)
+		if ct, _ := NegotiateLD(tt.accept); ct != tt.ct {
+			t.Errorf("NegotiateLD(%q) = %q, want %q", tt.accept, ct, tt.ct)
+		}
+	}
+}
+
+func TestWantsHTML(t *testing.T) {
+	for accept, want := range map[string]bool{
+		"": false, "text/html": true, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8": true,
+		"application/xhtml+xml": true, "application/ld+json": false, "*/*": false, "text/html;q=0, application/json": false,
+		"application/json, text/html;q=0.1": true, "garbage;;;": false,
+	} {
+		if got := WantsHTML(accept); got != want {
+			t.Errorf("WantsHTML(%q) = %v, want %v", accept, got, want)
+		}
+	}
+}
+
+// TestProfileHTMLFallback checks that with an HTML handler browsers get the page and JSON
+// clients still get the Profile.
+func TestProfileHTMLFallback(t *testing.T) {
+	st := storetest.NewSQLite(t)
+	master, _ := keys.ParseMasterKey(keys.NewMasterKey())
+	svc := service.NewIssuers(st, keys.NewManager(st, master), badge.NewFakeClock(t0), nil)
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<h1>page of " + r.PathValue("id") + "</h1>"))
+	})
+	h := &Handler{Issuers: svc, URLs: URLs{Base: "https://badges.example"}, HTML: page}
+	srv := server.New(server.Options{})
+	h.Register(srv)
+	for _, tt := range []struct{ accept, ct, body string }{
+		{"text/html,application/xhtml+xml,*/*;q=0.8", "text/html; charset=utf-8", "<h1>page of i1</h1>"},
+		{"application/ld+json", "", `"error":"not_found"`}, // JSON clients get the JSON answer (no such issuer)
+	} {
+		req := httptest.NewRequest("GET", "/issuers/i1", nil)
+		req.Header.Set("Accept", tt.accept)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if !strings.Contains(rec.Body.String(), tt.body) || (tt.ct != "" && rec.Header().Get("Content-Type") != tt.ct) ||
+			!strings.Contains(rec.Header().Get("Vary"), "Accept") && tt.ct != "" {
+			t.Errorf("Accept %q: %d %v %s", tt.accept, rec.Code, rec.Header(), rec.Body)
 		}
 	}
 }
@@ -283,9 +325,10 @@ func FuzzNegotiateLD(f *testing.F) {
 	f.Add("application/json;q=0.5, */*")
 	f.Add("text/html")
 	f.Fuzz(func(t *testing.T, accept string) {
-		ct, ok := negotiateLD(accept)
+		WantsHTML(accept)
+		ct, ok := NegotiateLD(accept)
 		if ok != (ct != "") || (ok && ct != "application/ld+json" && ct != "application/json") {
-			t.Fatalf("negotiateLD(%q) = %q, %v", accept, ct, ok)
+			t.Fatalf("NegotiateLD(%q) = %q, %v", accept, ct, ok)
 		}
 		etagMatch(accept, `"x"`)
 	})

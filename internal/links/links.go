@@ -125,3 +125,9 @@ func (u URLs) Claim(token string) string { return u.Base + "/claim/" + url.PathE
 
 // Verify is the public verification page: BASE/verify.
 func (u URLs) Verify() string { return u.Base + "/verify" }
+
+// VerifyOf is the linkable verification of the badge at target (an award's credential URL,
+// say): BASE/verify?url={target}, which verifies it when opened.
+func (u URLs) VerifyOf(target string) string {
+	return u.Base + "/verify?" + url.Values{"url": {target}}.Encode()
+}

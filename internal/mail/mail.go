@@ -16,6 +16,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
+	"strings"
 )
 
 // Message is one email to send.
@@ -24,6 +26,8 @@ type Message struct {
 	Subject   string
 	Text      string            // plain-text part (required)
 	HTML      string            // HTML alternative ("" = none)
+	FromName  string            // display name of From ("" = as configured); the address is always the configured one
+	ReplyTo   string            // Reply-To address ("" = none)
 	MessageID string            // without angle brackets, e.g. "123.abc@badges.example.org"
 	Headers   map[string]string // extra headers, e.g. "Auto-Submitted"
 }
@@ -37,6 +41,13 @@ func (m Message) Validate() error {
 		return errors.New("mail: message has no subject")
 	case m.Text == "":
 		return errors.New("mail: message has no plain-text body")
+	case strings.ContainsAny(m.FromName, "\r\n"):
+		return errors.New("mail: sender name has a line break")
+	}
+	if m.ReplyTo != "" {
+		if _, err := mail.ParseAddress(m.ReplyTo); err != nil {
+			return fmt.Errorf("mail: reply-to address %q: %v", m.ReplyTo, err)
+		}
 	}
 	return nil
 }

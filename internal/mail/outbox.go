@@ -66,7 +66,7 @@ func (o *Outbox) QueueEmail(ctx context.Context, tx *store.Tx, key string, m Mes
 		headers = string(raw)
 	}
 	e := &store.Email{IdempotencyKey: key, To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
-		Headers: headers, MessageID: m.MessageID, CreatedAt: o.Clock.Now()}
+		Headers: headers, FromName: m.FromName, ReplyTo: m.ReplyTo, MessageID: m.MessageID, CreatedAt: o.Clock.Now()}
 	created, err = tx.InsertEmail(ctx, e)
 	if err != nil {
 		return 0, false, badge.E(badge.Internal, "Could not record the email.", err)
@@ -113,7 +113,7 @@ func (o *Outbox) handle(ctx context.Context, j *jobs.Job) error {
 	if e.Status != store.EmailQueued {
 		return j.Complete(ctx, nil) // sent (or given up) already: never again
 	}
-	m := Message{To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML, MessageID: e.MessageID}
+	m := Message{To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML, FromName: e.FromName, ReplyTo: e.ReplyTo, MessageID: e.MessageID}
 	if e.Headers != "" && e.Headers != "{}" {
 		if err := json.Unmarshal([]byte(e.Headers), &m.Headers); err != nil {
 			return o.fail(ctx, e, fmt.Errorf("mail: stored headers: %w", err))

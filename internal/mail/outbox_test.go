@@ -147,6 +147,18 @@ func testDelivered(t *testing.T, newStore func(testing.TB) *store.Store) {
 	if msgs := e.srv.messages(); len(msgs) != 2 || !strings.Contains(msgs[1].Data, "Message-ID: <"+mid+">") {
 		t.Errorf("second message lacks Message-ID <%s>", mid)
 	}
+
+	// The sender's display name and Reply-To are recorded and sent.
+	m.FromName, m.ReplyTo = "Acme Academy", "contact@acme.example"
+	id3, _ := e.queueEmail(t, "award:3", m)
+	if em := e.email(t, id3); em.FromName != m.FromName || em.ReplyTo != m.ReplyTo {
+		t.Errorf("row = %+v", em)
+	}
+	e.drain(t)
+	if msgs := e.srv.messages(); len(msgs) != 3 || !strings.Contains(msgs[2].Data, `From: "Acme Academy" <badges@example.org>`) ||
+		!strings.Contains(msgs[2].Data, "Reply-To: <contact@acme.example>") {
+		t.Errorf("third message lacks From name or Reply-To:\n%s", msgs[len(msgs)-1].Data)
+	}
 }
 
 func testServerDown(t *testing.T, newStore func(testing.TB) *store.Store) {

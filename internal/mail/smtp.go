@@ -75,8 +75,22 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 		return &PermanentError{err}
 	}
 	msg := gomail.NewMsg()
-	if err := msg.From(s.cfg.From); err != nil {
+	from := s.cfg.From
+	if m.FromName != "" {
+		// The configured address under the message's display name (e.g. the issuer's).
+		addr, err := mail.ParseAddress(s.cfg.From)
+		if err != nil {
+			return &PermanentError{fmt.Errorf("mail: from: %w", err)}
+		}
+		from = (&mail.Address{Name: m.FromName, Address: addr.Address}).String()
+	}
+	if err := msg.From(from); err != nil {
 		return &PermanentError{fmt.Errorf("mail: from: %w", err)}
+	}
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return &PermanentError{fmt.Errorf("mail: reply-to: %w", err)}
+		}
 	}
 	if err := msg.To(m.To); err != nil {
 		return &PermanentError{fmt.Errorf("mail: to: %w", err)}

@@ -173,3 +173,30 @@ func TestSMTPConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestSMTPFromNameAndReplyTo(t *testing.T) {
+	srv := startServer(t, nil)
+	m := testMsg
+	m.FromName, m.ReplyTo = `Acme "Badges" & Co`, "contact@acme.example"
+	if err := newSMTP(t, smtpConfig(srv)).Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("server got %d messages, want 1", len(msgs))
+	}
+	if msgs[0].From != "badges@example.org" {
+		t.Errorf("envelope sender = %q, want the configured address", msgs[0].From)
+	}
+	for _, want := range []string{`From: "Acme \"Badges\" & Co" <badges@example.org>`, "Reply-To: <contact@acme.example>"} {
+		if !strings.Contains(msgs[0].Data, want) {
+			t.Errorf("message lacks %q:\n%s", want, msgs[0].Data)
+		}
+	}
+	for _, bad := range []Message{{To: "a@b.example", Subject: "s", Text: "t", FromName: "x\r\nBcc: evil@example.net"},
+		{To: "a@b.example", Subject: "s", Text: "t", ReplyTo: "not an address"}} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("Validate(%+v) = nil", bad)
+		}
+	}
+}

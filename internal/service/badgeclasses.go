@@ -97,7 +97,8 @@ func (s *BadgeClasses) Create(ctx context.Context, actor *badge.User, issuerID s
 		return nil, serviceErr(err)
 	}
 	s.logger.InfoContext(ctx, "badge class created", "issuer_id", issuerID, "badge_class_id", bc.ID)
-	return &badge.BadgeClass{ID: bc.ID, IssuerID: issuerID, Version: 1, Fields: f, ImageID: v.ImageID, CreatedAt: now, UpdatedAt: now}, nil
+	return &badge.BadgeClass{ID: bc.ID, IssuerID: issuerID, Version: 1, Fields: f, ImageID: v.ImageID, ImageMediaType: img.MediaType,
+		CreatedAt: now, UpdatedAt: now}, nil
 }
 
 // Update stores the fields (and the image, when image is not nil; else the current image is
@@ -126,8 +127,19 @@ func (s *BadgeClasses) Update(ctx context.Context, actor *badge.User, id string,
 		if img != nil {
 			imageID = img.ID
 		}
+		mediaType := ""
+		if img != nil {
+			mediaType = img.MediaType
+		} else if imageID != "" {
+			if mediaType, err = tx.BadgeImageMediaType(ctx, imageID); err != nil {
+				return err
+			}
+		}
 		if cur.Fields == string(fields) && imageID == cur.ImageID {
 			out, err = toBadgeClass(bc, cur)
+			if out != nil {
+				out.ImageMediaType = mediaType
+			}
 			return err
 		}
 		if _, err := putImage(ctx, tx, img, now, ""); err != nil {
@@ -149,6 +161,7 @@ func (s *BadgeClasses) Update(ctx context.Context, actor *badge.User, id string,
 		if out, err = toBadgeClass(bc, v); err != nil {
 			return err
 		}
+		out.ImageMediaType = mediaType
 		return RecordAudit(ctx, tx, now, v.CreatedBy, "badge_class.update", "badge_class:"+id,
 			map[string]any{"issuer": bc.IssuerID, "name": f.Name, "version": v.Version, "image": imageID})
 	})
@@ -210,7 +223,12 @@ func (s *BadgeClasses) Get(ctx context.Context, actor *badge.User, id string) (*
 		if err != nil {
 			return err
 		}
-		out, err = toBadgeClass(bc, v)
+		if out, err = toBadgeClass(bc, v); err != nil {
+			return err
+		}
+		if v.ImageID != "" {
+			out.ImageMediaType, err = tx.BadgeImageMediaType(ctx, v.ImageID)
+		}
 		return err
 	})
 	if err != nil {
@@ -227,20 +245,17 @@ func (s *BadgeClasses) ListForIssuer(ctx context.Context, actor *badge.User, iss
 		if _, err := check(ctx, tx, actor, issuerID, badge.ActView); err != nil {
 			return err
 		}
-		list, err := tx.ListBadgeClasses(ctx, issuerID)
+		list, err := tx.ListCurrentBadgeClasses(ctx, issuerID)
 		if err != nil {
 			return err
 		}
-		for _, bc := range list {
-			v, err := tx.BadgeClassVersionByNumber(ctx, bc.ID, bc.CurrentVersion)
+		for _, c := range list {
+			bc, err := toBadgeClass(c.Class, c.Version)
 			if err != nil {
 				return err
 			}
-			c, err := toBadgeClass(bc, v)
-			if err != nil {
-				return err
-			}
-			out = append(out, c)
+			bc.ImageMediaType = c.ImageMediaType
+			out = append(out, bc)
 		}
 		return nil
 	})

@@ -26,7 +26,7 @@ type badgeClassesFixture struct {
 
 // newBadgeClasses makes an issuer owned by "owner" with an editor, awarder and viewer (users
 // of those names), and a "stranger" who is not staff.
-func newBadgeClasses(t *testing.T, newStore func(testing.TB) *store.Store) badgeClassesFixture {
+func newBadgeClasses(t testing.TB, newStore func(testing.TB) *store.Store) badgeClassesFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := newIssuers(t, newStore, "owner", "editor", "awarder", "viewer", "stranger")

@@ -10,4 +10,11 @@
 //
 // BadgeClasses (badgeclasses.go) owns badge designs: immutable versions (every change is a
 // new one) and their images, checked by internal/badgeimage.
+//
+// Bulk (bulk.go) owns bulk awarding from CSV files: uploads with their preview, confirmation,
+// and the "bulk.issue" job issuing them in chunks through the awards service.
+//
+// Notifications (notifications.go) owns each issuer's award email template (checked and
+// rendered by internal/mail) and queues the award email in the issuing transaction through
+// the durable outbox.
 package service

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,6 +50,11 @@ func newIssuerID() string {
 func actorName(ctx context.Context, actor *badge.User) string {
 	if actor.ID == 0 {
 		return ActorFrom(ctx)
+	}
+	if actor.Token != nil {
+		// The API token (whose user is in api_tokens): audit events and created_by say which
+		// integration acted.
+		return fmt.Sprintf("token:%d", actor.Token.TokenID)
 	}
 	return fmt.Sprintf("user:%d", actor.ID)
 }
@@ -96,7 +102,23 @@ func check(ctx context.Context, tx *store.Tx, actor *badge.User, issuerID string
 	if !badge.Can(admin, role, action) {
 		return "", badge.Errorf(badge.Forbidden, "You are not allowed to do this for this issuer.")
 	}
+	if err := tokenAllows(actor, issuerID, action); err != nil {
+		return "", err
+	}
 	return role, nil
+}
+
+// tokenAllows returns Forbidden when the actor acts through an API token whose issuer
+// restriction or scopes do not allow action on the issuer (nil for other actors).
+func tokenAllows(actor *badge.User, issuerID string, action badge.Action) error {
+	g := actor.Token
+	if g == nil || g.Allows(issuerID, action) {
+		return nil
+	}
+	if g.IssuerID != "" && g.IssuerID != issuerID {
+		return badge.Errorf(badge.Forbidden, "This API token is limited to another issuer.")
+	}
+	return badge.Errorf(badge.Forbidden, "This API token has no scope allowing this (%s).", action)
 }
 
 // Check returns nil if the actor may do action on the issuer; Forbidden, NotFound (no such
@@ -110,7 +132,8 @@ func (s *Issuers) Check(ctx context.Context, actor *badge.User, issuerID string,
 
 func toIssuer(i *store.Issuer) *badge.Issuer {
 	return &badge.Issuer{ID: i.ID, Name: i.Name, Description: i.Description, Website: i.Website, Email: i.Email,
-		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt}
+		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg, StatusMethod: badge.StatusMethod(i.StatusMethod),
+		CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt}
 }
 
 // Create makes an issuer with its signing keys (one per keys.IssuerAlgorithms) and its first
@@ -130,7 +153,13 @@ func (s *Issuers) Create(ctx context.Context, actor *badge.User, f badge.IssuerF
 	}
 	now := s.now()
 	iss := &store.Issuer{ID: newIssuerID(), Name: f.Name, Description: f.Description, Website: f.Website, Email: f.Email,
-		LogoURL: f.LogoURL, LinkedInOrg: f.LinkedInOrg, CreatedAt: now, UpdatedAt: now}
+		LogoURL: f.LogoURL, LinkedInOrg: f.LinkedInOrg, StatusMethod: string(f.StatusMethod), CreatedAt: now, UpdatedAt: now}
+	if actor != nil && actor.Token != nil && !actor.Token.AllowsCreateIssuer() {
+		return nil, badge.Errorf(badge.Forbidden, "Creating issuers needs an API token with scope issuers:write that is not limited to one issuer.")
+	}
+	if iss.StatusMethod == "" {
+		iss.StatusMethod = string(badge.StatusBitstring)
+	}
 	// Check first, so that nobody makes RSA keys without the right to.
 	if err := s.store.View(ctx, func(tx *store.Tx) error {
 		admin, _, err := access(ctx, tx, actor, "")
@@ -216,6 +245,9 @@ func (s *Issuers) Update(ctx context.Context, actor *badge.User, id string, f ba
 		}
 		iss.Name, iss.Description, iss.Website, iss.Email = f.Name, f.Description, f.Website, f.Email
 		iss.LogoURL, iss.LinkedInOrg, iss.UpdatedAt = f.LogoURL, f.LinkedInOrg, s.now()
+		if f.StatusMethod != "" { // "" keeps it
+			iss.StatusMethod = string(f.StatusMethod)
+		}
 		if err := tx.UpdateIssuer(ctx, iss); err != nil {
 			return err
 		}
@@ -236,9 +268,25 @@ func (s *Issuers) ListForUser(ctx context.Context, actor *badge.User) ([]badge.M
 		if err != nil {
 			return err
 		}
+		if g := actor.Token; g != nil && !g.AllowsListing() {
+			return badge.Errorf(badge.Forbidden, "This API token has no scope.")
+		}
 		mine, err := tx.ListIssuersOfUser(ctx, actor.ID)
 		if err != nil {
 			return err
+		}
+		if g := actor.Token; g != nil && g.IssuerID != "" {
+			// A token limited to one issuer sees that one only (if its user still may).
+			mine = slices.DeleteFunc(mine, func(m store.IssuerRole) bool { return m.Issuer.ID != g.IssuerID })
+			if len(mine) == 0 && admin {
+				iss, err := tx.IssuerByID(ctx, g.IssuerID)
+				if err == nil {
+					out = append(out, badge.Membership{Issuer: toIssuer(iss)})
+				} else if !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
+			}
+			admin = false
 		}
 		if !admin {
 			for _, m := range mine {

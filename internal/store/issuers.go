@@ -15,15 +15,18 @@ type Issuer struct {
 	Email       string
 	LogoURL     string
 	LinkedInOrg string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// StatusMethod is how its awards publish revocation: "bitstring" (Bitstring Status List)
+	// or "1edtech" (1EdTech Revocation List). "" is stored as "bitstring".
+	StatusMethod string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
-const issuerCols = "i.id, i.name, i.description, i.website, i.email, i.logo_url, i.linkedin_org, i.created_at, i.updated_at"
+const issuerCols = "i.id, i.name, i.description, i.website, i.email, i.logo_url, i.linkedin_org, i.status_method, i.created_at, i.updated_at"
 
 func scanIssuer(row interface{ Scan(...any) error }, extra ...any) (*Issuer, error) {
 	var i Issuer
-	dest := append([]any{&i.ID, &i.Name, &i.Description, &i.Website, &i.Email, &i.LogoURL, &i.LinkedInOrg, tc(&i.CreatedAt), tc(&i.UpdatedAt)}, extra...)
+	dest := append([]any{&i.ID, &i.Name, &i.Description, &i.Website, &i.Email, &i.LogoURL, &i.LinkedInOrg, &i.StatusMethod, tc(&i.CreatedAt), tc(&i.UpdatedAt)}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, notFound(err)
 	}
@@ -32,10 +35,10 @@ func scanIssuer(row interface{ Scan(...any) error }, extra ...any) (*Issuer, err
 
 // InsertIssuer adds an issuer; an existing id is ErrDuplicate.
 func (tx *Tx) InsertIssuer(ctx context.Context, i *Issuer) error {
-	_, err := tx.tx.ExecContext(ctx,
-		`INSERT INTO issuers (id, name, description, website, email, logo_url, linkedin_org, created_at, updated_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		i.ID, i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, tx.t(i.CreatedAt), tx.t(i.UpdatedAt))
+	_, err := tx.exec(ctx,
+		`INSERT INTO issuers (id, name, description, website, email, logo_url, linkedin_org, status_method, created_at, updated_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		i.ID, i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, statusMethod(i.StatusMethod), tx.t(i.CreatedAt), tx.t(i.UpdatedAt))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("insert issuer: %w", ErrDuplicate)
 	}
@@ -47,7 +50,7 @@ func (tx *Tx) InsertIssuer(ctx context.Context, i *Issuer) error {
 
 // IssuerByID returns the issuer, or ErrNotFound.
 func (tx *Tx) IssuerByID(ctx context.Context, id string) (*Issuer, error) {
-	return scanIssuer(tx.tx.QueryRowContext(ctx, `SELECT `+issuerCols+` FROM issuers i WHERE i.id = $1`, id))
+	return scanIssuer(tx.queryRow(ctx, `SELECT `+issuerCols+` FROM issuers i WHERE i.id = $1`, id))
 }
 
 // LockIssuer takes a write lock on the issuer's row until the transaction ends (PostgreSQL
@@ -60,7 +63,7 @@ func (tx *Tx) LockIssuer(ctx context.Context, id string) error {
 		q += ` FOR UPDATE`
 	}
 	var got string
-	if err := tx.tx.QueryRowContext(ctx, q, id).Scan(&got); err != nil {
+	if err := tx.queryRow(ctx, q, id).Scan(&got); err != nil {
 		return notFound(err)
 	}
 	return nil
@@ -68,10 +71,10 @@ func (tx *Tx) LockIssuer(ctx context.Context, id string) error {
 
 // UpdateIssuer writes every field of the issuer but its id and creation time.
 func (tx *Tx) UpdateIssuer(ctx context.Context, i *Issuer) error {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE issuers SET name = $1, description = $2, website = $3, email = $4, logo_url = $5,
-		 linkedin_org = $6, updated_at = $7 WHERE id = $8`,
-		i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, tx.t(i.UpdatedAt), i.ID)
+		 linkedin_org = $6, status_method = $7, updated_at = $8 WHERE id = $9`,
+		i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, statusMethod(i.StatusMethod), tx.t(i.UpdatedAt), i.ID)
 	return oneRow(res, err, "update issuer")
 }
 
@@ -132,7 +135,7 @@ type Member struct {
 
 // InsertMember makes the user staff of the issuer with role; ErrDuplicate if already staff.
 func (tx *Tx) InsertMember(ctx context.Context, issuerID string, userID int64, role string, at time.Time) error {
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`INSERT INTO issuer_members (issuer_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)`,
 		issuerID, userID, role, tx.t(at))
 	if isUniqueViolation(err) {
@@ -147,7 +150,7 @@ func (tx *Tx) InsertMember(ctx context.Context, issuerID string, userID int64, r
 // MemberRole returns the user's role on the issuer, or ErrNotFound if not staff.
 func (tx *Tx) MemberRole(ctx context.Context, issuerID string, userID int64) (string, error) {
 	var role string
-	err := tx.tx.QueryRowContext(ctx, `SELECT role FROM issuer_members WHERE issuer_id = $1 AND user_id = $2`, issuerID, userID).Scan(&role)
+	err := tx.queryRow(ctx, `SELECT role FROM issuer_members WHERE issuer_id = $1 AND user_id = $2`, issuerID, userID).Scan(&role)
 	if err != nil {
 		return "", notFound(err)
 	}
@@ -156,20 +159,20 @@ func (tx *Tx) MemberRole(ctx context.Context, issuerID string, userID int64) (st
 
 // SetMemberRole changes a staff member's role; ErrNotFound if not staff.
 func (tx *Tx) SetMemberRole(ctx context.Context, issuerID string, userID int64, role string) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE issuer_members SET role = $1 WHERE issuer_id = $2 AND user_id = $3`, role, issuerID, userID)
+	res, err := tx.exec(ctx, `UPDATE issuer_members SET role = $1 WHERE issuer_id = $2 AND user_id = $3`, role, issuerID, userID)
 	return oneRow(res, err, "set member role")
 }
 
 // DeleteMember removes a staff member; ErrNotFound if not staff.
 func (tx *Tx) DeleteMember(ctx context.Context, issuerID string, userID int64) error {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM issuer_members WHERE issuer_id = $1 AND user_id = $2`, issuerID, userID)
+	res, err := tx.exec(ctx, `DELETE FROM issuer_members WHERE issuer_id = $1 AND user_id = $2`, issuerID, userID)
 	return oneRow(res, err, "delete member")
 }
 
 // CountOwners returns the number of owners of the issuer.
 func (tx *Tx) CountOwners(ctx context.Context, issuerID string) (int64, error) {
 	var n int64
-	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM issuer_members WHERE issuer_id = $1 AND role = 'owner'`, issuerID).Scan(&n)
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM issuer_members WHERE issuer_id = $1 AND role = 'owner'`, issuerID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count owners: %w", err)
 	}
@@ -211,7 +214,7 @@ type IssuerKey struct {
 // InsertIssuerKey adds a key. A second active key of the same issuer and algorithm, or an
 // existing kid, is ErrDuplicate.
 func (tx *Tx) InsertIssuerKey(ctx context.Context, k *IssuerKey) error {
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`INSERT INTO issuer_keys (id, issuer_id, alg, public_jwk, private_enc, created_at, retired_at)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		k.ID, k.IssuerID, k.Alg, k.PublicJWK, k.PrivateEnc, tx.t(k.CreatedAt), tx.optTime(k.RetiredAt))
@@ -254,19 +257,19 @@ func (tx *Tx) IssuerKeys(ctx context.Context, issuerID string) ([]*IssuerKey, er
 
 // IssuerKeyByID returns one key of the issuer, or ErrNotFound.
 func (tx *Tx) IssuerKeyByID(ctx context.Context, issuerID, kid string) (*IssuerKey, error) {
-	return scanIssuerKey(tx.tx.QueryRowContext(ctx, `SELECT `+issuerKeyCols+` FROM issuer_keys WHERE issuer_id = $1 AND id = $2`, issuerID, kid))
+	return scanIssuerKey(tx.queryRow(ctx, `SELECT `+issuerKeyCols+` FROM issuer_keys WHERE issuer_id = $1 AND id = $2`, issuerID, kid))
 }
 
 // ActiveIssuerKey returns the issuer's active key of the algorithm, or ErrNotFound.
 func (tx *Tx) ActiveIssuerKey(ctx context.Context, issuerID, alg string) (*IssuerKey, error) {
-	return scanIssuerKey(tx.tx.QueryRowContext(ctx,
+	return scanIssuerKey(tx.queryRow(ctx,
 		`SELECT `+issuerKeyCols+` FROM issuer_keys WHERE issuer_id = $1 AND alg = $2 AND retired_at IS NULL`, issuerID, alg))
 }
 
 // RetireIssuerKeys retires the issuer's active key of the algorithm (if any) at `at` and
 // returns how many keys it retired (0 or 1).
 func (tx *Tx) RetireIssuerKeys(ctx context.Context, issuerID, alg string, at time.Time) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE issuer_keys SET retired_at = $1 WHERE issuer_id = $2 AND alg = $3 AND retired_at IS NULL`, tx.t(at), issuerID, alg)
+	res, err := tx.exec(ctx, `UPDATE issuer_keys SET retired_at = $1 WHERE issuer_id = $2 AND alg = $3 AND retired_at IS NULL`, tx.t(at), issuerID, alg)
 	if err != nil {
 		return 0, fmt.Errorf("store: retire issuer keys: %w", err)
 	}
@@ -284,5 +287,12 @@ func (tx *Tx) optTime(v time.Time) any {
 // AnyIssuerKey returns one stored issuer key (the oldest), or ErrNotFound when there is none:
 // enough to check that a master key opens the installation's keys.
 func (tx *Tx) AnyIssuerKey(ctx context.Context) (*IssuerKey, error) {
-	return scanIssuerKey(tx.tx.QueryRowContext(ctx, `SELECT `+issuerKeyCols+` FROM issuer_keys ORDER BY created_at, id LIMIT 1`))
+	return scanIssuerKey(tx.queryRow(ctx, `SELECT `+issuerKeyCols+` FROM issuer_keys ORDER BY created_at, id LIMIT 1`))
+}
+
+func statusMethod(m string) string {
+	if m == "" {
+		return "bitstring"
+	}
+	return m
 }

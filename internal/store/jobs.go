@@ -61,7 +61,7 @@ func nullString(s string) any {
 // exists already, nothing is inserted, j.ID is set to the existing job's id and inserted is
 // false.
 func (tx *Tx) InsertJob(ctx context.Context, j *Job) (inserted bool, err error) {
-	err = tx.tx.QueryRowContext(ctx,
+	err = tx.queryRow(ctx,
 		`INSERT INTO jobs (kind, payload, unique_key, state, attempts, max_attempts, run_at, created_at, updated_at)
 		 VALUES ($1, $2, $3, 'pending', 0, $4, $5, $6, $6)
 		 ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
@@ -73,7 +73,7 @@ func (tx *Tx) InsertJob(ctx context.Context, j *Job) (inserted bool, err error) 
 	if err != sql.ErrNoRows || j.UniqueKey == "" {
 		return false, fmt.Errorf("store: insert job: %w", err)
 	}
-	if err := tx.tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE unique_key = $1`, j.UniqueKey).Scan(&j.ID); err != nil {
+	if err := tx.queryRow(ctx, `SELECT id FROM jobs WHERE unique_key = $1`, j.UniqueKey).Scan(&j.ID); err != nil {
 		return false, fmt.Errorf("store: insert job: find duplicate: %w", err)
 	}
 	return false, nil
@@ -81,7 +81,7 @@ func (tx *Tx) InsertJob(ctx context.Context, j *Job) (inserted bool, err error) 
 
 // JobByID returns a job, or ErrNotFound.
 func (tx *Tx) JobByID(ctx context.Context, id int64) (*Job, error) {
-	return scanJob(tx.tx.QueryRowContext(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = $1`, id))
+	return scanJob(tx.queryRow(ctx, `SELECT `+jobCols+` FROM jobs WHERE id = $1`, id))
 }
 
 // ClaimJob takes the next job of one of these kinds that is due, marks it running under
@@ -112,7 +112,7 @@ func (tx *Tx) ClaimJob(ctx context.Context, kinds []string, worker string, now, 
 		q := `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $2, locked_by = $3, updated_at = $1
 			WHERE id = (SELECT id FROM jobs WHERE ` + due + ` LIMIT 1` + lock + `)
 			RETURNING ` + jobCols
-		j, err := scanJob(tx.tx.QueryRowContext(ctx, q, args...))
+		j, err := scanJob(tx.queryRow(ctx, q, args...))
 		if err != ErrNotFound {
 			return j, err
 		}
@@ -123,7 +123,7 @@ func (tx *Tx) ClaimJob(ctx context.Context, kinds []string, worker string, now, 
 // BuryExpiredJobs moves running jobs whose lease expired and that have no attempts left to
 // the dead state, and returns how many.
 func (tx *Tx) BuryExpiredJobs(ctx context.Context, now time.Time) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE jobs SET state = 'dead', lease_until = NULL, locked_by = NULL, finished_at = $1, updated_at = $1,
 			last_error = 'lease expired: the worker stopped without finishing'
 		 WHERE state = 'running' AND lease_until <= $1 AND attempts >= max_attempts`, tx.t(now))
@@ -138,14 +138,14 @@ const held = ` WHERE id = $1 AND state = 'running' AND locked_by = $2`
 
 // ExtendJobLease moves the lease of a job the worker holds; ErrNotFound if it lost it.
 func (tx *Tx) ExtendJobLease(ctx context.Context, id int64, worker string, leaseUntil, now time.Time) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE jobs SET lease_until = $3, updated_at = $4`+held, id, worker, tx.t(leaseUntil), tx.t(now))
+	res, err := tx.exec(ctx, `UPDATE jobs SET lease_until = $3, updated_at = $4`+held, id, worker, tx.t(leaseUntil), tx.t(now))
 	return oneRow(res, err, "extend job lease")
 }
 
 // CompleteJob marks a job the worker holds as done; ErrNotFound if it lost the lease (the job
 // was released, re-claimed by another worker, or finished).
 func (tx *Tx) CompleteJob(ctx context.Context, id int64, worker string, now time.Time) error {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE jobs SET state = 'done', lease_until = NULL, locked_by = NULL, finished_at = $3, updated_at = $3, last_error = ''`+held,
 		id, worker, tx.t(now))
 	return oneRow(res, err, "complete job")
@@ -153,7 +153,7 @@ func (tx *Tx) CompleteJob(ctx context.Context, id int64, worker string, now time
 
 // RetryJob puts a job the worker holds back to pending, due at runAt, recording the error.
 func (tx *Tx) RetryJob(ctx context.Context, id int64, worker string, runAt time.Time, lastErr string, now time.Time) error {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE jobs SET state = 'pending', run_at = $3, lease_until = NULL, locked_by = NULL, last_error = $4, updated_at = $5`+held,
 		id, worker, tx.t(runAt), lastErr, tx.t(now))
 	return oneRow(res, err, "retry job")
@@ -161,7 +161,7 @@ func (tx *Tx) RetryJob(ctx context.Context, id int64, worker string, runAt time.
 
 // KillJob moves a job the worker holds to the dead state, recording the error.
 func (tx *Tx) KillJob(ctx context.Context, id int64, worker string, lastErr string, now time.Time) error {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE jobs SET state = 'dead', lease_until = NULL, locked_by = NULL, last_error = $3, finished_at = $4, updated_at = $4`+held,
 		id, worker, lastErr, tx.t(now))
 	return oneRow(res, err, "kill job")
@@ -170,7 +170,7 @@ func (tx *Tx) KillJob(ctx context.Context, id int64, worker string, lastErr stri
 // ReleaseJob gives a job the worker holds back unfinished (graceful shutdown): pending, due
 // now, the attempt not counted, so that any worker takes it at once.
 func (tx *Tx) ReleaseJob(ctx context.Context, id int64, worker string, now time.Time) error {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE jobs SET state = 'pending', run_at = $3, lease_until = NULL, locked_by = NULL,
 			attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, updated_at = $3`+held,
 		id, worker, tx.t(now))
@@ -199,7 +199,7 @@ func (tx *Tx) CountJobs(ctx context.Context) (map[string]int64, error) {
 // DeleteFinishedJobs removes done jobs finished before `before` (dead ones are kept), and
 // returns how many.
 func (tx *Tx) DeleteFinishedJobs(ctx context.Context, before time.Time) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM jobs WHERE state = 'done' AND finished_at <= $1`, tx.t(before))
+	res, err := tx.exec(ctx, `DELETE FROM jobs WHERE state = 'done' AND finished_at <= $1`, tx.t(before))
 	if err != nil {
 		return 0, fmt.Errorf("store: delete finished jobs: %w", err)
 	}

@@ -23,6 +23,8 @@ type Email struct {
 	Text           string
 	HTML           string
 	Headers        string // JSON object of extra header name -> value
+	FromName       string // display name of the From header ("" = the configured sender's)
+	ReplyTo        string // Reply-To address, or ""
 	MessageID      string // stable across attempts, without angle brackets
 	Status         string
 	Attempts       int
@@ -31,11 +33,11 @@ type Email struct {
 	SentAt         time.Time // zero unless sent
 }
 
-const emailCols = "id, idempotency_key, to_addr, subject, text_body, html_body, headers, message_id, status, attempts, last_error, created_at, sent_at"
+const emailCols = "id, idempotency_key, to_addr, subject, text_body, html_body, headers, from_name, reply_to, message_id, status, attempts, last_error, created_at, sent_at"
 
 func scanEmail(row interface{ Scan(...any) error }) (*Email, error) {
 	var e Email
-	err := row.Scan(&e.ID, &e.IdempotencyKey, &e.To, &e.Subject, &e.Text, &e.HTML, &e.Headers, &e.MessageID,
+	err := row.Scan(&e.ID, &e.IdempotencyKey, &e.To, &e.Subject, &e.Text, &e.HTML, &e.Headers, &e.FromName, &e.ReplyTo, &e.MessageID,
 		&e.Status, &e.Attempts, &e.LastError, tc(&e.CreatedAt), tc(&e.SentAt))
 	if err != nil {
 		return nil, notFound(err)
@@ -49,11 +51,11 @@ func (tx *Tx) InsertEmail(ctx context.Context, e *Email) (inserted bool, err err
 	if e.Headers == "" {
 		e.Headers = "{}"
 	}
-	err = tx.tx.QueryRowContext(ctx,
-		`INSERT INTO email_outbox (idempotency_key, to_addr, subject, text_body, html_body, headers, message_id, status, attempts, last_error, created_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, '', $8)
+	err = tx.queryRow(ctx,
+		`INSERT INTO email_outbox (idempotency_key, to_addr, subject, text_body, html_body, headers, from_name, reply_to, message_id, status, attempts, last_error, created_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, '', $10)
 		 ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-		e.IdempotencyKey, e.To, e.Subject, e.Text, e.HTML, e.Headers, e.MessageID, tx.t(e.CreatedAt)).Scan(&e.ID)
+		e.IdempotencyKey, e.To, e.Subject, e.Text, e.HTML, e.Headers, e.FromName, e.ReplyTo, e.MessageID, tx.t(e.CreatedAt)).Scan(&e.ID)
 	if err == nil {
 		e.Status = EmailQueued
 		return true, nil
@@ -61,7 +63,7 @@ func (tx *Tx) InsertEmail(ctx context.Context, e *Email) (inserted bool, err err
 	if err != sql.ErrNoRows {
 		return false, fmt.Errorf("store: insert email: %w", err)
 	}
-	if err := tx.tx.QueryRowContext(ctx, `SELECT id FROM email_outbox WHERE idempotency_key = $1`, e.IdempotencyKey).Scan(&e.ID); err != nil {
+	if err := tx.queryRow(ctx, `SELECT id FROM email_outbox WHERE idempotency_key = $1`, e.IdempotencyKey).Scan(&e.ID); err != nil {
 		return false, fmt.Errorf("store: insert email: find duplicate: %w", err)
 	}
 	return false, nil
@@ -69,12 +71,12 @@ func (tx *Tx) InsertEmail(ctx context.Context, e *Email) (inserted bool, err err
 
 // EmailByID returns an outbox row, or ErrNotFound.
 func (tx *Tx) EmailByID(ctx context.Context, id int64) (*Email, error) {
-	return scanEmail(tx.tx.QueryRowContext(ctx, `SELECT `+emailCols+` FROM email_outbox WHERE id = $1`, id))
+	return scanEmail(tx.queryRow(ctx, `SELECT `+emailCols+` FROM email_outbox WHERE id = $1`, id))
 }
 
 // EmailByKey returns the outbox row of an idempotency key, or ErrNotFound.
 func (tx *Tx) EmailByKey(ctx context.Context, key string) (*Email, error) {
-	return scanEmail(tx.tx.QueryRowContext(ctx, `SELECT `+emailCols+` FROM email_outbox WHERE idempotency_key = $1`, key))
+	return scanEmail(tx.queryRow(ctx, `SELECT `+emailCols+` FROM email_outbox WHERE idempotency_key = $1`, key))
 }
 
 // MarkEmailSent records that the SMTP server accepted the email (attempts counts this one).
@@ -93,7 +95,7 @@ func (tx *Tx) NoteEmailAttempt(ctx context.Context, id int64, lastErr string) er
 }
 
 func (tx *Tx) updateEmail(ctx context.Context, q string, args ...any) error {
-	res, err := tx.tx.ExecContext(ctx, q, args...)
+	res, err := tx.exec(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("store: update email: %w", err)
 	}

@@ -13,7 +13,7 @@ const (
 
 // PutSetting sets a setting, replacing any previous value.
 func (tx *Tx) PutSetting(ctx context.Context, key, value string, at time.Time) error {
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
 		 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 		key, value, tx.t(at))
@@ -26,7 +26,7 @@ func (tx *Tx) PutSetting(ctx context.Context, key, value string, at time.Time) e
 // Setting returns a setting's value, or ErrNotFound.
 func (tx *Tx) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := tx.tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	err := tx.queryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	if err != nil {
 		return "", notFound(err)
 	}
@@ -36,7 +36,7 @@ func (tx *Tx) Setting(ctx context.Context, key string) (string, error) {
 // ConsumeSetting deletes the setting if and only if it currently has this value, and reports
 // whether it did. Two transactions consuming the same value: exactly one gets true.
 func (tx *Tx) ConsumeSetting(ctx context.Context, key, value string) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM settings WHERE key = $1 AND value = $2`, key, value)
+	res, err := tx.exec(ctx, `DELETE FROM settings WHERE key = $1 AND value = $2`, key, value)
 	if err != nil {
 		return false, fmt.Errorf("store: consume setting: %w", err)
 	}
@@ -46,7 +46,7 @@ func (tx *Tx) ConsumeSetting(ctx context.Context, key, value string) (bool, erro
 
 // DeleteSetting removes a setting; removing a missing one is not an error.
 func (tx *Tx) DeleteSetting(ctx context.Context, key string) error {
-	_, err := tx.tx.ExecContext(ctx, `DELETE FROM settings WHERE key = $1`, key)
+	_, err := tx.exec(ctx, `DELETE FROM settings WHERE key = $1`, key)
 	if err != nil {
 		return fmt.Errorf("store: delete setting: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -12,6 +13,48 @@ import (
 type Tx struct {
 	tx      *sql.Tx
 	dialect string
+	stmts   map[string]*sql.Stmt // SQLite: statements prepared in this transaction, by text
+}
+
+// stmt returns the statement prepared for q in this transaction, preparing it the first
+// time. SQLite parses a statement on every call otherwise, which dominates loops such as
+// recording a batch of awards; pgx caches prepared statements per connection itself.
+func (tx *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := tx.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := tx.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[q] = st
+	return st, nil
+}
+
+// exec runs a statement of the store (prepared once per transaction on SQLite).
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if tx.dialect != SQLite {
+		return tx.tx.ExecContext(ctx, q, args...)
+	}
+	st, err := tx.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// queryRow runs a query of the store returning one row (prepared once per transaction on
+// SQLite).
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if tx.dialect == SQLite {
+		if st, err := tx.stmt(ctx, q); err == nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	return tx.tx.QueryRowContext(ctx, q, args...)
 }
 
 // Dialect returns "sqlite" or "postgres".
@@ -115,4 +158,41 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// maxParams bounds the parameters of one multi-row statement (SQLite allows 32766,
+// PostgreSQL 65535; smaller statements also keep the SQLite statement cache small).
+const maxParams = 2000
+
+// insertRows inserts rows (each with one value per column) into table with multi-row
+// INSERT statements, as many rows per statement as maxParams allows: one round trip per
+// chunk instead of one per row.
+func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	per := max(1, maxParams/len(cols))
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		var q strings.Builder
+		q.WriteString(head)
+		args := make([]any, 0, n*len(cols))
+		for i, r := range rows[:n] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteByte('(')
+			for j, v := range r {
+				if j > 0 {
+					q.WriteString(", ")
+				}
+				args = append(args, v)
+				fmt.Fprintf(&q, "$%d", len(args))
+			}
+			q.WriteByte(')')
+		}
+		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }

@@ -43,7 +43,7 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 
 // InsertUser adds a user and sets u.ID. A second user with the same EmailKey is ErrDuplicate.
 func (tx *Tx) InsertUser(ctx context.Context, u *User) error {
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO users (email, email_key, name, password_hash, is_admin, created_at, updated_at)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		u.Email, u.EmailKey, u.Name, u.PasswordHash, u.IsAdmin, tx.t(u.CreatedAt), tx.t(u.UpdatedAt)).Scan(&u.ID)
@@ -58,18 +58,18 @@ func (tx *Tx) InsertUser(ctx context.Context, u *User) error {
 
 // UserByID returns the user with this id, or ErrNotFound.
 func (tx *Tx) UserByID(ctx context.Context, id int64) (*User, error) {
-	return scanUser(tx.tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
+	return scanUser(tx.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id))
 }
 
 // UserByEmailKey returns the user with this lower-cased email, or ErrNotFound.
 func (tx *Tx) UserByEmailKey(ctx context.Context, key string) (*User, error) {
-	return scanUser(tx.tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE email_key = $1`, key))
+	return scanUser(tx.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE email_key = $1`, key))
 }
 
 // CountUsers returns the number of users.
 func (tx *Tx) CountUsers(ctx context.Context) (int64, error) {
 	var n int64
-	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, err
 }
 
@@ -93,7 +93,7 @@ func (tx *Tx) ListUsers(ctx context.Context, afterID int64, limit int) ([]*User,
 
 // SetPasswordHash replaces a user's password hash; ErrNotFound if there is no such user.
 func (tx *Tx) SetPasswordHash(ctx context.Context, userID int64, hash string, at time.Time) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, tx.t(at), userID)
+	res, err := tx.exec(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, tx.t(at), userID)
 	return oneRow(res, err, "set password")
 }
 

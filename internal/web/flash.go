@@ -25,6 +25,17 @@ var flashes = map[string]flash{
 	"staff-added":        {"success", "The staff member is added."},
 	"staff-role-changed": {"success", "The role is changed."},
 	"staff-removed":      {"success", "The staff member is removed."},
+	"badge-created":      {"success", "The badge is created. Its public page is ready to share."},
+	"badge-saved":        {"success", "The badge is saved as a new version. Badges already awarded keep their version."},
+	"badge-unchanged":    {"info", "Nothing was changed, so no new version was made."},
+	"token-revoked":      {"success", "The API token is revoked; it no longer works."},
+	"award-issued":       {"success", "The badge is awarded and signed. Its public page and documents are live."},
+	"awards-revoked":     {"success", "The badges are revoked. Verifiers and their public pages say so from now on."},
+	"award-revoked":      {"success", "The badge is revoked. Verifiers and its public page say so from now on."},
+	"bulk-confirmed":     {"success", "Issuing has started. This page shows the progress; you can leave it and come back."},
+	"bulk-cancelled":     {"info", "The upload is cancelled. Badges already issued from it stay issued."},
+	"template-saved":     {"success", "The award email is saved. Awards from now on use it."},
+	"template-reset":     {"success", "The award email is back to Rosette's default."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

@@ -3,11 +3,10 @@ package web
 import (
 	"context"
 	"errors"
-	"html/template"
 	"net/http"
-	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/badgeimage"
 	"github.com/rosettebadges/rosette/internal/keys"
 )
 
@@ -25,6 +24,7 @@ type Issuers interface {
 	RemoveMember(ctx context.Context, actor *badge.User, issuerID string, userID int64) error
 	RotateKeys(ctx context.Context, actor *badge.User, issuerID string) ([]*keys.Record, error)
 	Keys(ctx context.Context, actor *badge.User, issuerID string) ([]*keys.Record, error)
+	StoreLogo(ctx context.Context, actor *badge.User, issuerID string, data []byte) (*badgeimage.Image, error)
 }
 
 type issuerListPage struct {
@@ -38,6 +38,18 @@ type issuerFormPage struct {
 	Issuer *badge.Issuer // nil on the new-issuer form
 	Fields badge.IssuerFields
 	Errors formErrors
+	Logo   logo // the current logo, when it can be shown
+}
+
+// StatusMethods are the choices of the status method select.
+func (*issuerFormPage) StatusMethods() []statusChoice {
+	return []statusChoice{{badge.StatusBitstring, "Bitstring Status List (recommended: private, compact)"},
+		{badge.Status1EdTech, "1EdTech Revocation List"}}
+}
+
+type statusChoice struct {
+	Value badge.StatusMethod
+	Label string
 }
 
 type issuerPage struct {
@@ -48,8 +60,9 @@ type issuerPage struct {
 	CanEdit    bool
 	CanStaff   bool
 	CanKeys    bool
-	PublicBase string       // "/issuers/{id}"
-	LogoData   template.URL // the logo when it is a data:image/ URI (the CSP allows only those and 'self')
+	Templates  bool   // the award email template pages are mounted
+	PublicBase string // "/issuers/{id}"
+	Logo       logo   // how the logo can be shown (the CSP allows only same-site and data: images)
 }
 
 // can is the badge.Can of the signed-in user on one issuer, for showing buttons; the service
@@ -61,12 +74,13 @@ func can(u *badge.User, role badge.Role, a badge.Action) bool {
 func issuerFieldsFrom(r *http.Request) badge.IssuerFields {
 	f := r.PostForm
 	return badge.IssuerFields{Name: f.Get("name"), Description: f.Get("description"), Website: f.Get("website"),
-		Email: f.Get("email"), LogoURL: f.Get("logo"), LinkedInOrg: f.Get("linkedin_org")}
+		Email: f.Get("email"), LogoURL: f.Get("logo"), LinkedInOrg: f.Get("linkedin_org"),
+		StatusMethod: badge.StatusMethod(f.Get("status_method"))}
 }
 
 func fieldsOf(i *badge.Issuer) badge.IssuerFields {
 	return badge.IssuerFields{Name: i.Name, Description: i.Description, Website: i.Website, Email: i.Email,
-		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg}
+		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg, StatusMethod: i.StatusMethod}
 }
 
 // issuerList shows the issuers the user works on (all of them for site admins).
@@ -87,17 +101,25 @@ func (s *Site) issuerNew(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, http.StatusForbidden, "Only site administrators can create issuers.")
 		return
 	}
-	s.render(w, r, http.StatusOK, "issuer_form", &issuerFormPage{Frame: Frame{Title: "New issuer", Nav: "issuers"}})
+	s.render(w, r, http.StatusOK, "issuer_form", &issuerFormPage{Frame: Frame{Title: "New issuer", Nav: "issuers"},
+		Fields: badge.IssuerFields{StatusMethod: badge.StatusBitstring}})
 }
 
 // issuerCreate creates the issuer with the signed-in user as its first owner.
 func (s *Site) issuerCreate(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, badge.E(badge.Invalid, "The form could not be read.", err))
+	upload, err := parseBadgeUpload(r, "logo_file")
+	if err != nil && badge.FieldMessages(err)["logo_file"] == "" {
+		s.fail(w, r, err)
 		return
 	}
 	p := &issuerFormPage{Frame: Frame{Title: "New issuer", Nav: "issuers"}, Fields: issuerFieldsFrom(r), Errors: formErrors{}}
-	iss, err := s.issuers.Create(r.Context(), userFrom(r.Context()), p.Fields, 0)
+	if err == nil {
+		p.Fields, err = s.uploadLogo(r, "", p.Fields, upload)
+	}
+	var iss *badge.Issuer
+	if err == nil {
+		iss, err = s.issuers.Create(r.Context(), userFrom(r.Context()), p.Fields, 0)
+	}
 	if errors.Is(err, badge.Invalid) && !userFrom(r.Context()).IsAdmin {
 		// The service checks the fields before the permission; the form is for site admins.
 		s.serveError(w, r, http.StatusForbidden, "Only site administrators can create issuers.")
@@ -129,11 +151,9 @@ func (s *Site) issuerShow(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &issuerPage{Frame: Frame{Title: iss.Name, Nav: "issuers"},
 		Issuer: iss, Role: role, Keys: ks, PublicBase: "/issuers/" + iss.ID,
-		CanEdit: can(u, role, badge.ActEditIssuer), CanStaff: can(u, role, badge.ActManageStaff), CanKeys: can(u, role, badge.ActManageKeys)}
-	if strings.HasPrefix(iss.LogoURL, "data:image/") {
-		// Checked by badge.IssuerFields.Normalize; an image is shown in <img>, where no script runs.
-		p.LogoData = template.URL(iss.LogoURL)
-	}
+		CanEdit: can(u, role, badge.ActEditIssuer), CanStaff: can(u, role, badge.ActManageStaff), CanKeys: can(u, role, badge.ActManageKeys),
+		Templates: s.notifications != nil}
+	p.Logo = s.logoOf(iss)
 	s.render(w, r, http.StatusOK, "issuer", p)
 }
 
@@ -150,18 +170,24 @@ func (s *Site) issuerEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "issuer_form", &issuerFormPage{Frame: Frame{Title: "Edit " + iss.Name, Nav: "issuers"},
-		Issuer: iss, Fields: fieldsOf(iss)})
+		Issuer: iss, Fields: fieldsOf(iss), Logo: s.logoOf(iss)})
 }
 
 // issuerUpdate saves the profile.
 func (s *Site) issuerUpdate(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, badge.E(badge.Invalid, "The form could not be read.", err))
+	upload, err := parseBadgeUpload(r, "logo_file")
+	if err != nil && badge.FieldMessages(err)["logo_file"] == "" {
+		s.fail(w, r, err)
 		return
 	}
 	u, id := userFrom(r.Context()), r.PathValue("id")
 	fields := issuerFieldsFrom(r)
-	_, err := s.issuers.Update(r.Context(), u, id, fields)
+	if err == nil {
+		fields, err = s.uploadLogo(r, id, fields, upload)
+	}
+	if err == nil {
+		_, err = s.issuers.Update(r.Context(), u, id, fields)
+	}
 	if err == nil {
 		s.setFlash(w, r, "issuer-saved")
 		redirect(w, r, "/admin/issuers/"+id)
@@ -181,7 +207,7 @@ func (s *Site) issuerUpdate(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, http.StatusForbidden, "You are not allowed to do this for this issuer.")
 		return
 	}
-	p := &issuerFormPage{Frame: Frame{Title: "Edit " + iss.Name, Nav: "issuers"}, Issuer: iss, Fields: fields, Errors: formErrors{}}
+	p := &issuerFormPage{Frame: Frame{Title: "Edit " + iss.Name, Nav: "issuers"}, Issuer: iss, Fields: fields, Errors: formErrors{}, Logo: s.logoOf(iss)}
 	s.formFailure(w, r, err, p.Errors)
 	s.render(w, r, http.StatusUnprocessableEntity, "issuer_form", p)
 }
@@ -195,4 +221,18 @@ func (s *Site) issuerRotate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setFlash(w, r, "keys-rotated")
 	redirect(w, r, "/admin/issuers/"+id)
+}
+
+// uploadLogo stores an uploaded logo (when a file was chosen) and points the fields' LogoURL
+// at it; the URL field is the alternative when no file is chosen.
+func (s *Site) uploadLogo(r *http.Request, issuerID string, f badge.IssuerFields, upload []byte) (badge.IssuerFields, error) {
+	if upload == nil {
+		return f, nil
+	}
+	img, err := s.issuers.StoreLogo(r.Context(), userFrom(r.Context()), issuerID, upload)
+	if err != nil {
+		return f, badge.OnField(err, "logo_file")
+	}
+	f.LogoURL = s.urls.Image(img.ID, img.MediaType)
+	return f, nil
 }

@@ -13,11 +13,16 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/identity"
+	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/keys"
+	"github.com/rosettebadges/rosette/internal/links"
+	"github.com/rosettebadges/rosette/internal/mail"
 	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
 	"github.com/rosettebadges/rosette/internal/store/storetest"
+	"github.com/rosettebadges/rosette/openbadges/jsonld"
 )
 
 // tokenAccounts signs people in by session token only: the cookie "token-NAME" is user NAME.
@@ -38,11 +43,17 @@ func (a *tokenAccounts) SessionUser(_ context.Context, token string) (*badge.Use
 
 type issuerSite struct {
 	ts      *httptest.Server
+	st      *store.Store
 	svc     *service.Issuers
+	bcs     *service.BadgeClasses
+	awards  *service.Awards
 	users   map[string]*badge.User
 	issuer  *badge.Issuer
 	clients map[string]*http.Client
 }
+
+// testBase is the public base URL of the test sites (the absolute URLs in documents and tags).
+const testBase = "https://badges.example"
 
 var staffRoles = map[string]badge.Role{"owner": badge.RoleOwner, "editor": badge.RoleEditor, "awarder": badge.RoleAwarder, "viewer": badge.RoleViewer}
 
@@ -57,8 +68,10 @@ func newIssuerSite(t *testing.T) *issuerSite {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	svc := service.NewIssuers(st, keys.NewManager(st, master), badge.NewFakeClock(at), nil)
-	is := &issuerSite{svc: svc, users: map[string]*badge.User{}, clients: map[string]*http.Client{}}
+	km := keys.NewManager(st, master)
+	clock := badge.NewFakeClock(at)
+	svc := service.NewIssuers(st, km, clock, nil)
+	is := &issuerSite{svc: svc, st: st, users: map[string]*badge.User{}, clients: map[string]*http.Client{}}
 	acc := &tokenAccounts{users: map[string]*badge.User{}}
 	for _, n := range []string{"admin", "owner", "editor", "awarder", "viewer", "stranger", "extra"} {
 		u := &store.User{Email: n + "@x.org", EmailKey: n + "@x.org", Name: "User " + n, PasswordHash: "x", IsAdmin: n == "admin", CreatedAt: at, UpdatedAt: at}
@@ -79,12 +92,19 @@ func newIssuerSite(t *testing.T) *issuerSite {
 			t.Fatal(err)
 		}
 	}
-	s, err := New(Options{Accounts: acc, Issuers: svc})
+	is.bcs = service.NewBadgeClasses(st, clock, nil)
+	urls := links.URLs{Base: testBase}
+	is.awards = service.NewAwards(service.AwardsOptions{Store: st, Keys: km, URLs: urls,
+		Clock: clock, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
+	outbox := &mail.Outbox{Store: st, Queue: jobs.New(st, nil, clock, jobs.Options{}), Clock: clock}
+	s, err := New(Options{Accounts: acc, Issuers: svc, Awards: is.awards, BadgeClasses: is.bcs, URLs: urls,
+		Notifications: service.NewNotifications(st, outbox, clock, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(server.Options{Errors: s})
+	srv := server.New(server.Options{Errors: s, MaxBodyBytes: 10 << 20})
 	s.Register(srv)
+	(&identity.Handler{Issuers: svc, URLs: urls, HTML: s.PublicIssuer()}).Register(srv)
 	is.ts = httptest.NewServer(srv)
 	t.Cleanup(is.ts.Close)
 	base, _ := url.Parse(is.ts.URL)

@@ -18,14 +18,19 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// pages holds one parsed template set per page: the layout plus the page's own file.
+// pages holds one parsed template set per page: the layout and partials plus the page's own
+// file.
 type pages struct {
-	byName map[string]*template.Template
+	byName       map[string]*template.Template
+	emailPreview *template.Template // a document of its own, outside the layout
 }
 
 func parsePages(a *assets) (*pages, error) {
-	funcs := template.FuncMap{"asset": a.url, "fieldOf": fieldOf}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	funcs := template.FuncMap{"asset": a.url, "fieldOf": fieldOf, "imagePath": imagePath,
+		"inc": func(i int) int { return i + 1 }, "list": func(s ...string) []string { return s }}
+	// The layout and the partials (templates shared by pages: "field", "report",
+	// "badge-details") go in every page's set.
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
@@ -34,6 +39,9 @@ func parsePages(a *assets) (*pages, error) {
 		return nil, fmt.Errorf("web: templates: %w", err)
 	}
 	p := &pages{byName: map[string]*template.Template{}}
+	if p.emailPreview, err = template.ParseFS(templateFS, "templates/email_preview.html"); err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
 	for _, f := range files {
 		t, err := base.Clone()
 		if err != nil {
@@ -56,9 +64,13 @@ type Frame struct {
 	User      *badge.User // nil when nobody is signed in
 	Flash     *flash      // the message left by the previous request, if any
 	RequestID string
-	Narrow    bool   // a single centred card (sign in, setup)
-	Nav       string // which main navigation entry is current
-	Issuers   bool   // the issuer admin pages are mounted (navigation entry, dashboard links)
+	Narrow    bool       // a single centred card (sign in, setup)
+	Refresh   int        // > 0: the page reloads itself after this many seconds (progress pages, no JS)
+	Nav       string     // which main navigation entry is current
+	Issuers   bool       // the issuer admin pages are mounted (navigation entry, dashboard links)
+	Tokens    bool       // the API tokens page (and so the API) is mounted
+	Verify    bool       // the public verification page is mounted (navigation entry)
+	OG        *openGraph // Open Graph and Twitter card tags of a public page
 }
 
 // MinPasswordLen is the service's password rule, for the help under password fields.
@@ -81,6 +93,8 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	}
 	f.RequestID = w.Header().Get("X-Request-Id")
 	f.Issuers = s.issuers != nil
+	f.Tokens = s.tokens != nil
+	f.Verify = s.newVerifier != nil
 	t, ok := s.pages.byName[name]
 	var buf bytes.Buffer
 	var err error

@@ -1,5 +1,5 @@
 // Package web owns Rosette's HTML interface: the pages (setup, sign in and out, account,
-// dashboard, error pages), their html/template templates and the static assets, all embedded
+// dashboard, error pages, the public badge verification page and its report partial), their html/template templates and the static assets, all embedded
 // in the binary. Handlers parse forms, call the services through small interfaces declared
 // here, and render; business rules live in internal/service.
 package web
@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/service"
 )
 
@@ -34,21 +36,46 @@ type Router interface {
 
 // Options configure a Site.
 type Options struct {
-	Accounts      Accounts
-	Issuers       Issuers // the issuer admin pages are mounted only when set
+	Accounts Accounts
+	Issuers  Issuers // the issuer admin pages are mounted only when set
+	Awards   Awards  // the award admin pages are mounted only when set (with BadgeClasses)
+	// BadgeClasses: with Issuers, the badge class admin pages, the public badge class and
+	// issuer pages and the image route are mounted.
+	BadgeClasses  BadgeClasses
+	URLs          links.URLs    // the public URLs (absolute ones in Open Graph tags and logos)
+	Bulk          Bulk          // the bulk awarding pages are mounted only when set (with Issuers)
+	Notifications Notifications // the award email template pages, mounted with the issuer pages when set
+	Tokens        Tokens        // the API tokens page is mounted only when set
 	Logger        *slog.Logger
 	SecureCookies bool // mark cookies Secure (HTTPS deployments)
+	// NewVerifier makes badge verifiers; the public verification page (/verify) is mounted
+	// only when it is set.
+	NewVerifier NewVerifier
+	// VerifyConcurrency bounds the verifications running at once on this node (default 4);
+	// a request waits at most VerifyWait (default 2s) for a turn, then gets a 503.
+	VerifyConcurrency int
+	VerifyWait        time.Duration
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
 // error is a start-up error), then Register its routes.
 type Site struct {
-	accounts Accounts
-	issuers  Issuers
-	log      *slog.Logger
-	secure   bool
-	assets   *assets
-	pages    *pages
+	accounts      Accounts
+	issuers       Issuers
+	awards        Awards
+	badgeClasses  BadgeClasses
+	urls          links.URLs
+	bulk          Bulk
+	notifications Notifications
+	tokens        Tokens
+	log           *slog.Logger
+	secure        bool
+	assets        *assets
+	pages         *pages
+
+	newVerifier NewVerifier
+	verifySlots chan struct{} // a semaphore: one element per verification running
+	verifyWait  time.Duration
 }
 
 // New parses the templates and indexes the static assets.
@@ -67,7 +94,14 @@ func New(opts Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p}, nil
+	if opts.VerifyConcurrency <= 0 {
+		opts.VerifyConcurrency = defaultVerifyConcurrency
+	}
+	if opts.VerifyWait <= 0 {
+		opts.VerifyWait = defaultVerifyWait
+	}
+	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, bulk: opts.Bulk, notifications: opts.Notifications, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
+		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -86,6 +120,16 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /logout", s.withUser(s.logout))
 	r.HandleBrowser("GET /account/password", s.withUser(s.requireUser(s.passwordForm)))
 	r.HandleBrowser("POST /account/password", s.withUser(s.requireUser(s.passwordSubmit)))
+	if s.tokens != nil {
+		r.HandleBrowser("GET /account/tokens", s.withUser(s.requireUser(s.tokenList)))
+		r.HandleBrowser("POST /account/tokens", s.withUser(s.requireUser(s.tokenCreate)))
+		r.HandleBrowser("POST /account/tokens/{id}/revoke", s.withUser(s.requireUser(s.tokenRevoke)))
+	}
+	if s.newVerifier != nil {
+		// Public: no sign-in needed (withUser only shows who is signed in, if anyone).
+		r.HandleBrowser("GET /verify", s.withUser(s.verifyGet))
+		r.HandleBrowser("POST /verify", s.withUser(s.verifyPost))
+	}
 	if s.issuers == nil {
 		return
 	}
@@ -101,4 +145,41 @@ func (s *Site) Register(r Router) {
 	r.HandleBrowser("POST /admin/issuers/{id}/staff", signedIn(s.staffAdd))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/role", signedIn(s.staffSetRole))
 	r.HandleBrowser("POST /admin/issuers/{id}/staff/{user}/remove", signedIn(s.staffRemove))
+	if s.notifications != nil {
+		r.HandleBrowser("GET /admin/issuers/{id}/templates", signedIn(s.templateShow))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates", signedIn(s.templateSave))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates/reset", signedIn(s.templateReset))
+		r.HandleBrowser("GET /admin/issuers/{id}/templates/preview.html", signedIn(s.templatePreview))
+		r.HandleBrowser("POST /admin/issuers/{id}/templates/preview.html", signedIn(s.templatePreview))
+	}
+	if s.bulk != nil {
+		r.HandleBrowser("GET /admin/badges/{id}/bulk", signedIn(s.bulkForm))
+		r.HandleBrowser("POST /admin/badges/{id}/bulk", signedIn(s.bulkUpload))
+		r.HandleBrowser("GET /admin/bulk/example.csv", signedIn(s.bulkExample))
+		r.HandleBrowser("GET /admin/bulk/{id}", signedIn(s.bulkShow))
+		r.HandleBrowser("POST /admin/bulk/{id}/confirm", signedIn(s.bulkConfirm))
+		r.HandleBrowser("POST /admin/bulk/{id}/cancel", signedIn(s.bulkCancel))
+	}
+	if s.badgeClasses == nil {
+		return
+	}
+	r.HandleBrowser("GET /admin/issuers/{id}/badges", signedIn(s.badgeList))
+	r.HandleBrowser("GET /admin/issuers/{id}/badges/new", signedIn(s.badgeNew))
+	r.HandleBrowser("POST /admin/issuers/{id}/badges/new", signedIn(s.badgeCreate))
+	r.HandleBrowser("GET /admin/badges/{id}", signedIn(s.badgeShow))
+	r.HandleBrowser("GET /admin/badges/{id}/edit", signedIn(s.badgeEdit))
+	r.HandleBrowser("POST /admin/badges/{id}/edit", signedIn(s.badgeUpdate))
+	// Public reads: no session, no cross-origin check.
+	r.Handle("GET /images/{file}", http.HandlerFunc(s.image))
+	r.Handle("GET /badges/{id}", http.HandlerFunc(s.publicBadge))
+	r.Handle("GET /badges/{id}/versions/{n}", http.HandlerFunc(s.publicBadgeVersion))
+	if s.awards == nil {
+		return
+	}
+	r.HandleBrowser("GET /admin/badges/{id}/award", signedIn(s.awardNew))
+	r.HandleBrowser("POST /admin/badges/{id}/award", signedIn(s.awardCreate))
+	r.HandleBrowser("GET /admin/badges/{id}/awards", signedIn(s.awardList))
+	r.HandleBrowser("POST /admin/badges/{id}/awards/revoke", signedIn(s.awardRevokeMany))
+	r.HandleBrowser("GET /admin/awards/{id}", signedIn(s.awardShow))
+	r.HandleBrowser("POST /admin/awards/{id}/revoke", signedIn(s.awardRevoke))
 }

@@ -20,6 +20,25 @@ const (
 	SchemaProfile               = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_profile-jsonschema1.json"
 )
 
+// schemaNames maps the embedded schemas' URLs to their files (immutable).
+var schemaNames = map[string]string{
+	SchemaAchievementCredential: "schema/achievementcredential.json",
+	SchemaEndorsementCredential: "schema/endorsementcredential.json",
+	SchemaProfile:               "schema/profile.json",
+}
+
+// EmbeddedSchema returns the embedded copy of a published OB 3.0 JSON Schema by its URL, so
+// that credentials naming it in credentialSchema are checked without a download; false for
+// any other URL.
+func EmbeddedSchema(url string) ([]byte, bool) {
+	name, ok := schemaNames[url]
+	if !ok {
+		return nil, false
+	}
+	b, err := schemaFiles.ReadFile(name)
+	return b, err == nil
+}
+
 // SchemaValidator validates JSON documents against the OB 3.0 JSON Schemas (draft 2019-09,
 // formats asserted). Build one with NewSchemaValidator and reuse it; it is safe for
 // concurrent use.
@@ -31,12 +50,7 @@ type SchemaValidator struct {
 func NewSchemaValidator() (*SchemaValidator, error) {
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	files := map[string]string{
-		SchemaAchievementCredential: "schema/achievementcredential.json",
-		SchemaEndorsementCredential: "schema/endorsementcredential.json",
-		SchemaProfile:               "schema/profile.json",
-	}
-	for url, name := range files {
+	for url, name := range schemaNames {
 		b, err := schemaFiles.ReadFile(name)
 		if err != nil {
 			return nil, err

@@ -145,6 +145,27 @@ type Evidence struct {
 	Narrative   string `json:"narrative,omitempty"`
 }
 
+// WithoutCredentials returns a copy of r without the verified documents (Credential), nested
+// reports included: the report alone, as `rosette verify --json` and the verification page's
+// JSON answer give it.
+func (r *Report) WithoutCredentials() *Report {
+	out := *r
+	out.Credential = nil
+	if r.Endorsements != nil {
+		out.Endorsements = make([]*Report, len(r.Endorsements))
+		for i, e := range r.Endorsements {
+			out.Endorsements[i] = e.WithoutCredentials()
+		}
+	}
+	if r.Credentials != nil {
+		out.Credentials = make([]*Report, len(r.Credentials))
+		for i, c := range r.Credentials {
+			out.Credentials[i] = c.WithoutCredentials()
+		}
+	}
+	return &out
+}
+
 // add appends a check.
 func (r *Report) add(c Check) {
 	if c.Status == Fail && c.Effect == "" {

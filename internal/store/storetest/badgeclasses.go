@@ -63,7 +63,7 @@ func testBadgeClasses(t *testing.T, s *store.Store) {
 		}
 	}
 	t1 := t0.Add(time.Hour)
-	v2 := &store.BadgeClassVersion{BadgeClassID: "bc1", Version: 2, Fields: `{"name":"Beta"}`, CreatedAt: t1, CreatedBy: "user:2"}
+	v2 := &store.BadgeClassVersion{BadgeClassID: "bc1", Version: 2, Fields: `{"name":"Beta"}`, ImageID: "ab12", CreatedAt: t1, CreatedBy: "user:2"}
 	update(t, s, func(tx *store.Tx) error {
 		if err := tx.InsertBadgeClassVersion(ctx, v2); err != nil {
 			return err
@@ -99,6 +99,27 @@ func testBadgeClasses(t *testing.T, s *store.Store) {
 		list, err := tx.ListBadgeClasses(ctx, "iss")
 		if err != nil || len(list) != 2 || list[0].ID != "bc0" || list[1].ID != "bc1" {
 			t.Errorf("ListBadgeClasses = %+v, %v", list, err)
+		}
+		cur, err := tx.ListCurrentBadgeClasses(ctx, "iss")
+		if err != nil {
+			return err
+		}
+		wantCur := []store.CurrentBadgeClass{
+			{Class: &store.BadgeClass{ID: "bc0", IssuerID: "iss", Name: "Alpha", CurrentVersion: 1, CreatedAt: t0, UpdatedAt: t0},
+				Version: &store.BadgeClassVersion{BadgeClassID: "bc0", Version: 1, Fields: `{}`, CreatedAt: t0, CreatedBy: "cli"}},
+			{Class: want, Version: v2, ImageMediaType: "image/png"},
+		}
+		if d := cmp.Diff(wantCur, cur); d != "" {
+			t.Errorf("ListCurrentBadgeClasses (-want +got):\n%s", d)
+		}
+		if mt, err := tx.BadgeImageMediaType(ctx, "ab12"); err != nil || mt != "image/png" {
+			t.Errorf("BadgeImageMediaType = %q, %v", mt, err)
+		}
+		if _, err := tx.BadgeImageMediaType(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("BadgeImageMediaType(nope) = %v", err)
+		}
+		if none, err := tx.ListCurrentBadgeClasses(ctx, "nope"); err != nil || len(none) != 0 {
+			t.Errorf("ListCurrentBadgeClasses(nope) = %v, %v", none, err)
 		}
 		vs, err := tx.BadgeClassVersions(ctx, "bc1")
 		if err != nil {

@@ -14,7 +14,7 @@ func testIssuers(t *testing.T, s *store.Store) {
 	ctx := context.Background()
 	ann, bob := addUser(t, s, "ann@x.org"), addUser(t, s, "bob@x.org")
 	iss := &store.Issuer{ID: "iss1", Name: "Acme", Description: "d", Website: "https://acme.example", Email: "b@acme.example",
-		LogoURL: "https://acme.example/l.png", LinkedInOrg: "42", CreatedAt: t0, UpdatedAt: t0}
+		LogoURL: "https://acme.example/l.png", LinkedInOrg: "42", StatusMethod: "bitstring", CreatedAt: t0, UpdatedAt: t0}
 	update(t, s, func(tx *store.Tx) error {
 		return tx.InsertIssuer(ctx, iss)
 	})
@@ -80,7 +80,7 @@ func testIssuers(t *testing.T, s *store.Store) {
 		if err := tx.LockIssuer(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("LockIssuer(nope) = %v", err)
 		}
-		iss.Name, iss.UpdatedAt = "Acme Ltd", t0.Add(time.Hour)
+		iss.Name, iss.StatusMethod, iss.UpdatedAt = "Acme Ltd", "1edtech", t0.Add(time.Hour)
 		if err := tx.UpdateIssuer(ctx, iss); err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func testIssuers(t *testing.T, s *store.Store) {
 	}
 	view(t, s, func(tx *store.Tx) error {
 		got, _ := tx.IssuerByID(ctx, "iss1")
-		if got.Name != "Acme Ltd" || !got.UpdatedAt.Equal(t0.Add(time.Hour)) {
+		if got.Name != "Acme Ltd" || got.StatusMethod != "1edtech" || !got.UpdatedAt.Equal(t0.Add(time.Hour)) {
 			t.Errorf("after update: %+v", got)
 		}
 		if r, err := tx.MemberRole(ctx, "iss1", bob.ID); r != "awarder" || err != nil {
@@ -105,6 +105,18 @@ func testIssuers(t *testing.T, s *store.Store) {
 		}
 		return nil
 	})
+	// An issuer inserted without a status method gets the default.
+	view(t, s, func(tx *store.Tx) error {
+		if got, err := tx.IssuerByID(ctx, "iss0"); err != nil || got.StatusMethod != "bitstring" {
+			t.Errorf("default status method: %+v, %v", got, err)
+		}
+		return nil
+	})
+	if err := s.Update(ctx, func(tx *store.Tx) error {
+		return tx.InsertIssuer(ctx, &store.Issuer{ID: "bad", Name: "B", StatusMethod: "crl", CreatedAt: t0, UpdatedAt: t0})
+	}); err == nil {
+		t.Error("status method crl accepted")
+	}
 	// A bad role is refused by the database.
 	if err := s.Update(ctx, func(tx *store.Tx) error { return tx.InsertMember(ctx, "iss0", bob.ID, "janitor", t0) }); err == nil {
 		t.Error("role janitor accepted")

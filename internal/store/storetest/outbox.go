@@ -12,7 +12,8 @@ import (
 func testOutbox(t *testing.T, s *store.Store) {
 	ctx := context.Background()
 	e := &store.Email{IdempotencyKey: "award:1", To: "ada@example.net", Subject: "Hi", Text: "plain é", HTML: "<p>x</p>",
-		Headers: `{"Auto-Submitted":"auto-generated"}`, MessageID: "m1@x.example", CreatedAt: t0}
+		Headers: `{"Auto-Submitted":"auto-generated"}`, FromName: "Acme & Co", ReplyTo: "badges@acme.example",
+		MessageID: "m1@x.example", CreatedAt: t0}
 	update(t, s, func(tx *store.Tx) error {
 		ins, err := tx.InsertEmail(ctx, e)
 		if err != nil || !ins || e.ID == 0 {

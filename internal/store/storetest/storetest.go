@@ -36,6 +36,13 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"IssuerKeys", testIssuerKeys},
 		{"BadgeClasses", testBadgeClasses},
 		{"EmailOutbox", testOutbox},
+		{"Awards", testAwards},
+		{"AwardBatches", testAwardBatches},
+		{"StatusCounters", testStatusCounters},
+		{"BulkUploads", testBulkUploads},
+		{"EmailTemplates", testEmailTemplates},
+		{"APITokens", testAPITokens},
+		{"Idempotency", testIdempotency},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

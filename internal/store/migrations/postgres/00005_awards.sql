@@ -2,7 +2,7 @@
 -- Awards: one badge class version awarded to one recipient. The row is written with the
 -- validated, unsigned OB 3.0 credential before anything is signed (DESIGN.md rule 2); signing
 -- fills credential and signed_at once. The OB 2.0 assertion is built from the row when served,
--- so revocation shows at once. status_index is the award's bit in the issuer's Bitstring
+-- so revocation shows at once. notify_pending: email the recipient once signed. status_index is the award's bit in the issuer's Bitstring
 -- Status Lists (list = index / 131072). idempotency_key makes issuing calls repeatable.
 CREATE TABLE awards (
     id                  TEXT PRIMARY KEY,
@@ -27,6 +27,7 @@ CREATE TABLE awards (
     revoked_at          TIMESTAMPTZ,
     revocation_reason   TEXT NOT NULL DEFAULT '',
     claim_token_hash    TEXT,
+    notify_pending      BOOLEAN NOT NULL DEFAULT false,
     created_at          TIMESTAMPTZ NOT NULL,
     created_by          TEXT NOT NULL,
     UNIQUE (issuer_id, status_index),
