@@ -284,12 +284,12 @@ func (s *Awards) record(ctx context.Context, tx *store.Tx, actor *badge.User, re
 			return nil, badge.E(badge.Internal, "The credential could not be built.", err)
 		}
 		row.UnsignedCredential = doc
-		if err := tx.InsertAward(ctx, row); err != nil {
-			if errors.Is(err, store.ErrDuplicate) {
-				return nil, badge.E(badge.Conflict, "Another request issued the same award at the same time; try again.", err)
-			}
-			return nil, err
+	}
+	if err := tx.InsertAwards(ctx, rows); err != nil {
+		if errors.Is(err, store.ErrDuplicate) {
+			return nil, badge.E(badge.Conflict, "Another request issued the same award at the same time; try again.", err)
 		}
+		return nil, err
 	}
 	for iss, rs := range perIssuer {
 		payload := signPayload{IssuerID: iss}
@@ -305,11 +305,16 @@ func (s *Awards) record(ctx context.Context, tx *store.Tx, actor *badge.User, re
 		}
 	}
 	actorID := actorName(ctx, actor)
-	for _, a := range fresh {
-		if err := RecordAudit(ctx, tx, now, actorID, "award.issue", "award:"+a.ID,
-			map[string]any{"issuer": a.IssuerID, "badge_class": a.BadgeClassID, "version": a.BadgeClassVersion}); err != nil {
+	events := make([]*store.AuditEvent, len(fresh))
+	for i, a := range fresh {
+		details, err := json.Marshal(map[string]any{"issuer": a.IssuerID, "badge_class": a.BadgeClassID, "version": a.BadgeClassVersion})
+		if err != nil {
 			return nil, err
 		}
+		events[i] = &store.AuditEvent{At: now, Actor: actorID, Action: "award.issue", Subject: "award:" + a.ID, Details: details}
+	}
+	if err := tx.InsertAuditEvents(ctx, events); err != nil {
+		return nil, badge.E(badge.Internal, "Could not record the audit events.", err)
 	}
 	return fresh, nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 //go:embed schema/*.json
@@ -92,7 +94,9 @@ func (v *SchemaValidator) ValidateProfile(doc []byte) error {
 }
 
 func validate(s *jsonschema.Schema, doc []byte) error {
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	// jsondec.DecodeNumbers decodes as jsonschema.UnmarshalJSON does (json.Number numbers),
+	// in one pass.
+	inst, err := jsondec.DecodeNumbers(doc)
 	if err != nil {
 		return fmt.Errorf("ob3: not JSON: %w", err)
 	}

@@ -102,6 +102,13 @@ func testAwards(t *testing.T, s *store.Store) {
 		if ok, err := tx.SetAwardCredential(ctx, "a1", []byte(`{"signed":2}`), t0); err != nil || ok {
 			return fmt.Errorf("second SetAwardCredential: %v %v", ok, err)
 		}
+		stored, err := tx.SetAwardCredentials(ctx, map[string][]byte{"a1": []byte(`{"signed":3}`), "a3": []byte(`{"signed":"a3"}`)}, t0)
+		if err != nil || !cmp.Equal(stored, map[string]bool{"a3": true}) {
+			return fmt.Errorf("SetAwardCredentials: %v %v", stored, err)
+		}
+		if a3, err := tx.AwardByID(ctx, "a3"); err != nil || string(a3.Credential) != `{"signed":"a3"}` || !a3.SignedAt.Equal(t0) {
+			return fmt.Errorf("a3 after SetAwardCredentials: %v", err)
+		}
 		if ok, err := tx.SetAwardJWT(ctx, "a1", "jwt"); err != nil || !ok {
 			return fmt.Errorf("SetAwardJWT: %v %v", ok, err)
 		}
@@ -143,7 +150,7 @@ func testAwards(t *testing.T, s *store.Store) {
 	if c, err := s.ReadAwardCredential(ctx2, "a1"); err != nil || string(c) != `{"signed":1}` {
 		t.Errorf("ReadAwardCredential: %s %v", c, err)
 	}
-	if c, err := s.ReadAwardCredential(ctx2, "a3"); err != nil || c != nil {
+	if c, err := s.ReadAwardCredential(ctx2, "a2"); err != nil || c != nil {
 		t.Errorf("ReadAwardCredential of an unsigned award: %s %v", c, err)
 	}
 	if _, err := s.ReadAwardCredential(ctx2, "nope"); !errors.Is(err, store.ErrNotFound) {
@@ -230,6 +237,51 @@ func testAwards(t *testing.T, s *store.Store) {
 			return nil
 		})
 	}
+}
+
+// testAwardBatches inserts awards and audit events by the thousand (several multi-row
+// statements) and reads them back.
+func testAwardBatches(t *testing.T, s *store.Store) {
+	ctx := context.Background()
+	const n = 1500
+	var as []*store.Award
+	var es []*store.AuditEvent
+	for i := range n {
+		id := fmt.Sprintf("b%04d", i)
+		as = append(as, &store.Award{ID: id, IssuerID: "iss", BadgeClassID: "bc", BadgeClassVersion: 1, RecipientType: "email",
+			RecipientIdentity: id + "@example.org", Salt: "s", Evidence: "[]", IssuedAt: t0, StatusMethod: "bitstring",
+			StatusIndex: int64(i), IdempotencyKey: "key-" + id, UnsignedCredential: []byte("{}"), CreatedAt: t0, CreatedBy: "cli"})
+		es = append(es, &store.AuditEvent{At: t0, Actor: "cli", Action: "award.issue", Subject: "award:" + id, Details: []byte(`{"n":1}`)})
+	}
+	update(t, s, func(tx *store.Tx) error {
+		if err := tx.InsertIssuer(ctx, &store.Issuer{ID: "iss", Name: "I", CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			return err
+		}
+		if err := tx.InsertBadgeClass(ctx, &store.BadgeClass{ID: "bc", IssuerID: "iss", Name: "B", CurrentVersion: 1, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			return err
+		}
+		if err := tx.InsertBadgeClassVersion(ctx, &store.BadgeClassVersion{BadgeClassID: "bc", Version: 1, Fields: `{}`, CreatedAt: t0, CreatedBy: "cli"}); err != nil {
+			return err
+		}
+		if err := tx.InsertAwards(ctx, as); err != nil {
+			return err
+		}
+		return tx.InsertAuditEvents(ctx, es)
+	})
+	if err := s.Update(ctx, func(tx *store.Tx) error { return tx.InsertAwards(ctx, as[n-1:]) }); !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("inserting an award again: %v", err)
+	}
+	view(t, s, func(tx *store.Tx) error {
+		_, total, err := tx.AwardsOfBadgeClass(ctx, "bc", 1, 0)
+		if err != nil || total != n {
+			return fmt.Errorf("total %d, %v", total, err)
+		}
+		events, err := tx.ListAuditEvents(ctx, 0, n+10)
+		if err != nil || len(events) != n {
+			return fmt.Errorf("%d audit events, %v", len(events), err)
+		}
+		return nil
+	})
 }
 
 // testStatusCounters reserves status indexes from concurrent transactions: every index is
