@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -231,15 +232,20 @@ func (s *Awards) StatusList(ctx context.Context, issuerID string, n int) ([]byte
 		}
 	}
 	changed = changed.UTC().Truncate(time.Second)
+	// The list is the same bytes until the next revocation: sign it once per state.
+	k, err := s.keys.Signer(ctx, issuerID, key.Ed25519)
+	if err != nil {
+		return nil, serviceErr(err)
+	}
+	cacheKey := fmt.Sprintf("%s\x00%d\x00%d\x00%d\x00%s", issuerID, n, len(revoked), changed.Unix(), k.KeyID)
+	if b, ok := s.statusLists.get(cacheKey); ok {
+		return b, nil
+	}
 	d, err := s.urls.DID(issuerID)
 	if err != nil {
 		return nil, serviceErr(err)
 	}
 	doc, err := status.NewListCredential(s.urls.StatusList(issuerID, n), d, "revocation", list, changed, time.Time{})
-	if err != nil {
-		return nil, serviceErr(err)
-	}
-	k, err := s.keys.Signer(ctx, issuerID, key.Ed25519)
 	if err != nil {
 		return nil, serviceErr(err)
 	}
@@ -255,5 +261,32 @@ func (s *Awards) StatusList(ctx context.Context, issuerID string, n int) ([]byte
 	if err != nil {
 		return nil, badge.E(badge.Internal, "The status list could not be signed.", err)
 	}
+	s.statusLists.put(cacheKey, out)
 	return out, nil
+}
+
+// docCache keeps a bounded number of documents that are the same bytes for the same key
+// (signed status lists by issuer, list and revocation state). Safe for concurrent use; when
+// full it starts over.
+type docCache struct {
+	mu   sync.Mutex
+	docs map[string][]byte
+}
+
+const docCacheSize = 256
+
+func (c *docCache) get(k string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.docs[k]
+	return b, ok
+}
+
+func (c *docCache) put(k string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.docs == nil || len(c.docs) >= docCacheSize {
+		c.docs = map[string][]byte{}
+	}
+	c.docs[k] = b
 }

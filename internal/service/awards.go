@@ -45,6 +45,7 @@ type Awards struct {
 	canon        proof.Canonicalizer
 	notifier     AwardNotifier
 	badgeClasses *BadgeClasses
+	statusLists  docCache // signed status lists by issuer, list and revocation state
 }
 
 // AwardsOptions are the dependencies of Awards. Notifier may be nil (no emails).
