@@ -24,6 +24,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers database/sql driver "pgx"
 	"github.com/pressly/goose/v3"
@@ -140,8 +141,11 @@ func openPostgres(ctx context.Context, databaseURL string, logger *slog.Logger) 
 	if err != nil {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
+	// As many idle connections as open ones: under load, a pool that closes what it cannot
+	// keep idle opens a new PostgreSQL backend for every burst (milliseconds each).
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
 	s := &Store{dialect: Postgres, write: db, read: db, logger: logger}
 	if err := db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&s.schema); err != nil {
 		db.Close()
