@@ -307,7 +307,7 @@ func issuerJourney(t *testing.T, j journey, environ map[string]string, args ...s
 
 	// "Email the recipients" is ticked by default on the bulk form too: every row got one
 	// email, and nobody got two.
-	for deadline := time.Now().Add(20 * time.Second); len(mailSrv.Messages()) < j.bulkRows+1 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(30 * time.Second); len(mailSrv.Messages()) < j.bulkRows+1 && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
 	}
 	got := map[string]int{}
@@ -317,7 +317,7 @@ func issuerJourney(t *testing.T, j journey, environ map[string]string, args ...s
 		}
 	}
 	if len(got) != j.bulkRows+1 || got[recipient] != 1 || got["sailor01@example.org"] != 1 {
-		t.Errorf("emails received per recipient: %v, want one to each of %d", got, j.bulkRows+1)
+		t.Errorf("emails received per recipient: %v, want one to each of %d; server log:\n%s", got, j.bulkRows+1, srv.Logs())
 	}
 	for to, n := range got {
 		if n != 1 {
@@ -357,12 +357,12 @@ type receivedMail struct {
 	subject, text, html string
 }
 
-// waitForMessage waits (20 s at most) for the SMTP server to receive a message to rcpt and
+// waitForMessage waits (30 s at most) for the SMTP server to receive a message to rcpt and
 // decodes it: the subject, and the text and HTML parts of a multipart/alternative body (or a
 // single text body).
 func waitForMessage(t *testing.T, s *smtptest.Server, rcpt string, logs func() string) receivedMail {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		for _, m := range s.Messages() {
 			for _, to := range m.To {
@@ -372,7 +372,7 @@ func waitForMessage(t *testing.T, s *smtptest.Server, rcpt string, logs func() s
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no email to %s arrived in 20 s (%d messages); server log:\n%s", rcpt, len(s.Messages()), logs())
+			t.Fatalf("no email to %s arrived in 30 s (%d messages); server log:\n%s", rcpt, len(s.Messages()), logs())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
