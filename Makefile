@@ -35,5 +35,10 @@ lint:
 fuzz:
 	bash scripts/fuzz.sh
 
+# Public serving under load: wrk at 64 connections against the credential JSON and the award
+# page, on SQLite and PostgreSQL (installs wrk when missing). See scripts/loadtest.sh.
+loadtest:
+	bash scripts/loadtest.sh
+
 clean:
 	rm -rf bin

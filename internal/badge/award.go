@@ -265,6 +265,9 @@ type Award struct {
 	Signed            bool // false only between recording and signing
 	CreatedAt         time.Time
 	CreatedBy         string // audit actor, like "user:7" or "token:3"
+	// RecipientNameHidden: the earner chose to leave their name off the public award page
+	// (the signed credential keeps it).
+	RecipientNameHidden bool
 }
 
 // Status is the award's state at now: revoked wins over expired.

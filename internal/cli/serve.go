@@ -112,11 +112,17 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 
 	// Verifiers fetch this installation's own documents in process (so its badges verify
 	// without a network round trip, even behind a firewall) and others through the
-	// outbound client; the handler is the server, built below.
+	// outbound client; the handler is the server, built below. Award pages verify their
+	// badge with it too.
 	fetcher := &identity.LocalFetcher{Base: base, Next: outboundFetcher(cfg)}
+	awardVerifier := newVerifier(fetcher, "")
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
-		NewVerifier: func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) }})
+		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
+		PublicAwards: awards, Clock: clock,
+		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
+			return awardVerifier.Verify(ctx, credential)
+		}})
 	if err != nil {
 		closeListeners()
 		return err
@@ -134,6 +140,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		TrustedProxies:  cfg.TrustedProxies,
 		MetricsToken:    cfg.MetricsToken,
 		MetricsSeparate: cfg.MetricsAddr != "",
+		MetricsPprof:    cfg.MetricsPprof,
 		Errors:          site,
 		Ready: func(ctx context.Context) error {
 			if err := st.Ping(ctx); err != nil {
@@ -158,7 +165,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
 	(&identity.Handler{Issuers: issuers, URLs: urls, Logger: logger, HTML: site.PublicIssuer()}).Register(srv)
-	(&identity.AwardHandler{Awards: awards, Logger: logger}).Register(srv)
+	(&identity.AwardHandler{Awards: awards, HTML: site.AwardPage(), Logger: logger}).Register(srv)
 	if err := mountAPI(srv, issuers, badgeClasses, awards, tokens, idempotency, urls, logger); err != nil {
 		closeListeners()
 		return err

@@ -258,6 +258,10 @@ func isOB2(doc []byte) bool {
 		if after = bytes.TrimLeft(after, " \t\r\n"); len(after) == 0 || after[0] != ':' {
 			return false
 		}
+		if raw, ok := plainValue(bytes.TrimLeft(after[1:], " \t\r\n")); ok {
+			// No escape in the value: its bytes hold the same URL text json.Marshal would write.
+			return string(raw) == "null" || bytes.Contains(raw, []byte("w3id.org/openbadges/")) || bytes.Contains(raw, []byte("openbadgespec.org"))
+		}
 		if json.NewDecoder(bytes.NewReader(after[1:])).Decode(&context) != nil {
 			return false
 		}
@@ -272,4 +276,47 @@ func isOB2(doc []byte) bool {
 	}
 	s, _ := json.Marshal(context)
 	return context == nil || strings.Contains(string(s), "w3id.org/openbadges/") || strings.Contains(string(s), "openbadgespec.org")
+}
+
+// plainValue returns the JSON value at the start of b when it holds no backslash and is
+// valid JSON (false otherwise: the caller decodes it).
+func plainValue(b []byte) ([]byte, bool) {
+	depth, end := 0, -1
+	for i := 0; i < len(b) && end < 0; i++ {
+		switch c := b[i]; c {
+		case '\\':
+			return nil, false
+		case '"':
+			j := bytes.IndexByte(b[i+1:], '"')
+			if j < 0 {
+				return nil, false
+			}
+			i += j + 1
+			if depth == 0 {
+				end = i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				end = i + 1
+			}
+			if depth < 0 {
+				return nil, false
+			}
+		case ',', ' ', '\t', '\r', '\n':
+			if depth == 0 {
+				end = i
+			}
+		}
+	}
+	if end < 0 {
+		end = len(b)
+	}
+	v := b[:end]
+	if bytes.IndexByte(v, '\\') >= 0 || !json.Valid(v) {
+		return nil, false
+	}
+	return v, true
 }

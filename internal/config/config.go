@@ -47,6 +47,10 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	MetricsToken   string // --metrics-token, ROSETTE_METRICS_TOKEN(_FILE): bearer token for /metrics
 	MetricsAddr    string // --metrics-addr: serve /metrics only on this separate listener
+	// MetricsPprof also serves Go's profiler (/debug/pprof/) on the --metrics-addr listener
+	// (--metrics-pprof, ROSETTE_METRICS_PPROF), for measuring a running node. Never on the
+	// main listener.
+	MetricsPprof bool
 
 	// Outgoing email (internal/mail); SMTPHost "" = email off (nothing is sent).
 	SMTPHost     string        // --smtp-host, ROSETTE_SMTP_HOST
@@ -200,6 +204,17 @@ func settings() []setting {
 			}},
 		metricsToken,
 		s("metrics-addr", "ROSETTE_METRICS_ADDR", "serve /metrics only on this separate address, host:port", func(c *Config) *string { return &c.MetricsAddr }),
+		{flag: "metrics-pprof", env: "ROSETTE_METRICS_PPROF", boolean: true,
+			usage: "also serve Go's profiler (/debug/pprof/) on the --metrics-addr listener",
+			set: func(c *Config, v string) error {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return fmt.Errorf("invalid boolean %q (use true or false)", v)
+				}
+				c.MetricsPprof = b
+				return nil
+			},
+			get: func(c Config) string { return strconv.FormatBool(c.MetricsPprof) }},
 		s("smtp-host", "ROSETTE_SMTP_HOST", `SMTP server for outgoing email ("" = send no email)`, func(c *Config) *string { return &c.SMTPHost }),
 		{flag: "smtp-port", env: "ROSETTE_SMTP_PORT", usage: "SMTP server port (587 for starttls, 465 for tls)",
 			set: func(c *Config, v string) error {
@@ -417,6 +432,9 @@ func (c Config) Validate() error {
 		} else if c.MetricsAddr == c.Addr && port != "0" {
 			bad("--metrics-addr (ROSETTE_METRICS_ADDR)", "must differ from --addr")
 		}
+	}
+	if c.MetricsPprof && c.MetricsAddr == "" {
+		bad("--metrics-pprof (ROSETTE_METRICS_PPROF)", "needs --metrics-addr: the profiler is served only on the separate metrics listener")
 	}
 	if c.Workers < 0 || c.Workers > 1000 {
 		bad("--workers (ROSETTE_WORKERS)", "must be between 0 and 1000, got %d", c.Workers)

@@ -18,6 +18,7 @@ import (
 // *service.Awards is one.
 type AwardSource interface {
 	Public(ctx context.Context, id string) (*service.PublicAward, error)
+	Credential(ctx context.Context, id string) ([]byte, error)
 	Assertion(p *service.PublicAward) ([]byte, error)
 	CredentialJWT(ctx context.Context, id string) (string, error)
 	BakedImage(ctx context.Context, p *service.PublicAward, kind bake.Kind, ext string) ([]byte, string, error)
@@ -40,6 +41,10 @@ type AwardHandler struct {
 	// HTML answers browsers at /awards/{id} (the award page); nil: JSON-LD only.
 	HTML   http.Handler
 	Logger *slog.Logger
+	// CacheSize bounds the signed credentials (and VC-JWTs) kept in memory with their ETags
+	// (default 4096): they never change once made, so a repeat costs no database read.
+	CacheSize int
+	docs      *docCache
 }
 
 // Register mounts the routes:
@@ -54,6 +59,7 @@ type AwardHandler struct {
 //	GET /issuers/{id}/revocations.json          OB 2.0 RevocationList
 //	GET /issuers/{id}/credential-revocations.json  1EdTech Revocation List
 func (h *AwardHandler) Register(r Router) {
+	h.docs = newDocCache(h.CacheSize)
 	r.Handle("GET /awards/{id}", http.HandlerFunc(h.award))
 	r.Handle("GET /awards/{id}/{doc}", http.HandlerFunc(h.document))
 	r.Handle("GET /issuers/{id}/status/{n}", http.HandlerFunc(h.statusList))
@@ -105,20 +111,24 @@ func (h *AwardHandler) award(w http.ResponseWriter, r *http.Request) {
 	h.credential(w, r)
 }
 
+// credential serves the signed credential (the hottest route of a badge host): from memory
+// when it was served before, else from one query reading only the credential.
 func (h *AwardHandler) credential(w http.ResponseWriter, r *http.Request) {
-	p, ok := h.load(w, r)
+	id := r.PathValue("id")
+	d, ok := h.docs.get("credential:" + id)
 	if !ok {
-		return
-	}
-	if p.Credential == nil {
-		h.notReady(w)
-		return
+		c, err := h.Awards.Credential(r.Context(), id)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		d = h.docs.put("credential:"+id, c)
 	}
 	ct := "application/ld+json"
 	if c, ok := NegotiateLD(r.Header.Get("Accept")); ok {
 		ct = c
 	}
-	send(w, r, ct, cacheImmutable, p.Credential)
+	sendTagged(w, r, ct, cacheImmutable, d.body, d.etag)
 }
 
 func (h *AwardHandler) document(w http.ResponseWriter, r *http.Request) {
@@ -126,12 +136,17 @@ func (h *AwardHandler) document(w http.ResponseWriter, r *http.Request) {
 	case "credential.json":
 		h.credential(w, r)
 	case "credential.jwt":
-		jwt, err := h.Awards.CredentialJWT(r.Context(), r.PathValue("id"))
-		if err != nil {
-			h.fail(w, r, err)
-			return
+		id := r.PathValue("id")
+		d, ok := h.docs.get("jwt:" + id)
+		if !ok {
+			jwt, err := h.Awards.CredentialJWT(r.Context(), id)
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			d = h.docs.put("jwt:"+id, []byte(jwt))
 		}
-		send(w, r, "application/vc+jwt", cacheImmutable, []byte(jwt))
+		sendTagged(w, r, "application/vc+jwt", cacheImmutable, d.body, d.etag)
 	case "assertion.json":
 		p, ok := h.load(w, r)
 		if !ok {

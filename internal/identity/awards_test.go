@@ -107,6 +107,21 @@ func TestAwardDocuments(t *testing.T) {
 			}
 			check(doc, remote.Verify(ctx, body), verify.Valid)
 		}
+		// Signed credentials and JWTs are served from memory after the first time, with the
+		// same bytes and ETag; a client that has them gets 304.
+		for _, doc := range []string{"/credential.json", "/credential.jwt"} {
+			r1, b1 := (&env{ts: ts}).get(t, "/awards/"+a.ID+doc, "")
+			r2, b2 := (&env{ts: ts}).get(t, "/awards/"+a.ID+doc, "")
+			if string(b1) != string(b2) || r1.Header.Get("ETag") == "" || r1.Header.Get("ETag") != r2.Header.Get("ETag") {
+				t.Errorf("%s served twice differs", doc)
+			}
+			if r3, _ := (&env{ts: ts}).get(t, "/awards/"+a.ID+doc, "", "If-None-Match", r1.Header.Get("ETag")); r3.StatusCode != http.StatusNotModified {
+				t.Errorf("%s with its ETag: %d", doc, r3.StatusCode)
+			}
+		}
+		if n := ah.docs.len(); n != 2 {
+			t.Errorf("%d documents cached, want 2", n)
+		}
 		// A browser gets no JSON when an HTML page is there.
 		ah.HTML = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html>page</html>")) })
 		if _, body := (&env{ts: ts}).get(t, "/awards/"+a.ID, "text/html,*/*;q=0.8"); string(body) != "<html>page</html>" {

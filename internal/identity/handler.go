@@ -2,12 +2,11 @@ package identity
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -131,8 +130,11 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, contentType strin
 // send writes a public document with its ETag (a hash of the body), the cache policy and
 // CORS for anyone, or 304 when the client has it already.
 func send(w http.ResponseWriter, r *http.Request, contentType, cacheControl string, body []byte) {
-	sum := sha256.Sum256(body)
-	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	sendTagged(w, r, contentType, cacheControl, body, etagOf(body))
+}
+
+// sendTagged is send with the body's ETag already known.
+func sendTagged(w http.ResponseWriter, r *http.Request, contentType, cacheControl string, body []byte, etag string) {
 	hd := w.Header()
 	hd.Set("ETag", etag)
 	hd.Set("Cache-Control", cacheControl)
@@ -142,6 +144,7 @@ func send(w http.ResponseWriter, r *http.Request, contentType, cacheControl stri
 		return
 	}
 	hd.Set("Content-Type", contentType)
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
 }
 

@@ -157,7 +157,7 @@ func TestServeMetricsListener(t *testing.T) {
 		{"token given", "t0k", "Bearer t0k", 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, _ := newTestServer(t, Options{MetricsSeparate: true, MetricsToken: tc.token})
+			s, _ := newTestServer(t, Options{MetricsSeparate: true, MetricsToken: tc.token, MetricsPprof: true})
 			ln, err := Listen(context.Background(), "127.0.0.1:0")
 			if err != nil {
 				t.Fatal(err)
@@ -191,6 +191,15 @@ func TestServeMetricsListener(t *testing.T) {
 			if code, _ := get("/healthz"); code != 404 {
 				t.Errorf("/healthz on the metrics listener = %d, want 404", code)
 			}
+			// --metrics-pprof: the profiler is there, behind the same guard.
+			if code, body := get("/debug/pprof/"); code != tc.want || (code == 200 && !strings.Contains(body, "goroutine")) {
+				t.Errorf("/debug/pprof/ on the metrics listener = %d", code)
+			}
 		})
+	}
+	// Never on the main listener.
+	s, _ := newTestServer(t, Options{MetricsSeparate: true, MetricsPprof: true})
+	if w := doFrom(s, "127.0.0.1:5000", "GET", "/debug/pprof/", nil); w.Code != 404 {
+		t.Errorf("/debug/pprof/ on the main listener = %d", w.Code)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"time"
 )
@@ -47,8 +48,11 @@ type Options struct {
 	MetricsToken string
 	// MetricsSeparate takes /metrics off the main listener: it is served by ServeMetrics.
 	MetricsSeparate bool
-	Ready           ReadyFunc
-	Errors          ErrorPages
+	// MetricsPprof adds Go's profiler (/debug/pprof/) to ServeMetrics's listener, behind the
+	// same guard as /metrics. It is never on the main listener.
+	MetricsPprof bool
+	Ready        ReadyFunc
+	Errors       ErrorPages
 }
 
 // Server is Rosette's HTTP server. Build it with New, mount handlers with Handle and
@@ -147,6 +151,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) ServeMetrics(ctx context.Context, ln net.Listener) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", s.guardMetrics(s.metrics.handler(), false))
+	if s.opts.MetricsPprof {
+		mux.Handle("GET /debug/pprof/", s.guardMetrics(http.HandlerFunc(pprof.Index), false))
+		mux.Handle("GET /debug/pprof/cmdline", s.guardMetrics(http.HandlerFunc(pprof.Cmdline), false))
+		mux.Handle("GET /debug/pprof/profile", s.guardMetrics(http.HandlerFunc(pprof.Profile), false))
+		mux.Handle("GET /debug/pprof/symbol", s.guardMetrics(http.HandlerFunc(pprof.Symbol), false))
+		mux.Handle("GET /debug/pprof/trace", s.guardMetrics(http.HandlerFunc(pprof.Trace), false))
+	}
 	return s.serve(ctx, ln, mux, false)
 }
 

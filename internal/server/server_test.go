@@ -140,6 +140,21 @@ func TestRequestID(t *testing.T) {
 	}
 }
 
+// TestAccessLogLeavesOutPathTokens: a route with a {token} in its path (claim links) is
+// logged by its pattern, not its path.
+func TestAccessLogLeavesOutPathTokens(t *testing.T) {
+	s, logs := newTestServer(t, Options{})
+	s.Handle("GET /claim/{token}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	do(s, "GET", "/claim/s3cret-token", nil, nil)
+	var line map[string]any
+	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
+		t.Fatalf("access log is not one JSON line: %v\n%s", err, logs)
+	}
+	if line["path"] != "/claim/{token}" || strings.Contains(logs.String(), "s3cret") {
+		t.Errorf("access log = %s", logs)
+	}
+}
+
 func TestUnroutedRequestsGetErrorPages(t *testing.T) {
 	s, _ := newTestServer(t, Options{})
 	tests := []struct {

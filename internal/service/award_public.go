@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -26,37 +27,26 @@ type PublicAward struct {
 	salt           string
 }
 
-// Public returns the award's public data; NotFound if there is no such award.
+// Public returns the award's public data; NotFound if there is no such award. It is one read
+// (store.ReadPublicAward): the award page and the award documents call it on every request.
 func (s *Awards) Public(ctx context.Context, id string) (*PublicAward, error) {
-	var out *PublicAward
-	err := s.store.View(ctx, func(tx *store.Tx) error {
-		a, err := tx.AwardByID(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return badge.Errorf(badge.NotFound, "There is no such badge.")
-		}
-		if err != nil {
-			return err
-		}
-		out, err = publicAward(ctx, tx, a)
-		return err
-	})
+	row, err := s.store.ReadPublicAward(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, badge.Errorf(badge.NotFound, "There is no such badge.")
+	}
 	if err != nil {
 		return nil, serviceErr(err)
 	}
-	return out, nil
-}
-
-func publicAward(ctx context.Context, tx *store.Tx, a *store.Award) (*PublicAward, error) {
-	award, err := toAward(a)
+	award, err := toAward(row.Award)
 	if err != nil {
-		return nil, err
+		return nil, serviceErr(err)
 	}
-	b, err := loadAwardBase(ctx, tx, a)
+	version, err := toVersion(row.Version)
 	if err != nil {
-		return nil, err
+		return nil, serviceErr(err)
 	}
-	return &PublicAward{Award: award, Issuer: b.issuer, BadgeClass: b.version, ImageMediaType: b.imageMediaType,
-		Credential: a.Credential, salt: a.Salt}, nil
+	return &PublicAward{Award: award, Issuer: toIssuer(row.Issuer), BadgeClass: version, ImageMediaType: row.ImageMediaType,
+		Credential: row.Award.Credential, salt: row.Award.Salt}, nil
 }
 
 // Assertion is the award's OB 2.0 hosted assertion (saying revoked when it is).
@@ -242,15 +232,20 @@ func (s *Awards) StatusList(ctx context.Context, issuerID string, n int) ([]byte
 		}
 	}
 	changed = changed.UTC().Truncate(time.Second)
+	// The list is the same bytes until the next revocation: sign it once per state.
+	k, err := s.keys.Signer(ctx, issuerID, key.Ed25519)
+	if err != nil {
+		return nil, serviceErr(err)
+	}
+	cacheKey := fmt.Sprintf("%s\x00%d\x00%d\x00%d\x00%s", issuerID, n, len(revoked), changed.Unix(), k.KeyID)
+	if b, ok := s.statusLists.get(cacheKey); ok {
+		return b, nil
+	}
 	d, err := s.urls.DID(issuerID)
 	if err != nil {
 		return nil, serviceErr(err)
 	}
 	doc, err := status.NewListCredential(s.urls.StatusList(issuerID, n), d, "revocation", list, changed, time.Time{})
-	if err != nil {
-		return nil, serviceErr(err)
-	}
-	k, err := s.keys.Signer(ctx, issuerID, key.Ed25519)
 	if err != nil {
 		return nil, serviceErr(err)
 	}
@@ -266,5 +261,32 @@ func (s *Awards) StatusList(ctx context.Context, issuerID string, n int) ([]byte
 	if err != nil {
 		return nil, badge.E(badge.Internal, "The status list could not be signed.", err)
 	}
+	s.statusLists.put(cacheKey, out)
 	return out, nil
+}
+
+// docCache keeps a bounded number of documents that are the same bytes for the same key
+// (signed status lists by issuer, list and revocation state). Safe for concurrent use; when
+// full it starts over.
+type docCache struct {
+	mu   sync.Mutex
+	docs map[string][]byte
+}
+
+const docCacheSize = 256
+
+func (c *docCache) get(k string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.docs[k]
+	return b, ok
+}
+
+func (c *docCache) put(k string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.docs == nil || len(c.docs) >= docCacheSize {
+		c.docs = map[string][]byte{}
+	}
+	c.docs[k] = b
 }

@@ -82,17 +82,23 @@ func (s *Awards) signChunk(ctx context.Context, ids []string, signers map[string
 		return err
 	}
 	now := s.now()
+	byID := make(map[string][]byte, len(rows))
+	for i, a := range rows {
+		if signed[i] != nil {
+			byID[a.ID] = signed[i]
+		}
+	}
+	if len(byID) == 0 {
+		return nil
+	}
 	return s.store.Update(ctx, func(tx *store.Tx) error {
+		stored, err := tx.SetAwardCredentials(ctx, byID, now)
+		if err != nil {
+			return err
+		}
 		bases := map[string]*awardBase{}
-		for i, a := range rows {
-			if signed[i] == nil {
-				continue
-			}
-			stored, err := tx.SetAwardCredential(ctx, a.ID, signed[i], now)
-			if err != nil {
-				return err
-			}
-			if stored && a.NotifyPending {
+		for _, a := range rows {
+			if stored[a.ID] && a.NotifyPending {
 				if err := s.queueNotification(ctx, tx, a, bases); err != nil {
 					return err
 				}

@@ -45,6 +45,7 @@ type Awards struct {
 	canon        proof.Canonicalizer
 	notifier     AwardNotifier
 	badgeClasses *BadgeClasses
+	statusLists  docCache // signed status lists by issuer, list and revocation state
 }
 
 // AwardsOptions are the dependencies of Awards. Notifier may be nil (no emails).
@@ -284,12 +285,12 @@ func (s *Awards) record(ctx context.Context, tx *store.Tx, actor *badge.User, re
 			return nil, badge.E(badge.Internal, "The credential could not be built.", err)
 		}
 		row.UnsignedCredential = doc
-		if err := tx.InsertAward(ctx, row); err != nil {
-			if errors.Is(err, store.ErrDuplicate) {
-				return nil, badge.E(badge.Conflict, "Another request issued the same award at the same time; try again.", err)
-			}
-			return nil, err
+	}
+	if err := tx.InsertAwards(ctx, rows); err != nil {
+		if errors.Is(err, store.ErrDuplicate) {
+			return nil, badge.E(badge.Conflict, "Another request issued the same award at the same time; try again.", err)
 		}
+		return nil, err
 	}
 	for iss, rs := range perIssuer {
 		payload := signPayload{IssuerID: iss}
@@ -305,11 +306,16 @@ func (s *Awards) record(ctx context.Context, tx *store.Tx, actor *badge.User, re
 		}
 	}
 	actorID := actorName(ctx, actor)
-	for _, a := range fresh {
-		if err := RecordAudit(ctx, tx, now, actorID, "award.issue", "award:"+a.ID,
-			map[string]any{"issuer": a.IssuerID, "badge_class": a.BadgeClassID, "version": a.BadgeClassVersion}); err != nil {
+	events := make([]*store.AuditEvent, len(fresh))
+	for i, a := range fresh {
+		details, err := json.Marshal(map[string]any{"issuer": a.IssuerID, "badge_class": a.BadgeClassID, "version": a.BadgeClassVersion})
+		if err != nil {
 			return nil, err
 		}
+		events[i] = &store.AuditEvent{At: now, Actor: actorID, Action: "award.issue", Subject: "award:" + a.ID, Details: details}
+	}
+	if err := tx.InsertAuditEvents(ctx, events); err != nil {
+		return nil, badge.E(badge.Internal, "Could not record the audit events.", err)
 	}
 	return fresh, nil
 }
@@ -378,7 +384,8 @@ func toAward(a *store.Award) (*badge.Award, error) {
 	out := &badge.Award{ID: a.ID, IssuerID: a.IssuerID, BadgeClassID: a.BadgeClassID, BadgeClassVersion: a.BadgeClassVersion,
 		Recipient: badge.Recipient{Type: badge.RecipientType(a.RecipientType), Identity: a.RecipientIdentity, Name: a.RecipientName},
 		Narrative: a.Narrative, IssuedAt: a.IssuedAt, ExpiresAt: a.ExpiresAt, RevokedAt: a.RevokedAt,
-		RevocationReason: a.RevocationReason, Signed: !a.SignedAt.IsZero(), CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy}
+		RevocationReason: a.RevocationReason, Signed: !a.SignedAt.IsZero(), CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy,
+		RecipientNameHidden: a.RecipientNameHidden}
 	if err := json.Unmarshal([]byte(a.Evidence), &out.Evidence); err != nil {
 		return nil, badge.E(badge.Internal, "A stored award cannot be read.", err)
 	}

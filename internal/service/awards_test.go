@@ -321,6 +321,13 @@ func testAwardRevoke(t *testing.T, newStore func(testing.TB) *store.Store) {
 	if _, err := f.awards.Revoke(ctx, f.users["awarder"], out[1].ID, "  "); !errors.Is(err, badge.Invalid) {
 		t.Errorf("revoke without reason: %v", err)
 	}
+	before, err := f.awards.StatusList(ctx, f.issuer.ID, 0) // cached until the next revocation
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := f.awards.StatusList(ctx, f.issuer.ID, 0); string(again) != string(before) {
+		t.Error("the same status list differs between two calls")
+	}
 	f.clock.Advance(time.Hour)
 	r, err := f.awards.Revoke(ctx, f.users["awarder"], out[1].ID, "Issued by mistake")
 	if err != nil {

@@ -35,6 +35,26 @@ func (tx *Tx) InsertAuditEvent(ctx context.Context, e *AuditEvent) error {
 	return nil
 }
 
+// InsertAuditEvents records several events with multi-row statements (their IDs are not
+// set), for batches such as bulk awarding.
+func (tx *Tx) InsertAuditEvents(ctx context.Context, es []*AuditEvent) error {
+	rows := make([][]any, len(es))
+	for i, e := range es {
+		details := string(e.Details)
+		if details == "" {
+			details = "{}"
+		}
+		if !json.Valid([]byte(details)) {
+			return fmt.Errorf("store: audit event details are not JSON")
+		}
+		rows[i] = []any{tx.t(e.At), e.Actor, e.Action, e.Subject, details}
+	}
+	if err := tx.insertRows(ctx, "audit_events", []string{"at", "actor", "action", "subject", "details"}, rows); err != nil {
+		return fmt.Errorf("store: insert audit events: %w", err)
+	}
+	return nil
+}
+
 // ListAuditEvents returns the newest events first, at most limit, with id below beforeID
 // (0 = from the newest).
 func (tx *Tx) ListAuditEvents(ctx context.Context, beforeID int64, limit int) ([]*AuditEvent, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -35,38 +36,54 @@ type Award struct {
 	RevocationReason   string
 	ClaimTokenHash     string // "" for none
 	NotifyPending      bool   // email the recipient once signed
-	CreatedAt          time.Time
-	CreatedBy          string
+	// RecipientNameHidden: the earner chose to leave their name off the public page.
+	RecipientNameHidden bool
+	CreatedAt           time.Time
+	CreatedBy           string
 }
 
 const awardCols = `a.id, a.issuer_id, a.badge_class_id, a.badge_class_version, a.recipient_type,
 	a.recipient_identity, a.recipient_name, a.salt, a.narrative, a.evidence, a.issued_at, a.expires_at,
 	a.status_method, a.status_index, a.idempotency_key, a.unsigned_credential, a.credential,
 	a.credential_jwt, a.signed_at, a.revoked_at, a.revocation_reason, a.claim_token_hash,
-	a.notify_pending, a.created_at, a.created_by`
+	a.notify_pending, a.created_at, a.created_by, a.recipient_name_hidden`
 
 // awardSummaryCols leaves out the documents, for lists.
 const awardSummaryCols = `a.id, a.issuer_id, a.badge_class_id, a.badge_class_version, a.recipient_type,
 	a.recipient_identity, a.recipient_name, a.salt, a.narrative, a.evidence, a.issued_at, a.expires_at,
 	a.status_method, a.status_index, a.idempotency_key, NULL, NULL,
 	NULL, a.signed_at, a.revoked_at, a.revocation_reason, a.claim_token_hash,
-	a.notify_pending, a.created_at, a.created_by`
+	a.notify_pending, a.created_at, a.created_by, a.recipient_name_hidden`
 
 func scanAward(row interface{ Scan(...any) error }) (*Award, error) {
-	var a Award
-	var key, jwt, claim sql.NullString
-	var expires, signed, revoked nullTime
-	err := row.Scan(&a.ID, &a.IssuerID, &a.BadgeClassID, &a.BadgeClassVersion, &a.RecipientType,
-		&a.RecipientIdentity, &a.RecipientName, &a.Salt, &a.Narrative, &a.Evidence, tc(&a.IssuedAt), &expires,
-		&a.StatusMethod, &a.StatusIndex, &key, &a.UnsignedCredential, &a.Credential,
-		&jwt, &signed, &revoked, &a.RevocationReason, &claim,
-		&a.NotifyPending, tc(&a.CreatedAt), &a.CreatedBy)
-	if err != nil {
+	var as awardScan
+	if err := row.Scan(as.dest()...); err != nil {
 		return nil, notFound(err)
 	}
-	a.IdempotencyKey, a.CredentialJWT, a.ClaimTokenHash = key.String, jwt.String, claim.String
-	a.ExpiresAt, a.SignedAt, a.RevokedAt = expires.t, signed.t, revoked.t
-	return &a, nil
+	return as.award(), nil
+}
+
+// awardScan holds the scan destinations of awardCols (or awardSummaryCols).
+type awardScan struct {
+	a                        Award
+	key, jwt, claim          sql.NullString
+	expires, signed, revoked nullTime
+}
+
+func (s *awardScan) dest() []any {
+	a := &s.a
+	return []any{&a.ID, &a.IssuerID, &a.BadgeClassID, &a.BadgeClassVersion, &a.RecipientType,
+		&a.RecipientIdentity, &a.RecipientName, &a.Salt, &a.Narrative, &a.Evidence, tc(&a.IssuedAt), &s.expires,
+		&a.StatusMethod, &a.StatusIndex, &s.key, &a.UnsignedCredential, &a.Credential,
+		&s.jwt, &s.signed, &s.revoked, &a.RevocationReason, &s.claim,
+		&a.NotifyPending, tc(&a.CreatedAt), &a.CreatedBy, &a.RecipientNameHidden}
+}
+
+func (s *awardScan) award() *Award {
+	a := s.a
+	a.IdempotencyKey, a.CredentialJWT, a.ClaimTokenHash = s.key.String, s.jwt.String, s.claim.String
+	a.ExpiresAt, a.SignedAt, a.RevokedAt = s.expires.t, s.signed.t, s.revoked.t
+	return &a
 }
 
 // nullTime scans a nullable time column of either dialect; NULL is the zero time.
@@ -83,22 +100,37 @@ func (n *nullTime) Scan(src any) error {
 // InsertAward adds an award. A taken idempotency key of the issuer (or a taken status index)
 // is ErrDuplicate.
 func (tx *Tx) InsertAward(ctx context.Context, a *Award) error {
-	_, err := tx.exec(ctx,
-		`INSERT INTO awards (id, issuer_id, badge_class_id, badge_class_version, recipient_type,
-		 recipient_identity, recipient_name, salt, narrative, evidence, issued_at, expires_at,
-		 status_method, status_index, idempotency_key, unsigned_credential, credential, credential_jwt,
-		 signed_at, revoked_at, revocation_reason, claim_token_hash, notify_pending, created_at, created_by)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-		 $19, $20, $21, $22, $23, $24, $25)`,
-		a.ID, a.IssuerID, a.BadgeClassID, a.BadgeClassVersion, a.RecipientType,
+	return tx.InsertAwards(ctx, []*Award{a})
+}
+
+// awardInsertCols are the columns InsertAwards writes, in the order of awardRow.
+var awardInsertCols = []string{"id", "issuer_id", "badge_class_id", "badge_class_version", "recipient_type",
+	"recipient_identity", "recipient_name", "salt", "narrative", "evidence", "issued_at", "expires_at",
+	"status_method", "status_index", "idempotency_key", "unsigned_credential", "credential", "credential_jwt",
+	"signed_at", "revoked_at", "revocation_reason", "claim_token_hash", "notify_pending", "created_at", "created_by",
+	"recipient_name_hidden"}
+
+func (tx *Tx) awardRow(a *Award) []any {
+	return []any{a.ID, a.IssuerID, a.BadgeClassID, a.BadgeClassVersion, a.RecipientType,
 		a.RecipientIdentity, a.RecipientName, a.Salt, a.Narrative, a.Evidence, tx.t(a.IssuedAt), tx.optTime(a.ExpiresAt),
 		a.StatusMethod, a.StatusIndex, nullString(a.IdempotencyKey), a.UnsignedCredential, a.Credential, nullString(a.CredentialJWT),
-		tx.optTime(a.SignedAt), tx.optTime(a.RevokedAt), a.RevocationReason, nullString(a.ClaimTokenHash), a.NotifyPending, tx.t(a.CreatedAt), a.CreatedBy)
+		tx.optTime(a.SignedAt), tx.optTime(a.RevokedAt), a.RevocationReason, nullString(a.ClaimTokenHash), a.NotifyPending,
+		tx.t(a.CreatedAt), a.CreatedBy, a.RecipientNameHidden}
+}
+
+// InsertAwards adds several awards with multi-row statements. A taken idempotency key,
+// status index or id is ErrDuplicate (and the transaction must be rolled back).
+func (tx *Tx) InsertAwards(ctx context.Context, as []*Award) error {
+	rows := make([][]any, len(as))
+	for i, a := range as {
+		rows[i] = tx.awardRow(a)
+	}
+	err := tx.insertRows(ctx, "awards", awardInsertCols, rows)
 	if isUniqueViolation(err) {
-		return fmt.Errorf("insert award: %w", ErrDuplicate)
+		return fmt.Errorf("insert awards: %w", ErrDuplicate)
 	}
 	if err != nil {
-		return fmt.Errorf("store: insert award: %w", err)
+		return fmt.Errorf("store: insert awards: %w", err)
 	}
 	return nil
 }
@@ -106,6 +138,17 @@ func (tx *Tx) InsertAward(ctx context.Context, a *Award) error {
 // AwardByID returns the award with its documents, or ErrNotFound.
 func (tx *Tx) AwardByID(ctx context.Context, id string) (*Award, error) {
 	return scanAward(tx.queryRow(ctx, `SELECT `+awardCols+` FROM awards a WHERE a.id = $1`, id))
+}
+
+// SetAwardRecipientNameHidden records whether the award's public page leaves out the
+// recipient's name; it reports whether the award exists.
+func (tx *Tx) SetAwardRecipientNameHidden(ctx context.Context, id string, hidden bool) (bool, error) {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE awards SET recipient_name_hidden = $1 WHERE id = $2`, hidden, id)
+	if err != nil {
+		return false, fmt.Errorf("store: set recipient name hidden: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // AwardByKey returns the issuer's award recorded with the idempotency key, or ErrNotFound.
@@ -255,6 +298,57 @@ func (tx *Tx) SetAwardCredential(ctx context.Context, id string, credential []by
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// SetAwardCredentials stores the signed credentials (by award id) of awards that have none
+// yet, with one statement per chunk, and returns the ids it stored (the others were signed
+// already; the stored credential stands).
+func (tx *Tx) SetAwardCredentials(ctx context.Context, signed map[string][]byte, at time.Time) (map[string]bool, error) {
+	ids := make([]string, 0, len(signed))
+	for id := range signed {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	blob := "$%d"
+	if tx.dialect == Postgres {
+		blob = "$%d::bytea" // VALUES parameters are text unless cast
+	}
+	stored := map[string]bool{}
+	const per = maxParams / 2
+	for len(ids) > 0 {
+		n := min(per, len(ids))
+		args := []any{tx.t(at)}
+		var vals strings.Builder
+		for i, id := range ids[:n] {
+			if i > 0 {
+				vals.WriteString(", ")
+			}
+			args = append(args, id, signed[id])
+			fmt.Fprintf(&vals, "($%d, "+blob+")", len(args)-1, len(args))
+		}
+		rows, err := tx.tx.QueryContext(ctx, `WITH v (id, cred) AS (VALUES `+vals.String()+`)
+			UPDATE awards SET credential = (SELECT v.cred FROM v WHERE v.id = awards.id), signed_at = $1
+			WHERE id IN (SELECT v.id FROM v) AND signed_at IS NULL RETURNING id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: set award credentials: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			stored[id] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
+	}
+	return stored, nil
 }
 
 // SetAwardJWT stores the VC-JWT form of a signed award unless it has one already; it reports

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers database/sql driver "pgx"
 	"github.com/pressly/goose/v3"
@@ -46,6 +47,9 @@ type Store struct {
 	read    *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: same as write
 	schema  string  // PostgreSQL: current_schema(), to scope the migration lock
 	logger  *slog.Logger
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared hot-path reads (reads.go), by query
 }
 
 // Open opens the database named by databaseURL: "" for the SQLite file <dataDir>/rosette.db
@@ -148,6 +152,12 @@ func openPostgres(ctx context.Context, databaseURL string, logger *slog.Logger) 
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())

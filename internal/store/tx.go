@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -157,4 +158,41 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// maxParams bounds the parameters of one multi-row statement (SQLite allows 32766,
+// PostgreSQL 65535; smaller statements also keep the SQLite statement cache small).
+const maxParams = 2000
+
+// insertRows inserts rows (each with one value per column) into table with multi-row
+// INSERT statements, as many rows per statement as maxParams allows: one round trip per
+// chunk instead of one per row.
+func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	per := max(1, maxParams/len(cols))
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		var q strings.Builder
+		q.WriteString(head)
+		args := make([]any, 0, n*len(cols))
+		for i, r := range rows[:n] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteByte('(')
+			for j, v := range r {
+				if j > 0 {
+					q.WriteString(", ")
+				}
+				args = append(args, v)
+				fmt.Fprintf(&q, "$%d", len(args))
+			}
+			q.WriteByte(')')
+		}
+		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }

@@ -111,6 +111,10 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.ServeError(w, r, http.StatusRequestEntityTooLarge)
 		return
 	}
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The visitor left before the answer was ready: nothing failed on our side.
+		return
+	}
 	status := statusOf(err)
 	if status == http.StatusInternalServerError || status == http.StatusServiceUnavailable {
 		s.logError(w, r, "request failed", err)

@@ -32,6 +32,7 @@ var flashes = map[string]flash{
 	"award-issued":       {"success", "The badge is awarded and signed. Its public page and documents are live."},
 	"awards-revoked":     {"success", "The badges are revoked. Verifiers and their public pages say so from now on."},
 	"award-revoked":      {"success", "The badge is revoked. Verifiers and its public page say so from now on."},
+	"award-claim":        {"info", "This badge was awarded to you. This is its public page: share its address, or download it below to keep it in a wallet or backpack."},
 	"bulk-confirmed":     {"success", "Issuing has started. This page shows the progress; you can leave it and come back."},
 	"bulk-cancelled":     {"info", "The upload is cancelled. Badges already issued from it stay issued."},
 	"template-saved":     {"success", "The award email is saved. Awards from now on use it."},

@@ -36,6 +36,7 @@ var imageFileRE = regexp.MustCompile(`^([0-9a-f]{64})\.(png|svg)$`)
 // openGraph is the Open Graph and Twitter card description of a public page (absolute URLs).
 type openGraph struct {
 	Type, Title, Description, URL, Image string
+	Card                                 string // twitter:card; "" for summary_large_image with an image, else summary
 }
 
 // image serves a stored image: GET /images/{sha256}.png|.svg, 404 for an unknown id or an

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -84,6 +85,15 @@ type page interface{ frame() *Frame }
 // render executes the named page into a buffer and, only if that succeeded, writes it with
 // status. A template failure is logged and becomes a plain 500.
 func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name string, data page) {
+	if b, ok := s.execute(w, r, name, data); ok {
+		writePage(w, status, b)
+	}
+}
+
+// execute fills the frame of data (who is signed in, the flash message, the navigation) and
+// executes the named page. A template failure is logged and answered with a plain 500: ok is
+// then false and nothing more must be written.
+func (s *Site) execute(w http.ResponseWriter, r *http.Request, name string, data page) (b []byte, ok bool) {
 	f := data.frame()
 	if u := userFrom(r.Context()); u != nil && f.User == nil {
 		f.User = u
@@ -107,13 +117,20 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 		s.log.LogAttrs(r.Context(), slog.LevelError, "rendering page",
 			slog.String("request_id", f.RequestID), slog.String("page", name), slog.String("error", err.Error()))
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
-		return
+		return nil, false
 	}
+	return buf.Bytes(), true
+}
+
+// writePage writes a rendered page: HTML, never stored by caches (pages may show who is
+// signed in).
+func writePage(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(b)
 }
 
 // redirect answers a POST with 303 See Other, so that reloading the next page does not

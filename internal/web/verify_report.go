@@ -30,6 +30,20 @@ type reportView struct {
 	Credentials  []reportView
 	Raw          string // the verified credential, pretty-printed JSON
 	Nested       bool   // an endorsement or a credential inside a CLR
+	// Compact is the form of the award page, which shows the badge itself: the verdict
+	// banner and the checks folded in <details>, without the badge facts and the raw JSON.
+	Compact bool
+}
+
+// PassedChecks counts the checks that passed, for the compact form's summary.
+func (v reportView) PassedChecks() int {
+	n := 0
+	for _, c := range v.Checks {
+		if c.Status == string(verify.Pass) {
+			n++
+		}
+	}
+	return n
 }
 
 // badgeView is the badge as displayed.

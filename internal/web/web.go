@@ -1,5 +1,6 @@
 // Package web owns Rosette's HTML interface: the pages (setup, sign in and out, account,
-// dashboard, error pages, the public badge verification page and its report partial), their html/template templates and the static assets, all embedded
+// dashboard, error pages, the public badge verification page and its report partial, the
+// public award page and claim links), their html/template templates and the static assets, all embedded
 // in the binary. Handlers parse forms, call the services through small interfaces declared
 // here, and render; business rules live in internal/service.
 package web
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -55,6 +57,16 @@ type Options struct {
 	// a request waits at most VerifyWait (default 2s) for a turn, then gets a 503.
 	VerifyConcurrency int
 	VerifyWait        time.Duration
+
+	// PublicAwards mounts the claim links and makes the public award page (AwardPage), with
+	// VerifyAward (its verification report), URLs and Clock.
+	PublicAwards PublicAwards
+	VerifyAward  AwardVerifier
+	Clock        badge.Clock // default the system clock
+	// AwardReportCacheSize bounds the cached verification reports of award pages (default
+	// 4096 awards); each is kept at most AwardReportCacheTTL (default 10 minutes).
+	AwardReportCacheSize int
+	AwardReportCacheTTL  time.Duration
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
@@ -76,6 +88,12 @@ type Site struct {
 	newVerifier NewVerifier
 	verifySlots chan struct{} // a semaphore: one element per verification running
 	verifyWait  time.Duration
+
+	publicAwards     PublicAwards
+	verifyAward      AwardVerifier
+	clock            badge.Clock
+	reports          *reportCache[*cachedAwardPage]
+	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
 }
 
 // New parses the templates and indexes the static assets.
@@ -100,8 +118,17 @@ func New(opts Options) (*Site, error) {
 	if opts.VerifyWait <= 0 {
 		opts.VerifyWait = defaultVerifyWait
 	}
+	if opts.PublicAwards != nil && opts.VerifyAward == nil {
+		return nil, fmt.Errorf("web: public awards without a verifier")
+	}
+	if opts.Clock == nil {
+		opts.Clock = badge.SystemClock{}
+	}
 	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, bulk: opts.Bulk, notifications: opts.Notifications, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
-		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait}, nil
+		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait,
+		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
+		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
+		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -129,6 +156,10 @@ func (s *Site) Register(r Router) {
 		// Public: no sign-in needed (withUser only shows who is signed in, if anyone).
 		r.HandleBrowser("GET /verify", s.withUser(s.verifyGet))
 		r.HandleBrowser("POST /verify", s.withUser(s.verifyPost))
+	}
+	if s.publicAwards != nil {
+		// The claim link of an award email; the award page itself is AwardPage.
+		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
 	}
 	if s.issuers == nil {
 		return

@@ -61,8 +61,9 @@ type activeCtx struct {
 	dir      string
 	previous *activeCtx // set when built by a non-propagated (type-scoped) context
 
-	mu      sync.Mutex
-	derived map[any]*activeCtx
+	mu       sync.Mutex
+	derived  map[derivedKey]*activeCtx // scoped contexts
+	embedded map[string]*activeCtx     // embedded contexts, by contextKey
 }
 
 const maxDerived = 256
@@ -75,11 +76,10 @@ func (c *activeCtx) clone() *activeCtx {
 	return n
 }
 
-// derivedKey identifies a context derived from a parent by a scoped or embedded context.
+// derivedKey identifies a context derived from a parent by a scoped context.
 type derivedKey struct {
 	def  *termDef
 	mode uint8 // 1 property-scoped, 2 type-scoped
-	raw  string
 }
 
 // contextCompiler compiles contexts for one Processor; it caches remote documents' parsed
@@ -95,49 +95,56 @@ func newContextCompiler(l Loader) *contextCompiler {
 	return &contextCompiler{loader: l, root: &activeCtx{terms: map[string]*termDef{}}, remote: map[string]any{}}
 }
 
-// contextKey is a cache key for a context value: the URL list joined, or its JSON.
-func contextKey(local any) (string, bool) {
+// appendContextKey appends the cache key of a context value to dst: "s" and the URL, "a" and
+// the URLs of a list each followed by a newline, or "j" and the value's JSON.
+func appendContextKey(dst []byte, local any) ([]byte, bool) {
 	switch v := local.(type) {
 	case string:
-		return "s" + v, true
+		return append(append(dst, 's'), v...), true
 	case []any:
-		var b strings.Builder
-		b.WriteByte('a')
+		start := len(dst)
+		dst = append(dst, 'a')
 		for _, e := range v {
 			s, ok := e.(string)
 			if !ok {
-				raw, err := json.Marshal(local)
-				if err != nil {
-					return "", false
-				}
-				return "j" + string(raw), true
+				return appendJSONKey(dst[:start], local)
 			}
-			b.WriteString(s)
-			b.WriteByte('\n')
+			dst = append(append(dst, s...), '\n')
 		}
-		return b.String(), true
+		return dst, true
 	}
+	return appendJSONKey(dst, local)
+}
+
+func appendJSONKey(dst []byte, local any) ([]byte, bool) {
 	raw, err := json.Marshal(local)
 	if err != nil {
-		return "", false
+		return dst, false
 	}
-	return "j" + string(raw), true
+	return append(append(dst, 'j'), raw...), true
 }
 
 // derive applies a scoped (mode 1 property, 2 type) or embedded (mode 3) context to parent,
 // memoized on parent.
 func (cc *contextCompiler) derive(ctx context.Context, parent *activeCtx, def *termDef, mode uint8, local any) (*activeCtx, error) {
 	k := derivedKey{def: def, mode: mode}
+	var key []byte // mode 3: the embedded context's key, built on the stack when short
+	var c *activeCtx
+	var hit bool
 	if mode == 3 {
-		key, ok := contextKey(local)
-		if !ok {
+		var kb [256]byte
+		var ok bool
+		if key, ok = appendContextKey(kb[:0], local); !ok {
 			return nil, fallback("context not serializable")
 		}
-		k.raw = key
+		parent.mu.Lock()
+		c, hit = parent.embedded[string(key)]
+		parent.mu.Unlock()
+	} else {
+		parent.mu.Lock()
+		c, hit = parent.derived[k]
+		parent.mu.Unlock()
 	}
-	parent.mu.Lock()
-	c, hit := parent.derived[k]
-	parent.mu.Unlock()
 	if hit {
 		return c, nil
 	}
@@ -155,13 +162,23 @@ func (cc *contextCompiler) derive(ctx context.Context, parent *activeCtx, def *t
 	}
 	// Embedded contexts are cached only when they are lists of URLs: inline context objects
 	// come from the document and must not fill the cache.
-	if mode != 3 || k.raw[0] != 'j' {
+	switch {
+	case mode != 3:
 		parent.mu.Lock()
 		if parent.derived == nil {
-			parent.derived = map[any]*activeCtx{}
+			parent.derived = map[derivedKey]*activeCtx{}
 		}
 		if len(parent.derived) < maxDerived {
 			parent.derived[k] = c
+		}
+		parent.mu.Unlock()
+	case key[0] != 'j':
+		parent.mu.Lock()
+		if parent.embedded == nil {
+			parent.embedded = map[string]*activeCtx{}
+		}
+		if len(parent.embedded) < maxDerived {
+			parent.embedded[string(key)] = c
 		}
 		parent.mu.Unlock()
 	}

@@ -1,6 +1,7 @@
 package jsonld
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -350,6 +351,10 @@ func TestDifferentialFastGeneral(t *testing.T) {
 		go_, ge := outcome(general, doc)
 		if fo != go_ || (fe == "") != (ge == "") {
 			t.Fatalf("document %d (seed %d) differs:\nfast: %q %s\ngeneral: %q %s", i, *corpusSeed, fo, fe, go_, ge)
+		}
+		var streamed bytes.Buffer
+		if err := fast.CanonicalizeTo(context.Background(), doc, &streamed); (err == nil) != (fe == "") || streamed.String() != fo {
+			t.Fatalf("document %d (seed %d): CanonicalizeTo gave %q, %v; Canonicalize %q %s", i, *corpusSeed, streamed.String(), err, fo, fe)
 		}
 		if fe == "" {
 			ok++

@@ -13,14 +13,19 @@ import (
 // features credentials use; anything else returns errFallback and the general path runs.
 type fastBuilder struct {
 	rdfBuilder
-	ctx context.Context
-	cc  *contextCompiler
+	ctx  context.Context
+	cc   *contextCompiler
+	path []jseg // the JSON pointer of the value being expanded, see at
+	// emit is a stack of expanded values: element and object push, and the property or list
+	// that called them takes what lies above its mark and truncates back to it.
+	emit []emitted
+	strs []string // a stack of the keys of the node objects being expanded, see node
 }
 
 // emitted is one expanded value turned into an RDF object, with its node map identity.
 type emitted struct {
 	t   Term
-	key string
+	key nodeKey
 }
 
 func (f *fastBuilder) problemAt(path, code, term, msg string) {
@@ -51,7 +56,7 @@ func (f *fastBuilder) document(doc any) error {
 			return fallback("top-level %s", e)
 		}
 	}
-	_, _, count, onlyID, err := f.node(f.cc.root, "", m, Term{}, "", 0)
+	_, _, count, onlyID, err := f.node(f.cc.root, "", m, Term{}, 0)
 	if err != nil {
 		return err
 	}
@@ -61,6 +66,34 @@ func (f *fastBuilder) document(doc any) error {
 		f.problemAt("", codeOnlyID, "", "top-level object has only an @id")
 	}
 	return nil
+}
+
+// jseg is one step of the JSON pointer of the value being expanded: a member key, or an
+// array index (idx >= 0).
+type jseg struct {
+	key string
+	idx int
+}
+
+// push appends a step to the current pointer and returns the length to truncate back to.
+func (f *fastBuilder) push(key string, idx int) int {
+	n := len(f.path)
+	f.path = append(f.path, jseg{key, idx})
+	return n
+}
+
+// at returns the JSON pointer of the value being expanded ("" at the top level). Built only
+// when a problem is reported.
+func (f *fastBuilder) at() string {
+	p := ""
+	for _, s := range f.path {
+		if s.idx >= 0 {
+			p += "/" + strconv.Itoa(s.idx)
+		} else {
+			p = ptr(p, s.key)
+		}
+	}
+	return p
 }
 
 func ptr(path, key string) string {
@@ -125,29 +158,33 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, m map[string]an
 // node processes a node object in graph g and returns its subject, the number of entries its
 // expansion has, and whether its only entry is @id. active is the context passed down by the
 // parent (with the parent's property-scoped context applied), prop the active property.
-func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g Term, path string, depth int) (Term, string, int, bool, error) {
+func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g Term, depth int) (Term, nodeKey, int, bool, error) {
 	if depth > maxDepth {
-		return Term{}, "", 0, false, fallback("too deep")
+		return Term{}, nodeKey{}, 0, false, fallback("too deep")
 	}
 	active, err := f.mapContext(active, prop, m)
 	if err != nil {
-		return Term{}, "", 0, false, err
+		return Term{}, nodeKey{}, 0, false, err
 	}
 	// Type-scoped contexts, in key order, types sorted.
 	typeScoped := active
-	keys := make([]string, 0, len(m))
+	// keys and expanded live on the f.strs stack: written here, only read once the
+	// recursion below starts (which may move f.strs but leaves this part alone).
+	base, n := len(f.strs), len(m)
 	for k := range m {
-		keys = append(keys, k)
+		f.strs = append(f.strs, k)
 	}
+	f.strs = append(f.strs, make([]string, n)...)
+	keys, expanded := f.strs[base:base+n:base+n], f.strs[base+n:base+2*n:base+2*n]
+	defer func() { f.strs = f.strs[:base] }()
 	sort.Strings(keys)
-	expanded := make([]string, len(keys))
 	for i, k := range keys {
 		if k == "@context" {
 			continue
 		}
 		e, null, err := expandIRIInContext(active, k, true, nil, nil, false)
 		if err != nil {
-			return Term{}, "", 0, false, err
+			return Term{}, nodeKey{}, 0, false, err
 		}
 		if null {
 			e = ""
@@ -164,18 +201,18 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 			for _, t := range v {
 				s, ok := t.(string)
 				if !ok {
-					return Term{}, "", 0, false, fallback("non-string @type")
+					return Term{}, nodeKey{}, 0, false, fallback("non-string @type")
 				}
 				types = append(types, s)
 			}
 			sort.Strings(types)
 		default:
-			return Term{}, "", 0, false, fallback("invalid @type value")
+			return Term{}, nodeKey{}, 0, false, fallback("invalid @type value")
 		}
 		for _, t := range types {
 			if d := typeScoped.terms[t]; d != nil && d.hasScoped {
 				if active, err = f.cc.derive(f.ctx, active, d, 2, d.scoped); err != nil {
-					return Term{}, "", 0, false, err
+					return Term{}, nodeKey{}, 0, false, err
 				}
 			}
 		}
@@ -188,7 +225,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 			}
 			e, null, err := expandIRIInContext(active, k, true, nil, nil, false)
 			if err != nil {
-				return Term{}, "", 0, false, err
+				return Term{}, nodeKey{}, 0, false, err
 			}
 			if null {
 				e = ""
@@ -198,31 +235,31 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 	}
 	// Subject.
 	var s Term
-	var idKey string
+	var idKey nodeKey
 	hasID := false
 	for i, k := range keys {
 		if expanded[i] != "@id" {
 			continue
 		}
 		if hasID {
-			return Term{}, "", 0, false, fallback("colliding @id")
+			return Term{}, nodeKey{}, 0, false, fallback("colliding @id")
 		}
 		id, ok := m[k].(string)
 		if !ok {
-			return Term{}, "", 0, false, fallback("non-string @id")
+			return Term{}, nodeKey{}, 0, false, fallback("non-string @id")
 		}
 		e, null, err := expandIRIInContext(active, id, false, nil, nil, false)
 		if err != nil {
-			return Term{}, "", 0, false, err
+			return Term{}, nodeKey{}, 0, false, err
 		}
 		if null {
-			return Term{}, "", 0, false, fallback("keyword-like @id value")
+			return Term{}, nodeKey{}, 0, false, fallback("keyword-like @id value")
 		}
 		if !isAbsoluteIRI(e) {
-			f.problemAt(ptr(path, k), codeRelativeID, id, "relative or malformed @id")
+			f.problemAt(ptr(f.at(), k), codeRelativeID, id, "relative or malformed @id")
 		}
 		s = f.ref(e)
-		idKey = "i" + e
+		idKey = refKeyOf(e)
 		hasID = true
 	}
 	if !hasID {
@@ -239,7 +276,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 		}
 		v := m[k]
 		if e == "" || (!isKeyword(e) && !isAbsoluteIRI(e)) {
-			f.problemAt(ptr(path, k), codeInvalidProperty, k, "property did not expand to an absolute IRI (undefined term)")
+			f.problemAt(ptr(f.at(), k), codeInvalidProperty, k, "property did not expand to an absolute IRI (undefined term)")
 			continue
 		}
 		if e == "@type" {
@@ -249,11 +286,11 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 			for _, t := range asArray(v) {
 				ts, ok := t.(string)
 				if !ok {
-					return Term{}, "", 0, false, fallback("non-string @type")
+					return Term{}, nodeKey{}, 0, false, fallback("non-string @type")
 				}
 				te, null, err := expandIRIInContext(typeScoped, ts, true, nil, nil, false)
 				if err != nil {
-					return Term{}, "", 0, false, err
+					return Term{}, nodeKey{}, 0, false, err
 				}
 				if null || !isAbsoluteIRI(te) {
 					// jsonld.js: 'relative @type reference' in expansion, or (for "@json",
@@ -262,19 +299,21 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 					if te == "@json" {
 						code = codeRelativeObject
 					}
-					f.problemAt(ptr(path, k), code, ts, "@type did not expand to an absolute IRI")
+					f.problemAt(ptr(f.at(), k), code, ts, "@type did not expand to an absolute IRI")
 					continue
 				}
-				f.add(s, Term{Kind: TermIRI, Value: rdfType}, f.ref(te), g, "i"+te)
+				f.add(s, Term{Kind: TermIRI, Value: rdfType}, f.ref(te), g, refKeyOf(te))
 			}
 			continue
 		}
 		if isKeyword(e) {
-			return Term{}, "", 0, false, fallback("keyword %s in node object", e)
+			return Term{}, nodeKey{}, 0, false, fallback("keyword %s in node object", e)
 		}
-		n, err := f.property(active, k, e, v, s, g, ptr(path, k), depth)
+		mark := f.push(k, -1)
+		n, err := f.property(active, k, e, v, s, g, depth)
+		f.path = f.path[:mark]
 		if err != nil {
-			return Term{}, "", 0, false, err
+			return Term{}, nodeKey{}, 0, false, err
 		}
 		if n {
 			count++
@@ -285,11 +324,11 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 
 // property expands the value of key (expanding to IRI p) and emits its statements about s.
 // It reports whether the expanded node keeps the property.
-func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Term, path string, depth int) (bool, error) {
+func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Term, depth int) (bool, error) {
 	def := active.terms[key]
 	pred := Term{Kind: TermIRI, Value: p}
 	if isBlankID(p) {
-		f.problemAt(path, codeBlankPredicate, key, "blank node used as a property")
+		f.problemAt(f.at(), codeBlankPredicate, key, "blank node used as a property")
 	}
 	termCtx := active
 	if def != nil && def.hasScoped {
@@ -319,7 +358,7 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Ter
 	}
 	if container&ctLanguage != 0 {
 		if lm, ok := v.(map[string]any); ok {
-			return f.languageMap(termCtx, key, def, lm, s, pred, g, path)
+			return f.languageMap(termCtx, key, def, lm, s, pred, g)
 		}
 	}
 	if container&ctGraph != 0 {
@@ -334,16 +373,18 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Ter
 				return false, fallback("value in @graph container")
 			}
 			gname := f.fresh()
-			_, _, count, onlyID, err := f.node(termCtx, key, im, gname, ptr(path, strconv.Itoa(i)), depth+1)
+			mark := f.push("", i)
+			_, _, count, onlyID, err := f.node(termCtx, key, im, gname, depth+1)
+			f.path = f.path[:mark]
 			if err != nil {
 				return false, err
 			}
 			if count == 0 || onlyID {
-				f.problemAt(ptr(path, strconv.Itoa(i)), codeEmptyObject, key, "object in a @graph container is empty or has only @id")
+				f.problemAt(ptr(f.at(), strconv.Itoa(i)), codeEmptyObject, key, "object in a @graph container is empty or has only @id")
 				continue
 			}
 			kept++
-			f.add(s, pred, gname, g, "")
+			f.add(s, pred, gname, g, nodeKey{})
 		}
 		return kept > 0, nil
 	}
@@ -351,21 +392,21 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Ter
 		if vm, ok := v.(map[string]any); ok && isList(termCtx, vm) {
 			// an explicit list object: handled by element below
 		} else {
-			head, err := f.list(termCtx, key, asArray(v), g, path, depth)
+			head, err := f.list(termCtx, key, asArray(v), g, depth)
 			if err != nil {
 				return false, err
 			}
-			f.add(s, pred, head, g, "")
+			f.add(s, pred, head, g, nodeKey{})
 			return true, nil
 		}
 	}
-	var out []emitted
-	out, err := f.element(termCtx, key, v, g, path, depth, out)
-	if err != nil {
+	base := len(f.emit)
+	if err := f.element(termCtx, key, v, g, depth); err != nil {
 		return false, err
 	}
-	for _, o := range out {
+	for _, o := range f.emit[base:] {
 		f.add(s, pred, o.t, g, o.key)
 	}
+	f.emit = f.emit[:base]
 	return true, nil
 }

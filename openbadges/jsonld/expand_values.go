@@ -1,7 +1,6 @@
 package jsonld
 
 import (
-	"strconv"
 	"strings"
 )
 
@@ -25,8 +24,9 @@ func isList(active *activeCtx, m map[string]any) bool {
 }
 
 // list emits an RDF collection of items (each expanded with the active property key).
-func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, path string, depth int) (Term, error) {
-	var vals []emitted
+func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, depth int) (Term, error) {
+	base := len(f.emit)
+	defer func() { f.emit = f.emit[:base] }()
 	for i, it := range items {
 		if _, nested := it.([]any); nested {
 			return Term{}, fallback("list of lists")
@@ -35,56 +35,64 @@ func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, p
 			continue
 		}
 		var err error
-		if vals, err = f.element(active, key, it, g, ptr(path, strconv.Itoa(i)), depth+1, vals); err != nil {
+		mark := f.push("", i)
+		err = f.element(active, key, it, g, depth+1)
+		f.path = f.path[:mark]
+		if err != nil {
 			return Term{}, err
 		}
 	}
+	vals := f.emit[base:]
 	if len(vals) == 0 {
 		return Term{Kind: TermIRI, Value: rdfNil}, nil
 	}
 	head := f.fresh()
 	cur := head
 	for i, v := range vals {
-		f.add(cur, Term{Kind: TermIRI, Value: rdfFirst}, v.t, g, "")
+		f.add(cur, Term{Kind: TermIRI, Value: rdfFirst}, v.t, g, nodeKey{})
 		rest := Term{Kind: TermIRI, Value: rdfNil}
 		if i < len(vals)-1 {
 			rest = f.fresh()
 		}
-		f.add(cur, Term{Kind: TermIRI, Value: rdfRest}, rest, g, "")
+		f.add(cur, Term{Kind: TermIRI, Value: rdfRest}, rest, g, nodeKey{})
 		cur = rest
 	}
 	return head, nil
 }
 
-// element expands one property value (scalar, array or object) and appends its objects.
-func (f *fastBuilder) element(active *activeCtx, key string, v any, g Term, path string, depth int, out []emitted) ([]emitted, error) {
+// element expands one property value (scalar, array or object) and appends its objects to
+// f.emit.
+func (f *fastBuilder) element(active *activeCtx, key string, v any, g Term, depth int) error {
 	switch x := v.(type) {
 	case nil:
-		return out, nil
+		return nil
 	case []any:
 		for i, it := range x {
 			if _, nested := it.([]any); nested {
-				return nil, fallback("nested array")
+				return fallback("nested array")
 			}
-			var err error
-			if out, err = f.element(active, key, it, g, ptr(path, strconv.Itoa(i)), depth+1, out); err != nil {
-				return nil, err
+			mark := f.push("", i)
+			err := f.element(active, key, it, g, depth+1)
+			f.path = f.path[:mark]
+			if err != nil {
+				return err
 			}
 		}
-		return out, nil
+		return nil
 	case map[string]any:
-		return f.object(active, key, x, g, path, depth, out)
+		return f.object(active, key, x, g, depth)
 	default:
-		o, err := f.scalar(active, key, v, path)
+		o, err := f.scalar(active, key, v)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return append(out, o), nil
+		f.emit = append(f.emit, o)
+		return nil
 	}
 }
 
 // scalar is Value Expansion then conversion to an RDF term.
-func (f *fastBuilder) scalar(active *activeCtx, key string, v any, path string) (emitted, error) {
+func (f *fastBuilder) scalar(active *activeCtx, key string, v any) (emitted, error) {
 	def := active.terms[key]
 	s, isString := v.(string)
 	if def != nil && isString && (def.typ == "@id" || def.typ == "@vocab") {
@@ -96,9 +104,9 @@ func (f *fastBuilder) scalar(active *activeCtx, key string, v any, path string) 
 			return emitted{}, fallback("keyword-like IRI value")
 		}
 		if !isAbsoluteIRI(e) {
-			f.problemAt(path, codeRelativeObject, s, "relative or malformed IRI")
+			f.problemAt(f.at(), codeRelativeObject, s, "relative or malformed IRI")
 		}
-		return emitted{f.ref(e), "i" + e}, nil
+		return emitted{f.ref(e), refKeyOf(e)}, nil
 	}
 	var typ, lang, dir string
 	hasLang := false
@@ -130,41 +138,44 @@ func (f *fastBuilder) scalar(active *activeCtx, key string, v any, path string) 
 	return emitted{lit, valueKeyOf(v, typ, lang, "")}, nil
 }
 
-// object expands a map value: value object, list/set object or node object.
-func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g Term, path string, depth int, out []emitted) ([]emitted, error) {
+// object expands a map value (value object, list/set object or node object) and appends its
+// objects to f.emit.
+func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g Term, depth int) error {
 	if depth > maxDepth {
-		return nil, fallback("too deep")
+		return fallback("too deep")
 	}
 	var kind string
 	for k := range m {
 		e, _, err := expandIRIInContext(active, k, true, nil, nil, false)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		switch e {
 		case "@value", "@list", "@set":
 			kind = e
 		case "@graph", "@reverse", "@included", "@nest", "@index":
-			return nil, fallback("%s in property value", e)
+			return fallback("%s in property value", e)
 		}
 	}
 	switch kind {
 	case "":
-		s, k, _, _, err := f.node(active, key, m, g, path, depth+1)
+		s, k, _, _, err := f.node(active, key, m, g, depth+1)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return append(out, emitted{s, k}), nil
+		f.emit = append(f.emit, emitted{s, k})
+		return nil
 	case "@value":
-		o, keep, err := f.valueObject(active, key, m, path)
+		o, keep, err := f.valueObject(active, key, m)
 		if err != nil || !keep {
-			return out, err
+			return err
 		}
-		return append(out, o), nil
+		f.emit = append(f.emit, o)
+		return nil
 	}
 	// @list or @set object: only that key allowed.
 	if len(m) != 1 {
-		return nil, fallback("%s object with other keys", kind)
+		return fallback("%s object with other keys", kind)
 	}
 	var items any
 	for _, v := range m {
@@ -172,20 +183,21 @@ func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g 
 	}
 	active, err := f.mapContext(active, key, m)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if kind == "@set" {
-		return f.element(active, key, items, g, path, depth+1, out)
+		return f.element(active, key, items, g, depth+1)
 	}
-	head, err := f.list(active, key, asArray(items), g, path, depth)
+	head, err := f.list(active, key, asArray(items), g, depth)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return append(out, emitted{head, ""}), nil
+	f.emit = append(f.emit, emitted{head, nodeKey{}})
+	return nil
 }
 
 // valueObject handles {"@value": ..., "@type"|"@language"|"@direction": ...}.
-func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]any, path string) (emitted, bool, error) {
+func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]any) (emitted, bool, error) {
 	active, err := f.mapContext(active, key, m)
 	if err != nil {
 		return emitted{}, false, err
@@ -214,7 +226,7 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]an
 				return emitted{}, false, fallback("value @type null")
 			}
 			if te != "@json" && !isAbsoluteIRI(te) {
-				f.problemAt(ptr(path, k), codeRelativeType, s, "value @type did not expand to an absolute IRI")
+				f.problemAt(ptr(f.at(), k), codeRelativeType, s, "value @type did not expand to an absolute IRI")
 			}
 			typ, hasType = te, true
 		case "@language":
@@ -223,7 +235,7 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]an
 				return emitted{}, false, fallback("@language not a string")
 			}
 			if !isBCP47(s) {
-				f.problemAt(ptr(path, k), codeInvalidLanguage, s, "@language is not a well-formed language tag")
+				f.problemAt(ptr(f.at(), k), codeInvalidLanguage, s, "@language is not a well-formed language tag")
 			}
 			lang, hasLang = strings.ToLower(s), true
 		case "@direction":
@@ -249,7 +261,7 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]an
 	}
 	switch val.(type) {
 	case nil:
-		f.problemAt(path, codeNullValue, key, "@value is null")
+		f.problemAt(f.at(), codeNullValue, key, "@value is null")
 		return emitted{}, false, nil
 	case string:
 	case bool, float64:
@@ -272,7 +284,7 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]an
 }
 
 // languageMap expands a @language container map.
-func (f *fastBuilder) languageMap(active *activeCtx, key string, def *termDef, lm map[string]any, s, pred, g Term, path string) (bool, error) {
+func (f *fastBuilder) languageMap(active *activeCtx, key string, def *termDef, lm map[string]any, s, pred, g Term) (bool, error) {
 	dir := active.dir
 	if def != nil && def.hasDir {
 		dir = def.dir
@@ -284,7 +296,7 @@ func (f *fastBuilder) languageMap(active *activeCtx, key string, def *termDef, l
 		}
 		none := le == "@none"
 		if !none && !isBCP47(lk) {
-			f.problemAt(ptr(path, lk), codeInvalidLanguage, lk, "language map key is not a well-formed language tag")
+			f.problemAt(ptr(f.at(), lk), codeInvalidLanguage, lk, "language map key is not a well-formed language tag")
 		}
 		for _, it := range asArray(lv) {
 			if it == nil {

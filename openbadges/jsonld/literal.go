@@ -10,31 +10,43 @@ import (
 	"github.com/gowebpki/jcs"
 )
 
-// valueKey is the compareValues identity of a value object ("" = never equal to another).
-func valueKey(m map[string]any, val any) string {
+// nodeKey is the identity of an object under jsonld.js's node map equality: kind 'i' for a
+// node reference (v is its @id), 's', 'b' or 'n' for a string, boolean or number value (v is
+// its JavaScript value, typ, lang and index its @type, lower-cased @language and @index);
+// the zero nodeKey is never equal to another.
+type nodeKey struct {
+	kind             byte
+	v, typ, lang, ix string
+}
+
+// refKeyOf is the identity of a reference to the node id.
+func refKeyOf(id string) nodeKey { return nodeKey{kind: 'i', v: id} }
+
+// valueKey is the compareValues identity of a value object (zero = never equal to another).
+func valueKey(m map[string]any, val any) nodeKey {
 	t, _ := m["@type"].(string)
 	l, _ := m["@language"].(string)
 	i, _ := m["@index"].(string)
 	return valueKeyOf(val, t, l, i)
 }
 
-func valueKeyOf(val any, typ, lang, index string) string {
-	var v string
+func valueKeyOf(val any, typ, lang, index string) nodeKey {
+	k := nodeKey{typ: typ, lang: strings.ToLower(lang), ix: index}
 	switch x := val.(type) {
 	case string:
-		v = "s" + x
+		k.kind, k.v = 's', x
 	case bool:
-		v = "b" + strconv.FormatBool(x)
+		k.kind, k.v = 'b', strconv.FormatBool(x)
 	case float64, json.Number:
 		f, _ := toFloat(x)
 		if f == 0 {
 			f = 0 // -0 === 0
 		}
-		v = "n" + strconv.FormatFloat(f, 'g', -1, 64)
+		k.kind, k.v = 'n', strconv.FormatFloat(f, 'g', -1, 64)
 	default:
-		return "" // objects, arrays, null (@json): compared by reference in JavaScript
+		return nodeKey{} // objects, arrays, null (@json): compared by reference in JavaScript
 	}
-	return "v" + v + "\x00" + typ + "\x00" + strings.ToLower(lang) + "\x00" + index
+	return k
 }
 
 // makeLiteral is jsonld.js's _objectToRDF for a value object (rdfDirection "i18n-datatype").

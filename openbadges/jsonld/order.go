@@ -1,9 +1,6 @@
 package jsonld
 
-import (
-	"bytes"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // compareUTF16 orders two UTF-8 strings as JavaScript's default sort does: by UTF-16 code
 // units. rdf-canonize sorts N-Quads that way (RDFC-1.0 says code point order); the two differ
@@ -37,11 +34,4 @@ func utf16Key(r rune) int {
 		return int(r) + 0x200000
 	}
 	return int(r)
-}
-
-func (c *canonicalizer) compareLines(a, b []byte) int {
-	if c.opts.CodePointOrder {
-		return bytes.Compare(a, b)
-	}
-	return compareUTF16(a, b)
 }

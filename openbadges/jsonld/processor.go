@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,11 +42,18 @@ type Processor struct {
 // quadBuf is a reusable rdfBuilder backing store.
 type quadBuf struct {
 	quads []Quad
-	keys  []string
+	keys  []nodeKey
+	canon canonScratch
+	emit  []emitted
+	path  []jseg
+	strs  []string
 }
 
 // maxPooledQuads bounds the buffers kept for reuse, so one huge document does not pin memory.
-const maxPooledQuads = 1 << 14
+const (
+	maxPooledQuads = 1 << 14
+	maxPooledLines = 4 << 20 // bytes of N-Quads
+)
 
 // NewProcessor returns a Processor.
 func NewProcessor(opts ...Option) *Processor {
@@ -78,17 +86,40 @@ func (p *Processor) Canonicalize(ctx context.Context, doc any) ([]byte, error) {
 	if len(problems) > 0 {
 		return nil, &SafeModeError{Problems: problems}
 	}
-	return canonicalize(ctx, quads, p.canon, true)
+	return canonicalize(ctx, quads, p.canon, true, &buf.canon)
+}
+
+// CanonicalizeTo is Canonicalize writing the canonical N-Quads to w (a hash, typically)
+// instead of returning them, which saves building the output. Nothing is written when an
+// error is returned, except an error of w itself.
+func (p *Processor) CanonicalizeTo(ctx context.Context, doc any, w io.Writer) error {
+	buf, _ := p.bufs.Get().(*quadBuf)
+	if buf == nil {
+		buf = &quadBuf{}
+	}
+	defer p.release(buf)
+	quads, problems, err := p.toRDFInto(ctx, doc, buf)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return &SafeModeError{Problems: problems}
+	}
+	return canonicalizeTo(ctx, quads, p.canon, true, &buf.canon, w)
 }
 
 // release clears buf (dropping its references to the document's strings) and pools it.
 func (p *Processor) release(buf *quadBuf) {
-	if cap(buf.quads) > maxPooledQuads {
+	if cap(buf.quads) > maxPooledQuads || cap(buf.canon.lines) > maxPooledLines || cap(buf.canon.out) > maxPooledLines {
 		return
 	}
 	clear(buf.quads)
 	clear(buf.keys)
+	clear(buf.emit)
+	clear(buf.path)
+	clear(buf.strs)
 	buf.quads, buf.keys = buf.quads[:0], buf.keys[:0]
+	buf.emit, buf.path, buf.strs = buf.emit[:0], buf.path[:0], buf.strs[:0]
 	p.bufs.Put(buf)
 }
 
@@ -145,8 +176,12 @@ func (p *Processor) fastToRDFInto(ctx context.Context, doc any, buf *quadBuf) ([
 	f := &fastBuilder{ctx: ctx, cc: p.cc}
 	if buf != nil {
 		f.quads, f.keys = buf.quads[:0], buf.keys[:0]
+		f.emit, f.path, f.strs = buf.emit[:0], buf.path[:0], buf.strs[:0]
 		// Hand the (possibly grown) slices back, whole, for release to clear.
-		defer func() { buf.quads, buf.keys = f.quads, f.keys }()
+		defer func() {
+			buf.quads, buf.keys = f.quads, f.keys
+			buf.emit, buf.path, buf.strs = f.emit[:cap(f.emit)], f.path[:cap(f.path)], f.strs[:cap(f.strs)]
+		}()
 	}
 	if err := f.document(doc); err != nil {
 		return nil, nil, err

@@ -5,14 +5,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/sha512"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"hash"
+	"io"
 	"math"
 	"slices"
 	"sort"
-	"strconv"
+	"strings"
 )
 
 // ErrPoisonGraph is returned (wrapped) when canonicalization would need more work than the
@@ -58,53 +57,66 @@ func CanonicalizeNQuads(ctx context.Context, nquads []byte, opts CanonOptions) (
 // CanonicalizeDataset runs RDFC-1.0 on a dataset (duplicates are removed) and returns the
 // canonical N-Quads: sorted lines, blank nodes relabelled _:c14nN.
 func CanonicalizeDataset(ctx context.Context, quads []Quad, opts CanonOptions) ([]byte, error) {
-	return canonicalize(ctx, quads, opts, false)
+	return canonicalize(ctx, quads, opts, false, nil)
+}
+
+// canonScratch is working memory a canonicalizer may reuse from an earlier one: the N-Quads
+// lines it sorts (before the output is copied out) and their spans.
+type canonScratch struct {
+	lines []byte
+	spans []span
+	keyed []keyedSpan
+	out   []byte // the sorted lines, for canonicalizeTo
 }
 
 // canonicalize runs RDFC-1.0; keepDuplicates keeps repeated quads as rdf-canonize does for a
 // dataset that jsonld.js produced (see seenKey).
-func canonicalize(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool) ([]byte, error) {
+func canonicalize(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool, scratch *canonScratch) ([]byte, error) {
 	c := newCanonicalizer(ctx, quads, opts, keepDuplicates)
+	if scratch != nil {
+		c.lineBuf, c.spans, c.keyed = scratch.lines[:0], scratch.spans[:0], scratch.keyed[:0]
+		defer func() { scratch.lines, scratch.spans, scratch.keyed = c.lineBuf[:0], c.spans[:0], c.keyed[:0] }()
+	}
 	if err := c.run(); err != nil {
 		return nil, err
 	}
 	return c.output(), nil
 }
 
-type issuer struct {
-	prefix string
-	issued map[string]string
-	order  []string
-}
-
-func newIssuer(prefix string) *issuer {
-	return &issuer{prefix: prefix, issued: map[string]string{}}
-}
-
-func (is *issuer) id(old string) string {
-	if v, ok := is.issued[old]; ok {
-		return v
+// canonicalizeTo is canonicalize writing the canonical N-Quads to w instead of returning them.
+func canonicalizeTo(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool, scratch *canonScratch, w io.Writer) error {
+	c := newCanonicalizer(ctx, quads, opts, keepDuplicates)
+	if scratch != nil {
+		c.lineBuf, c.spans, c.keyed = scratch.lines[:0], scratch.spans[:0], scratch.keyed[:0]
+		defer func() { scratch.lines, scratch.spans, scratch.keyed = c.lineBuf[:0], c.spans[:0], c.keyed[:0] }()
 	}
-	v := is.prefix + strconv.Itoa(len(is.order))
-	is.issued[old] = v
-	is.order = append(is.order, old)
-	return v
-}
-
-func (is *issuer) clone() *issuer {
-	n := &issuer{prefix: is.prefix, issued: make(map[string]string, len(is.issued)), order: slices.Clone(is.order)}
-	for k, v := range is.issued {
-		n.issued[k] = v
+	if err := c.run(); err != nil {
+		return err
 	}
-	return n
+	// One Write of the whole output: hashes take large writes faster than many lines.
+	var out []byte
+	if scratch != nil {
+		out = scratch.out[:0]
+		defer func() { scratch.out = out[:0] }()
+	}
+	c.eachLine(func(l []byte) { out = append(out, l...) })
+	_, err := w.Write(out)
+	return err
 }
 
+// canonicalizer runs RDFC-1.0 over quads. Blank nodes are numbered (ids, indexes into
+// labels) when it is built, so that the algorithm works on slices instead of maps keyed by
+// label; labels are only compared (their code point order fixes the order of the steps, as
+// in the specification) and written.
 type canonicalizer struct {
 	ctx        context.Context
 	quads      []Quad
-	bnodeQuads map[string][]int
-	firstHash  map[string]string
+	labels     []string   // blank node id -> its label in the input
+	qb         [][3]int32 // per quad: the blank node ids of S, O and G (-1: not blank)
+	bnodeQuads [][]int32  // per blank node id: the quads it appears in
+	firstHash  []string   // per blank node id: its first-degree hash ("" until computed)
 	canon      *issuer
+	canonLabel []string // per blank node id: its canonical label ("" until written)
 	newHash    func() hash.Hash
 	opts       CanonOptions
 
@@ -112,10 +124,16 @@ type canonicalizer struct {
 	remainingDeep  float64
 	remainingPerms int
 	buf            []byte
+	lineBuf        []byte
+	spans          []span
+	h              hash.Hash
+	sumBuf, hexBuf []byte // hexSum's digest and its hex form
+	keyed          []keyedSpan
+	supplementary  bool // some term holds a supplementary character (see sortSpans)
 }
 
 func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool) *canonicalizer {
-	c := &canonicalizer{ctx: ctx, opts: opts, bnodeQuads: map[string][]int{}, firstHash: map[string]string{}, canon: newIssuer("c14n")}
+	c := &canonicalizer{ctx: ctx, opts: opts}
 	if opts.Hash == SHA384 {
 		c.newHash = sha512.New384
 	} else {
@@ -136,40 +154,122 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 			c.quads = append(c.quads, q)
 		}
 	}
+	c.supplementary = datasetHasSupplementary(c.quads)
+	c.qb = make([][3]int32, len(c.quads))
+	ids := blankIDs{}
+	var counts, last []int32 // per blank node id: its number of quads, the last one counted
+	total := 0
 	for i := range c.quads {
 		q := &c.quads[i]
-		for _, t := range [...]*Term{&q.S, &q.O, &q.G} {
-			if t.Kind == TermBlank {
-				l := c.bnodeQuads[t.Value]
-				if len(l) == 0 || l[len(l)-1] != i {
-					c.bnodeQuads[t.Value] = append(l, i)
-				}
+		for j, t := range [...]*Term{&q.S, &q.O, &q.G} {
+			c.qb[i][j] = -1
+			if t.Kind != TermBlank {
+				continue
+			}
+			id, fresh := ids.id(t.Value, int32(len(c.labels)))
+			if fresh {
+				c.labels = append(c.labels, t.Value)
+				counts, last = append(counts, 0), append(last, -1)
+			}
+			c.qb[i][j] = id
+			if last[id] != int32(i) {
+				last[id] = int32(i)
+				counts[id]++
+				total++
 			}
 		}
 	}
+	// The quad lists of all blank nodes share one array.
+	flat := make([]int32, total)
+	c.bnodeQuads = make([][]int32, len(c.labels))
+	off := int32(0)
+	for id, n := range counts {
+		c.bnodeQuads[id] = flat[off : off : off+n]
+		off += n
+	}
+	for i := range c.qb {
+		for _, id := range c.qb[i] {
+			if id < 0 {
+				continue
+			}
+			if l := c.bnodeQuads[id]; len(l) == 0 || l[len(l)-1] != int32(i) {
+				c.bnodeQuads[id] = append(l, int32(i))
+			}
+		}
+	}
+	n := len(c.labels)
+	c.firstHash = make([]string, n)
+	c.canonLabel = make([]string, n)
+	c.canon = newIssuer("c14n", n)
 	return c
 }
 
+// blankIDs numbers blank node labels. The labels our RDF builders make ("b" and a decimal
+// number without leading zeros) are looked up in a slice, others in a map.
+type blankIDs struct {
+	byNumber []int32 // label "b<n>" -> id+1 (0: none yet)
+	byLabel  map[string]int32
+}
+
+// id returns the id of label, giving it next (and fresh = true) if it has none.
+func (b *blankIDs) id(label string, next int32) (int32, bool) {
+	if n, ok := builderLabelNumber(label); ok {
+		if n >= len(b.byNumber) {
+			b.byNumber = append(b.byNumber, make([]int32, n+1-len(b.byNumber))...)
+		}
+		if v := b.byNumber[n]; v > 0 {
+			return v - 1, false
+		}
+		b.byNumber[n] = next + 1
+		return next, true
+	}
+	if v, ok := b.byLabel[label]; ok {
+		return v, false
+	}
+	if b.byLabel == nil {
+		b.byLabel = map[string]int32{}
+	}
+	b.byLabel[label] = next
+	return next, true
+}
+
+// builderLabelNumber parses "b<n>" (n decimal, no leading zero, below 1<<20).
+func builderLabelNumber(l string) (int, bool) {
+	if len(l) < 2 || len(l) > 8 || l[0] != 'b' || (l[1] == '0' && len(l) > 2) {
+		return 0, false
+	}
+	n := 0
+	for i := 1; i < len(l); i++ {
+		c := l[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, n < 1<<20
+}
+
 func (c *canonicalizer) run() error {
-	if len(c.bnodeQuads) == 0 {
+	n := len(c.labels)
+	if n == 0 {
 		return nil
 	}
-	labels := make([]string, 0, len(c.bnodeQuads))
-	for l := range c.bnodeQuads {
-		labels = append(labels, l)
+	byLabel := make([]int32, n)
+	for i := range byLabel {
+		byLabel[i] = int32(i)
 	}
-	sort.Strings(labels)
-	hashToNodes := map[string][]string{}
-	for _, l := range labels {
-		h := c.hashFirstDegree(l)
-		hashToNodes[h] = append(hashToNodes[h], l)
+	slices.SortFunc(byLabel, c.compareLabels)
+	hashToNodes := make(map[string][]int32, n)
+	for _, id := range byLabel {
+		h := c.hashFirstDegree(id)
+		hashToNodes[h] = append(hashToNodes[h], id)
 	}
 	hashes := make([]string, 0, len(hashToNodes))
 	for h := range hashToNodes {
 		hashes = append(hashes, h)
 	}
 	sort.Strings(hashes)
-	var nonUnique [][]string
+	var nonUnique [][]int32
 	nonUniqueCount := 0
 	for _, h := range hashes {
 		l := hashToNodes[h]
@@ -178,7 +278,7 @@ func (c *canonicalizer) run() error {
 			nonUniqueCount += len(l)
 			continue
 		}
-		c.canon.id(l[0])
+		c.canon.number(l[0])
 	}
 	switch f := c.opts.MaxWorkFactor; {
 	case f < 0:
@@ -198,13 +298,13 @@ func (c *canonicalizer) run() error {
 			is   *issuer
 		}
 		var results []result
-		for _, n := range list {
-			if _, ok := c.canon.issued[n]; ok {
+		for _, id := range list {
+			if c.canon.has(id) {
 				continue
 			}
-			tmp := newIssuer("b")
-			tmp.id(n)
-			h, is, err := c.hashNDegree(n, tmp)
+			tmp := newIssuer("b", n)
+			tmp.number(id)
+			h, is, err := c.hashNDegree(id, tmp)
 			if err != nil {
 				return err
 			}
@@ -213,217 +313,76 @@ func (c *canonicalizer) run() error {
 		sort.SliceStable(results, func(i, j int) bool { return results[i].hash < results[j].hash })
 		for _, r := range results {
 			for _, old := range r.is.order {
-				c.canon.id(old)
+				c.canon.number(old)
 			}
 		}
 	}
 	return nil
 }
 
-func (c *canonicalizer) sum(data []byte) string {
-	h := c.newHash()
-	h.Write(data)
-	return hex.EncodeToString(h.Sum(nil))
+// compareLabels orders blank node ids by their input labels.
+func (c *canonicalizer) compareLabels(a, b int32) int {
+	return strings.Compare(c.labels[a], c.labels[b])
 }
 
-// hashFirstDegree is RDFC-1.0 §4.6.
-func (c *canonicalizer) hashFirstDegree(ref string) string {
-	if h, ok := c.firstHash[ref]; ok {
-		return h
+// canonicalLabel returns the canonical label of blank node id (issuing it if needed).
+func (c *canonicalizer) canonicalLabel(id int32) string {
+	if l := c.canonLabel[id]; l != "" {
+		return l
 	}
-	idx := c.bnodeQuads[ref]
-	lines := make([][]byte, 0, len(idx))
-	for _, i := range idx {
-		q := c.quads[i]
-		for _, t := range [...]*Term{&q.S, &q.O, &q.G} {
-			if t.Kind == TermBlank {
-				if t.Value == ref {
-					t.Value = "a"
-				} else {
-					t.Value = "z"
-				}
-			}
-		}
-		lines = append(lines, appendQuad(nil, &q))
-	}
-	slices.SortFunc(lines, c.compareLines)
-	h := c.newHash()
-	for _, l := range lines {
-		h.Write(l)
-	}
-	s := hex.EncodeToString(h.Sum(nil))
-	c.firstHash[ref] = s
-	return s
+	var b [24]byte
+	l := string(c.canon.appendLabel(b[:0], c.canon.number(id)))
+	c.canonLabel[id] = l
+	return l
 }
 
-// hashRelated is RDFC-1.0 §4.7.
-func (c *canonicalizer) hashRelated(related string, q *Quad, is *issuer, position byte) string {
-	var id string
-	if v, ok := c.canon.issued[related]; ok {
-		id = "_:" + v
-	} else if v, ok := is.issued[related]; ok {
-		id = "_:" + v
-	} else {
-		id = c.hashFirstDegree(related)
-	}
-	b := c.buf[:0]
-	b = append(b, position)
-	if position != 'g' {
-		b = append(b, '<')
-		b = append(b, q.P.Value...)
-		b = append(b, '>')
-	}
-	b = append(b, id...)
-	c.buf = b
-	return c.sum(b)
-}
-
-// hashNDegree is RDFC-1.0 §4.8, with rdf-canonize's bound on deep iterations and a bound on
-// permutations.
-func (c *canonicalizer) hashNDegree(id string, is *issuer) (string, *issuer, error) {
-	if err := c.ctx.Err(); err != nil {
-		return "", nil, err
-	}
-	if c.remainingDeep < 1 {
-		return "", nil, fmt.Errorf("%w: maximum Hash N-Degree Quads iterations exceeded", ErrPoisonGraph)
-	}
-	c.remainingDeep--
-	hashToRelated := map[string][]string{}
-	for _, i := range c.bnodeQuads[id] {
-		q := &c.quads[i]
-		for _, p := range [...]struct {
-			t   *Term
-			pos byte
-		}{{&q.S, 's'}, {&q.O, 'o'}, {&q.G, 'g'}} {
-			if p.t.Kind == TermBlank && p.t.Value != id {
-				h := c.hashRelated(p.t.Value, q, is, p.pos)
-				hashToRelated[h] = append(hashToRelated[h], p.t.Value)
-			}
-		}
-	}
-	hashes := make([]string, 0, len(hashToRelated))
-	for h := range hashToRelated {
-		hashes = append(hashes, h)
-	}
-	sort.Strings(hashes)
-	md := c.newHash()
-	for _, h := range hashes {
-		md.Write([]byte(h))
-		var chosenPath string
-		var chosenIssuer *issuer
-		perm := slices.Clone(hashToRelated[h])
-		sort.Strings(perm)
-		for ok := true; ok; ok = nextPermutation(perm) {
-			if c.remainingPerms >= 0 {
-				if c.remainingPerms == 0 {
-					return "", nil, fmt.Errorf("%w: maximum permutations exceeded", ErrPoisonGraph)
-				}
-				c.remainingPerms--
-			}
-			isCopy := is.clone()
-			path := make([]byte, 0, 64)
-			var recursion []string
-			skip := false
-			for _, rel := range perm {
-				if v, ok := c.canon.issued[rel]; ok {
-					path = append(path, "_:"...)
-					path = append(path, v...)
-				} else {
-					if _, ok := isCopy.issued[rel]; !ok {
-						recursion = append(recursion, rel)
-					}
-					path = append(path, "_:"...)
-					path = append(path, isCopy.id(rel)...)
-				}
-				if chosenIssuer != nil && len(path) >= len(chosenPath) && string(path) > chosenPath {
-					skip = true
-					break
-				}
-			}
-			if skip {
-				continue
-			}
-			for _, rel := range recursion {
-				rh, ris, err := c.hashNDegree(rel, isCopy)
-				if err != nil {
-					return "", nil, err
-				}
-				path = append(path, "_:"...)
-				path = append(path, isCopy.id(rel)...)
-				path = append(path, '<')
-				path = append(path, rh...)
-				path = append(path, '>')
-				isCopy = ris
-				if chosenIssuer != nil && len(path) >= len(chosenPath) && string(path) > chosenPath {
-					skip = true
-					break
-				}
-			}
-			if skip {
-				continue
-			}
-			if chosenIssuer == nil || string(path) < chosenPath {
-				chosenPath = string(path)
-				chosenIssuer = isCopy
-			}
-		}
-		md.Write([]byte(chosenPath))
-		is = chosenIssuer
-	}
-	return hex.EncodeToString(md.Sum(nil)), is, nil
-}
-
-// nextPermutation rearranges s into the next lexicographic permutation, reporting false after
-// the last one. Starting from sorted order it visits every permutation once.
-func nextPermutation(s []string) bool {
-	i := len(s) - 2
-	for i >= 0 && s[i] >= s[i+1] {
-		i--
-	}
-	if i < 0 {
-		return false
-	}
-	j := len(s) - 1
-	for s[j] <= s[i] {
-		j--
-	}
-	s[i], s[j] = s[j], s[i]
-	slices.Reverse(s[i+1:])
-	return true
-}
-
-// output relabels the blank nodes canonically and writes sorted N-Quads (de-duplicated unless
-// keepDuplicates). Lines are written into one buffer and sorted by offset.
+// output relabels the blank nodes canonically and returns sorted N-Quads (de-duplicated
+// unless keepDuplicates).
 func (c *canonicalizer) output() []byte {
-	type span struct{ start, end int }
+	var out []byte
+	c.eachLine(func(l []byte) {
+		if out == nil {
+			out = make([]byte, 0, len(c.lineBuf))
+		}
+		out = append(out, l...)
+	})
+	if out == nil {
+		out = []byte{}
+	}
+	return out
+}
+
+// eachLine relabels the blank nodes canonically and calls fn with each line of the sorted
+// N-Quads (de-duplicated unless keepDuplicates). Lines are written into one buffer and
+// sorted by offset; fn must not keep them.
+func (c *canonicalizer) eachLine(fn func(line []byte)) {
 	size := 0
 	for i := range c.quads {
 		q := &c.quads[i]
 		size += len(q.S.Value) + len(q.P.Value) + len(q.O.Value) + len(q.O.Datatype) + len(q.O.Language) + len(q.G.Value) + 24
 	}
-	buf := make([]byte, 0, size)
-	spans := make([]span, 0, len(c.quads))
+	buf := slices.Grow(c.lineBuf[:0], size)
+	spans := slices.Grow(c.spans[:0], len(c.quads))
 	for i := range c.quads {
 		q := c.quads[i]
-		for _, t := range [...]*Term{&q.S, &q.O, &q.G} {
-			if t.Kind == TermBlank {
-				t.Value = c.canon.id(t.Value)
+		for j, t := range [...]*Term{&q.S, &q.O, &q.G} {
+			if id := c.qb[i][j]; id >= 0 {
+				t.Value = c.canonicalLabel(id)
 			}
 		}
 		start := len(buf)
 		buf = appendQuad(buf, &q)
 		spans = append(spans, span{start, len(buf)})
 	}
-	slices.SortFunc(spans, func(a, b span) int { return c.compareLines(buf[a.start:a.end], buf[b.start:b.end]) })
-	out := make([]byte, 0, len(buf))
+	c.lineBuf, c.spans = buf, spans
+	c.sortSpans(buf, spans)
 	var prev []byte
 	for _, sp := range spans {
 		l := buf[sp.start:sp.end]
 		if !c.keepDuplicates && prev != nil && bytes.Equal(prev, l) {
 			continue
 		}
-		out = append(out, l...)
+		fn(l)
 		prev = l
 	}
-	return out
 }

@@ -2,10 +2,9 @@ package jsonld
 
 import (
 	"fmt"
-	"slices"
+	"hash/maphash"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 // rdfBuilder turns expanded JSON-LD into an RDF dataset (JSON-LD 1.1 "Deserialize JSON-LD to
@@ -13,7 +12,7 @@ import (
 // matter: RDFC-1.0 relabels them and sorts.
 type rdfBuilder struct {
 	quads    []Quad
-	keys     []string          // node map identity of each quad's object ("" = always kept)
+	keys     []nodeKey         // node map identity of each quad's object (zero = always kept)
 	dups     bool              // some quad has a non-empty key
 	blank    map[string]string // input blank node label -> ours
 	next     int
@@ -25,71 +24,78 @@ type rdfBuilder struct {
 // statement with the same subject, predicate, graph and key is dropped by dataset(). Values
 // that differ as JSON but give the same RDF literal (0 and 1e-7, or a value with and without
 // @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we.
-func (b *rdfBuilder) add(s, p, o, g Term, key string) {
+func (b *rdfBuilder) add(s, p, o, g Term, key nodeKey) {
 	if b.quads == nil {
 		b.quads = make([]Quad, 0, 16)
-		b.keys = make([]string, 0, 16)
+		b.keys = make([]nodeKey, 0, 16)
 	}
 	b.quads = append(b.quads, Quad{S: s, P: p, O: o, G: g})
 	b.keys = append(b.keys, key)
-	if key != "" {
+	if key.kind != 0 {
 		b.dups = true
 	}
 }
 
 // dataset returns the quads without the node map duplicates (the first one is kept). It
-// compacts b.quads in place: call it once, when the builder is done.
+// compacts b.quads (and b.keys) in place: call it once, when the builder is done.
 func (b *rdfBuilder) dataset() []Quad {
 	if !b.dups {
 		return b.quads
 	}
-	idx := make([]int, 0, len(b.quads))
-	for i, k := range b.keys {
-		if k != "" {
-			idx = append(idx, i)
+	n := 0
+	for _, k := range b.keys {
+		if k.kind != 0 {
+			n++
 		}
 	}
-	cmpTerm := func(x, y Term) int {
-		if x.Kind != y.Kind {
-			return int(x.Kind) - int(y.Kind)
-		}
-		return strings.Compare(x.Value, y.Value)
+	// An open-addressing table of the kept keyed quads (their index in out, plus one), by a
+	// hash of subject, predicate, graph and key; equality is checked exactly on a hit.
+	size := 16
+	for size < 2*n {
+		size *= 2
 	}
-	slices.SortStableFunc(idx, func(i, j int) int {
-		qi, qj := &b.quads[i], &b.quads[j]
-		if c := cmpTerm(qi.S, qj.S); c != 0 {
-			return c
-		}
-		if c := cmpTerm(qi.P, qj.P); c != 0 {
-			return c
-		}
-		if c := cmpTerm(qi.G, qj.G); c != 0 {
-			return c
-		}
-		return strings.Compare(b.keys[i], b.keys[j])
-	})
-	drop := make([]bool, len(b.quads))
-	found := false
-	for n := 1; n < len(idx); n++ {
-		i, j := idx[n-1], idx[n]
-		qi, qj := &b.quads[i], &b.quads[j]
-		if qi.S == qj.S && qi.P == qj.P && qi.G == qj.G && b.keys[i] == b.keys[j] {
-			drop[j] = true
-			found = true
-		}
-	}
-	if !found {
-		return b.quads
-	}
-	// Compact in place: the builder owns b.quads and is done with it.
+	table := make([]int32, size)
+	seed := maphash.MakeSeed()
 	out := b.quads[:0]
-	for i, q := range b.quads {
-		if !drop[i] {
-			out = append(out, q)
+	for i := range b.quads {
+		q := b.quads[i]
+		k := b.keys[i]
+		if k.kind != 0 {
+			h := dupHash(seed, &q, &k)
+			dup := false
+			for slot := h & uint64(size-1); ; slot = (slot + 1) & uint64(size-1) {
+				j := table[slot]
+				if j == 0 {
+					table[slot] = int32(len(out) + 1)
+					break
+				}
+				if o := &out[j-1]; o.S == q.S && o.P == q.P && o.G == q.G && b.keys[j-1] == k {
+					dup = true
+					break
+				}
+			}
+			if dup {
+				continue
+			}
 		}
+		b.keys[len(out)] = k
+		out = append(out, q)
 	}
 	clear(b.quads[len(out):])
+	clear(b.keys[len(out):])
 	return out
+}
+
+// dupHash hashes what dataset compares.
+func dupHash(seed maphash.Seed, q *Quad, k *nodeKey) uint64 {
+	h := maphash.String(seed, q.S.Value)
+	h = h*31 + maphash.String(seed, q.P.Value)
+	h = h*31 + maphash.String(seed, q.G.Value)
+	h = h*31 + maphash.String(seed, k.v)
+	h = h*31 + maphash.String(seed, k.typ)
+	h = h*31 + maphash.String(seed, k.lang)
+	h = h*31 + maphash.String(seed, k.ix)
+	return h*31 + uint64(k.kind) + uint64(q.S.Kind)<<8 + uint64(q.G.Kind)<<16
 }
 
 func (b *rdfBuilder) fresh() Term {
@@ -178,7 +184,7 @@ func (b *rdfBuilder) node(m map[string]any, g Term) (Term, error) {
 					b.problem(codeRelativeType, ts, "relative @type")
 					continue
 				}
-				b.add(s, Term{Kind: TermIRI, Value: rdfType}, b.ref(ts), g, "i"+ts)
+				b.add(s, Term{Kind: TermIRI, Value: rdfType}, b.ref(ts), g, refKeyOf(ts))
 			}
 		case "@graph":
 			for _, it := range asArray(v) {
@@ -267,19 +273,19 @@ func (b *rdfBuilder) predicate(k string) (Term, bool) {
 }
 
 // refKey is the node map identity of a node object used as a value: its @id, or none.
-func refKey(m map[string]any) string {
+func refKey(m map[string]any) nodeKey {
 	if id, ok := m["@id"].(string); ok {
-		return "i" + id
+		return refKeyOf(id)
 	}
-	return ""
+	return nodeKey{}
 }
 
 // object converts a property value; keep is false when nothing should be emitted; key is its
 // node map identity ("" = always added).
-func (b *rdfBuilder) object(v any, g Term) (Term, string, bool, error) {
+func (b *rdfBuilder) object(v any, g Term) (Term, nodeKey, bool, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return Term{}, "", false, fmt.Errorf("%w: expanded property value is not an object", ErrInvalidInput)
+		return Term{}, nodeKey{}, false, fmt.Errorf("%w: expanded property value is not an object", ErrInvalidInput)
 	}
 	if val, ok := m["@value"]; ok {
 		t, keep, err := b.literal(m, val)
@@ -287,7 +293,7 @@ func (b *rdfBuilder) object(v any, g Term) (Term, string, bool, error) {
 	}
 	if l, ok := m["@list"]; ok {
 		t, keep, err := b.list(asArray(l), g)
-		return t, "", keep, err
+		return t, nodeKey{}, keep, err
 	}
 	if id, ok := m["@id"].(string); ok && !isAbsoluteIRI(id) {
 		b.problem(codeRelativeObject, id, "relative or malformed @id")
@@ -308,7 +314,7 @@ func (b *rdfBuilder) list(items []any, g Term) (Term, bool, error) {
 			return Term{}, false, err
 		}
 		if keep {
-			b.add(cur, Term{Kind: TermIRI, Value: rdfFirst}, o, g, "")
+			b.add(cur, Term{Kind: TermIRI, Value: rdfFirst}, o, g, nodeKey{})
 		}
 		var rest Term
 		if i == len(items)-1 {
@@ -316,7 +322,7 @@ func (b *rdfBuilder) list(items []any, g Term) (Term, bool, error) {
 		} else {
 			rest = b.fresh()
 		}
-		b.add(cur, Term{Kind: TermIRI, Value: rdfRest}, rest, g, "")
+		b.add(cur, Term{Kind: TermIRI, Value: rdfRest}, rest, g, nodeKey{})
 		cur = rest
 	}
 	return head, true, nil

@@ -37,7 +37,7 @@ type Assertion struct {
 
 func (a *Assertion) UnmarshalJSON(b []byte) error {
 	type plain Assertion
-	extra, err := decodeWithExtra(b, (*plain)(a), "assertion")
+	extra, err := decodeWithExtra(b, (*plain)(a), assertionFields, "assertion")
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func (im *Image) UnmarshalJSON(b []byte) error {
 		return json.Unmarshal(b, &im.ID)
 	}
 	type plain Image
-	extra, err := decodeWithExtra(b, (*plain)(im), "image")
+	extra, err := decodeWithExtra(b, (*plain)(im), imageFields, "image")
 	im.Extra = extra
 	return err
 }
@@ -49,7 +49,7 @@ func (c *Criteria) UnmarshalJSON(b []byte) error {
 		return json.Unmarshal(b, &c.ID)
 	}
 	type plain Criteria
-	extra, err := decodeWithExtra(b, (*plain)(c), "criteria")
+	extra, err := decodeWithExtra(b, (*plain)(c), criteriaFields, "criteria")
 	c.Extra = extra
 	return err
 }
@@ -81,7 +81,7 @@ func (e *Evidence) UnmarshalJSON(b []byte) error {
 		return json.Unmarshal(b, &e.ID)
 	}
 	type plain Evidence
-	extra, err := decodeWithExtra(b, (*plain)(e), "evidence")
+	extra, err := decodeWithExtra(b, (*plain)(e), evidenceFields, "evidence")
 	e.Extra = extra
 	return err
 }
@@ -106,7 +106,7 @@ type Alignment struct {
 
 func (a *Alignment) UnmarshalJSON(b []byte) error {
 	type plain Alignment
-	extra, err := decodeWithExtra(b, (*plain)(a), "alignment")
+	extra, err := decodeWithExtra(b, (*plain)(a), alignmentFields, "alignment")
 	a.Extra = extra
 	return err
 }
@@ -129,7 +129,7 @@ type VerificationObject struct {
 
 func (v *VerificationObject) UnmarshalJSON(b []byte) error {
 	type plain VerificationObject
-	extra, err := decodeWithExtra(b, (*plain)(v), "verification")
+	extra, err := decodeWithExtra(b, (*plain)(v), verificationObjectFields, "verification")
 	v.Extra = extra
 	return err
 }
@@ -163,7 +163,7 @@ type CryptographicKey struct {
 
 func (k *CryptographicKey) UnmarshalJSON(b []byte) error {
 	type plain CryptographicKey
-	extra, err := decodeWithExtra(b, (*plain)(k), "key")
+	extra, err := decodeWithExtra(b, (*plain)(k), cryptographicKeyFields, "key")
 	k.Extra = extra
 	return err
 }
@@ -198,7 +198,7 @@ func (p *Profile) UnmarshalJSON(b []byte) error {
 		return json.Unmarshal(b, &p.ID)
 	}
 	type plain Profile
-	extra, err := decodeWithExtra(b, (*plain)(p), "issuer")
+	extra, err := decodeWithExtra(b, (*plain)(p), profileFields, "issuer")
 	p.Extra = extra
 	return err
 }
@@ -233,7 +233,7 @@ func (c *BadgeClass) UnmarshalJSON(b []byte) error {
 		return json.Unmarshal(b, &c.ID)
 	}
 	type plain BadgeClass
-	extra, err := decodeWithExtra(b, (*plain)(c), "badge")
+	extra, err := decodeWithExtra(b, (*plain)(c), badgeClassFields, "badge")
 	c.Extra = extra
 	return err
 }
@@ -258,7 +258,7 @@ type RevocationList struct {
 
 func (l *RevocationList) UnmarshalJSON(b []byte) error {
 	type plain RevocationList
-	extra, err := decodeWithExtra(b, (*plain)(l), "revocation list")
+	extra, err := decodeWithExtra(b, (*plain)(l), revocationListFields, "revocation list")
 	l.Extra = extra
 	return err
 }
@@ -326,7 +326,7 @@ type Endorsement struct {
 
 func (e *Endorsement) UnmarshalJSON(b []byte) error {
 	type plain Endorsement
-	extra, err := decodeWithExtra(b, (*plain)(e), "endorsement")
+	extra, err := decodeWithExtra(b, (*plain)(e), endorsementFields, "endorsement")
 	e.Extra = extra
 	return err
 }
@@ -345,7 +345,7 @@ type Claim struct {
 
 func (c *Claim) UnmarshalJSON(b []byte) error {
 	type plain Claim
-	extra, err := decodeWithExtra(b, (*plain)(c), "claim")
+	extra, err := decodeWithExtra(b, (*plain)(c), claimFields, "claim")
 	c.Extra = extra
 	return err
 }

@@ -13,8 +13,8 @@ const Context = "https://w3id.org/openbadges/v2"
 // Extra holds the members a model does not name, with their original bytes.
 type Extra map[string]json.RawMessage
 
-func decodeWithExtra(b []byte, plain any, what string) (Extra, error) {
-	return jsonmodel.DecodeWithExtra(b, plain, what)
+func decodeWithExtra(b []byte, plain any, fields jsonmodel.Fields, what string) (Extra, error) {
+	return jsonmodel.DecodeWithExtra(b, plain, fields, what)
 }
 
 func encodeWithExtra(plain any, extra Extra) ([]byte, error) {
@@ -65,3 +65,19 @@ func isString(b []byte) bool {
 	b = bytes.TrimSpace(b)
 	return len(b) > 0 && b[0] == '"'
 }
+
+// The JSON member names of each model type, for decodeWithExtra (immutable tables).
+var (
+	assertionFields          = jsonmodel.FieldsOf[Assertion]()
+	imageFields              = jsonmodel.FieldsOf[Image]()
+	criteriaFields           = jsonmodel.FieldsOf[Criteria]()
+	evidenceFields           = jsonmodel.FieldsOf[Evidence]()
+	alignmentFields          = jsonmodel.FieldsOf[Alignment]()
+	verificationObjectFields = jsonmodel.FieldsOf[VerificationObject]()
+	cryptographicKeyFields   = jsonmodel.FieldsOf[CryptographicKey]()
+	profileFields            = jsonmodel.FieldsOf[Profile]()
+	badgeClassFields         = jsonmodel.FieldsOf[BadgeClass]()
+	revocationListFields     = jsonmodel.FieldsOf[RevocationList]()
+	endorsementFields        = jsonmodel.FieldsOf[Endorsement]()
+	claimFields              = jsonmodel.FieldsOf[Claim]()
+)

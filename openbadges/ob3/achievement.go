@@ -28,7 +28,7 @@ type Achievement struct {
 
 func (a *Achievement) UnmarshalJSON(b []byte) error {
 	type plain Achievement
-	extra, err := decodeWithExtra(b, (*plain)(a), "achievement")
+	extra, err := decodeWithExtra(b, (*plain)(a), achievementFields, "achievement")
 	a.Extra = extra
 	return err
 }
@@ -47,7 +47,7 @@ type Criteria struct {
 
 func (c *Criteria) UnmarshalJSON(b []byte) error {
 	type plain Criteria
-	extra, err := decodeWithExtra(b, (*plain)(c), "criteria")
+	extra, err := decodeWithExtra(b, (*plain)(c), criteriaFields, "criteria")
 	c.Extra = extra
 	return err
 }
@@ -71,7 +71,7 @@ type Alignment struct {
 
 func (a *Alignment) UnmarshalJSON(b []byte) error {
 	type plain Alignment
-	extra, err := decodeWithExtra(b, (*plain)(a), "alignment")
+	extra, err := decodeWithExtra(b, (*plain)(a), alignmentFields, "alignment")
 	a.Extra = extra
 	return err
 }
@@ -92,7 +92,7 @@ type Related struct {
 
 func (r *Related) UnmarshalJSON(b []byte) error {
 	type plain Related
-	extra, err := decodeWithExtra(b, (*plain)(r), "related")
+	extra, err := decodeWithExtra(b, (*plain)(r), relatedFields, "related")
 	r.Extra = extra
 	return err
 }
@@ -120,7 +120,7 @@ type ResultDescription struct {
 
 func (r *ResultDescription) UnmarshalJSON(b []byte) error {
 	type plain ResultDescription
-	extra, err := decodeWithExtra(b, (*plain)(r), "resultDescription")
+	extra, err := decodeWithExtra(b, (*plain)(r), resultDescriptionFields, "resultDescription")
 	r.Extra = extra
 	return err
 }
@@ -144,7 +144,7 @@ type RubricCriterionLevel struct {
 
 func (r *RubricCriterionLevel) UnmarshalJSON(b []byte) error {
 	type plain RubricCriterionLevel
-	extra, err := decodeWithExtra(b, (*plain)(r), "rubricCriterionLevel")
+	extra, err := decodeWithExtra(b, (*plain)(r), rubricCriterionLevelFields, "rubricCriterionLevel")
 	r.Extra = extra
 	return err
 }

@@ -104,7 +104,7 @@ type AchievementCredential struct {
 
 func (c *AchievementCredential) UnmarshalJSON(b []byte) error {
 	type plain AchievementCredential
-	extra, err := decodeWithExtra(b, (*plain)(c), "credential")
+	extra, err := decodeWithExtra(b, (*plain)(c), achievementCredentialFields, "credential")
 	c.Extra = extra
 	c.Raw = append(json.RawMessage(nil), bytes.TrimSpace(b)...)
 	return err
@@ -128,7 +128,7 @@ type EndorsementCredential struct {
 
 func (c *EndorsementCredential) UnmarshalJSON(b []byte) error {
 	type plain EndorsementCredential
-	extra, err := decodeWithExtra(b, (*plain)(c), "endorsement")
+	extra, err := decodeWithExtra(b, (*plain)(c), endorsementCredentialFields, "endorsement")
 	c.Extra = extra
 	c.Raw = append(json.RawMessage(nil), bytes.TrimSpace(b)...)
 	return err
@@ -173,7 +173,7 @@ type Proof struct {
 
 func (p *Proof) UnmarshalJSON(b []byte) error {
 	type plain Proof
-	extra, err := decodeWithExtra(b, (*plain)(p), "proof")
+	extra, err := decodeWithExtra(b, (*plain)(p), proofFields, "proof")
 	p.Extra = extra
 	return err
 }
@@ -192,7 +192,7 @@ type CredentialSchema struct {
 
 func (s *CredentialSchema) UnmarshalJSON(b []byte) error {
 	type plain CredentialSchema
-	extra, err := decodeWithExtra(b, (*plain)(s), "credentialSchema")
+	extra, err := decodeWithExtra(b, (*plain)(s), credentialSchemaFields, "credentialSchema")
 	s.Extra = extra
 	return err
 }
@@ -218,7 +218,7 @@ func (s *CredentialStatus) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	type plain CredentialStatus
-	extra, err := decodeWithExtra(b, (*plain)(s), "credentialStatus")
+	extra, err := decodeWithExtra(b, (*plain)(s), credentialStatusFields, "credentialStatus")
 	s.Extra = extra
 	return err
 }
@@ -237,7 +237,7 @@ type RefreshService struct {
 
 func (s *RefreshService) UnmarshalJSON(b []byte) error {
 	type plain RefreshService
-	extra, err := decodeWithExtra(b, (*plain)(s), "refreshService")
+	extra, err := decodeWithExtra(b, (*plain)(s), refreshServiceFields, "refreshService")
 	s.Extra = extra
 	return err
 }
@@ -256,7 +256,7 @@ type TermsOfUse struct {
 
 func (s *TermsOfUse) UnmarshalJSON(b []byte) error {
 	type plain TermsOfUse
-	extra, err := decodeWithExtra(b, (*plain)(s), "termsOfUse")
+	extra, err := decodeWithExtra(b, (*plain)(s), termsOfUseFields, "termsOfUse")
 	s.Extra = extra
 	return err
 }
@@ -274,7 +274,9 @@ func ParseCredential(data []byte) (*AchievementCredential, error) {
 		return nil, err
 	}
 	var c AchievementCredential
-	if err := json.Unmarshal(data, &c); err != nil {
+	// checkObject validated data: decode it directly (json.Unmarshal would validate it again
+	// before calling UnmarshalJSON).
+	if err := c.UnmarshalJSON(bytes.TrimSpace(data)); err != nil {
 		return nil, fmt.Errorf("ob3: %w", err)
 	}
 	return &c, nil
@@ -286,7 +288,9 @@ func ParseEndorsement(data []byte) (*EndorsementCredential, error) {
 		return nil, err
 	}
 	var c EndorsementCredential
-	if err := json.Unmarshal(data, &c); err != nil {
+	// checkObject validated data: decode it directly (json.Unmarshal would validate it again
+	// before calling UnmarshalJSON).
+	if err := c.UnmarshalJSON(bytes.TrimSpace(data)); err != nil {
 		return nil, fmt.Errorf("ob3: %w", err)
 	}
 	return &c, nil
@@ -298,7 +302,9 @@ func ParseProfile(data []byte) (*Profile, error) {
 		return nil, err
 	}
 	var p Profile
-	if err := json.Unmarshal(data, &p); err != nil {
+	// checkObject validated data: decode it directly (json.Unmarshal would validate it again
+	// before calling UnmarshalJSON).
+	if err := p.UnmarshalJSON(bytes.TrimSpace(data)); err != nil {
 		return nil, fmt.Errorf("ob3: %w", err)
 	}
 	return &p, nil

@@ -44,7 +44,7 @@ func (p *Profile) UnmarshalJSON(b []byte) error {
 		return json.Unmarshal(b, &p.ID)
 	}
 	type plain Profile
-	extra, err := decodeWithExtra(b, (*plain)(p), "profile")
+	extra, err := decodeWithExtra(b, (*plain)(p), profileFields, "profile")
 	p.Extra = extra
 	return err
 }
@@ -74,7 +74,7 @@ type Address struct {
 
 func (a *Address) UnmarshalJSON(b []byte) error {
 	type plain Address
-	extra, err := decodeWithExtra(b, (*plain)(a), "address")
+	extra, err := decodeWithExtra(b, (*plain)(a), addressFields, "address")
 	a.Extra = extra
 	return err
 }
@@ -94,7 +94,7 @@ type GeoCoordinates struct {
 
 func (g *GeoCoordinates) UnmarshalJSON(b []byte) error {
 	type plain GeoCoordinates
-	extra, err := decodeWithExtra(b, (*plain)(g), "geo")
+	extra, err := decodeWithExtra(b, (*plain)(g), geoCoordinatesFields, "geo")
 	g.Extra = extra
 	return err
 }

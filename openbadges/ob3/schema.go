@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 //go:embed schema/*.json
@@ -75,6 +77,23 @@ func NewSchemaValidator() (*SchemaValidator, error) {
 	return v, nil
 }
 
+// ValidateURL validates doc against the embedded schema published at url, compiled once; it
+// reports false when url is none of them (the caller then compiles the schema it fetched).
+func (v *SchemaValidator) ValidateURL(url string, doc []byte) (bool, error) {
+	var s *jsonschema.Schema
+	switch url {
+	case SchemaAchievementCredential:
+		s = v.credential
+	case SchemaEndorsementCredential:
+		s = v.endorsement
+	case SchemaProfile:
+		s = v.profile
+	default:
+		return false, nil
+	}
+	return true, validate(s, doc)
+}
+
 // ValidateCredential validates an AchievementCredential's JSON. The error (a
 // *jsonschema.ValidationError) lists every failing location.
 func (v *SchemaValidator) ValidateCredential(doc []byte) error {
@@ -92,7 +111,9 @@ func (v *SchemaValidator) ValidateProfile(doc []byte) error {
 }
 
 func validate(s *jsonschema.Schema, doc []byte) error {
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
+	// jsondec.DecodeNumbers decodes as jsonschema.UnmarshalJSON does (json.Number numbers),
+	// in one pass.
+	inst, err := jsondec.DecodeNumbers(doc)
 	if err != nil {
 		return fmt.Errorf("ob3: not JSON: %w", err)
 	}

@@ -30,7 +30,7 @@ func (s *AchievementSubject) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	type plain AchievementSubject
-	extra, err := decodeWithExtra(b, (*plain)(s), "credentialSubject")
+	extra, err := decodeWithExtra(b, (*plain)(s), achievementSubjectFields, "credentialSubject")
 	s.Extra = extra
 	return err
 }
@@ -81,7 +81,7 @@ type Result struct {
 
 func (r *Result) UnmarshalJSON(b []byte) error {
 	type plain Result
-	extra, err := decodeWithExtra(b, (*plain)(r), "result")
+	extra, err := decodeWithExtra(b, (*plain)(r), resultFields, "result")
 	r.Extra = extra
 	return err
 }
@@ -105,7 +105,7 @@ type Evidence struct {
 
 func (e *Evidence) UnmarshalJSON(b []byte) error {
 	type plain Evidence
-	extra, err := decodeWithExtra(b, (*plain)(e), "evidence")
+	extra, err := decodeWithExtra(b, (*plain)(e), evidenceFields, "evidence")
 	e.Extra = extra
 	return err
 }
@@ -125,7 +125,7 @@ type EndorsementSubject struct {
 
 func (s *EndorsementSubject) UnmarshalJSON(b []byte) error {
 	type plain EndorsementSubject
-	extra, err := decodeWithExtra(b, (*plain)(s), "credentialSubject")
+	extra, err := decodeWithExtra(b, (*plain)(s), endorsementSubjectFields, "credentialSubject")
 	s.Extra = extra
 	return err
 }

@@ -44,7 +44,7 @@ func (im *Image) UnmarshalJSON(b []byte) error {
 		return json.Unmarshal(b, &im.ID)
 	}
 	type plain Image
-	extra, err := decodeWithExtra(b, (*plain)(im), "image")
+	extra, err := decodeWithExtra(b, (*plain)(im), imageFields, "image")
 	im.Extra = extra
 	return err
 }

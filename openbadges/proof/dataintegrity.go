@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"time"
@@ -110,16 +111,12 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	if opts.ProofPurpose == "" {
 		opts.ProofPurpose = PurposeAssertionMethod
 	}
-	m, err := decodeObject(doc)
+	m, members, closing, err := decodeWithMembers(doc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	if _, ok := m["@context"]; !ok {
 		return nil, fmt.Errorf("%w: document has no @context", ErrMalformed)
-	}
-	members, closing, err := topLevelMembers(doc)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	existing, err := rawProofs(doc, members)
 	if err != nil {
@@ -251,15 +248,39 @@ func unsecuredDocument(doc map[string]any, all []any, previous []string) (map[st
 // hashData canonicalizes the proof configuration and the document and returns
 // sha256(canonical proof configuration) || sha256(canonical document).
 func hashData(ctx context.Context, c Canonicalizer, cfg, doc map[string]any) ([]byte, error) {
-	cp, err := c.Canonicalize(ctx, cfg)
+	ph, err := canonicalHash(ctx, c, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
 	}
-	cd, err := c.Canonicalize(ctx, doc)
+	dh, err := canonicalHash(ctx, c, doc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
 	}
-	return combine(cp, cd), nil
+	return append(ph[:], dh[:]...), nil
+}
+
+// streamCanonicalizer is a Canonicalizer that can write the canonical N-Quads to a writer
+// (*jsonld.Processor does), so they are hashed without being collected.
+type streamCanonicalizer interface {
+	CanonicalizeTo(ctx context.Context, doc any, w io.Writer) error
+}
+
+// canonicalHash returns the SHA-256 of the canonical N-Quads of doc.
+func canonicalHash(ctx context.Context, c Canonicalizer, doc map[string]any) ([sha256.Size]byte, error) {
+	var sum [sha256.Size]byte
+	if s, ok := c.(streamCanonicalizer); ok {
+		h := sha256.New()
+		if err := s.CanonicalizeTo(ctx, doc, h); err != nil {
+			return sum, err
+		}
+		h.Sum(sum[:0])
+		return sum, nil
+	}
+	b, err := c.Canonicalize(ctx, doc)
+	if err != nil {
+		return sum, err
+	}
+	return sha256.Sum256(b), nil
 }
 
 func combine(canonProof, canonDoc []byte) []byte {

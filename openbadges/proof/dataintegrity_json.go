@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // member is one top-level member of a JSON object: its key and the byte span of its value.
@@ -22,7 +24,7 @@ func topLevelMembers(raw []byte) (members []member, closing int, err error) {
 	if i >= len(raw) || raw[i] != '{' {
 		return nil, 0, errors.New("not a JSON object")
 	}
-	seen := map[string]bool{}
+	var seen map[string]bool // used past 16 members; fewer are compared in a loop
 	i++
 	for {
 		i = skipSpace(raw, i)
@@ -38,10 +40,24 @@ func topLevelMembers(raw []byte) (members []member, closing int, err error) {
 		if err != nil {
 			return nil, 0, err
 		}
-		if seen[key] {
-			return nil, 0, fmt.Errorf("duplicate member %q", key)
+		if len(members) < 16 {
+			for _, m := range members {
+				if m.key == key {
+					return nil, 0, fmt.Errorf("duplicate member %q", key)
+				}
+			}
+		} else {
+			if seen == nil {
+				seen = make(map[string]bool, 2*len(members))
+				for _, m := range members {
+					seen[m.key] = true
+				}
+			}
+			if seen[key] {
+				return nil, 0, fmt.Errorf("duplicate member %q", key)
+			}
+			seen[key] = true
 		}
-		seen[key] = true
 		i = skipSpace(raw, kEnd)
 		i = skipSpace(raw, i+1) // the colon
 		vEnd := valueEnd(raw, i)
@@ -121,14 +137,35 @@ func unquote(b []byte) (string, error) {
 // decodeObject decodes raw as a JSON object in the form JSON-LD processors expect
 // (float64 numbers, map[string]any objects).
 func decodeObject(raw []byte) (map[string]any, error) {
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil {
+	v, err := jsondec.Decode(raw)
+	if err != nil {
 		return nil, fmt.Errorf("not a JSON object: %w", err)
 	}
-	if m == nil {
+	m, ok := v.(map[string]any)
+	if !ok {
 		return nil, errors.New("not a JSON object")
 	}
 	return m, nil
+}
+
+// decodeWithMembers is decodeObject and topLevelMembers in one pass over raw: the decoded
+// object, its members in order and the offset of its closing brace. Duplicate member names
+// are refused, as topLevelMembers refuses them.
+func decodeWithMembers(raw []byte) (map[string]any, []member, int, error) {
+	m, ms, closing, err := jsondec.DecodeObjectMembers(raw)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("not a JSON object: %w", err)
+	}
+	members := make([]member, len(ms))
+	for i, x := range ms {
+		members[i] = member{key: x.Key, start: x.Start, end: x.End}
+		for _, y := range ms[:i] {
+			if y.Key == x.Key {
+				return nil, nil, 0, fmt.Errorf("duplicate member %q", x.Key)
+			}
+		}
+	}
+	return m, members, closing, nil
 }
 
 // withProofs returns raw (whose members and closing brace topLevelMembers found) with its

@@ -3,6 +3,7 @@ package proof
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"fmt"
 	"maps"
 	"slices"
@@ -63,8 +64,10 @@ type verifier struct {
 	doc      map[string]any
 	all      []any
 	issuerID string
-	// canonDoc caches the canonical document without proofs, shared by the proofs of a set.
-	canonDoc []byte
+	// docHash caches the SHA-256 of the canonical document without proofs, shared by the
+	// proofs of a set (hasDocHash says it is set).
+	docHash    [sha256.Size]byte
+	hasDocHash bool
 }
 
 func (v *verifier) verifyOne(ctx context.Context, i int, p any) (res ProofResult) {
@@ -136,26 +139,26 @@ func (v *verifier) check(ctx context.Context, pm map[string]any, res *ProofResul
 	cfg := maps.Clone(pm)
 	delete(cfg, "proofValue")
 	cfg["@context"] = v.doc["@context"]
-	canonProof, err := v.c.Canonicalize(ctx, cfg)
+	proofHash, err := canonicalHash(ctx, v.c, cfg)
 	if err != nil {
 		return fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
 	}
-	var canonDoc []byte
-	if len(previous) == 0 && v.canonDoc != nil {
-		canonDoc = v.canonDoc
+	var docHash [sha256.Size]byte
+	if len(previous) == 0 && v.hasDocHash {
+		docHash = v.docHash
 	} else {
 		unsecured, err := unsecuredDocument(v.doc, v.all, previous)
 		if err != nil {
 			return err
 		}
-		if canonDoc, err = v.c.Canonicalize(ctx, unsecured); err != nil {
+		if docHash, err = canonicalHash(ctx, v.c, unsecured); err != nil {
 			return fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
 		}
 		if len(previous) == 0 {
-			v.canonDoc = canonDoc
+			v.docHash, v.hasDocHash = docHash, true
 		}
 	}
-	if !ed25519.Verify(pub, combine(canonProof, canonDoc), sig) {
+	if !ed25519.Verify(pub, append(proofHash[:], docHash[:]...), sig) {
 		return ErrSignature
 	}
 	return nil

@@ -9,17 +9,17 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"slices"
 	"strings"
 
 	jose "github.com/go-jose/go-jose/v4"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/rosettebadges/rosette/openbadges/key"
 )
@@ -164,14 +164,20 @@ func signCompactJWS(k *key.PrivateKey, header, payload []byte) (string, error) {
 	if k == nil || k.Signer == nil {
 		return "", fmt.Errorf("%w: no signing key", ErrJWSKey)
 	}
-	input := base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(payload)
+	enc := base64.RawURLEncoding
+	// One buffer: header.payload, then .signature (at most 512 bytes for RSA-2048).
+	buf := make([]byte, 0, enc.EncodedLen(len(header))+enc.EncodedLen(len(payload))+2+enc.EncodedLen(512))
+	buf = enc.AppendEncode(buf, header)
+	buf = append(buf, '.')
+	buf = enc.AppendEncode(buf, payload)
+	input := buf
 	var sig []byte
 	var err error
 	switch k.Alg {
 	case key.Ed25519:
-		sig, err = k.Signer.Sign(rand.Reader, []byte(input), crypto.Hash(0))
+		sig, err = k.Signer.Sign(rand.Reader, input, crypto.Hash(0))
 	case key.ES256, key.RS256:
-		h := sha256.Sum256([]byte(input))
+		h := sha256.Sum256(input)
 		sig, err = k.Signer.Sign(rand.Reader, h[:], crypto.SHA256)
 		if err == nil && k.Alg == key.ES256 {
 			sig, err = jwsECDSARaw(sig)
@@ -182,19 +188,36 @@ func signCompactJWS(k *key.PrivateKey, header, payload []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("proof: signing: %w", err)
 	}
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+	buf = append(buf, '.')
+	buf = enc.AppendEncode(buf, sig)
+	return string(buf), nil
 }
 
 // jwsECDSARaw turns an ASN.1 ECDSA P-256 signature into the JWS form R || S (RFC 7518 §3.4).
+// The DER is read with cryptobyte: SEQUENCE { INTEGER r, INTEGER s }, both positive and at
+// most 256 bits.
 func jwsECDSARaw(der []byte) ([]byte, error) {
-	var s struct{ R, S *big.Int }
-	rest, err := asn1.Unmarshal(der, &s)
-	if err != nil || len(rest) != 0 || s.R.BitLen() > 256 || s.S.BitLen() > 256 {
-		return nil, errors.New("malformed ECDSA signature")
+	bad := errors.New("malformed ECDSA signature")
+	var seq, r, s cryptobyte.String
+	in := cryptobyte.String(der)
+	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() ||
+		!seq.ReadASN1(&r, cbasn1.INTEGER) || !seq.ReadASN1(&s, cbasn1.INTEGER) || !seq.Empty() {
+		return nil, bad
 	}
 	out := make([]byte, 64)
-	s.R.FillBytes(out[:32])
-	s.S.FillBytes(out[32:])
+	for i, n := range [2]cryptobyte.String{r, s} {
+		// A positive DER INTEGER: no sign bit set, a leading zero only before a high bit.
+		if len(n) == 0 || n[0]&0x80 != 0 || (len(n) > 1 && n[0] == 0 && n[1]&0x80 == 0) {
+			return nil, bad
+		}
+		if n[0] == 0 {
+			n = n[1:]
+		}
+		if len(n) > 32 {
+			return nil, bad
+		}
+		copy(out[32*i+32-len(n):32*i+32], n)
+	}
 	return out, nil
 }
 

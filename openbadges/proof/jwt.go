@@ -90,7 +90,7 @@ func SignJWT(cred []byte, k *key.PrivateKey, opts JWTOptions) (string, error) {
 		}
 		payload = append(jwtObject{}, o...)
 	}
-	q := func(s string) json.RawMessage { b, _ := json.Marshal(s); return b }
+	q := jsonString
 	payload = payload.set("iss", q(f.issuer)).set("jti", q(f.id))
 	if f.subject != "" {
 		payload = payload.set("sub", q(f.subject))

@@ -53,10 +53,7 @@ func (o jwtObject) str(name string) string {
 	if !ok {
 		return ""
 	}
-	var s string
-	if json.Unmarshal(v, &s) != nil {
-		return ""
-	}
+	s, _ := unquoteJSONString(v)
 	return s
 }
 
@@ -88,7 +85,12 @@ outer:
 // bytes writes the object compactly (values compacted, member order kept). Every value is
 // valid JSON: read by parseJWTObject or written by encoding/json.
 func (o jwtObject) bytes() ([]byte, error) {
+	size := 2
+	for _, m := range o {
+		size += len(m.name) + len(m.value) + 4
+	}
 	var b bytes.Buffer
+	b.Grow(size)
 	b.WriteByte('{')
 	for i, m := range o {
 		if i > 0 {
@@ -144,15 +146,16 @@ func jwtFirstContext(o jwtObject) string {
 	if !ok {
 		return ""
 	}
-	var s string
-	if json.Unmarshal(v, &s) == nil {
-		return s
+	// v is valid JSON (parseJWTObject validated it): a string, or an array whose first
+	// element is read with the member scanner's value end.
+	if len(v) > 0 && v[0] == '[' {
+		i := skipSpace(v, 1)
+		if i >= len(v) || v[i] != '"' {
+			return ""
+		}
+		v = v[i:stringEnd(v, i)]
 	}
-	var l []json.RawMessage
-	if json.Unmarshal(v, &l) != nil || len(l) == 0 {
-		return ""
-	}
-	_ = json.Unmarshal(l[0], &s)
+	s, _ := unquoteJSONString(v)
 	return s
 }
 
@@ -167,28 +170,39 @@ func unquoteJSONString(b []byte) (string, bool) {
 
 // appendCompact appends the valid JSON value v without the whitespace outside strings, as
 // json.Compact does, in one pass without validating again.
+//
+// Runs of bytes are copied at once: a string up to its closing quote (found with
+// bytes.IndexByte), the text between two white space bytes outside strings.
 func appendCompact(dst, v []byte) []byte {
-	inString := false
+	start := 0 // v[start:i] is pending, to be copied as is
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		switch {
-		case inString:
-			if c == '\\' && i+1 < len(v) {
-				dst = append(dst, c, v[i+1])
-				i++
-				continue
+		switch v[i] {
+		case '"':
+			// Skip the string: find a quote not escaped by an odd number of backslashes.
+			j := i + 1
+			for {
+				k := bytes.IndexByte(v[j:], '"')
+				if k < 0 {
+					j = len(v)
+					break
+				}
+				j += k
+				n := 0
+				for b := j - 1; b > i && v[b] == '\\'; b-- {
+					n++
+				}
+				if n%2 == 0 {
+					break
+				}
+				j++
 			}
-			if c == '"' {
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			continue
+			i = j // the closing quote (the loop's i++ steps past it)
+		case ' ', '\t', '\n', '\r':
+			dst = append(dst, v[start:i]...)
+			start = i + 1
 		}
-		dst = append(dst, c)
 	}
-	return dst
+	return append(dst, v[start:]...)
 }
 
 // plainName reports whether json.Marshal writes name as itself in quotes: printable ASCII
@@ -201,4 +215,16 @@ func plainName(name string) bool {
 		}
 	}
 	return true
+}
+
+// jsonString returns s as a JSON string, as json.Marshal writes it.
+func jsonString(s string) json.RawMessage {
+	if plainName(s) {
+		b := make([]byte, 0, len(s)+2)
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	b, _ := json.Marshal(s)
+	return b
 }

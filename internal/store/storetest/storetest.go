@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"BadgeClasses", testBadgeClasses},
 		{"EmailOutbox", testOutbox},
 		{"Awards", testAwards},
+		{"AwardBatches", testAwardBatches},
 		{"StatusCounters", testStatusCounters},
 		{"BulkUploads", testBulkUploads},
 		{"EmailTemplates", testEmailTemplates},

@@ -36,9 +36,26 @@ func knownNames(t reflect.Type, into map[string]bool) {
 	}
 }
 
-// DecodeWithExtra decodes the object b into plain (a pointer to a struct without methods)
-// and returns the members plain does not name.
-func DecodeWithExtra(b []byte, plain any, what string) (map[string]json.RawMessage, error) {
+// Fields is the set of JSON member names of a struct type (including those of embedded
+// structs), computed once, for DecodeWithExtra. A Fields is immutable.
+type Fields struct {
+	names     map[string]bool
+	numFields int
+}
+
+// FieldsOf returns the member names of the struct type T. Model packages keep one per type in
+// a package variable (an immutable table built at init).
+func FieldsOf[T any]() Fields {
+	t := reflect.TypeFor[T]()
+	f := Fields{names: map[string]bool{}, numFields: t.NumField()}
+	knownNames(t, f.names)
+	return f
+}
+
+// DecodeWithExtra decodes the object b into plain (a pointer to a struct without methods,
+// whose member names are fields: plain's type is defined as the type fields was made from)
+// and returns the members plain does not name, each with a copy of its bytes.
+func DecodeWithExtra(b []byte, plain any, fields Fields, what string) (map[string]json.RawMessage, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || b[0] != '{' {
 		return nil, fmt.Errorf("%s must be a JSON object", what)
@@ -46,20 +63,25 @@ func DecodeWithExtra(b []byte, plain any, what string) (map[string]json.RawMessa
 	if err := json.Unmarshal(b, plain); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+	known := fields.names
+	if t := reflect.TypeOf(plain).Elem(); known == nil || t.NumField() != fields.numFields {
+		// Not the type fields describes: read the names from plain itself.
+		known = map[string]bool{}
+		knownNames(t, known)
 	}
-	known := map[string]bool{}
-	knownNames(reflect.TypeOf(plain).Elem(), known)
+	// b is valid JSON (json.Unmarshal accepted it): split its members without decoding them.
 	var extra map[string]json.RawMessage
-	for k, v := range all {
-		if !known[k] {
-			if extra == nil {
-				extra = map[string]json.RawMessage{}
-			}
-			extra[k] = v
+	err := eachMember(b, func(name string, value []byte) {
+		if known[name] {
+			return
 		}
+		if extra == nil {
+			extra = map[string]json.RawMessage{}
+		}
+		extra[name] = append(json.RawMessage(nil), value...)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return extra, nil
 }

@@ -1,0 +1,344 @@
+// Package jsondec decodes JSON into the generic Go form (map[string]any, []any, string,
+// float64 or json.Number, bool, nil) exactly as encoding/json's Unmarshal into an any does,
+// in one pass and without reflection. It owns nothing else.
+//
+// Every decoded string that needs no unescaping is a substring of one copy of the input, so a
+// document costs one string allocation plus its maps and slices. Decoded values therefore
+// keep that copy alive as long as they are referenced.
+package jsondec
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// maxDepth is encoding/json's nesting limit.
+const maxDepth = 10000
+
+// SyntaxError reports malformed JSON at a byte offset.
+type SyntaxError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.Msg)
+}
+
+// ErrNumberRange is returned (wrapped) for a number that does not fit a float64, which
+// encoding/json refuses too.
+var ErrNumberRange = errors.New("number out of float64 range")
+
+// Decode decodes data (one JSON value with optional surrounding whitespace) with numbers as
+// float64, as json.Unmarshal(data, &v) with v of type any.
+func Decode(data []byte) (any, error) { return decode(data, false) }
+
+// DecodeNumbers is Decode with numbers as json.Number (json.Decoder.UseNumber: no range
+// check).
+func DecodeNumbers(data []byte) (any, error) { return decode(data, true) }
+
+// DecodeObject decodes data, which must be a JSON object, with float64 numbers.
+func DecodeObject(data []byte) (map[string]any, error) {
+	v, err := decode(data, false)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("not a JSON object")
+	}
+	return m, nil
+}
+
+type decoder struct {
+	s       string // the whole input, shared by the strings decoded from it
+	i       int
+	numbers bool
+	depth   int
+	err     error // the first number range error; decoding goes on, as in encoding/json
+	// members, when not nil, collects the members of the top-level object.
+	members *[]Member
+	closing int
+}
+
+// Member is one member of a top-level object: its decoded name and the byte span of its
+// value (data[Start:End], without surrounding whitespace).
+type Member struct {
+	Key        string
+	Start, End int
+}
+
+// DecodeObjectMembers is DecodeObject that also returns the members of the object in
+// document order (duplicates included) and the offset of its closing brace.
+func DecodeObjectMembers(data []byte) (map[string]any, []Member, int, error) {
+	var members []Member
+	d := &decoder{s: string(data), members: &members}
+	d.space()
+	if d.i >= len(d.s) || d.s[d.i] != '{' {
+		return nil, nil, 0, errors.New("not a JSON object")
+	}
+	v, err := d.value()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	d.space()
+	if d.i < len(d.s) {
+		return nil, nil, 0, d.syntax("invalid character %q after top-level value", d.s[d.i])
+	}
+	if d.err != nil {
+		return nil, nil, 0, d.err
+	}
+	return v.(map[string]any), members, d.closing, nil
+}
+
+func decode(data []byte, numbers bool) (any, error) {
+	d := &decoder{s: string(data), numbers: numbers}
+	d.space()
+	v, err := d.value()
+	if err != nil {
+		return nil, err
+	}
+	d.space()
+	if d.i < len(d.s) {
+		return nil, d.syntax("invalid character %q after top-level value", d.s[d.i])
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return v, nil
+}
+
+func (d *decoder) syntax(format string, a ...any) error {
+	return &SyntaxError{Offset: d.i, Msg: fmt.Sprintf(format, a...)}
+}
+
+func (d *decoder) space() {
+	for d.i < len(d.s) {
+		switch d.s[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) value() (any, error) {
+	if d.i >= len(d.s) {
+		return nil, d.syntax("unexpected end of JSON input")
+	}
+	switch c := d.s[d.i]; {
+	case c == '{':
+		return d.object()
+	case c == '[':
+		return d.array()
+	case c == '"':
+		str, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		return str, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		return d.number()
+	case c == 't':
+		return true, d.literal("true")
+	case c == 'f':
+		return false, d.literal("false")
+	case c == 'n':
+		return nil, d.literal("null")
+	default:
+		return nil, d.syntax("invalid character %q looking for beginning of value", c)
+	}
+}
+
+func (d *decoder) literal(word string) error {
+	if len(d.s)-d.i < len(word) || d.s[d.i:d.i+len(word)] != word {
+		return d.syntax("invalid literal (expected %s)", word)
+	}
+	d.i += len(word)
+	return nil
+}
+
+func (d *decoder) object() (any, error) {
+	if d.depth++; d.depth > maxDepth {
+		return nil, d.syntax("exceeded max depth")
+	}
+	d.i++ // {
+	m := make(map[string]any)
+	d.space()
+	if d.i < len(d.s) && d.s[d.i] == '}' {
+		if d.depth == 1 {
+			d.closing = d.i
+		}
+		d.i++
+		d.depth--
+		return m, nil
+	}
+	for {
+		if d.i >= len(d.s) || d.s[d.i] != '"' {
+			return nil, d.syntax("expected a member name")
+		}
+		k, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		d.space()
+		if d.i >= len(d.s) || d.s[d.i] != ':' {
+			return nil, d.syntax("expected ':' after a member name")
+		}
+		d.i++
+		d.space()
+		start := d.i
+		v, err := d.value()
+		if err != nil {
+			return nil, err
+		}
+		m[k] = v
+		if d.members != nil && d.depth == 1 {
+			*d.members = append(*d.members, Member{Key: k, Start: start, End: d.i})
+		}
+		d.space()
+		if d.i >= len(d.s) {
+			return nil, d.syntax("unexpected end of JSON input")
+		}
+		switch d.s[d.i] {
+		case ',':
+			d.i++
+			d.space()
+		case '}':
+			if d.depth == 1 {
+				d.closing = d.i
+			}
+			d.i++
+			d.depth--
+			return m, nil
+		default:
+			return nil, d.syntax("invalid character %q after object member", d.s[d.i])
+		}
+	}
+}
+
+func (d *decoder) array() (any, error) {
+	if d.depth++; d.depth > maxDepth {
+		return nil, d.syntax("exceeded max depth")
+	}
+	d.i++ // [
+	a := make([]any, 0, 4)
+	d.space()
+	if d.i < len(d.s) && d.s[d.i] == ']' {
+		d.i++
+		d.depth--
+		return a, nil
+	}
+	for {
+		v, err := d.value()
+		if err != nil {
+			return nil, err
+		}
+		a = append(a, v)
+		d.space()
+		if d.i >= len(d.s) {
+			return nil, d.syntax("unexpected end of JSON input")
+		}
+		switch d.s[d.i] {
+		case ',':
+			d.i++
+			d.space()
+		case ']':
+			d.i++
+			d.depth--
+			return a, nil
+		default:
+			return nil, d.syntax("invalid character %q after array element", d.s[d.i])
+		}
+	}
+}
+
+func (d *decoder) number() (any, error) {
+	start := d.i
+	j := d.i
+	if d.s[j] == '-' {
+		j++
+	}
+	if j >= len(d.s) {
+		d.i = j
+		return nil, d.syntax("unexpected end of JSON input")
+	}
+	integer := true
+	switch c := d.s[j]; {
+	case c == '0':
+		j++
+	case c >= '1' && c <= '9':
+		for j < len(d.s) && d.s[j] >= '0' && d.s[j] <= '9' {
+			j++
+		}
+	default:
+		d.i = j
+		return nil, d.syntax("invalid character %q in numeric literal", c)
+	}
+	if j < len(d.s) && d.s[j] == '.' {
+		integer = false
+		j++
+		k := j
+		for j < len(d.s) && d.s[j] >= '0' && d.s[j] <= '9' {
+			j++
+		}
+		if j == k {
+			d.i = j
+			return nil, d.syntax("invalid numeric literal: no digits after the decimal point")
+		}
+	}
+	if j < len(d.s) && (d.s[j] == 'e' || d.s[j] == 'E') {
+		integer = false
+		j++
+		if j < len(d.s) && (d.s[j] == '+' || d.s[j] == '-') {
+			j++
+		}
+		k := j
+		for j < len(d.s) && d.s[j] >= '0' && d.s[j] <= '9' {
+			j++
+		}
+		if j == k {
+			d.i = j
+			return nil, d.syntax("invalid numeric literal: no digits in the exponent")
+		}
+	}
+	d.i = j
+	lit := d.s[start:j]
+	if integer && len(lit) <= 15 {
+		// Exact in a float64: no rounding question, no range question.
+		neg := lit[0] == '-'
+		n := int64(0)
+		for _, c := range []byte(lit) {
+			if c != '-' {
+				n = n*10 + int64(c-'0')
+			}
+		}
+		if d.numbers {
+			return json.Number(lit), nil
+		}
+		if neg {
+			if n == 0 {
+				return negZero(), nil
+			}
+			return -float64(n), nil
+		}
+		return float64(n), nil
+	}
+	if d.numbers {
+		return json.Number(lit), nil // encoding/json's UseNumber does not check the range either
+	}
+	f, err := strconv.ParseFloat(lit, 64)
+	if err != nil {
+		if d.err == nil {
+			d.err = fmt.Errorf("%w: %s", ErrNumberRange, lit)
+		}
+		return nil, nil
+	}
+	return f, nil
+}
+
+func negZero() float64 { return math.Copysign(0, -1) }

@@ -1,0 +1,154 @@
+package jsondec
+
+import (
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// str decodes the string at d.s[d.i] == '"'. Plain strings (no escape, valid UTF-8) are
+// substrings of the input.
+func (d *decoder) str() (string, error) {
+	start := d.i + 1
+	ascii := true
+	for j := start; j < len(d.s); j++ {
+		c := d.s[j]
+		switch {
+		case c == '"':
+			d.i = j + 1
+			v := d.s[start:j]
+			if !ascii && !utf8.ValidString(v) {
+				return string(unquoteSlow(v)), nil
+			}
+			return v, nil
+		case c == '\\':
+			return d.escaped(start)
+		case c < 0x20:
+			d.i = j
+			return "", d.syntax("invalid character %q in string literal", c)
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	d.i = len(d.s)
+	return "", d.syntax("unexpected end of JSON input")
+}
+
+// escaped finishes a string starting at start that holds a backslash: it finds the closing
+// quote, checking the escapes, then unescapes as encoding/json does.
+func (d *decoder) escaped(start int) (string, error) {
+	j := start
+	for j < len(d.s) {
+		c := d.s[j]
+		switch {
+		case c == '"':
+			d.i = j + 1
+			return string(unquoteSlow(d.s[start:j])), nil
+		case c == '\\':
+			if j+1 >= len(d.s) {
+				d.i = len(d.s)
+				return "", d.syntax("unexpected end of JSON input")
+			}
+			switch d.s[j+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				j += 2
+			case 'u':
+				if j+6 > len(d.s) {
+					d.i = len(d.s)
+					return "", d.syntax("unexpected end of JSON input")
+				}
+				for k := j + 2; k < j+6; k++ {
+					if !isHex(d.s[k]) {
+						d.i = k
+						return "", d.syntax("invalid character %q in \\u hexadecimal character escape", d.s[k])
+					}
+				}
+				j += 6
+			default:
+				d.i = j + 1
+				return "", d.syntax("invalid character %q in string escape code", d.s[j+1])
+			}
+		case c < 0x20:
+			d.i = j
+			return "", d.syntax("invalid character %q in string literal", c)
+		default:
+			j++
+		}
+	}
+	d.i = len(d.s)
+	return "", d.syntax("unexpected end of JSON input")
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func hexVal(s string) rune {
+	var r rune
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		default:
+			c = c - 'A' + 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+// unquoteSlow unescapes the body of a checked JSON string exactly as encoding/json's
+// unquoteBytes: lone surrogates and invalid UTF-8 bytes become U+FFFD.
+func unquoteSlow(s string) []byte {
+	b := make([]byte, 0, len(s)+2*utf8.UTFMax)
+	for r := 0; r < len(s); {
+		c := s[r]
+		switch {
+		case c == '\\':
+			switch e := s[r+1]; e {
+			case '"', '\\', '/', '\'':
+				b = append(b, e)
+				r += 2
+			case 'b':
+				b = append(b, '\b')
+				r += 2
+			case 'f':
+				b = append(b, '\f')
+				r += 2
+			case 'n':
+				b = append(b, '\n')
+				r += 2
+			case 'r':
+				b = append(b, '\r')
+				r += 2
+			case 't':
+				b = append(b, '\t')
+				r += 2
+			case 'u':
+				rr := hexVal(s[r+2:])
+				r += 6
+				if utf16.IsSurrogate(rr) {
+					if r+6 <= len(s) && s[r] == '\\' && s[r+1] == 'u' {
+						if dec := utf16.DecodeRune(rr, hexVal(s[r+2:])); dec != utf8.RuneError {
+							r += 6
+							b = utf8.AppendRune(b, dec)
+							break
+						}
+					}
+					rr = utf8.RuneError
+				}
+				b = utf8.AppendRune(b, rr)
+			}
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			r++
+		default:
+			rr, size := utf8.DecodeRuneInString(s[r:])
+			r += size
+			b = utf8.AppendRune(b, rr)
+		}
+	}
+	return b
+}

@@ -1,0 +1,325 @@
+package jsonld
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"slices"
+	"sort"
+	"strconv"
+)
+
+// issuer is an RDFC-1.0 identifier issuer over blank node ids: the number issued to each id
+// (its label is prefix and that number) and the ids in issue order.
+type issuer struct {
+	prefix string
+	issued []int32 // per blank node id: its number, or -1
+	order  []int32
+}
+
+func newIssuer(prefix string, n int) *issuer {
+	is := &issuer{prefix: prefix, issued: make([]int32, n)}
+	for i := range is.issued {
+		is.issued[i] = -1
+	}
+	return is
+}
+
+func (is *issuer) has(id int32) bool { return is.issued[id] >= 0 }
+
+// number returns the number issued to id, issuing the next one if it has none.
+func (is *issuer) number(id int32) int32 {
+	if v := is.issued[id]; v >= 0 {
+		return v
+	}
+	v := int32(len(is.order))
+	is.issued[id] = v
+	is.order = append(is.order, id)
+	return v
+}
+
+// appendLabel appends the label of number n.
+func (is *issuer) appendLabel(b []byte, n int32) []byte {
+	b = append(b, is.prefix...)
+	return strconv.AppendInt(b, int64(n), 10)
+}
+
+func (is *issuer) clone() *issuer {
+	return &issuer{prefix: is.prefix, issued: slices.Clone(is.issued), order: slices.Clone(is.order)}
+}
+
+func (c *canonicalizer) sum(data []byte) string {
+	h := c.hasher()
+	h.Write(data)
+	return c.hexSum(h)
+}
+
+// hashFirstDegree is RDFC-1.0 §4.6. The lines are written into one reused buffer and sorted
+// by span.
+func (c *canonicalizer) hashFirstDegree(ref int32) string {
+	if h := c.firstHash[ref]; h != "" {
+		return h
+	}
+	buf := c.lineBuf[:0]
+	spans := c.spans[:0]
+	for _, i := range c.bnodeQuads[ref] {
+		q := c.quads[i]
+		for j, t := range [...]*Term{&q.S, &q.O, &q.G} {
+			if id := c.qb[i][j]; id >= 0 {
+				if id == ref {
+					t.Value = "a"
+				} else {
+					t.Value = "z"
+				}
+			}
+		}
+		start := len(buf)
+		buf = appendQuad(buf, &q)
+		spans = append(spans, span{start, len(buf)})
+	}
+	c.sortSpans(buf, spans)
+	h := c.hasher()
+	for _, sp := range spans {
+		h.Write(buf[sp.start:sp.end])
+	}
+	s := c.hexSum(h)
+	c.lineBuf, c.spans = buf, spans
+	c.firstHash[ref] = s
+	return s
+}
+
+// span is one line of a buffer of N-Quads lines.
+type span struct{ start, end int }
+
+// sortSpans sorts the lines of buf. When the dataset holds no supplementary character (no
+// byte >= 0xF0 in any term; the N-Quads syntax around terms is ASCII), UTF-16 code unit order
+// is byte order: see sortBytes.
+func (c *canonicalizer) sortSpans(buf []byte, spans []span) {
+	if c.opts.CodePointOrder || !c.supplementary {
+		c.sortBytes(buf, spans)
+		return
+	}
+	slices.SortFunc(spans, func(a, b span) int { return compareUTF16(buf[a.start:a.end], buf[b.start:b.end]) })
+}
+
+// keyedSpan is a line with its first 8 bytes as a big-endian integer (zero-padded).
+type keyedSpan struct {
+	key        uint64
+	start, end int
+}
+
+// sortBytes sorts the lines of buf in byte order. Comparing the 8-byte keys first settles
+// most comparisons without reading the lines; equal keys fall back to the bytes. Padding a
+// short line with zero bytes keeps the order: it then sorts before every line it is a
+// prefix of, as bytes.Compare puts it, and lines with equal keys are compared whole.
+func (c *canonicalizer) sortBytes(buf []byte, spans []span) {
+	if len(spans) < 32 {
+		slices.SortFunc(spans, func(a, b span) int { return bytes.Compare(buf[a.start:a.end], buf[b.start:b.end]) })
+		return
+	}
+	ks := slices.Grow(c.keyed[:0], len(spans))
+	for _, sp := range spans {
+		var k [8]byte
+		copy(k[:], buf[sp.start:sp.end])
+		ks = append(ks, keyedSpan{binary.BigEndian.Uint64(k[:]), sp.start, sp.end})
+	}
+	slices.SortFunc(ks, func(a, b keyedSpan) int {
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
+		return bytes.Compare(buf[a.start:a.end], buf[b.start:b.end])
+	})
+	for i, k := range ks {
+		spans[i] = span{k.start, k.end}
+	}
+	c.keyed = ks
+}
+
+// hasSupplementary reports whether s holds a byte >= 0xF0 (the first byte of a supplementary
+// character in UTF-8), testing 8 bytes at a time for the ASCII-only runs.
+func hasSupplementary(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if x&0x8080808080808080 == 0 {
+			continue
+		}
+		for j := i; j < i+8; j++ {
+			if s[j] >= 0xF0 {
+				return true
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= 0xF0 {
+			return true
+		}
+	}
+	return false
+}
+
+// datasetHasSupplementary reports whether a term of quads holds a supplementary character.
+func datasetHasSupplementary(quads []Quad) bool {
+	for i := range quads {
+		q := &quads[i]
+		for _, t := range [...]*Term{&q.S, &q.P, &q.O, &q.G} {
+			if hasSupplementary(t.Value) || hasSupplementary(t.Datatype) || hasSupplementary(t.Language) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasher returns the canonicalizer's reset hash.
+func (c *canonicalizer) hasher() hash.Hash {
+	if c.h == nil {
+		c.h = c.newHash()
+	}
+	c.h.Reset()
+	return c.h
+}
+
+// hexSum returns the hex digest of h.
+func (c *canonicalizer) hexSum(h hash.Hash) string {
+	c.sumBuf = h.Sum(c.sumBuf[:0])
+	c.hexBuf = hex.AppendEncode(c.hexBuf[:0], c.sumBuf)
+	return string(c.hexBuf)
+}
+
+// hashRelated is RDFC-1.0 §4.7.
+func (c *canonicalizer) hashRelated(related int32, q *Quad, is *issuer, position byte) string {
+	b := c.buf[:0]
+	b = append(b, position)
+	if position != 'g' {
+		b = append(b, '<')
+		b = append(b, q.P.Value...)
+		b = append(b, '>')
+	}
+	if v := c.canon.issued[related]; v >= 0 {
+		b = append(b, "_:"...)
+		b = c.canon.appendLabel(b, v)
+	} else if v := is.issued[related]; v >= 0 {
+		b = append(b, "_:"...)
+		b = is.appendLabel(b, v)
+	} else {
+		b = append(b, c.hashFirstDegree(related)...)
+	}
+	c.buf = b
+	return c.sum(b)
+}
+
+// hashNDegree is RDFC-1.0 §4.8, with rdf-canonize's bound on deep iterations and a bound on
+// permutations.
+func (c *canonicalizer) hashNDegree(id int32, is *issuer) (string, *issuer, error) {
+	if err := c.ctx.Err(); err != nil {
+		return "", nil, err
+	}
+	if c.remainingDeep < 1 {
+		return "", nil, fmt.Errorf("%w: maximum Hash N-Degree Quads iterations exceeded", ErrPoisonGraph)
+	}
+	c.remainingDeep--
+	hashToRelated := map[string][]int32{}
+	for _, i := range c.bnodeQuads[id] {
+		q := &c.quads[i]
+		for j, pos := range [...]byte{'s', 'o', 'g'} {
+			if r := c.qb[i][j]; r >= 0 && r != id {
+				h := c.hashRelated(r, q, is, pos)
+				hashToRelated[h] = append(hashToRelated[h], r)
+			}
+		}
+	}
+	hashes := make([]string, 0, len(hashToRelated))
+	for h := range hashToRelated {
+		hashes = append(hashes, h)
+	}
+	sort.Strings(hashes)
+	md := c.newHash()
+	for _, h := range hashes {
+		md.Write([]byte(h))
+		var chosenPath string
+		var chosenIssuer *issuer
+		perm := slices.Clone(hashToRelated[h])
+		slices.SortFunc(perm, c.compareLabels)
+		for ok := true; ok; ok = c.nextPermutation(perm) {
+			if c.remainingPerms >= 0 {
+				if c.remainingPerms == 0 {
+					return "", nil, fmt.Errorf("%w: maximum permutations exceeded", ErrPoisonGraph)
+				}
+				c.remainingPerms--
+			}
+			isCopy := is.clone()
+			path := make([]byte, 0, 64)
+			var recursion []int32
+			skip := false
+			for _, rel := range perm {
+				path = append(path, "_:"...)
+				if v := c.canon.issued[rel]; v >= 0 {
+					path = c.canon.appendLabel(path, v)
+				} else {
+					if !isCopy.has(rel) {
+						recursion = append(recursion, rel)
+					}
+					path = isCopy.appendLabel(path, isCopy.number(rel))
+				}
+				if chosenIssuer != nil && len(path) >= len(chosenPath) && string(path) > chosenPath {
+					skip = true
+					break
+				}
+			}
+			if skip {
+				continue
+			}
+			for _, rel := range recursion {
+				rh, ris, err := c.hashNDegree(rel, isCopy)
+				if err != nil {
+					return "", nil, err
+				}
+				path = append(path, "_:"...)
+				path = isCopy.appendLabel(path, isCopy.number(rel))
+				path = append(path, '<')
+				path = append(path, rh...)
+				path = append(path, '>')
+				isCopy = ris
+				if chosenIssuer != nil && len(path) >= len(chosenPath) && string(path) > chosenPath {
+					skip = true
+					break
+				}
+			}
+			if skip {
+				continue
+			}
+			if chosenIssuer == nil || string(path) < chosenPath {
+				chosenPath = string(path)
+				chosenIssuer = isCopy
+			}
+		}
+		md.Write([]byte(chosenPath))
+		is = chosenIssuer
+	}
+	return hex.EncodeToString(md.Sum(nil)), is, nil
+}
+
+// nextPermutation rearranges s (blank node ids, ordered by label) into the next
+// lexicographic permutation, reporting false after the last one. Starting from sorted order
+// it visits every permutation once.
+func (c *canonicalizer) nextPermutation(s []int32) bool {
+	i := len(s) - 2
+	for i >= 0 && c.compareLabels(s[i], s[i+1]) >= 0 {
+		i--
+	}
+	if i < 0 {
+		return false
+	}
+	j := len(s) - 1
+	for c.compareLabels(s[j], s[i]) <= 0 {
+		j--
+	}
+	s[i], s[j] = s[j], s[i]
+	slices.Reverse(s[i+1:])
+	return true
+}

@@ -1,0 +1,58 @@
+package proof
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+var memberCases = []string{
+	`{}`, ` { "a" : 1 , "b":[1,{"c":"}"}], "d" : "x\"y" } `, `{"a":1,"a":2}`, `{"\u0061":1,"a":2}`,
+	`{"proof":{"type":"x"},"@context":["u"]}`, `[1]`, `{"a":}`, `{"a":1}x`,
+}
+
+// FuzzDecodeWithMembers checks the one-pass decoder against decodeObject and topLevelMembers.
+func FuzzDecodeWithMembers(f *testing.F) {
+	for _, c := range memberCases {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		m, members, closing, err := decodeWithMembers(raw)
+		wm, werr := decodeObject(raw)
+		if werr != nil {
+			if err == nil {
+				t.Fatalf("%q: no error, decodeObject %v", raw, werr)
+			}
+			return
+		}
+		wmembers, wclosing, werr := topLevelMembers(raw)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("%q: error %v, topLevelMembers %v", raw, err, werr)
+		}
+		if err != nil {
+			return
+		}
+		if !cmp.Equal(m, wm) {
+			t.Fatalf("%q: decoded values differ", raw)
+		}
+		if !cmp.Equal(members, wmembers, cmp.AllowUnexported(member{}), cmpopts.EquateEmpty()) || closing != wclosing {
+			t.Fatalf("%q: members %v %d, want %v %d", raw, members, closing, wmembers, wclosing)
+		}
+	})
+}
+
+func TestDecodeWithMembers(t *testing.T) {
+	for _, tc := range []struct {
+		raw  string
+		fail bool
+	}{
+		{`{}`, false}, {` {"a" : 1, "b":[{"a":1,"a":2}]} `, false},
+		{`{"a":1,"a":2}`, true}, {`{"\u0061":1,"a":2}`, true}, {`[1]`, true}, {`{"a":1}x`, true},
+	} {
+		_, _, _, err := decodeWithMembers([]byte(tc.raw))
+		if (err != nil) != tc.fail {
+			t.Errorf("%s: error %v, want failure %v", tc.raw, err, tc.fail)
+		}
+	}
+}
