@@ -12,6 +12,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,8 +28,9 @@ import (
 // TestBrowserIssuerJourney is issue #5's "done means" walked in one browser session through
 // `rosette serve` with email on (an in-process SMTP server): from the setup link to an
 // issuer with a logo, a badge class, one award emailed to its recipient, a bulk CSV upload
-// issued in the background, verification on the public /verify page, the public badge class
-// and issuer pages, and a revocation that /verify then reports. No terminal is touched after
+// issued in the background, verification on the public /verify page, the claim link to the
+// public award page, the public badge class and issuer pages, and a revocation that /verify
+// and the award page then report. No terminal is touched after
 // the server starts, and the browser console must stay free of problems (CSP violations
 // among them). It runs on SQLite and, where a server is available, on PostgreSQL.
 func TestBrowserIssuerJourney(t *testing.T) {
@@ -257,6 +259,25 @@ func issuerJourney(t *testing.T, j journey, environ map[string]string, args ...s
 	}
 	shot("verify-verified.png")
 
+	// The earner's side: the claim link in the email leads to the public award page, which
+	// shows the badge and the verifier's verdict.
+	claimURL := claimLink.FindString(msg.text)
+	step("follow the claim link from the email", chromedp.Navigate(claimURL), chromedp.WaitVisible(".verdict-heading"))
+	if loc := location(); loc != awardURL {
+		t.Errorf("the claim link %s led to %s, want %s", claimURL, loc, awardURL)
+	}
+	if s := text(".verdict-heading"); s != "Verified" {
+		t.Errorf("award page verdict = %q, want Verified", s)
+	}
+	if s := text("#award-title"); s != badgeName {
+		t.Errorf("award page heading = %q", s)
+	}
+	if s := text(".award-issuer"); !strings.Contains(s, issuerName) {
+		t.Errorf("award page issuer = %q", s)
+	}
+	waitForJS(t, ctx, `(() => { const i = document.querySelector("img.award-image"); return i && i.complete && i.naturalWidth === 200; })()`)
+	shot("award-public.png")
+
 	step("the public badge class page",
 		chromedp.Navigate(badgeAdmin),
 		chromedp.WaitVisible("#versions-title"),
@@ -304,6 +325,17 @@ func issuerJourney(t *testing.T, j journey, environ map[string]string, args ...s
 		t.Errorf("the report does not give the reason %q:\n%s", reason, s)
 	}
 	shot("verify-revoked.png")
+	step("the public award page after revoking", chromedp.Navigate(awardURL), chromedp.WaitVisible(".award-status-heading"))
+	if s := text(".award-status-heading"); s != "Revoked" {
+		t.Errorf("award page status after revoking = %q", s)
+	}
+	if s := text(".award-status-revoked"); !strings.Contains(s, reason) {
+		t.Errorf("award page does not give the reason: %q", s)
+	}
+	if s := text(".verdict-heading"); s != "Revoked" {
+		t.Errorf("award page verdict after revoking = %q, want Revoked", s)
+	}
+	shot("award-public-revoked.png")
 
 	// "Email the recipients" is ticked by default on the bulk form too: every row got one
 	// email, and nobody got two.
@@ -328,6 +360,9 @@ func issuerJourney(t *testing.T, j journey, environ map[string]string, args ...s
 		t.Errorf("the browser console reported problems:\n%s", strings.Join(p, "\n"))
 	}
 }
+
+// claimLink finds the claim link in an award email.
+var claimLink = regexp.MustCompile(`https?://[^\s"<>]+/claim/[^\s"<>]+`)
 
 // writeDiscPNG writes a size×size PNG of a coloured disc on transparent under dir.
 func writeDiscPNG(t *testing.T, dir, name string, size int, c color.NRGBA) string {
