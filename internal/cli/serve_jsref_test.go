@@ -1,0 +1,255 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestServerCredentialsVerifyInJavaScript issues awards on a running `rosette serve` (through
+// the REST API: an integrator's path), fetches each award's credential.json and the issuer's
+// did.json over HTTP, and verifies every credential with the reference JavaScript stack
+// (tools/jsref/verify.mjs: jsonld.js, rdf-canonize and digitalbazaar's eddsa-rdfc-2022
+// cryptosuite). Each must verify, and a tampered copy of each must not.
+func TestServerCredentialsVerifyInJavaScript(t *testing.T) {
+	jsref := jsrefDir(t) // skips (or fails under make test) before a server is started
+	dir := t.TempDir()
+	env := map[string]string{"ROSETTE_DATA_DIR": dir}
+	if code, _, stderr := runEnv(t, env, "user", "create", "--admin", "--email", "root@x.org", "--password-file", passwordFile(t, "correct horse battery")); code != ExitOK {
+		t.Fatalf("user create: %d %s", code, stderr)
+	}
+	srv := bootServeEnv(t, false, env, "--addr", "127.0.0.1:0")
+	code, out, stderr := runEnv(t, env, "token", "create", "--user", "root@x.org", "--name", "jsref",
+		"--scope", "issuers:write,badges:write,awards:write")
+	if code != ExitOK {
+		t.Fatalf("token create: %d %s", code, stderr)
+	}
+	token := strings.TrimSpace(out)
+	c := &http.Client{Timeout: 30 * time.Second}
+	get := func(url, accept string) []byte {
+		t.Helper()
+		req, err := http.NewRequest("GET", url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("GET %s: %d %v\n%.300s", url, res.StatusCode, err, b)
+		}
+		return b
+	}
+	post := func(path, key, body string) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest("POST", srv.BaseURL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", key)
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil || res.StatusCode != 201 {
+			t.Fatalf("POST %s: %d %v\n%s\nserver log:\n%s", path, res.StatusCode, err, b, srv.Logs())
+		}
+		return m
+	}
+
+	iss := post("/api/v1/issuers", "iss", `{"name":"Zoë's Ĳsselmeer Academy — 学院","website":"https://academy.example","email":"badges@academy.example"}`)
+	svg := `data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'%3E%3Ccircle cx='5' cy='5' r='4'/%3E%3C/svg%3E`
+	bc := post("/api/v1/issuers/"+iss["id"].(string)+"/badges", "bc", `{"name":"Ĳs Sailing “Level 2”","description":"Sails on the ice.\nTwo lines.",
+		"criteria_narrative":"Sail **alone** across the lake.","criteria_url":"https://academy.example/criteria/ice",
+		"tags":["ice","sailing"],"alignments":[{"name":"Navigation","url":"https://framework.example/nav","framework":"EQF","code":"N-2"}],
+		"achievement_type":"Competency","level":"Intermediate","credits":"2.5","language":"en",
+		"expiry":{"kind":"duration","count":2,"unit":"years"},"image":"`+svg+`"}`)
+	batch := post("/api/v1/badges/"+bc["id"].(string)+"/awards", "aw", `{"awards":[
+		{"recipient":{"identity":"ada@example.org","name":"Ada Lovelace"},"notify":false,
+		 "narrative":"Sailed alone, in *fog*.","evidence":[{"url":"https://academy.example/evidence/1","name":"Log book","narrative":"Every tack recorded."}]},
+		{"recipient":{"type":"url","identity":"https://grace.example/profile"},"notify":false,"issued_at":"2026-01-15T09:30:00Z","expires_at":"2027-01-15T09:30:00Z"},
+		{"recipient":{"type":"did","identity":"did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK","name":"Émile Zoé"},"notify":false},
+		{"recipient":{"type":"telephone","identity":"+44 20 7946 0000"},"notify":false,"evidence":[{"narrative":"Observed by the instructor."}]}
+	]}`)
+	awards, _ := batch["awards"].([]any)
+	if len(awards) != 4 {
+		t.Fatalf("batch: %v", batch)
+	}
+	didDoc := get(srv.BaseURL+"/issuers/"+iss["id"].(string)+"/did.json", "")
+	var did struct {
+		ID                 string `json:"id"`
+		VerificationMethod []struct {
+			ID                 string `json:"id"`
+			Controller         string `json:"controller"`
+			PublicKeyMultibase string `json:"publicKeyMultibase"`
+		} `json:"verificationMethod"`
+	}
+	if err := json.Unmarshal(didDoc, &did); err != nil {
+		t.Fatal(err)
+	}
+
+	var inputs []any
+	var names []string
+	for _, a := range awards {
+		aw := a.(map[string]any)
+		raw := get(aw["credential_url"].(string), "")
+		var doc map[string]any
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		proof, _ := doc["proof"].(map[string]any)
+		if list, ok := doc["proof"].([]any); ok && len(list) == 1 { // OB 3.0 allows a one-proof array
+			proof, _ = list[0].(map[string]any)
+		}
+		if proof == nil || proof["cryptosuite"] != "eddsa-rdfc-2022" {
+			t.Fatalf("%s: proof %v", aw["credential_url"], doc["proof"])
+		}
+		vm, _ := proof["verificationMethod"].(string)
+		var in map[string]any
+		for _, m := range did.VerificationMethod {
+			if m.ID == vm && m.PublicKeyMultibase != "" {
+				in = map[string]any{"doc": json.RawMessage(raw), "publicKeyMultibase": m.PublicKeyMultibase,
+					"verificationMethod": vm, "controller": m.Controller}
+			}
+		}
+		if in == nil {
+			t.Fatalf("%s: verification method %q is not a Multikey of %s:\n%s", aw["credential_url"], vm, did.ID, didDoc)
+		}
+		if in["controller"] != did.ID {
+			t.Errorf("%s: method controller %v, DID %s", vm, in["controller"], did.ID)
+		}
+		// The credential content-negotiated at the award's own URL is the same document.
+		if neg := get(aw["url"].(string), "application/ld+json"); !bytes.Equal(neg, raw) {
+			t.Errorf("%s as application/ld+json differs from credential.json", aw["url"])
+		}
+		inputs = append(inputs, in)
+		names = append(names, aw["credential_url"].(string))
+
+		// A tampered copy: the achievement renamed after signing.
+		forged := cloneJSON(t, doc)
+		ach := forged["credentialSubject"].(map[string]any)["achievement"].(map[string]any)
+		ach["name"] = ach["name"].(string) + " (with honours)"
+		tin := map[string]any{}
+		for k, v := range in {
+			tin[k] = v
+		}
+		tin["doc"] = forged
+		inputs = append(inputs, tin)
+		names = append(names, aw["credential_url"].(string)+" (tampered)")
+	}
+
+	results := runJSRef(t, jsref, "verify.mjs", inputs)
+	for i, r := range results {
+		want := i%2 == 0 // originals verify, tampered copies do not
+		if r["verified"] != want {
+			t.Errorf("%s: verify.mjs says %v, want verified=%v", names[i], r, want)
+		}
+		// A tampered copy fails on its signature, not for want of a document.
+		if e, _ := r["error"].(string); !want && strings.Contains(e, "not available offline") {
+			t.Errorf("%s: verify.mjs failed for another reason: %s", names[i], e)
+		}
+	}
+	t.Logf("verify.mjs checked %d credentials and %d tampered copies (%v)", len(results)/2, len(results)/2, results[1]["error"])
+}
+
+func cloneJSON(t *testing.T, v map[string]any) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// jsrefDir returns tools/jsref, the JavaScript reference stack, with the skip rules of
+// openbadges/internal/jsref (which internal/ cannot import): skip when node is absent; when
+// node exists but tools/jsref/node_modules is missing, fail under ROSETTE_TEST_REQUIRE=1 and
+// skip otherwise.
+func jsrefDir(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node not found: the JavaScript reference checks need Node.js and `npm ci --prefix tools/jsref`")
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := wd
+	for {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			break
+		}
+		if filepath.Dir(root) == root {
+			t.Fatal("go.mod not found above " + wd)
+		}
+		root = filepath.Dir(root)
+	}
+	dir := filepath.Join(root, "tools", "jsref")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "jsonld")); err != nil {
+		msg := "tools/jsref/node_modules missing: run `npm ci --prefix tools/jsref` (scripts/testenv.sh ensure_jsref)"
+		if os.Getenv("ROSETTE_TEST_REQUIRE") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return dir
+}
+
+// runJSRef feeds inputs (one JSON value a line) to node tools/jsref/<script> and returns its
+// results, one decoded JSON object per input, in order.
+func runJSRef(t *testing.T, dir, script string, inputs []any) []map[string]any {
+	t.Helper()
+	var in bytes.Buffer
+	enc := json.NewEncoder(&in)
+	enc.SetEscapeHTML(false)
+	for _, v := range inputs {
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", filepath.Join(dir, script))
+	cmd.Dir = dir
+	cmd.Stdin = &in
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("node %s: %v\n%s", script, err, stderr.String())
+	}
+	var res []map[string]any
+	sc := bufio.NewScanner(&out)
+	sc.Buffer(nil, 64<<20)
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("node %s: bad output line %q: %v", script, sc.Text(), err)
+		}
+		res = append(res, m)
+	}
+	if len(res) != len(inputs) {
+		t.Fatalf("node %s: %d results for %d inputs\n%s", script, len(res), len(inputs), stderr.String())
+	}
+	return res
+}
