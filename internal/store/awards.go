@@ -216,14 +216,15 @@ func (tx *Tx) awardsIn(ctx context.Context, what string, values []string, fixed 
 }
 
 // AwardsOfBadgeClass returns a page of the badge class's awards (without their documents),
-// newest first, and how many there are in all.
+// newest first (awards recorded together, such as a bulk file's rows, in reverse order of
+// recording: their status indexes), and how many there are in all.
 func (tx *Tx) AwardsOfBadgeClass(ctx context.Context, badgeClassID string, limit, offset int) ([]*Award, int, error) {
 	var total int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM awards WHERE badge_class_id = $1`, badgeClassID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count awards: %w", err)
 	}
 	rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardSummaryCols+` FROM awards a WHERE a.badge_class_id = $1
-		ORDER BY a.created_at DESC, a.id DESC LIMIT $2 OFFSET $3`, badgeClassID, limit, offset)
+		ORDER BY a.created_at DESC, a.status_index DESC LIMIT $2 OFFSET $3`, badgeClassID, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list awards: %w", err)
 	}

@@ -299,7 +299,7 @@ func (s *Site) renderAward(w http.ResponseWriter, r *http.Request, status int, r
 	st := a.Status(time.Now())
 	s.render(w, r, status, "award", &awardPage{Frame: Frame{Title: bc.Fields.Name + " for " + a.Recipient.Identity, Nav: "issuers"},
 		Award: a, Status: st, Class: bc, Issuer: iss, CanRevoke: st != badge.AwardRevoked && can(u, role, badge.ActRevoke),
-		Errors: errs, Reason: reason, Public: "/awards/" + url.PathEscape(a.ID)})
+		Errors: errs, Reason: reason, Public: s.urls.Award(a.ID)})
 }
 
 // awardRevoke revokes the award with the reason given.

@@ -39,7 +39,7 @@ func displayVC(o object) Display {
 				continue
 			}
 			if h, _ := io["hashed"].(bool); h {
-				d.Recipient = str(io, "identityType") + " (hashed)"
+				d.Recipient = hiddenRecipient(str(io, "identityType"))
 				d.RecipientHashed = true
 			} else {
 				d.Recipient = str(io, "identityHash")
@@ -126,13 +126,13 @@ func displayOB2(a, bc, is object) Display {
 	switch rc := a["recipient"].(type) {
 	case string: // OB 0.5
 		if len(rc) > 7 && (rc[:7] == "sha256$" || rc[:4] == "md5$") {
-			d.Recipient, d.RecipientHashed = "email (hashed)", true
+			d.Recipient, d.RecipientHashed = hiddenRecipient("email"), true
 		} else {
 			d.Recipient = rc
 		}
 	case map[string]any:
 		if h, _ := rc["hashed"].(bool); h {
-			d.Recipient, d.RecipientHashed = orDefault(str(rc, "type"), "identity")+" (hashed)", true
+			d.Recipient, d.RecipientHashed = hiddenRecipient(str(rc, "type")), true
 		} else {
 			d.Recipient = str(rc, "identity")
 		}
@@ -146,4 +146,17 @@ func displayOB2(a, bc, is object) Display {
 	d.Evidence = evidence(a["evidence"])
 	d.Narrative = str(a, "narrative")
 	return d
+}
+
+// hiddenRecipient says, for a person, whose badge it is when the recipient is a salted hash
+// of an identifier of the given OB 2.0 or OB 3.0 type.
+func hiddenRecipient(identityType string) string {
+	what := map[string]string{"email": "an email address", "emailAddress": "an email address",
+		"url": "a web address", "telephone": "a telephone number", "phoneNumber": "a telephone number",
+		"sourcedId": "an identifier", "studentId": "a student id", "nationalIdentityNumber": "a national identity number",
+		"name": "a name", "did": "a DID"}[identityType]
+	if what == "" {
+		what = "an identifier"
+	}
+	return "The holder of " + what + " (hidden: kept as a salted hash, which a verifier can check against the address you know)"
 }

@@ -279,7 +279,7 @@ func TestOB3Display(t *testing.T) {
 	d := rep.Display
 	want := Display{Name: "Robotics", Description: "Builds robots.", Image: "https://college.example/robotics.png",
 		Criteria: "Build a robot.", IssuerName: "Example College", IssuerURL: "https://college.example", IssuerID: is.did,
-		Recipient: "emailAddress (hashed)", RecipientHashed: true, Issued: "2024-01-01T00:00:00Z", Expires: "2030-01-01T00:00:00Z",
+		Recipient: hiddenRecipient("emailAddress"), RecipientHashed: true, Issued: "2024-01-01T00:00:00Z", Expires: "2030-01-01T00:00:00Z",
 		Tags: []string{"robots", "engineering"}, Skills: []string{"Mechatronics"},
 		Alignments: []Alignment{{Name: "Mechatronics", URL: "https://framework.example/mechatronics"}},
 		Evidence:   []Evidence{{ID: "https://college.example/robot.mp4", Name: "The robot"}},
