@@ -130,8 +130,10 @@ for DB in $DBS; do
   done
   curl -fs "$BASE/readyz" >/dev/null || { echo "rosette serve did not start:"; cat "$WORK/serve-$DB.log"; exit 1; }
   first=$(head -n1 "$WORK/ids.txt")
-  curl -fs -H "Accept: $HTML_ACCEPT" "$BASE/awards/$first" | grep -q 'verdict-heading">Verified' \
-    || { echo "the award page does not say Verified"; exit 1; }
+  # Read the whole page first: with pipefail, `curl | grep -q` fails whenever grep stops
+  # reading before curl has written everything.
+  page=$(curl -fs -H "Accept: $HTML_ACCEPT" "$BASE/awards/$first") || { echo "the award page did not load"; exit 1; }
+  grep -q 'verdict-heading">Verified' <<<"$page" || { echo "the award page does not say Verified"; exit 1; }
 
   echo "-- (a) GET /awards/{id}/credential.json"
   run_wrk credential.json /credential.json
