@@ -202,28 +202,5 @@ func (s *Awards) signJob(ctx context.Context, j *jobs.Job) error {
 	return j.Complete(ctx, nil)
 }
 
-// SignPending signs every recorded but unsigned award of the issuer (for `rosette` commands
-// and tests; the signing jobs do the same on their own).
-func (s *Awards) SignPending(ctx context.Context, issuerID string) error {
-	for {
-		var rows []*store.Award
-		err := s.store.View(ctx, func(tx *store.Tx) error {
-			var err error
-			rows, err = tx.UnsignedAwards(ctx, issuerID, signChunk)
-			return err
-		})
-		if err != nil || len(rows) == 0 {
-			return err
-		}
-		ids := make([]string, len(rows))
-		for i, r := range rows {
-			ids[i] = r.ID
-		}
-		if err := s.sign(ctx, ids); err != nil {
-			return err
-		}
-	}
-}
-
 // errNotSigned is returned for documents of an award whose credential is not signed yet.
 var errNotSigned = badge.Errorf(badge.Unavailable, "This badge is being issued; try again in a minute.")

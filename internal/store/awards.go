@@ -97,12 +97,6 @@ func (n *nullTime) Scan(src any) error {
 	return timeCol{&n.t}.Scan(src)
 }
 
-// InsertAward adds an award. A taken idempotency key of the issuer (or a taken status index)
-// is ErrDuplicate.
-func (tx *Tx) InsertAward(ctx context.Context, a *Award) error {
-	return tx.InsertAwards(ctx, []*Award{a})
-}
-
 // awardInsertCols are the columns InsertAwards writes, in the order of awardRow.
 var awardInsertCols = []string{"id", "issuer_id", "badge_class_id", "badge_class_version", "recipient_type",
 	"recipient_identity", "recipient_name", "salt", "narrative", "evidence", "issued_at", "expires_at",
@@ -149,12 +143,6 @@ func (tx *Tx) SetAwardRecipientNameHidden(ctx context.Context, id string, hidden
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
-}
-
-// AwardByKey returns the issuer's award recorded with the idempotency key, or ErrNotFound.
-func (tx *Tx) AwardByKey(ctx context.Context, issuerID, key string) (*Award, error) {
-	return scanAward(tx.queryRow(ctx,
-		`SELECT `+awardCols+` FROM awards a WHERE a.issuer_id = $1 AND a.idempotency_key = $2`, issuerID, key))
 }
 
 // AwardByClaimHash returns the award whose claim token hashes to h, or ErrNotFound.
@@ -249,25 +237,6 @@ func (tx *Tx) AwardsMatching(ctx context.Context, badgeClassID string, refs []st
 	})
 }
 
-// UnsignedAwards returns up to limit awards recorded but not yet signed, oldest first.
-func (tx *Tx) UnsignedAwards(ctx context.Context, issuerID string, limit int) ([]*Award, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+awardCols+` FROM awards a
-		WHERE a.issuer_id = $1 AND a.signed_at IS NULL ORDER BY a.created_at, a.id LIMIT $2`, issuerID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: unsigned awards: %w", err)
-	}
-	defer rows.Close()
-	var out []*Award
-	for rows.Next() {
-		a, err := scanAward(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
 // AwardsByIDs returns the awards with their documents, in no particular order; unknown ids
 // are left out.
 func (tx *Tx) AwardsByIDs(ctx context.Context, ids []string) ([]*Award, error) {
@@ -283,19 +252,6 @@ func (tx *Tx) TakeAwardNotification(ctx context.Context, id, claimHash string) (
 		WHERE id = $3 AND notify_pending = $4`, false, claimHash, id, true)
 	if err != nil {
 		return false, fmt.Errorf("store: take award notification: %w", err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
-
-// SetAwardCredential stores the signed credential of an award that has none yet; it reports
-// whether it did (false: signed already, the stored one stands).
-func (tx *Tx) SetAwardCredential(ctx context.Context, id string, credential []byte, at time.Time) (bool, error) {
-	res, err := tx.exec(ctx,
-		`UPDATE awards SET credential = $1, signed_at = $2 WHERE id = $3 AND signed_at IS NULL`,
-		credential, tx.t(at), id)
-	if err != nil {
-		return false, fmt.Errorf("store: set award credential: %w", err)
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
@@ -375,15 +331,6 @@ func (tx *Tx) RevokeAward(ctx context.Context, id string, at time.Time, reason s
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
-}
-
-// SetAwardClaimHash sets the hash of an award's claim token.
-func (tx *Tx) SetAwardClaimHash(ctx context.Context, id, h string) error {
-	_, err := tx.exec(ctx, `UPDATE awards SET claim_token_hash = $1 WHERE id = $2`, nullString(h), id)
-	if err != nil {
-		return fmt.Errorf("store: set claim hash: %w", err)
-	}
-	return nil
 }
 
 // RevokedAward is one entry of an issuer's revocation lists.
