@@ -90,12 +90,7 @@ func (s *BadgeClasses) PublicList(ctx context.Context, issuerID string) (*badge.
 		}
 		pi = toIssuer(iss)
 		for _, c := range list {
-			bc, err := toBadgeClass(c.Class, c.Version)
-			if err != nil {
-				return err
-			}
-			bc.ImageMediaType = c.ImageMediaType
-			v, err := toVersion(c.Version)
+			bc, v, err := fromCurrent(c)
 			if err != nil {
 				return err
 			}

@@ -206,6 +206,17 @@ func toBadgeClass(bc *store.BadgeClass, v *store.BadgeClassVersion) (*badge.Badg
 		CreatedAt: bc.CreatedAt, UpdatedAt: bc.UpdatedAt}, nil
 }
 
+// fromCurrent converts a badge class listed with its current version, decoding the fields
+// once for both.
+func fromCurrent(c store.CurrentBadgeClass) (*badge.BadgeClass, *badge.BadgeClassVersion, error) {
+	v, err := toVersion(c.Version)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &badge.BadgeClass{ID: c.Class.ID, IssuerID: c.Class.IssuerID, Version: v.Version, Fields: v.Fields, ImageID: v.ImageID,
+		ImageMediaType: c.ImageMediaType, CreatedAt: c.Class.CreatedAt, UpdatedAt: c.Class.UpdatedAt}, v, nil
+}
+
 func toVersion(v *store.BadgeClassVersion) (*badge.BadgeClassVersion, error) {
 	f, err := decodeFields(v)
 	if err != nil {
@@ -250,11 +261,10 @@ func (s *BadgeClasses) ListForIssuer(ctx context.Context, actor *badge.User, iss
 			return err
 		}
 		for _, c := range list {
-			bc, err := toBadgeClass(c.Class, c.Version)
+			bc, _, err := fromCurrent(c)
 			if err != nil {
 				return err
 			}
-			bc.ImageMediaType = c.ImageMediaType
 			out = append(out, bc)
 		}
 		return nil
