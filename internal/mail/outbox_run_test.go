@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rosettebadges/rosette/internal/mail/smtptest"
+
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/store"
@@ -19,8 +21,8 @@ func TestOutboxRunWorkers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, newStore func(testing.TB) *store.Store) {
 		const n = 12
 		st := newStore(t)
-		srv := startServer(t, nil)
-		srv.stop()
+		srv := smtptest.Start(t)
+		srv.Stop()
 		q := jobs.New(st, nil, badge.SystemClock{}, jobs.Options{Workers: 4, PollInterval: 5 * time.Millisecond,
 			BackoffBase: 20 * time.Millisecond, BackoffMax: 200 * time.Millisecond, MaxAttempts: 1000})
 		ob := &Outbox{Store: st, Queue: q, Sender: newSMTP(t, smtpConfig(srv)), Clock: badge.SystemClock{}, Domain: "x.example"}
@@ -64,7 +66,7 @@ func TestOutboxRunWorkers(t *testing.T) {
 			return k == n
 		}
 		waitFor("every email to fail twice", failedTwice)
-		srv.start()
+		srv.Restart()
 		waitFor("every email to be sent", func() bool {
 			var k int
 			st.View(ctx, func(tx *store.Tx) error {
@@ -77,7 +79,7 @@ func TestOutboxRunWorkers(t *testing.T) {
 			t.Fatal(err)
 		}
 		done <- nil // for the cleanup
-		msgs := srv.messages()
+		msgs := srv.Messages()
 		if len(msgs) != n {
 			t.Fatalf("server got %d messages, want %d", len(msgs), n)
 		}

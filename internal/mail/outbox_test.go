@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rosettebadges/rosette/internal/mail/smtptest"
+
 	"github.com/emersion/go-smtp"
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/jobs"
@@ -22,12 +24,12 @@ type outboxEnv struct {
 	clock *badge.FakeClock
 	queue *jobs.Queue
 	ob    *Outbox
-	srv   *testServer
+	srv   *smtptest.Server
 }
 
 func newOutboxEnv(t *testing.T, newStore func(testing.TB) *store.Store, sender func(*SMTP) Sender) *outboxEnv {
 	t.Helper()
-	e := &outboxEnv{st: newStore(t), clock: badge.NewFakeClock(t0), srv: startServer(t, nil)}
+	e := &outboxEnv{st: newStore(t), clock: badge.NewFakeClock(t0), srv: smtptest.Start(t)}
 	e.queue = jobs.New(e.st, nil, e.clock, jobs.Options{BackoffBase: 10 * time.Second, MaxAttempts: 5, Jitter: func() float64 { return 0 }})
 	s := newSMTP(t, smtpConfig(e.srv))
 	var snd Sender = s
@@ -119,7 +121,7 @@ func testDelivered(t *testing.T, newStore func(testing.TB) *store.Store) {
 	if !e.workOne(t) {
 		t.Fatal("no job ran")
 	}
-	msgs := e.srv.messages()
+	msgs := e.srv.Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("server got %d messages, want 1", len(msgs))
 	}
@@ -144,7 +146,7 @@ func testDelivered(t *testing.T, newStore func(testing.TB) *store.Store) {
 	if !strings.HasSuffix(mid, "@badges.example.org") || len(mid) < 20 {
 		t.Errorf("generated Message-ID %q", mid)
 	}
-	if msgs := e.srv.messages(); len(msgs) != 2 || !strings.Contains(msgs[1].Data, "Message-ID: <"+mid+">") {
+	if msgs := e.srv.Messages(); len(msgs) != 2 || !strings.Contains(msgs[1].Data, "Message-ID: <"+mid+">") {
 		t.Errorf("second message lacks Message-ID <%s>", mid)
 	}
 
@@ -155,7 +157,7 @@ func testDelivered(t *testing.T, newStore func(testing.TB) *store.Store) {
 		t.Errorf("row = %+v", em)
 	}
 	e.drain(t)
-	if msgs := e.srv.messages(); len(msgs) != 3 || !strings.Contains(msgs[2].Data, `From: "Acme Academy" <badges@example.org>`) ||
+	if msgs := e.srv.Messages(); len(msgs) != 3 || !strings.Contains(msgs[2].Data, `From: "Acme Academy" <badges@example.org>`) ||
 		!strings.Contains(msgs[2].Data, "Reply-To: <contact@acme.example>") {
 		t.Errorf("third message lacks From name or Reply-To:\n%s", msgs[len(msgs)-1].Data)
 	}
@@ -163,7 +165,7 @@ func testDelivered(t *testing.T, newStore func(testing.TB) *store.Store) {
 
 func testServerDown(t *testing.T, newStore func(testing.TB) *store.Store) {
 	e := newOutboxEnv(t, newStore, nil)
-	e.srv.stop() // down: connection refused
+	e.srv.Stop() // down: connection refused
 	id, _ := e.queueEmail(t, "award:1", testMsg)
 	for attempt := 1; attempt <= 3; attempt++ {
 		if !e.workOne(t) {
@@ -178,12 +180,12 @@ func testServerDown(t *testing.T, newStore func(testing.TB) *store.Store) {
 		}
 		e.clock.Advance(time.Duration(10<<(attempt-1)) * time.Second)
 	}
-	e.srv.start() // back, on the same address
+	e.srv.Restart() // back, on the same address
 	if !e.workOne(t) {
 		t.Fatal("no retry after the server came back")
 	}
 	e.drain(t)
-	if n := len(e.srv.messages()); n != 1 {
+	if n := len(e.srv.Messages()); n != 1 {
 		t.Fatalf("server got %d messages, want exactly 1", n)
 	}
 	if em := e.email(t, id); em.Status != store.EmailSent || em.Attempts != 4 {
@@ -193,7 +195,7 @@ func testServerDown(t *testing.T, newStore func(testing.TB) *store.Store) {
 
 func testPermanent(t *testing.T, newStore func(testing.TB) *store.Store) {
 	e := newOutboxEnv(t, newStore, nil)
-	e.srv.setReject(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"})
+	e.srv.SetReject(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"})
 	id, _ := e.queueEmail(t, "award:1", testMsg)
 	e.drain(t)
 	em := e.email(t, id)
@@ -204,12 +206,12 @@ func testPermanent(t *testing.T, newStore func(testing.TB) *store.Store) {
 		t.Errorf("jobs = %v, want one dead", c)
 	}
 	// The server accepting again changes nothing: a failed email is not retried.
-	e.srv.setReject(nil)
+	e.srv.SetReject(nil)
 	e.clock.Advance(24 * time.Hour)
 	if e.workOne(t) {
 		t.Error("a job ran after a permanent failure")
 	}
-	if n := len(e.srv.messages()); n != 0 {
+	if n := len(e.srv.Messages()); n != 0 {
 		t.Errorf("server got %d messages, want 0", n)
 	}
 }
@@ -227,7 +229,7 @@ func testDuplicateKey(t *testing.T, newStore func(testing.TB) *store.Store) {
 		t.Errorf("QueueEmail after send = (%d,%v)", id3, c3)
 	}
 	e.drain(t)
-	msgs := e.srv.messages()
+	msgs := e.srv.Messages()
 	if len(msgs) != 1 || msgs[0].To[0] != "ada@example.net" {
 		t.Errorf("server got %+v, want one email to ada", msgs)
 	}
@@ -293,7 +295,7 @@ func testCrashAfterAccept(t *testing.T, newStore func(testing.TB) *store.Store) 
 	}
 	e.clock.Advance(10 * time.Minute) // the vanished worker's lease expires
 	e.drain(t)
-	msgs := e.srv.messages()
+	msgs := e.srv.Messages()
 	if len(msgs) != 2 {
 		t.Fatalf("server got %d messages, want 2 (the documented at-least-once window)", len(msgs))
 	}
@@ -308,7 +310,7 @@ func testCrashAfterAccept(t *testing.T, newStore func(testing.TB) *store.Store) 
 	// Once recorded, never again.
 	e.clock.Advance(24 * time.Hour)
 	e.drain(t)
-	if n := len(e.srv.messages()); n != 2 {
+	if n := len(e.srv.Messages()); n != 2 {
 		t.Errorf("server got %d messages after the record, want still 2", n)
 	}
 }
@@ -324,7 +326,7 @@ func testAlreadySent(t *testing.T, newStore func(testing.TB) *store.Store) {
 	if !e.workOne(t) {
 		t.Fatal("no job ran")
 	}
-	if n := len(e.srv.messages()); n != 0 {
+	if n := len(e.srv.Messages()); n != 0 {
 		t.Errorf("server got %d messages, want 0", n)
 	}
 	if c := e.jobStates(t); c[store.JobDone] != 1 {

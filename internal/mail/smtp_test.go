@@ -7,11 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rosettebadges/rosette/internal/mail/smtptest"
+
 	"github.com/emersion/go-smtp"
 )
 
-func smtpConfig(s *testServer) SMTPConfig {
-	return SMTPConfig{Host: "127.0.0.1", Port: s.port(), TLS: TLSNone, From: "Rosette <badges@example.org>", Timeout: 5 * time.Second}
+func smtpConfig(s *smtptest.Server) SMTPConfig {
+	return SMTPConfig{Host: "127.0.0.1", Port: s.Port(), TLS: TLSNone, From: "Rosette <badges@example.org>", Timeout: 5 * time.Second}
 }
 
 func newSMTP(t *testing.T, cfg SMTPConfig) *SMTP {
@@ -29,7 +31,7 @@ var testMsg = Message{
 }
 
 // checkDelivered checks one received message carries both parts, the Message-ID and headers.
-func checkDelivered(t *testing.T, got received) {
+func checkDelivered(t *testing.T, got smtptest.Message) {
 	t.Helper()
 	if got.From != "badges@example.org" || len(got.To) != 1 || got.To[0] != "ada@example.net" {
 		t.Errorf("envelope = %q -> %q", got.From, got.To)
@@ -46,11 +48,11 @@ func checkDelivered(t *testing.T, got received) {
 }
 
 func TestSMTPSend(t *testing.T) {
-	srv := startServer(t, nil)
+	srv := smtptest.Start(t)
 	if err := newSMTP(t, smtpConfig(srv)).Send(context.Background(), testMsg); err != nil {
 		t.Fatal(err)
 	}
-	msgs := srv.messages()
+	msgs := srv.Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("server got %d messages, want 1", len(msgs))
 	}
@@ -58,20 +60,20 @@ func TestSMTPSend(t *testing.T) {
 }
 
 func TestSMTPStartTLSAndAuth(t *testing.T) {
-	serverTLS, clientTLS := selfSigned(t)
-	srv := startServer(t, func(s *testServer) { s.tls, s.user, s.pass = serverTLS, "rosette", "s3cret" })
+	serverTLS, clientTLS := smtptest.SelfSigned(t)
+	srv := smtptest.StartWith(t, smtptest.Config{TLS: serverTLS, User: "rosette", Pass: "s3cret"})
 	cfg := smtpConfig(srv)
 	cfg.TLS, cfg.TLSConfig, cfg.Username, cfg.Password = TLSStartTLS, clientTLS, "rosette", "s3cret"
 	if err := newSMTP(t, cfg).Send(context.Background(), testMsg); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.messages()); n != 1 {
+	if n := len(srv.Messages()); n != 1 {
 		t.Fatalf("server got %d messages, want 1", n)
 	}
-	checkDelivered(t, srv.messages()[0])
+	checkDelivered(t, srv.Messages()[0])
 
 	// A certificate the client does not trust is refused (not silently accepted).
-	_, otherTLS := selfSigned(t)
+	_, otherTLS := smtptest.SelfSigned(t)
 	cfg.TLSConfig = otherTLS
 	if err := newSMTP(t, cfg).Send(context.Background(), testMsg); err == nil {
 		t.Error("send with an untrusted certificate succeeded")
@@ -81,23 +83,23 @@ func TestSMTPStartTLSAndAuth(t *testing.T) {
 	if err := newSMTP(t, cfg).Send(context.Background(), testMsg); err == nil {
 		t.Error("send with a wrong password succeeded")
 	}
-	if n := len(srv.messages()); n != 1 {
+	if n := len(srv.Messages()); n != 1 {
 		t.Errorf("server got %d messages, want still 1", n)
 	}
 }
 
 func TestSMTPImplicitTLS(t *testing.T) {
-	serverTLS, clientTLS := selfSigned(t)
-	srv := startServer(t, func(s *testServer) { s.tls, s.implicit, s.user, s.pass = serverTLS, true, "rosette", "s3cret" })
+	serverTLS, clientTLS := smtptest.SelfSigned(t)
+	srv := smtptest.StartWith(t, smtptest.Config{TLS: serverTLS, Implicit: true, User: "rosette", Pass: "s3cret"})
 	cfg := smtpConfig(srv)
 	cfg.TLS, cfg.TLSConfig, cfg.Username, cfg.Password = TLSImplicit, clientTLS, "rosette", "s3cret"
 	if err := newSMTP(t, cfg).Send(context.Background(), testMsg); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(srv.messages()); n != 1 {
+	if n := len(srv.Messages()); n != 1 {
 		t.Fatalf("server got %d messages, want 1", n)
 	}
-	checkDelivered(t, srv.messages()[0])
+	checkDelivered(t, srv.Messages()[0])
 	// Plain SMTP to a TLS port fails (temporarily: it is a connection problem).
 	cfg.TLS, cfg.Timeout = TLSNone, time.Second // the server waits for a TLS hello: fail fast
 	if err := newSMTP(t, cfg).Send(context.Background(), testMsg); err == nil || IsPermanent(err) {
@@ -106,33 +108,33 @@ func TestSMTPImplicitTLS(t *testing.T) {
 }
 
 func TestSMTPStartTLSRequired(t *testing.T) {
-	srv := startServer(t, nil) // offers no STARTTLS
+	srv := smtptest.Start(t) // offers no STARTTLS
 	cfg := smtpConfig(srv)
 	cfg.TLS = TLSStartTLS
 	if err := newSMTP(t, cfg).Send(context.Background(), testMsg); err == nil {
 		t.Fatal("starttls mode sent in clear to a server without STARTTLS")
 	}
-	if n := len(srv.messages()); n != 0 {
+	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("server got %d messages, want 0", n)
 	}
 }
 
 func TestSMTPErrorClasses(t *testing.T) {
-	srv := startServer(t, nil)
+	srv := smtptest.Start(t)
 	s := newSMTP(t, smtpConfig(srv))
 	ctx := context.Background()
 
-	srv.setReject(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"})
+	srv.SetReject(&smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"})
 	err := s.Send(ctx, testMsg)
 	if !IsPermanent(err) {
 		t.Errorf("550: err = %v, want permanent", err)
 	}
-	srv.setReject(&smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"})
+	srv.SetReject(&smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"})
 	err = s.Send(ctx, testMsg)
 	if err == nil || IsPermanent(err) {
 		t.Errorf("451: err = %v, want temporary", err)
 	}
-	srv.stop()
+	srv.Stop()
 	err = s.Send(ctx, testMsg)
 	if err == nil || IsPermanent(err) {
 		t.Errorf("server down: err = %v, want temporary", err)
@@ -175,13 +177,13 @@ func TestSMTPConfigValidate(t *testing.T) {
 }
 
 func TestSMTPFromNameAndReplyTo(t *testing.T) {
-	srv := startServer(t, nil)
+	srv := smtptest.Start(t)
 	m := testMsg
 	m.FromName, m.ReplyTo = `Acme "Badges" & Co`, "contact@acme.example"
 	if err := newSMTP(t, smtpConfig(srv)).Send(context.Background(), m); err != nil {
 		t.Fatal(err)
 	}
-	msgs := srv.messages()
+	msgs := srv.Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("server got %d messages, want 1", len(msgs))
 	}

@@ -1,18 +1,28 @@
 // Package smtptest owns an in-process SMTP server (go-smtp) on a loopback port for tests of
-// code that sends email through internal/mail: it accepts every message, keeps it, and can
-// be stopped and started again on the same address to play an SMTP server that is down for
-// a while. It is for tests only.
+// code that sends email through internal/mail: it keeps every message it accepts, can require
+// STARTTLS or implicit TLS and AUTH PLAIN, can refuse messages with a given reply, and can be
+// stopped and started again on the same address to play an SMTP server that is down for a
+// while. It is for tests only.
 package smtptest
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
 	"io"
+	"math/big"
 	"net"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -23,20 +33,33 @@ type Message struct {
 	Data string
 }
 
-// Server is a running (or stopped) test SMTP server.
-type Server struct {
-	t    testing.TB
-	mu   sync.Mutex
-	addr string
-	srv  *smtp.Server
-	ln   net.Listener
-	msgs []Message
+// Config configures a server; the zero value is plain SMTP without authentication.
+type Config struct {
+	TLS      *tls.Config // non-nil: STARTTLS offered (or, with Implicit, TLS from the first byte)
+	Implicit bool
+	User     string // non-empty: AUTH PLAIN required with User/Pass
+	Pass     string
 }
 
-// Start runs a server on 127.0.0.1 (a free port), stopped at cleanup.
-func Start(t testing.TB) *Server {
+// Server is a running (or stopped) test SMTP server.
+type Server struct {
+	t      testing.TB
+	cfg    Config
+	mu     sync.Mutex
+	addr   string
+	srv    *smtp.Server
+	ln     net.Listener
+	msgs   []Message
+	reject *smtp.SMTPError // non-nil: DATA answered with this
+}
+
+// Start runs a plain server on 127.0.0.1 (a free port), stopped at cleanup.
+func Start(t testing.TB) *Server { return StartWith(t, Config{}) }
+
+// StartWith runs a server configured by cfg on 127.0.0.1 (a free port), stopped at cleanup.
+func StartWith(t testing.TB, cfg Config) *Server {
 	t.Helper()
-	s := &Server{t: t, addr: "127.0.0.1:0"}
+	s := &Server{t: t, cfg: cfg, addr: "127.0.0.1:0"}
 	s.Restart()
 	t.Cleanup(s.Stop)
 	return s
@@ -64,10 +87,16 @@ func (s *Server) Restart() {
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	if s.cfg.Implicit {
+		ln = tls.NewListener(ln, s.cfg.TLS)
+	}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	srv.AllowInsecureAuth = true
+	srv.AllowInsecureAuth = s.cfg.TLS == nil || s.cfg.Implicit
+	if !s.cfg.Implicit {
+		srv.TLSConfig = s.cfg.TLS
+	}
 	s.mu.Lock()
 	s.addr, s.srv, s.ln = ln.Addr().String(), srv, ln
 	s.mu.Unlock()
@@ -81,7 +110,7 @@ func (s *Server) Stop() {
 	s.srv, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv != nil {
-		ln.Close()
+		ln.Close() // Serve may not have taken the listener yet
 		srv.Close()
 	}
 }
@@ -93,16 +122,48 @@ func (s *Server) Messages() []Message {
 	return append([]Message(nil), s.msgs...)
 }
 
-type session struct {
-	s    *Server
-	from string
-	to   []string
+// SetReject makes the server answer DATA with e (nil: accept again).
+func (s *Server) SetReject(e *smtp.SMTPError) {
+	s.mu.Lock()
+	s.reject = e
+	s.mu.Unlock()
 }
 
-func (x *session) Mail(from string, _ *smtp.MailOptions) error { x.from = from; return nil }
-func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error   { x.to = append(x.to, to); return nil }
-func (x *session) Reset()                                      { x.from, x.to = "", nil }
-func (x *session) Logout() error                               { return nil }
+type session struct {
+	s      *Server
+	authed bool
+	from   string
+	to     []string
+}
+
+func (x *session) AuthMechanisms() []string {
+	if x.s.cfg.User == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+func (x *session) Auth(mech string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(identity, username, password string) error {
+		if username != x.s.cfg.User || password != x.s.cfg.Pass {
+			return errors.New("invalid credentials")
+		}
+		x.authed = true
+		return nil
+	}), nil
+}
+
+func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	if x.s.cfg.User != "" && !x.authed {
+		return smtp.ErrAuthRequired
+	}
+	x.from = from
+	return nil
+}
+
+func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error { x.to = append(x.to, to); return nil }
+func (x *session) Reset()                                    { x.from, x.to = "", nil }
+func (x *session) Logout() error                             { return nil }
 
 func (x *session) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
@@ -111,6 +172,38 @@ func (x *session) Data(r io.Reader) error {
 	}
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
+	if x.s.reject != nil {
+		return x.s.reject
+	}
 	x.s.msgs = append(x.s.msgs, Message{From: x.from, To: x.to, Data: string(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")))})
 	return nil
+}
+
+// SelfSigned returns a server TLS config with a fresh self-signed certificate for 127.0.0.1
+// and a client TLS config that trusts only it.
+func SelfSigned(t testing.TB) (server, client *tls.Config) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	server = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}}}
+	client = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+	return server, client
 }
