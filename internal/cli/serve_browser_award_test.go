@@ -96,11 +96,7 @@ func TestBrowserAwardPage(t *testing.T) {
 		}
 	}
 	step("open the checks", chromedp.Click(".report-checks summary"), chromedp.WaitVisible(".report-checks .check"))
-	png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	saveScreenshot(t, "award-page.png", png)
+	takeScreenshot(t, bctx, "award-page.png")
 	if p := console.problems(); len(p) > 0 {
 		t.Errorf("the browser console reported problems:\n%s", strings.Join(p, "\n"))
 	}

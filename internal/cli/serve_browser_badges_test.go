@@ -22,14 +22,6 @@ func TestBrowserBadgeClasses(t *testing.T) {
 	ctx := browser(t)
 	console := watchConsole(ctx)
 	step, text := browserSteps(t, ctx, srv)
-	shot := func(name string) {
-		t.Helper()
-		b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-		saveScreenshot(t, name, b)
-	}
 	// A 96×96 PNG: a violet disc on transparent.
 	img := image.NewNRGBA(image.Rect(0, 0, 96, 96))
 	for y := range 96 {
@@ -49,15 +41,7 @@ func TestBrowserBadgeClasses(t *testing.T) {
 	}
 
 	const password = "first password, long enough"
-	step("create the administrator",
-		chromedp.Navigate(srv.SetupLink), chromedp.WaitVisible("#setup-title"),
-		chromedp.SendKeys("#name", "Ada Admin"),
-		chromedp.SendKeys("#email", "ada@example.org"),
-		chromedp.SendKeys("#password", password),
-		chromedp.SendKeys("#password_confirm", password),
-		chromedp.Click(`button[type="submit"]`),
-		chromedp.WaitVisible("#steps-title"),
-	)
+	step("create the administrator", setupAdmin(srv, password)...)
 	step("create an issuer",
 		chromedp.Click(`a[href="/admin/issuers/new"]`),
 		chromedp.WaitVisible("#name"),
@@ -87,7 +71,7 @@ func TestBrowserBadgeClasses(t *testing.T) {
 	if s := text("#criteria-error"); !strings.Contains(s, "Criteria are required") {
 		t.Errorf("criteria error = %q", s)
 	}
-	shot("badge-form-error.png")
+	takeScreenshot(t, ctx, "badge-form-error.png")
 	step("create the badge",
 		chromedp.SendKeys("#criteria_narrative", "Name the **four winds** and read a weather map."),
 		chromedp.SendKeys("#tags", "weather, navigation"),
@@ -108,14 +92,14 @@ func TestBrowserBadgeClasses(t *testing.T) {
 		t.Errorf("criteria = %q", s)
 	}
 	waitForJS(t, ctx, `document.querySelector("img.badge-art").complete && document.querySelector("img.badge-art").naturalWidth === 96`)
-	shot("badge.png")
+	takeScreenshot(t, ctx, "badge.png")
 
 	step("the badge list", chromedp.Click(`a[href$="/badges"]`), chromedp.WaitVisible("table"))
 	if s := text("table"); !strings.Contains(s, "Wind Reader") {
 		t.Errorf("badge list = %q", s)
 	}
 	waitForJS(t, ctx, `document.querySelector("img.badge-thumb").naturalWidth === 96`)
-	shot("badges.png")
+	takeScreenshot(t, ctx, "badges.png")
 
 	step("edit the badge",
 		chromedp.Click(`table a[href^="/admin/badges/"]`),
@@ -148,7 +132,7 @@ func TestBrowserBadgeClasses(t *testing.T) {
 	if err != nil || !strings.HasPrefix(og, "http") || !strings.HasSuffix(og, ".png") {
 		t.Errorf("og:image = %q, %v", og, err)
 	}
-	shot("public-badge.png")
+	takeScreenshot(t, ctx, "public-badge.png")
 
 	step("the public issuer page", chromedp.Click(`.issued-by a`), chromedp.WaitVisible("#issuer-title"))
 	if s := text("#issuer-title"); s != "Northwind College" {
@@ -158,7 +142,7 @@ func TestBrowserBadgeClasses(t *testing.T) {
 		t.Errorf("public issuer badges = %q", s)
 	}
 	waitForJS(t, ctx, `document.querySelector(".badge-card img").naturalWidth === 96`)
-	shot("public-issuer.png")
+	takeScreenshot(t, ctx, "public-issuer.png")
 
 	if p := console.problems(); len(p) > 0 {
 		t.Errorf("the browser console reported problems:\n%s", strings.Join(p, "\n"))

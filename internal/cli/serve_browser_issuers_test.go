@@ -17,25 +17,9 @@ func TestBrowserIssuerAdmin(t *testing.T) {
 	ctx := browser(t)
 	console := watchConsole(ctx)
 	step, text := browserSteps(t, ctx, srv)
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-		saveScreenshot(t, name, png)
-	}
 
 	const password = "first password, long enough"
-	step("create the administrator",
-		chromedp.Navigate(srv.SetupLink), chromedp.WaitVisible("#setup-title"),
-		chromedp.SendKeys("#name", "Ada Admin"),
-		chromedp.SendKeys("#email", "ada@example.org"),
-		chromedp.SendKeys("#password", password),
-		chromedp.SendKeys("#password_confirm", password),
-		chromedp.Click(`button[type="submit"]`),
-		chromedp.WaitVisible("#steps-title"),
-	)
+	step("create the administrator", setupAdmin(srv, password)...)
 
 	// A second account (after setup, which needs an empty installation), made with the command line beside the running server.
 	pwFile := filepath.Join(t.TempDir(), "pw")
@@ -60,7 +44,7 @@ func TestBrowserIssuerAdmin(t *testing.T) {
 	if v, err := chromedp.Run(ctx, chromedp.Value("#name")); err != nil || v != "Northwind College" {
 		t.Errorf("the name was not kept after an error: %q, %v", v, err)
 	}
-	shot("issuer-form-error.png")
+	takeScreenshot(t, ctx, "issuer-form-error.png")
 	step("create the issuer",
 		chromedp.Clear("#website"),
 		chromedp.SendKeys("#website", "https://northwind.example"),
@@ -91,7 +75,7 @@ func TestBrowserIssuerAdmin(t *testing.T) {
 	// old page's node may be read while the browser navigates.
 	step("rotate the keys", chromedp.Click(`form[action$="/keys/rotate"] button`))
 	waitForJS(t, ctx, `(document.querySelector(".flash") || {textContent: ""}).textContent.includes("New signing keys")`)
-	shot("issuer.png")
+	takeScreenshot(t, ctx, "issuer.png")
 
 	step("add a staff member",
 		chromedp.Click(`a[href$="/staff"]`),
@@ -107,13 +91,13 @@ func TestBrowserIssuerAdmin(t *testing.T) {
 	if s := text("#members-title + table"); !strings.Contains(s, "sam@example.org") {
 		t.Errorf("the staff list lacks the new member: %q", s)
 	}
-	shot("issuer-staff.png")
+	takeScreenshot(t, ctx, "issuer-staff.png")
 
 	step("the issuer list", chromedp.Click(`nav a[href="/admin/issuers"]`), chromedp.WaitVisible("table"))
 	if s := text("table"); !strings.Contains(s, "Northwind Academy") || !strings.Contains(s, "owner") {
 		t.Errorf("issuer list = %q", s)
 	}
-	shot("issuers.png")
+	takeScreenshot(t, ctx, "issuers.png")
 
 	if p := console.problems(); len(p) > 0 {
 		t.Errorf("the browser console reported problems:\n%s", strings.Join(p, "\n"))

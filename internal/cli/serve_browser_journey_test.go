@@ -68,11 +68,7 @@ func issuerJourney(t *testing.T, j journey, environ map[string]string, args ...s
 		if !j.shots {
 			return
 		}
-		b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-		saveScreenshot(t, "journey-"+j.db+"-"+name, b)
+		takeScreenshot(t, ctx, "journey-"+j.db+"-"+name)
 	}
 	location := func() string {
 		t.Helper()

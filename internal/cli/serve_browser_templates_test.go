@@ -47,15 +47,7 @@ func TestBrowserAwardEmailTemplate(t *testing.T) {
 		t.Fatalf("the server did not answer %d %s preview requests:\n%s", n, method, srv.Logs())
 	}
 	const password = "first password, long enough"
-	step("create the administrator",
-		chromedp.Navigate(srv.SetupLink), chromedp.WaitVisible("#setup-title"),
-		chromedp.SendKeys("#name", "Ada Admin"),
-		chromedp.SendKeys("#email", "ada@example.org"),
-		chromedp.SendKeys("#password", password),
-		chromedp.SendKeys("#password_confirm", password),
-		chromedp.Click(`button[type="submit"]`),
-		chromedp.WaitVisible("#steps-title"),
-	)
+	step("create the administrator", setupAdmin(srv, password)...)
 	step("create an issuer",
 		chromedp.Click(`a[href="/admin/issuers/new"]`),
 		chromedp.WaitVisible("#name"),

@@ -149,11 +149,7 @@ func TestBrowserSetupSignInChangePassword(t *testing.T) {
 		t.Errorf("flash after the change = %q", s)
 	}
 
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	saveScreenshot(t, "dashboard.png", shot)
+	takeScreenshot(t, ctx, "dashboard.png")
 
 	step("sign out and in with the new password",
 		chromedp.Click(`.whoami button[type="submit"]`),
@@ -168,11 +164,7 @@ func TestBrowserSetupSignInChangePassword(t *testing.T) {
 	if s := text("#error-title"); s != "Page not found" {
 		t.Errorf("404 heading = %q", s)
 	}
-	shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	saveScreenshot(t, "not-found.png", shot)
+	takeScreenshot(t, ctx, "not-found.png")
 
 	// The stylesheet and htmx loaded under the strict CSP, with no violation reported.
 	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof htmx === "object" &&
@@ -224,6 +216,30 @@ func waitForJS(t *testing.T, ctx context.Context, predicate string) {
 			t.Fatalf("waiting for %s: %v (last result %v)", predicate, err, ok)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// takeScreenshot saves a full-page screenshot of the browser's page (saveScreenshot).
+func takeScreenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	saveScreenshot(t, name, png)
+}
+
+// setupAdmin are the steps that follow the setup link and create the site administrator,
+// Ada Admin <ada@example.org>, ending on the dashboard.
+func setupAdmin(srv *running, password string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(srv.SetupLink), chromedp.WaitVisible("#setup-title"),
+		chromedp.SendKeys("#name", "Ada Admin"),
+		chromedp.SendKeys("#email", "ada@example.org"),
+		chromedp.SendKeys("#password", password),
+		chromedp.SendKeys("#password_confirm", password),
+		chromedp.Click(`button[type="submit"]`),
+		chromedp.WaitVisible("#steps-title"),
 	}
 }
 

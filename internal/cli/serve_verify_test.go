@@ -105,19 +105,11 @@ func TestBrowserVerifyPage(t *testing.T) {
 	ctx := browser(t)
 	console := watchConsole(ctx)
 	step, text := browserSteps(t, ctx, srv)
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-		saveScreenshot(t, name, png)
-	}
 
 	step("open the page from the navigation",
 		chromedp.Navigate(srv.BaseURL+"/login"), chromedp.WaitVisible(`nav a[href="/verify"]`),
 		chromedp.Click(`nav a[href="/verify"]`), chromedp.WaitVisible("#verify-title"))
-	shot("verify-form.png")
+	takeScreenshot(t, ctx, "verify-form.png")
 
 	step("submit nothing", chromedp.Click(`main button[type="submit"]`), chromedp.WaitVisible("#form-error"))
 	if s := text("#form-error"); !strings.Contains(s, "Nothing to verify") {
@@ -134,7 +126,7 @@ func TestBrowserVerifyPage(t *testing.T) {
 	if s := text(".badge-facts h2"); s != "Teamwork" {
 		t.Errorf("badge name = %q", s)
 	}
-	shot("verify-report.png")
+	takeScreenshot(t, ctx, "verify-report.png")
 
 	step("upload the baked image",
 		chromedp.SetUploadFiles("#file", []string{bakedFile}),
@@ -144,7 +136,7 @@ func TestBrowserVerifyPage(t *testing.T) {
 		t.Errorf("verdict after upload = %q", s)
 	}
 	step("open a check's technical detail", chromedp.Click(".check-detail summary"), chromedp.WaitVisible(".check-detail pre"))
-	shot("verify-baked.png")
+	takeScreenshot(t, ctx, "verify-baked.png")
 
 	hugeFile := filepath.Join(t.TempDir(), "huge.png")
 	if err := os.WriteFile(hugeFile, bytes.Repeat([]byte{0}, 6<<20), 0o600); err != nil {
