@@ -12,18 +12,7 @@ import (
 // then an integrator's calls: an issuer, a badge class, an award (its public URL answers),
 // a replayed request, a revocation, the OpenAPI document and the docs page.
 func TestServeAPIEndToEnd(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"ROSETTE_DATA_DIR": dir}
-	if code, _, stderr := runEnv(t, env, "user", "create", "--admin", "--email", "root@x.org", "--password-file", passwordFile(t, "correct horse battery")); code != ExitOK {
-		t.Fatalf("user create: %d %s", code, stderr)
-	}
-	srv := bootServeEnv(t, false, env, "--addr", "127.0.0.1:0")
-	code, out, stderr := runEnv(t, env, "token", "create", "--user", "root@x.org", "--name", "e2e",
-		"--scope", "issuers:write,badges:write,awards:write,awards:revoke")
-	if code != ExitOK {
-		t.Fatalf("token create: %d %s", code, stderr)
-	}
-	token := strings.TrimSpace(out)
+	srv, token, env := serveWithToken(t, "e2e", "issuers:write,badges:write,awards:write,awards:revoke")
 	c := &http.Client{}
 	call := func(method, path, body string, header ...string) (int, http.Header, map[string]any) {
 		t.Helper()
@@ -106,4 +95,21 @@ func TestServeAPIEndToEnd(t *testing.T) {
 	if code := srv.Stop(t); code != ExitOK {
 		t.Errorf("serve exit %d", code)
 	}
+}
+
+// serveWithToken starts `rosette serve` on a fresh data directory with a site administrator
+// and returns the server, an API token of that administrator with the scopes (made with
+// `rosette token create`, named name) and the environment of the data directory.
+func serveWithToken(t *testing.T, name, scopes string) (srv *running, token string, env map[string]string) {
+	t.Helper()
+	env = map[string]string{"ROSETTE_DATA_DIR": t.TempDir()}
+	if code, _, stderr := runEnv(t, env, "user", "create", "--admin", "--email", "root@x.org", "--password-file", passwordFile(t, "correct horse battery")); code != ExitOK {
+		t.Fatalf("user create: %d %s", code, stderr)
+	}
+	srv = bootServeEnv(t, false, env, "--addr", "127.0.0.1:0")
+	code, out, stderr := runEnv(t, env, "token", "create", "--user", "root@x.org", "--name", name, "--scope", scopes)
+	if code != ExitOK {
+		t.Fatalf("token create: %d %s", code, stderr)
+	}
+	return srv, strings.TrimSpace(out), env
 }

@@ -22,18 +22,7 @@ import (
 // cryptosuite). Each must verify, and a tampered copy of each must not.
 func TestServerCredentialsVerifyInJavaScript(t *testing.T) {
 	jsref := jsrefDir(t) // skips (or fails under make test) before a server is started
-	dir := t.TempDir()
-	env := map[string]string{"ROSETTE_DATA_DIR": dir}
-	if code, _, stderr := runEnv(t, env, "user", "create", "--admin", "--email", "root@x.org", "--password-file", passwordFile(t, "correct horse battery")); code != ExitOK {
-		t.Fatalf("user create: %d %s", code, stderr)
-	}
-	srv := bootServeEnv(t, false, env, "--addr", "127.0.0.1:0")
-	code, out, stderr := runEnv(t, env, "token", "create", "--user", "root@x.org", "--name", "jsref",
-		"--scope", "issuers:write,badges:write,awards:write")
-	if code != ExitOK {
-		t.Fatalf("token create: %d %s", code, stderr)
-	}
-	token := strings.TrimSpace(out)
+	srv, token, _ := serveWithToken(t, "jsref", "issuers:write,badges:write,awards:write")
 	c := &http.Client{Timeout: 30 * time.Second}
 	get := func(url, accept string) []byte {
 		t.Helper()
