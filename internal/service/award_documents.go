@@ -104,20 +104,21 @@ func achievement(c *awardContext) (*ob3.Achievement, error) {
 }
 
 // credentialStatus is the award's entry in the issuer's status lists.
-func credentialStatus(c *awardContext) *ob3.CredentialStatus {
+func credentialStatus(c *awardContext) (*ob3.CredentialStatus, error) {
 	iss := c.award.IssuerID
 	if c.statusMethod == Status1EdTech {
-		return &ob3.CredentialStatus{ID: c.urls.CredentialRevocationList(iss), Type: status.TypeRevocationList}
+		return &ob3.CredentialStatus{ID: c.urls.CredentialRevocationList(iss), Type: status.TypeRevocationList}, nil
 	}
 	n := int(c.statusIndex / status.MinEntries)
-	list := c.urls.StatusList(iss, n)
-	idx := strconv.FormatInt(c.statusIndex%status.MinEntries, 10)
-	str := func(s string) json.RawMessage { b, _ := json.Marshal(s); return b }
-	return &ob3.CredentialStatus{ID: list + "#" + idx, Type: status.TypeEntry, Extra: ob3.Extra{
-		"statusPurpose":        str("revocation"),
-		"statusListIndex":      str(idx),
-		"statusListCredential": str(list),
-	}}
+	b, err := json.Marshal(status.NewEntry(c.urls.StatusList(iss, n), int(c.statusIndex%status.MinEntries), "revocation"))
+	if err != nil {
+		return nil, err
+	}
+	var cs ob3.CredentialStatus
+	if err := json.Unmarshal(b, &cs); err != nil {
+		return nil, err
+	}
+	return &cs, nil
 }
 
 // unsignedCredential builds the award's OB 3.0 OpenBadgeCredential, validated, without proof.
@@ -145,6 +146,10 @@ func unsignedCredential(c *awardContext) ([]byte, error) {
 	for _, e := range a.Evidence {
 		evidence = append(evidence, ob3.Evidence{ID: e.URL, Name: e.Name, Narrative: e.Narrative})
 	}
+	st, err := credentialStatus(c)
+	if err != nil {
+		return nil, err
+	}
 	cred, err := ob3.NewCredential(ob3.CredentialParams{
 		ID:               c.urls.Award(a.ID),
 		Issuer:           issuer,
@@ -156,7 +161,7 @@ func unsignedCredential(c *awardContext) ([]byte, error) {
 		Subject:          subject,
 		Evidence:         evidence,
 		CredentialSchema: []ob3.CredentialSchema{{ID: ob3.SchemaAchievementCredential, Type: "1EdTechJsonSchemaValidator2019"}},
-		CredentialStatus: credentialStatus(c),
+		CredentialStatus: st,
 	})
 	if err != nil {
 		return nil, err
