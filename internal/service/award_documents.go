@@ -195,17 +195,11 @@ func OB2Assertion(u links.URLs, a *badge.Award, salt string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(as)
-	if err != nil || a.RevokedAt.IsZero() {
-		return b, err
+	if !a.RevokedAt.IsZero() {
+		revoked := true
+		as.Revoked, as.RevocationReason = &revoked, a.RevocationReason
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	m["revoked"] = json.RawMessage("true")
-	m["revocationReason"], _ = json.Marshal(a.RevocationReason)
-	return json.Marshal(m)
+	return json.Marshal(as)
 }
 
 // newSalt returns a fresh recipient-hash salt: 16 random bytes, hex.
