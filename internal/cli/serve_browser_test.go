@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,15 +191,36 @@ func browserSteps(t *testing.T, ctx context.Context, srv *running) (step func(st
 	}
 	text = func(sel string) string {
 		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(sctx, chromedp.Text(sel, chromedp.NodeVisible))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
+		return visibleText(t, ctx, sel)
 	}
 	return step, text
+}
+
+// visibleText returns the innerText of the first element matching sel once it is visible
+// (30 s at most). It asks the page in JavaScript each time rather than through chromedp's DOM
+// queries, which can wait on a document the page has already replaced after a form post and
+// redirect (the cause of a CI failure under load).
+func visibleText(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	type result struct {
+		Found bool   `json:"found"`
+		Text  string `json:"text"`
+	}
+	quoted, _ := json.Marshal(sel)
+	expr := `(() => { const e = document.querySelector(` + string(quoted) + `);
+		if (!e || e.getClientRects().length === 0) return {found: false, text: ""};
+		return {found: true, text: e.innerText}; })()`
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[result](expr))
+		if err == nil && r.Found {
+			return r.Text
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("text of %s: not visible after 30 s (last error %v)", sel, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // waitForJS evaluates the JavaScript predicate until it is true (30 s at most). Unlike
