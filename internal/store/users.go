@@ -41,7 +41,9 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	return &u, nil
 }
 
-// InsertUser adds a user and sets u.ID. A second user with the same EmailKey is ErrDuplicate.
+// InsertUser adds a user and sets u.ID, with its address as the account's first verified
+// user_emails row. A second user with the same EmailKey, or an address another account has
+// verified, is ErrDuplicate.
 func (tx *Tx) InsertUser(ctx context.Context, u *User) error {
 	err := tx.queryRow(ctx,
 		`INSERT INTO users (email, email_key, name, password_hash, is_admin, created_at, updated_at)
@@ -52,6 +54,14 @@ func (tx *Tx) InsertUser(ctx context.Context, u *User) error {
 	}
 	if err != nil {
 		return fmt.Errorf("store: insert user: %w", err)
+	}
+	_, err = tx.exec(ctx, `INSERT INTO user_emails (user_id, email, email_key, verified_at, created_at) VALUES ($1, $2, $3, $4, $4)`,
+		u.ID, u.Email, u.EmailKey, tx.t(u.CreatedAt))
+	if isUniqueViolation(err) {
+		return fmt.Errorf("insert user: %w", ErrDuplicate)
+	}
+	if err != nil {
+		return fmt.Errorf("store: insert user email: %w", err)
 	}
 	return nil
 }

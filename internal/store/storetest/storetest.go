@@ -43,6 +43,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"EmailTemplates", testEmailTemplates},
 		{"APITokens", testAPITokens},
 		{"Idempotency", testIdempotency},
+		{"WalletItems", testWalletItems},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
