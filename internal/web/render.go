@@ -72,6 +72,7 @@ type Frame struct {
 	Tokens    bool       // the API tokens page (and so the API) is mounted
 	Verify    bool       // the public verification page is mounted (navigation entry)
 	OG        *openGraph // Open Graph and Twitter card tags of a public page
+	NoIndex   bool       // ask search engines not to index the page (robots noindex)
 }
 
 // MinPasswordLen is the service's password rule, for the help under password fields.
