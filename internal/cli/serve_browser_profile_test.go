@@ -175,7 +175,7 @@ func fillWallet(t *testing.T, st *store.Store, dataDir, base string) (awardItem,
 			CheckedAt: now, Visibility: "private", CreatedAt: now, UpdatedAt: now},
 		{ID: "w-import", UserID: u.ID, Source: "import", State: "accepted", Format: "ob3-json", Credential: cred,
 			CredentialKey: "did:key:z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q|http://example.edu/credentials/3732",
-			Name: "Text analysis", Description: "Analyze a sample text", IssuerName: "Example University",
+			Name:          "Text analysis", Description: "Analyze a sample text", IssuerName: "Example University",
 			IssuedAt: time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), VerifyStatus: "verified", VerifyReport: "{}", CheckedAt: now,
 			Visibility: "private", CreatedAt: now.Add(time.Second), UpdatedAt: now},
 	}
