@@ -165,7 +165,10 @@ func fillWallet(t *testing.T, st *store.Store, dataDir, base string) (awardItem,
 	cred, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "fixtures",
 		"digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-alignments.json"))
 	if err != nil {
-		t.Fatalf("fixture: %v", err)
+		if os.Getenv("ROSETTE_TEST_REQUIRE") == "1" {
+			t.Fatalf("fixture: %v", err)
+		}
+		t.Skipf("fixture absent (../shared/fixtures/digitalcredentials-vc-test-fixtures/.../legacyRegistry-noStatus-noExpiry-alignments.json): %v", err)
 	}
 	now := time.Now().UTC()
 	items := []*store.WalletItem{

@@ -88,6 +88,27 @@ func TestNormalizeHandle(t *testing.T) {
 	}
 }
 
+func FuzzNormalizeHandle(f *testing.F) {
+	for _, s := range []string{"ada", "Ada-L", "admin", "ab", "a_b", "ÄDA", " x-y-z "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, err := NormalizeHandle(s)
+		if err != nil {
+			if !errors.Is(err, badge.Invalid) {
+				t.Fatalf("NormalizeHandle(%q): %v", s, err)
+			}
+			return
+		}
+		if len(h) < MinHandleLen || len(h) > MaxHandleLen || !handleRE.MatchString(h) || reservedHandles[h] {
+			t.Fatalf("NormalizeHandle(%q) accepted %q", s, h)
+		}
+		if again, err := NormalizeHandle(h); err != nil || again != h {
+			t.Fatalf("not idempotent: %q -> %q, %v", h, again, err)
+		}
+	})
+}
+
 func testProfileHandle(t *testing.T, f profilesFixture) {
 	ctx := context.Background()
 	p, err := f.p.Profile(ctx, f.ada)

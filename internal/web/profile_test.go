@@ -224,6 +224,12 @@ func TestProfilePages(t *testing.T) {
 	}
 	mustContain(t, ps.get(t, "ada", "/wallet/collections"), "Knots")
 
+	// The dashboard links the pages (site settings for administrators only).
+	mustContain(t, ps.get(t, "admin", "/"), `href="/account/profile"`, `href="/admin/settings"`)
+	if r := ps.get(t, "ada", "/"); !strings.Contains(r.body, `href="/wallet/collections"`) || strings.Contains(r.body, `href="/admin/settings"`) {
+		t.Error("earner dashboard links")
+	}
+
 	// No inline script or style anywhere.
 	for _, p := range []struct{ who, path string }{{"ada", "/account/profile"}, {"ada", "/wallet/collections"}, {"ada", "/wallet/skills"},
 		{"anon", "/u/ada-l"}, {"anon", "/u/ada-l/badges/knots"}, {"admin", "/admin/settings"}} {
