@@ -1,6 +1,7 @@
 // Package web owns Rosette's HTML interface: the pages (setup, sign in and out, account,
 // dashboard, error pages, the public badge verification page and its report partial, the
-// public award page and claim links), their html/template templates and the static assets, all embedded
+// public award page and claim links, the earner profile, collections, skills and public
+// profile pages, site settings), their html/template templates and the static assets, all embedded
 // in the binary. Handlers parse forms, call the services through small interfaces declared
 // here, and render; business rules live in internal/service.
 package web
