@@ -204,7 +204,9 @@ func (s *Profiles) CreateCollection(ctx context.Context, actor *badge.User, in C
 		if err != nil {
 			return err
 		}
-		c.Position = len(cs)
+		if len(cs) > 0 {
+			c.Position = cs[len(cs)-1].Position + 1
+		}
 		return tx.InsertCollection(ctx, c)
 	})
 	if err != nil {
@@ -304,11 +306,11 @@ func (s *Profiles) AddToCollection(ctx context.Context, actor *badge.User, colle
 		if _, err := ownItem(ctx, tx, actor, itemID); err != nil {
 			return err
 		}
-		items, err := tx.CollectionItems(ctx, collectionID)
+		pos, err := tx.NextCollectionItemPosition(ctx, collectionID)
 		if err != nil {
 			return err
 		}
-		return tx.AddCollectionItem(ctx, collectionID, itemID, len(items), s.now())
+		return tx.AddCollectionItem(ctx, collectionID, itemID, pos, s.now())
 	})
 	if errors.Is(err, store.ErrDuplicate) {
 		return badge.E(badge.Conflict, "This badge is already in the collection.", err)

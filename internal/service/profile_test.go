@@ -238,6 +238,20 @@ func testProfileCollections(t *testing.T, f profilesFixture) {
 	if cs[0].Name != "Sailing" || cs[0].Description != "Boats" || !cs[0].Public() || !cmp.Equal(badgeIDs(cs[0].Badges), []string{"b", "a"}) {
 		t.Errorf("collection = %+v %v", cs[0], badgeIDs(cs[0].Badges))
 	}
+	// After a removal, a new badge still goes at the end.
+	if err := f.p.AddToCollection(ctx, f.ada, ids[0], "c"); err != nil {
+		t.Fatal(err)
+	}
+	if cs, _ := f.p.Collections(ctx, f.ada); !cmp.Equal(badgeIDs(cs[0].Badges), []string{"b", "a", "c"}) {
+		t.Errorf("after re-adding c: %v", badgeIDs(cs[0].Badges))
+	}
+	// A new collection goes at the end even after a deletion left a gap.
+	if _, err := f.p.CreateCollection(ctx, f.ada, CollectionInput{Name: "Last"}); err != nil {
+		t.Fatal(err)
+	}
+	if cs, _ := f.p.Collections(ctx, f.ada); !cmp.Equal(names(cs), []string{"Sailing", "Two", "Last"}) {
+		t.Errorf("after a new collection: %v", names(cs))
+	}
 	if cs, _ := f.p.Collections(ctx, f.bob); len(cs) != 0 {
 		t.Errorf("bob sees %v", names(cs))
 	}

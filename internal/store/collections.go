@@ -120,6 +120,17 @@ func (tx *Tx) RemoveCollectionItem(ctx context.Context, collectionID, itemID str
 	return n == 1, err
 }
 
+// NextCollectionItemPosition returns the position after the last item of the collection (0
+// when it is empty).
+func (tx *Tx) NextCollectionItemPosition(ctx context.Context, collectionID string) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COALESCE(MAX(position) + 1, 0) FROM collection_items WHERE collection_id = $1`, collectionID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: next collection item position: %w", err)
+	}
+	return n, nil
+}
+
 // SetCollectionItemPosition moves an item within its collection.
 func (tx *Tx) SetCollectionItemPosition(ctx context.Context, collectionID, itemID string, position int) error {
 	_, err := tx.exec(ctx, `UPDATE collection_items SET position = $1 WHERE collection_id = $2 AND wallet_item_id = $3`,

@@ -113,6 +113,11 @@ func testCollections(t *testing.T, s *store.Store) {
 		if got := ids(items); !cmp.Equal(got, []string{"b", "a", "c"}) {
 			t.Errorf("CollectionItems = %v", got)
 		}
+		for id, want := range map[string]int{"c1": 3, "c2": 1, "none": 0} {
+			if n, err := tx.NextCollectionItemPosition(ctx, id); n != want || err != nil {
+				t.Errorf("NextCollectionItemPosition(%s) = %d, %v; want %d", id, n, err, want)
+			}
+		}
 		return nil
 	})
 	update(t, s, func(tx *store.Tx) error {
