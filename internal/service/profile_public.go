@@ -55,26 +55,59 @@ func (s *Profiles) PublicProfile(ctx context.Context, handle string) (*PublicPro
 		if err != nil {
 			return err
 		}
-		out = &PublicProfile{Profile: toProfile(p)}
-		items, err := tx.WalletItemsByUser(ctx, p.UserID, "accepted", maxWalletList, 0)
-		if err != nil {
-			return err
-		}
-		var public []*store.WalletItem
-		for _, w := range items {
-			if w.Visibility == Public {
-				public = append(public, w)
-				out.Badges = append(out.Badges, toProfileBadge(w))
-			}
-		}
-		if out.Collections, err = collections(ctx, tx, p.UserID, true); err != nil {
-			return err
-		}
-		out.Skills, err = skillsOf(ctx, tx, public)
+		out, err = publicView(ctx, tx, p)
 		return err
 	})
 	if err != nil {
 		return nil, serviceErr(err)
+	}
+	return out, nil
+}
+
+// PreviewProfile is the actor's own profile as the public would see it once it is public
+// (the public badges and collections only), whatever its public and safeguarding settings:
+// for the earner's preview. NotFound until the profile has a handle.
+func (s *Profiles) PreviewProfile(ctx context.Context, actor *badge.User) (*PublicProfile, error) {
+	if err := signedIn(actor); err != nil {
+		return nil, err
+	}
+	var out *PublicProfile
+	err := s.store.View(ctx, func(tx *store.Tx) error {
+		p, err := tx.ProfileByUser(ctx, actor.ID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && p.Handle == "") {
+			return badge.Errorf(badge.NotFound, "Choose the address of your profile and save it first.")
+		}
+		if err != nil {
+			return err
+		}
+		out, err = publicView(ctx, tx, p)
+		return err
+	})
+	if err != nil {
+		return nil, serviceErr(err)
+	}
+	return out, nil
+}
+
+// publicView reads what the public page of p shows.
+func publicView(ctx context.Context, tx *store.Tx, p *store.Profile) (*PublicProfile, error) {
+	out := &PublicProfile{Profile: toProfile(p)}
+	items, err := tx.WalletItemsByUser(ctx, p.UserID, "accepted", maxWalletList, 0)
+	if err != nil {
+		return nil, err
+	}
+	var public []*store.WalletItem
+	for _, w := range items {
+		if w.Visibility == Public {
+			public = append(public, w)
+			out.Badges = append(out.Badges, toProfileBadge(w))
+		}
+	}
+	if out.Collections, err = collections(ctx, tx, p.UserID, true); err != nil {
+		return nil, err
+	}
+	if out.Skills, err = skillsOf(ctx, tx, public); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

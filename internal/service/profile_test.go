@@ -257,8 +257,8 @@ func testProfileCollections(t *testing.T, f profilesFixture) {
 	}
 }
 
-// publicView is what the public page of ada shows, or "404".
-func publicView(t *testing.T, f profilesFixture, handle string) string {
+// publicSummary is what the public page of ada shows, or "404".
+func publicSummary(t *testing.T, f profilesFixture, handle string) string {
 	t.Helper()
 	pp, err := f.p.PublicProfile(context.Background(), handle)
 	if errors.Is(err, badge.NotFound) {
@@ -288,25 +288,25 @@ func testProfileVisibility(t *testing.T, f profilesFixture) {
 			}
 		}
 	}
-	if got := publicView(t, f, "ada"); got != "404" {
+	if got := publicSummary(t, f, "ada"); got != "404" {
 		t.Errorf("no profile: %s", got)
 	}
 	if _, err := f.p.UpdateProfile(ctx, f.ada, ProfileInput{Handle: "ada"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := publicView(t, f, "ada"); got != "404" {
+	if got := publicSummary(t, f, "ada"); got != "404" {
 		t.Errorf("private profile: %s", got)
 	}
 	if _, err := f.p.UpdateProfile(ctx, f.ada, ProfileInput{Handle: "ada", Public: true}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := publicView(t, f, "ada"), "badges []; Pub []"; got != want {
+	if got, want := publicSummary(t, f, "ada"), "badges []; Pub []"; got != want {
 		t.Errorf("public profile, private badges: %s, want %s", got, want)
 	}
 	if err := f.p.SetItemVisibility(ctx, f.ada, "b", Public); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := publicView(t, f, "ADA"), "badges [b]; Pub [b]"; got != want {
+	if got, want := publicSummary(t, f, "ADA"), "badges [b]; Pub [b]"; got != want {
 		t.Errorf("one public badge: %s, want %s", got, want)
 	}
 	wantKind(t, f.p.SetItemVisibility(ctx, f.bob, "a", Public), badge.NotFound)
@@ -320,7 +320,21 @@ func testProfileVisibility(t *testing.T, f profilesFixture) {
 			t.Errorf("PublicBadge(%s): %v", id, err)
 		}
 	}
-	if got := publicView(t, f, "a!"); got != "404" {
+	// The earner's preview shows the same, whatever the settings; NotFound without a handle.
+	if _, err := f.p.UpdateProfile(ctx, f.ada, ProfileInput{Handle: "ada", Safeguarding: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := publicSummary(t, f, "ada"); got != "404" {
+		t.Errorf("private, safeguarded profile: %s", got)
+	}
+	pv, err := f.p.PreviewProfile(ctx, f.ada)
+	if err != nil || !cmp.Equal(badgeIDs(pv.Badges), []string{"b"}) || len(pv.Collections) != 1 || pv.Collections[0].Name != "Pub" {
+		t.Errorf("PreviewProfile = %+v, %v", pv, err)
+	}
+	if _, err := f.p.PreviewProfile(ctx, f.bob); !errors.Is(err, badge.NotFound) {
+		t.Errorf("preview without a profile: %v", err)
+	}
+	if got := publicSummary(t, f, "a!"); got != "404" {
 		t.Errorf("bad handle: %s", got)
 	}
 }
@@ -334,7 +348,7 @@ func testProfileSafeguarding(t *testing.T, f profilesFixture) {
 	}
 	check := func(what string, wantPublic bool) {
 		t.Helper()
-		got := publicView(t, f, "ada")
+		got := publicSummary(t, f, "ada")
 		if (got != "404") != wantPublic {
 			t.Errorf("%s: public view %q", what, got)
 		}

@@ -28,6 +28,7 @@ type Profiles interface {
 	SetItemVisibility(ctx context.Context, actor *badge.User, itemID, visibility string) error
 	Skills(ctx context.Context, actor *badge.User) ([]service.Skill, error)
 	PublicProfile(ctx context.Context, handle string) (*service.PublicProfile, error)
+	PreviewProfile(ctx context.Context, actor *badge.User) (*service.PublicProfile, error)
 	PublicBadge(ctx context.Context, handle, itemID string) (*service.Profile, *service.ProfileBadge, error)
 }
 
@@ -39,6 +40,7 @@ func (s *Site) registerProfiles(r Router) {
 	signedIn := func(h http.HandlerFunc) http.Handler { return s.withUser(s.requireUser(h)) }
 	r.HandleBrowser("GET /account/profile", signedIn(s.profileForm))
 	r.HandleBrowser("POST /account/profile", signedIn(s.profileSubmit))
+	r.HandleBrowser("GET /account/profile/preview", signedIn(s.profilePreview))
 	r.HandleBrowser("GET /wallet/collections", signedIn(s.collectionsPage))
 	r.HandleBrowser("POST /wallet/collections", signedIn(s.collectionCreate))
 	r.HandleBrowser("POST /wallet/collections/{id}", signedIn(s.collectionUpdate))
@@ -58,11 +60,11 @@ func (s *Site) registerProfiles(r Router) {
 
 type profilePage struct {
 	Frame
-	Errors  formErrors
-	P       service.ProfileInput
-	Saved   *service.Profile // as stored (the preview link needs a saved public handle)
-	Site    bool             // the site's safeguarding mode is on
-	Preview string           // the public address, when the profile is shown
+	Errors formErrors
+	P      service.ProfileInput
+	Saved  *service.Profile // as stored (the preview link needs a saved public handle)
+	Site   bool             // the site's safeguarding mode is on
+	Public string           // the public address, once there is a handle
 }
 
 func (s *Site) profilePageData(r *http.Request, p *profilePage) error {
@@ -79,7 +81,7 @@ func (s *Site) profilePageData(r *http.Request, p *profilePage) error {
 		return err
 	}
 	if saved.Handle != "" {
-		p.Preview = "/u/" + saved.Handle
+		p.Public = "/u/" + saved.Handle
 	}
 	return nil
 }

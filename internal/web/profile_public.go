@@ -30,6 +30,7 @@ type publicProfilePage struct {
 	Cards       []badgeCard
 	Collections []publicCollection
 	Skills      []service.Skill
+	Preview     bool // the earner's own preview
 }
 
 // cardOf makes the card of a badge of the profile with this handle.
@@ -68,12 +69,34 @@ func robots(w http.ResponseWriter, f *Frame, discoverable bool) {
 // is not public or a safeguarding mode (site or account) is on, the same page as for a handle
 // nobody has.
 func (s *Site) publicProfile(w http.ResponseWriter, r *http.Request) {
-	handle := r.PathValue("handle")
-	pp, err := s.profiles.PublicProfile(r.Context(), handle)
+	pp, err := s.profiles.PublicProfile(r.Context(), r.PathValue("handle"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	p := s.publicProfilePage(pp)
+	robots(w, &p.Frame, pp.Profile.Discoverable)
+	w.Header().Set("Content-Security-Policy", profileImagesCSP)
+	s.render(w, r, http.StatusOK, "profile_public", p)
+}
+
+// profilePreview shows the signed-in earner their profile as the public would see it once
+// public, even while it is private or in safeguarding mode (never indexed).
+func (s *Site) profilePreview(w http.ResponseWriter, r *http.Request) {
+	pp, err := s.profiles.PreviewProfile(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.publicProfilePage(pp)
+	p.Preview = true
+	p.Frame.OG = nil
+	robots(w, &p.Frame, false)
+	w.Header().Set("Content-Security-Policy", profileImagesCSP)
+	s.render(w, r, http.StatusOK, "profile_public", p)
+}
+
+func (s *Site) publicProfilePage(pp *service.PublicProfile) *publicProfilePage {
 	h := pp.Profile.Handle
 	p := &publicProfilePage{P: pp.Profile, Name: displayName(pp.Profile), Bio: markdown.Render(pp.Profile.Bio), Skills: pp.Skills}
 	for _, b := range pp.Badges {
@@ -92,9 +115,7 @@ func (s *Site) publicProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Frame = Frame{Title: p.Name, OG: &openGraph{Type: "profile", Title: p.Name, Description: desc,
 		URL: s.urls.Base + "/u/" + h, Card: "summary"}}
-	robots(w, &p.Frame, pp.Profile.Discoverable)
-	w.Header().Set("Content-Security-Policy", profileImagesCSP)
-	s.render(w, r, http.StatusOK, "profile_public", p)
+	return p
 }
 
 type publicProfileBadgePage struct {

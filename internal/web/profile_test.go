@@ -112,7 +112,7 @@ func TestProfilePages(t *testing.T) {
 	if r.status != http.StatusSeeOther || r.location != "/account/profile" {
 		t.Fatalf("save profile: %d %s %s", r.status, r.location, r.body)
 	}
-	mustContain(t, ps.get(t, "ada", "/account/profile"), "Your profile is saved.", `href="/u/ada-l"`)
+	mustContain(t, ps.get(t, "ada", "/account/profile"), "Your profile is saved.", `href="/u/ada-l"`, `href="/account/profile/preview"`)
 	// Handles are unique.
 	r = ps.post(t, "bob", "/account/profile", url.Values{"handle": {"ada-l"}})
 	wantStatus(t, "taken handle", r, http.StatusConflict)
@@ -202,6 +202,10 @@ func TestProfilePages(t *testing.T) {
 	ps.post(t, "ada", "/account/profile", profile)
 	wantStatus(t, "account safeguarding", ps.get(t, "anon", "/u/ada-l"), http.StatusNotFound)
 	wantStatus(t, "account safeguarding badge", ps.get(t, "anon", "/u/ada-l/badges/knots"), http.StatusNotFound)
+	pv := ps.get(t, "ada", "/account/profile/preview")
+	wantStatus(t, "preview while safeguarded", pv, http.StatusOK)
+	mustContain(t, pv, "This is a preview", "Ada Lovelace", `href="/u/ada-l/badges/knots"`, `content="noindex"`)
+	wantStatus(t, "preview without a handle", ps.get(t, "bob", "/account/profile/preview"), http.StatusNotFound)
 	profile.Del("safeguarding")
 	ps.post(t, "ada", "/account/profile", profile)
 	wantStatus(t, "safeguarding off", ps.get(t, "anon", "/u/ada-l"), http.StatusOK)
@@ -231,7 +235,7 @@ func TestProfilePages(t *testing.T) {
 	}
 
 	// No inline script or style anywhere.
-	for _, p := range []struct{ who, path string }{{"ada", "/account/profile"}, {"ada", "/wallet/collections"}, {"ada", "/wallet/skills"},
+	for _, p := range []struct{ who, path string }{{"ada", "/account/profile"}, {"ada", "/account/profile/preview"}, {"ada", "/wallet/collections"}, {"ada", "/wallet/skills"},
 		{"anon", "/u/ada-l"}, {"anon", "/u/ada-l/badges/knots"}, {"admin", "/admin/settings"}} {
 		r := ps.get(t, p.who, p.path)
 		if m := inlineStyle.FindString(r.body); m != "" {
