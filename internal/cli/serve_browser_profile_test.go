@@ -68,6 +68,11 @@ func TestBrowserPublicProfile(t *testing.T) {
 	step("make the imported badge public", chromedp.Click(`form[action="/wallet/visibility/`+imported+`"] button`))
 	waitForJS(t, ctx, `document.querySelector(".flash") !== null && document.querySelector(".flash").innerText.includes("visibility")`)
 	shot("collections.png")
+	step("preview the profile", chromedp.Navigate(srv.BaseURL+"/account/profile"), chromedp.WaitVisible("#handle"),
+		chromedp.Click(`a[href="/account/profile/preview"]`), chromedp.WaitVisible("#profile-title"))
+	if s := text(".alert-info"); !strings.Contains(s, "This is a preview") {
+		t.Errorf("preview banner = %q", s)
+	}
 
 	step("sign out", chromedp.Click(`.whoami button`))
 	waitForJS(t, ctx, `document.querySelector(".whoami") === null`)
