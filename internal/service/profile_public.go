@@ -16,6 +16,9 @@ type PublicProfile struct {
 	Badges      []*ProfileBadge
 	Collections []*Collection
 	Skills      []Skill
+	// Hidden: visitors get "not found" (the profile is private or a safeguarding mode is on);
+	// set by PreviewProfile only.
+	Hidden bool
 }
 
 var errNoProfile = badge.Errorf(badge.NotFound, "There is no such profile.")
@@ -80,7 +83,11 @@ func (s *Profiles) PreviewProfile(ctx context.Context, actor *badge.User) (*Publ
 		if err != nil {
 			return err
 		}
-		out, err = publicView(ctx, tx, p)
+		if out, err = publicView(ctx, tx, p); err != nil {
+			return err
+		}
+		site, err := siteSafeguarding(ctx, tx)
+		out.Hidden = site || !p.Public || p.Safeguarding
 		return err
 	})
 	if err != nil {

@@ -328,7 +328,7 @@ func testProfileVisibility(t *testing.T, f profilesFixture) {
 		t.Errorf("private, safeguarded profile: %s", got)
 	}
 	pv, err := f.p.PreviewProfile(ctx, f.ada)
-	if err != nil || !cmp.Equal(badgeIDs(pv.Badges), []string{"b"}) || len(pv.Collections) != 1 || pv.Collections[0].Name != "Pub" {
+	if err != nil || !pv.Hidden || !cmp.Equal(badgeIDs(pv.Badges), []string{"b"}) || len(pv.Collections) != 1 || pv.Collections[0].Name != "Pub" {
 		t.Errorf("PreviewProfile = %+v, %v", pv, err)
 	}
 	if _, err := f.p.PreviewProfile(ctx, f.bob); !errors.Is(err, badge.NotFound) {

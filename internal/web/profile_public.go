@@ -31,6 +31,7 @@ type publicProfilePage struct {
 	Collections []publicCollection
 	Skills      []service.Skill
 	Preview     bool // the earner's own preview
+	Hidden      bool // (preview) visitors get "not found" now
 }
 
 // cardOf makes the card of a badge of the profile with this handle.
@@ -89,7 +90,7 @@ func (s *Site) profilePreview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.publicProfilePage(pp)
-	p.Preview = true
+	p.Preview, p.Hidden = true, pp.Hidden
 	p.Frame.OG = nil
 	robots(w, &p.Frame, false)
 	w.Header().Set("Content-Security-Policy", profileImagesCSP)

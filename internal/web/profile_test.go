@@ -204,7 +204,7 @@ func TestProfilePages(t *testing.T) {
 	wantStatus(t, "account safeguarding badge", ps.get(t, "anon", "/u/ada-l/badges/knots"), http.StatusNotFound)
 	pv := ps.get(t, "ada", "/account/profile/preview")
 	wantStatus(t, "preview while safeguarded", pv, http.StatusOK)
-	mustContain(t, pv, "This is a preview", "Ada Lovelace", `href="/u/ada-l/badges/knots"`, `content="noindex"`)
+	mustContain(t, pv, "This is a preview", "for now they get", "Ada Lovelace", `href="/u/ada-l/badges/knots"`, `content="noindex"`)
 	wantStatus(t, "preview without a handle", ps.get(t, "bob", "/account/profile/preview"), http.StatusNotFound)
 	profile.Del("safeguarding")
 	ps.post(t, "ada", "/account/profile", profile)
