@@ -2,16 +2,10 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/rosettebadges/rosette/internal/badge"
-	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 )
-
-// profileImagesCSP is the page policy of pages showing the pictures of badges from other
-// platforms (https images from anywhere; the site's own policy otherwise).
-var profileImagesCSP = strings.Replace(server.ContentSecurityPolicy, "img-src 'self' data:", "img-src 'self' data: https:", 1)
 
 type collectionRow struct {
 	*service.Collection
@@ -71,7 +65,6 @@ func (s *Site) collectionsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Security-Policy", profileImagesCSP)
 	s.render(w, r, http.StatusOK, "profile_collections", p)
 }
 
@@ -95,7 +88,6 @@ func (s *Site) collectionCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Security-Policy", profileImagesCSP)
 	s.render(w, r, statusOf(err), "profile_collections", p)
 }
 

@@ -4,10 +4,16 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/rosettebadges/rosette/internal/markdown"
+	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 )
+
+// profileImagesCSP is the page policy of the public profile pages, which show the pictures of
+// badges from other platforms (https images from anywhere; the site's own policy otherwise).
+var profileImagesCSP = strings.Replace(server.ContentSecurityPolicy, "img-src 'self' data:", "img-src 'self' data: https:", 1)
 
 // badgeCard is a badge on a public profile: where its card links (the award's public page
 // for a badge of this installation, the read-only imported-badge page otherwise).
