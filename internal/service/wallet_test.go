@@ -72,7 +72,9 @@ func newOtherPlatform(t *testing.T) *otherPlatform {
 	return p
 }
 
-func (p *otherPlatform) assertionURL(name string) string { return p.srv.URL + "/assertions/" + name + ".json" }
+func (p *otherPlatform) assertionURL(name string) string {
+	return p.srv.URL + "/assertions/" + name + ".json"
+}
 
 func (p *otherPlatform) assertion(name string) string {
 	u := p.srv.URL
