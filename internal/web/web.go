@@ -67,6 +67,9 @@ type Options struct {
 	// 4096 awards); each is kept at most AwardReportCacheTTL (default 10 minutes).
 	AwardReportCacheSize int
 	AwardReportCacheTTL  time.Duration
+	// WalletItems mounts the wallet import page and the item pages (/wallet/import,
+	// /wallet/items/{id}); imports share the verification concurrency bound.
+	WalletItems WalletItems
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
@@ -94,6 +97,7 @@ type Site struct {
 	clock            badge.Clock
 	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
+	walletItems      WalletItems
 }
 
 // New parses the templates and indexes the static assets.
@@ -127,6 +131,7 @@ func New(opts Options) (*Site, error) {
 	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, bulk: opts.Bulk, notifications: opts.Notifications, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait,
 		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
+		walletItems:      opts.WalletItems,
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
 }
@@ -161,6 +166,7 @@ func (s *Site) Register(r Router) {
 		// The claim link of an award email; the award page itself is AwardPage.
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
 	}
+	s.registerWalletImport(r)
 	if s.issuers == nil {
 		return
 	}
