@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/store"
 	"github.com/rosettebadges/rosette/internal/store/storetest"
 	"github.com/rosettebadges/rosette/openbadges/bake"
@@ -204,6 +205,7 @@ func TestWallet(t *testing.T) {
 			"RecheckRevoke": testWalletRecheckRevoke,
 			"RecheckExpiry": testWalletRecheckExpiry,
 			"Unreachable":   testWalletUnreachable,
+			"RecheckJob":    testWalletRecheckJob,
 		} {
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
@@ -487,5 +489,49 @@ func testWalletUnreachable(t *testing.T, f walletFixture) {
 	f.wallet.RecheckDue(ctx)
 	if got, _ := f.wallet.Item(ctx, f.earner, item.ID); got.VerifyStatus != WalletVerified || !got.NextCheckAt.Equal(f.clock.Now().Add(24*time.Hour)) {
 		t.Errorf("back: status %q next %v", got.VerifyStatus, got.NextCheckAt)
+	}
+}
+
+// testWalletRecheckJob: the job runs the due checks and queues its next run; a second node
+// scheduling the same slot adds nothing.
+func testWalletRecheckJob(t *testing.T, f walletFixture) {
+	ctx := context.Background()
+	p := newOtherPlatform(t)
+	q := jobs.New(f.st, nil, f.clock, jobs.Options{})
+	w := NewWallet(WalletOptions{Store: f.st, Verifier: f.verifier, Clock: f.clock, Queue: q})
+	w.Register()
+	item, _, err := w.Add(ctx, f.earner, WalletInput{URL: p.assertionURL("job"), Source: "import"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := w.ScheduleRecheck(ctx, f.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counts := func() map[string]int64 {
+		t.Helper()
+		var c map[string]int64
+		if err := f.st.View(ctx, func(tx *store.Tx) error { c, err = tx.CountJobs(ctx); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if c := counts(); c["pending"] != 1 {
+		t.Fatalf("jobs after scheduling twice: %v", c)
+	}
+	p.set(func() { p.revoked["/assertions/job.json"] = true })
+	f.clock.Advance(25 * time.Hour)
+	if ran, err := q.WorkOne(ctx); err != nil || !ran {
+		t.Fatalf("WorkOne = %v, %v", ran, err)
+	}
+	if got, _ := w.Item(ctx, f.earner, item.ID); got.VerifyStatus != WalletRevoked {
+		t.Errorf("after the job: %q", got.VerifyStatus)
+	}
+	if c := counts(); c["pending"] != 1 || c["done"] != 1 {
+		t.Errorf("jobs after one run: %v (the next run should be queued)", c)
+	}
+	if ran, _ := q.WorkOne(ctx); ran {
+		t.Error("the next run ran before its slot")
 	}
 }
