@@ -51,6 +51,7 @@ const (
 	defaultWalletCheckEvery = 24 * time.Hour
 	defaultWalletRetryFirst = time.Hour
 	defaultWalletBatch      = 50
+	defaultWalletMaxItems   = 10000
 )
 
 // WalletInput is one badge to add to a wallet: Data (JSON, a compact JWS / VC-JWT, or a baked
@@ -91,6 +92,8 @@ type WalletOptions struct {
 	RetryFirst time.Duration
 	// Batch is the number of items one re-check transaction loads (default 50).
 	Batch int
+	// MaxItems bounds the items of one wallet (default 10000): adding more is TooMany.
+	MaxItems int
 }
 
 // Wallet owns the badges earners hold: adding them (import, API), their summary, the equality
@@ -105,12 +108,13 @@ type Wallet struct {
 	checkEvery time.Duration
 	retryFirst time.Duration
 	batch      int
+	maxItems   int
 }
 
 // NewWallet returns the wallet service.
 func NewWallet(o WalletOptions) *Wallet {
 	w := &Wallet{store: o.Store, verifier: o.Verifier, awards: o.Awards, queue: o.Queue, clock: o.Clock,
-		logger: o.Logger, checkEvery: o.CheckEvery, retryFirst: o.RetryFirst, batch: o.Batch}
+		logger: o.Logger, checkEvery: o.CheckEvery, retryFirst: o.RetryFirst, batch: o.Batch, maxItems: o.MaxItems}
 	if w.logger == nil {
 		w.logger = slog.New(slog.DiscardHandler)
 	}
@@ -122,6 +126,9 @@ func NewWallet(o WalletOptions) *Wallet {
 	}
 	if w.batch <= 0 {
 		w.batch = defaultWalletBatch
+	}
+	if w.maxItems <= 0 {
+		w.maxItems = defaultWalletMaxItems
 	}
 	return w
 }
@@ -171,6 +178,13 @@ func (s *Wallet) Add(ctx context.Context, user *badge.User, in WalletInput) (*Wa
 		old, err := tx.WalletItemByKey(ctx, user.ID, item.CredentialKey)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
+			n, err := tx.CountWalletItems(ctx, user.ID, "")
+			if err != nil {
+				return err
+			}
+			if n >= int64(s.maxItems) {
+				return badge.Errorf(badge.TooMany, "Your wallet holds %d badges, the most it can hold. Remove some to add others.", n)
+			}
 			item.ID, created = newAwardID(), true
 			return tx.InsertWalletItem(ctx, item)
 		case err != nil:

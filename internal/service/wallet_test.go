@@ -349,6 +349,14 @@ func testWalletUpsert(t *testing.T, f walletFixture) {
 			t.Errorf("same JSON twice: %v %v %v %v", c1, c2, err1, err2)
 		}
 	}
+	// A full wallet takes no more new items (replacing one still works).
+	full := NewWallet(WalletOptions{Store: f.st, Verifier: f.verifier, Clock: f.clock, MaxItems: 3})
+	if _, _, err := full.Add(ctx, f.earner, WalletInput{Data: []byte(signedOB3JWT(t, id+"1", "Too many", "2026-01-01T00:00:00Z", "")), Source: "api"}); !errors.Is(err, badge.TooMany) {
+		t.Errorf("full wallet: %v", err)
+	}
+	if _, created, err := full.Add(ctx, f.earner, WalletInput{Data: []byte(signedOB3JWT(t, id, "Third", "2026-04-01T00:00:00Z", "")), Source: "api"}); err != nil || created {
+		t.Errorf("replace in a full wallet: %v, created %v", err, created)
+	}
 	if got := CredentialKey(" did:web:a.example ", "urn:uuid:1"); got != CredentialKey("did:web:a.example", "urn%3Auuid:1") {
 		t.Error("CredentialKey does not unescape and trim")
 	}
