@@ -493,7 +493,13 @@ func testWalletUnreachable(t *testing.T, f walletFixture) {
 		}
 		f.clock.Advance(wait)
 	}
+	// The same assertion pasted while its issuer is down is the same item.
+	again, created, err := f.wallet.Add(ctx, f.earner, WalletInput{Data: []byte(p.assertion("a")), Source: "import"})
+	if err != nil || created || again.ID != item.ID || again.VerifyStatus != WalletUnreachable {
+		t.Fatalf("pasted again while down: created %v, %+v, %v", created, again, err)
+	}
 	p.set(func() { p.down = false })
+	f.clock.Advance(time.Hour)
 	f.wallet.RecheckDue(ctx)
 	if got, _ := f.wallet.Item(ctx, f.earner, item.ID); got.VerifyStatus != WalletVerified || !got.NextCheckAt.Equal(f.clock.Now().Add(24*time.Hour)) {
 		t.Errorf("back: status %q next %v", got.VerifyStatus, got.NextCheckAt)
