@@ -192,13 +192,21 @@ func (s *Wallet) Add(ctx context.Context, user *badge.User, in WalletInput) (*Wa
 		}
 		// The same credential. An award item stays what it is (its credential is the
 		// award's); otherwise the newer issue date wins (the equality rule), the new copy
-		// on a tie.
-		if old.Source == WalletSourceAward || (!old.IssuedAt.IsZero() && old.IssuedAt.After(item.IssuedAt)) {
+		// on a tie, unless the held copy verifies and the new one does not.
+		if old.Source == WalletSourceAward || (!old.IssuedAt.IsZero() && old.IssuedAt.After(item.IssuedAt)) ||
+			(old.VerifyStatus == WalletVerified && item.VerifyStatus == WalletInvalid && !item.IssuedAt.After(old.IssuedAt)) {
 			item = old
 			return nil
 		}
 		item.ID, item.Source, item.AwardID, item.State = old.ID, old.Source, old.AwardID, old.State
 		item.Visibility, item.CreatedAt = old.Visibility, old.CreatedAt
+		if len(item.Image) == 0 {
+			// The same badge without its image (pasted after an upload): the image stays.
+			item.Image, item.ImageType = old.Image, old.ImageType
+		}
+		if item.SourceURL == "" {
+			item.SourceURL = old.SourceURL
+		}
 		return tx.ReplaceWalletItem(ctx, item)
 	})
 	if errors.Is(err, store.ErrDuplicate) {

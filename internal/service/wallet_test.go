@@ -348,6 +348,13 @@ func testWalletUpsert(t *testing.T, f walletFixture) {
 		if err1 != nil || err2 != nil || !c1 || c2 || a.ID != b.ID {
 			t.Errorf("same JSON twice: %v %v %v %v", c1, c2, err1, err2)
 		}
+		// A changed copy (failing its signature, same dates) does not replace a verified one.
+		m["name"] = "Changed"
+		changed, _ := json.Marshal(m)
+		c, created, err := f.wallet.Add(ctx, f.earner, WalletInput{Data: changed, Source: "api"})
+		if err != nil || created || c.ID != a.ID || c.VerifyStatus != WalletVerified || string(c.Credential) != string(a.Credential) {
+			t.Errorf("changed copy: created %v, status %q, %v", created, c.VerifyStatus, err)
+		}
 	}
 	// A full wallet takes no more new items (replacing one still works).
 	full := NewWallet(WalletOptions{Store: f.st, Verifier: f.verifier, Clock: f.clock, MaxItems: 3})

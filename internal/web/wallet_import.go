@@ -161,7 +161,7 @@ func (s *Site) walletItem(w http.ResponseWriter, r *http.Request) {
 		p.AwardURL = s.urls.Award(item.AwardID)
 	}
 	p.Download = walletDownloadName(item)
-	if remote || (p.Report != nil && p.Report.remoteImages()) {
+	if remote || (p.Report != nil && p.Report.nestedRemoteImages()) {
 		w.Header().Set("Content-Security-Policy", verifyCSP)
 	}
 	s.render(w, r, http.StatusOK, "wallet_item", p)
@@ -257,4 +257,20 @@ func (s *Site) walletItemRemove(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setFlash(w, r, "wallet-removed")
 	redirect(w, r, "/wallet")
+}
+
+// nestedRemoteImages reports whether a compact report shows an image from another site: the
+// compact form leaves out its own badge's facts, not those of its endorsements.
+func (v *reportView) nestedRemoteImages() bool {
+	for i := range v.Endorsements {
+		if v.Endorsements[i].remoteImages() {
+			return true
+		}
+	}
+	for i := range v.Credentials {
+		if v.Credentials[i].remoteImages() {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image"
 	"image/png"
 	"net/http"
@@ -185,10 +186,39 @@ func TestWalletImportPages(t *testing.T) {
 		t.Errorf("SVG image: %q, CSP %q", resp.Header.Get("Content-Type"), resp.Header.Get("Content-Security-Policy"))
 	}
 
-	// By URL; the item page shows the remote image only with the verification page's policy.
+	// The same assertion by URL is the same item, its uploaded image kept.
 	r = ws.postImport(t, "ann", map[string]string{"url": other.URL + "/assertion.json"}, "", nil)
 	if r.status != http.StatusSeeOther || r.location != "/wallet/items/"+id {
 		t.Errorf("the same assertion by URL: %d to %q, want the same item", r.status, r.location)
+	}
+	mustContain(t, get(t, ann, ws.ts.URL+r.location), `src="/wallet/items/`+id+`/image"`)
+	// A badge whose image is elsewhere is shown only with the verification page's policy.
+	// (Adding the image breaks the signature: the badge is kept, with the failure said.)
+	var cred map[string]any
+	json.Unmarshal(dccFixture(t, validOB3), &cred)
+	cred["credentialSubject"].(map[string]any)["achievement"].(map[string]any)["image"] = map[string]any{"id": "https://images.example/teamwork.png", "type": "Image"}
+	cred["id"] = "urn:uuid:5b1c2d3e-0000-4000-8000-000000000001" // another credential
+	changed, _ := json.Marshal(cred)
+	r = ws.postImport(t, "ann", map[string]string{"text": string(changed)}, "", nil)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("changed credential: %d\n%s", r.status, r.body)
+	}
+	resp, err = ann.Get(ws.ts.URL + r.location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := read(t, resp)
+	if got := resp.Header.Get("Content-Security-Policy"); got != verifyCSP {
+		t.Errorf("item with a remote image: CSP %q", got)
+	}
+	mustContain(t, page, "did not pass verification", `src="https://images.example/teamwork.png"`, `<p class="award-status-heading">Not valid</p>`)
+	resp, err = ann.Get(ws.ts.URL + "/wallet/items/" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Content-Security-Policy"); got != server.ContentSecurityPolicy {
+		t.Errorf("item with its own image: CSP %q", got)
 	}
 
 	// Somebody else sees none of it.
