@@ -292,11 +292,8 @@ func (s *Wallet) nextCheck(item *WalletItem, prevStatus string, prevChecked, pre
 		wait = s.checkEvery
 	}
 	next := now.Add(wait)
-	if !item.ExpiresAt.IsZero() && item.ExpiresAt.Before(next) {
+	if item.ExpiresAt.After(now) && item.ExpiresAt.Before(next) {
 		next = item.ExpiresAt
-		if next.Before(now) {
-			next = now
-		}
 	}
 	return next
 }

@@ -47,6 +47,7 @@ func (s *Wallet) ScheduleRecheck(ctx context.Context, at time.Time) error {
 // without a network call.
 func (s *Wallet) RecheckDue(ctx context.Context) (int, error) {
 	n := 0
+	seen := map[string]bool{} // an item is checked once per run, whatever its next check
 	for range maxRecheckBatches {
 		var due []*WalletItem
 		err := s.store.View(ctx, func(tx *store.Tx) error {
@@ -57,16 +58,22 @@ func (s *Wallet) RecheckDue(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, serviceErr(err)
 		}
+		fresh := 0
 		for _, it := range due {
 			if err := ctx.Err(); err != nil {
 				return n, err
 			}
+			if seen[it.ID] {
+				continue
+			}
+			seen[it.ID] = true
+			fresh++
 			if err := s.check(ctx, it); err != nil {
 				return n, err
 			}
 			n++
 		}
-		if len(due) < s.batch {
+		if len(due) < s.batch || fresh == 0 {
 			break
 		}
 	}

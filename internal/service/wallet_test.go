@@ -479,6 +479,24 @@ func testWalletRecheckExpiry(t *testing.T, f walletFixture) {
 	if got.VerifyStatus != WalletExpired || !got.NextCheckAt.IsZero() {
 		t.Errorf("after expiry: status %q next %v", got.VerifyStatus, got.NextCheckAt)
 	}
+
+	// A badge that is both changed (invalid) and past its expiry date stays invalid and is
+	// checked again a day later, not at once again and again.
+	var m map[string]any
+	json.Unmarshal(sharedFixture(t, fixtureOB3), &m)
+	m["id"], m["name"], m["validUntil"] = "urn:uuid:1e2d3c4b-0000-4000-8000-00000000000f", "Changed", "2026-02-01T00:00:00Z"
+	changed, _ := json.Marshal(m)
+	bad, _, err := f.wallet.Add(ctx, f.earner, WalletInput{Data: changed, Source: "import"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad.VerifyStatus != WalletInvalid || !bad.NextCheckAt.Equal(f.clock.Now().Add(24*time.Hour)) {
+		t.Errorf("changed and expired: status %q next in %v", bad.VerifyStatus, bad.NextCheckAt.Sub(f.clock.Now()))
+	}
+	f.clock.Advance(24 * time.Hour)
+	if n, _ := f.wallet.RecheckDue(ctx); n != 1 {
+		t.Errorf("re-check of the changed badge: %d checks, want 1", n)
+	}
 }
 
 func testWalletUnreachable(t *testing.T, f walletFixture) {
