@@ -3,11 +3,14 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/identity"
+	"github.com/rosettebadges/rosette/internal/server"
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
 	"github.com/rosettebadges/rosette/openbadges/verify"
@@ -60,6 +63,26 @@ func TestWalletAwardItemRecheck(t *testing.T) {
 	if err != nil || created || same.ID != item.ID || same.Source != "award" {
 		t.Errorf("import of the held award: created %v, item %+v, %v", created, same, err)
 	}
+
+	// Its page links to the public award page.
+	site, err := New(Options{Accounts: &tokenAccounts{users: map[string]*badge.User{"token-admin": ps.admin}}, WalletItems: w,
+		URLs: ps.urls, Clock: ps.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(server.Options{Errors: site})
+	site.Register(srv)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/wallet/items/"+item.ID, nil)
+	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: "token-admin"})
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := read(t, resp)
+	wantStatus(t, "award item page", page, http.StatusOK)
+	mustContain(t, page, `<a href="`+ps.urls.Award(a.ID)+`">`, "(awarded here)", `<h1 id="item-title">Welder</h1>`)
 
 	if _, err := ps.awards.Revoke(ctx, ps.admin, a.ID, "Issued by mistake"); err != nil {
 		t.Fatal(err)
