@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -21,6 +22,9 @@ const RecheckInterval = 15 * time.Minute
 
 // maxRecheckBatches bounds one run: the rest waits for the next run.
 const maxRecheckBatches = 20
+
+// recheckConcurrency bounds the verifications one run makes at once.
+const recheckConcurrency = 4
 
 // Register registers the re-check job's handler on the queue (call before the queue runs).
 func (s *Wallet) Register() {
@@ -58,22 +62,19 @@ func (s *Wallet) RecheckDue(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, serviceErr(err)
 		}
-		fresh := 0
+		var todo []*WalletItem
 		for _, it := range due {
-			if err := ctx.Err(); err != nil {
-				return n, err
+			if !seen[it.ID] {
+				seen[it.ID] = true
+				todo = append(todo, it)
 			}
-			if seen[it.ID] {
-				continue
-			}
-			seen[it.ID] = true
-			fresh++
-			if err := s.check(ctx, it); err != nil {
-				return n, err
-			}
-			n++
 		}
-		if len(due) < s.batch || fresh == 0 {
+		checked, err := s.checkAll(ctx, todo)
+		n += checked
+		if err != nil {
+			return n, err
+		}
+		if len(due) < s.batch || len(todo) == 0 {
 			break
 		}
 	}
@@ -81,6 +82,47 @@ func (s *Wallet) RecheckDue(ctx context.Context) (int, error) {
 		s.logger.LogAttrs(ctx, slog.LevelInfo, "wallet badges re-checked", slog.Int("count", n))
 	}
 	return n, nil
+}
+
+// checkAll checks the items, at most recheckConcurrency at once (a slow issuer holds up one
+// of them, not the batch), and returns how many it checked; the first error stops it.
+func (s *Wallet) checkAll(ctx context.Context, items []*WalletItem) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		n        int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	slots := make(chan struct{}, recheckConcurrency)
+	for _, it := range items {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			err := s.check(ctx, it)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				n++
+			} else if firstErr == nil {
+				firstErr = err
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return n, firstErr
 }
 
 // Check verifies one of the user's items now ("Check again") and returns it updated.

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -176,5 +177,29 @@ func testWalletRecheckJob(t *testing.T, f walletFixture) {
 	}
 	if ran, _ := q.WorkOne(ctx); ran {
 		t.Error("the next run ran before its slot")
+	}
+}
+
+// testWalletRecheckBatches: a run goes through every due item, batch after batch, several at
+// once, each once.
+func testWalletRecheckBatches(t *testing.T, f walletFixture) {
+	ctx := context.Background()
+	p := newOtherPlatform(t)
+	w := NewWallet(WalletOptions{Store: f.st, Verifier: f.verifier, Clock: f.clock, Batch: 3})
+	for i := range 7 {
+		if _, _, err := w.Add(ctx, f.earner, WalletInput{Data: []byte(p.assertion(fmt.Sprint("b", i))), Source: "import"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.clock.Advance(25 * time.Hour)
+	before := f.verifier.n.Load()
+	if n, err := w.RecheckDue(ctx); n != 7 || err != nil {
+		t.Fatalf("RecheckDue = %d, %v", n, err)
+	}
+	if got := f.verifier.n.Load() - before; got != 7 {
+		t.Errorf("%d verifications, want 7", got)
+	}
+	if n, _ := w.RecheckDue(ctx); n != 0 {
+		t.Errorf("a second run checked %d", n)
 	}
 }

@@ -205,6 +205,7 @@ func TestWallet(t *testing.T) {
 			"RecheckExpiry": testWalletRecheckExpiry,
 			"Unreachable":   testWalletUnreachable,
 			"RecheckJob":    testWalletRecheckJob,
+			"RecheckBatch":  testWalletRecheckBatches,
 		} {
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
