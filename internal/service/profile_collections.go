@@ -108,7 +108,6 @@ func signedIn(actor *badge.User) error {
 }
 
 var errNoCollection = badge.Errorf(badge.NotFound, "There is no such collection.")
-var errNoItem = badge.Errorf(badge.NotFound, "There is no such badge in your wallet.")
 
 // ownCollection loads the actor's collection (NotFound for anyone else's).
 func ownCollection(ctx context.Context, tx *store.Tx, actor *badge.User, id string) (*store.Collection, error) {
@@ -119,12 +118,12 @@ func ownCollection(ctx context.Context, tx *store.Tx, actor *badge.User, id stri
 	return c, err
 }
 
-// ownItem loads the actor's accepted wallet item (NotFound for anyone else's or a declined
-// one).
-func ownItem(ctx context.Context, tx *store.Tx, actor *badge.User, id string) (*store.WalletItem, error) {
-	w, err := tx.WalletItemByID(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (w.UserID != actor.ID || w.State != "accepted")) {
-		return nil, errNoItem
+// ownAcceptedItem loads the actor's accepted wallet item (NotFound for anyone else's or a
+// declined one).
+func ownAcceptedItem(ctx context.Context, tx *store.Tx, actor *badge.User, id string) (*store.WalletItem, error) {
+	w, err := ownItem(ctx, tx, actor, id)
+	if err == nil && w.State != "accepted" {
+		return nil, errNoWalletItem
 	}
 	return w, err
 }
@@ -303,7 +302,7 @@ func (s *Profiles) AddToCollection(ctx context.Context, actor *badge.User, colle
 		if _, err := ownCollection(ctx, tx, actor, collectionID); err != nil {
 			return err
 		}
-		if _, err := ownItem(ctx, tx, actor, itemID); err != nil {
+		if _, err := ownAcceptedItem(ctx, tx, actor, itemID); err != nil {
 			return err
 		}
 		pos, err := tx.NextCollectionItemPosition(ctx, collectionID)
@@ -329,7 +328,7 @@ func (s *Profiles) RemoveFromCollection(ctx context.Context, actor *badge.User, 
 		}
 		ok, err := tx.RemoveCollectionItem(ctx, collectionID, itemID)
 		if err == nil && !ok {
-			return errNoItem
+			return errNoWalletItem
 		}
 		return err
 	}))
@@ -354,7 +353,7 @@ func (s *Profiles) MoveInCollection(ctx context.Context, actor *badge.User, coll
 			i++
 		}
 		if i == len(items) {
-			return errNoItem
+			return errNoWalletItem
 		}
 		if j := i + sign(delta); j >= 0 && j < len(items) {
 			items[i], items[j] = items[j], items[i]
@@ -379,7 +378,7 @@ func (s *Profiles) SetItemVisibility(ctx context.Context, actor *badge.User, ite
 		return badge.FieldError(badge.Invalid, "visibility", "Choose private or public.", nil)
 	}
 	return serviceErr(s.store.Update(ctx, func(tx *store.Tx) error {
-		if _, err := ownItem(ctx, tx, actor, itemID); err != nil {
+		if _, err := ownAcceptedItem(ctx, tx, actor, itemID); err != nil {
 			return err
 		}
 		_, err := tx.SetWalletItemVisibility(ctx, actor.ID, itemID, visibility, s.now())

@@ -46,6 +46,14 @@ var flashes = map[string]flash{
 	"collection-item-removed": {"success", "The badge is taken out of the collection. It stays in your wallet."},
 	"visibility-saved":        {"success", "The badge's visibility is saved."},
 	"settings-saved":          {"success", "The site settings are saved."},
+	// The wallet: after an import or "Check again", the verdict in plain words.
+	"wallet-verified":    {"success", "Verified: the badge is genuine, unchanged and valid. It is in your wallet."},
+	"wallet-invalid":     {"warning", "The badge is in your wallet, but it did not pass verification: it may have been changed, or it is malformed. The report below says which check failed."},
+	"wallet-revoked":     {"warning", "The badge is in your wallet, but its issuer has revoked it."},
+	"wallet-expired":     {"warning", "The badge is in your wallet, but it has expired."},
+	"wallet-unreachable": {"warning", "The badge is in your wallet, but it could not be checked now: its issuer's site or keys could not be reached. Rosette will try again later."},
+	"wallet-unchecked":   {"info", "The badge is in your wallet; it has not been checked yet."},
+	"wallet-removed":     {"success", "The badge is removed from your wallet."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

@@ -71,6 +71,9 @@ type Options struct {
 	// Profiles mounts the earner profile, collections, skills, public profile (/u/) and site
 	// settings pages.
 	Profiles Profiles
+	// WalletItems mounts the wallet import page and the item pages (/wallet/import,
+	// /wallet/items/{id}); imports share the verification concurrency bound.
+	WalletItems WalletItems
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
@@ -99,6 +102,7 @@ type Site struct {
 	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
 	profiles         Profiles
+	walletItems      WalletItems
 }
 
 // New parses the templates and indexes the static assets.
@@ -132,6 +136,7 @@ func New(opts Options) (*Site, error) {
 	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, bulk: opts.Bulk, notifications: opts.Notifications, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait,
 		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
+		walletItems:      opts.WalletItems,
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 		profiles:         opts.Profiles}, nil
@@ -168,6 +173,7 @@ func (s *Site) Register(r Router) {
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
 	}
 	s.registerProfiles(r)
+	s.registerWalletImport(r)
 	if s.issuers == nil {
 		return
 	}
