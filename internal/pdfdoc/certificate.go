@@ -209,7 +209,7 @@ func classicCertificate(pdf *fpdf.Fpdf, im *images, c Certificate) {
 	setText(pdf, muted)
 	font(pdf, false, 7.5)
 	centred(pdf, "Verify this certificate at the address above. Award ID "+oneLine(c.AwardID), cx, 188, 150)
-	revokedStamp(pdf, c, W, H)
+	revokedStamp(pdf, c, W, H, 15.5)
 }
 
 // modernCertificate: portrait A4 (210 x 297 mm), coloured band with the issuer, the badge
@@ -315,12 +315,12 @@ func modernCertificate(pdf *fpdf.Fpdf, im *images, c Certificate) {
 	font(pdf, false, 8)
 	setText(pdf, muted)
 	pdf.Text(mx, 283, fitText(pdf, "Issued by "+oneLine(c.IssuerName), W-2*mx-qr-8))
-	revokedStamp(pdf, c, W, H)
+	revokedStamp(pdf, c, W, H, 2.5)
 }
 
 // revokedStamp marks a revoked award's certificate: a large diagonal REVOKED across the
-// page and the date and reason at the top.
-func revokedStamp(pdf *fpdf.Fpdf, c Certificate, W, H float64) {
+// page and the date and reason in a banner at top.
+func revokedStamp(pdf *fpdf.Fpdf, c Certificate, W, H, top float64) {
 	if c.RevokedOn.IsZero() {
 		return
 	}
@@ -342,8 +342,8 @@ func revokedStamp(pdf *fpdf.Fpdf, c Certificate, W, H float64) {
 	w := W - 40
 	msg = fitText(pdf, msg, w-8)
 	setFill(pdf, colour{0xfe, 0xe2, 0xe2})
-	pdf.RoundedRect(20, 2.5, w, 8, 2, "1234", "F")
+	pdf.RoundedRect(20, top, w, 8, 2, "1234", "F")
 	setText(pdf, danger)
-	pdf.Text(W/2-pdf.GetStringWidth(msg)/2, 8.1, msg)
+	pdf.Text(W/2-pdf.GetStringWidth(msg)/2, top+5.6, msg)
 	setText(pdf, ink)
 }
