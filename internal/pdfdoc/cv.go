@@ -224,6 +224,12 @@ func (r *cvRenderer) section(s Section) {
 		}
 		r.heading(s.Heading, badgeRowH)
 		for i, b := range s.Badges {
+			if !r.room(badgeRowH) {
+				r.pdf.AddPage()
+				if h := oneLine(s.Heading); h != "" {
+					r.heading(h+" (continued)", badgeRowH)
+				}
+			}
 			r.badge(b, i == len(s.Badges)-1)
 		}
 	case SectionText:

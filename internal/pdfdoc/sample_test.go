@@ -1,6 +1,7 @@
 package pdfdoc
 
 import (
+	"fmt"
 	"bytes"
 	"image"
 	"image/color"
@@ -44,7 +45,7 @@ func sampleCV(t testing.TB, badges int) CV {
 	colours := []color.NRGBA{{0x1d, 0x4e, 0x89, 255}, {0xb4, 0x53, 0x09, 255}, {0x15, 0x80, 0x3d, 255}}
 	for i := range badges {
 		b := CVBadge{
-			Name:      "Open Data Practitioner, level " + strconv.Itoa(i+1),
+			Name:      fmt.Sprintf("Open Data Practitioner, level %02d", i+1),
 			Issuer:    "Øresund Institute of Technology",
 			IssuedOn:  issued.AddDate(0, -i, 0),
 			VerifyURL: "https://badges.example.org/awards/01JD" + strconv.Itoa(1000+i) + "XYZ",
@@ -55,7 +56,7 @@ func sampleCV(t testing.TB, badges int) CV {
 		}
 		if i%4 == 3 {
 			b.Image = Image{Data: []byte(testSVG), Type: "image/svg+xml"}
-			b.Name = "Σύστημα ποιότητας — Системы качества"
+			b.Name = fmt.Sprintf("Σύστημα ποιότητας — Системы качества %02d", i+1)
 		}
 		bs = append(bs, b)
 	}
