@@ -44,8 +44,15 @@ func newImages(pdf *fpdf.Fpdf) *images {
 // maxImagePixels goes in as it is; anything else (GIF, 16-bit or interlaced PNG, which fpdf
 // refuses, or a larger picture) is scaled down and written again as an 8-bit PNG.
 func (im *images) register(img Image) string {
-	if len(img.Data) == 0 || len(img.Data) > maxImageBytes || isSVG(img) {
+	if len(img.Data) == 0 || len(img.Data) > maxImageBytes {
 		return ""
+	}
+	if isSVG(img) {
+		inner, ok := svgRaster(img.Data)
+		if !ok {
+			return ""
+		}
+		img = inner
 	}
 	sum := sha256.Sum256(img.Data)
 	name := "img-" + hex.EncodeToString(sum[:12])

@@ -2,6 +2,7 @@ package pdfdoc
 
 import (
 	"bytes"
+	"encoding/base64"
 	"image"
 	"image/color"
 	"image/gif"
@@ -43,6 +44,9 @@ func TestRegisterImage(t *testing.T) {
 		{"jpeg", encoded(t, func(w io.Writer, m image.Image) error { return jpeg.Encode(w, m, nil) }, rgba), true},
 		{"gif", encoded(t, func(w io.Writer, m image.Image) error { return gif.Encode(w, m, nil) }, pal), true},
 		{"svg", []byte(testSVG), false},
+		{"svg wrapping a png", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40"><rect width="40" height="40" fill="none"/><image width="40" height="40" xlink:href="data:image/png;base64,` + base64.StdEncoding.EncodeToString(encoded(t, png.Encode, rgba)) + `"/></svg>`), true},
+		{"svg with two images", []byte(`<svg><image href="data:image/png;base64,` + base64.StdEncoding.EncodeToString(encoded(t, png.Encode, rgba)) + `"/><image href="data:image/png;base64,AAAA"/></svg>`), false},
+		{"svg image by URL", []byte(`<svg><image href="https://x.example/a.png"/></svg>`), false},
 		{"truncated png", encoded(t, png.Encode, rgba)[:60], false},
 		{"text", []byte("hello"), false},
 		{"empty", nil, false},
@@ -66,6 +70,7 @@ func FuzzRegisterImage(f *testing.F) {
 	f.Add(encoded(f, png.Encode, image.NewNRGBA(image.Rect(0, 0, 3, 3))))
 	f.Add(encoded(f, func(w io.Writer, m image.Image) error { return jpeg.Encode(w, m, nil) }, image.NewGray(image.Rect(0, 0, 3, 3))))
 	f.Add([]byte("GIF89a\x01\x00\x01\x00"))
+	f.Add([]byte(`<svg><image href="data:image/png;base64,` + base64.StdEncoding.EncodeToString(encoded(f, png.Encode, image.NewGray(image.Rect(0, 0, 2, 2)))) + `"/></svg>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// A document without the embedded font (parsing it would make each run slow): the
 		// picture is drawn when it registers; the placeholder is TestRegisterImage's.
