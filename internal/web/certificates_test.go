@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -138,4 +139,32 @@ func TestCertificateDownload(t *testing.T) {
 	if r, h := get(""); r.status != http.StatusServiceUnavailable || h.Get("ETag") != "" {
 		t.Errorf("being issued: %d, ETag %q; want 503 without an ETag", r.status, h.Get("ETag"))
 	}
+}
+
+// TestIssuerCertificateLayout: the issuer edit form offers the layouts with their
+// descriptions, saves the choice, shows it, and refuses an unknown one at its field.
+func TestIssuerCertificateLayout(t *testing.T) {
+	is := newIssuerSite(t)
+	id := is.issuer.ID
+	r := is.get(t, "owner", "/admin/issuers/"+id+"/edit")
+	mustContain(t, r, `<select id="certificate_layout" name="certificate_layout"`,
+		`<option value="classic" selected>Classic: Landscape A4 with a double border and centred text`,
+		`<option value="modern">Modern: Portrait A4 with a coloured band`)
+	r = is.post(t, "owner", "/admin/issuers/"+id, url.Values{"name": {"Acme"}, "certificate_layout": {"modern"}})
+	wantStatus(t, "update", r, http.StatusSeeOther)
+	iss, _, err := is.svc.Get(context.Background(), is.users["owner"], id)
+	if err != nil || iss.CertificateLayout != badge.CertificateModern {
+		t.Fatalf("after update: %+v, %v", iss, err)
+	}
+	mustContain(t, is.get(t, "viewer", "/admin/issuers/"+id), "<dt>Certificate layout</dt><dd>Modern (portrait)</dd>")
+	mustContain(t, is.get(t, "owner", "/admin/issuers/"+id+"/edit"), `<option value="modern" selected>`)
+	// A form that does not send the field (an older page) keeps the layout.
+	r = is.post(t, "owner", "/admin/issuers/"+id, url.Values{"name": {"Acme"}})
+	wantStatus(t, "update without layout", r, http.StatusSeeOther)
+	if iss, _, _ := is.svc.Get(context.Background(), is.users["owner"], id); iss.CertificateLayout != badge.CertificateModern {
+		t.Errorf("layout not kept: %q", iss.CertificateLayout)
+	}
+	r = is.post(t, "owner", "/admin/issuers/"+id, url.Values{"name": {"Acme"}, "certificate_layout": {"baroque"}})
+	wantStatus(t, "bad layout", r, http.StatusUnprocessableEntity)
+	mustContain(t, r, `id="certificate_layout-error">Certificate layout must be Classic or Modern.`)
 }
