@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,4 +85,27 @@ func FuzzRegisterImage(f *testing.F) {
 			t.Fatalf("document spoiled: %v", err)
 		}
 	})
+}
+
+func TestFitText(t *testing.T) {
+	pdf := newDoc("P", "t", "", time.Time{})
+	pdf.AddPage()
+	font(pdf, false, 10)
+	long := strings.Repeat("Σύστημα ", 2000)
+	for _, w := range []float64{0.1, 5, 30, 100} {
+		got := fitText(pdf, long, w)
+		if pdf.GetStringWidth(got) > w && got != "…" {
+			t.Errorf("width %v: %q is %v wide", w, got, pdf.GetStringWidth(got))
+		}
+		if !strings.HasSuffix(got, "…") {
+			t.Errorf("width %v: %q has no ellipsis", w, got)
+		}
+		// one more rune would not fit
+		if n := len([]rune(got)); w > 5 && pdf.GetStringWidth(string([]rune(long)[:n])+"…") <= w {
+			t.Errorf("width %v: %q could be longer", w, got)
+		}
+	}
+	if got := fitText(pdf, "short", 100); got != "short" {
+		t.Errorf("short text changed: %q", got)
+	}
 }
