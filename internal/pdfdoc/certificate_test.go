@@ -118,6 +118,9 @@ func TestRenderCertificateImages(t *testing.T) {
 				if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
 					t.Fatalf("not a PDF: %q", buf.Bytes()[:min(20, buf.Len())])
 				}
+				if pdftest.Keep() { // kept to be looked at
+					pdftest.RenderPages(t, pdftest.WritePDF(t, pdftest.OutDir(t), "certificate.pdf", buf.Bytes()), 50)
+				}
 			})
 		}
 	}

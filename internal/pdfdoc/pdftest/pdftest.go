@@ -21,6 +21,9 @@ import (
 // -pdfout keeps the rendered PDFs and page images in a directory, to look at them.
 var pdfOut = flag.String("pdfout", "", "directory to keep the rendered PDFs and their page images in")
 
+// Keep reports whether -pdfout was given (the PDFs and page images are kept to be looked at).
+func Keep() bool { return *pdfOut != "" }
+
 // OutDir is where a test writes its PDF and page images: -pdfout/<test name>, or a
 // temporary directory; the path is logged either way.
 func OutDir(t testing.TB) string {
