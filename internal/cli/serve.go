@@ -111,6 +111,9 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// it runs where workers run).
 	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
 	bulkAwards.Register()
+	// Earner profiles, collections, skills and the safeguarding switches (profiles is also
+	// what sharing asks: profiles.SharingAllowed).
+	profiles := service.NewProfiles(st, clock)
 
 	// Verifiers fetch this installation's own documents in process (so its badges verify
 	// without a network round trip, even behind a firewall) and others through the
@@ -121,7 +124,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
-		PublicAwards: awards, Clock: clock, Certificates: awards,
+		PublicAwards: awards, Clock: clock, Profiles: profiles, Certificates: awards,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})

@@ -37,6 +37,15 @@ var flashes = map[string]flash{
 	"bulk-cancelled":     {"info", "The upload is cancelled. Badges already issued from it stay issued."},
 	"template-saved":     {"success", "The award email is saved. Awards from now on use it."},
 	"template-reset":     {"success", "The award email is back to Rosette's default."},
+	// Profiles, collections and site settings.
+	"profile-saved":           {"success", "Your profile is saved."},
+	"collection-created":      {"success", "The collection is created."},
+	"collection-saved":        {"success", "The collection is saved."},
+	"collection-deleted":      {"success", "The collection is deleted. Its badges stay in your wallet."},
+	"collection-item-added":   {"success", "The badge is added to the collection."},
+	"collection-item-removed": {"success", "The badge is taken out of the collection. It stays in your wallet."},
+	"visibility-saved":        {"success", "The badge's visibility is saved."},
+	"settings-saved":          {"success", "The site settings are saved."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

@@ -72,6 +72,8 @@ type Frame struct {
 	Tokens    bool       // the API tokens page (and so the API) is mounted
 	Verify    bool       // the public verification page is mounted (navigation entry)
 	OG        *openGraph // Open Graph and Twitter card tags of a public page
+	NoIndex   bool       // ask search engines not to index the page (robots noindex)
+	Profiles  bool       // the profile, collections, skills and site settings pages are mounted
 }
 
 // MinPasswordLen is the service's password rule, for the help under password fields.
@@ -105,6 +107,7 @@ func (s *Site) execute(w http.ResponseWriter, r *http.Request, name string, data
 	f.Issuers = s.issuers != nil
 	f.Tokens = s.tokens != nil
 	f.Verify = s.newVerifier != nil
+	f.Profiles = s.profiles != nil
 	t, ok := s.pages.byName[name]
 	var buf bytes.Buffer
 	var err error

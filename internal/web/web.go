@@ -1,6 +1,7 @@
 // Package web owns Rosette's HTML interface: the pages (setup, sign in and out, account,
 // dashboard, error pages, the public badge verification page and its report partial, the
-// public award page and claim links), their html/template templates and the static assets, all embedded
+// public award page and claim links, the earner profile, collections, skills and public
+// profile pages, site settings), their html/template templates and the static assets, all embedded
 // in the binary. Handlers parse forms, call the services through small interfaces declared
 // here, and render; business rules live in internal/service.
 package web
@@ -67,6 +68,9 @@ type Options struct {
 	// 4096 awards); each is kept at most AwardReportCacheTTL (default 10 minutes).
 	AwardReportCacheSize int
 	AwardReportCacheTTL  time.Duration
+	// Profiles mounts the earner profile, collections, skills, public profile (/u/) and site
+	// settings pages.
+	Profiles Profiles
 	// Certificates mounts GET /awards/{id}/certificate.pdf (the award's PDF certificate).
 	Certificates Certificates
 }
@@ -96,6 +100,7 @@ type Site struct {
 	clock            badge.Clock
 	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
+	profiles         Profiles
 	certificates     *certificates // nil: no certificate downloads
 }
 
@@ -132,6 +137,7 @@ func New(opts Options) (*Site, error) {
 		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		profiles:         opts.Profiles,
 		certificates:     newCertificates(opts.Certificates)}, nil
 }
 
@@ -166,6 +172,7 @@ func (s *Site) Register(r Router) {
 		// The claim link of an award email; the award page itself is AwardPage.
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
 	}
+	s.registerProfiles(r)
 	if s.issuers == nil {
 		return
 	}
