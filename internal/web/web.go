@@ -74,6 +74,8 @@ type Options struct {
 	// WalletItems mounts the wallet import page and the item pages (/wallet/import,
 	// /wallet/items/{id}); imports share the verification concurrency bound.
 	WalletItems WalletItems
+	// Certificates mounts GET /awards/{id}/certificate.pdf (the award's PDF certificate).
+	Certificates Certificates
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
@@ -103,6 +105,7 @@ type Site struct {
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
 	profiles         Profiles
 	walletItems      WalletItems
+	certificates     *certificates // nil: no certificate downloads
 }
 
 // New parses the templates and indexes the static assets.
@@ -139,7 +142,8 @@ func New(opts Options) (*Site, error) {
 		walletItems:      opts.WalletItems,
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
-		profiles:         opts.Profiles}, nil
+		profiles:         opts.Profiles,
+		certificates:     newCertificates(opts.Certificates)}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -168,6 +172,7 @@ func (s *Site) Register(r Router) {
 		r.HandleBrowser("GET /verify", s.withUser(s.verifyGet))
 		r.HandleBrowser("POST /verify", s.withUser(s.verifyPost))
 	}
+	s.registerCertificates(r)
 	if s.publicAwards != nil {
 		// The claim link of an award email; the award page itself is AwardPage.
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
