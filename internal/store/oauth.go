@@ -297,4 +297,3 @@ func (tx *Tx) ReplaceWalletItemCredential(ctx context.Context, w *WalletItem) er
 		tx.optTime(w.IssuedAt), tx.optTime(w.ExpiresAt), tx.t(w.UpdatedAt), w.ID)
 	return oneRow(res, err, "replace wallet item credential")
 }
-
