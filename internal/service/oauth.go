@@ -89,7 +89,7 @@ type OAuthError struct {
 	Kind        badge.Kind
 }
 
-func (e *OAuthError) Error() string         { return e.Code + ": " + e.Description }
+func (e *OAuthError) Error() string        { return e.Code + ": " + e.Description }
 func (e *OAuthError) Is(target error) bool { return target == e.Kind }
 
 func oauthErr(kind badge.Kind, code, description string) *OAuthError {
@@ -395,4 +395,3 @@ func validPKCE(s string) bool {
 	}
 	return true
 }
-

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -296,4 +297,79 @@ func (tx *Tx) ReplaceWalletItemCredential(ctx context.Context, w *WalletItem) er
 		w.Format, w.Credential, w.Name, w.Description, w.IssuerName, w.IssuerURL, w.ImageURL,
 		tx.optTime(w.IssuedAt), tx.optTime(w.ExpiresAt), tx.t(w.UpdatedAt), w.ID)
 	return oneRow(res, err, "replace wallet item credential")
+}
+
+// APIWalletFilter selects the wallet items an API lists: accepted items of the user whose
+// format is one of Formats (or, with Awards, that are awards of this installation), issued
+// after Since when it is not zero.
+type APIWalletFilter struct {
+	UserID  int64
+	Formats []string
+	Awards  bool
+	Since   time.Time
+}
+
+func (tx *Tx) apiWalletWhere(f APIWalletFilter) (string, []any) {
+	args := []any{f.UserID}
+	var kinds []string
+	for _, fm := range f.Formats {
+		args = append(args, fm)
+		kinds = append(kinds, fmt.Sprintf("format = $%d", len(args)))
+	}
+	if f.Awards {
+		kinds = append(kinds, "source = 'award'")
+	}
+	if len(kinds) == 0 {
+		kinds = append(kinds, "1 = 0")
+	}
+	where := "user_id = $1 AND state = 'accepted' AND (" + strings.Join(kinds, " OR ") + ")"
+	if !f.Since.IsZero() {
+		args = append(args, tx.t(f.Since))
+		where += fmt.Sprintf(" AND issued_at > $%d", len(args))
+	}
+	return where, args
+}
+
+// APIWalletItems lists the items f selects, oldest first (a stable order for paging), at
+// most limit after skipping offset.
+func (tx *Tx) APIWalletItems(ctx context.Context, f APIWalletFilter, limit, offset int) ([]*WalletItem, error) {
+	where, args := tx.apiWalletWhere(f)
+	args = append(args, limit, offset)
+	rows, err := tx.tx.QueryContext(ctx, `SELECT `+walletItemCols+` FROM wallet_items WHERE `+where+
+		fmt.Sprintf(` ORDER BY created_at, id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list api wallet items: %w", err)
+	}
+	defer rows.Close()
+	var out []*WalletItem
+	for rows.Next() {
+		w, err := scanWalletItem(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list api wallet items: %w", err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// CountAPIWalletItems counts the items f selects.
+func (tx *Tx) CountAPIWalletItems(ctx context.Context, f APIWalletFilter) (int64, error) {
+	where, args := tx.apiWalletWhere(f)
+	var n int64
+	if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM wallet_items WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count api wallet items: %w", err)
+	}
+	return n, nil
+}
+
+// UserHasVerifiedEmail reports whether the address (by key) is a verified address of the
+// user.
+func (tx *Tx) UserHasVerifiedEmail(ctx context.Context, userID int64, emailKey string) (bool, error) {
+	var n int64
+	err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM user_emails WHERE user_id = $1 AND email_key = $2 AND verified_at IS NOT NULL`,
+		userID, emailKey).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: user email: %w", err)
+	}
+	return n > 0, nil
 }
