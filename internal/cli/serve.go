@@ -111,6 +111,8 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// it runs where workers run).
 	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
 	bulkAwards.Register()
+	oauth := service.NewOAuth(st, clock, logger, service.OAuthOptions{AllowLoopbackHTTP: !cfg.SecureCookies()})
+	walletAPI := service.NewWalletAPI(st, awards, clock, logger, base)
 
 	// Verifiers fetch this installation's own documents in process (so its badges verify
 	// without a network round trip, even behind a firewall) and others through the
@@ -121,7 +123,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
-		PublicAwards: awards, Clock: clock,
+		PublicAwards: awards, Clock: clock, OAuth: oauth,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})
@@ -172,6 +174,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		closeListeners()
 		return err
 	}
+	if err := mountOBAPI(srv, oauth, walletAPI, base, !cfg.SecureCookies(), logger); err != nil {
+		closeListeners()
+		return err
+	}
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
 	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)
@@ -201,6 +207,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 			return err
 		}
 		if err := registerIdempotencyPrune(ctx, queue, idempotency, clock, logger); err != nil {
+			closeListeners()
+			return err
+		}
+		if err := registerOAuthPrune(ctx, queue, oauth, clock, logger); err != nil {
 			closeListeners()
 			return err
 		}

@@ -222,3 +222,23 @@ func (s *OAuth) RevokeApp(ctx context.Context, user *badge.User, grantID int64) 
 	s.logger.InfoContext(ctx, "oauth grant revoked", "user_id", user.ID, "grant_id", grantID)
 	return nil
 }
+
+// Prune deletes the codes and tokens that expired more than a day ago, and returns how
+// many.
+func (s *OAuth) Prune(ctx context.Context) (int64, error) {
+	before := s.now().Add(-24 * time.Hour)
+	var n int64
+	err := s.store.Update(ctx, func(tx *store.Tx) error {
+		c, err := tx.PruneOAuthCodes(ctx, before)
+		if err != nil {
+			return err
+		}
+		t, err := tx.PruneOAuthTokens(ctx, before)
+		n = c + t
+		return err
+	})
+	if err != nil {
+		return 0, badge.E(badge.Internal, "Expired OAuth codes and tokens could not be deleted.", err)
+	}
+	return n, nil
+}
