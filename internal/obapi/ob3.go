@@ -213,6 +213,9 @@ func (a *API) getCredentials(w http.ResponseWriter, r *http.Request, acc *access
 	a.setPaging(w, r, p.Total, limit, offset)
 	body := map[string]any{}
 	if len(p.JSON) > 0 {
+		for i, c := range p.JSON {
+			p.JSON[i] = proofAsArray(c)
+		}
 		body["credential"] = p.JSON
 	}
 	if len(p.JWS) > 0 {
@@ -251,7 +254,7 @@ func (a *API) upsertCredential(w http.ResponseWriter, r *http.Request, acc *acce
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	w.Write(body)
+	w.Write(proofAsArray(body))
 }
 
 // ob3Profile is the OB 3.0 Profile of an earner.
