@@ -132,7 +132,9 @@ func (noAwards) Credential(context.Context, string) ([]byte, error) {
 func (noAwards) Public(context.Context, string) (*service.PublicAward, error) {
 	return nil, badge.Errorf(badge.NotFound, "none")
 }
-func (noAwards) Assertion(*service.PublicAward) ([]byte, error) { return nil, badge.Errorf(badge.NotFound, "none") }
+func (noAwards) Assertion(*service.PublicAward) ([]byte, error) {
+	return nil, badge.Errorf(badge.NotFound, "none")
+}
 
 func newHost(t *testing.T, newStore func(testing.TB) *store.Store) *host {
 	t.Helper()
