@@ -8,9 +8,12 @@ import (
 // proofAsArray returns the credential with a top-level "proof" object written as a one-item
 // array, the form the OB 3.0 OpenAPI schema requires (the VC data model allows both; a
 // proof set of one proof is the same proof, and every signature stays valid). Every other
-// byte is kept. Input that is not a JSON object, or has no single proof object, is returned
+// byte is kept. Input that is not a valid JSON object, or has no single proof object, is returned
 // as it is.
 func proofAsArray(doc []byte) []byte {
+	if !json.Valid(doc) {
+		return doc
+	}
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return doc
