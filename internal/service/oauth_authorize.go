@@ -118,7 +118,9 @@ func (s *OAuth) CheckAuthorizeRequest(ctx context.Context, q url.Values) (*Autho
 		scopes = client.Scopes
 	}
 	for _, sc := range scopes {
-		if !slices.Contains(client.Scopes, sc) {
+		// offline_access (asked for by the OB 3.0 examples) needs no registration: refresh
+		// tokens are issued anyway.
+		if !slices.Contains(client.Scopes, sc) && sc != ScopeOfflineAccess {
 			return req, oauthErr(badge.Invalid, "invalid_scope", "The application did not register the scope "+sc+".")
 		}
 	}
