@@ -120,10 +120,15 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// badge with it too.
 	fetcher := &identity.LocalFetcher{Base: base, Next: outboundFetcher(cfg)}
 	awardVerifier := newVerifier(fetcher, "")
+	// The wallet verifies imports and re-checks held badges with the same verifier (awards of
+	// this installation in process); its re-check job runs where workers run.
+	wallet := service.NewWallet(service.WalletOptions{Store: st, Verifier: awardVerifier, Awards: awards, Queue: queue,
+		Clock: clock, Logger: logger})
+	wallet.Register()
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
-		PublicAwards: awards, Clock: clock, OAuth: oauth,
+		PublicAwards: awards, Clock: clock, OAuth: oauth, WalletItems: wallet,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})
@@ -215,6 +220,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 			return err
 		}
 		if _, err := registerEmail(queue, st, cfg, base, clock, logger); err != nil {
+			closeListeners()
+			return err
+		}
+		if err := wallet.ScheduleRecheck(ctx, clock.Now()); err != nil {
 			closeListeners()
 			return err
 		}

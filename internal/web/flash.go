@@ -38,6 +38,14 @@ var flashes = map[string]flash{
 	"bulk-cancelled":     {"info", "The upload is cancelled. Badges already issued from it stay issued."},
 	"template-saved":     {"success", "The award email is saved. Awards from now on use it."},
 	"template-reset":     {"success", "The award email is back to Rosette's default."},
+	// The wallet: after an import or "Check again", the verdict in plain words.
+	"wallet-verified":    {"success", "Verified: the badge is genuine, unchanged and valid. It is in your wallet."},
+	"wallet-invalid":     {"warning", "The badge is in your wallet, but it did not pass verification: it may have been changed, or it is malformed. The report below says which check failed."},
+	"wallet-revoked":     {"warning", "The badge is in your wallet, but its issuer has revoked it."},
+	"wallet-expired":     {"warning", "The badge is in your wallet, but it has expired."},
+	"wallet-unreachable": {"warning", "The badge is in your wallet, but it could not be checked now: its issuer's site or keys could not be reached. Rosette will try again later."},
+	"wallet-unchecked":   {"info", "The badge is in your wallet; it has not been checked yet."},
+	"wallet-removed":     {"success", "The badge is removed from your wallet."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

@@ -69,6 +69,9 @@ type Options struct {
 	AwardReportCacheTTL  time.Duration
 	// OAuth mounts the OAuth consent page (/oauth/authorize) and the connected apps page.
 	OAuth OAuth
+	// WalletItems mounts the wallet import page and the item pages (/wallet/import,
+	// /wallet/items/{id}); imports share the verification concurrency bound.
+	WalletItems WalletItems
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
@@ -97,6 +100,7 @@ type Site struct {
 	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
 	oauth            OAuth
+	walletItems      WalletItems
 }
 
 // New parses the templates and indexes the static assets.
@@ -130,6 +134,7 @@ func New(opts Options) (*Site, error) {
 	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, bulk: opts.Bulk, notifications: opts.Notifications, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait,
 		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
+		walletItems:      opts.WalletItems,
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)), oauth: opts.OAuth}, nil
 }
@@ -165,6 +170,7 @@ func (s *Site) Register(r Router) {
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
 	}
 	s.registerOAuth(r)
+	s.registerWalletImport(r)
 	if s.issuers == nil {
 		return
 	}

@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"Idempotency", testIdempotency},
 		{"WalletItems", testWalletItems},
 		{"OAuth", testOAuth},
+		{"WalletImport", testWalletImport},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
