@@ -112,7 +112,6 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
 	bulkAwards.Register()
 	oauth := service.NewOAuth(st, clock, logger, service.OAuthOptions{AllowLoopbackHTTP: !cfg.SecureCookies()})
-	walletAPI := service.NewWalletAPI(st, awards, clock, logger, base)
 
 	// Verifiers fetch this installation's own documents in process (so its badges verify
 	// without a network round trip, even behind a firewall) and others through the
@@ -125,6 +124,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	wallet := service.NewWallet(service.WalletOptions{Store: st, Verifier: awardVerifier, Awards: awards, Queue: queue,
 		Clock: clock, Logger: logger})
 	wallet.Register()
+	walletAPI := service.NewWalletAPI(st, awards, wallet, clock, logger, base)
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },

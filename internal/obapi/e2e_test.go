@@ -197,6 +197,25 @@ func TestOB3EndToEnd(t *testing.T) {
 			}
 			ob3.check(t, "Imsx_StatusInfo", body)
 		}
+		// The wallet added them as source "api", each verified on the way in.
+		var items []*store.WalletItem
+		h.st.View(context.Background(), func(tx *store.Tx) error {
+			var err error
+			items, err = tx.WalletItemsByUser(context.Background(), h.earner.ID, "", 100, 0)
+			return err
+		})
+		apiItems := 0
+		for _, it := range items {
+			if it.Source == "api" {
+				apiItems++
+				if it.VerifyStatus == "unchecked" || it.VerifyReport == "{}" {
+					t.Errorf("api item %s was not verified: %s", it.ID, it.VerifyStatus)
+				}
+			}
+		}
+		if apiItems != 2 {
+			t.Errorf("%d items from the API, want 2", apiItems)
+		}
 		resp, body = do(t, newRequest(t, "GET", creds, "", "", tok.AccessToken))
 		ob3.check(t, "GetOpenBadgeCredentialsResponse", body)
 		if resp.Header.Get("X-Total-Count") != "5" || !strings.Contains(string(body), "Teamwork Badge") {

@@ -26,6 +26,8 @@ import (
 	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
 	"github.com/rosettebadges/rosette/internal/web"
+	"github.com/rosettebadges/rosette/openbadges/fetch"
+	"github.com/rosettebadges/rosette/openbadges/verify"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/oauth2"
 )
@@ -146,7 +148,10 @@ func newHost(t *testing.T, newStore func(testing.TB) *store.Store) *host {
 	base := ts.URL
 	accounts := service.NewAccounts(st, clock, nil, service.AccountsOptions{Hasher: service.NewPasswordHasher(service.PasswordParams{MemoryKiB: 64, Time: 1, Threads: 1}, 4)})
 	oauth := service.NewOAuth(st, clock, nil, service.OAuthOptions{AllowLoopbackHTTP: true, RegistrationsPerHour: 5})
-	wallet := service.NewWalletAPI(st, noAwards{}, clock, nil, base)
+	// The wallet verifies what applications add; offline here (every fetch is a 404), so
+	// the fixtures' signatures that need their issuer's documents are kept as unverified.
+	verifier := verify.New(verify.Options{Fetcher: fetch.Static{}, Now: clock.Now})
+	wallet := service.NewWalletAPI(st, noAwards{}, service.NewWallet(service.WalletOptions{Store: st, Verifier: verifier, Clock: clock}), clock, nil, base)
 	site, err := web.New(web.Options{Accounts: accounts, URLs: links.URLs{Base: base}, Clock: clock, OAuth: oauth})
 	if err != nil {
 		t.Fatal(err)

@@ -288,17 +288,6 @@ func (tx *Tx) SaveAPIProfile(ctx context.Context, p *APIProfile) error {
 	return nil
 }
 
-// ReplaceWalletItemCredential replaces the bytes, format and summary of an item (the OB 3.0
-// API's upsert of a credential the earner holds already) and marks it unchecked.
-func (tx *Tx) ReplaceWalletItemCredential(ctx context.Context, w *WalletItem) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE wallet_items SET format = $1, credential = $2, name = $3, description = $4,
-		issuer_name = $5, issuer_url = $6, image_url = $7, issued_at = $8, expires_at = $9, verify_status = 'unchecked',
-		verify_report = '{}', checked_at = NULL, updated_at = $10 WHERE id = $11`,
-		w.Format, w.Credential, w.Name, w.Description, w.IssuerName, w.IssuerURL, w.ImageURL,
-		tx.optTime(w.IssuedAt), tx.optTime(w.ExpiresAt), tx.t(w.UpdatedAt), w.ID)
-	return oneRow(res, err, "replace wallet item credential")
-}
-
 // APIWalletFilter selects the wallet items an API lists: accepted items of the user whose
 // format is one of Formats (or, with Awards, that are awards of this installation), issued
 // after Since when it is not zero.

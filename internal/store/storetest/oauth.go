@@ -117,21 +117,4 @@ func testOAuth(t *testing.T, s *store.Store) {
 	if err := s.Update(ctx, func(tx *store.Tx) error { return tx.DeleteOAuthGrant(ctx, u.ID, g.ID) }); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("deleting twice: %v", err)
 	}
-	// Replacing a wallet item's credential.
-	w := &store.WalletItem{ID: "wo1", UserID: u.ID, Source: "api", State: "accepted", Format: "ob3-json", Credential: []byte("{}"),
-		CredentialKey: "k", VerifyStatus: "verified", VerifyReport: `{"x":1}`, Visibility: "private", CreatedAt: t0, UpdatedAt: t0}
-	update(t, s, func(tx *store.Tx) error { return tx.InsertWalletItem(ctx, w) })
-	w.Credential, w.Name, w.UpdatedAt, w.IssuedAt = []byte(`{"a":1}`), "New", t0.Add(time.Hour), t0
-	update(t, s, func(tx *store.Tx) error { return tx.ReplaceWalletItemCredential(ctx, w) })
-	view(t, s, func(tx *store.Tx) error {
-		got, err := tx.WalletItemByID(ctx, "wo1")
-		if err != nil {
-			return err
-		}
-		w.VerifyStatus, w.VerifyReport = "unchecked", "{}"
-		if diff := cmp.Diff(w, got); diff != "" {
-			t.Errorf("ReplaceWalletItemCredential (-want +got):\n%s", diff)
-		}
-		return nil
-	})
 }
