@@ -331,6 +331,11 @@ func (b *browser) consent(authURL string, decision string) *url.URL {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Connect Portfolio App") {
 		b.t.Fatalf("consent page: %d %s", resp.StatusCode, page)
 	}
+	// The consent form may be answered with a redirect to the application, and only there.
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' http://127.0.0.1:9;") ||
+		!strings.Contains(csp, "frame-ancestors 'none'") {
+		b.t.Errorf("consent page CSP: %q", csp)
+	}
 	form := formFields(page)
 	form.Set("decision", decision)
 	u := resp.Request.URL
