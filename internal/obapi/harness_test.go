@@ -202,7 +202,64 @@ func do(t testing.TB, req *http.Request) (*http.Response, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	validateResponse(t, req, resp, b)
 	return resp, b
+}
+
+// The published OpenAPI documents, loaded once for every response of the APIs.
+var (
+	ob3Once, ob21Once sync.Once
+	ob3API, ob21API   *openAPI
+)
+
+var compactJWS = regexp.MustCompile(`^[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]*\.[a-zA-Z0-9_-]+$`)
+
+// validateResponse checks every response of the OB 3.0 API and Badge Connect against the
+// schema its OpenAPI document gives for the operation and status.
+func validateResponse(t testing.TB, req *http.Request, resp *http.Response, body []byte) {
+	t.Helper()
+	success := resp.StatusCode >= 200 && resp.StatusCode < 300
+	p := req.URL.Path
+	switch {
+	case strings.HasPrefix(p, obapi.OB3Base+"/"):
+		ob3Once.Do(func() { ob3API = loadOpenAPI(t, ob3Doc) })
+		if !success {
+			ob3API.check(t, "Imsx_StatusInfo", body)
+			return
+		}
+		switch req.Method + " " + strings.TrimPrefix(p, obapi.OB3Base) {
+		case "GET /discovery":
+			ob3API.check(t, "ServiceDescriptionDocument", body)
+		case "GET /credentials":
+			ob3API.check(t, "GetOpenBadgeCredentialsResponse", body)
+		case "POST /credentials":
+			if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+				if !compactJWS.Match(body) {
+					t.Errorf("upsert answer is not a compact JWS: %q", body)
+				}
+			} else {
+				ob3API.check(t, "AchievementCredential", body)
+			}
+		case "GET /profile", "PUT /profile":
+			ob3API.check(t, "Profile", body)
+		default:
+			t.Errorf("%s %s answered %d: no such operation", req.Method, p, resp.StatusCode)
+		}
+	case strings.HasPrefix(p, obapi.OB21Base+"/"), p == obapi.ManifestPath:
+		ob21Once.Do(func() { ob21API = loadOpenAPI(t, ob21Doc) })
+		switch op := req.Method + " " + strings.TrimPrefix(p, obapi.OB21Base); {
+		case p == obapi.ManifestPath:
+			ob21API.check(t, "ManifestDType", body)
+		case !success || op == "POST /assertions":
+			ob21API.check(t, "StatusResponseDType", body)
+		case op == "GET /assertions":
+			ob21API.check(t, "AssertionsResponseDType", body)
+		case op == "GET /profile", op == "POST /profile":
+			ob21API.check(t, "ProfileResponseDType", body)
+		default:
+			t.Errorf("%s %s answered %d: no such operation", req.Method, p, resp.StatusCode)
+		}
+	}
 }
 
 func newRequest(t testing.TB, method, u, contentType string, body string, token string) *http.Request {
