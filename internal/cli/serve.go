@@ -114,6 +114,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// Earner profiles, collections, skills and the safeguarding switches (profiles is also
 	// what sharing asks: profiles.SharingAllowed).
 	profiles := service.NewProfiles(st, clock)
+	oauth := service.NewOAuth(st, clock, logger, service.OAuthOptions{AllowLoopbackHTTP: !cfg.SecureCookies()})
 
 	// Verifiers fetch this installation's own documents in process (so its badges verify
 	// without a network round trip, even behind a firewall) and others through the
@@ -126,6 +127,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	wallet := service.NewWallet(service.WalletOptions{Store: st, Verifier: awardVerifier, Awards: awards, Queue: queue,
 		Clock: clock, Logger: logger})
 	wallet.Register()
+	walletAPI := service.NewWalletAPI(st, awards, wallet, clock, logger, base)
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
@@ -133,6 +135,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		Profiles:     profiles,
 		WalletItems:  wallet,
 		Certificates: awards,
+		OAuth:        oauth,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})
@@ -183,6 +186,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		closeListeners()
 		return err
 	}
+	if err := mountOBAPI(srv, oauth, walletAPI, base, !cfg.SecureCookies(), logger); err != nil {
+		closeListeners()
+		return err
+	}
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", base),
 		slog.String("database", st.Dialect()))
 	fmt.Fprintf(stdout, "Rosette is listening on %s\n", listening)
@@ -212,6 +219,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 			return err
 		}
 		if err := registerIdempotencyPrune(ctx, queue, idempotency, clock, logger); err != nil {
+			closeListeners()
+			return err
+		}
+		if err := registerOAuthPrune(ctx, queue, oauth, clock, logger); err != nil {
 			closeListeners()
 			return err
 		}

@@ -29,6 +29,7 @@ var flashes = map[string]flash{
 	"badge-saved":        {"success", "The badge is saved as a new version. Badges already awarded keep their version."},
 	"badge-unchanged":    {"info", "Nothing was changed, so no new version was made."},
 	"token-revoked":      {"success", "The API token is revoked; it no longer works."},
+	"app-revoked":        {"success", "The application is disconnected; its access no longer works."},
 	"award-issued":       {"success", "The badge is awarded and signed. Its public page and documents are live."},
 	"awards-revoked":     {"success", "The badges are revoked. Verifiers and their public pages say so from now on."},
 	"award-revoked":      {"success", "The badge is revoked. Verifiers and its public page say so from now on."},

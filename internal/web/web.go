@@ -71,6 +71,8 @@ type Options struct {
 	// Profiles mounts the earner profile, collections, skills, public profile (/u/) and site
 	// settings pages.
 	Profiles Profiles
+	// OAuth mounts the OAuth consent page (/oauth/authorize) and the connected apps page.
+	OAuth OAuth
 	// WalletItems mounts the wallet import page and the item pages (/wallet/import,
 	// /wallet/items/{id}); imports share the verification concurrency bound.
 	WalletItems WalletItems
@@ -104,6 +106,7 @@ type Site struct {
 	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
 	profiles         Profiles
+	oauth            OAuth
 	walletItems      WalletItems
 	certificates     *certificates // nil: no certificate downloads
 }
@@ -143,7 +146,8 @@ func New(opts Options) (*Site, error) {
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 		profiles:         opts.Profiles,
-		certificates:     newCertificates(opts.Certificates)}, nil
+		certificates:     newCertificates(opts.Certificates),
+		oauth:            opts.OAuth}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -178,6 +182,7 @@ func (s *Site) Register(r Router) {
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
 	}
 	s.registerProfiles(r)
+	s.registerOAuth(r)
 	s.registerWalletImport(r)
 	if s.issuers == nil {
 		return

@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"WalletItems", testWalletItems},
 		{"Profiles", testProfiles},
 		{"Collections", testCollections},
+		{"OAuth", testOAuth},
 		{"WalletImport", testWalletImport},
 	}
 	for _, tt := range tests {
