@@ -1,0 +1,538 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/links"
+	"github.com/rosettebadges/rosette/internal/store"
+)
+
+// The kinds of CV section.
+const (
+	SectionBadges  = "badges"  // badges chosen from the earner's accepted wallet items
+	SectionText    = "text"    // free text
+	SectionLinks   = "links"   // labelled links
+	SectionContact = "contact" // contact lines (email, phone, town...)
+	SectionSkills  = "skills"  // the skills gathered from every badge held (SkillSource)
+)
+
+// CVSectionKinds lists the section kinds in the order the builder offers them.
+func CVSectionKinds() []string {
+	return []string{SectionBadges, SectionText, SectionLinks, SectionContact, SectionSkills}
+}
+
+// Limits of a CV, so that one earner cannot fill the database.
+const (
+	maxCVsPerUser     = 50
+	maxSectionsPerCV  = 40
+	maxCVTitle        = 200
+	maxCVText         = 10000
+	maxCVLinks        = 30
+	maxCVLines        = 20
+	maxCVLine         = 300
+	maxCVBadgeItems   = 100
+	maxCVWalletChoice = 500 // the accepted wallet items a badge section may choose from
+)
+
+// CV is an earner's CV. Sections is filled by Get only.
+type CV struct {
+	ID         string
+	UserID     int64
+	Title      string
+	ShareToken string // "" while private; the CV is then readable by anyone at /cv/{token}
+	SharedAt   time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Sections   []*CVSection
+}
+
+// Shared reports whether the CV is shared by URL.
+func (c *CV) Shared() bool { return c.ShareToken != "" }
+
+// CVLink is one link of a links section.
+type CVLink struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
+}
+
+// CVSection is one section of a CV; which content fields are used depends on Kind.
+type CVSection struct {
+	ID       string
+	Position int
+	Kind     string
+	Title    string
+	Items    []string // badges: wallet item ids, in order
+	Text     string   // text
+	Links    []CVLink // links
+	Lines    []string // contact
+}
+
+// sectionBody is the JSON stored in cv_sections.body.
+type sectionBody struct {
+	Items []string `json:"items,omitempty"`
+	Text  string   `json:"text,omitempty"`
+	Links []CVLink `json:"links,omitempty"`
+	Lines []string `json:"lines,omitempty"`
+}
+
+// CVSkill is one skill a skills section shows: a tag or an alignment gathered from the
+// badges an earner holds, with how many badges name it.
+type CVSkill struct {
+	Name      string
+	Framework string // of an alignment, "" for a tag
+	Code      string
+	URL       string
+	Badges    int
+}
+
+// SkillSource gathers an earner's skills from every badge they hold (the profile's skills
+// view provides it).
+type SkillSource interface {
+	SkillsOf(ctx context.Context, userID int64) ([]CVSkill, error)
+}
+
+// CVRenderer sets a CV document as a PDF, written to w.
+type CVRenderer interface {
+	RenderCV(ctx context.Context, w io.Writer, doc *CVDocument) error
+}
+
+// CVsOptions are what CVs needs. Skills and Renderer may be nil: skills sections then say
+// the skills are not available, and PDF export is Unavailable. PublicItemURL, if set, is the
+// public page of a wallet item the earner made public (used for the QR code of an imported
+// badge whose credential has no https id).
+type CVsOptions struct {
+	Store         *store.Store
+	Awards        *Awards
+	URLs          links.URLs
+	Clock         badge.Clock
+	Logger        *slog.Logger
+	Skills        SkillSource
+	Renderer      CVRenderer
+	PublicItemURL func(itemID string) string
+}
+
+// CVs is the CV builder: an earner's CVs, their sections, sharing by URL and PDF export.
+// Safe for concurrent use.
+type CVs struct{ o CVsOptions }
+
+// NewCVs returns the CV service.
+func NewCVs(o CVsOptions) *CVs {
+	if o.Clock == nil {
+		o.Clock = badge.SystemClock{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &CVs{o: o}
+}
+
+func (s *CVs) now() time.Time { return s.o.Clock.Now().UTC().Truncate(time.Microsecond) }
+
+var errNoCV = badge.Errorf(badge.NotFound, "There is no such CV.")
+
+func toCV(c *store.CV) *CV {
+	return &CV{ID: c.ID, UserID: c.UserID, Title: c.Title, ShareToken: c.ShareToken, SharedAt: c.SharedAt,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+}
+
+func toCVSection(s *store.CVSection) (*CVSection, error) {
+	var b sectionBody
+	if err := json.Unmarshal([]byte(s.Body), &b); err != nil {
+		return nil, fmt.Errorf("cv section %s: body: %w", s.ID, err)
+	}
+	return &CVSection{ID: s.ID, Position: s.Position, Kind: s.Kind, Title: s.Title, Items: b.Items, Text: b.Text,
+		Links: b.Links, Lines: b.Lines}, nil
+}
+
+// ownCV loads the actor's CV; NotFound when it is someone else's (its existence is not told).
+func ownCV(ctx context.Context, tx *store.Tx, actor *badge.User, id string) (*store.CV, error) {
+	if actor == nil {
+		return nil, badge.Errorf(badge.Unauthorized, "Please sign in.")
+	}
+	c, err := tx.CVByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && c.UserID != actor.ID) {
+		return nil, errNoCV
+	}
+	return c, err
+}
+
+// CheckCVTitle normalizes a CV or section title; Invalid on field "title".
+func CheckCVTitle(title string, required bool) (string, error) {
+	t, err := badge.NormalizeName(title)
+	if err != nil {
+		return "", badge.FieldError(badge.Invalid, "title", "A title must be at most 200 characters, without control characters.", err)
+	}
+	if required && t == "" {
+		return "", badge.FieldError(badge.Invalid, "title", "Give the CV a title.", nil)
+	}
+	return t, nil
+}
+
+// List returns the actor's CVs, oldest first (without their sections).
+func (s *CVs) List(ctx context.Context, actor *badge.User) ([]*CV, error) {
+	var out []*CV
+	err := s.o.Store.View(ctx, func(tx *store.Tx) error {
+		list, err := tx.CVsByUser(ctx, actor.ID)
+		for _, c := range list {
+			out = append(out, toCV(c))
+		}
+		return err
+	})
+	if err != nil {
+		return nil, internal(err)
+	}
+	return out, nil
+}
+
+// Get returns one of the actor's CVs with its sections in order; NotFound if it is not theirs.
+func (s *CVs) Get(ctx context.Context, actor *badge.User, id string) (*CV, error) {
+	var out *CV
+	err := s.o.Store.View(ctx, func(tx *store.Tx) error {
+		c, err := ownCV(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		out = toCV(c)
+		out.Sections, err = sectionsOf(ctx, tx, c.ID)
+		return err
+	})
+	if err != nil {
+		return nil, internal(err)
+	}
+	return out, nil
+}
+
+func sectionsOf(ctx context.Context, tx *store.Tx, cvID string) ([]*CVSection, error) {
+	rows, err := tx.CVSections(ctx, cvID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*CVSection, 0, len(rows))
+	for _, r := range rows {
+		sec, err := toCVSection(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sec)
+	}
+	return out, nil
+}
+
+// Create makes a CV with this title for the actor: private, without sections. Invalid on
+// "title"; Conflict past 50 CVs.
+func (s *CVs) Create(ctx context.Context, actor *badge.User, title string) (*CV, error) {
+	title, err := CheckCVTitle(title, true)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c := &store.CV{ID: newAwardID(), UserID: actor.ID, Title: title, CreatedAt: now, UpdatedAt: now}
+	err = s.o.Store.Update(ctx, func(tx *store.Tx) error {
+		list, err := tx.CVsByUser(ctx, actor.ID)
+		if err != nil {
+			return err
+		}
+		if len(list) >= maxCVsPerUser {
+			return badge.Errorf(badge.Conflict, "You have %d CVs, the most one account may have. Delete one first.", len(list))
+		}
+		return tx.InsertCV(ctx, c)
+	})
+	if err != nil {
+		return nil, internal(err)
+	}
+	return toCV(c), nil
+}
+
+// Rename changes the title of one of the actor's CVs.
+func (s *CVs) Rename(ctx context.Context, actor *badge.User, id, title string) error {
+	title, err := CheckCVTitle(title, true)
+	if err != nil {
+		return err
+	}
+	return s.updateCV(ctx, actor, id, func(c *store.CV) error { c.Title = title; return nil })
+}
+
+// updateCV loads the actor's CV, lets change modify it, and writes it with a new updated time.
+func (s *CVs) updateCV(ctx context.Context, actor *badge.User, id string, change func(c *store.CV) error) error {
+	err := s.o.Store.Update(ctx, func(tx *store.Tx) error {
+		c, err := ownCV(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if err := change(c); err != nil {
+			return err
+		}
+		c.UpdatedAt = s.now()
+		return tx.UpdateCV(ctx, c)
+	})
+	return internal(err)
+}
+
+// Delete deletes one of the actor's CVs (its share link stops working).
+func (s *CVs) Delete(ctx context.Context, actor *badge.User, id string) error {
+	err := s.o.Store.Update(ctx, func(tx *store.Tx) error {
+		if _, err := ownCV(ctx, tx, actor, id); err != nil {
+			return err
+		}
+		return tx.DeleteCV(ctx, id)
+	})
+	return internal(err)
+}
+
+// Share makes the CV readable by anyone with its link and returns the link's token: a new
+// random one (32 bytes) unless the CV is already shared, whose token is kept.
+func (s *CVs) Share(ctx context.Context, actor *badge.User, id string) (string, error) {
+	var token string
+	err := s.updateCV(ctx, actor, id, func(c *store.CV) error {
+		if c.ShareToken == "" {
+			t, _, err := newToken()
+			if err != nil {
+				return err
+			}
+			c.ShareToken, c.SharedAt = t, s.now()
+		}
+		token = c.ShareToken
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// StopSharing makes the CV private again: its link stops working for good (sharing it again
+// makes a new one).
+func (s *CVs) StopSharing(ctx context.Context, actor *badge.User, id string) error {
+	return s.updateCV(ctx, actor, id, func(c *store.CV) error {
+		c.ShareToken, c.SharedAt = "", time.Time{}
+		return nil
+	})
+}
+
+// BadgeChoices returns the actor's accepted wallet items, newest first: what a badges section
+// may show.
+func (s *CVs) BadgeChoices(ctx context.Context, actor *badge.User) ([]*store.WalletItem, error) {
+	var out []*store.WalletItem
+	err := s.o.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.WalletItemsByUser(ctx, actor.ID, "accepted", maxCVWalletChoice, 0)
+		return err
+	})
+	if err != nil {
+		return nil, internal(err)
+	}
+	return out, nil
+}
+
+// SectionInput is a new or edited section. Kind is ignored when editing (a section keeps its
+// kind).
+type SectionInput struct {
+	Kind  string
+	Title string
+	Items []string // badges: wallet item ids
+	Text  string   // text
+	Links []CVLink // links (see ParseCVLinks)
+	Lines []string // contact
+}
+
+// checkSection validates a section's content and returns its stored body. Errors are Invalid
+// on the fields "kind", "title", "items", "text", "links" or "lines".
+func checkSection(ctx context.Context, tx *store.Tx, userID int64, kind string, in SectionInput) (title, body string, err error) {
+	if !slices.Contains(CVSectionKinds(), kind) {
+		return "", "", badge.FieldError(badge.Invalid, "kind", "Choose a kind of section from the list.", nil)
+	}
+	if title, err = CheckCVTitle(in.Title, false); err != nil {
+		return "", "", err
+	}
+	var b sectionBody
+	switch kind {
+	case SectionBadges:
+		if len(in.Items) > maxCVBadgeItems {
+			return "", "", badge.FieldError(badge.Invalid, "items", fmt.Sprintf("A section may show at most %d badges.", maxCVBadgeItems), nil)
+		}
+		seen := map[string]bool{}
+		for _, id := range in.Items {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			w, err := tx.WalletItemByID(ctx, id)
+			if errors.Is(err, store.ErrNotFound) || (err == nil && (w.UserID != userID || w.State != "accepted")) {
+				return "", "", badge.FieldError(badge.Invalid, "items", "Choose badges from your wallet.", nil)
+			}
+			if err != nil {
+				return "", "", err
+			}
+			b.Items = append(b.Items, id)
+		}
+	case SectionText:
+		b.Text, err = checkCVText(in.Text, maxCVText, "text")
+	case SectionLinks:
+		if len(in.Links) > maxCVLinks {
+			return "", "", badge.FieldError(badge.Invalid, "links", fmt.Sprintf("A section may have at most %d links.", maxCVLinks), nil)
+		}
+		for _, l := range in.Links {
+			if _, err := checkCVLink(l); err != nil {
+				return "", "", err
+			}
+		}
+		b.Links = in.Links
+	case SectionContact:
+		for _, l := range in.Lines {
+			l, err := checkCVText(l, maxCVLine, "lines")
+			if err != nil {
+				return "", "", err
+			}
+			if l != "" {
+				b.Lines = append(b.Lines, l)
+			}
+		}
+		if len(b.Lines) > maxCVLines {
+			return "", "", badge.FieldError(badge.Invalid, "lines", fmt.Sprintf("A contact section may have at most %d lines.", maxCVLines), nil)
+		}
+	}
+	if err != nil {
+		return "", "", err
+	}
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return "", "", err
+	}
+	return title, string(raw), nil
+}
+
+// AddSection appends a section to one of the actor's CVs.
+func (s *CVs) AddSection(ctx context.Context, actor *badge.User, cvID string, in SectionInput) (*CVSection, error) {
+	var out *CVSection
+	err := s.o.Store.Update(ctx, func(tx *store.Tx) error {
+		c, err := ownCV(ctx, tx, actor, cvID)
+		if err != nil {
+			return err
+		}
+		title, body, err := checkSection(ctx, tx, actor.ID, in.Kind, in)
+		if err != nil {
+			return err
+		}
+		secs, err := tx.CVSections(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if len(secs) >= maxSectionsPerCV {
+			return badge.Errorf(badge.Conflict, "A CV may have at most %d sections.", maxSectionsPerCV)
+		}
+		now := s.now()
+		row := &store.CVSection{ID: newAwardID(), CVID: c.ID, Position: len(secs), Kind: in.Kind, Title: title, Body: body,
+			CreatedAt: now, UpdatedAt: now}
+		if err := tx.InsertCVSection(ctx, row); err != nil {
+			return err
+		}
+		c.UpdatedAt = now
+		if err := tx.UpdateCV(ctx, c); err != nil {
+			return err
+		}
+		out, err = toCVSection(row)
+		return err
+	})
+	if err != nil {
+		return nil, internal(err)
+	}
+	return out, nil
+}
+
+// ownSection loads one of the actor's CV sections and its CV; NotFound if it is not theirs.
+func ownSection(ctx context.Context, tx *store.Tx, actor *badge.User, cvID, sectionID string) (*store.CV, *store.CVSection, error) {
+	c, err := ownCV(ctx, tx, actor, cvID)
+	if err != nil {
+		return nil, nil, err
+	}
+	sec, err := tx.CVSectionByID(ctx, sectionID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && sec.CVID != c.ID) {
+		return nil, nil, badge.Errorf(badge.NotFound, "There is no such section.")
+	}
+	return c, sec, err
+}
+
+// EditSection replaces the title and content of a section (its kind stays).
+func (s *CVs) EditSection(ctx context.Context, actor *badge.User, cvID, sectionID string, in SectionInput) error {
+	err := s.o.Store.Update(ctx, func(tx *store.Tx) error {
+		c, sec, err := ownSection(ctx, tx, actor, cvID, sectionID)
+		if err != nil {
+			return err
+		}
+		title, body, err := checkSection(ctx, tx, actor.ID, sec.Kind, in)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		sec.Title, sec.Body, sec.UpdatedAt = title, body, now
+		if err := tx.UpdateCVSection(ctx, sec); err != nil {
+			return err
+		}
+		c.UpdatedAt = now
+		return tx.UpdateCV(ctx, c)
+	})
+	return internal(err)
+}
+
+// RemoveSection deletes a section; the ones after it move up.
+func (s *CVs) RemoveSection(ctx context.Context, actor *badge.User, cvID, sectionID string) error {
+	return s.reorder(ctx, actor, cvID, sectionID, func(secs []*store.CVSection, i int) []*store.CVSection {
+		return slices.Delete(secs, i, i+1)
+	}, true)
+}
+
+// MoveSection moves a section one place up (delta -1) or down (+1); at either end it stays.
+func (s *CVs) MoveSection(ctx context.Context, actor *badge.User, cvID, sectionID string, delta int) error {
+	if delta != -1 && delta != 1 {
+		return badge.Errorf(badge.Invalid, "A section moves one place up or down.")
+	}
+	return s.reorder(ctx, actor, cvID, sectionID, func(secs []*store.CVSection, i int) []*store.CVSection {
+		if j := i + delta; j >= 0 && j < len(secs) {
+			secs[i], secs[j] = secs[j], secs[i]
+		}
+		return secs
+	}, false)
+}
+
+// reorder applies change to the CV's sections in order (i: the index of sectionID), then
+// numbers them 0, 1, ... again, writing those whose position changed (remove: deleting
+// sectionID first).
+func (s *CVs) reorder(ctx context.Context, actor *badge.User, cvID, sectionID string,
+	change func(secs []*store.CVSection, i int) []*store.CVSection, remove bool) error {
+	err := s.o.Store.Update(ctx, func(tx *store.Tx) error {
+		c, _, err := ownSection(ctx, tx, actor, cvID, sectionID)
+		if err != nil {
+			return err
+		}
+		secs, err := tx.CVSections(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(secs, func(x *store.CVSection) bool { return x.ID == sectionID })
+		if remove {
+			if err := tx.DeleteCVSection(ctx, sectionID); err != nil {
+				return err
+			}
+		}
+		now := s.now()
+		for pos, sec := range change(secs, i) {
+			if sec.Position != pos {
+				sec.Position, sec.UpdatedAt = pos, now
+				if err := tx.UpdateCVSection(ctx, sec); err != nil {
+					return err
+				}
+			}
+		}
+		c.UpdatedAt = now
+		return tx.UpdateCV(ctx, c)
+	})
+	return internal(err)
+}
