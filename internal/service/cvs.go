@@ -273,7 +273,7 @@ func (s *CVs) updateCV(ctx context.Context, actor *badge.User, id string, change
 		c.UpdatedAt = s.now()
 		return tx.UpdateCV(ctx, c)
 	})
-	return internal(err)
+	return serviceErr(err)
 }
 
 // Delete deletes one of the actor's CVs (its share link stops working).
@@ -284,7 +284,7 @@ func (s *CVs) Delete(ctx context.Context, actor *badge.User, id string) error {
 		}
 		return tx.DeleteCV(ctx, id)
 	})
-	return internal(err)
+	return serviceErr(err)
 }
 
 // Share makes the CV readable by anyone with its link and returns the link's token: a new
@@ -479,7 +479,7 @@ func (s *CVs) EditSection(ctx context.Context, actor *badge.User, cvID, sectionI
 		c.UpdatedAt = now
 		return tx.UpdateCV(ctx, c)
 	})
-	return internal(err)
+	return serviceErr(err)
 }
 
 // RemoveSection deletes a section; the ones after it move up.
@@ -534,5 +534,5 @@ func (s *CVs) reorder(ctx context.Context, actor *badge.User, cvID, sectionID st
 		c.UpdatedAt = now
 		return tx.UpdateCV(ctx, c)
 	})
-	return internal(err)
+	return serviceErr(err)
 }
