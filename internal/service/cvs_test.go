@@ -217,12 +217,12 @@ func testCVSectionsOrder(t *testing.T, newStore func(testing.TB) *store.Store) {
 		t.Errorf("someone else's wallet item: %v", err)
 	}
 	for name, err := range map[string]error{
-		"get":    func() error { _, err := f.cvs.Get(ctx, stranger, c.ID); return err }(),
-		"rename": f.cvs.Rename(ctx, stranger, c.ID, "x"),
-		"delete": f.cvs.Delete(ctx, stranger, c.ID),
-		"move":   f.cvs.MoveSection(ctx, stranger, c.ID, text, 1),
-		"remove": f.cvs.RemoveSection(ctx, stranger, c.ID, text),
-		"share":  func() error { _, err := f.cvs.Share(ctx, stranger, c.ID); return err }(),
+		"get":                   func() error { _, err := f.cvs.Get(ctx, stranger, c.ID); return err }(),
+		"rename":                f.cvs.Rename(ctx, stranger, c.ID, "x"),
+		"delete":                f.cvs.Delete(ctx, stranger, c.ID),
+		"move":                  f.cvs.MoveSection(ctx, stranger, c.ID, text, 1),
+		"remove":                f.cvs.RemoveSection(ctx, stranger, c.ID, text),
+		"share":                 func() error { _, err := f.cvs.Share(ctx, stranger, c.ID); return err }(),
 		"section of another CV": f.cvs.EditSection(ctx, f.earner, sc.ID, text, SectionInput{}),
 	} {
 		if !hasKind(err, badge.NotFound) {
@@ -440,7 +440,7 @@ func TestCredentialHTTPSID(t *testing.T) {
 		{`{"id":"http://a.example/c/1"}`, ""},
 		{`{"id":7}`, ""},
 		{"eyJhbGciOiJub25lIn0.eyJ2YyI6eyJpZCI6Imh0dHBzOi8vYS5leGFtcGxlL3YifX0.sig", "https://a.example/v"}, // {"vc":{"id":"https://a.example/v"}}
-		{"eyJhbGciOiJub25lIn0.eyJqdGkiOiJodHRwczovL2EuZXhhbXBsZS9qIn0.", "https://a.example/j"},             // {"jti":"https://a.example/j"}
+		{"eyJhbGciOiJub25lIn0.eyJqdGkiOiJodHRwczovL2EuZXhhbXBsZS9qIn0.", "https://a.example/j"},            // {"jti":"https://a.example/j"}
 		{"not a credential", ""},
 		{"", ""},
 	} {
