@@ -317,13 +317,29 @@ func (s *CVs) StopSharing(ctx context.Context, actor *badge.User, id string) err
 	})
 }
 
+// CVBadgeChoice is a badge a badges section may show: one of the earner's accepted wallet items.
+type CVBadgeChoice struct {
+	ItemID     string
+	Name       string
+	IssuerName string
+	IssuedAt   time.Time
+}
+
 // BadgeChoices returns the actor's accepted wallet items, newest first: what a badges section
 // may show.
-func (s *CVs) BadgeChoices(ctx context.Context, actor *badge.User) ([]*store.WalletItem, error) {
-	var out []*store.WalletItem
+func (s *CVs) BadgeChoices(ctx context.Context, actor *badge.User) ([]CVBadgeChoice, error) {
+	var out []CVBadgeChoice
 	err := s.o.Store.View(ctx, func(tx *store.Tx) error {
-		var err error
-		out, err = tx.WalletItemsByUser(ctx, actor.ID, "accepted", maxCVWalletChoice, 0)
+		items, err := tx.WalletItemsByUser(ctx, actor.ID, "accepted", maxCVWalletChoice, 0)
+		for _, w := range items {
+			name := w.Name
+			if name == "" && w.AwardID != "" && s.o.Awards != nil {
+				if p, err := s.o.Awards.Public(ctx, w.AwardID); err == nil {
+					name = p.BadgeClass.Fields.Name
+				}
+			}
+			out = append(out, CVBadgeChoice{ItemID: w.ID, Name: name, IssuerName: w.IssuerName, IssuedAt: w.IssuedAt})
+		}
 		return err
 	})
 	if err != nil {

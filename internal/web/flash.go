@@ -37,6 +37,14 @@ var flashes = map[string]flash{
 	"bulk-cancelled":     {"info", "The upload is cancelled. Badges already issued from it stay issued."},
 	"template-saved":     {"success", "The award email is saved. Awards from now on use it."},
 	"template-reset":     {"success", "The award email is back to Rosette's default."},
+	"cv-created":         {"success", "The CV is made. Add sections to it below."},
+	"cv-saved":           {"success", "Saved."},
+	"cv-deleted":         {"success", "The CV is deleted. Its link, if it had one, no longer works."},
+	"cv-shared":          {"success", "The CV is shared: anyone with its link can read it."},
+	"cv-unshared":        {"success", "The CV is private again. Its old link no longer works."},
+	"cv-section-added":   {"success", "The section is added at the end."},
+	"cv-section-removed": {"success", "The section is removed."},
+	"account-deleted":    {"info", "Your account and its data are deleted. Badges issued to you stay verifiable by their issuers."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

@@ -28,7 +28,8 @@ type pages struct {
 
 func parsePages(a *assets) (*pages, error) {
 	funcs := template.FuncMap{"asset": a.url, "fieldOf": fieldOf, "imagePath": imagePath,
-		"inc": func(i int) int { return i + 1 }, "list": func(s ...string) []string { return s }}
+		"inc": func(i int) int { return i + 1 }, "list": func(s ...string) []string { return s },
+		"splitLines": splitLines}
 	// The layout and the partials (templates shared by pages: "field", "report",
 	// "badge-details") go in every page's set.
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
@@ -72,6 +73,7 @@ type Frame struct {
 	Tokens    bool       // the API tokens page (and so the API) is mounted
 	Verify    bool       // the public verification page is mounted (navigation entry)
 	OG        *openGraph // Open Graph and Twitter card tags of a public page
+	NoIndex   bool       // ask search engines not to index the page (shared CVs)
 }
 
 // MinPasswordLen is the service's password rule, for the help under password fields.
@@ -149,4 +151,15 @@ type fieldArgs struct {
 
 func fieldOf(page any, name, label, typ, value, help, auto string, required bool) fieldArgs {
 	return fieldArgs{F: page, Name: name, Label: label, Type: typ, Value: value, Help: help, Auto: auto, Required: required}
+}
+
+// splitLines returns the non-blank lines of s (free text shown as paragraphs).
+func splitLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -67,6 +67,9 @@ type Options struct {
 	// 4096 awards); each is kept at most AwardReportCacheTTL (default 10 minutes).
 	AwardReportCacheSize int
 	AwardReportCacheTTL  time.Duration
+
+	CVs         CVs         // the CV builder and shared CV pages, mounted only when set
+	AccountData AccountData // the data export and account deletion pages, mounted only when set
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
@@ -94,6 +97,9 @@ type Site struct {
 	clock            badge.Clock
 	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
+
+	cvs         CVs
+	accountData AccountData
 }
 
 // New parses the templates and indexes the static assets.
@@ -128,7 +134,8 @@ func New(opts Options) (*Site, error) {
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait,
 		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
-		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
+		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		cvs:              opts.CVs, accountData: opts.AccountData}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -157,6 +164,8 @@ func (s *Site) Register(r Router) {
 		r.HandleBrowser("GET /verify", s.withUser(s.verifyGet))
 		r.HandleBrowser("POST /verify", s.withUser(s.verifyPost))
 	}
+	s.registerCVs(r)
+	s.registerAccountData(r)
 	if s.publicAwards != nil {
 		// The claim link of an award email; the award page itself is AwardPage.
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
