@@ -117,11 +117,16 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// outbound client; the handler is the server, built below. Award pages verify their
 	// badge with it too.
 	fetcher := &identity.LocalFetcher{Base: base, Next: outboundFetcher(cfg)}
+	// CVs, the data export and account deletion (C4, C8). PDFs need a CVRenderer (internal/pdf).
+	cvs := service.NewCVs(service.CVsOptions{Store: st, Awards: awards, URLs: urls, Clock: clock, Logger: logger})
+	accountData := &service.AccountData{Accounts: accounts,
+		Export:   service.NewAccountExport(service.AccountExportOptions{Store: st, Awards: awards, CVs: cvs, URLs: urls, Clock: clock}),
+		Deletion: service.NewAccountDeletion(service.AccountDeletionOptions{Store: st, Accounts: accounts, Clock: clock, Logger: logger})}
 	awardVerifier := newVerifier(fetcher, "")
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
-		PublicAwards: awards, Clock: clock,
+		PublicAwards: awards, Clock: clock, CVs: cvs, AccountData: accountData,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})
