@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 export ROSETTE_TEST_REQUIRE=1
 ensure_chromium
+ensure_pdftools
 ensure_jsref
 ensure_postgres
 trap stop_postgres EXIT

@@ -25,6 +25,18 @@ ensure_chromium() {
   export ROSETTE_TEST_CHROMIUM=$bin
 }
 
+# ensure_pdftools installs what the PDF tests need: poppler-utils (pdftotext, pdftoppm) to read
+# and render the certificates and CVs, zbar-tools (zbarimg) to decode their QR codes.
+ensure_pdftools() {
+  local pkgs=()
+  command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || pkgs+=(poppler-utils)
+  command -v zbarimg >/dev/null 2>&1 || pkgs+=(zbar-tools)
+  if [ ${#pkgs[@]} -gt 0 ]; then
+    echo "== installing ${pkgs[*]} (Debian packages)"
+    apt_install "${pkgs[@]}"
+  fi
+}
+
 pg_bindir() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
 }

@@ -22,8 +22,10 @@ type Issuer struct {
 	// StatusMethod is how the issuer's OB 3.0 credentials publish revocation and expiry:
 	// StatusBitstring (default) or Status1EdTech.
 	StatusMethod StatusMethod
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// CertificateLayout is the design of its awards' PDF certificates.
+	CertificateLayout CertificateLayout
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // IssuerFields are the editable fields of an issuer profile.
@@ -37,6 +39,9 @@ type IssuerFields struct {
 	// StatusMethod: StatusBitstring or Status1EdTech; "" means StatusBitstring for a new
 	// issuer and "unchanged" on an update (so callers that do not know it keep it).
 	StatusMethod StatusMethod
+	// CertificateLayout: one of CertificateLayouts; "" means CertificateClassic for a new
+	// issuer and "unchanged" on an update.
+	CertificateLayout CertificateLayout
 }
 
 // StatusMethod is how an issuer's credentials carry their status (credentialStatus).
@@ -54,9 +59,9 @@ const (
 // Normalize trims the fields and checks them: name required (at most 200 characters, no
 // control characters), description at most 4000 characters, website an absolute http(s) URL,
 // email a valid address, logo an http(s) URL or a data:image/ URI (at most 2 MiB), LinkedIn
-// organisation id digits only, status method "", "bitstring" or "1edtech". Every problem is reported at once: the error joins one Invalid
+// organisation id digits only, status method "", "bitstring" or "1edtech", certificate layout "" or one of CertificateLayouts. Every problem is reported at once: the error joins one Invalid
 // *Error per field (FieldError), named "name", "description", "website", "email", "logo",
-// "linkedin_org" or "status_method"; FieldMessages collects them.
+// "linkedin_org", "status_method" or "certificate_layout"; FieldMessages collects them.
 func (f IssuerFields) Normalize() (IssuerFields, error) {
 	var errs []error
 	bad := func(field, msg string) { errs = append(errs, FieldError(Invalid, field, msg, nil)) }
@@ -100,6 +105,9 @@ func (f IssuerFields) Normalize() (IssuerFields, error) {
 	case "", StatusBitstring, Status1EdTech:
 	default:
 		bad("status_method", "Status method must be Bitstring Status List or 1EdTech Revocation List.")
+	}
+	if f.CertificateLayout != "" && !f.CertificateLayout.Valid() {
+		bad("certificate_layout", "Certificate layout must be Classic or Modern.")
 	}
 	if len(errs) > 0 {
 		return IssuerFields{}, errors.Join(errs...)

@@ -126,7 +126,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
-		PublicAwards: awards, Clock: clock, CVs: cvs, AccountData: accountData,
+		PublicAwards: awards, Clock: clock, Certificates: awards, CVs: cvs, AccountData: accountData,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})

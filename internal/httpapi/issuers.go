@@ -9,17 +9,19 @@ import (
 
 // issuerJSON is an issuer resource.
 type issuerJSON struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	Website     string    `json:"website"`
-	Email       string    `json:"email"`
-	LogoURL     string    `json:"logo_url"`
-	LinkedInOrg string    `json:"linkedin_org"`
-	URL         string    `json:"url"`            // the public profile
-	Role        string    `json:"role,omitempty"` // the token user's role on it ("" for a site admin who is not staff)
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Website     string `json:"website"`
+	Email       string `json:"email"`
+	LogoURL     string `json:"logo_url"`
+	LinkedInOrg string `json:"linkedin_org"`
+	// CertificateLayout is the design of the award certificates: "classic" or "modern".
+	CertificateLayout string    `json:"certificate_layout"`
+	URL               string    `json:"url"`            // the public profile
+	Role              string    `json:"role,omitempty"` // the token user's role on it ("" for a site admin who is not staff)
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
 }
 
 // issuerInput is the body of POST /issuers and (as a merge patch) PATCH /issuers/{id}.
@@ -30,16 +32,18 @@ type issuerInput struct {
 	Email       string `json:"email"`
 	LogoURL     string `json:"logo_url"`
 	LinkedInOrg string `json:"linkedin_org"`
+	// CertificateLayout: "" or absent keeps it ("classic" for a new issuer).
+	CertificateLayout string `json:"certificate_layout,omitempty"`
 }
 
 func (in issuerInput) fields() badge.IssuerFields {
 	return badge.IssuerFields{Name: in.Name, Description: in.Description, Website: in.Website, Email: in.Email,
-		LogoURL: in.LogoURL, LinkedInOrg: in.LinkedInOrg}
+		LogoURL: in.LogoURL, LinkedInOrg: in.LinkedInOrg, CertificateLayout: badge.CertificateLayout(in.CertificateLayout)}
 }
 
 func (a *API) issuerOut(i *badge.Issuer, role badge.Role) issuerJSON {
 	return issuerJSON{ID: i.ID, Name: i.Name, Description: i.Description, Website: i.Website, Email: i.Email,
-		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg, URL: a.opts.URLs.Profile(i.ID), Role: string(role),
+		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg, CertificateLayout: string(i.CertificateLayout), URL: a.opts.URLs.Profile(i.ID), Role: string(role),
 		CreatedAt: apiTime(i.CreatedAt), UpdatedAt: apiTime(i.UpdatedAt)}
 }
 
@@ -95,7 +99,7 @@ func (a *API) patchIssuer(c *call) (int, any, error) {
 		return 0, nil, err
 	}
 	cur := issuerInput{Name: iss.Name, Description: iss.Description, Website: iss.Website, Email: iss.Email,
-		LogoURL: iss.LogoURL, LinkedInOrg: iss.LinkedInOrg}
+		LogoURL: iss.LogoURL, LinkedInOrg: iss.LinkedInOrg, CertificateLayout: string(iss.CertificateLayout)}
 	var in issuerInput
 	if err := mergePatch(cur, c.body, &in); err != nil {
 		return 0, nil, err

@@ -133,7 +133,7 @@ func (s *Issuers) Check(ctx context.Context, actor *badge.User, issuerID string,
 func toIssuer(i *store.Issuer) *badge.Issuer {
 	return &badge.Issuer{ID: i.ID, Name: i.Name, Description: i.Description, Website: i.Website, Email: i.Email,
 		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg, StatusMethod: badge.StatusMethod(i.StatusMethod),
-		CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt}
+		CertificateLayout: badge.CertificateLayout(i.CertificateLayout), CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt}
 }
 
 // Create makes an issuer with its signing keys (one per keys.IssuerAlgorithms) and its first
@@ -153,12 +153,16 @@ func (s *Issuers) Create(ctx context.Context, actor *badge.User, f badge.IssuerF
 	}
 	now := s.now()
 	iss := &store.Issuer{ID: newIssuerID(), Name: f.Name, Description: f.Description, Website: f.Website, Email: f.Email,
-		LogoURL: f.LogoURL, LinkedInOrg: f.LinkedInOrg, StatusMethod: string(f.StatusMethod), CreatedAt: now, UpdatedAt: now}
+		LogoURL: f.LogoURL, LinkedInOrg: f.LinkedInOrg, StatusMethod: string(f.StatusMethod),
+		CertificateLayout: string(f.CertificateLayout), CreatedAt: now, UpdatedAt: now}
 	if actor != nil && actor.Token != nil && !actor.Token.AllowsCreateIssuer() {
 		return nil, badge.Errorf(badge.Forbidden, "Creating issuers needs an API token with scope issuers:write that is not limited to one issuer.")
 	}
 	if iss.StatusMethod == "" {
 		iss.StatusMethod = string(badge.StatusBitstring)
+	}
+	if iss.CertificateLayout == "" {
+		iss.CertificateLayout = string(badge.CertificateClassic)
 	}
 	// Check first, so that nobody makes RSA keys without the right to.
 	if err := s.store.View(ctx, func(tx *store.Tx) error {
@@ -247,6 +251,9 @@ func (s *Issuers) Update(ctx context.Context, actor *badge.User, id string, f ba
 		iss.LogoURL, iss.LinkedInOrg, iss.UpdatedAt = f.LogoURL, f.LinkedInOrg, s.now()
 		if f.StatusMethod != "" { // "" keeps it
 			iss.StatusMethod = string(f.StatusMethod)
+		}
+		if f.CertificateLayout != "" { // "" keeps it
+			iss.CertificateLayout = string(f.CertificateLayout)
 		}
 		if err := tx.UpdateIssuer(ctx, iss); err != nil {
 			return err

@@ -18,15 +18,18 @@ type Issuer struct {
 	// StatusMethod is how its awards publish revocation: "bitstring" (Bitstring Status List)
 	// or "1edtech" (1EdTech Revocation List). "" is stored as "bitstring".
 	StatusMethod string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// CertificateLayout is the design of its awards' PDF certificates: "classic" or
+	// "modern". "" is stored as "classic".
+	CertificateLayout string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
-const issuerCols = "i.id, i.name, i.description, i.website, i.email, i.logo_url, i.linkedin_org, i.status_method, i.created_at, i.updated_at"
+const issuerCols = "i.id, i.name, i.description, i.website, i.email, i.logo_url, i.linkedin_org, i.status_method, i.certificate_layout, i.created_at, i.updated_at"
 
 func scanIssuer(row interface{ Scan(...any) error }, extra ...any) (*Issuer, error) {
 	var i Issuer
-	dest := append([]any{&i.ID, &i.Name, &i.Description, &i.Website, &i.Email, &i.LogoURL, &i.LinkedInOrg, &i.StatusMethod, tc(&i.CreatedAt), tc(&i.UpdatedAt)}, extra...)
+	dest := append([]any{&i.ID, &i.Name, &i.Description, &i.Website, &i.Email, &i.LogoURL, &i.LinkedInOrg, &i.StatusMethod, &i.CertificateLayout, tc(&i.CreatedAt), tc(&i.UpdatedAt)}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, notFound(err)
 	}
@@ -36,9 +39,10 @@ func scanIssuer(row interface{ Scan(...any) error }, extra ...any) (*Issuer, err
 // InsertIssuer adds an issuer; an existing id is ErrDuplicate.
 func (tx *Tx) InsertIssuer(ctx context.Context, i *Issuer) error {
 	_, err := tx.exec(ctx,
-		`INSERT INTO issuers (id, name, description, website, email, logo_url, linkedin_org, status_method, created_at, updated_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		i.ID, i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, statusMethod(i.StatusMethod), tx.t(i.CreatedAt), tx.t(i.UpdatedAt))
+		`INSERT INTO issuers (id, name, description, website, email, logo_url, linkedin_org, status_method, certificate_layout, created_at, updated_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		i.ID, i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, statusMethod(i.StatusMethod),
+		certificateLayout(i.CertificateLayout), tx.t(i.CreatedAt), tx.t(i.UpdatedAt))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("insert issuer: %w", ErrDuplicate)
 	}
@@ -73,8 +77,9 @@ func (tx *Tx) LockIssuer(ctx context.Context, id string) error {
 func (tx *Tx) UpdateIssuer(ctx context.Context, i *Issuer) error {
 	res, err := tx.exec(ctx,
 		`UPDATE issuers SET name = $1, description = $2, website = $3, email = $4, logo_url = $5,
-		 linkedin_org = $6, status_method = $7, updated_at = $8 WHERE id = $9`,
-		i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, statusMethod(i.StatusMethod), tx.t(i.UpdatedAt), i.ID)
+		 linkedin_org = $6, status_method = $7, certificate_layout = $8, updated_at = $9 WHERE id = $10`,
+		i.Name, i.Description, i.Website, i.Email, i.LogoURL, i.LinkedInOrg, statusMethod(i.StatusMethod),
+		certificateLayout(i.CertificateLayout), tx.t(i.UpdatedAt), i.ID)
 	return oneRow(res, err, "update issuer")
 }
 
@@ -295,4 +300,12 @@ func statusMethod(m string) string {
 		return "bitstring"
 	}
 	return m
+}
+
+// certificateLayout is the stored form of an issuer's certificate layout ("" is "classic").
+func certificateLayout(l string) string {
+	if l == "" {
+		return "classic"
+	}
+	return l
 }

@@ -45,3 +45,14 @@ func Chromium(t testing.TB) string {
 	missing(t, "Chromium", "install Debian's chromium or set ROSETTE_TEST_CHROMIUM")
 	return ""
 }
+
+// Tool returns the path of a command-line tool on PATH that tests run (pdftotext, pdftoppm,
+// zbarimg, ...); pkg is the Debian package that has it, which scripts/testenv.sh installs.
+func Tool(t testing.TB, name, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		missing(t, name, "install Debian's "+pkg)
+	}
+	return p
+}

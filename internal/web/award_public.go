@@ -301,6 +301,9 @@ func (s *Site) awardOpenGraph(p *service.PublicAward, recipient string) *openGra
 // format.
 func (s *Site) awardDownloads(id, mediaType string) []download {
 	out := []download{}
+	if s.certificates != nil {
+		out = append(out, download{"Download certificate (PDF)", s.localPath(s.urls.Award(id)) + "/certificate.pdf", "printable, with a QR code that verifies it"})
+	}
 	ext := ""
 	switch mediaType {
 	case "image/png":

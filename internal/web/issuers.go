@@ -47,6 +47,11 @@ func (*issuerFormPage) StatusMethods() []statusChoice {
 		{badge.Status1EdTech, "1EdTech Revocation List"}}
 }
 
+// CertificateLayouts are the choices of the certificate layout select.
+func (*issuerFormPage) CertificateLayouts() []badge.CertificateLayoutInfo {
+	return badge.CertificateLayouts
+}
+
 type statusChoice struct {
 	Value badge.StatusMethod
 	Label string
@@ -75,12 +80,14 @@ func issuerFieldsFrom(r *http.Request) badge.IssuerFields {
 	f := r.PostForm
 	return badge.IssuerFields{Name: f.Get("name"), Description: f.Get("description"), Website: f.Get("website"),
 		Email: f.Get("email"), LogoURL: f.Get("logo"), LinkedInOrg: f.Get("linkedin_org"),
-		StatusMethod: badge.StatusMethod(f.Get("status_method"))}
+		StatusMethod:      badge.StatusMethod(f.Get("status_method")),
+		CertificateLayout: badge.CertificateLayout(f.Get("certificate_layout"))}
 }
 
 func fieldsOf(i *badge.Issuer) badge.IssuerFields {
 	return badge.IssuerFields{Name: i.Name, Description: i.Description, Website: i.Website, Email: i.Email,
-		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg, StatusMethod: i.StatusMethod}
+		LogoURL: i.LogoURL, LinkedInOrg: i.LinkedInOrg, StatusMethod: i.StatusMethod,
+		CertificateLayout: i.CertificateLayout}
 }
 
 // issuerList shows the issuers the user works on (all of them for site admins).
@@ -102,7 +109,7 @@ func (s *Site) issuerNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "issuer_form", &issuerFormPage{Frame: Frame{Title: "New issuer", Nav: "issuers"},
-		Fields: badge.IssuerFields{StatusMethod: badge.StatusBitstring}})
+		Fields: badge.IssuerFields{StatusMethod: badge.StatusBitstring, CertificateLayout: badge.CertificateClassic}})
 }
 
 // issuerCreate creates the issuer with the signed-in user as its first owner.

@@ -67,6 +67,8 @@ type Options struct {
 	// 4096 awards); each is kept at most AwardReportCacheTTL (default 10 minutes).
 	AwardReportCacheSize int
 	AwardReportCacheTTL  time.Duration
+	// Certificates mounts GET /awards/{id}/certificate.pdf (the award's PDF certificate).
+	Certificates Certificates
 
 	CVs         CVs         // the CV builder and shared CV pages, mounted only when set
 	AccountData AccountData // the data export and account deletion pages, mounted only when set
@@ -97,6 +99,7 @@ type Site struct {
 	clock            badge.Clock
 	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
+	certificates     *certificates // nil: no certificate downloads
 
 	cvs         CVs
 	accountData AccountData
@@ -135,6 +138,7 @@ func New(opts Options) (*Site, error) {
 		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		certificates:     newCertificates(opts.Certificates),
 		cvs:              opts.CVs, accountData: opts.AccountData}, nil
 }
 
@@ -164,6 +168,7 @@ func (s *Site) Register(r Router) {
 		r.HandleBrowser("GET /verify", s.withUser(s.verifyGet))
 		r.HandleBrowser("POST /verify", s.withUser(s.verifyPost))
 	}
+	s.registerCertificates(r)
 	s.registerCVs(r)
 	s.registerAccountData(r)
 	if s.publicAwards != nil {

@@ -14,7 +14,7 @@ func testIssuers(t *testing.T, s *store.Store) {
 	ctx := context.Background()
 	ann, bob := addUser(t, s, "ann@x.org"), addUser(t, s, "bob@x.org")
 	iss := &store.Issuer{ID: "iss1", Name: "Acme", Description: "d", Website: "https://acme.example", Email: "b@acme.example",
-		LogoURL: "https://acme.example/l.png", LinkedInOrg: "42", StatusMethod: "bitstring", CreatedAt: t0, UpdatedAt: t0}
+		LogoURL: "https://acme.example/l.png", LinkedInOrg: "42", StatusMethod: "bitstring", CertificateLayout: "classic", CreatedAt: t0, UpdatedAt: t0}
 	update(t, s, func(tx *store.Tx) error {
 		return tx.InsertIssuer(ctx, iss)
 	})
@@ -81,6 +81,7 @@ func testIssuers(t *testing.T, s *store.Store) {
 			t.Errorf("LockIssuer(nope) = %v", err)
 		}
 		iss.Name, iss.StatusMethod, iss.UpdatedAt = "Acme Ltd", "1edtech", t0.Add(time.Hour)
+		iss.CertificateLayout = "modern"
 		if err := tx.UpdateIssuer(ctx, iss); err != nil {
 			return err
 		}
@@ -97,7 +98,7 @@ func testIssuers(t *testing.T, s *store.Store) {
 	}
 	view(t, s, func(tx *store.Tx) error {
 		got, _ := tx.IssuerByID(ctx, "iss1")
-		if got.Name != "Acme Ltd" || got.StatusMethod != "1edtech" || !got.UpdatedAt.Equal(t0.Add(time.Hour)) {
+		if got.Name != "Acme Ltd" || got.StatusMethod != "1edtech" || got.CertificateLayout != "modern" || !got.UpdatedAt.Equal(t0.Add(time.Hour)) {
 			t.Errorf("after update: %+v", got)
 		}
 		if r, err := tx.MemberRole(ctx, "iss1", bob.ID); r != "awarder" || err != nil {
@@ -107,8 +108,8 @@ func testIssuers(t *testing.T, s *store.Store) {
 	})
 	// An issuer inserted without a status method gets the default.
 	view(t, s, func(tx *store.Tx) error {
-		if got, err := tx.IssuerByID(ctx, "iss0"); err != nil || got.StatusMethod != "bitstring" {
-			t.Errorf("default status method: %+v, %v", got, err)
+		if got, err := tx.IssuerByID(ctx, "iss0"); err != nil || got.StatusMethod != "bitstring" || got.CertificateLayout != "classic" {
+			t.Errorf("default status method and certificate layout: %+v, %v", got, err)
 		}
 		return nil
 	})
@@ -116,6 +117,11 @@ func testIssuers(t *testing.T, s *store.Store) {
 		return tx.InsertIssuer(ctx, &store.Issuer{ID: "bad", Name: "B", StatusMethod: "crl", CreatedAt: t0, UpdatedAt: t0})
 	}); err == nil {
 		t.Error("status method crl accepted")
+	}
+	if err := s.Update(ctx, func(tx *store.Tx) error {
+		return tx.InsertIssuer(ctx, &store.Issuer{ID: "bad", Name: "B", CertificateLayout: "baroque", CreatedAt: t0, UpdatedAt: t0})
+	}); err == nil {
+		t.Error("certificate layout baroque accepted")
 	}
 	// A bad role is refused by the database.
 	if err := s.Update(ctx, func(tx *store.Tx) error { return tx.InsertMember(ctx, "iss0", bob.ID, "janitor", t0) }); err == nil {
