@@ -117,8 +117,9 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// outbound client; the handler is the server, built below. Award pages verify their
 	// badge with it too.
 	fetcher := &identity.LocalFetcher{Base: base, Next: outboundFetcher(cfg)}
-	// CVs, the data export and account deletion (C4, C8). PDFs need a CVRenderer (internal/pdf).
-	cvs := service.NewCVs(service.CVsOptions{Store: st, Awards: awards, URLs: urls, Clock: clock, Logger: logger})
+	// CVs (PDFs set by internal/pdfdoc), the data export and account deletion (C4, C8).
+	cvs := service.NewCVs(service.CVsOptions{Store: st, Awards: awards, URLs: urls, Clock: clock, Logger: logger,
+		Renderer: service.CVPDF{}})
 	accountData := &service.AccountData{Accounts: accounts,
 		Export:   service.NewAccountExport(service.AccountExportOptions{Store: st, Awards: awards, CVs: cvs, URLs: urls, Clock: clock}),
 		Deletion: service.NewAccountDeletion(service.AccountDeletionOptions{Store: st, Accounts: accounts, Clock: clock, Logger: logger})}
