@@ -95,6 +95,10 @@ func (d *AccountDeletion) Delete(ctx context.Context, actor *badge.User, passwor
 				return err
 			}
 		}
+		// The sign-in throttle is keyed by the address: it goes too.
+		if err := tx.ClearLoginFailures(ctx, u.EmailKey); err != nil {
+			return err
+		}
 		if err := tx.DeleteUser(ctx, u.ID); err != nil {
 			return err
 		}
