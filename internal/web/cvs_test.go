@@ -264,6 +264,8 @@ func TestAccountExportPage(t *testing.T) {
 	if r := cs.post(t, "ada", "/wallet/cvs", url.Values{"title": {"Sea jobs"}}); r.status != http.StatusSeeOther {
 		t.Fatal(r.status)
 	}
+	// The account page links to both; the navigation to the CVs.
+	mustContain(t, cs.get(t, "ada", "/account/password"), `href="/account/export"`, `href="/account/delete"`, `href="/wallet/cvs"`)
 	r := cs.get(t, "ada", "/account/export")
 	wantStatus(t, "form", r, http.StatusOK)
 	mustContain(t, r, "Export your data", `type="password"`)

@@ -74,6 +74,8 @@ type Frame struct {
 	Verify    bool       // the public verification page is mounted (navigation entry)
 	OG        *openGraph // Open Graph and Twitter card tags of a public page
 	NoIndex   bool       // ask search engines not to index the page (shared CVs)
+	CVs       bool       // the CV builder is mounted (navigation entry)
+	DataPages bool       // the data export and account deletion pages are mounted
 }
 
 // MinPasswordLen is the service's password rule, for the help under password fields.
@@ -107,6 +109,7 @@ func (s *Site) execute(w http.ResponseWriter, r *http.Request, name string, data
 	f.Issuers = s.issuers != nil
 	f.Tokens = s.tokens != nil
 	f.Verify = s.newVerifier != nil
+	f.CVs, f.DataPages = s.cvs != nil, s.accountData != nil
 	t, ok := s.pages.byName[name]
 	var buf bytes.Buffer
 	var err error
