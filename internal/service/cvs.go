@@ -164,6 +164,20 @@ func ownCV(ctx context.Context, tx *store.Tx, actor *badge.User, id string) (*st
 	return c, err
 }
 
+// lockOwnCV is ownCV in a write transaction: the CV's row is locked first, so that
+// concurrent changes to its sections are done one after the other.
+func lockOwnCV(ctx context.Context, tx *store.Tx, actor *badge.User, id string) (*store.CV, error) {
+	if actor == nil {
+		return nil, badge.Errorf(badge.Unauthorized, "Please sign in.")
+	}
+	if err := tx.LockCV(ctx, id); errors.Is(err, store.ErrNotFound) {
+		return nil, errNoCV
+	} else if err != nil {
+		return nil, err
+	}
+	return ownCV(ctx, tx, actor, id)
+}
+
 // CheckCVTitle normalizes a CV or section title; Invalid on field "title".
 func CheckCVTitle(title string, required bool) (string, error) {
 	t, err := badge.NormalizeName(title)
@@ -263,7 +277,7 @@ func (s *CVs) Rename(ctx context.Context, actor *badge.User, id, title string) e
 // updateCV loads the actor's CV, lets change modify it, and writes it with a new updated time.
 func (s *CVs) updateCV(ctx context.Context, actor *badge.User, id string, change func(c *store.CV) error) error {
 	err := s.o.Store.Update(ctx, func(tx *store.Tx) error {
-		c, err := ownCV(ctx, tx, actor, id)
+		c, err := lockOwnCV(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -279,7 +293,7 @@ func (s *CVs) updateCV(ctx context.Context, actor *badge.User, id string, change
 // Delete deletes one of the actor's CVs (its share link stops working).
 func (s *CVs) Delete(ctx context.Context, actor *badge.User, id string) error {
 	err := s.o.Store.Update(ctx, func(tx *store.Tx) error {
-		if _, err := ownCV(ctx, tx, actor, id); err != nil {
+		if _, err := lockOwnCV(ctx, tx, actor, id); err != nil {
 			return err
 		}
 		return tx.DeleteCV(ctx, id)
@@ -429,7 +443,7 @@ func checkSection(ctx context.Context, tx *store.Tx, userID int64, kind string, 
 func (s *CVs) AddSection(ctx context.Context, actor *badge.User, cvID string, in SectionInput) (*CVSection, error) {
 	var out *CVSection
 	err := s.o.Store.Update(ctx, func(tx *store.Tx) error {
-		c, err := ownCV(ctx, tx, actor, cvID)
+		c, err := lockOwnCV(ctx, tx, actor, cvID)
 		if err != nil {
 			return err
 		}
@@ -463,9 +477,10 @@ func (s *CVs) AddSection(ctx context.Context, actor *badge.User, cvID string, in
 	return out, nil
 }
 
-// ownSection loads one of the actor's CV sections and its CV; NotFound if it is not theirs.
+// ownSection loads one of the actor's CV sections and its CV (locked: it is used in write
+// transactions); NotFound if it is not theirs.
 func ownSection(ctx context.Context, tx *store.Tx, actor *badge.User, cvID, sectionID string) (*store.CV, *store.CVSection, error) {
-	c, err := ownCV(ctx, tx, actor, cvID)
+	c, err := lockOwnCV(ctx, tx, actor, cvID)
 	if err != nil {
 		return nil, nil, err
 	}

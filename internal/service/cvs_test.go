@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -84,9 +86,10 @@ func newCVFixture(t *testing.T, newStore func(testing.TB) *store.Store) cvFixtur
 func TestCVs(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, newStore func(testing.TB) *store.Store) {
 		for name, f := range map[string]func(*testing.T, func(testing.TB) *store.Store){
-			"SectionsOrder": testCVSectionsOrder,
-			"Sharing":       testCVSharing,
-			"Document":      testCVDocument,
+			"SectionsOrder":   testCVSectionsOrder,
+			"Sharing":         testCVSharing,
+			"Document":        testCVDocument,
+			"ConcurrentMoves": testCVConcurrentMoves,
 		} {
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
@@ -458,4 +461,46 @@ func FuzzCredentialHTTPSID(f *testing.F) {
 			t.Fatalf("id %q is not https", id)
 		}
 	})
+}
+
+// testCVConcurrentMoves moves sections from many goroutines at once: the positions stay
+// 0, 1, 2, ... (the CV row is locked while its sections change).
+func testCVConcurrentMoves(t *testing.T, newStore func(testing.TB) *store.Store) {
+	ctx := context.Background()
+	f := newCVFixture(t, newStore)
+	c, err := f.cvs.Create(ctx, f.earner, "Busy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := 0; i < 4; i++ {
+		s, err := f.cvs.AddSection(ctx, f.earner, c.ID, SectionInput{Kind: SectionText, Text: fmt.Sprint(i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, s.ID)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- f.cvs.MoveSection(ctx, f.earner, c.ID, ids[i%4], []int{-1, 1}[i%2])
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	got := sectionIDs(t, f, c.ID) // checks the positions
+	sort.Strings(got)
+	want := append([]string(nil), ids...)
+	sort.Strings(want)
+	if !cmp.Equal(got, want) {
+		t.Errorf("sections after concurrent moves = %v", got)
+	}
 }

@@ -67,6 +67,21 @@ func (tx *Tx) CVByShareToken(ctx context.Context, token string) (*CV, error) {
 	return scanCV(tx.queryRow(ctx, `SELECT `+cvCols+` FROM cvs WHERE share_token = $1`, token))
 }
 
+// LockCV locks the CV's row until the transaction ends (PostgreSQL: SELECT ... FOR UPDATE;
+// SQLite write transactions are already exclusive), so that changes to its sections do not
+// interleave; ErrNotFound if there is no such CV.
+func (tx *Tx) LockCV(ctx context.Context, id string) error {
+	q := `SELECT id FROM cvs WHERE id = $1`
+	if tx.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var got string
+	if err := tx.queryRow(ctx, q, id).Scan(&got); err != nil {
+		return notFound(err)
+	}
+	return nil
+}
+
 // CVsByUser returns the user's CVs, oldest first.
 func (tx *Tx) CVsByUser(ctx context.Context, userID int64) ([]*CV, error) {
 	rows, err := tx.tx.QueryContext(ctx, `SELECT `+cvCols+` FROM cvs WHERE user_id = $1 ORDER BY created_at, id`, userID)

@@ -52,6 +52,12 @@ func testCVs(t *testing.T, s *store.Store) {
 		}
 		return nil
 	})
+	update(t, s, func(tx *store.Tx) error {
+		if err := tx.LockCV(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("LockCV of a missing CV: %v", err)
+		}
+		return tx.LockCV(ctx, "cv1")
+	})
 	// A token is one CV's only; clearing it makes the CV private again.
 	if err := s.Update(ctx, func(tx *store.Tx) error {
 		cp := *a
