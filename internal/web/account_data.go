@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
 )
@@ -87,7 +88,8 @@ func (s *Site) exportSubmit(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", `attachment; filename="rosette-data-`+s.clock.Now().UTC().Format("2006-01-02")+`.zip"`)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	if err := s.accountData.WriteExport(r.Context(), u, w); err != nil {
+	out := &progressWriter{w: w, rc: http.NewResponseController(w)}
+	if err := s.accountData.WriteExport(r.Context(), u, out); err != nil {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "data export failed", slog.Int64("user_id", u.ID),
 			slog.String("request_id", w.Header().Get("X-Request-Id")), slog.String("error", err.Error()))
 	}
@@ -116,4 +118,23 @@ func (s *Site) deleteSubmit(w http.ResponseWriter, r *http.Request) {
 	s.clearSession(w, r)
 	s.setFlash(w, r, "account-deleted")
 	redirect(w, r, "/login")
+}
+
+// progressWriter moves the connection's write deadline forward while an export is being
+// written, so that a large one is not cut by the server's write timeout while a stalled
+// client still is: each write may take exportWriteWindow at most.
+type progressWriter struct {
+	w      io.Writer
+	rc     *http.ResponseController
+	bumped time.Time
+}
+
+const exportWriteWindow = 30 * time.Second
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	if now := time.Now(); now.Sub(p.bumped) > time.Second {
+		p.rc.SetWriteDeadline(now.Add(exportWriteWindow)) // not supported: the server's timeout stands
+		p.bumped = now
+	}
+	return p.w.Write(b)
 }
