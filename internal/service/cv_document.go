@@ -103,6 +103,12 @@ func (s *CVs) sharedCV(ctx context.Context, token string) (*store.CV, error) {
 	if err != nil {
 		return nil, internal(err)
 	}
+	// A link shared before sharing was turned off stops working while it is off.
+	if ok, err := s.sharingAllowed(ctx, c.UserID); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, errNoCV
+	}
 	return c, nil
 }
 
@@ -293,8 +299,13 @@ func (s *CVs) cvBadge(ctx context.Context, w *store.WalletItem) (CVBadge, error)
 	case id != "":
 		b.VerifyURL = id
 	case w.Visibility == "public" && s.o.PublicItemURL != nil:
-		b.VerifyURL = s.o.PublicItemURL(w.ID)
-	default:
+		u, err := s.o.PublicItemURL(ctx, w.UserID, w.ID)
+		if err != nil {
+			return b, internal(err)
+		}
+		b.VerifyURL = u
+	}
+	if b.VerifyURL == "" {
 		b.NoQRReason = noQRReason
 	}
 	return b, nil

@@ -21,7 +21,7 @@ const (
 	SectionText    = "text"    // free text
 	SectionLinks   = "links"   // labelled links
 	SectionContact = "contact" // contact lines (email, phone, town...)
-	SectionSkills  = "skills"  // the skills gathered from every badge held (SkillSource)
+	SectionSkills  = "skills"  // the skills gathered from every badge held (CVSkillSource)
 )
 
 // CVSectionKinds lists the section kinds in the order the builder offers them.
@@ -93,10 +93,19 @@ type CVSkill struct {
 	Badges    int
 }
 
-// SkillSource gathers an earner's skills from every badge they hold (the profile's skills
+// CVSkillSource gathers an earner's skills from every badge they hold (the profile's skills
 // view provides it).
-type SkillSource interface {
+type CVSkillSource interface {
 	SkillsOf(ctx context.Context, userID int64) ([]CVSkill, error)
+}
+
+// CVSkillsFunc is a CVSkillSource made of a function (e.g. one mapping the profile's skills
+// view for the account).
+type CVSkillsFunc func(ctx context.Context, userID int64) ([]CVSkill, error)
+
+// SkillsOf calls f.
+func (f CVSkillsFunc) SkillsOf(ctx context.Context, userID int64) ([]CVSkill, error) {
+	return f(ctx, userID)
 }
 
 // CVRenderer sets a CV document as a PDF, written to w.
@@ -106,17 +115,32 @@ type CVRenderer interface {
 
 // CVsOptions are what CVs needs. Skills and Renderer may be nil: skills sections then say
 // the skills are not available, and PDF export is Unavailable. PublicItemURL, if set, is the
-// public page of a wallet item the earner made public (used for the QR code of an imported
-// badge whose credential has no https id).
+// public page of a wallet item the earner made public ("" if it has none; used for the QR
+// code of an imported badge whose credential has no https id). SharingAllowed, if set, says
+// whether the account may share at all (the site's and the account's safeguarding
+// settings): when it may not, CVs cannot be shared and shared links answer NotFound.
 type CVsOptions struct {
-	Store         *store.Store
-	Awards        *Awards
-	URLs          links.URLs
-	Clock         badge.Clock
-	Logger        *slog.Logger
-	Skills        SkillSource
-	Renderer      CVRenderer
-	PublicItemURL func(itemID string) string
+	Store          *store.Store
+	Awards         *Awards
+	URLs           links.URLs
+	Clock          badge.Clock
+	Logger         *slog.Logger
+	Skills         CVSkillSource
+	Renderer       CVRenderer
+	PublicItemURL  func(ctx context.Context, userID int64, itemID string) (string, error)
+	SharingAllowed func(ctx context.Context, userID int64) (bool, error)
+}
+
+// sharingAllowed applies the safeguarding settings (CVsOptions.SharingAllowed).
+func (s *CVs) sharingAllowed(ctx context.Context, userID int64) (bool, error) {
+	if s.o.SharingAllowed == nil {
+		return true, nil
+	}
+	ok, err := s.o.SharingAllowed(ctx, userID)
+	if err != nil {
+		return false, internal(err)
+	}
+	return ok, nil
 }
 
 // CVs is the CV builder: an earner's CVs, their sections, sharing by URL and PDF export.
@@ -302,8 +326,18 @@ func (s *CVs) Delete(ctx context.Context, actor *badge.User, id string) error {
 }
 
 // Share makes the CV readable by anyone with its link and returns the link's token: a new
-// random one (32 bytes) unless the CV is already shared, whose token is kept.
+// random one (32 bytes) unless the CV is already shared, whose token is kept. Forbidden when
+// the safeguarding settings turn sharing off for the account.
 func (s *CVs) Share(ctx context.Context, actor *badge.User, id string) (string, error) {
+	if actor != nil {
+		ok, err := s.sharingAllowed(ctx, actor.ID)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return "", badge.Errorf(badge.Forbidden, "Sharing is turned off for your account, so CVs cannot be shared by link.")
+		}
+	}
 	var token string
 	err := s.updateCV(ctx, actor, id, func(c *store.CV) error {
 		if c.ShareToken == "" {

@@ -291,6 +291,20 @@ func testCVSharing(t *testing.T, newStore func(testing.TB) *store.Store) {
 	if _, err := f.cvs.SharedDocument(ctx, tok2); err != nil {
 		t.Errorf("new token: %v", err)
 	}
+	// Safeguarding: with sharing turned off, the link stops working and nothing can be shared.
+	allowed := false
+	guarded := NewCVs(CVsOptions{Store: f.st, URLs: f.urls, Clock: f.clock,
+		SharingAllowed: func(context.Context, int64) (bool, error) { return allowed, nil }})
+	if _, err := guarded.SharedDocument(ctx, tok2); !hasKind(err, badge.NotFound) {
+		t.Errorf("shared link with sharing off: %v", err)
+	}
+	if _, err := guarded.Share(ctx, f.earner, c.ID); !hasKind(err, badge.Forbidden) {
+		t.Errorf("share with sharing off: %v", err)
+	}
+	allowed = true
+	if _, err := guarded.SharedDocument(ctx, tok2); err != nil {
+		t.Errorf("shared link with sharing back on: %v", err)
+	}
 	// Without a renderer, PDFs are Unavailable.
 	bare := NewCVs(CVsOptions{Store: f.st, URLs: f.urls, Clock: f.clock})
 	if err := bare.SharedPDF(ctx, tok2, io.Discard); !hasKind(err, badge.Unavailable) {
@@ -338,7 +352,9 @@ func testCVDocument(t *testing.T, newStore func(testing.TB) *store.Store) {
 	}
 	// Made public in a wallet with public pages, it gets that page.
 	withPages := NewCVs(CVsOptions{Store: f.st, Awards: f.awards, URLs: f.urls, Clock: f.clock,
-		PublicItemURL: func(id string) string { return f.urls.Base + "/wallet/public/" + id }})
+		PublicItemURL: func(_ context.Context, _ int64, id string) (string, error) {
+			return f.urls.Base + "/wallet/public/" + id, nil
+		}})
 	if err := f.st.Update(ctx, func(tx *store.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE wallet_items SET visibility = 'public' WHERE id = 'item-private'`)
 		return err
