@@ -245,6 +245,10 @@ func testAccountDelete(t *testing.T, newStore func(testing.TB) *store.Store) {
 		if _, err := tx.UserByEmailKey(ctx, "earner@example.org"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("email after deletion: %v", err)
 		}
+		// The wrong password typed above left a sign-in failure under the address: gone too.
+		if n, _, err := tx.CountLoginFailures(ctx, "earner@example.org", "", start.AddDate(-1, 0, 0)); n != 0 || err != nil {
+			t.Errorf("login failures after deletion: %d, %v", n, err)
+		}
 		return nil
 	})
 	if err != nil {
