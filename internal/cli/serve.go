@@ -111,6 +111,9 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// it runs where workers run).
 	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
 	bulkAwards.Register()
+	// Earner profiles, collections, skills and the safeguarding switches (profiles is also
+	// what sharing asks: profiles.SharingAllowed).
+	profiles := service.NewProfiles(st, clock)
 
 	// Verifiers fetch this installation's own documents in process (so its badges verify
 	// without a network round trip, even behind a firewall) and others through the
@@ -118,16 +121,28 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// badge with it too.
 	fetcher := &identity.LocalFetcher{Base: base, Next: outboundFetcher(cfg)}
 	// CVs (PDFs set by internal/pdfdoc), the data export and account deletion (C4, C8).
+	// Skills, the public badge pages and the safeguarding switches come from the profiles.
 	cvs := service.NewCVs(service.CVsOptions{Store: st, Awards: awards, URLs: urls, Clock: clock, Logger: logger,
-		Renderer: service.CVPDF{}})
+		Renderer: service.CVPDF{}, Skills: service.ProfileCVSkills(profiles),
+		PublicItemURL: service.ProfileBadgeURLs(profiles, urls), SharingAllowed: profiles.SharingAllowed})
 	accountData := &service.AccountData{Accounts: accounts,
-		Export:   service.NewAccountExport(service.AccountExportOptions{Store: st, Awards: awards, CVs: cvs, URLs: urls, Clock: clock}),
+		Export: service.NewAccountExport(service.AccountExportOptions{Store: st, Awards: awards, CVs: cvs, URLs: urls, Clock: clock,
+			Sources: service.ProfileExportSources(profiles)}),
 		Deletion: service.NewAccountDeletion(service.AccountDeletionOptions{Store: st, Accounts: accounts, Clock: clock, Logger: logger})}
 	awardVerifier := newVerifier(fetcher, "")
+	// The wallet verifies imports and re-checks held badges with the same verifier (awards of
+	// this installation in process); its re-check job runs where workers run.
+	wallet := service.NewWallet(service.WalletOptions{Store: st, Verifier: awardVerifier, Awards: awards, Queue: queue,
+		Clock: clock, Logger: logger})
+	wallet.Register()
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
-		PublicAwards: awards, Clock: clock, Certificates: awards, CVs: cvs, AccountData: accountData,
+		PublicAwards: awards, Clock: clock,
+		Profiles:     profiles,
+		WalletItems:  wallet,
+		Certificates: awards,
+		CVs:          cvs, AccountData: accountData,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})
@@ -211,6 +226,10 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 			return err
 		}
 		if _, err := registerEmail(queue, st, cfg, base, clock, logger); err != nil {
+			closeListeners()
+			return err
+		}
+		if err := wallet.ScheduleRecheck(ctx, clock.Now()); err != nil {
 			closeListeners()
 			return err
 		}

@@ -269,15 +269,16 @@ func modernCertificate(pdf *fpdf.Fpdf, im *images, c Certificate) {
 	if d := formatDate(c.ExpiresOn); d != "" {
 		cols[1][1] = d
 	}
-	cw := (W - 2*mx) / 3
-	for i, col := range cols {
-		x := mx + 6 + cw*float64(i)
+	x := mx + 6
+	for i, share := range []float64{0.28, 0.28, 0.44} { // the award id is the longest
+		cw := (W - 2*mx) * share
 		font(pdf, true, 7.5)
 		setText(pdf, muted)
-		pdf.Text(x, py+8, col[0])
+		pdf.Text(x, py+8, cols[i][0])
 		font(pdf, false, 10)
 		setText(pdf, ink)
-		pdf.Text(x, py+15, fitText(pdf, col[1], cw-8))
+		pdf.Text(x, py+15, fitText(pdf, cols[i][1], cw-8))
+		x += cw
 	}
 	y = py + 30
 

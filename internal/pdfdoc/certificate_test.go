@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/rosettebadges/rosette/internal/pdfdoc/pdftest"
 )
 
 func sampleCertificate(t testing.TB, layout Layout) Certificate {
@@ -23,8 +25,8 @@ func sampleCertificate(t testing.TB, layout Layout) Certificate {
 		ExpiresOn:  time.Date(2028, 3, 14, 9, 0, 0, 0, time.UTC),
 		Criteria: "Publish a data set with documentation and an open licence, and review two data sets " +
 			"published by others. Ελέγξτε την ποιότητα. Проверьте качество.",
-		VerifyURL: "https://badges.example.org/awards/01JDXYZABCDEFGH",
-		AwardID:   "01JDXYZABCDEFGH",
+		VerifyURL: "https://badges.example.org/awards/j4oy7hy7kxvfthh7docy3jarya",
+		AwardID:   "j4oy7hy7kxvfthh7docy3jarya",
 		Created:   time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC),
 	}
 }
@@ -54,9 +56,9 @@ func TestRenderCertificate(t *testing.T) {
 				if err := RenderCertificate(&buf, c); err != nil {
 					t.Fatal(err)
 				}
-				dir := outDir(t)
-				path := writePDF(t, dir, "certificate.pdf", buf.Bytes())
-				text := pdfText(t, path, 0)
+				dir := pdftest.OutDir(t)
+				path := pdftest.WritePDF(t, dir, "certificate.pdf", buf.Bytes())
+				text := pdftest.Text(t, path, 0)
 				for _, w := range append(tc.want, "Open Data Practitioner: Σύστημα ποιότητας", "Øresund Институт",
 					"Ελέγξτε την ποιότητα. Проверьте качество.", c.VerifyURL, c.AwardID) {
 					if !strings.Contains(text, w) {
@@ -71,7 +73,7 @@ func TestRenderCertificate(t *testing.T) {
 						t.Errorf("text has %q:\n%s", w, text)
 					}
 				}
-				info := pdfInfo(t, path)
+				info := pdftest.Info(t, path)
 				wantPage := "841.89 x 595.28 pts (A4)"
 				if layout == LayoutModern {
 					wantPage = "595.28 x 841.89 pts (A4)"
@@ -80,8 +82,8 @@ func TestRenderCertificate(t *testing.T) {
 					info["Author"] != "Øresund Институт" || !strings.HasPrefix(info["Title"], "Certificate: Open Data Practitioner") {
 					t.Errorf("pdfinfo = %v", info)
 				}
-				pages := renderPages(t, path, 150)
-				if got := qrCodes(t, pages[0]); !cmp.Equal(got, []string{c.VerifyURL}) {
+				pages := pdftest.RenderPages(t, path, 150)
+				if got := pdftest.QRCodes(t, pages[0]); !cmp.Equal(got, []string{c.VerifyURL}) {
 					t.Errorf("QR codes = %q, want the award page %q", got, c.VerifyURL)
 				}
 			})
@@ -93,11 +95,16 @@ func TestRenderCertificate(t *testing.T) {
 // still make a certificate (with the initials placeholder), never an error.
 func TestRenderCertificateImages(t *testing.T) {
 	for name, change := range map[string]func(*Certificate){
-		"svg":         func(c *Certificate) { c.BadgeImage = Image{Data: []byte(testSVG), Type: "image/svg+xml"} },
-		"garbage":     func(c *Certificate) { c.BadgeImage = Image{Data: []byte("\x89PNG\r\n\x1a\nnot really"), Type: "image/png"} },
-		"no logo":     func(c *Certificate) { c.IssuerLogo = Image{} },
-		"svg logo":    func(c *Certificate) { c.IssuerLogo = Image{Data: []byte(testSVG), Type: "image/svg+xml"} },
-		"huge text":   func(c *Certificate) { c.BadgeName = strings.Repeat("Very long badge name ", 30); c.Criteria = strings.Repeat("word ", 2000) },
+		"svg": func(c *Certificate) { c.BadgeImage = Image{Data: []byte(testSVG), Type: "image/svg+xml"} },
+		"garbage": func(c *Certificate) {
+			c.BadgeImage = Image{Data: []byte("\x89PNG\r\n\x1a\nnot really"), Type: "image/png"}
+		},
+		"no logo":  func(c *Certificate) { c.IssuerLogo = Image{} },
+		"svg logo": func(c *Certificate) { c.IssuerLogo = Image{Data: []byte(testSVG), Type: "image/svg+xml"} },
+		"huge text": func(c *Certificate) {
+			c.BadgeName = strings.Repeat("Very long badge name ", 30)
+			c.Criteria = strings.Repeat("word ", 2000)
+		},
 		"control chr": func(c *Certificate) { c.Recipient = "Ada\x00\x1b[31m Lovelace\t\u2028"; c.BadgeName = "a\xffb" },
 	} {
 		for _, layout := range []Layout{LayoutClassic, LayoutModern} {
@@ -110,6 +117,9 @@ func TestRenderCertificateImages(t *testing.T) {
 				}
 				if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
 					t.Fatalf("not a PDF: %q", buf.Bytes()[:min(20, buf.Len())])
+				}
+				if pdftest.Keep() { // kept to be looked at
+					pdftest.RenderPages(t, pdftest.WritePDF(t, pdftest.OutDir(t), "certificate.pdf", buf.Bytes()), 50)
 				}
 			})
 		}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/rosettebadges/rosette/internal/pdfdoc/pdftest"
 )
 
 // TestRenderCV renders a three-page CV with every kind of section and checks it as a reader
@@ -20,15 +22,15 @@ func TestRenderCV(t *testing.T) {
 	if err := RenderCV(&buf, cv); err != nil {
 		t.Fatal(err)
 	}
-	dir := outDir(t)
-	path := writePDF(t, dir, "cv.pdf", buf.Bytes())
+	dir := pdftest.OutDir(t)
+	path := pdftest.WritePDF(t, dir, "cv.pdf", buf.Bytes())
 
-	info := pdfInfo(t, path)
+	info := pdftest.Info(t, path)
 	if info["Pages"] != "3" || info["Page size"] != "595.28 x 841.89 pts (A4)" || info["Title"] != "Curriculum vitae" ||
 		info["Author"] != "Zoë Ångström" || info["Creator"] != "Rosette" {
 		t.Errorf("pdfinfo = %v", info)
 	}
-	all := pdfText(t, path, 0)
+	all := pdftest.Text(t, path, 0)
 	for _, w := range []string{"Zoë Ångström", "Data engineer · Инженер данных · Μηχανικός δεδομένων", "zoe@example.org",
 		"About me", "Языки: шведский, английский, русский. Γλώσσες: ελληνικά (βασικά).", "Badges", "Skills", "Статистика",
 		"Links", "Portfolio", "https://git.example.org/zoe", "Contact", "Storgatan 1, 211 34 Malmö",
@@ -40,7 +42,7 @@ func TestRenderCV(t *testing.T) {
 	var urls []string
 	pageOf := map[string]int{}
 	for n := 1; n <= 3; n++ {
-		text := pdfText(t, path, n)
+		text := pdftest.Text(t, path, n)
 		if want := fmt.Sprintf("Page %d of 3", n); !strings.Contains(text, want) {
 			t.Errorf("page %d lacks %q: %s", n, want, text)
 		}
@@ -63,8 +65,8 @@ func TestRenderCV(t *testing.T) {
 	}
 	sort.Strings(urls)
 	var codes []string
-	for _, png := range renderPages(t, path, 150) {
-		codes = append(codes, qrCodes(t, png)...)
+	for _, png := range pdftest.RenderPages(t, path, 150) {
+		codes = append(codes, pdftest.QRCodes(t, png)...)
 	}
 	sort.Strings(codes)
 	if d := cmp.Diff(urls, codes); d != "" {

@@ -27,28 +27,39 @@ const (
 
 // images registers pictures with one document, once per distinct content.
 type images struct {
-	pdf  *fpdf.Fpdf
-	seen map[string]bool
+	pdf   *fpdf.Fpdf
+	seen  map[string]bool
+	types map[string]string // name -> fpdf image type ("PNG", "JPG")
 }
 
-func newImages(pdf *fpdf.Fpdf) *images { return &images{pdf: pdf, seen: map[string]bool{}} }
+func newImages(pdf *fpdf.Fpdf) *images {
+	return &images{pdf: pdf, seen: map[string]bool{}, types: map[string]string{}}
+}
 
 // register prepares img for drawing and returns its name in the document, or "" when it
 // cannot be drawn (SVG, unknown type, undecodable bytes): the caller draws a placeholder.
 //
-// Raster pictures are decoded with the standard library and written again as 8-bit PNG,
-// scaled down to maxImagePixels: fpdf's own PNG reader refuses interlaced and 16-bit files,
-// and a failed read would spoil the whole document.
+// Every raster picture is decoded with the standard library first (outside bytes are not
+// handed to fpdf's parsers unchecked). An 8-bit, non-interlaced PNG or a JPEG no larger than
+// maxImagePixels goes in as it is; anything else (GIF, 16-bit or interlaced PNG, which fpdf
+// refuses, or a larger picture) is scaled down and written again as an 8-bit PNG.
 func (im *images) register(img Image) string {
-	if len(img.Data) == 0 || len(img.Data) > maxImageBytes || isSVG(img) {
+	if len(img.Data) == 0 || len(img.Data) > maxImageBytes {
 		return ""
+	}
+	if isSVG(img) {
+		inner, ok := svgRaster(img.Data)
+		if !ok {
+			return ""
+		}
+		img = inner
 	}
 	sum := sha256.Sum256(img.Data)
 	name := "img-" + hex.EncodeToString(sum[:12])
 	if im.seen[name] {
 		return name
 	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(img.Data))
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(img.Data))
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxDecodedPixels {
 		return ""
 	}
@@ -56,17 +67,53 @@ func (im *images) register(img Image) string {
 	if err != nil {
 		return ""
 	}
-	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, downscale(src, maxImagePixels)); err != nil {
-		return ""
+	small := cfg.Width <= maxImagePixels && cfg.Height <= maxImagePixels
+	var data []byte
+	var typ string
+	switch {
+	case small && format == "png" && fpdfReadsPNG(img.Data):
+		data, typ = img.Data, "PNG"
+	case small && format == "jpeg":
+		data, typ = img.Data, "JPG"
+	default:
+		var buf bytes.Buffer
+		enc := png.Encoder{CompressionLevel: png.BestSpeed}
+		if err := enc.Encode(&buf, downscale(src, maxImagePixels)); err != nil {
+			return ""
+		}
+		data, typ = buf.Bytes(), "PNG"
 	}
-	im.pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, &buf)
-	if im.pdf.Err() {
+	if !im.add(name, typ, data) {
 		return ""
 	}
 	im.seen[name] = true
 	return name
+}
+
+// add registers the image with fpdf; a picture fpdf cannot read after all leaves the
+// document as it was (error cleared) and reports false.
+func (im *images) add(name, typ string, data []byte) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			im.pdf.ClearError()
+			ok = false
+		}
+	}()
+	im.pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: typ}, bytes.NewReader(data))
+	if im.pdf.Err() {
+		im.pdf.ClearError()
+		return false
+	}
+	im.types[name] = typ
+	return true
+}
+
+// fpdfReadsPNG reports whether the PNG's header is one fpdf reads: bit depth 8 and no
+// interlacing (the standard library has decoded the file already).
+func fpdfReadsPNG(b []byte) bool {
+	// signature (8), IHDR length (4) and type (4), width (4), height (4), then bit depth,
+	// colour type, compression, filter, interlace
+	return len(b) > 29 && string(b[12:16]) == "IHDR" && b[24] == 8 && b[28] == 0
 }
 
 func isSVG(img Image) bool {
@@ -151,7 +198,7 @@ func (im *images) drawImage(img Image, label string, x, y, w, h float64) {
 	if dh > h {
 		dw, dh = h*iw/ih, h
 	}
-	im.pdf.ImageOptions(name, x+(w-dw)/2, y+(h-dh)/2, dw, dh, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	im.pdf.ImageOptions(name, x+(w-dw)/2, y+(h-dh)/2, dw, dh, false, fpdf.ImageOptions{ImageType: im.types[name]}, 0, "")
 }
 
 // placeholder draws a pale disc with the initials of label, centred in the box.
@@ -169,8 +216,6 @@ func placeholder(pdf *fpdf.Fpdf, label string, x, y, w, h float64) {
 	font(pdf, true, d*0.9) // points ~ 0.35 mm; initials about a third of the disc
 	s := initials(label)
 	sw := pdf.GetStringWidth(s)
-	size, _ := pdf.GetFontSize()
-	_ = size
 	pdf.Text(cx-sw/2, cy+d*0.11, s)
 	setText(pdf, ink)
 	setDraw(pdf, rule)

@@ -133,18 +133,25 @@ func clean(s string) string {
 // oneLine is clean without newlines.
 func oneLine(s string) string { return strings.Join(strings.Fields(clean(s)), " ") }
 
-// fitText shortens s with an ellipsis until it fits width w in the current font.
+// fitText shortens s with an ellipsis until it fits width w in the current font (a binary
+// search over the rune count: long texts cost a few measurements, not one per rune).
 func fitText(pdf *fpdf.Fpdf, s string, w float64) string {
 	if pdf.GetStringWidth(s) <= w {
 		return s
 	}
 	r := []rune(s)
-	for len(r) > 1 {
-		r = r[:len(r)-1]
-		t := strings.TrimRight(string(r), " ") + "…"
-		if pdf.GetStringWidth(t) <= w {
-			return t
+	cut := func(n int) string { return strings.TrimRight(string(r[:n]), " ") + "…" }
+	lo, hi := 0, len(r)-1 // cut(lo) fits (or lo is 0); cut(hi+1) does not
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if pdf.GetStringWidth(cut(mid)) <= w {
+			lo = mid
+		} else {
+			hi = mid - 1
 		}
 	}
-	return "…"
+	if lo == 0 {
+		return "…"
+	}
+	return cut(lo)
 }

@@ -1,8 +1,8 @@
 package pdfdoc
 
 import (
-	"fmt"
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"

@@ -95,7 +95,7 @@ func newPublicSite(t *testing.T) *publicSite {
 	}
 	local := &identity.LocalFetcher{Base: ps.ts.URL, Handler: srv}
 	v := verify.New(verify.Options{Fetcher: local, Now: ps.clock.Now})
-	ps.site, err = New(Options{Accounts: newMemAccounts(), PublicAwards: ps.awards, URLs: ps.urls, Clock: ps.clock,
+	ps.site, err = New(Options{Accounts: newMemAccounts(), PublicAwards: ps.awards, URLs: ps.urls, Clock: ps.clock, Certificates: ps.awards,
 		NewVerifier: func(string) *verify.Verifier { return v },
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			ps.verified.Add(1)

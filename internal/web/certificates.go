@@ -102,7 +102,10 @@ func (s *Site) certificate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f := c.get(etag)
+	var f *service.CertificateFile
+	if st.Signed {
+		f = c.get(etag)
+	}
 	if f == nil {
 		select {
 		case c.slots <- struct{}{}:
@@ -116,7 +119,9 @@ func (s *Site) certificate(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		c.put(etag, f)
+		if st.Signed {
+			c.put(etag, f)
+		}
 	}
 	h.Set("Content-Type", "application/pdf")
 	h.Set("Content-Disposition", `attachment; filename="`+f.Filename+`"`)

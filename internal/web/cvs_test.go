@@ -218,7 +218,7 @@ func TestCVBuilderPages(t *testing.T) {
 	resp, body = cs.raw(t, "anon", "/cv/"+token)
 	page := response{status: resp.StatusCode, body: string(body)}
 	wantStatus(t, "shared page", page, http.StatusOK)
-	mustContain(t, page, "Sea jobs", "Ada", "Knots", "Harbour School", "Sailor.", `<meta name="robots" content="noindex, nofollow">`,
+	mustContain(t, page, "Sea jobs", "Ada", "Knots", "Harbour School", "Sailor.", `<meta name="robots" content="noindex">`,
 		`href="https://other.example/c/1"`, "/cv/"+token+"/badges/item-knots/image", "/cv/"+token+".pdf")
 	if strings.Contains(page.body, "/sections/") || strings.Contains(page.body, "<form method=\"post\" action=\"/wallet") {
 		t.Error("the shared page has builder forms")

@@ -73,7 +73,8 @@ type Frame struct {
 	Tokens    bool       // the API tokens page (and so the API) is mounted
 	Verify    bool       // the public verification page is mounted (navigation entry)
 	OG        *openGraph // Open Graph and Twitter card tags of a public page
-	NoIndex   bool       // ask search engines not to index the page (shared CVs)
+	NoIndex   bool       // ask search engines not to index the page (robots noindex)
+	Profiles  bool       // the profile, collections, skills and site settings pages are mounted
 	CVs       bool       // the CV builder is mounted (navigation entry)
 	DataPages bool       // the data export and account deletion pages are mounted
 }
@@ -109,6 +110,7 @@ func (s *Site) execute(w http.ResponseWriter, r *http.Request, name string, data
 	f.Issuers = s.issuers != nil
 	f.Tokens = s.tokens != nil
 	f.Verify = s.newVerifier != nil
+	f.Profiles = s.profiles != nil
 	f.CVs, f.DataPages = s.cvs != nil, s.accountData != nil
 	t, ok := s.pages.byName[name]
 	var buf bytes.Buffer

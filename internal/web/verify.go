@@ -107,9 +107,16 @@ func (s *Site) verifyPost(w http.ResponseWriter, r *http.Request) {
 	s.verify(w, r, in, form)
 }
 
-// readVerifyRequest reads the badge from a multipart or URL-encoded form (fields file, text,
-// url, recipient) or, for programs, from the raw body (recipient in the query).
+// readVerifyRequest reads the badge to verify (readBadgeRequest).
 func readVerifyRequest(r *http.Request) (verifyInput, verifyForm, error) {
+	return readBadgeRequest(r, "verify")
+}
+
+// readBadgeRequest reads a badge given in one of three ways, as the verification page and the
+// wallet import page take it: from a multipart or URL-encoded form (fields file, text, url,
+// recipient) or, for programs, from the raw body (recipient in the query). verb is what the
+// page does with it ("verify", "import"), for the message when nothing was given.
+func readBadgeRequest(r *http.Request, verb string) (verifyInput, verifyForm, error) {
 	var form verifyForm
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var err error
@@ -172,7 +179,7 @@ func readVerifyRequest(r *http.Request) (verifyInput, verifyForm, error) {
 	}
 	switch len(given) {
 	case 0:
-		return verifyInput{}, form, &inputError{http.StatusUnprocessableEntity, "", "Nothing to verify: choose a file, paste the badge, or give its web address."}
+		return verifyInput{}, form, &inputError{http.StatusUnprocessableEntity, "", "Nothing to " + verb + ": choose a file, paste the badge, or give its web address."}
 	case 1:
 	default:
 		return verifyInput{}, form, &inputError{http.StatusUnprocessableEntity, "", "Give the badge in one way only: a file, pasted text or a web address, not several."}

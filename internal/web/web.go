@@ -1,6 +1,7 @@
 // Package web owns Rosette's HTML interface: the pages (setup, sign in and out, account,
 // dashboard, error pages, the public badge verification page and its report partial, the
-// public award page and claim links), their html/template templates and the static assets, all embedded
+// public award page and claim links, the earner profile, collections, skills and public
+// profile pages, site settings), their html/template templates and the static assets, all embedded
 // in the binary. Handlers parse forms, call the services through small interfaces declared
 // here, and render; business rules live in internal/service.
 package web
@@ -67,6 +68,12 @@ type Options struct {
 	// 4096 awards); each is kept at most AwardReportCacheTTL (default 10 minutes).
 	AwardReportCacheSize int
 	AwardReportCacheTTL  time.Duration
+	// Profiles mounts the earner profile, collections, skills, public profile (/u/) and site
+	// settings pages.
+	Profiles Profiles
+	// WalletItems mounts the wallet import page and the item pages (/wallet/import,
+	// /wallet/items/{id}); imports share the verification concurrency bound.
+	WalletItems WalletItems
 	// Certificates mounts GET /awards/{id}/certificate.pdf (the award's PDF certificate).
 	Certificates Certificates
 
@@ -99,6 +106,8 @@ type Site struct {
 	clock            badge.Clock
 	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
+	profiles         Profiles
+	walletItems      WalletItems
 	certificates     *certificates // nil: no certificate downloads
 
 	cvs         CVs
@@ -136,8 +145,10 @@ func New(opts Options) (*Site, error) {
 	return &Site{accounts: opts.Accounts, issuers: opts.Issuers, awards: opts.Awards, badgeClasses: opts.BadgeClasses, urls: opts.URLs, bulk: opts.Bulk, notifications: opts.Notifications, tokens: opts.Tokens, log: opts.Logger, secure: opts.SecureCookies, assets: a, pages: p,
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait,
 		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
+		walletItems:      opts.WalletItems,
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		profiles:         opts.Profiles,
 		certificates:     newCertificates(opts.Certificates),
 		cvs:              opts.CVs, accountData: opts.AccountData}, nil
 }
@@ -175,6 +186,8 @@ func (s *Site) Register(r Router) {
 		// The claim link of an award email; the award page itself is AwardPage.
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
 	}
+	s.registerProfiles(r)
+	s.registerWalletImport(r)
 	if s.issuers == nil {
 		return
 	}

@@ -44,6 +44,9 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"APITokens", testAPITokens},
 		{"Idempotency", testIdempotency},
 		{"WalletItems", testWalletItems},
+		{"Profiles", testProfiles},
+		{"Collections", testCollections},
+		{"WalletImport", testWalletImport},
 		{"CVs", testCVs},
 		{"AccountData", testAccountData},
 	}

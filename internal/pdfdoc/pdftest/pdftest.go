@@ -1,4 +1,8 @@
-package pdfdoc
+// Package pdftest reads PDFs back for tests as a reader would: text with pdftotext, metadata
+// with pdfinfo, pages rendered with pdftoppm and QR codes decoded from them with zbarimg
+// (Debian poppler-utils and zbar-tools, installed by scripts/testenv.sh; tests skip without
+// them, and fail under ROSETTE_TEST_REQUIRE=1).
+package pdftest
 
 import (
 	"bytes"
@@ -17,9 +21,12 @@ import (
 // -pdfout keeps the rendered PDFs and page images in a directory, to look at them.
 var pdfOut = flag.String("pdfout", "", "directory to keep the rendered PDFs and their page images in")
 
-// outDir is where a test writes its PDF and page images: -pdfout/<test name>, or a
+// Keep reports whether -pdfout was given (the PDFs and page images are kept to be looked at).
+func Keep() bool { return *pdfOut != "" }
+
+// OutDir is where a test writes its PDF and page images: -pdfout/<test name>, or a
 // temporary directory; the path is logged either way.
-func outDir(t testing.TB) string {
+func OutDir(t testing.TB) string {
 	t.Helper()
 	if *pdfOut == "" {
 		return t.TempDir()
@@ -43,8 +50,8 @@ func run(t testing.TB, name, pkg string, args ...string) []byte {
 	return out
 }
 
-// writePDF saves the PDF in dir and returns its path.
-func writePDF(t testing.TB, dir, name string, pdf []byte) string {
+// WritePDF saves the PDF in dir and returns its path.
+func WritePDF(t testing.TB, dir, name string, pdf []byte) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, pdf, 0o644); err != nil {
@@ -53,9 +60,9 @@ func writePDF(t testing.TB, dir, name string, pdf []byte) string {
 	return p
 }
 
-// pdfText is the text of the PDF's page (0: every page) as pdftotext reads it, with runs of
+// Text is the text of the PDF's page (0: every page) as pdftotext reads it, with runs of
 // spaces collapsed.
-func pdfText(t testing.TB, path string, page int) string {
+func Text(t testing.TB, path string, page int) string {
 	t.Helper()
 	args := []string{"-enc", "UTF-8"}
 	if page > 0 {
@@ -65,8 +72,8 @@ func pdfText(t testing.TB, path string, page int) string {
 	return strings.Join(strings.Fields(string(out)), " ")
 }
 
-// pdfInfo is pdfinfo's key: value table.
-func pdfInfo(t testing.TB, path string) map[string]string {
+// Info is pdfinfo's key: value table.
+func Info(t testing.TB, path string) map[string]string {
 	t.Helper()
 	m := map[string]string{}
 	for _, l := range strings.Split(string(run(t, "pdfinfo", "poppler-utils", "-enc", "UTF-8", path)), "\n") {
@@ -77,8 +84,8 @@ func pdfInfo(t testing.TB, path string) map[string]string {
 	return m
 }
 
-// renderPages renders every page at dpi as PNG beside the PDF and returns their paths.
-func renderPages(t testing.TB, path string, dpi int) []string {
+// RenderPages renders every page at dpi as PNG beside the PDF and returns their paths.
+func RenderPages(t testing.TB, path string, dpi int) []string {
 	t.Helper()
 	prefix := strings.TrimSuffix(path, ".pdf")
 	run(t, "pdftoppm", "poppler-utils", "-png", "-r", fmt.Sprint(dpi), path, prefix)
@@ -91,8 +98,8 @@ func renderPages(t testing.TB, path string, dpi int) []string {
 	return pages
 }
 
-// qrCodes decodes every QR code in the PNG with zbarimg (none: empty).
-func qrCodes(t testing.TB, png string) []string {
+// QRCodes decodes every QR code in the PNG with zbarimg (none: empty).
+func QRCodes(t testing.TB, png string) []string {
 	t.Helper()
 	bin := testenv.Tool(t, "zbarimg", "zbar-tools")
 	out, err := exec.Command(bin, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", png).Output()
@@ -110,4 +117,17 @@ func qrCodes(t testing.TB, png string) []string {
 	}
 	sort.Strings(codes)
 	return codes
+}
+
+// Images counts the images drawn in the PDF (pdfimages -list, soft masks not counted).
+func Images(t testing.TB, path string) int {
+	t.Helper()
+	n := 0
+	lines := strings.Split(string(run(t, "pdfimages", "poppler-utils", "-list", path)), "\n")
+	for _, l := range lines[min(2, len(lines)):] { // two header lines
+		if f := strings.Fields(l); len(f) > 2 && f[2] == "image" {
+			n++
+		}
+	}
+	return n
 }
