@@ -121,6 +121,15 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// outbound client; the handler is the server, built below. Award pages verify their
 	// badge with it too.
 	fetcher := &identity.LocalFetcher{Base: base, Next: outboundFetcher(cfg)}
+	// CVs (PDFs set by internal/pdfdoc), the data export and account deletion (C4, C8).
+	// Skills, the public badge pages and the safeguarding switches come from the profiles.
+	cvs := service.NewCVs(service.CVsOptions{Store: st, Awards: awards, URLs: urls, Clock: clock, Logger: logger,
+		Renderer: service.CVPDF{}, Skills: service.ProfileCVSkills(profiles),
+		PublicItemURL: service.ProfileBadgeURLs(profiles, urls), SharingAllowed: profiles.SharingAllowed})
+	accountData := &service.AccountData{Accounts: accounts,
+		Export: service.NewAccountExport(service.AccountExportOptions{Store: st, Awards: awards, CVs: cvs, URLs: urls, Clock: clock,
+			Sources: service.ProfileExportSources(profiles)}),
+		Deletion: service.NewAccountDeletion(service.AccountDeletionOptions{Store: st, Accounts: accounts, Clock: clock, Logger: logger})}
 	awardVerifier := newVerifier(fetcher, "")
 	// The wallet verifies imports and re-checks held badges with the same verifier (awards of
 	// this installation in process); its re-check job runs where workers run.
@@ -136,6 +145,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		WalletItems:  wallet,
 		Certificates: awards,
 		OAuth:        oauth,
+		CVs:          cvs, AccountData: accountData,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})

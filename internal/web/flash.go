@@ -55,6 +55,15 @@ var flashes = map[string]flash{
 	"wallet-unreachable": {"warning", "The badge is in your wallet, but it could not be checked now: its issuer's site or keys could not be reached. Rosette will try again later."},
 	"wallet-unchecked":   {"info", "The badge is in your wallet; it has not been checked yet."},
 	"wallet-removed":     {"success", "The badge is removed from your wallet."},
+	// CVs and the account data pages.
+	"cv-created":         {"success", "The CV is made. Add sections to it below."},
+	"cv-saved":           {"success", "Saved."},
+	"cv-deleted":         {"success", "The CV is deleted. Its link, if it had one, no longer works."},
+	"cv-shared":          {"success", "The CV is shared: anyone with its link can read it."},
+	"cv-unshared":        {"success", "The CV is private again. Its old link no longer works."},
+	"cv-section-added":   {"success", "The section is added at the end."},
+	"cv-section-removed": {"success", "The section is removed."},
+	"account-deleted":    {"info", "Your account and its data are deleted. Badges issued to you stay verifiable by their issuers."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

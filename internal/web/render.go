@@ -28,7 +28,8 @@ type pages struct {
 
 func parsePages(a *assets) (*pages, error) {
 	funcs := template.FuncMap{"asset": a.url, "fieldOf": fieldOf, "imagePath": imagePath,
-		"inc": func(i int) int { return i + 1 }, "list": func(s ...string) []string { return s }}
+		"inc": func(i int) int { return i + 1 }, "list": func(s ...string) []string { return s },
+		"splitLines": splitLines}
 	// The layout and the partials (templates shared by pages: "field", "report",
 	// "badge-details") go in every page's set.
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
@@ -74,6 +75,8 @@ type Frame struct {
 	OG        *openGraph // Open Graph and Twitter card tags of a public page
 	NoIndex   bool       // ask search engines not to index the page (robots noindex)
 	Profiles  bool       // the profile, collections, skills and site settings pages are mounted
+	CVs       bool       // the CV builder is mounted (navigation entry)
+	DataPages bool       // the data export and account deletion pages are mounted
 }
 
 // MinPasswordLen is the service's password rule, for the help under password fields.
@@ -108,6 +111,7 @@ func (s *Site) execute(w http.ResponseWriter, r *http.Request, name string, data
 	f.Tokens = s.tokens != nil
 	f.Verify = s.newVerifier != nil
 	f.Profiles = s.profiles != nil
+	f.CVs, f.DataPages = s.cvs != nil, s.accountData != nil
 	t, ok := s.pages.byName[name]
 	var buf bytes.Buffer
 	var err error
@@ -152,4 +156,15 @@ type fieldArgs struct {
 
 func fieldOf(page any, name, label, typ, value, help, auto string, required bool) fieldArgs {
 	return fieldArgs{F: page, Name: name, Label: label, Type: typ, Value: value, Help: help, Auto: auto, Required: required}
+}
+
+// splitLines returns the non-blank lines of s (free text shown as paragraphs).
+func splitLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }

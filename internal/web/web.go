@@ -78,6 +78,9 @@ type Options struct {
 	WalletItems WalletItems
 	// Certificates mounts GET /awards/{id}/certificate.pdf (the award's PDF certificate).
 	Certificates Certificates
+
+	CVs         CVs         // the CV builder and shared CV pages, mounted only when set
+	AccountData AccountData // the data export and account deletion pages, mounted only when set
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
@@ -109,6 +112,9 @@ type Site struct {
 	oauth            OAuth
 	walletItems      WalletItems
 	certificates     *certificates // nil: no certificate downloads
+
+	cvs         CVs
+	accountData AccountData
 }
 
 // New parses the templates and indexes the static assets.
@@ -147,7 +153,8 @@ func New(opts Options) (*Site, error) {
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 		profiles:         opts.Profiles,
 		certificates:     newCertificates(opts.Certificates),
-		oauth:            opts.OAuth}, nil
+		oauth:            opts.OAuth,
+		cvs:              opts.CVs, accountData: opts.AccountData}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -177,6 +184,8 @@ func (s *Site) Register(r Router) {
 		r.HandleBrowser("POST /verify", s.withUser(s.verifyPost))
 	}
 	s.registerCertificates(r)
+	s.registerCVs(r)
+	s.registerAccountData(r)
 	if s.publicAwards != nil {
 		// The claim link of an award email; the award page itself is AwardPage.
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))

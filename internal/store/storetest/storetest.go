@@ -48,6 +48,8 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"Collections", testCollections},
 		{"OAuth", testOAuth},
 		{"WalletImport", testWalletImport},
+		{"CVs", testCVs},
+		{"AccountData", testAccountData},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
