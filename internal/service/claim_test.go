@@ -1,0 +1,605 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/mail"
+	"github.com/rosettebadges/rosette/internal/store"
+	"github.com/rosettebadges/rosette/internal/store/storetest"
+)
+
+// mailbox records the emails queued through it.
+type mailbox struct {
+	mu   sync.Mutex
+	sent []mail.Message
+}
+
+func (m *mailbox) QueueEmail(_ context.Context, _ *store.Tx, _ string, msg mail.Message) (int64, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, msg)
+	return int64(len(m.sent)), true, nil
+}
+
+// lastLink returns the link of the last email queued to addr.
+func (m *mailbox) lastLink(t *testing.T, addr string) string {
+	t.Helper()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	const path = "/account/emails/verify/"
+	for i := len(m.sent) - 1; i >= 0; i-- {
+		if m.sent[i].To != addr {
+			continue
+		}
+		if j := strings.Index(m.sent[i].Text, path); j >= 0 {
+			return strings.Fields(m.sent[i].Text[j+len(path):])[0]
+		}
+	}
+	t.Fatalf("no verification email to %s", addr)
+	return ""
+}
+
+type earnersFixture struct {
+	awardsFixture
+	acc     *Accounts
+	earners *Earners
+	mail    *mailbox
+}
+
+func newEarners(t testing.TB, newStore func(testing.TB) *store.Store) earnersFixture {
+	t.Helper()
+	f := newAwards(t, newStore)
+	acc := NewAccounts(f.st, f.clock, nil, AccountsOptions{Hasher: NewPasswordHasher(cheapParams, 4)})
+	mb := &mailbox{}
+	e := NewEarners(EarnersOptions{Store: f.st, Accounts: acc, Emails: mb, URLs: f.urls, Clock: f.clock})
+	return earnersFixture{awardsFixture: f, acc: acc, earners: e, mail: mb}
+}
+
+// issue awards the fixture's badge to email with a notification and returns the award id and
+// its claim token.
+func (f earnersFixture) issue(t *testing.T, email string) (string, string) {
+	t.Helper()
+	req := emailReq(f.bc.ID, email)
+	req.Notify = true
+	a, err := f.awards.Issue(context.Background(), f.users["awarder"], req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.notices.mu.Lock()
+	defer f.notices.mu.Unlock()
+	for _, n := range f.notices.sent {
+		if n.Award.ID == a.ID {
+			return a.ID, n.ClaimURL[strings.LastIndex(n.ClaimURL, "/")+1:]
+		}
+	}
+	t.Fatalf("no claim link for award %s", a.ID)
+	return "", ""
+}
+
+func (f earnersFixture) user(t *testing.T, email string) *badge.User {
+	t.Helper()
+	u, err := f.acc.CreateUser(context.Background(), email, "Someone", pw, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func (f earnersFixture) wallet(t *testing.T, u *badge.User) []*store.WalletItem {
+	t.Helper()
+	p, err := f.earners.Wallet(context.Background(), u, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int(p.Total) != len(p.Items) {
+		t.Fatalf("total %d, items %d", p.Total, len(p.Items))
+	}
+	return p.Items
+}
+
+func (f earnersFixture) pending(t *testing.T, u *badge.User) []string {
+	t.Helper()
+	ps, err := f.earners.Pending(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, p.AwardID)
+	}
+	return ids
+}
+
+func (f earnersFixture) response(t *testing.T, id string) *store.AwardResponse {
+	t.Helper()
+	r, err := f.earners.AwardResponse(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestEarners(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, newStore func(testing.TB) *store.Store) {
+		for name, fn := range map[string]func(*testing.T, earnersFixture){
+			"ClaimSignUp":       testClaimSignUp,
+			"ClaimOwnAddress":   testClaimOwnAddress,
+			"ClaimOtherAccount": testClaimOtherAccount,
+			"Decline":           testClaimDecline,
+			"BadToken":          testClaimBadToken,
+			"Revoked":           testClaimRevoked,
+			"Pending":           testPendingAfterAddress,
+			"EmailExpiry":       testEmailExpiry,
+			"EmailConflicts":    testEmailConflicts,
+			"PrimaryAndRemove":  testPrimaryAndRemove,
+			"Merge":             testMerge,
+			"MergeRefusals":     testMergeRefusals,
+		} {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				fn(t, newEarners(t, newStore))
+			})
+		}
+	})
+}
+
+func testClaimSignUp(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	id, token := f.issue(t, "New@Earner.org")
+	v, err := f.earners.Claim(ctx, token, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.AwardID != id || v.BadgeName != "Welder" || v.IssuerName != "Acme" || v.RecipientEmail != "new@earner.org" ||
+		v.AddressTaken || v.InWallet || v.Declined || v.ImageURL == "" {
+		t.Fatalf("view = %+v", v)
+	}
+	_, err = f.earners.SignUpAndAccept(ctx, token, "New Earner", "short")
+	wantKind(t, err, badge.Invalid)
+	if badge.FieldMessages(err)["password"] == "" {
+		t.Errorf("short password: %v not on the password field", err)
+	}
+	u, err := f.earners.SignUpAndAccept(ctx, token, "New Earner", pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Email != "new@earner.org" || u.IsAdmin {
+		t.Fatalf("user = %+v", u)
+	}
+	items := f.wallet(t, u)
+	if len(items) != 1 || items[0].AwardID != id || items[0].Source != "award" || items[0].State != "accepted" ||
+		!items[0].NextCheckAt.Equal(f.clock.Now()) || items[0].Name != "Welder" || items[0].IssuerName != "Acme" {
+		t.Fatalf("wallet = %+v", items)
+	}
+	if r := f.response(t, id); !r.AcceptedAt.Equal(f.clock.Now()) || !r.DeclinedAt.IsZero() {
+		t.Errorf("response = %+v", r)
+	}
+	if staff, _ := f.earners.IsStaff(ctx, u); staff {
+		t.Error("a new earner is staff")
+	}
+	// The link may be opened twice: signing up again is refused, accepting again is one item.
+	_, err = f.earners.SignUpAndAccept(ctx, token, "Again", pw)
+	wantKind(t, err, badge.Conflict)
+	again, err := f.earners.Accept(ctx, u, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != items[0].ID || len(f.wallet(t, u)) != 1 {
+		t.Errorf("second accept made another item")
+	}
+	v, err = f.earners.Claim(ctx, token, u)
+	if err != nil || !v.InWallet || !v.ViewerHasAddress {
+		t.Fatalf("view after accept = %+v, %v", v, err)
+	}
+	if _, _, err := f.acc.Login(ctx, "new@earner.org", pw, "1.2.3.4"); err != nil {
+		t.Errorf("sign in with the new account: %v", err)
+	}
+}
+
+func testClaimOwnAddress(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	u := f.user(t, "me@earner.org")
+	id, token := f.issue(t, "me@earner.org")
+	v, err := f.earners.Claim(ctx, token, u)
+	if err != nil || !v.ViewerHasAddress || v.AddressTaken {
+		t.Fatalf("view = %+v, %v", v, err)
+	}
+	v, err = f.earners.Claim(ctx, token, nil)
+	if err != nil || !v.AddressTaken {
+		t.Fatalf("anonymous view = %+v, %v", v, err)
+	}
+	// Concurrent accepts make one item.
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			if _, err := f.earners.Accept(ctx, u, token); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if items := f.wallet(t, u); len(items) != 1 || items[0].AwardID != id {
+		t.Fatalf("wallet = %+v", items)
+	}
+}
+
+func testClaimOtherAccount(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	u := f.user(t, "me@earner.org")
+	_, token := f.issue(t, "old@school.org")
+	if _, err := f.earners.Accept(ctx, nil, token); badge.KindOf(err) != badge.Unauthorized {
+		t.Fatalf("accept without account: %v", err)
+	}
+	if _, err := f.earners.Accept(ctx, u, token); err != nil {
+		t.Fatal(err)
+	}
+	es, err := f.earners.Emails(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 || es[1].Email != "old@school.org" || !es[1].Verified || es[1].Primary || !es[0].Primary {
+		t.Fatalf("emails = %+v", es)
+	}
+	// A third account cannot take the address with the same link.
+	other := f.user(t, "other@earner.org")
+	_, err = f.earners.Accept(ctx, other, token)
+	wantKind(t, err, badge.Conflict)
+	if !strings.Contains(badge.SafeMessage(err), "merge") {
+		t.Errorf("message %q does not point to merging", badge.SafeMessage(err))
+	}
+	if len(f.wallet(t, other)) != 0 || len(f.wallet(t, u)) != 1 {
+		t.Error("wallets changed by the refused accept")
+	}
+}
+
+func testClaimDecline(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	id, token := f.issue(t, "me@earner.org")
+	if err := f.earners.Decline(ctx, nil, token); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.response(t, id); r.DeclinedAt.IsZero() || !r.AcceptedAt.IsZero() {
+		t.Fatalf("response = %+v", r)
+	}
+	u := f.user(t, "me@earner.org")
+	if p := f.pending(t, u); len(p) != 0 {
+		t.Errorf("a declined award is pending: %v", p)
+	}
+	id2, token2 := f.issue(t, "me@earner.org")
+	if p := f.pending(t, u); len(p) != 1 || p[0] != id2 {
+		t.Fatalf("pending = %v", p)
+	}
+	if err := f.earners.Decline(ctx, u, token2); err != nil {
+		t.Fatal(err)
+	}
+	if p := f.pending(t, u); len(p) != 0 {
+		t.Errorf("pending after decline = %v", p)
+	}
+	if len(f.wallet(t, u)) != 0 {
+		t.Error("a declined award is in the wallet")
+	}
+	// Changing one's mind: the link still works.
+	if _, err := f.earners.Accept(ctx, u, token2); err != nil {
+		t.Fatal(err)
+	}
+	if items := f.wallet(t, u); len(items) != 1 || items[0].AwardID != id2 {
+		t.Fatalf("wallet = %+v", items)
+	}
+	if r := f.response(t, id2); r.AcceptedAt.IsZero() || !r.DeclinedAt.IsZero() {
+		t.Errorf("response after accepting = %+v", r)
+	}
+	err := f.earners.Decline(ctx, u, token2)
+	wantKind(t, err, badge.Conflict)
+}
+
+func testClaimBadToken(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	u := f.user(t, "me@earner.org")
+	for _, tok := range []string{"", "nope", strings.Repeat("a", 500)} {
+		_, err := f.earners.Claim(ctx, tok, nil)
+		wantKind(t, err, badge.NotFound)
+		_, err = f.earners.Accept(ctx, u, tok)
+		wantKind(t, err, badge.NotFound)
+		wantKind(t, f.earners.Decline(ctx, nil, tok), badge.NotFound)
+		_, err = f.earners.SignUpAndAccept(ctx, tok, "X", pw)
+		wantKind(t, err, badge.NotFound)
+	}
+}
+
+func testClaimRevoked(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	u := f.user(t, "me@earner.org")
+	id, token := f.issue(t, "me@earner.org")
+	if _, err := f.awards.Revoke(ctx, f.users["owner"], id, "mistake"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.earners.Accept(ctx, u, token)
+	wantKind(t, err, badge.Invalid)
+	if p := f.pending(t, u); len(p) != 0 {
+		t.Errorf("a revoked award is pending: %v", p)
+	}
+}
+
+func testPendingAfterAddress(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	u := f.user(t, "me@earner.org")
+	id, _ := f.issue(t, "later@school.org")
+	if p := f.pending(t, u); len(p) != 0 {
+		t.Fatalf("pending = %v", p)
+	}
+	if _, err := f.earners.AddEmail(ctx, u, "Later@School.org"); err != nil {
+		t.Fatal(err)
+	}
+	if p := f.pending(t, u); len(p) != 0 {
+		t.Fatalf("pending before verification = %v", p)
+	}
+	_, err := f.earners.AcceptPending(ctx, u, id)
+	wantKind(t, err, badge.NotFound)
+	if _, err := f.earners.VerifyEmail(ctx, f.mail.lastLink(t, "Later@school.org")); err != nil {
+		t.Fatal(err)
+	}
+	if p := f.pending(t, u); len(p) != 1 || p[0] != id {
+		t.Fatalf("pending after verification = %v", p)
+	}
+	if _, err := f.earners.AcceptPending(ctx, u, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.earners.AcceptPending(ctx, u, id); err != nil {
+		t.Fatalf("accepting twice: %v", err)
+	}
+	if p := f.pending(t, u); len(p) != 0 || len(f.wallet(t, u)) != 1 {
+		t.Fatalf("pending %v after accepting", p)
+	}
+	id2, _ := f.issue(t, "later@school.org")
+	if err := f.earners.DeclinePending(ctx, u, id2); err != nil {
+		t.Fatal(err)
+	}
+	if p := f.pending(t, u); len(p) != 0 || len(f.wallet(t, u)) != 1 {
+		t.Fatalf("pending %v after declining", p)
+	}
+	// Awards to other people's addresses are not offered.
+	id3, _ := f.issue(t, "someone@else.org")
+	_, err = f.earners.AcceptPending(ctx, u, id3)
+	wantKind(t, err, badge.NotFound)
+	wantKind(t, f.earners.DeclinePending(ctx, u, id3), badge.NotFound)
+}
+
+func testEmailExpiry(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	u := f.user(t, "me@earner.org")
+	if _, err := f.earners.AddEmail(ctx, u, "two@earner.org"); err != nil {
+		t.Fatal(err)
+	}
+	link := f.mail.lastLink(t, "two@earner.org")
+	f.clock.Advance(EmailVerifyLifetime + time.Second)
+	_, err := f.earners.VerifyEmail(ctx, link)
+	wantKind(t, err, badge.Invalid)
+	es, _ := f.earners.Emails(ctx, u)
+	if len(es) != 2 || es[1].Verified || !es[1].Expired {
+		t.Fatalf("emails = %+v", es)
+	}
+	// Adding it again sends a new link; the old one is dead.
+	if _, err := f.earners.AddEmail(ctx, u, "two@earner.org"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.earners.VerifyEmail(ctx, link)
+	wantKind(t, err, badge.NotFound)
+	if _, err := f.earners.VerifyEmail(ctx, f.mail.lastLink(t, "two@earner.org")); err != nil {
+		t.Fatal(err)
+	}
+	es, _ = f.earners.Emails(ctx, u)
+	if len(es) != 2 || !es[1].Verified {
+		t.Fatalf("emails = %+v", es)
+	}
+	_, err = f.earners.VerifyEmail(ctx, "not-a-token")
+	wantKind(t, err, badge.NotFound)
+}
+
+func testEmailConflicts(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	a := f.user(t, "a@earner.org")
+	b := f.user(t, "b@earner.org")
+	_, err := f.earners.AddEmail(ctx, a, "b@earner.org")
+	wantKind(t, err, badge.Conflict)
+	if !strings.Contains(badge.SafeMessage(err), "merge") {
+		t.Errorf("message %q does not point to merging", badge.SafeMessage(err))
+	}
+	_, err = f.earners.AddEmail(ctx, a, "a@earner.org")
+	wantKind(t, err, badge.Conflict)
+	_, err = f.earners.AddEmail(ctx, a, "not an address")
+	wantKind(t, err, badge.Invalid)
+	// Both add the same address; the first to open the link gets it, the other's is void.
+	if _, err := f.earners.AddEmail(ctx, a, "shared@earner.org"); err != nil {
+		t.Fatal(err)
+	}
+	linkA := f.mail.lastLink(t, "shared@earner.org")
+	if _, err := f.earners.AddEmail(ctx, b, "shared@earner.org"); err != nil {
+		t.Fatal(err)
+	}
+	linkB := f.mail.lastLink(t, "shared@earner.org")
+	if _, err := f.earners.VerifyEmail(ctx, linkB); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.earners.VerifyEmail(ctx, linkA)
+	wantKind(t, err, badge.NotFound)
+	es, _ := f.earners.Emails(ctx, a)
+	if len(es) != 1 {
+		t.Errorf("a's emails = %+v", es)
+	}
+}
+
+func testPrimaryAndRemove(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	u := f.user(t, "one@earner.org")
+	if _, err := f.earners.AddEmail(ctx, u, "two@earner.org"); err != nil {
+		t.Fatal(err)
+	}
+	es, _ := f.earners.Emails(ctx, u)
+	two := es[1].ID
+	wantKind(t, f.earners.MakePrimary(ctx, u, two), badge.Invalid) // not verified yet
+	if _, err := f.earners.VerifyEmail(ctx, f.mail.lastLink(t, "two@earner.org")); err != nil {
+		t.Fatal(err)
+	}
+	// An award to the second address, accepted, stays when the address goes.
+	id, _ := f.issue(t, "two@earner.org")
+	if _, err := f.earners.AcceptPending(ctx, u, id); err != nil {
+		t.Fatal(err)
+	}
+	// Signing in works with either verified address.
+	if _, _, err := f.acc.Login(ctx, "two@earner.org", pw, "1.2.3.4"); err != nil {
+		t.Fatalf("sign in with the second address: %v", err)
+	}
+	one := es[0].ID
+	wantKind(t, f.earners.RemoveEmail(ctx, u, one), badge.Invalid) // primary
+	if err := f.earners.MakePrimary(ctx, u, two); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := f.acc.User(ctx, u.ID)
+	if got.Email != "two@earner.org" {
+		t.Fatalf("primary = %s", got.Email)
+	}
+	if err := f.earners.RemoveEmail(ctx, u, one); err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, f.earners.RemoveEmail(ctx, u, two), badge.Invalid) // primary, and the last verified
+	if items := f.wallet(t, u); len(items) != 1 || items[0].AwardID != id {
+		t.Fatalf("wallet after removing the address = %+v", items)
+	}
+	// Another account's address row is not ours to touch.
+	other := f.user(t, "other@earner.org")
+	oes, _ := f.earners.Emails(ctx, other)
+	wantKind(t, f.earners.RemoveEmail(ctx, u, oes[0].ID), badge.NotFound)
+	wantKind(t, f.earners.MakePrimary(ctx, u, oes[0].ID), badge.NotFound)
+}
+
+func testMerge(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	keep := f.user(t, "keep@earner.org")
+	gone := f.user(t, "gone@earner.org")
+	// gone holds: an award accepted, an extra verified address, an imported item also in
+	// keep's wallet, a declined award keep has accepted... and a higher role on the issuer.
+	idA, tokA := f.issue(t, "gone@earner.org")
+	if _, err := f.earners.Accept(ctx, gone, tokA); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.earners.AddEmail(ctx, gone, "gone2@earner.org"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.earners.VerifyEmail(ctx, f.mail.lastLink(t, "gone2@earner.org")); err != nil {
+		t.Fatal(err)
+	}
+	now := f.clock.Now()
+	err := f.st.Update(ctx, func(tx *store.Tx) error {
+		for i, uid := range []int64{keep.ID, gone.ID} {
+			it := &store.WalletItem{ID: "imp" + string(rune('a'+i)), UserID: uid, Source: "import", State: "accepted",
+				CredentialKey: "same-credential", Name: "Imported", VerifyStatus: "unchecked", VerifyReport: "{}",
+				Visibility: "private", CreatedAt: now, UpdatedAt: now}
+			if err := tx.InsertWalletItem(ctx, it); err != nil {
+				return err
+			}
+		}
+		if err := tx.InsertMember(ctx, f.issuer.ID, keep.ID, "viewer", now); err != nil {
+			return err
+		}
+		return tx.InsertMember(ctx, f.issuer.ID, gone.ID, "editor", now)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, goneSess, err := f.acc.Login(ctx, "gone@earner.org", pw, "1.2.3.4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.earners.Merge(ctx, keep, "GONE2@earner.org", pw, "1.2.3.4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.MergedID != gone.ID {
+		t.Fatalf("merged %+v", res)
+	}
+	items := f.wallet(t, keep)
+	var awardItems, imported int
+	for _, it := range items {
+		if it.AwardID == idA {
+			awardItems++
+		}
+		if it.CredentialKey == "same-credential" {
+			imported++
+		}
+	}
+	if len(items) != 2 || awardItems != 1 || imported != 1 {
+		t.Fatalf("wallet after merge = %d items (%d award, %d imported)", len(items), awardItems, imported)
+	}
+	es, _ := f.earners.Emails(ctx, keep)
+	var addrs []string
+	for _, e := range es {
+		if !e.Verified {
+			t.Errorf("%s not verified", e.Email)
+		}
+		addrs = append(addrs, e.Email)
+	}
+	if strings.Join(addrs, ",") != "keep@earner.org,gone@earner.org,gone2@earner.org" {
+		t.Errorf("addresses = %v", addrs)
+	}
+	if _, err := f.acc.User(ctx, gone.ID); badge.KindOf(err) != badge.NotFound {
+		t.Errorf("merged account still there: %v", err)
+	}
+	if _, err := f.acc.SessionUser(ctx, goneSess.Token); badge.KindOf(err) != badge.Unauthorized {
+		t.Errorf("merged account's session still works: %v", err)
+	}
+	var role string
+	var events []*store.AuditEvent
+	err = f.st.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if role, err = tx.MemberRole(ctx, f.issuer.ID, keep.ID); err != nil {
+			return err
+		}
+		events, err = tx.ListAuditEvents(ctx, 0, 100)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if role != "editor" {
+		t.Errorf("role after merge = %s, want the higher (editor)", role)
+	}
+	found := false
+	for _, e := range events {
+		found = found || e.Action == "user.merge"
+	}
+	if !found {
+		t.Error("no user.merge audit event")
+	}
+	// The merged account's addresses now sign in to the kept one.
+	u, _, err := f.acc.Login(ctx, "gone@earner.org", pw, "1.2.3.4")
+	if err != nil || u.ID != keep.ID {
+		t.Errorf("sign in with a merged address: %v, %v", u, err)
+	}
+}
+
+func testMergeRefusals(t *testing.T, f earnersFixture) {
+	ctx := context.Background()
+	keep := f.user(t, "keep@earner.org")
+	other := f.user(t, "other@earner.org")
+	_, err := f.earners.Merge(ctx, keep, "other@earner.org", "wrong password!!", "1.2.3.4")
+	wantKind(t, err, badge.Unauthorized)
+	_, err = f.earners.Merge(ctx, keep, "nobody@earner.org", pw, "1.2.3.4")
+	wantKind(t, err, badge.Unauthorized)
+	_, err = f.earners.Merge(ctx, keep, "keep@earner.org", pw, "1.2.3.4")
+	wantKind(t, err, badge.Invalid)
+	_, err = f.earners.Merge(ctx, nil, "other@earner.org", pw, "1.2.3.4")
+	wantKind(t, err, badge.Unauthorized)
+	if _, err := f.acc.User(ctx, other.ID); err != nil {
+		t.Fatalf("refused merges deleted the account: %v", err)
+	}
+	for range 5 {
+		f.earners.Merge(ctx, keep, "other@earner.org", "wrong password!!", "1.2.3.4")
+	}
+	_, err = f.earners.Merge(ctx, keep, "other@earner.org", pw, "1.2.3.4")
+	wantKind(t, err, badge.TooMany)
+}
