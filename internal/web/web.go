@@ -67,6 +67,10 @@ type Options struct {
 	// 4096 awards); each is kept at most AwardReportCacheTTL (default 10 minutes).
 	AwardReportCacheSize int
 	AwardReportCacheTTL  time.Duration
+
+	// Earners mounts the claim page (instead of the claim link's redirect), the wallet and
+	// the account's address and merge pages.
+	Earners Earners
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
@@ -94,6 +98,8 @@ type Site struct {
 	clock            badge.Clock
 	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
+
+	earners Earners
 }
 
 // New parses the templates and indexes the static assets.
@@ -128,7 +134,8 @@ func New(opts Options) (*Site, error) {
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait,
 		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
-		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
+		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		earners:          opts.Earners}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -157,7 +164,9 @@ func (s *Site) Register(r Router) {
 		r.HandleBrowser("GET /verify", s.withUser(s.verifyGet))
 		r.HandleBrowser("POST /verify", s.withUser(s.verifyPost))
 	}
-	if s.publicAwards != nil {
+	if s.earners != nil {
+		s.registerClaim(r)
+	} else if s.publicAwards != nil {
 		// The claim link of an award email; the award page itself is AwardPage.
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
 	}
