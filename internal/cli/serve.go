@@ -111,6 +111,8 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// it runs where workers run).
 	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
 	bulkAwards.Register()
+	// The earner side: claiming awards, waiting awards, addresses, merging, the wallet list.
+	earners := service.NewEarners(service.EarnersOptions{Store: st, Accounts: accounts, Emails: outbox, URLs: urls, Clock: clock, Logger: logger})
 
 	// Verifiers fetch this installation's own documents in process (so its badges verify
 	// without a network round trip, even behind a firewall) and others through the
@@ -121,7 +123,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
-		PublicAwards: awards, Clock: clock,
+		PublicAwards: awards, Clock: clock, Earners: earners,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
-	"github.com/rosettebadges/rosette/internal/store"
 	"github.com/rosettebadges/rosette/internal/service"
+	"github.com/rosettebadges/rosette/internal/store"
 )
 
 // Awards is what the award admin pages need of the awards service (*service.Awards). Every
