@@ -44,6 +44,8 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"APITokens", testAPITokens},
 		{"Idempotency", testIdempotency},
 		{"WalletItems", testWalletItems},
+		{"UserEmails", testUserEmails},
+		{"MergeUsers", testMergeUsers},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
