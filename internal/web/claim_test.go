@@ -225,6 +225,18 @@ func TestClaimSignedInOtherAccount(t *testing.T) {
 	r = get(t, other, cs.ts.URL+"/claim/"+token2)
 	mustContain(t, r, "Sign in to accept", "An account with old@school.org exists.")
 	lacks(t, r, "Create your account and accept")
+	post(t, other, cs.ts.URL+"/claim/"+token2+"/signup", url.Values{"name": {"Eve"}, "password": {"another good password"},
+		"password_confirm": {"another good password"}})
+	_, token3 := cs.issue(t, "eve@x.org")
+	post(t, other, cs.ts.URL+"/claim/"+token3+"/signup", url.Values{"name": {"Eve"}, "password": {"another good password"},
+		"password_confirm": {"another good password"}})
+	r = get(t, other, cs.ts.URL+"/claim/"+token2)
+	mustContain(t, r, "This badge belongs to another account", `href="/account/merge"`)
+	r = post(t, other, cs.ts.URL+"/claim/"+token2+"/accept", nil)
+	if r.status != http.StatusConflict {
+		t.Errorf("accepting another account's badge: %d", r.status)
+	}
+	mustContain(t, r, "already verified on another Rosette account")
 }
 
 func TestAccountEmailsAndMerge(t *testing.T) {
