@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
 	"net/http"
@@ -49,6 +50,8 @@ type claimSite struct {
 	bc      *badge.BadgeClass
 	notices *claimNotices
 	mail    *outbox
+	st      *store.Store
+	clock   *badge.FakeClock
 }
 
 func newClaimSite(t *testing.T) *claimSite {
@@ -56,7 +59,7 @@ func newClaimSite(t *testing.T) *claimSite {
 	ctx := context.Background()
 	st := storetest.NewSQLite(t)
 	clock := badge.NewFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
-	cs := &claimSite{notices: &claimNotices{urls: map[string]string{}}, mail: &outbox{}}
+	cs := &claimSite{notices: &claimNotices{urls: map[string]string{}}, mail: &outbox{}, st: st, clock: clock}
 	srv := server.New(server.Options{})
 	cs.ts = httptest.NewServer(srv)
 	t.Cleanup(cs.ts.Close)
@@ -289,4 +292,119 @@ func TestAccountEmailsAndMerge(t *testing.T) {
 	if r := get(t, c2, cs.ts.URL+"/wallet"); r.status != http.StatusSeeOther {
 		t.Errorf("the merged account's session still works: %d", r.status)
 	}
+}
+
+func TestWalletPagesAndStatuses(t *testing.T) {
+	cs := newClaimSite(t)
+	ctx := context.Background()
+	c := client()
+	_, token := cs.issue(t, "ada@example.org")
+	// Empty wallet first: the page explains claiming and importing.
+	r := post(t, c, cs.ts.URL+"/claim/"+token+"/signup", url.Values{"name": {"Ada"}, "password": {"correct horse battery"},
+		"password_confirm": {"correct horse battery"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("sign-up: %d", r.status)
+	}
+	var uid int64
+	if err := cs.st.View(ctx, func(tx *store.Tx) error {
+		u, err := tx.UserByEmailKey(ctx, "ada@example.org")
+		if err == nil {
+			uid = u.ID
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// 55 imported items with every status, one with an uploaded image.
+	statuses := []string{"verified", "revoked", "expired", "invalid", "unreachable", "unchecked"}
+	if err := cs.st.Update(ctx, func(tx *store.Tx) error {
+		for i := range 55 {
+			at := cs.clock.Now().Add(time.Duration(i+1) * time.Minute)
+			it := &store.WalletItem{ID: fmt.Sprintf("item%02d", i), UserID: uid, Source: "import", State: "accepted",
+				CredentialKey: fmt.Sprintf("key%d", i), Name: fmt.Sprintf("Imported %02d", i), IssuerName: "Elsewhere",
+				ImageURL: "https://elsewhere.example/i.png", VerifyStatus: statuses[i%len(statuses)], VerifyReport: "{}",
+				Visibility: "private", CreatedAt: at, UpdatedAt: at}
+			if i == 54 {
+				it.Image, it.ImageType = []byte("\x89PNG"), "image/png"
+			}
+			if err := tx.InsertWalletItem(ctx, it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r = get(t, c, cs.ts.URL+"/wallet")
+	if n := strings.Count(r.body, `class="wallet-card"`); n != 50 {
+		t.Errorf("first page: %d cards, want 50", n)
+	}
+	mustContain(t, r, "Badges (56)", `href="/wallet?page=2"`, `href="/wallet/items/item54"`, `src="/wallet/items/item54/image"`,
+		`src="https://elsewhere.example/i.png"`, "Imported 54", "Elsewhere")
+	for _, label := range []string{"Verified", "Revoked", "Expired", "Not valid", "Could not be checked", "Not checked yet"} {
+		mustContain(t, r, `">`+label+`</span>`)
+	}
+	lacks(t, r, "Previous page")
+	r = get(t, c, cs.ts.URL+"/wallet?page=2")
+	if n := strings.Count(r.body, `class="wallet-card"`); n != 6 {
+		t.Errorf("second page: %d cards, want 6", n)
+	}
+	mustContain(t, r, `href="/wallet?page=1"`, "Welder") // the accepted award is the oldest
+	lacks(t, r, "Next page")
+}
+
+func TestEarnerPagesHaveNoInlineCode(t *testing.T) {
+	cs := newClaimSite(t)
+	c := client()
+	_, token := cs.issue(t, "ada@example.org")
+	pages := []string{"/claim/" + token}
+	post(t, c, cs.ts.URL+"/claim/"+token+"/decline", nil)
+	pages = append(pages, "/claim/"+token)
+	post(t, c, cs.ts.URL+"/claim/"+token+"/signup", url.Values{"name": {"Ada"}, "password": {"correct horse battery"},
+		"password_confirm": {"correct horse battery"}})
+	cs.issue(t, "ada@example.org")
+	pages = append(pages, "/wallet", "/claim/"+token, "/account/emails", "/account/merge", "/account/password")
+	for _, p := range pages {
+		r := get(t, c, cs.ts.URL+p)
+		if r.status != http.StatusOK {
+			t.Errorf("%s: %d", p, r.status)
+		}
+		if m := inlineStyle.FindString(r.body); m != "" {
+			t.Errorf("%s has inline code %q", p, m)
+		}
+		for _, tag := range scriptTag.FindAllString(r.body, -1) {
+			if !strings.Contains(tag, " src=") {
+				t.Errorf("%s has an inline script %q", p, tag)
+			}
+		}
+	}
+}
+
+func TestEmailVerifyLinkSignedOut(t *testing.T) {
+	cs := newClaimSite(t)
+	c := client()
+	post(t, c, cs.ts.URL+"/login", url.Values{"email": {"admin@x.org"}, "password": {"correct horse battery"}})
+	post(t, c, cs.ts.URL+"/account/emails", url.Values{"email": {"second@x.org"}})
+	cs.mail.mu.Lock()
+	m := cs.mail.sent[len(cs.mail.sent)-1]
+	cs.mail.mu.Unlock()
+	link := strings.Fields(m.Text[strings.Index(m.Text, cs.urls.Base+"/account/emails/verify/"):])[0]
+	// Opened in another browser, nobody signed in: verified, then on to sign in.
+	r := get(t, client(), link)
+	if r.status != http.StatusSeeOther || r.location != "/login?next=/wallet" {
+		t.Errorf("verify signed out: %d to %q", r.status, r.location)
+	}
+	mustContain(t, get(t, c, cs.ts.URL+"/account/emails"), "Confirmed")
+	// Expired links say so.
+	post(t, c, cs.ts.URL+"/account/emails", url.Values{"email": {"third@x.org"}})
+	cs.mail.mu.Lock()
+	m = cs.mail.sent[len(cs.mail.sent)-1]
+	cs.mail.mu.Unlock()
+	link = strings.Fields(m.Text[strings.Index(m.Text, cs.urls.Base+"/account/emails/verify/"):])[0]
+	cs.clock.Advance(49 * time.Hour)
+	r = get(t, client(), link)
+	if r.status != http.StatusUnprocessableEntity && r.status != http.StatusBadRequest {
+		t.Errorf("expired link: %d", r.status)
+	}
+	mustContain(t, r, "This verification link has expired.")
 }
