@@ -81,7 +81,7 @@ func TestBrowserClaim(t *testing.T) {
 	takeScreenshot(t, ctx, "claim-page.png")
 
 	step("create an account on the spot and accept",
-		chromedp.SendKeys("#name", "Grace Hopper"),
+		chromedp.SetValue("#name", "Grace Hopper"),
 		chromedp.SendKeys("#password", password),
 		chromedp.SendKeys("#password_confirm", password),
 		chromedp.Click(`form[action$="/signup"] button[type="submit"]`),

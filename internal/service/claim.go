@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -164,7 +165,7 @@ func (s *Earners) Accept(ctx context.Context, user *badge.User, token string) (*
 }
 
 // SignUpAndAccept creates an account for the award's address (verified: the claim link was
-// sent to it) with this name and password, and accepts the award into its wallet. Invalid
+// sent to it) with this name (the award's recipient name when empty) and password, and accepts the award into its wallet. Invalid
 // for bad fields ("name", "password"), Conflict if an account holds the address already (the
 // earner should sign in instead). The caller signs the new account in.
 func (s *Earners) SignUpAndAccept(ctx context.Context, token, name, password string) (*badge.User, error) {
@@ -175,6 +176,9 @@ func (s *Earners) SignUpAndAccept(ctx context.Context, token, name, password str
 			return err
 		}
 		email = a.RecipientIdentity
+		if strings.TrimSpace(name) == "" {
+			name = a.RecipientName // the name the issuer knows the earner by
+		}
 		return nil
 	})
 	if err != nil {

@@ -92,7 +92,7 @@ func (s *Site) claimView(w http.ResponseWriter, r *http.Request) (*claimPage, bo
 		return nil, false
 	}
 	return &claimPage{Frame: Frame{Title: "Your badge: " + v.BadgeName, Nav: "wallet"}, Token: token, Claim: v,
-		Image: s.ownPath(v.ImageURL), Errors: formErrors{}}, true
+		Image: s.ownPath(v.ImageURL), Name: v.RecipientName, Errors: formErrors{}}, true
 }
 
 // ownPath is an absolute URL of this installation as a local path (images stay within the
