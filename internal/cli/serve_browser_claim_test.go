@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -110,6 +111,33 @@ func TestBrowserClaim(t *testing.T) {
 	if s := text(".claim-page .card"); !strings.Contains(s, "This badge is in your wallet.") {
 		t.Errorf("claim page after accepting = %q", s)
 	}
+
+	// A second address: its verification email arrives, its link confirms it, and an award
+	// made to it then waits at the top of the wallet.
+	step("add a second address",
+		chromedp.Navigate(srv.BaseURL+"/account/emails"), chromedp.WaitVisible("#addresses-title"),
+		chromedp.SendKeys("#email", "grace@navy.example"),
+		chromedp.Click(`form[action="/account/emails"] button[type="submit"]`),
+	)
+	waitForJS(t, ctx, `!!document.querySelector(".flash") && document.body.innerText.includes("Waiting for confirmation")`)
+	verifyMsg := waitForMessage(t, mailSrv, "grace@navy.example", srv.Logs)
+	verifyURL := regexp.MustCompile(`https?://\S+/account/emails/verify/\S+`).FindString(verifyMsg.text)
+	if verifyURL == "" {
+		t.Fatalf("no verification link in:\n%s", verifyMsg.text)
+	}
+	step("open the verification link", chromedp.Navigate(verifyURL), chromedp.WaitVisible("#addresses-title"))
+	if s := text(".flash"); !strings.Contains(s, "The address is confirmed.") {
+		t.Errorf("flash after verifying = %q", s)
+	}
+	takeScreenshot(t, ctx, "claim-emails.png")
+	call("/api/v1/badges/"+bc["id"].(string)+"/awards", `{"recipient":{"identity":"grace@navy.example","name":"Grace Hopper"},"notify":false}`, "aw2")
+	step("see it waiting in the wallet", chromedp.Navigate(srv.BaseURL+"/wallet"), chromedp.WaitVisible("#pending-title"))
+	if s := text(".pending-item"); !strings.Contains(s, "Knot Tying") || !strings.Contains(s, "grace@navy.example") {
+		t.Errorf("waiting award = %q", s)
+	}
+	takeScreenshot(t, ctx, "claim-wallet-pending.png")
+	step("accept it", chromedp.Click(`.pending-item form[action$="/accept"] button`))
+	waitForJS(t, ctx, `document.querySelectorAll(".wallet-card").length === 2 && !document.querySelector("#pending-title")`)
 
 	// The issuer sees the answer on the award's admin page.
 	step("sign out and sign in as the administrator",

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"mime/quotedprintable"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -429,7 +430,11 @@ func decodeMail(t *testing.T, data string) receivedMail {
 		t.Fatalf("Content-Type %q: %v", msg.Header.Get("Content-Type"), err)
 	}
 	if !strings.HasPrefix(mt, "multipart/") {
-		b, err := io.ReadAll(msg.Body)
+		body := io.Reader(msg.Body)
+		if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+			body = quotedprintable.NewReader(body) // a single part is not decoded by multipart
+		}
+		b, err := io.ReadAll(body)
 		if err != nil {
 			t.Fatal(err)
 		}
