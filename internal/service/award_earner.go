@@ -31,7 +31,8 @@ const maxClaimToken = 128
 
 // ClaimTarget returns the id of the award whose notification carried the claim token (the
 // link in the award email; only the token's SHA-256 is stored). NotFound for a token that is
-// not one. Claiming into a wallet is for later: for now the link leads to the award page.
+// not one. The claim page itself (accept, decline) is Earners.Claim; this is for a site
+// without the earner pages, whose claim link leads to the award page.
 func (s *Awards) ClaimTarget(ctx context.Context, token string) (string, error) {
 	if token == "" || len(token) > maxClaimToken {
 		return "", badge.Errorf(badge.NotFound, "This claim link is not valid.")
