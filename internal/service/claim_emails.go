@@ -93,7 +93,9 @@ func (s *Earners) AddEmail(ctx context.Context, user *badge.User, email string) 
 			}
 			e = &store.UserEmail{UserID: user.ID, Email: email, EmailKey: key, VerifyTokenHash: hash,
 				VerifyExpiresAt: now.Add(EmailVerifyLifetime), CreatedAt: now}
-			if err := tx.InsertUserEmail(ctx, e); err != nil {
+			if err := tx.InsertUserEmail(ctx, e); errors.Is(err, store.ErrDuplicate) {
+				return badge.FieldError(badge.Conflict, "email", "This address was just added; try again.", err)
+			} else if err != nil {
 				return err
 			}
 		case err != nil:
@@ -147,7 +149,9 @@ func (s *Earners) VerifyEmail(ctx context.Context, token string) (*EmailAddress,
 		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		if err := tx.VerifyUserEmail(ctx, e.ID, now); err != nil {
+		if err := tx.VerifyUserEmail(ctx, e.ID, now); errors.Is(err, store.ErrDuplicate) {
+			return badge.Errorf(badge.Conflict, "%s", addressTakenMessage(e.Email)) // verified elsewhere just now
+		} else if err != nil {
 			return err
 		}
 		if err := tx.DeleteUnverifiedEmails(ctx, e.EmailKey, e.UserID); err != nil {
