@@ -230,12 +230,18 @@ func testClaimOwnAddress(t *testing.T, f earnersFixture) {
 func testClaimOtherAccount(t *testing.T, f earnersFixture) {
 	ctx := context.Background()
 	u := f.user(t, "me@earner.org")
-	_, token := f.issue(t, "old@school.org")
+	id, token := f.issue(t, "old@school.org")
+	_, err := f.awards.SetRecipientNameHidden(ctx, u, id, true)
+	wantKind(t, err, badge.Forbidden) // not theirs yet
 	if _, err := f.earners.Accept(ctx, nil, token); badge.KindOf(err) != badge.Unauthorized {
 		t.Fatalf("accept without account: %v", err)
 	}
 	if _, err := f.earners.Accept(ctx, u, token); err != nil {
 		t.Fatal(err)
+	}
+	// The address is theirs now: they may hide their name on the award's page.
+	if _, err := f.awards.SetRecipientNameHidden(ctx, u, id, true); err != nil {
+		t.Errorf("hiding the name as the holder of a second address: %v", err)
 	}
 	es, err := f.earners.Emails(ctx, u)
 	if err != nil {
