@@ -111,6 +111,9 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// it runs where workers run).
 	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
 	bulkAwards.Register()
+	// Earner profiles, collections, skills and the safeguarding switches (profiles is also
+	// what sharing asks: profiles.SharingAllowed).
+	profiles := service.NewProfiles(st, clock)
 	// The earner side: claiming awards, waiting awards, addresses, merging, the wallet list.
 	earners := service.NewEarners(service.EarnersOptions{Store: st, Accounts: accounts, Emails: outbox, URLs: urls, Clock: clock, Logger: logger})
 
@@ -123,7 +126,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
-		PublicAwards: awards, Clock: clock, Earners: earners,
+		PublicAwards: awards, Clock: clock, Profiles: profiles, Earners: earners,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})

@@ -17,4 +17,8 @@
 // Notifications (notifications.go) owns each issuer's award email template (checked and
 // rendered by internal/mail) and queues the award email in the issuing transaction through
 // the durable outbox.
+//
+// Profiles (profile*.go) owns the earner's public side: the profile and its handle,
+// collections, per-badge visibility, skills (ExtractSkills, MergeSkills), the public view of a
+// profile, and the site's and each account's safeguarding mode (SharingAllowed).
 package service

@@ -72,6 +72,8 @@ type Frame struct {
 	Tokens    bool       // the API tokens page (and so the API) is mounted
 	Verify    bool       // the public verification page is mounted (navigation entry)
 	OG        *openGraph // Open Graph and Twitter card tags of a public page
+	NoIndex   bool       // ask search engines not to index the page (robots noindex)
+	Profiles  bool       // the profile, collections, skills and site settings pages are mounted
 	Wallet    bool       // the earner pages (wallet, addresses) are mounted
 	Staff     bool       // the signed-in user is a site admin or works on an issuer (admin navigation)
 }
@@ -107,6 +109,7 @@ func (s *Site) execute(w http.ResponseWriter, r *http.Request, name string, data
 	f.Issuers = s.issuers != nil
 	f.Tokens = s.tokens != nil
 	f.Verify = s.newVerifier != nil
+	f.Profiles = s.profiles != nil
 	f.Wallet = s.earners != nil
 	f.Staff = s.isStaff(r, f.User)
 	t, ok := s.pages.byName[name]

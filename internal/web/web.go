@@ -1,6 +1,7 @@
 // Package web owns Rosette's HTML interface: the pages (setup, sign in and out, account,
 // dashboard, error pages, the public badge verification page and its report partial, the
-// public award page and claim links), their html/template templates and the static assets, all embedded
+// public award page and claim links, the earner profile, collections, skills and public
+// profile pages, site settings), their html/template templates and the static assets, all embedded
 // in the binary. Handlers parse forms, call the services through small interfaces declared
 // here, and render; business rules live in internal/service.
 package web
@@ -67,7 +68,9 @@ type Options struct {
 	// 4096 awards); each is kept at most AwardReportCacheTTL (default 10 minutes).
 	AwardReportCacheSize int
 	AwardReportCacheTTL  time.Duration
-
+	// Profiles mounts the earner profile, collections, skills, public profile (/u/) and site
+	// settings pages.
+	Profiles Profiles
 	// Earners mounts the claim page (instead of the claim link's redirect), the wallet and
 	// the account's address and merge pages.
 	Earners Earners
@@ -98,8 +101,8 @@ type Site struct {
 	clock            badge.Clock
 	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
-
-	earners Earners
+	profiles         Profiles
+	earners          Earners
 }
 
 // New parses the templates and indexes the static assets.
@@ -135,6 +138,7 @@ func New(opts Options) (*Site, error) {
 		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
 		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		profiles:         opts.Profiles,
 		earners:          opts.Earners}, nil
 }
 
@@ -170,6 +174,7 @@ func (s *Site) Register(r Router) {
 		// The claim link of an award email; the award page itself is AwardPage.
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
 	}
+	s.registerProfiles(r)
 	if s.issuers == nil {
 		return
 	}

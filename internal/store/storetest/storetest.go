@@ -46,6 +46,8 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"WalletItems", testWalletItems},
 		{"UserEmails", testUserEmails},
 		{"MergeUsers", testMergeUsers},
+		{"Profiles", testProfiles},
+		{"Collections", testCollections},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
