@@ -9,12 +9,16 @@ import (
 // gets $1 = the account kept, $2 = the account merged into it. A NEW TABLE KEYED BY user_id
 // MUST BE ADDED HERE (one line), or merging accounts would lose its rows (they are deleted
 // with the merged account by ON DELETE CASCADE). Tables with a uniqueness rule per user have
-// their duplicates removed first in MergeUsers.
+// their duplicates removed first in MergeUsers. (A collection's entries of a duplicate wallet
+// item that is dropped go with it.)
 var userOwnedTables = []string{
 	`UPDATE user_emails SET user_id = $1 WHERE user_id = $2`,
 	`UPDATE wallet_items SET user_id = $1 WHERE user_id = $2`,
 	`UPDATE issuer_members SET user_id = $1 WHERE user_id = $2`,
 	`UPDATE api_tokens SET user_id = $1 WHERE user_id = $2`,
+	`UPDATE collections SET user_id = $1 WHERE user_id = $2`,
+	// One profile per account: the kept account's stays; the other's moves only if it has none.
+	`UPDATE profiles SET user_id = $1 WHERE user_id = $2 AND NOT EXISTS (SELECT 1 FROM profiles k WHERE k.user_id = $1)`,
 }
 
 // MergeUsers moves everything of account from into account into and deletes from, in the

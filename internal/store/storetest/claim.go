@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -118,6 +119,15 @@ func testMergeUsers(t *testing.T, s *store.Store) {
 		if err := tx.InsertIssuer(ctx, &store.Issuer{ID: "iss", Name: "Iss", CreatedAt: t0, UpdatedAt: t0}); err != nil {
 			return err
 		}
+		if err := tx.InsertCollection(ctx, &store.Collection{ID: "col-gone", UserID: gone.ID, Name: "Sailing", Visibility: "private",
+			CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			return err
+		}
+		for _, uid := range []int64{keep.ID, gone.ID} {
+			if err := tx.PutProfile(ctx, &store.Profile{UserID: uid, DisplayName: fmt.Sprint(uid), CreatedAt: t0, UpdatedAt: t0}); err != nil {
+				return err
+			}
+		}
 		if err := tx.InsertMember(ctx, "iss", keep.ID, "awarder", t0); err != nil {
 			return err
 		}
@@ -145,6 +155,12 @@ func testMergeUsers(t *testing.T, s *store.Store) {
 		}
 		if role, err := tx.MemberRole(ctx, "iss", keep.ID); err != nil || role != "owner" {
 			t.Errorf("role after merge = %q, %v", role, err)
+		}
+		if cs, err := tx.CollectionsByUser(ctx, keep.ID); err != nil || len(cs) != 1 || cs[0].ID != "col-gone" {
+			t.Errorf("collections after merge = %v, %v", cs, err)
+		}
+		if p, err := tx.ProfileByUser(ctx, keep.ID); err != nil || p.DisplayName != fmt.Sprint(keep.ID) {
+			t.Errorf("profile after merge = %+v, %v (the kept account's stays)", p, err)
 		}
 		if _, err := tx.UserByID(ctx, gone.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("merged user: %v", err)
