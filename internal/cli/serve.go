@@ -115,6 +115,8 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// what sharing asks: profiles.SharingAllowed).
 	profiles := service.NewProfiles(st, clock)
 	oauth := service.NewOAuth(st, clock, logger, service.OAuthOptions{AllowLoopbackHTTP: !cfg.SecureCookies()})
+	// The earner side: claiming awards, waiting awards, addresses, merging, the wallet list.
+	earners := service.NewEarners(service.EarnersOptions{Store: st, Accounts: accounts, Emails: outbox, URLs: urls, Clock: clock, Logger: logger})
 
 	// Verifiers fetch this installation's own documents in process (so its badges verify
 	// without a network round trip, even behind a firewall) and others through the
@@ -146,6 +148,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		Certificates: awards,
 		OAuth:        oauth,
 		CVs:          cvs, AccountData: accountData,
+		Earners: earners,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"mime/quotedprintable"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -255,12 +256,17 @@ func issuerJourney(t *testing.T, j journey, environ map[string]string, args ...s
 	}
 	shot("verify-verified.png")
 
-	// The earner's side: the claim link in the email leads to the public award page, which
-	// shows the badge and the verifier's verdict.
+	// The earner's side: the claim link in the email opens the claim page (accepting is
+	// TestBrowserClaim's), which links to the public award page with the verifier's verdict.
 	claimURL := claimLink.FindString(msg.text)
-	step("follow the claim link from the email", chromedp.Navigate(claimURL), chromedp.WaitVisible(".verdict-heading"))
+	step("follow the claim link from the email", chromedp.Navigate(claimURL), chromedp.WaitVisible("#claim-title"))
+	if s := text("#claim-title"); s != badgeName {
+		t.Errorf("claim page heading = %q", s)
+	}
+	step("open the public award page from the claim page",
+		chromedp.Click(`main a[href^="/awards/"]`), chromedp.WaitVisible(".verdict-heading"))
 	if loc := location(); loc != awardURL {
-		t.Errorf("the claim link %s led to %s, want %s", claimURL, loc, awardURL)
+		t.Errorf("the claim page led to %s, want %s", loc, awardURL)
 	}
 	if s := text(".verdict-heading"); s != "Verified" {
 		t.Errorf("award page verdict = %q, want Verified", s)
@@ -424,7 +430,11 @@ func decodeMail(t *testing.T, data string) receivedMail {
 		t.Fatalf("Content-Type %q: %v", msg.Header.Get("Content-Type"), err)
 	}
 	if !strings.HasPrefix(mt, "multipart/") {
-		b, err := io.ReadAll(msg.Body)
+		body := io.Reader(msg.Body)
+		if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+			body = quotedprintable.NewReader(body) // a single part is not decoded by multipart
+		}
+		b, err := io.ReadAll(body)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,7 +31,8 @@ const maxClaimToken = 128
 
 // ClaimTarget returns the id of the award whose notification carried the claim token (the
 // link in the award email; only the token's SHA-256 is stored). NotFound for a token that is
-// not one. Claiming into a wallet is for later: for now the link leads to the award page.
+// not one. The claim page itself (accept, decline) is Earners.Claim; this is for a site
+// without the earner pages, whose claim link leads to the award page.
 func (s *Awards) ClaimTarget(ctx context.Context, token string) (string, error) {
 	if token == "" || len(token) > maxClaimToken {
 		return "", badge.Errorf(badge.NotFound, "This claim link is not valid.")
@@ -73,7 +74,7 @@ func (s *Awards) SetRecipientNameHidden(ctx context.Context, actor *badge.User, 
 		if err != nil {
 			return err
 		}
-		if !isRecipient(actor, a) {
+		if !isRecipient(actor, a) && !holdsAddress(ctx, tx, actor, a) {
 			if _, err := check(ctx, tx, actor, a.IssuerID, badge.ActAward); err != nil {
 				return err
 			}
@@ -102,6 +103,16 @@ func (s *Awards) SetRecipientNameHidden(ctx context.Context, actor *badge.User, 
 func isRecipient(u *badge.User, a *store.Award) bool {
 	return u.ID != 0 && u.Email != "" && a.RecipientType == string(badge.RecipientEmail) &&
 		strings.ToLower(u.Email) == a.RecipientIdentity
+}
+
+// holdsAddress reports whether the award is made out to one of the user's confirmed
+// addresses (not only the primary one).
+func holdsAddress(ctx context.Context, tx *store.Tx, u *badge.User, a *store.Award) bool {
+	if u.ID == 0 || a.RecipientType != string(badge.RecipientEmail) {
+		return false
+	}
+	e, err := tx.UserEmailOf(ctx, u.ID, a.RecipientIdentity)
+	return err == nil && !e.VerifiedAt.IsZero()
 }
 
 // AwardState is what decides how an award's public page looks, apart from what never changes

@@ -31,8 +31,9 @@ func (a *Accounts) Login(ctx context.Context, email, password, clientAddr string
 			return badge.Errorf(badge.TooMany, "Too many failed sign-in attempts. Please wait %d minutes and try again.",
 				int(a.opts.FailureWindow/time.Minute))
 		}
-		u, err = tx.UserByEmailKey(ctx, key)
+		u, err = userByAnyEmail(ctx, tx, key) // the primary address or any verified one
 		if errors.Is(err, store.ErrNotFound) {
+			u = nil
 			return nil
 		}
 		return err

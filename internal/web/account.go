@@ -35,6 +35,10 @@ func (s *Site) home(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "home", &homePage{Frame: Frame{Title: "Welcome", Narrow: true}, SetupNeeded: true})
 		return
 	}
+	if s.earners != nil && !s.isStaff(r, userFrom(r.Context())) {
+		redirect(w, r, "/wallet") // earners land on their wallet
+		return
+	}
 	p := &homePage{Frame: Frame{Title: "Dashboard", Nav: "home"}, CanAddIssuer: s.issuers != nil && userFrom(r.Context()).IsAdmin}
 	if s.issuers != nil {
 		ms, err := s.issuers.ListForUser(r.Context(), userFrom(r.Context()))

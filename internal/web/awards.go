@@ -14,6 +14,7 @@ import (
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/service"
+	"github.com/rosettebadges/rosette/internal/store"
 )
 
 // Awards is what the award admin pages need of the awards service (*service.Awards). Every
@@ -93,6 +94,8 @@ type awardPage struct {
 	Errors    formErrors
 	Reason    string
 	Public    string // the award's public URL path
+	// Response is what the recipient did with the claim link (nil without the earner pages).
+	Response *store.AwardResponse
 }
 
 func newFormKey() string {
@@ -297,9 +300,16 @@ func (s *Site) renderAward(w http.ResponseWriter, r *http.Request, status int, r
 		errs = formErrors{}
 	}
 	st := a.Status(time.Now())
-	s.render(w, r, status, "award", &awardPage{Frame: Frame{Title: bc.Fields.Name + " for " + a.Recipient.Identity, Nav: "issuers"},
+	p := &awardPage{Frame: Frame{Title: bc.Fields.Name + " for " + a.Recipient.Identity, Nav: "issuers"},
 		Award: a, Status: st, Class: bc, Issuer: iss, CanRevoke: st != badge.AwardRevoked && can(u, role, badge.ActRevoke),
-		Errors: errs, Reason: reason, Public: s.urls.Award(a.ID)})
+		Errors: errs, Reason: reason, Public: s.urls.Award(a.ID)}
+	if s.earners != nil {
+		if p.Response, err = s.earners.AwardResponse(r.Context(), a.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, "award", p)
 }
 
 // awardRevoke revokes the award with the reason given.

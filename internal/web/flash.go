@@ -64,6 +64,16 @@ var flashes = map[string]flash{
 	"cv-section-added":   {"success", "The section is added at the end."},
 	"cv-section-removed": {"success", "The section is removed."},
 	"account-deleted":    {"info", "Your account and its data are deleted. Badges issued to you stay verifiable by their issuers."},
+	// Claiming, addresses and merging.
+	"badge-accepted":           {"success", "The badge is in your wallet."},
+	"badge-declined":           {"info", "The badge is declined. It will not be offered to you again."},
+	"account-created":          {"success", "Your account is ready. Sign in to see your wallet."},
+	"account-created-accepted": {"success", "Your account is ready and the badge is in your wallet."},
+	"email-added":              {"success", "We sent a link to the address. Open it within 48 hours to confirm the address."},
+	"email-verified":           {"success", "The address is confirmed. Badges awarded to it now show in your wallet."},
+	"email-primary":            {"success", "The primary address is changed."},
+	"email-removed":            {"success", "The address is removed. Badges already in your wallet stay."},
+	"accounts-merged":          {"success", "The accounts are merged: everything of the other account is now in this one."},
 }
 
 // setFlash leaves a message code for the next page the browser loads.

@@ -77,6 +77,8 @@ type Frame struct {
 	Profiles  bool       // the profile, collections, skills and site settings pages are mounted
 	CVs       bool       // the CV builder is mounted (navigation entry)
 	DataPages bool       // the data export and account deletion pages are mounted
+	Wallet    bool       // the earner pages (wallet, addresses) are mounted
+	Staff     bool       // the signed-in user is a site admin or works on an issuer (admin navigation)
 }
 
 // MinPasswordLen is the service's password rule, for the help under password fields.
@@ -112,6 +114,8 @@ func (s *Site) execute(w http.ResponseWriter, r *http.Request, name string, data
 	f.Verify = s.newVerifier != nil
 	f.Profiles = s.profiles != nil
 	f.CVs, f.DataPages = s.cvs != nil, s.accountData != nil
+	f.Wallet = s.earners != nil
+	f.Staff = s.isStaff(r, f.User)
 	t, ok := s.pages.byName[name]
 	var buf bytes.Buffer
 	var err error

@@ -81,6 +81,9 @@ type Options struct {
 
 	CVs         CVs         // the CV builder and shared CV pages, mounted only when set
 	AccountData AccountData // the data export and account deletion pages, mounted only when set
+	// Earners mounts the claim page (instead of the claim link's redirect), the wallet and
+	// the account's address and merge pages.
+	Earners Earners
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
@@ -115,6 +118,7 @@ type Site struct {
 
 	cvs         CVs
 	accountData AccountData
+	earners     Earners
 }
 
 // New parses the templates and indexes the static assets.
@@ -154,7 +158,8 @@ func New(opts Options) (*Site, error) {
 		profiles:         opts.Profiles,
 		certificates:     newCertificates(opts.Certificates),
 		oauth:            opts.OAuth,
-		cvs:              opts.CVs, accountData: opts.AccountData}, nil
+		cvs:              opts.CVs, accountData: opts.AccountData,
+		earners: opts.Earners}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -186,7 +191,9 @@ func (s *Site) Register(r Router) {
 	s.registerCertificates(r)
 	s.registerCVs(r)
 	s.registerAccountData(r)
-	if s.publicAwards != nil {
+	if s.earners != nil {
+		s.registerClaim(r)
+	} else if s.publicAwards != nil {
 		// The claim link of an award email; the award page itself is AwardPage.
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
 	}

@@ -44,6 +44,8 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"APITokens", testAPITokens},
 		{"Idempotency", testIdempotency},
 		{"WalletItems", testWalletItems},
+		{"UserEmails", testUserEmails},
+		{"MergeUsers", testMergeUsers},
 		{"Profiles", testProfiles},
 		{"Collections", testCollections},
 		{"OAuth", testOAuth},

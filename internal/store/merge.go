@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// userOwnedTables moves every row a user owns from one account to another: each statement
+// gets $1 = the account kept, $2 = the account merged into it. A NEW TABLE KEYED BY user_id
+// MUST BE ADDED HERE (one line), or merging accounts would lose its rows (they are deleted
+// with the merged account by ON DELETE CASCADE). Tables with a uniqueness rule per user have
+// their duplicates removed first in MergeUsers. (A collection's entries of a duplicate wallet
+// item that is dropped go with it.)
+var userOwnedTables = []string{
+	`UPDATE user_emails SET user_id = $1 WHERE user_id = $2`,
+	`UPDATE wallet_items SET user_id = $1 WHERE user_id = $2`,
+	`UPDATE issuer_members SET user_id = $1 WHERE user_id = $2`,
+	`UPDATE api_tokens SET user_id = $1 WHERE user_id = $2`,
+	`UPDATE collections SET user_id = $1 WHERE user_id = $2`,
+	// One profile per account: the kept account's stays; the other's moves only if it has none.
+	`UPDATE profiles SET user_id = $1 WHERE user_id = $2 AND NOT EXISTS (SELECT 1 FROM profiles k WHERE k.user_id = $1)`,
+	`UPDATE cvs SET user_id = $1 WHERE user_id = $2`,
+	// An app connected to both accounts keeps the kept account's grant; the other grant and
+	// its tokens go with the merged account (the app asks again).
+	`UPDATE oauth_grants SET user_id = $1 WHERE user_id = $2 AND NOT EXISTS (SELECT 1 FROM oauth_grants k WHERE k.user_id = $1 AND k.client_id = oauth_grants.client_id)`,
+	`UPDATE api_profiles SET user_id = $1 WHERE user_id = $2 AND NOT EXISTS (SELECT 1 FROM api_profiles k WHERE k.user_id = $1)`,
+}
+
+// MergeUsers moves everything of account from into account into and deletes from, in the
+// caller's transaction: duplicate wallet items (same award or credential key) keep into's
+// (or from's accepted one over into's declined one), duplicate addresses keep the verified
+// row, issuer roles on the same issuer keep the higher one, the sessions of from end, and
+// from's site-admin flag carries over. ErrNotFound if either account does not exist.
+func (tx *Tx) MergeUsers(ctx context.Context, into, from int64) error {
+	if into == from {
+		return fmt.Errorf("store: merge an account into itself")
+	}
+	for _, id := range []int64{into, from} {
+		if _, err := tx.UserByID(ctx, id); err != nil {
+			return err
+		}
+	}
+	dedupe := []string{
+		// Wallet items: an accepted item of from wins over a declined one of into...
+		`DELETE FROM wallet_items WHERE user_id = $1 AND state = 'declined' AND EXISTS (
+			SELECT 1 FROM wallet_items f WHERE f.user_id = $2 AND f.state = 'accepted'
+			  AND (f.credential_key = wallet_items.credential_key OR f.award_id = wallet_items.award_id))`,
+		// ...otherwise into's item stays and from's duplicate goes.
+		`DELETE FROM wallet_items WHERE user_id = $2 AND EXISTS (
+			SELECT 1 FROM wallet_items k WHERE k.user_id = $1
+			  AND (k.credential_key = wallet_items.credential_key OR k.award_id = wallet_items.award_id))`,
+		// Addresses on both: a verified row of from wins over an unverified one of into...
+		`DELETE FROM user_emails WHERE user_id = $1 AND verified_at IS NULL AND EXISTS (
+			SELECT 1 FROM user_emails f WHERE f.user_id = $2 AND f.email_key = user_emails.email_key AND f.verified_at IS NOT NULL)`,
+		// ...otherwise into's row stays.
+		`DELETE FROM user_emails WHERE user_id = $2 AND EXISTS (
+			SELECT 1 FROM user_emails k WHERE k.user_id = $1 AND k.email_key = user_emails.email_key)`,
+		// Roles on the same issuer: into gets from's when it is higher, then from's goes.
+		`UPDATE issuer_members SET role = (SELECT f.role FROM issuer_members f WHERE f.user_id = $2 AND f.issuer_id = issuer_members.issuer_id)
+		WHERE user_id = $1 AND EXISTS (SELECT 1 FROM issuer_members f WHERE f.user_id = $2 AND f.issuer_id = issuer_members.issuer_id
+			AND ` + roleRank("f.role") + ` < ` + roleRank("issuer_members.role") + `)`,
+		`DELETE FROM issuer_members WHERE user_id = $2 AND EXISTS (
+			SELECT 1 FROM issuer_members k WHERE k.user_id = $1 AND k.issuer_id = issuer_members.issuer_id)`,
+		`UPDATE users SET is_admin = (SELECT f.is_admin FROM users f WHERE f.id = $2) WHERE id = $1 AND NOT is_admin`,
+	}
+	for _, q := range append(dedupe, userOwnedTables...) {
+		if _, err := tx.tx.ExecContext(ctx, q, into, from); err != nil {
+			return fmt.Errorf("store: merge users: %w", err)
+		}
+	}
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, from); err != nil {
+		return fmt.Errorf("store: merge users: %w", err)
+	}
+	res, err := tx.tx.ExecContext(ctx, `DELETE FROM users WHERE id = $1`, from)
+	return oneRow(res, err, "merge users")
+}
+
+// roleRank is the SQL rank of an issuer role column: 0 for the most powerful.
+func roleRank(col string) string {
+	return `(CASE ` + col + ` WHEN 'owner' THEN 0 WHEN 'editor' THEN 1 WHEN 'awarder' THEN 2 ELSE 3 END)`
+}
