@@ -44,6 +44,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"APITokens", testAPITokens},
 		{"Idempotency", testIdempotency},
 		{"WalletItems", testWalletItems},
+		{"ShareEvents", testShareEvents},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
