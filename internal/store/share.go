@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -76,6 +77,31 @@ func (tx *Tx) shareCounts(ctx context.Context, q string, arg any) ([]ShareCount,
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: count share events: %w", err)
+	}
+	return out, nil
+}
+
+// ShareEventsByAward returns the award's events, oldest first (for exports and tests).
+func (tx *Tx) ShareEventsByAward(ctx context.Context, awardID string) ([]ShareEvent, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT award_id, wallet_item_id, user_id, kind, channel, referrer_host, at
+		FROM share_events WHERE award_id = $1 ORDER BY id`, awardID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list share events: %w", err)
+	}
+	defer rows.Close()
+	var out []ShareEvent
+	for rows.Next() {
+		var e ShareEvent
+		var item sql.NullString
+		var user sql.NullInt64
+		if err := rows.Scan(&e.AwardID, &item, &user, &e.Kind, &e.Channel, &e.ReferrerHost, tc(&e.At)); err != nil {
+			return nil, fmt.Errorf("store: list share events: %w", err)
+		}
+		e.WalletItemID, e.UserID = item.String, user.Int64
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list share events: %w", err)
 	}
 	return out, nil
 }

@@ -75,6 +75,13 @@ func testShareEvents(t *testing.T, s *store.Store) {
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("ShareCountsByIssuer (-want +got):\n%s", d)
 		}
+		all, err := tx.ShareEventsByAward(ctx, "a1")
+		if err != nil {
+			return err
+		}
+		if d := cmp.Diff(events[:4], all); d != "" {
+			t.Errorf("ShareEventsByAward (-want +got):\n%s", d)
+		}
 		got, err = tx.ShareCountsByAward(ctx, "none")
 		if err != nil {
 			return err
