@@ -111,6 +111,9 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	// it runs where workers run).
 	bulkAwards := service.NewBulk(st, queue, awards, clock, logger)
 	bulkAwards.Register()
+	// Share events (views, share clicks, downloads, embeds) are buffered and written every
+	// second on every node.
+	shares := service.NewShares(service.SharesOptions{Store: st, Awards: awards, URLs: urls, Clock: clock, Logger: logger})
 
 	// Verifiers fetch this installation's own documents in process (so its badges verify
 	// without a network round trip, even behind a firewall) and others through the
@@ -121,7 +124,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	site, err := web.New(web.Options{Accounts: accounts, Issuers: issuers, Awards: awards, BadgeClasses: badgeClasses, URLs: urls, Tokens: tokens,
 		Bulk: bulkAwards, Notifications: notifications, Logger: logger, SecureCookies: cfg.SecureCookies(),
 		NewVerifier:  func(recipient string) *verify.Verifier { return newVerifier(fetcher, recipient) },
-		PublicAwards: awards, Clock: clock,
+		PublicAwards: awards, Clock: clock, Shares: shares,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})
@@ -167,7 +170,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
 	(&identity.Handler{Issuers: issuers, URLs: urls, Logger: logger, HTML: site.PublicIssuer()}).Register(srv)
-	(&identity.AwardHandler{Awards: awards, HTML: site.AwardPage(), Logger: logger}).Register(srv)
+	(&identity.AwardHandler{Awards: awards, HTML: site.AwardPage(), Logger: logger, Downloads: shares}).Register(srv)
 	if err := mountAPI(srv, issuers, badgeClasses, awards, tokens, idempotency, urls, logger); err != nil {
 		closeListeners()
 		return err
@@ -224,8 +227,13 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		metricsDone <- nil
 	}
 
+	sharesCtx, stopShares := context.WithCancel(context.WithoutCancel(ctx))
+	sharesDone := make(chan struct{})
+	go func() { shares.Run(sharesCtx); close(sharesDone) }()
 	serveErr := srv.Serve(runCtx, ln)
 	stop()
+	stopShares() // the events of the last requests are written before we return
+	<-sharesDone
 	if err := errors.Join(serveErr, <-metricsDone, <-workersDone); err != nil {
 		return err
 	}

@@ -1,7 +1,9 @@
 package service
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -284,4 +286,27 @@ func (s *Shares) ShareRedirect(ctx context.Context, actor *badge.User, awardID, 
 	}
 	s.Record(e)
 	return target, nil
+}
+
+// ImageSize returns the pixel size of the award's badge image when it is a PNG (for oEmbed's
+// thumbnail); ok is false for an SVG (which has no fixed size) or an image that cannot be
+// read.
+func (s *Shares) ImageSize(ctx context.Context, p *PublicAward) (w, h int, ok bool) {
+	if p.BadgeClass.ImageID == "" || p.ImageMediaType != "image/png" {
+		return 0, 0, false
+	}
+	var img *store.BadgeImage
+	err := s.store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		img, err = tx.BadgeImageByID(ctx, p.BadgeClass.ImageID)
+		return err
+	})
+	if err != nil {
+		return 0, 0, false
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(img.Bytes))
+	if err != nil {
+		return 0, 0, false
+	}
+	return cfg.Width, cfg.Height, true
 }

@@ -93,6 +93,8 @@ type awardPage struct {
 	Errors    formErrors
 	Reason    string
 	Public    string // the award's public URL path
+	// ShareCounts are the award's share events by kind and channel (nil: not shown).
+	ShareCounts []service.ShareCount
 }
 
 func newFormKey() string {
@@ -299,7 +301,7 @@ func (s *Site) renderAward(w http.ResponseWriter, r *http.Request, status int, r
 	st := a.Status(time.Now())
 	s.render(w, r, status, "award", &awardPage{Frame: Frame{Title: bc.Fields.Name + " for " + a.Recipient.Identity, Nav: "issuers"},
 		Award: a, Status: st, Class: bc, Issuer: iss, CanRevoke: st != badge.AwardRevoked && can(u, role, badge.ActRevoke),
-		Errors: errs, Reason: reason, Public: s.urls.Award(a.ID)})
+		Errors: errs, Reason: reason, Public: s.urls.Award(a.ID), ShareCounts: s.shareCounts(r, a.ID)})
 }
 
 // awardRevoke revokes the award with the reason given.

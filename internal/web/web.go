@@ -67,6 +67,9 @@ type Options struct {
 	// 4096 awards); each is kept at most AwardReportCacheTTL (default 10 minutes).
 	AwardReportCacheSize int
 	AwardReportCacheTTL  time.Duration
+	// Shares mounts the sharing routes (embed card, oEmbed, share links, the earner's share
+	// page) with PublicAwards, and counts views of the award page.
+	Shares Shares
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
@@ -94,6 +97,7 @@ type Site struct {
 	clock            badge.Clock
 	reports          *reportCache[*cachedAwardPage]
 	awardVerifySlots chan struct{} // award page verifications running at once (one per CPU)
+	shares           Shares
 }
 
 // New parses the templates and indexes the static assets.
@@ -128,7 +132,7 @@ func New(opts Options) (*Site, error) {
 		newVerifier: opts.NewVerifier, verifySlots: make(chan struct{}, opts.VerifyConcurrency), verifyWait: opts.VerifyWait,
 		publicAwards: opts.PublicAwards, verifyAward: opts.VerifyAward, clock: opts.Clock,
 		reports:          newReportCache[*cachedAwardPage](opts.AwardReportCacheSize, opts.AwardReportCacheTTL),
-		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
+		awardVerifySlots: make(chan struct{}, runtime.GOMAXPROCS(0)), shares: opts.Shares}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -161,6 +165,7 @@ func (s *Site) Register(r Router) {
 		// The claim link of an award email; the award page itself is AwardPage.
 		r.HandleBrowser("GET /claim/{token}", s.withUser(s.claim))
 	}
+	s.registerShare(r)
 	if s.issuers == nil {
 		return
 	}
