@@ -57,6 +57,8 @@ type publicSite struct {
 	notices  *claimNotices
 	verified atomic.Int64 // verifications run for pages
 	site     *Site
+	shares   *service.Shares
+	acc      *memAccounts
 }
 
 func newPublicSite(t *testing.T) *publicSite {
@@ -95,7 +97,9 @@ func newPublicSite(t *testing.T) *publicSite {
 	}
 	local := &identity.LocalFetcher{Base: ps.ts.URL, Handler: srv}
 	v := verify.New(verify.Options{Fetcher: local, Now: ps.clock.Now})
-	ps.site, err = New(Options{Accounts: newMemAccounts(), PublicAwards: ps.awards, URLs: ps.urls, Clock: ps.clock,
+	ps.acc = newMemAccounts()
+	ps.shares = service.NewShares(service.SharesOptions{Store: ps.st, Awards: ps.awards, URLs: ps.urls, Clock: ps.clock})
+	ps.site, err = New(Options{Accounts: ps.acc, PublicAwards: ps.awards, URLs: ps.urls, Clock: ps.clock, Shares: ps.shares,
 		NewVerifier: func(string) *verify.Verifier { return v },
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			ps.verified.Add(1)
@@ -106,7 +110,7 @@ func newPublicSite(t *testing.T) *publicSite {
 	}
 	ps.site.Register(srv)
 	(&identity.Handler{Issuers: issuers, URLs: identity.URLs{Base: ps.ts.URL}}).Register(srv)
-	(&identity.AwardHandler{Awards: ps.awards, HTML: ps.site.AwardPage()}).Register(srv)
+	(&identity.AwardHandler{Awards: ps.awards, HTML: ps.site.AwardPage(), Downloads: ps.shares}).Register(srv)
 	return ps
 }
 

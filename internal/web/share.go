@@ -96,15 +96,16 @@ func (s *Site) awardEmbed(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(buf.String()))
 }
 
-// embedSnippet is the iframe code that shows the award's card on another site.
+// embedSnippet is the iframe code that shows the award's card on another site (frameborder
+// rather than an inline style, so that the snippet shown in our pages has none).
 func (s *Site) embedSnippet(awardID, title string, width, height int) string {
 	return `<iframe src="` + htmlAttr(s.urls.Award(awardID)+"/embed") + `" width="` + strconv.Itoa(width) + `" height="` +
-		strconv.Itoa(height) + `" title="` + htmlAttr(title) + `" loading="lazy" style="border:0"></iframe>`
+		strconv.Itoa(height) + `" title="` + htmlAttr(title) + `" loading="lazy" frameborder="0"></iframe>`
 }
 
-// signatureSnippet is the email-signature fragment: the badge image, linked to the award
-// page. Inline styles are fine here: the snippet goes into the earner's email program, not
-// into our pages.
+// signatureSnippet is the email-signature fragment: the badge image (absolute URL, alt text,
+// fixed size), linked to the award page. It uses the border attribute rather than an inline
+// style, which every email program honours and which keeps our pages free of style text.
 func (s *Site) signatureSnippet(p *service.PublicAward) string {
 	alt := p.BadgeClass.Fields.Name + " badge from " + p.Issuer.Name + ", verified"
 	img := ""
@@ -112,7 +113,7 @@ func (s *Site) signatureSnippet(p *service.PublicAward) string {
 		img = s.urls.Image(p.BadgeClass.ImageID, p.ImageMediaType)
 	}
 	return `<a href="` + htmlAttr(s.urls.Award(p.Award.ID)) + `" target="_blank" rel="noopener"><img src="` + htmlAttr(img) +
-		`" alt="` + htmlAttr(alt) + `" width="80" height="80" style="border:0;display:inline-block;vertical-align:middle"></a>`
+		`" alt="` + htmlAttr(alt) + `" width="80" height="80" border="0"></a>`
 }
 
 // htmlAttr escapes a value for a double-quoted HTML attribute.
