@@ -63,6 +63,7 @@ type Shares struct {
 	clock      badge.Clock
 	log        *slog.Logger
 	events     chan store.ShareEvent
+	kick       chan struct{} // the buffer is half full: Run writes it now
 	flushEvery time.Duration
 	dropped    atomic.Int64
 }
@@ -82,7 +83,7 @@ func NewShares(o SharesOptions) *Shares {
 		o.FlushEvery = time.Second
 	}
 	return &Shares{store: o.Store, awards: o.Awards, urls: o.URLs, clock: o.Clock, log: o.Logger,
-		events: make(chan store.ShareEvent, o.Buffer), flushEvery: o.FlushEvery}
+		events: make(chan store.ShareEvent, o.Buffer), kick: make(chan struct{}, 1), flushEvery: o.FlushEvery}
 }
 
 // maxChannel bounds a channel name.
@@ -103,6 +104,12 @@ func (s *Shares) Record(e ShareEvent) bool {
 		Channel: e.Channel, ReferrerHost: ReferrerHost(e.Referrer), At: s.clock.Now().UTC()}
 	select {
 	case s.events <- ev:
+		if len(s.events) >= cap(s.events)/2 {
+			select {
+			case s.kick <- struct{}{}:
+			default:
+			}
+		}
 		return true
 	default:
 		s.dropped.Add(1)
@@ -164,14 +171,16 @@ func (s *Shares) Flush(ctx context.Context) error {
 	}
 }
 
-// Run writes the waiting events every FlushEvery until ctx is done, then writes what is left
-// (with a few seconds to do it) and returns.
+// Run writes the waiting events every FlushEvery, and at once when the buffer is half full,
+// until ctx is done; then it writes what is left (with a few seconds to do it) and returns.
 func (s *Shares) Run(ctx context.Context) {
 	t := time.NewTicker(s.flushEvery)
 	defer t.Stop()
 	for {
 		select {
 		case <-t.C:
+			_ = s.Flush(ctx)
+		case <-s.kick:
 			_ = s.Flush(ctx)
 		case <-ctx.Done():
 			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)

@@ -27,6 +27,9 @@ type ShareCount struct {
 	N       int64
 }
 
+// shareEventsPerInsert is the number of rows per INSERT statement of InsertShareEvents.
+const shareEventsPerInsert = 50
+
 var shareEventCols = []string{"award_id", "wallet_item_id", "user_id", "kind", "channel", "referrer_host", "at"}
 
 // InsertShareEvents records events with multi-row statements (a batch from the recorder).
@@ -42,8 +45,14 @@ func (tx *Tx) InsertShareEvents(ctx context.Context, es []ShareEvent) error {
 		}
 		rows[i] = []any{e.AwardID, nullString(e.WalletItemID), user, e.Kind, e.Channel, e.ReferrerHost, tx.t(e.At)}
 	}
-	if err := tx.insertRows(ctx, "share_events", shareEventCols, rows); err != nil {
-		return fmt.Errorf("store: insert share events: %w", err)
+	// Statements of shareEventsPerInsert rows: SQLite's cost of naming parameters grows
+	// with their number per statement, so many short statements beat a few long ones here.
+	for len(rows) > 0 {
+		n := min(shareEventsPerInsert, len(rows))
+		if err := tx.insertRows(ctx, "share_events", shareEventCols, rows[:n]); err != nil {
+			return fmt.Errorf("store: insert share events: %w", err)
+		}
+		rows = rows[n:]
 	}
 	return nil
 }

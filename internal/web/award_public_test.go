@@ -61,7 +61,7 @@ type publicSite struct {
 	acc      *memAccounts
 }
 
-func newPublicSite(t *testing.T) *publicSite {
+func newPublicSite(t testing.TB) *publicSite {
 	t.Helper()
 	ctx := context.Background()
 	ps := &publicSite{st: storetest.NewSQLite(t), clock: badge.NewFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)),
@@ -114,7 +114,7 @@ func newPublicSite(t *testing.T) *publicSite {
 	return ps
 }
 
-func (ps *publicSite) issue(t *testing.T, req badge.AwardRequest) *badge.Award {
+func (ps *publicSite) issue(t testing.TB, req badge.AwardRequest) *badge.Award {
 	t.Helper()
 	req.BadgeClassID = ps.bc.ID
 	a, err := ps.awards.Issue(context.Background(), ps.admin, req)
