@@ -210,7 +210,7 @@ func (s *Site) shareRedirect(w http.ResponseWriter, r *http.Request) {
 // it returns the earner's share panel when the viewer is the earner. Anonymous views cost no
 // read; a signed-in viewer costs one (the award, to compare addresses).
 func (s *Site) recordAwardView(r *http.Request, id string) *sharePanel {
-	if s.shares == nil {
+	if s.shares == nil || r.Method != http.MethodGet {
 		return nil
 	}
 	u := userFrom(r.Context())

@@ -262,3 +262,26 @@ func TestSharePanelAndEvents(t *testing.T) {
 		t.Errorf("view referrers (-want +got):\n%s", d)
 	}
 }
+
+// TestAdminAwardShareCounts: the admin award page shows the award's counts to staff who may
+// see reports ("None yet" before any event).
+func TestAdminAwardShareCounts(t *testing.T) {
+	is, bc := newAwardSite(t)
+	ctx := context.Background()
+	a, err := is.awards.Issue(ctx, is.users["owner"], badge.AwardRequest{BadgeClassID: bc.ID, Recipient: badge.Recipient{Identity: "ada@example.org"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := is.get(t, "viewer", "/admin/awards/"+a.ID)
+	mustContain(t, r, `Views, shares and downloads`, `None yet.`)
+	for _, e := range []service.ShareEvent{{AwardID: a.ID, Kind: "view"}, {AwardID: a.ID, Kind: "view"},
+		{AwardID: a.ID, Kind: "share", Channel: "linkedin_profile"}} {
+		is.shares.Record(e)
+	}
+	if err := is.shares.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r = is.get(t, "viewer", "/admin/awards/"+a.ID)
+	mustContain(t, r, `<tr><td>share</td><td>linkedin_profile</td><td>1</td></tr>`, `<tr><td>view</td><td>—</td><td>2</td></tr>`)
+	lacks(t, r, `None yet.`)
+}

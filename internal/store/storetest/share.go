@@ -63,7 +63,7 @@ func testShareEvents(t *testing.T, s *store.Store) {
 		if err != nil {
 			return err
 		}
-		want := []store.ShareCount{{"download", "png", 1}, {"share", "linkedin_post", 1}, {"view", "", 2}}
+		want := []store.ShareCount{{Kind: "download", Channel: "png", N: 1}, {Kind: "share", Channel: "linkedin_post", N: 1}, {Kind: "view", Channel: "", N: 2}}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("ShareCountsByAward (-want +got):\n%s", d)
 		}
@@ -71,7 +71,7 @@ func testShareEvents(t *testing.T, s *store.Store) {
 		if err != nil {
 			return err
 		}
-		want = []store.ShareCount{{"download", "png", 1}, {"embed_view", "embed", 1}, {"share", "linkedin_post", 1}, {"view", "", 2}}
+		want = []store.ShareCount{{Kind: "download", Channel: "png", N: 1}, {Kind: "embed_view", Channel: "embed", N: 1}, {Kind: "share", Channel: "linkedin_post", N: 1}, {Kind: "view", Channel: "", N: 2}}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("ShareCountsByIssuer (-want +got):\n%s", d)
 		}
