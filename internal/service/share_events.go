@@ -172,24 +172,37 @@ func (s *Shares) Flush(ctx context.Context) error {
 }
 
 // Run writes the waiting events every FlushEvery, and at once when the buffer is half full,
-// until ctx is done; then it writes what is left (with a few seconds to do it) and returns.
+// until ctx is done; then it writes what is left and returns. Each write has flushTimeout to
+// finish and is not cut short by ctx (events taken from the buffer are written, not lost).
 func (s *Shares) Run(ctx context.Context) {
 	t := time.NewTicker(s.flushEvery)
 	defer t.Stop()
+	flush := func() {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flushTimeout)
+		defer cancel()
+		_ = s.Flush(fctx)
+	}
 	for {
 		select {
-		case <-t.C:
-			_ = s.Flush(ctx)
-		case <-s.kick:
-			_ = s.Flush(ctx)
 		case <-ctx.Done():
-			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			_ = s.Flush(fctx)
-			cancel()
+			flush()
+			return
+		default:
+		}
+		select {
+		case <-t.C:
+			flush()
+		case <-s.kick:
+			flush()
+		case <-ctx.Done():
+			flush()
 			return
 		}
 	}
 }
+
+// flushTimeout bounds one write of share events.
+const flushTimeout = 10 * time.Second
 
 // AwardCounts returns the award's events counted by kind and channel (ActViewReports on its
 // issuer).
