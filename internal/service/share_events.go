@@ -137,38 +137,59 @@ func ReferrerHost(ref string) string {
 	return h
 }
 
-// maxBatch bounds the events written in one transaction.
+// maxBatch bounds the events taken from the buffer for one transaction.
 const maxBatch = 1000
 
-// Flush writes the events waiting in the buffer now. A batch the database refuses (an award
+// Flush writes the events waiting in the buffer now, identical events of a batch folded into
+// one row (store.ShareEvent.N; at: the latest). A batch the database refuses (an award
 // deleted meanwhile, say) is logged and dropped: events are counts, not records to keep at
 // any price.
 func (s *Shares) Flush(ctx context.Context) error {
 	for {
-		batch := make([]store.ShareEvent, 0, 64)
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case e := <-s.events:
-				batch = append(batch, e)
-			default:
-				break fill
-			}
-		}
-		if len(batch) == 0 {
+		batch, n := foldEvents(s.events, maxBatch)
+		if n == 0 {
 			return nil
 		}
 		err := s.store.Update(ctx, func(tx *store.Tx) error { return tx.InsertShareEvents(ctx, batch) })
 		if err != nil {
-			s.log.LogAttrs(ctx, slog.LevelWarn, "share events dropped", slog.Int("events", len(batch)), slog.String("error", err.Error()))
+			s.log.LogAttrs(ctx, slog.LevelWarn, "share events dropped", slog.Int("events", n), slog.String("error", err.Error()))
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 		}
-		if len(batch) < maxBatch {
+		if n < maxBatch {
 			return err
 		}
 	}
+}
+
+// foldEvents takes up to max events from the channel without waiting and folds identical
+// ones (everything but the time equal) into one event with their number; n is the number
+// taken.
+func foldEvents(events <-chan store.ShareEvent, max int) (batch []store.ShareEvent, n int) {
+	index := map[store.ShareEvent]int{}
+	for n < max {
+		var e store.ShareEvent
+		select {
+		case e = <-events:
+		default:
+			return batch, n
+		}
+		n++
+		at := e.At
+		e.At, e.N = time.Time{}, 0
+		if i, ok := index[e]; ok {
+			batch[i].N++
+			if at.After(batch[i].At) {
+				batch[i].At = at
+			}
+			continue
+		}
+		index[e] = len(batch)
+		e.At, e.N = at, 1
+		batch = append(batch, e)
+	}
+	return batch, n
 }
 
 // Run writes the waiting events every FlushEvery, and at once when the buffer is half full,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rosettebadges/rosette/internal/badge"
@@ -153,5 +154,37 @@ func TestReferrerHost(t *testing.T) {
 		if got := ReferrerHost(in); got != want {
 			t.Errorf("ReferrerHost(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestFoldEvents(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	ch := make(chan store.ShareEvent, 10)
+	for i, e := range []store.ShareEvent{
+		{AwardID: "a", Kind: "view"}, {AwardID: "a", Kind: "view", ReferrerHost: "x.example"}, {AwardID: "a", Kind: "view"},
+		{AwardID: "a", Kind: "view", UserID: 7}, {AwardID: "b", Kind: "view"}, {AwardID: "a", Kind: "view"},
+	} {
+		e.At = t0.Add(time.Duration(i) * time.Second)
+		ch <- e
+	}
+	batch, n := foldEvents(ch, 5)
+	want := []store.ShareEvent{
+		{AwardID: "a", Kind: "view", N: 2, At: t0.Add(2 * time.Second)},
+		{AwardID: "a", Kind: "view", ReferrerHost: "x.example", N: 1, At: t0.Add(time.Second)},
+		{AwardID: "a", Kind: "view", UserID: 7, N: 1, At: t0.Add(3 * time.Second)},
+		{AwardID: "b", Kind: "view", N: 1, At: t0.Add(4 * time.Second)},
+	}
+	if n != 5 {
+		t.Errorf("took %d events, want 5 (the maximum)", n)
+	}
+	if d := cmp.Diff(want, batch); d != "" {
+		t.Errorf("folded (-want +got):\n%s", d)
+	}
+	batch, n = foldEvents(ch, 5)
+	if n != 1 || len(batch) != 1 || batch[0].N != 1 {
+		t.Errorf("rest: %d %v", n, batch)
+	}
+	if batch, n := foldEvents(ch, 5); n != 0 || batch != nil {
+		t.Errorf("empty: %d %v", n, batch)
 	}
 }

@@ -8,8 +8,8 @@ import (
 )
 
 // ShareEvent is a share_events row (migration 00016): a view, share, click, download or embed
-// view of an award. UserID 0 and WalletItemID "" are NULL. No IP address or user agent is
-// kept; ReferrerHost is the referrer's host only.
+// view of an award, N times (N 0 is stored as 1). UserID 0 and WalletItemID "" are NULL. No
+// IP address or user agent is kept; ReferrerHost is the referrer's host only.
 type ShareEvent struct {
 	AwardID      string
 	WalletItemID string
@@ -17,6 +17,7 @@ type ShareEvent struct {
 	Kind         string // "view", "share", "click", "download", "embed_view"
 	Channel      string
 	ReferrerHost string
+	N            int64
 	At           time.Time
 }
 
@@ -30,7 +31,7 @@ type ShareCount struct {
 // shareEventsPerInsert is the number of rows per INSERT statement of InsertShareEvents.
 const shareEventsPerInsert = 50
 
-var shareEventCols = []string{"award_id", "wallet_item_id", "user_id", "kind", "channel", "referrer_host", "at"}
+var shareEventCols = []string{"award_id", "wallet_item_id", "user_id", "kind", "channel", "referrer_host", "n", "at"}
 
 // InsertShareEvents records events with multi-row statements (a batch from the recorder).
 func (tx *Tx) InsertShareEvents(ctx context.Context, es []ShareEvent) error {
@@ -43,7 +44,7 @@ func (tx *Tx) InsertShareEvents(ctx context.Context, es []ShareEvent) error {
 		if e.UserID != 0 {
 			user = e.UserID
 		}
-		rows[i] = []any{e.AwardID, nullString(e.WalletItemID), user, e.Kind, e.Channel, e.ReferrerHost, tx.t(e.At)}
+		rows[i] = []any{e.AwardID, nullString(e.WalletItemID), user, e.Kind, e.Channel, e.ReferrerHost, max(e.N, 1), tx.t(e.At)}
 	}
 	// Statements of shareEventsPerInsert rows: SQLite's cost of naming parameters grows
 	// with their number per statement, so many short statements beat a few long ones here.
@@ -57,15 +58,15 @@ func (tx *Tx) InsertShareEvents(ctx context.Context, es []ShareEvent) error {
 	return nil
 }
 
-// ShareCountsByAward counts the award's events by kind and channel, in that order.
+// ShareCountsByAward counts the award's events (SUM of n) by kind and channel, in that order.
 func (tx *Tx) ShareCountsByAward(ctx context.Context, awardID string) ([]ShareCount, error) {
-	return tx.shareCounts(ctx, `SELECT kind, channel, count(*) FROM share_events WHERE award_id = $1
+	return tx.shareCounts(ctx, `SELECT kind, channel, SUM(n) FROM share_events WHERE award_id = $1
 		GROUP BY kind, channel ORDER BY kind, channel`, awardID)
 }
 
 // ShareCountsByIssuer counts the events of every award of the issuer by kind and channel.
 func (tx *Tx) ShareCountsByIssuer(ctx context.Context, issuerID string) ([]ShareCount, error) {
-	return tx.shareCounts(ctx, `SELECT e.kind, e.channel, count(*) FROM share_events e
+	return tx.shareCounts(ctx, `SELECT e.kind, e.channel, SUM(e.n) FROM share_events e
 		JOIN awards a ON a.id = e.award_id WHERE a.issuer_id = $1
 		GROUP BY e.kind, e.channel ORDER BY e.kind, e.channel`, issuerID)
 }
@@ -92,7 +93,7 @@ func (tx *Tx) shareCounts(ctx context.Context, q string, arg any) ([]ShareCount,
 
 // ShareEventsByAward returns the award's events, oldest first (for exports and tests).
 func (tx *Tx) ShareEventsByAward(ctx context.Context, awardID string) ([]ShareEvent, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT award_id, wallet_item_id, user_id, kind, channel, referrer_host, at
+	rows, err := tx.tx.QueryContext(ctx, `SELECT award_id, wallet_item_id, user_id, kind, channel, referrer_host, n, at
 		FROM share_events WHERE award_id = $1 ORDER BY id`, awardID)
 	if err != nil {
 		return nil, fmt.Errorf("store: list share events: %w", err)
@@ -103,7 +104,7 @@ func (tx *Tx) ShareEventsByAward(ctx context.Context, awardID string) ([]ShareEv
 		var e ShareEvent
 		var item sql.NullString
 		var user sql.NullInt64
-		if err := rows.Scan(&e.AwardID, &item, &user, &e.Kind, &e.Channel, &e.ReferrerHost, tc(&e.At)); err != nil {
+		if err := rows.Scan(&e.AwardID, &item, &user, &e.Kind, &e.Channel, &e.ReferrerHost, &e.N, tc(&e.At)); err != nil {
 			return nil, fmt.Errorf("store: list share events: %w", err)
 		}
 		e.WalletItemID, e.UserID = item.String, user.Int64

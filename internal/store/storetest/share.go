@@ -38,12 +38,12 @@ func testShareEvents(t *testing.T, s *store.Store) {
 	})
 	at := t0.Add(time.Minute)
 	events := []store.ShareEvent{
-		{AwardID: "a1", Kind: "view", ReferrerHost: "www.linkedin.com", At: at},
-		{AwardID: "a1", Kind: "view", At: at},
-		{AwardID: "a1", Kind: "share", Channel: "linkedin_post", UserID: u.ID, At: at},
-		{AwardID: "a1", Kind: "download", Channel: "png", At: at},
-		{AwardID: "a2", Kind: "embed_view", Channel: "embed", At: at},
-		{AwardID: "b1", Kind: "view", At: at},
+		{AwardID: "a1", Kind: "view", ReferrerHost: "www.linkedin.com", N: 1, At: at},
+		{AwardID: "a1", Kind: "view", N: 3, At: at},
+		{AwardID: "a1", Kind: "share", Channel: "linkedin_post", UserID: u.ID, N: 1, At: at},
+		{AwardID: "a1", Kind: "download", Channel: "png", N: 1, At: at},
+		{AwardID: "a2", Kind: "embed_view", Channel: "embed", At: at}, // N 0 is stored as 1
+		{AwardID: "b1", Kind: "view", N: 1, At: at},
 	}
 	update(t, s, func(tx *store.Tx) error { return tx.InsertShareEvents(ctx, events) })
 	update(t, s, func(tx *store.Tx) error { return tx.InsertShareEvents(ctx, nil) })
@@ -63,7 +63,7 @@ func testShareEvents(t *testing.T, s *store.Store) {
 		if err != nil {
 			return err
 		}
-		want := []store.ShareCount{{Kind: "download", Channel: "png", N: 1}, {Kind: "share", Channel: "linkedin_post", N: 1}, {Kind: "view", Channel: "", N: 2}}
+		want := []store.ShareCount{{Kind: "download", Channel: "png", N: 1}, {Kind: "share", Channel: "linkedin_post", N: 1}, {Kind: "view", Channel: "", N: 4}}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("ShareCountsByAward (-want +got):\n%s", d)
 		}
@@ -71,7 +71,7 @@ func testShareEvents(t *testing.T, s *store.Store) {
 		if err != nil {
 			return err
 		}
-		want = []store.ShareCount{{Kind: "download", Channel: "png", N: 1}, {Kind: "embed_view", Channel: "embed", N: 1}, {Kind: "share", Channel: "linkedin_post", N: 1}, {Kind: "view", Channel: "", N: 2}}
+		want = []store.ShareCount{{Kind: "download", Channel: "png", N: 1}, {Kind: "embed_view", Channel: "embed", N: 1}, {Kind: "share", Channel: "linkedin_post", N: 1}, {Kind: "view", Channel: "", N: 4}}
 		if d := cmp.Diff(want, got); d != "" {
 			t.Errorf("ShareCountsByIssuer (-want +got):\n%s", d)
 		}
