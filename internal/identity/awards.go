@@ -59,9 +59,10 @@ type DownloadRecorder interface {
 var downloadChannels = map[string]string{"credential.json": "json", "credential.jwt": "jwt", "assertion.json": "ob2_json",
 	"image.png": "png", "image.svg": "svg", "assertion.png": "ob2_png", "assertion.svg": "ob2_svg"}
 
-// recordDownload counts a document served (not a 304: a revalidation is no new download).
+// recordDownload counts a document served (not a 304: a revalidation is no new download; not
+// this installation's own verifier reading it in process).
 func (h *AwardHandler) recordDownload(r *http.Request, doc string) {
-	if h.Downloads == nil || r.Method != http.MethodGet || r.Header.Get("If-None-Match") != "" {
+	if h.Downloads == nil || r.Method != http.MethodGet || r.Header.Get("If-None-Match") != "" || LocalFetch(r) {
 		return
 	}
 	h.Downloads.Record(service.ShareEvent{AwardID: r.PathValue("id"), Kind: service.EventDownload,

@@ -237,8 +237,14 @@ func TestSharePanelAndEvents(t *testing.T) {
 			t.Errorf("%s: %d", d, r.status)
 		}
 	}
-	// The JSON-LD credential at the award URL itself is not a download.
+	// The JSON-LD credential at the award URL itself is not a download, nor are this
+	// installation's own verifications reading the documents in process.
 	ps.page(t, nil, base, "application/ld+json")
+	for _, doc := range []string{base + "/assertion.json", base + "/credential.json", base} {
+		if r, _ := ps.page(t, nil, "/verify?"+url.Values{"url": {ps.ts.URL + doc}}.Encode(), browserAccept); r.status != http.StatusOK || !strings.Contains(r.body, "verdict") {
+			t.Errorf("verify %s: %d", doc, r.status)
+		}
+	}
 	want := []service.ShareCount{{Kind: "download", Channel: "json", N: 1}, {Kind: "download", Channel: "jwt", N: 1},
 		{Kind: "download", Channel: "ob2_json", N: 1}, {Kind: "download", Channel: "ob2_png", N: 1}, {Kind: "download", Channel: "png", N: 1},
 		{Kind: "view", N: 2}}
