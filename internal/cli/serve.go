@@ -117,6 +117,9 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	oauth := service.NewOAuth(st, clock, logger, service.OAuthOptions{AllowLoopbackHTTP: !cfg.SecureCookies()})
 	// The earner side: claiming awards, waiting awards, addresses, merging, the wallet list.
 	earners := service.NewEarners(service.EarnersOptions{Store: st, Accounts: accounts, Emails: outbox, URLs: urls, Clock: clock, Logger: logger})
+	// Share events (views, share clicks, downloads, embeds) are buffered and written every
+	// second on every node.
+	shares := service.NewShares(service.SharesOptions{Store: st, Awards: awards, URLs: urls, Clock: clock, Logger: logger})
 
 	// Verifiers fetch this installation's own documents in process (so its badges verify
 	// without a network round trip, even behind a firewall) and others through the
@@ -149,6 +152,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		OAuth:        oauth,
 		CVs:          cvs, AccountData: accountData,
 		Earners: earners,
+		Shares:  shares,
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			return awardVerifier.Verify(ctx, credential)
 		}})
@@ -194,7 +198,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	}
 	listening := scheme + "://" + displayAddr(ln.Addr())
 	(&identity.Handler{Issuers: issuers, URLs: urls, Logger: logger, HTML: site.PublicIssuer()}).Register(srv)
-	(&identity.AwardHandler{Awards: awards, HTML: site.AwardPage(), Logger: logger}).Register(srv)
+	(&identity.AwardHandler{Awards: awards, HTML: site.AwardPage(), Logger: logger, Downloads: shares}).Register(srv)
 	if err := mountAPI(srv, issuers, badgeClasses, awards, tokens, idempotency, urls, logger); err != nil {
 		closeListeners()
 		return err
@@ -263,8 +267,13 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		metricsDone <- nil
 	}
 
+	sharesCtx, stopShares := context.WithCancel(context.WithoutCancel(ctx))
+	sharesDone := make(chan struct{})
+	go func() { shares.Run(sharesCtx); close(sharesDone) }()
 	serveErr := srv.Serve(runCtx, ln)
 	stop()
+	stopShares() // the events of the last requests are written before we return
+	<-sharesDone
 	if err := errors.Join(serveErr, <-metricsDone, <-workersDone); err != nil {
 		return err
 	}

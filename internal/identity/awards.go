@@ -44,7 +44,29 @@ type AwardHandler struct {
 	// CacheSize bounds the signed credentials (and VC-JWTs) kept in memory with their ETags
 	// (default 4096): they never change once made, so a repeat costs no database read.
 	CacheSize int
+	// Downloads, when set, is told of every award document served (a download share event;
+	// *service.Shares is one).
+	Downloads DownloadRecorder
 	docs      *docCache
+}
+
+// DownloadRecorder records download events; Record must not block.
+type DownloadRecorder interface {
+	Record(e service.ShareEvent) bool
+}
+
+// downloadChannels are the share event channels of the award documents.
+var downloadChannels = map[string]string{"credential.json": "json", "credential.jwt": "jwt", "assertion.json": "ob2_json",
+	"image.png": "png", "image.svg": "svg", "assertion.png": "ob2_png", "assertion.svg": "ob2_svg"}
+
+// recordDownload counts a document served (not a 304: a revalidation is no new download; not
+// this installation's own verifier reading it in process).
+func (h *AwardHandler) recordDownload(r *http.Request, doc string) {
+	if h.Downloads == nil || r.Method != http.MethodGet || r.Header.Get("If-None-Match") != "" || LocalFetch(r) {
+		return
+	}
+	h.Downloads.Record(service.ShareEvent{AwardID: r.PathValue("id"), Kind: service.EventDownload,
+		Channel: downloadChannels[doc], Referrer: r.Referer()})
 }
 
 // Register mounts the routes:
@@ -113,14 +135,14 @@ func (h *AwardHandler) award(w http.ResponseWriter, r *http.Request) {
 
 // credential serves the signed credential (the hottest route of a badge host): from memory
 // when it was served before, else from one query reading only the credential.
-func (h *AwardHandler) credential(w http.ResponseWriter, r *http.Request) {
+func (h *AwardHandler) credential(w http.ResponseWriter, r *http.Request) bool {
 	id := r.PathValue("id")
 	d, ok := h.docs.get("credential:" + id)
 	if !ok {
 		c, err := h.Awards.Credential(r.Context(), id)
 		if err != nil {
 			h.fail(w, r, err)
-			return
+			return false
 		}
 		d = h.docs.put("credential:"+id, c)
 	}
@@ -129,12 +151,15 @@ func (h *AwardHandler) credential(w http.ResponseWriter, r *http.Request) {
 		ct = c
 	}
 	sendTagged(w, r, ct, cacheImmutable, d.body, d.etag)
+	return true
 }
 
 func (h *AwardHandler) document(w http.ResponseWriter, r *http.Request) {
 	switch doc := r.PathValue("doc"); doc {
 	case "credential.json":
-		h.credential(w, r)
+		if h.credential(w, r) {
+			h.recordDownload(r, doc)
+		}
 	case "credential.jwt":
 		id := r.PathValue("id")
 		d, ok := h.docs.get("jwt:" + id)
@@ -147,6 +172,7 @@ func (h *AwardHandler) document(w http.ResponseWriter, r *http.Request) {
 			d = h.docs.put("jwt:"+id, []byte(jwt))
 		}
 		sendTagged(w, r, "application/vc+jwt", cacheImmutable, d.body, d.etag)
+		h.recordDownload(r, doc)
 	case "assertion.json":
 		p, ok := h.load(w, r)
 		if !ok {
@@ -171,6 +197,7 @@ func (h *AwardHandler) document(w http.ResponseWriter, r *http.Request) {
 			ct = "application/ld+json"
 		}
 		send(w, r, ct, cacheRevalidate, b)
+		h.recordDownload(r, doc)
 	case "image.png", "image.svg", "assertion.png", "assertion.svg":
 		name, ext, _ := strings.Cut(doc, ".")
 		kind := bake.OB3
@@ -195,6 +222,7 @@ func (h *AwardHandler) document(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
 		}
 		send(w, r, ct, cache, b)
+		h.recordDownload(r, doc)
 	default:
 		writeError(w, http.StatusNotFound, "not_found", "There is no such document.")
 	}

@@ -25,6 +25,13 @@ type LocalFetcher struct {
 // errNoNetwork is returned for foreign URLs when there is no Next fetcher.
 var errNoNetwork = errors.New("identity: only this installation's documents can be fetched")
 
+// localFetchKey marks the context of a request made in process by a LocalFetcher.
+type localFetchKey struct{}
+
+// LocalFetch reports whether the request was made in process by a LocalFetcher (this
+// installation's own verifier reading its documents): such fetches are not downloads.
+func LocalFetch(r *http.Request) bool { return r.Context().Value(localFetchKey{}) != nil }
+
 // Get implements fetch.Fetcher.
 func (f *LocalFetcher) Get(ctx context.Context, rawURL, accept string) (*fetch.Response, error) {
 	u, err := url.Parse(rawURL)
@@ -36,6 +43,7 @@ func (f *LocalFetcher) Get(ctx context.Context, rawURL, accept string) (*fetch.R
 		}
 		return f.Next.Get(ctx, rawURL, accept)
 	}
+	ctx = context.WithValue(ctx, localFetchKey{}, true)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base.Scheme+"://"+base.Host+u.RequestURI(), nil)
 	if err != nil {
 		return nil, err

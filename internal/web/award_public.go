@@ -43,7 +43,8 @@ const beingIssuedRefresh = 3
 // and the body, rendered once per award state and cached with its verification report.
 type publicAwardPage struct {
 	Frame
-	Body template.HTML
+	Body  template.HTML
+	Share *sharePanel // the earner's share panel, when the earner is the viewer
 }
 
 // awardBody is the data of the award page's body (template "award-body").
@@ -108,6 +109,7 @@ func (s *Site) awardPublic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.clock.Now()
+	share := s.recordAwardView(r, id)
 	if !st.Signed {
 		// Being issued: nothing to verify yet, and nothing cached.
 		pg, err := s.buildAwardPage(r, id, now, false)
@@ -115,7 +117,7 @@ func (s *Site) awardPublic(w http.ResponseWriter, r *http.Request) {
 			s.awardPageFailed(w, r, err)
 			return
 		}
-		s.renderAwardPage(w, r, pg.cachedAwardPage, beingIssuedRefresh)
+		s.renderAwardPage(w, r, pg.cachedAwardPage, beingIssuedRefresh, share)
 		return
 	}
 	key := reportKey{awardID: id, signed: true, hidden: st.RecipientNameHidden, issuerUpdated: st.IssuerUpdatedAt.UnixNano()}
@@ -134,7 +136,7 @@ func (s *Site) awardPublic(w http.ResponseWriter, r *http.Request) {
 		s.awardPageFailed(w, r, err)
 		return
 	}
-	s.renderAwardPage(w, r, pg, 0)
+	s.renderAwardPage(w, r, pg, 0, share)
 }
 
 // builtAwardPage is a freshly built page and the verdict of its verification.
@@ -175,7 +177,7 @@ func (s *Site) buildAwardPage(r *http.Request, id string, now time.Time, verifyI
 
 // renderAwardPage writes the page; for a visitor who is not signed in and has no flash
 // message, it is the same bytes every time, rendered once.
-func (s *Site) renderAwardPage(w http.ResponseWriter, r *http.Request, pg *cachedAwardPage, refresh int) {
+func (s *Site) renderAwardPage(w http.ResponseWriter, r *http.Request, pg *cachedAwardPage, refresh int, share *sharePanel) {
 	if pg.csp != "" {
 		w.Header().Set("Content-Security-Policy", pg.csp)
 	}
@@ -187,7 +189,7 @@ func (s *Site) renderAwardPage(w http.ResponseWriter, r *http.Request, pg *cache
 			return
 		}
 	}
-	b, ok := s.execute(w, r, "award_public", &publicAwardPage{Frame: Frame{Title: pg.title, OG: pg.og, Refresh: refresh}, Body: pg.body})
+	b, ok := s.execute(w, r, "award_public", &publicAwardPage{Frame: Frame{Title: pg.title, OG: pg.og, Refresh: refresh}, Body: pg.body, Share: share})
 	if !ok {
 		return
 	}
@@ -288,6 +290,9 @@ func (s *Site) verifyAwardReport(r *http.Request, credential []byte) (template.H
 func (s *Site) awardOpenGraph(p *service.PublicAward, recipient string) *openGraph {
 	f := p.BadgeClass.Fields
 	og := &openGraph{Type: "article", Title: f.Name, Description: f.Description, URL: s.urls.Award(p.Award.ID), Card: "summary"}
+	if s.shares != nil {
+		og.OEmbed = s.oembedURL(og.URL)
+	}
 	if recipient != "" {
 		og.Title = f.Name + " · awarded to " + recipient
 	}

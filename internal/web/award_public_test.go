@@ -57,9 +57,11 @@ type publicSite struct {
 	notices  *claimNotices
 	verified atomic.Int64 // verifications run for pages
 	site     *Site
+	shares   *service.Shares
+	acc      *memAccounts
 }
 
-func newPublicSite(t *testing.T) *publicSite {
+func newPublicSite(t testing.TB) *publicSite {
 	t.Helper()
 	ctx := context.Background()
 	ps := &publicSite{st: storetest.NewSQLite(t), clock: badge.NewFakeClock(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)),
@@ -95,7 +97,9 @@ func newPublicSite(t *testing.T) *publicSite {
 	}
 	local := &identity.LocalFetcher{Base: ps.ts.URL, Handler: srv}
 	v := verify.New(verify.Options{Fetcher: local, Now: ps.clock.Now})
-	ps.site, err = New(Options{Accounts: newMemAccounts(), PublicAwards: ps.awards, URLs: ps.urls, Clock: ps.clock, Certificates: ps.awards,
+	ps.acc = newMemAccounts()
+	ps.shares = service.NewShares(service.SharesOptions{Store: ps.st, Awards: ps.awards, URLs: ps.urls, Clock: ps.clock})
+	ps.site, err = New(Options{Accounts: ps.acc, PublicAwards: ps.awards, URLs: ps.urls, Clock: ps.clock, Shares: ps.shares, Certificates: ps.awards,
 		NewVerifier: func(string) *verify.Verifier { return v },
 		VerifyAward: func(ctx context.Context, credential []byte) *verify.Report {
 			ps.verified.Add(1)
@@ -106,11 +110,11 @@ func newPublicSite(t *testing.T) *publicSite {
 	}
 	ps.site.Register(srv)
 	(&identity.Handler{Issuers: issuers, URLs: identity.URLs{Base: ps.ts.URL}}).Register(srv)
-	(&identity.AwardHandler{Awards: ps.awards, HTML: ps.site.AwardPage()}).Register(srv)
+	(&identity.AwardHandler{Awards: ps.awards, HTML: ps.site.AwardPage(), Downloads: ps.shares}).Register(srv)
 	return ps
 }
 
-func (ps *publicSite) issue(t *testing.T, req badge.AwardRequest) *badge.Award {
+func (ps *publicSite) issue(t testing.TB, req badge.AwardRequest) *badge.Award {
 	t.Helper()
 	req.BadgeClassID = ps.bc.ID
 	a, err := ps.awards.Issue(context.Background(), ps.admin, req)

@@ -96,6 +96,8 @@ type awardPage struct {
 	Public    string // the award's public URL path
 	// Response is what the recipient did with the claim link (nil without the earner pages).
 	Response *store.AwardResponse
+	// ShareCounts are the award's share events by kind and channel (nil: not shown).
+	ShareCounts []service.ShareCount
 }
 
 func newFormKey() string {
@@ -302,7 +304,7 @@ func (s *Site) renderAward(w http.ResponseWriter, r *http.Request, status int, r
 	st := a.Status(time.Now())
 	p := &awardPage{Frame: Frame{Title: bc.Fields.Name + " for " + a.Recipient.Identity, Nav: "issuers"},
 		Award: a, Status: st, Class: bc, Issuer: iss, CanRevoke: st != badge.AwardRevoked && can(u, role, badge.ActRevoke),
-		Errors: errs, Reason: reason, Public: s.urls.Award(a.ID)}
+		Errors: errs, Reason: reason, Public: s.urls.Award(a.ID), ShareCounts: s.shareCounts(r, a.ID)}
 	if s.earners != nil {
 		if p.Response, err = s.earners.AwardResponse(r.Context(), a.ID); err != nil {
 			s.fail(w, r, err)

@@ -47,6 +47,7 @@ type issuerSite struct {
 	svc     *service.Issuers
 	bcs     *service.BadgeClasses
 	awards  *service.Awards
+	shares  *service.Shares
 	users   map[string]*badge.User
 	issuer  *badge.Issuer
 	clients map[string]*http.Client
@@ -97,8 +98,9 @@ func newIssuerSite(t *testing.T) *issuerSite {
 	is.awards = service.NewAwards(service.AwardsOptions{Store: st, Keys: km, URLs: urls,
 		Clock: clock, Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
 	outbox := &mail.Outbox{Store: st, Queue: jobs.New(st, nil, clock, jobs.Options{}), Clock: clock}
+	is.shares = service.NewShares(service.SharesOptions{Store: st, Awards: is.awards, URLs: urls, Clock: clock})
 	s, err := New(Options{Accounts: acc, Issuers: svc, Awards: is.awards, BadgeClasses: is.bcs, URLs: urls,
-		Notifications: service.NewNotifications(st, outbox, clock, nil)})
+		Notifications: service.NewNotifications(st, outbox, clock, nil), Shares: is.shares})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,7 @@ var imageFileRE = regexp.MustCompile(`^([0-9a-f]{64})\.(png|svg)$`)
 type openGraph struct {
 	Type, Title, Description, URL, Image string
 	Card                                 string // twitter:card; "" for summary_large_image with an image, else summary
+	OEmbed                               string // the page's oEmbed (JSON) discovery URL, if any
 }
 
 // image serves a stored image: GET /images/{sha256}.png|.svg, 404 for an unknown id or an

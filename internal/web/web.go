@@ -84,6 +84,9 @@ type Options struct {
 	// Earners mounts the claim page (instead of the claim link's redirect), the wallet and
 	// the account's address and merge pages.
 	Earners Earners
+	// Shares mounts the sharing routes (embed card, oEmbed, share links, the earner's share
+	// page) with PublicAwards, and counts views of the award page.
+	Shares Shares
 }
 
 // Site is the HTML interface. Build it with New (which parses every template: a template
@@ -119,6 +122,7 @@ type Site struct {
 	cvs         CVs
 	accountData AccountData
 	earners     Earners
+	shares      Shares
 }
 
 // New parses the templates and indexes the static assets.
@@ -159,7 +163,8 @@ func New(opts Options) (*Site, error) {
 		certificates:     newCertificates(opts.Certificates),
 		oauth:            opts.OAuth,
 		cvs:              opts.CVs, accountData: opts.AccountData,
-		earners: opts.Earners}, nil
+		earners: opts.Earners,
+		shares:  opts.Shares}, nil
 }
 
 // Register mounts the site's routes on r.
@@ -200,6 +205,7 @@ func (s *Site) Register(r Router) {
 	s.registerProfiles(r)
 	s.registerOAuth(r)
 	s.registerWalletImport(r)
+	s.registerShare(r)
 	if s.issuers == nil {
 		return
 	}

@@ -52,6 +52,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"WalletImport", testWalletImport},
 		{"CVs", testCVs},
 		{"AccountData", testAccountData},
+		{"ShareEvents", testShareEvents},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
