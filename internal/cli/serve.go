@@ -119,7 +119,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	earners := service.NewEarners(service.EarnersOptions{Store: st, Accounts: accounts, Emails: outbox, URLs: urls, Clock: clock, Logger: logger})
 	// Share events (views, share clicks, downloads, embeds) are buffered and written every
 	// second on every node.
-	shares := service.NewShares(service.SharesOptions{Store: st, Awards: awards, URLs: urls, Clock: clock, Logger: logger})
+	shares := service.NewShares(service.SharesOptions{Store: st, Awards: awards, URLs: urls, Clock: clock, Logger: logger, Policy: profiles})
 
 	// Verifiers fetch this installation's own documents in process (so its badges verify
 	// without a network round trip, even behind a firewall) and others through the

@@ -3,6 +3,7 @@ package service
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image/png"
 	"log/slog"
 	"net/url"
@@ -51,6 +52,15 @@ type SharesOptions struct {
 	Buffer int
 	// FlushEvery is how often Run writes the waiting events (default 1s).
 	FlushEvery time.Duration
+	// Policy says whether an earner may share at all (safeguarding turns sharing off);
+	// *Profiles is one. Nil: sharing is always allowed.
+	Policy SharingPolicy
+}
+
+// SharingPolicy says whether the earner may share their badges: false while the site's or the
+// account's safeguarding mode is on.
+type SharingPolicy interface {
+	SharingAllowed(ctx context.Context, userID int64) (bool, error)
 }
 
 // Shares owns sharing: the earner's share panel (LinkedIn, share links, embeds, downloads)
@@ -62,6 +72,7 @@ type Shares struct {
 	urls       links.URLs
 	clock      badge.Clock
 	log        *slog.Logger
+	policy     SharingPolicy
 	events     chan store.ShareEvent
 	kick       chan struct{} // the buffer is half full: Run writes it now
 	flushEvery time.Duration
@@ -82,7 +93,7 @@ func NewShares(o SharesOptions) *Shares {
 	if o.FlushEvery <= 0 {
 		o.FlushEvery = time.Second
 	}
-	return &Shares{store: o.Store, awards: o.Awards, urls: o.URLs, clock: o.Clock, log: o.Logger,
+	return &Shares{store: o.Store, awards: o.Awards, urls: o.URLs, clock: o.Clock, log: o.Logger, policy: o.Policy,
 		events: make(chan store.ShareEvent, o.Buffer), kick: make(chan struct{}, 1), flushEvery: o.FlushEvery}
 }
 
@@ -291,10 +302,79 @@ func (s *Shares) SharePanel(ctx context.Context, actor *badge.User, awardID stri
 	if err != nil {
 		return nil, err
 	}
-	if !IsRecipient(actor, p.Award) {
+	return s.PanelFor(ctx, actor, p)
+}
+
+// errSharingOff is the answer to an earner in safeguarding mode asking to share.
+var errSharingOff = badge.Errorf(badge.Forbidden, "Sharing is turned off: safeguarding mode is on for your account or this site.")
+
+// PanelFor returns the share panel of an award already read for the actor: Forbidden unless
+// the actor holds it (the award is made out to one of their confirmed addresses, or it is in
+// their wallet) and may share (the sharing policy; safeguarding turns sharing off).
+func (s *Shares) PanelFor(ctx context.Context, actor *badge.User, p *PublicAward) (*Share, error) {
+	if actor == nil {
+		return nil, badge.Errorf(badge.Unauthorized, "Please sign in.")
+	}
+	held, err := s.Holds(ctx, actor, p.Award)
+	if err != nil {
+		return nil, err
+	}
+	if !held {
 		return nil, errNotRecipient
 	}
+	if err := s.allowed(ctx, actor); err != nil {
+		return nil, err
+	}
 	return s.ShareOf(p), nil
+}
+
+// Holds reports whether the award is the actor's: made out to their primary address (no
+// read), to another confirmed address of theirs, or accepted into their wallet.
+func (s *Shares) Holds(ctx context.Context, actor *badge.User, a *badge.Award) (bool, error) {
+	if actor == nil || actor.ID == 0 {
+		return false, nil
+	}
+	if IsRecipient(actor, a) {
+		return true, nil
+	}
+	held := false
+	err := s.store.View(ctx, func(tx *store.Tx) error {
+		if a.Recipient.Type == badge.RecipientEmail {
+			e, err := tx.UserEmailOf(ctx, actor.ID, strings.ToLower(a.Recipient.Identity))
+			if err == nil && !e.VerifiedAt.IsZero() {
+				held = true
+				return nil
+			}
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		w, err := tx.WalletItemByAward(ctx, actor.ID, a.ID)
+		if err == nil && w.State == "accepted" {
+			held = true
+			return nil
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	return held, serviceErr(err)
+}
+
+// allowed applies the sharing policy to the actor.
+func (s *Shares) allowed(ctx context.Context, actor *badge.User) error {
+	if s.policy == nil {
+		return nil
+	}
+	ok, err := s.policy.SharingAllowed(ctx, actor.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errSharingOff
+	}
+	return nil
 }
 
 // ShareOf is the share panel's data for an award already read (the caller has checked that
@@ -313,6 +393,11 @@ func (s *Shares) ShareRedirect(ctx context.Context, actor *badge.User, awardID, 
 	p, err := s.awards.Public(ctx, awardID)
 	if err != nil {
 		return "", err
+	}
+	if actor != nil {
+		if err := s.allowed(ctx, actor); err != nil {
+			return "", err
+		}
 	}
 	var target string
 	if channel == ChannelLinkedInProfile {

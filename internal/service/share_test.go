@@ -188,3 +188,61 @@ func TestFoldEvents(t *testing.T) {
 		t.Errorf("empty: %d %v", n, batch)
 	}
 }
+
+// TestSharesHoldersAndSafeguarding: the share panel is offered for an award made out to a
+// confirmed secondary address of the earner, not for an unconfirmed one, and safeguarding
+// (the account's or the site's) turns it and the share links off.
+func TestSharesHoldersAndSafeguarding(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, newStore func(testing.TB) *store.Store) {
+		t.Parallel()
+		ctx := context.Background()
+		f := newAwards(t, newStore)
+		earner := f.users["stranger"]
+		addAddress := func(email string, verified bool) {
+			t.Helper()
+			e := &store.UserEmail{UserID: earner.ID, Email: email, EmailKey: email, CreatedAt: f.clock.Now()}
+			if verified {
+				e.VerifiedAt = f.clock.Now()
+			}
+			if err := f.st.Update(ctx, func(tx *store.Tx) error { return tx.InsertUserEmail(ctx, e) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		addAddress("work@example.org", true)
+		addAddress("unconfirmed@example.org", false)
+		issue := func(email string) string {
+			t.Helper()
+			a, err := f.awards.Issue(ctx, f.users["awarder"], emailReq(f.bc.ID, email))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
+		}
+		work, unconfirmed := issue("work@example.org"), issue("unconfirmed@example.org")
+		profiles := NewProfiles(f.st, f.clock)
+		sh := NewShares(SharesOptions{Store: f.st, Awards: f.awards, URLs: f.urls, Clock: f.clock, Buffer: 8, Policy: profiles})
+		if _, err := sh.SharePanel(ctx, earner, work); err != nil {
+			t.Errorf("award to a confirmed secondary address: %v", err)
+		}
+		if _, err := sh.SharePanel(ctx, earner, unconfirmed); !errors.Is(err, badge.Forbidden) {
+			t.Errorf("award to an unconfirmed address: %v", err)
+		}
+
+		// Site safeguarding turns sharing off for everyone, and back on.
+		if err := profiles.SetSiteSafeguarding(ctx, f.users["admin"], true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sh.SharePanel(ctx, earner, work); !errors.Is(err, badge.Forbidden) {
+			t.Errorf("share panel under site safeguarding: %v", err)
+		}
+		if _, err := sh.ShareRedirect(ctx, earner, work, ChannelLinkedInProfile, ""); !errors.Is(err, badge.Forbidden) {
+			t.Errorf("share link under site safeguarding: %v", err)
+		}
+		if err := profiles.SetSiteSafeguarding(ctx, f.users["admin"], false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sh.SharePanel(ctx, earner, work); err != nil {
+			t.Errorf("share panel after site safeguarding: %v", err)
+		}
+	})
+}

@@ -16,7 +16,8 @@ import (
 type Shares interface {
 	Record(e service.ShareEvent) bool
 	SharePanel(ctx context.Context, actor *badge.User, awardID string) (*service.Share, error)
-	ShareOf(p *service.PublicAward) *service.Share
+	Holds(ctx context.Context, actor *badge.User, a *badge.Award) (bool, error)
+	PanelFor(ctx context.Context, actor *badge.User, p *service.PublicAward) (*service.Share, error)
 	ShareRedirect(ctx context.Context, actor *badge.User, awardID, channel, referrer string) (string, error)
 	AwardCounts(ctx context.Context, actor *badge.User, awardID string) ([]service.ShareCount, error)
 	ImageSize(ctx context.Context, p *service.PublicAward) (w, h int, ok bool)
@@ -222,8 +223,12 @@ func (s *Site) recordAwardView(r *http.Request, id string) *sharePanel {
 	if err != nil {
 		return nil
 	}
-	if service.IsRecipient(u, p.Award) {
-		return s.sharePanelOf(s.shares.ShareOf(p))
+	if held, err := s.shares.Holds(r.Context(), u, p.Award); err == nil && held {
+		// The earner's own view is not counted; the panel shows unless safeguarding is on.
+		if sh, err := s.shares.PanelFor(r.Context(), u, p); err == nil {
+			return s.sharePanelOf(sh)
+		}
+		return nil
 	}
 	s.shares.Record(service.ShareEvent{AwardID: id, UserID: u.ID, Kind: service.EventView, Referrer: r.Referer()})
 	return nil
