@@ -133,7 +133,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		PublicItemURL: service.ProfileBadgeURLs(profiles, urls), SharingAllowed: profiles.SharingAllowed})
 	accountData := &service.AccountData{Accounts: accounts,
 		Export: service.NewAccountExport(service.AccountExportOptions{Store: st, Awards: awards, CVs: cvs, URLs: urls, Clock: clock,
-			Sources: service.ProfileExportSources(profiles)}),
+			Sources: append(service.ProfileExportSources(profiles), service.ShareExportSource(st), service.OAuthExportSource(oauth))}),
 		Deletion: service.NewAccountDeletion(service.AccountDeletionOptions{Store: st, Accounts: accounts, Clock: clock, Logger: logger})}
 	awardVerifier := newVerifier(fetcher, "")
 	// The wallet verifies imports and re-checks held badges with the same verifier (awards of

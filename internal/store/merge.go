@@ -24,6 +24,7 @@ var userOwnedTables = []string{
 	// its tokens go with the merged account (the app asks again).
 	`UPDATE oauth_grants SET user_id = $1 WHERE user_id = $2 AND NOT EXISTS (SELECT 1 FROM oauth_grants k WHERE k.user_id = $1 AND k.client_id = oauth_grants.client_id)`,
 	`UPDATE api_profiles SET user_id = $1 WHERE user_id = $2 AND NOT EXISTS (SELECT 1 FROM api_profiles k WHERE k.user_id = $1)`,
+	`UPDATE share_events SET user_id = $1 WHERE user_id = $2`,
 }
 
 // MergeUsers moves everything of account from into account into and deletes from, in the

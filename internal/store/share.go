@@ -93,8 +93,19 @@ func (tx *Tx) shareCounts(ctx context.Context, q string, arg any) ([]ShareCount,
 
 // ShareEventsByAward returns the award's events, oldest first (for exports and tests).
 func (tx *Tx) ShareEventsByAward(ctx context.Context, awardID string) ([]ShareEvent, error) {
+	return tx.shareEvents(ctx, `award_id = $1`, awardID)
+}
+
+// ShareEventsByUser returns the events a user made (their share clicks, views of others'
+// badges, downloads), oldest first: the user's part of the data export.
+func (tx *Tx) ShareEventsByUser(ctx context.Context, userID int64) ([]ShareEvent, error) {
+	return tx.shareEvents(ctx, `user_id = $1`, userID)
+}
+
+// shareEvents returns the events matching where (with one argument), oldest first.
+func (tx *Tx) shareEvents(ctx context.Context, where string, arg any) ([]ShareEvent, error) {
 	rows, err := tx.tx.QueryContext(ctx, `SELECT award_id, wallet_item_id, user_id, kind, channel, referrer_host, n, at
-		FROM share_events WHERE award_id = $1 ORDER BY id`, awardID)
+		FROM share_events WHERE `+where+` ORDER BY id`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("store: list share events: %w", err)
 	}

@@ -82,6 +82,13 @@ func testShareEvents(t *testing.T, s *store.Store) {
 		if d := cmp.Diff(events[:4], all); d != "" {
 			t.Errorf("ShareEventsByAward (-want +got):\n%s", d)
 		}
+		mine, err := tx.ShareEventsByUser(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		if len(mine) != 1 || mine[0].Channel != "linkedin_post" || mine[0].UserID != u.ID {
+			t.Errorf("ShareEventsByUser = %+v", mine)
+		}
 		got, err = tx.ShareCountsByAward(ctx, "none")
 		if err != nil {
 			return err
