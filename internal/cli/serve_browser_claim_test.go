@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
-	"io"
-	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -34,24 +31,7 @@ func TestBrowserClaim(t *testing.T) {
 		t.Fatalf("token create: %d %s", code, stderr)
 	}
 	token := strings.TrimSpace(out)
-	call := func(path, body, key string) map[string]any {
-		t.Helper()
-		req, _ := http.NewRequest("POST", srv.BaseURL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Idempotency-Key", key)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil || res.StatusCode != 201 {
-			t.Fatalf("POST %s: %d %s", path, res.StatusCode, b)
-		}
-		return m
-	}
+	call := apiCaller(t, srv.BaseURL, token)
 	iss := call("/api/v1/issuers", `{"name":"Harbour Institute","website":"https://harbour.example"}`, "iss")
 	svg := `data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'%3E%3Ccircle cx='5' cy='5' r='4' fill='%23b45309'/%3E%3C/svg%3E`
 	bc := call("/api/v1/issuers/"+iss["id"].(string)+"/badges",
