@@ -116,7 +116,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	profiles := service.NewProfiles(st, clock)
 	oauth := service.NewOAuth(st, clock, logger, service.OAuthOptions{AllowLoopbackHTTP: !cfg.SecureCookies()})
 	// The earner side: claiming awards, waiting awards, addresses, merging, the wallet list.
-	earners := service.NewEarners(service.EarnersOptions{Store: st, Accounts: accounts, Emails: outbox, URLs: urls, Clock: clock, Logger: logger})
+	earners := service.NewEarners(service.EarnersOptions{Store: st, Accounts: accounts, Emails: outbox, URLs: urls, Clock: clock, Logger: logger, Queue: queue})
 	// Share events (views, share clicks, downloads, embeds) are buffered and written every
 	// second on every node.
 	shares := service.NewShares(service.SharesOptions{Store: st, Awards: awards, URLs: urls, Clock: clock, Logger: logger, Policy: profiles})

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -121,6 +122,18 @@ func TestBrowserEarnerJourney(t *testing.T) {
 		if !strings.Contains(wallet, want) {
 			t.Errorf("the wallet lacks %q:\n%s", want, wallet)
 		}
+	}
+	// The accepted award was verified in the background right after it was accepted.
+	welderStatus := `(Array.from(document.querySelectorAll(".wallet-card")).find(c => c.innerText.includes("Bridge Welder")) || document.body).querySelector(".tag")`
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(`+welderStatus+` || {innerText: ""}).innerText`))
+		if err == nil && s == "Verified" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the accepted award's status is %q (%v), want Verified", s, err)
+		}
+		step("reload the wallet", chromedp.Reload(), chromedp.WaitVisible("#held-title"))
 	}
 	waitForJS(t, ctx, `Array.from(document.querySelectorAll(".wallet-card img")).every(i => i.complete && i.naturalWidth > 0)`)
 	takeScreenshot(t, ctx, "earner-wallet.png")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/store"
 )
@@ -24,6 +25,7 @@ type Earners struct {
 	urls     links.URLs
 	clock    badge.Clock
 	logger   *slog.Logger
+	queue    *jobs.Queue
 }
 
 // EarnersOptions are the dependencies of Earners. Emails (the outbox) is where address
@@ -35,6 +37,9 @@ type EarnersOptions struct {
 	URLs     links.URLs
 	Clock    badge.Clock
 	Logger   *slog.Logger
+	// Queue, when set, gets a wallet re-check job with each accepted award, so that the
+	// wallet shows it verified within moments rather than at the next periodic run.
+	Queue *jobs.Queue
 }
 
 // NewEarners returns the earners service.
@@ -45,7 +50,7 @@ func NewEarners(o EarnersOptions) *Earners {
 	if o.Clock == nil {
 		o.Clock = badge.SystemClock{}
 	}
-	return &Earners{store: o.Store, accounts: o.Accounts, emails: o.Emails, urls: o.URLs, clock: o.Clock, logger: o.Logger}
+	return &Earners{store: o.Store, accounts: o.Accounts, emails: o.Emails, urls: o.URLs, clock: o.Clock, logger: o.Logger, queue: o.Queue}
 }
 
 func (s *Earners) now() time.Time { return s.clock.Now().UTC() }
@@ -304,6 +309,12 @@ func (s *Earners) acceptInto(ctx context.Context, tx *store.Tx, user *badge.User
 	}
 	if err := tx.SetAwardAccepted(ctx, a.ID, now); err != nil {
 		return nil, err
+	}
+	if s.queue != nil { // verify it now (the item is due at once), in this transaction
+		if _, _, err := s.queue.Enqueue(ctx, tx, WalletRecheckJob, struct{}{},
+			jobs.EnqueueOptions{UniqueKey: WalletRecheckJob + ":accept:" + item.ID}); err != nil {
+			return nil, err
+		}
 	}
 	if err := RecordAudit(ctx, tx, now, fmt.Sprintf("user:%d", user.ID), "award.accept", "award:"+a.ID,
 		map[string]any{"issuer": a.IssuerID, "wallet_item": item.ID}); err != nil {
