@@ -226,7 +226,9 @@ func (s *Site) recordAwardView(r *http.Request, id string) *sharePanel {
 	if held, err := s.shares.Holds(r.Context(), u, p.Award); err == nil && held {
 		// The earner's own view is not counted; the panel shows unless safeguarding is on.
 		if sh, err := s.shares.PanelFor(r.Context(), u, p); err == nil {
-			return s.sharePanelOf(sh)
+			panel := s.sharePanelOf(sh)
+			panel.Downloads = nil // the award page lists them already
+			return panel
 		}
 		return nil
 	}
