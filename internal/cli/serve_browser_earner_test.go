@@ -36,7 +36,7 @@ func TestBrowserEarnerJourney(t *testing.T) {
 	// signed by a did:key.
 	var revoked atomic.Bool
 	harbour := harbourPlatform(t, &revoked)
-	heart, err := os.ReadFile(sharedFixturePath(t, "concentricsky-openbadges-bakery/openbadges_bakery/testfiles/public_domain_heart.png"))
+	heart, err := os.ReadFile(testenv.FixturePath(t, "concentricsky-openbadges-bakery/openbadges_bakery/testfiles/public_domain_heart.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestBrowserEarnerJourney(t *testing.T) {
 	if err := os.WriteFile(bakedFile, baked, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	dcc, err := os.ReadFile(sharedFixturePath(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-basicOBv3.json"))
+	dcc, err := os.ReadFile(testenv.FixturePath(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-basicOBv3.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

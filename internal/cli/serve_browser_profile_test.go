@@ -2,7 +2,7 @@ package cli
 
 import (
 	"context"
-	"os"
+	"github.com/rosettebadges/rosette/internal/testenv"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -167,14 +167,7 @@ func fillWallet(t *testing.T, st *store.Store, dataDir, base string) (awardItem,
 	if err != nil {
 		t.Fatal(err)
 	}
-	cred, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "fixtures",
-		"digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-alignments.json"))
-	if err != nil {
-		if os.Getenv("ROSETTE_TEST_REQUIRE") == "1" {
-			t.Fatalf("fixture: %v", err)
-		}
-		t.Skipf("fixture absent (../shared/fixtures/digitalcredentials-vc-test-fixtures/.../legacyRegistry-noStatus-noExpiry-alignments.json): %v", err)
-	}
+	cred := testenv.ReadFixture(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-alignments.json")
 	now := time.Now().UTC()
 	items := []*store.WalletItem{
 		{ID: "w-award", UserID: u.ID, Source: "award", AwardID: a.ID, State: "accepted", CredentialKey: "award:" + a.ID,

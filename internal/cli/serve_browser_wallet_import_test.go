@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/rosettebadges/rosette/internal/testenv"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -54,7 +55,7 @@ func harbourPlatform(t *testing.T, revoked *atomic.Bool) *httptest.Server {
 func TestBrowserWalletImport(t *testing.T) {
 	var revoked atomic.Bool
 	other := harbourPlatform(t, &revoked)
-	heart, err := os.ReadFile(sharedFixturePath(t, "concentricsky-openbadges-bakery/openbadges_bakery/testfiles/public_domain_heart.png"))
+	heart, err := os.ReadFile(testenv.FixturePath(t, "concentricsky-openbadges-bakery/openbadges_bakery/testfiles/public_domain_heart.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,22 +125,4 @@ func TestBrowserWalletImport(t *testing.T) {
 	if p := console.problems(); len(p) > 0 {
 		t.Errorf("the browser console reported problems:\n%s", strings.Join(p, "\n"))
 	}
-}
-
-// sharedFixturePath is the path of a file of ../shared/fixtures, or skips (fails under make
-// test) when it is absent.
-func sharedFixturePath(t *testing.T, rel string) string {
-	t.Helper()
-	dir := os.Getenv("ROSETTE_FIXTURES")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "fixtures")
-	}
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("ROSETTE_TEST_REQUIRE") == "1" {
-			t.Fatalf("fixture %s missing (set ROSETTE_FIXTURES)", p)
-		}
-		t.Skipf("fixture %s missing (set ROSETTE_FIXTURES)", p)
-	}
-	return p
 }

@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"github.com/rosettebadges/rosette/internal/testenv"
 	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -26,13 +26,8 @@ import (
 // sign-in and consent, and the token; both responses validate against the published
 // OpenAPI documents.
 func TestServeOBAPIWithAward(t *testing.T) {
-	ob3Doc := filepath.Join("..", "..", "..", "shared", "fixtures", "openbadges-specification", "gh-pages-docs", "docs", "openapi", "openapi.json")
-	ob21Doc := filepath.Join("..", "..", "..", "shared", "fixtures", "openbadges-specification", "ob_v2p1", "schema", "openapi3", "imsob_v2p1.json")
-	for _, p := range []string{ob3Doc, ob21Doc} {
-		if _, err := os.Stat(p); err != nil {
-			t.Skipf("fixture %s is absent", p)
-		}
-	}
+	ob3Doc := testenv.FixturePath(t, "openbadges-specification/gh-pages-docs/docs/openapi/openapi.json")
+	ob21Doc := testenv.FixturePath(t, "openbadges-specification/ob_v2p1/schema/openapi3/imsob_v2p1.json")
 	srv, token, env := serveWithToken(t, "obapi", "issuers:write,badges:write,awards:write")
 	api := func(method, path, body string) map[string]any {
 		t.Helper()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/rosettebadges/rosette/internal/testenv"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -128,18 +129,7 @@ func TestVerifyCommandJSON(t *testing.T) {
 // when the fixtures are not next to the repository.
 func dccFixture(t *testing.T, rel string) string {
 	t.Helper()
-	dir := os.Getenv("ROSETTE_FIXTURES")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "fixtures")
-	}
-	p := filepath.Join(dir, "digitalcredentials-vc-test-fixtures", "verifiableCredentials", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("ROSETTE_TEST_REQUIRE") == "1" {
-			t.Fatalf("fixture %s missing (set ROSETTE_FIXTURES)", p)
-		}
-		t.Skipf("fixture %s missing (set ROSETTE_FIXTURES)", p)
-	}
-	return p
+	return testenv.FixturePath(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/"+rel)
 }
 
 // TestVerifyCommandOB3 verifies signed OB 3.0 credentials with did:key issuers: nothing

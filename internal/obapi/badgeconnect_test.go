@@ -3,6 +3,7 @@ package obapi_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"github.com/rosettebadges/rosette/internal/testenv"
 	"strings"
 	"testing"
 
@@ -53,7 +54,7 @@ func TestBadgeConnect(t *testing.T) {
 			t.Errorf("getAssertions: %s", body)
 		}
 		// POST /assertions: an assertion object, then a signed one.
-		assertion := strings.Replace(string(readFixture(t, "openbadges-validator-core/test_components/2_0_basic_assertion.json")),
+		assertion := strings.Replace(string(testenv.ReadFixture(t, "openbadges-validator-core/test_components/2_0_basic_assertion.json")),
 			"beths-robotics-badge.json", "other-badge.json", 1)
 		for _, payload := range []string{`{"assertion":` + assertion + `}`,
 			`{"signedAssertion":"` + base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256"}`)) + "." +

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/rosettebadges/rosette/internal/testenv"
 	"strings"
 	"testing"
 	"time"
@@ -25,17 +26,17 @@ import (
 func (h *host) seed(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
-	vector := readFixture(t, "openbadges-specification/ob_v3p0/impl/test-vectors/obv3p0/signed-credential.json")
+	vector := testenv.ReadFixture(t, "openbadges-specification/ob_v3p0/impl/test-vectors/obv3p0/signed-credential.json")
 	jwt := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"EdDSA","typ":"vc+jwt"}`)) + "." +
 		base64.RawURLEncoding.EncodeToString(vector) + "." + base64.RawURLEncoding.EncodeToString([]byte("not-a-real-signature"))
 	items := []*store.WalletItem{
 		{ID: "w1", Format: service.FormatOB3JSON, CredentialKey: "k1", IssuedAt: start.AddDate(-1, 0, 0),
-			Credential: readFixture(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-basicOBv3.json")},
+			Credential: testenv.ReadFixture(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-basicOBv3.json")},
 		{ID: "w2", Format: service.FormatOB3JSON, CredentialKey: "k2", IssuedAt: start.AddDate(-16, 0, 0),
-			Credential: readFixture(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-achievementTypeExample.json")},
+			Credential: testenv.ReadFixture(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-achievementTypeExample.json")},
 		{ID: "w3", Format: service.FormatOB3JWT, CredentialKey: "k3", IssuedAt: start.AddDate(-16, 0, 0), Credential: []byte(jwt)},
 		{ID: "w4", Format: service.FormatOB2JSON, CredentialKey: "k4", IssuedAt: start.AddDate(-9, 0, 0),
-			Credential: readFixture(t, "openbadges-validator-core/test_components/2_0_basic_assertion.json")},
+			Credential: testenv.ReadFixture(t, "openbadges-validator-core/test_components/2_0_basic_assertion.json")},
 	}
 	if err := h.st.Update(ctx, func(tx *store.Tx) error {
 		for i, w := range items {
@@ -161,7 +162,7 @@ func TestOB3EndToEnd(t *testing.T) {
 		ob3.check(t, "Imsx_StatusInfo", body)
 
 		// upsertCredential: 201, then 200 for the same credential (equality rule), echoed.
-		vector := readFixture(t, "openbadges-specification/ob_v3p0/impl/test-vectors/obv3p0/signed-credential.json")
+		vector := testenv.ReadFixture(t, "openbadges-specification/ob_v3p0/impl/test-vectors/obv3p0/signed-credential.json")
 		for _, want := range []int{201, 200} {
 			resp, body = do(t, newRequest(t, "POST", creds, "application/json", string(vector), tok.AccessToken))
 			if resp.StatusCode != want {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/rosettebadges/rosette/internal/testenv"
 	"html"
 	"io"
 	"net/http"
@@ -12,7 +13,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -36,25 +36,6 @@ import (
 // expired by the real clock.
 var start = time.Now().UTC().Truncate(time.Second)
 
-// fixtures is ../shared/fixtures seen from this package.
-func fixturePath(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "fixtures", filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("fixture %s is absent: %v", rel, err)
-	}
-	return p
-}
-
-func readFixture(t testing.TB, rel string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(fixturePath(t, rel))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // openAPI validates response bodies against a published OpenAPI document, read in place.
 type openAPI struct {
 	url string
@@ -70,7 +51,7 @@ var (
 
 func loadOpenAPI(t testing.TB, rel string) *openAPI {
 	t.Helper()
-	f, err := os.Open(fixturePath(t, rel))
+	f, err := os.Open(testenv.FixturePath(t, rel))
 	if err != nil {
 		t.Fatal(err)
 	}

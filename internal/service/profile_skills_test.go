@@ -2,30 +2,11 @@ package service
 
 import (
 	"encoding/base64"
-	"os"
-	"path/filepath"
+	"github.com/rosettebadges/rosette/internal/testenv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
-
-// readFixture reads a file of ../shared/fixtures (next to the repository, or
-// ROSETTE_FIXTURES), skipping (failing under make test) when it is absent.
-func readFixture(t *testing.T, rel string) []byte {
-	t.Helper()
-	dir := os.Getenv("ROSETTE_FIXTURES")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "fixtures")
-	}
-	b, err := os.ReadFile(filepath.Join(dir, rel))
-	if err != nil {
-		if os.Getenv("ROSETTE_TEST_REQUIRE") == "1" {
-			t.Fatalf("fixture %s: %v", rel, err)
-		}
-		t.Skipf("fixture %s absent: %v", rel, err)
-	}
-	return b
-}
 
 func jwtOf(payload string) []byte {
 	enc := base64.RawURLEncoding.EncodeToString
@@ -42,17 +23,17 @@ func TestExtractSkills(t *testing.T) {
 		want CredentialSkills
 	}{
 		{"OB 3.0 with alignments (DCC fixture)", func(t *testing.T) []byte {
-			return readFixture(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-alignments.json")
+			return testenv.ReadFixture(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-alignments.json")
 		}, CredentialSkills{Alignments: []Alignment{requirements,
 			{TargetName: "Requirements Analysis", TargetURL: "https://credentialfinder.org/credential/20229/Requirements_Analysis"}}}},
 		{"OB 3.0 without skills (1EdTech test vector)", func(t *testing.T) []byte {
-			return readFixture(t, "openbadges-specification/ob_v3p0/impl/test-vectors/obv3p0/signed-credential.json")
+			return testenv.ReadFixture(t, "openbadges-specification/ob_v3p0/impl/test-vectors/obv3p0/signed-credential.json")
 		}, CredentialSkills{}},
 		{"OB 2.0 badge class without skills (validator sample)", func(t *testing.T) []byte {
-			return readFixture(t, "openbadges-validator-core/test_components/2_0_basic_badgeclass.json")
+			return testenv.ReadFixture(t, "openbadges-validator-core/test_components/2_0_basic_badgeclass.json")
 		}, CredentialSkills{}},
 		{"OB 2.0 hosted assertion: badge is a URL", func(t *testing.T) []byte {
-			return readFixture(t, "openbadges-validator-core/test_components/2_0_basic_assertion.json")
+			return testenv.ReadFixture(t, "openbadges-validator-core/test_components/2_0_basic_assertion.json")
 		}, CredentialSkills{}},
 		{"OB 2.0 assertion with an embedded badge class", func(*testing.T) []byte {
 			return []byte(`{"type":"Assertion","badge":{"type":"BadgeClass","name":"Knots","tags":["Sailing","knots ","sailing",""],

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/rosettebadges/rosette/internal/testenv"
 	"testing"
 	"time"
 
@@ -88,7 +89,7 @@ func testWalletRecheckExpiry(t *testing.T, f walletFixture) {
 	// A badge that is both changed (invalid) and past its expiry date stays invalid and is
 	// checked again a day later, not at once again and again.
 	var m map[string]any
-	json.Unmarshal(sharedFixture(t, fixtureOB3), &m)
+	json.Unmarshal(testenv.ReadFixture(t, fixtureOB3), &m)
 	m["id"], m["name"], m["validUntil"] = "urn:uuid:1e2d3c4b-0000-4000-8000-00000000000f", "Changed", "2026-02-01T00:00:00Z"
 	changed, _ := json.Marshal(m)
 	bad, _, err := f.wallet.Add(ctx, f.earner, WalletInput{Data: changed, Source: "import"})

@@ -6,10 +6,9 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
+	"github.com/rosettebadges/rosette/internal/testenv"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,25 +25,6 @@ import (
 	"github.com/rosettebadges/rosette/openbadges/proof"
 	"github.com/rosettebadges/rosette/openbadges/verify"
 )
-
-// sharedFixture reads a file of ../shared/fixtures in place, or skips (fails under make
-// test) when the fixtures are not next to the repository.
-func sharedFixture(t *testing.T, rel string) []byte {
-	t.Helper()
-	dir := os.Getenv("ROSETTE_FIXTURES")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "fixtures")
-	}
-	p := filepath.Join(dir, filepath.FromSlash(rel))
-	b, err := os.ReadFile(p)
-	if err != nil {
-		if os.Getenv("ROSETTE_TEST_REQUIRE") == "1" {
-			t.Fatalf("fixture %s missing (set ROSETTE_FIXTURES)", p)
-		}
-		t.Skipf("fixture %s missing (set ROSETTE_FIXTURES)", p)
-	}
-	return b
-}
 
 const (
 	fixtureOB3     = "digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-basicOBv3.json"
@@ -155,7 +135,7 @@ func newWalletFixture(t *testing.T, newStore func(testing.TB) *store.Store) wall
 func signedOB3JWT(t *testing.T, id, name, validFrom, validUntil string) string {
 	t.Helper()
 	var cred map[string]any
-	if err := json.Unmarshal(sharedFixture(t, fixtureOB3), &cred); err != nil {
+	if err := json.Unmarshal(testenv.ReadFixture(t, fixtureOB3), &cred); err != nil {
 		t.Fatal(err)
 	}
 	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize))
@@ -187,7 +167,7 @@ func signedOB3JWT(t *testing.T, id, name, validFrom, validUntil string) string {
 
 func bakeFixture(t *testing.T, rel string, payload string) []byte {
 	t.Helper()
-	b, err := bake.Bake(sharedFixture(t, rel), bake.OB2, []byte(payload))
+	b, err := bake.Bake(testenv.ReadFixture(t, rel), bake.OB2, []byte(payload))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +198,7 @@ func TestWallet(t *testing.T) {
 func testWalletImportForms(t *testing.T, f walletFixture) {
 	ctx := context.Background()
 	p := newOtherPlatform(t)
-	ob3 := sharedFixture(t, fixtureOB3)
+	ob3 := testenv.ReadFixture(t, fixtureOB3)
 	jwt := signedOB3JWT(t, "urn:uuid:6f1c3a52-0d1e-4c59-9a39-2f1f4a3e2d11", "Signed Teamwork", "2026-01-01T00:00:00Z", "")
 	tests := []struct {
 		name                     string
@@ -282,13 +262,13 @@ func testWalletNotABadge(t *testing.T, f walletFixture) {
 		"binary":               {Data: []byte{0, 1, 2, 3, 0xff}, Source: "import"},
 		"JSON not a badge":     {Data: []byte(`{"name":"x"}`), Source: "import"},
 		"broken JSON":          {Data: []byte(`{"@context":`), Source: "import"},
-		"image without badge":  {Data: sharedFixture(t, fixtureUnbaked), Source: "import"},
+		"image without badge":  {Data: testenv.ReadFixture(t, fixtureUnbaked), Source: "import"},
 		"plain VC":             {Data: []byte(`{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential"],"issuer":"did:example:1","credentialSubject":{"id":"did:example:2"}}`), Source: "import"},
 		"empty":                {Data: []byte("  \n"), Source: "import"},
 		"too large":            {Data: bytes.Repeat([]byte("a"), MaxWalletInput+1), Source: "import"},
 		"bad URL":              {URL: "ftp://example.org/a", Source: "import"},
 		"both":                 {Data: []byte("{}"), URL: "https://example.org/a", Source: "import"},
-		"unknown source":       {Data: sharedFixture(t, fixtureOB3), Source: "award"},
+		"unknown source":       {Data: testenv.ReadFixture(t, fixtureOB3), Source: "award"},
 		"URL that is no badge": {URL: p.srv.URL + "/missing", Source: "import"},
 	} {
 		_, _, err := f.wallet.Add(ctx, f.earner, in)
@@ -344,7 +324,7 @@ func testWalletUpsert(t *testing.T, f walletFixture) {
 		t.Errorf("another earner: created %v, %v", created, err)
 	}
 	// Without an id: the content decides.
-	ob3 := sharedFixture(t, fixtureOB3)
+	ob3 := testenv.ReadFixture(t, fixtureOB3)
 	var m map[string]any
 	json.Unmarshal(ob3, &m)
 	if _, ok := m["id"]; ok {
@@ -376,7 +356,7 @@ func testWalletUpsert(t *testing.T, f walletFixture) {
 
 func testWalletOwnership(t *testing.T, f walletFixture) {
 	ctx := context.Background()
-	item, _, err := f.wallet.Add(ctx, f.earner, WalletInput{Data: sharedFixture(t, fixtureOB3), Source: "import"})
+	item, _, err := f.wallet.Add(ctx, f.earner, WalletInput{Data: testenv.ReadFixture(t, fixtureOB3), Source: "import"})
 	if err != nil {
 		t.Fatal(err)
 	}

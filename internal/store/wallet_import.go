@@ -17,7 +17,7 @@ func (tx *Tx) ReplaceWalletItem(ctx context.Context, w *WalletItem) error {
 		w.ID, w.Format, w.Credential, w.Image, w.ImageType, w.SourceURL, w.Name, w.Description, w.IssuerName,
 		w.IssuerURL, w.ImageURL, tx.optTime(w.IssuedAt), tx.optTime(w.ExpiresAt), w.VerifyStatus, w.VerifyReport,
 		tx.optTime(w.CheckedAt), tx.optTime(w.NextCheckAt), tx.t(w.UpdatedAt))
-	return walletRow(res, err, "replace wallet item")
+	return oneRow(res, err, "replace wallet item")
 }
 
 // RecordWalletCheck stores the outcome of a verification of the item: its status, report,
@@ -26,13 +26,13 @@ func (tx *Tx) RecordWalletCheck(ctx context.Context, id, status, report string, 
 	res, err := tx.exec(ctx, `UPDATE wallet_items SET verify_status = $2, verify_report = $3, checked_at = $4,
 		next_check_at = $5, updated_at = $4 WHERE id = $1`,
 		id, status, report, tx.t(checkedAt), tx.optTime(next))
-	return walletRow(res, err, "record wallet check")
+	return oneRow(res, err, "record wallet check")
 }
 
 // DeleteWalletItem deletes an item. ErrNotFound if there is no such item.
 func (tx *Tx) DeleteWalletItem(ctx context.Context, id string) error {
 	res, err := tx.exec(ctx, `DELETE FROM wallet_items WHERE id = $1`, id)
-	return walletRow(res, err, "delete wallet item")
+	return oneRow(res, err, "delete wallet item")
 }
 
 // DueWalletItems returns at most limit accepted items whose next check is due at now, the
@@ -59,18 +59,3 @@ func (tx *Tx) DueWalletItems(ctx context.Context, now time.Time, limit int) ([]*
 	return out, nil
 }
 
-// walletRow turns the result of a statement meant to change one wallet item into ErrNotFound
-// when it changed none.
-func walletRow(res interface{ RowsAffected() (int64, error) }, err error, what string) error {
-	if err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("store: %s: %w", what, ErrNotFound)
-	}
-	return nil
-}

@@ -6,6 +6,7 @@ package testenv
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -55,4 +56,31 @@ func Tool(t testing.TB, name, pkg string) string {
 		missing(t, name, "install Debian's "+pkg)
 	}
 	return p
+}
+
+// FixturePath returns the path of a file of the shared test fixtures, rel in slash form
+// (such as "w3c-rdf-canon/tests/manifest.jsonld"): under $ROSETTE_FIXTURES, or
+// ../shared/fixtures next to the repository. A missing fixture fails the test under make
+// test and skips it otherwise, naming the file.
+func FixturePath(t testing.TB, rel string) string {
+	t.Helper()
+	dir := os.Getenv("ROSETTE_FIXTURES")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "fixtures") // from a package two levels down
+	}
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if _, err := os.Stat(p); err != nil {
+		missing(t, "fixture "+p, "set ROSETTE_FIXTURES to the fixtures directory")
+	}
+	return p
+}
+
+// ReadFixture returns the bytes of a shared test fixture (see FixturePath).
+func ReadFixture(t testing.TB, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(FixturePath(t, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

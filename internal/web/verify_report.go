@@ -227,20 +227,7 @@ func imageURL(s string) template.URL {
 // remoteImages reports whether the view shows an image from another site (an http(s) URL),
 // which the page's Content-Security-Policy must then allow.
 func (v *reportView) remoteImages() bool {
-	if strings.HasPrefix(string(v.Badge.Image), "http") {
-		return true
-	}
-	for i := range v.Endorsements {
-		if v.Endorsements[i].remoteImages() {
-			return true
-		}
-	}
-	for i := range v.Credentials {
-		if v.Credentials[i].remoteImages() {
-			return true
-		}
-	}
-	return false
+	return strings.HasPrefix(string(v.Badge.Image), "http") || v.nestedRemoteImages()
 }
 
 // dateText shows an XML Schema dateTime as "12 March 2024" (with the time when it is not

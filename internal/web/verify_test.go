@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/json"
+	"github.com/rosettebadges/rosette/internal/testenv"
 	"image"
 	"image/png"
 	"io"
@@ -11,8 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -31,19 +30,7 @@ import (
 // the fixtures are not next to the repository (as internal/cli's tests do).
 func dccFixture(t *testing.T, rel string) []byte {
 	t.Helper()
-	dir := os.Getenv("ROSETTE_FIXTURES")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "fixtures")
-	}
-	p := filepath.Join(dir, "digitalcredentials-vc-test-fixtures", "verifiableCredentials", rel)
-	b, err := os.ReadFile(p)
-	if err != nil {
-		if os.Getenv("ROSETTE_TEST_REQUIRE") == "1" {
-			t.Fatalf("fixture %s missing (set ROSETTE_FIXTURES)", p)
-		}
-		t.Skipf("fixture %s missing (set ROSETTE_FIXTURES)", p)
-	}
-	return b
+	return testenv.ReadFixture(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/"+rel)
 }
 
 const (
