@@ -203,7 +203,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 		closeListeners()
 		return err
 	}
-	if err := mountOBAPI(srv, oauth, walletAPI, base, !cfg.SecureCookies(), logger); err != nil {
+	if err := mountOBAPI(srv, oauth, walletAPI, base, cfg, logger); err != nil {
 		closeListeners()
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
+	"github.com/rosettebadges/rosette/internal/config"
 	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/obapi"
 	"github.com/rosettebadges/rosette/internal/server"
@@ -16,9 +17,11 @@ import (
 const pruneOAuthKind = "oauth.prune"
 
 // mountOBAPI mounts the OAuth endpoints, the OB 3.0 API and Badge Connect on srv.
-// allowLoopback accepts http loopback redirect URIs (installations not served over https).
-func mountOBAPI(srv *server.Server, oauth *service.OAuth, wallet *service.WalletAPI, base string, allowLoopback bool, logger *slog.Logger) error {
-	api, err := obapi.New(obapi.Options{OAuth: oauth, Wallet: wallet, Base: base, AllowLoopbackHTTP: allowLoopback, Logger: logger})
+// Installations not served over https accept http loopback redirect URIs; the terms and
+// privacy URLs come from the configuration.
+func mountOBAPI(srv *server.Server, oauth *service.OAuth, wallet *service.WalletAPI, base string, cfg config.Config, logger *slog.Logger) error {
+	api, err := obapi.New(obapi.Options{OAuth: oauth, Wallet: wallet, Base: base, AllowLoopbackHTTP: !cfg.SecureCookies(),
+		TermsURL: cfg.TermsURL, PrivacyURL: cfg.PrivacyURL, Logger: logger})
 	if err != nil {
 		return err
 	}

@@ -64,6 +64,12 @@ type Config struct {
 	// FetchAllowPrivate lets outbound fetches (the public verifier, wallet imports) reach
 	// private, loopback and link-local addresses (--fetch-allow-private); default false.
 	FetchAllowPrivate bool
+
+	// TermsURL and PrivacyURL are the installation's terms of service and privacy policy
+	// (--terms-url, --privacy-url), which the OB 3.0 discovery document and the Badge Connect
+	// manifest must name; "" = the home page.
+	TermsURL   string
+	PrivacyURL string
 }
 
 // Defaults returns the configuration used when nothing is set. BaseURL is derived from Addr
@@ -231,6 +237,8 @@ func settings() []setting {
 		smtpPassword,
 		s("smtp-from", "ROSETTE_SMTP_FROM", `sender of outgoing email, e.g. "Acme Badges <badges@acme.example>"`, func(c *Config) *string { return &c.SMTPFrom }),
 		d("smtp-timeout", "ROSETTE_SMTP_TIMEOUT", "time allowed for one SMTP connection", func(c *Config) *time.Duration { return &c.SMTPTimeout }),
+		s("terms-url", "ROSETTE_TERMS_URL", `terms of service of this installation, named to apps by the OB 3.0 and Badge Connect APIs ("" = the home page)`, func(c *Config) *string { return &c.TermsURL }),
+		s("privacy-url", "ROSETTE_PRIVACY_URL", `privacy policy of this installation, named to apps by the OB 3.0 and Badge Connect APIs ("" = the home page)`, func(c *Config) *string { return &c.PrivacyURL }),
 		{flag: "fetch-allow-private", env: "ROSETTE_FETCH_ALLOW_PRIVATE", boolean: true,
 			usage: "let outbound fetches (verifying badges by URL) reach private, loopback and link-local addresses",
 			set: func(c *Config, v string) error {
@@ -388,6 +396,11 @@ func (c Config) Validate() error {
 	}
 	if err := checkBaseURL(c.BaseURL); err != nil {
 		bad("--base-url (ROSETTE_BASE_URL)", "%v", err)
+	}
+	for _, p := range []struct{ name, v string }{{"--terms-url (ROSETTE_TERMS_URL)", c.TermsURL}, {"--privacy-url (ROSETTE_PRIVACY_URL)", c.PrivacyURL}} {
+		if u, err := url.Parse(p.v); p.v != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+			bad(p.name, "%q is not an absolute http(s) URL", p.v)
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

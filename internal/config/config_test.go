@@ -326,3 +326,37 @@ func TestFetchAllowPrivate(t *testing.T) {
 		})
 	}
 }
+
+func TestTermsAndPrivacyURLs(t *testing.T) {
+	tests := []struct {
+		name          string
+		args          []string
+		terms, policy string
+		err           string
+	}{
+		{"default", nil, "", "", ""},
+		{"set", []string{"--terms-url", "https://acme.example/terms", "--privacy-url", "https://acme.example/privacy"},
+			"https://acme.example/terms", "https://acme.example/privacy", ""},
+		{"relative", []string{"--terms-url", "/terms"}, "", "", "--terms-url (ROSETTE_TERMS_URL)"},
+		{"not http", []string{"--privacy-url", "javascript:alert(1)"}, "", "", "--privacy-url (ROSETTE_PRIVACY_URL)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("t", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			c, err := Load(fs, tc.args, func(string) string { return "" })
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want one naming %s", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.TermsURL != tc.terms || c.PrivacyURL != tc.policy {
+				t.Errorf("terms %q, privacy %q", c.TermsURL, c.PrivacyURL)
+			}
+		})
+	}
+}

@@ -58,4 +58,3 @@ func (tx *Tx) DueWalletItems(ctx context.Context, now time.Time, limit int) ([]*
 	}
 	return out, nil
 }
-
