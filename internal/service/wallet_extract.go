@@ -41,8 +41,12 @@ func itemFromReport(in WalletInput, rep *verify.Report) (*WalletItem, error) {
 	format := rep.Format
 	switch {
 	case in.URL != "" || format == "url":
-		// Fetched by the verifier: the document it verified, and where it came from.
+		// Fetched by the verifier: the document it verified (as the signed token when it came
+		// as one), and where it came from.
 		item.Credential = rep.Credential
+		if rep.Token != "" {
+			item.Credential = []byte(rep.Token)
+		}
 		item.SourceURL = orURL(rep.Source, strings.TrimSpace(firstNonEmpty(in.URL, string(in.Data))))
 	case strings.HasPrefix(format, "png") || strings.HasPrefix(format, "svg"):
 		item.Image = in.Data

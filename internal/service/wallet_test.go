@@ -178,6 +178,7 @@ func TestWallet(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, newStore func(testing.TB) *store.Store) {
 		for name, f := range map[string]func(*testing.T, walletFixture){
 			"ImportForms":   testWalletImportForms,
+			"JWTByURL":      testWalletJWTByURL,
 			"NotABadge":     testWalletNotABadge,
 			"Upsert":        testWalletUpsert,
 			"Ownership":     testWalletOwnership,
@@ -251,6 +252,25 @@ func testWalletImportForms(t *testing.T, f walletFixture) {
 	}
 	if held[0].Format != "ob3-jwt" || string(held[0].Credential) != jwt || held[1].Format != "ob3-json" || !json.Valid(held[1].Credential) {
 		t.Errorf("held %q %q / %q", held[0].Format, held[0].Credential, held[1].Format)
+	}
+}
+
+// testWalletJWTByURL: a VC-JWT published at a URL is kept as the signed token, not as its
+// decoded payload, so that what the wallet hands out (the API, the export) still verifies.
+func testWalletJWTByURL(t *testing.T, f walletFixture) {
+	ctx := context.Background()
+	jwt := signedOB3JWT(t, "urn:uuid:0b6f3c1e-8f0e-4b8e-9a55-1c1d2e3f4a5b", "Published Teamwork", "2026-01-01T00:00:00Z", "")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/jwt")
+		w.Write([]byte(jwt))
+	}))
+	t.Cleanup(srv.Close)
+	item, created, err := f.wallet.Add(ctx, f.earner, WalletInput{URL: srv.URL + "/credential.jwt", Source: "import"})
+	if err != nil || !created {
+		t.Fatalf("Add = %v, %v", created, err)
+	}
+	if item.Format != "ob3-jwt" || string(item.Credential) != jwt || item.VerifyStatus != "verified" || item.SourceURL != srv.URL+"/credential.jwt" {
+		t.Errorf("item format %q status %q source %q credential %.40q", item.Format, item.VerifyStatus, item.SourceURL, item.Credential)
 	}
 }
 

@@ -100,6 +100,10 @@ type Report struct {
 	Credentials []*Report `json:"credentials,omitempty"`
 	// Credential is the verified document (the refreshed one when a refresh succeeded).
 	Credential json.RawMessage `json:"credential,omitempty"`
+	// Token is the compact JWS the credential came in (a VC-JWT or an OB 2.0 signed
+	// assertion), when it came that way: the form to keep, since Credential is only its
+	// payload.
+	Token string `json:"token,omitempty"`
 	// InputError is set when the input could not be read as any kind of badge at all.
 	InputError string `json:"input_error,omitempty"`
 }
@@ -150,7 +154,7 @@ type Evidence struct {
 // JSON answer give it.
 func (r *Report) WithoutCredentials() *Report {
 	out := *r
-	out.Credential = nil
+	out.Credential, out.Token = nil, ""
 	if r.Endorsements != nil {
 		out.Endorsements = make([]*Report, len(r.Endorsements))
 		for i, e := range r.Endorsements {

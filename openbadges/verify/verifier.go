@@ -267,10 +267,16 @@ func (r *run) compact(ctx context.Context, token, format string) *Report {
 	if err != nil {
 		return inputError(orDefault(format, "jws"), "the signed token's payload is not a JSON object")
 	}
+	var rep *Report
 	if isOB2(o) {
-		return r.ob2Signed(ctx, token, o, orDefault(format, "jws"))
+		rep = r.ob2Signed(ctx, token, o, orDefault(format, "jws"))
+	} else {
+		rep = r.jwtCredential(ctx, token, o, orDefault(format, "jwt"))
 	}
-	return r.jwtCredential(ctx, token, o, orDefault(format, "jwt"))
+	if rep.InputError == "" {
+		rep.Token = token
+	}
+	return rep
 }
 
 // isOB2 reports whether a JSON object is an OB 0.5-2.0 assertion.
