@@ -70,7 +70,7 @@ func TestBrowserOAuthConsent(t *testing.T) {
 			t.Errorf("consent page lacks %q:\n%s", want, page)
 		}
 	}
-	takeScreenshot(t, ctx, "oauth-consent")
+	takeScreenshot(t, ctx, "oauth-consent.png")
 	step("allow", chromedp.Click(`button[value="allow"]`))
 	if h := text("#app-done"); h != "Connected" {
 		t.Fatalf("callback page %q", h)
@@ -104,7 +104,7 @@ func TestBrowserOAuthConsent(t *testing.T) {
 	if list := text("table"); !strings.Contains(list, "Portfolio App") || !strings.Contains(list, "See the badges in your wallet") {
 		t.Errorf("apps page: %s", list)
 	}
-	takeScreenshot(t, ctx, "oauth-apps")
+	takeScreenshot(t, ctx, "oauth-apps.png")
 	step("revoke", chromedp.Click(`form[action$="/revoke"] button`))
 	waitForJS(t, ctx, `document.body.innerText.includes("You have not connected any application.")`)
 	if st := read(); st != 401 {
