@@ -317,9 +317,7 @@ func sectionInput(r *http.Request, kind string) (service.SectionInput, cvInput, 
 	for _, it := range f["item"] {
 		kept.Items[it] = true
 	}
-	for _, l := range strings.Split(strings.ReplaceAll(kept.Lines, "\r\n", "\n"), "\n") {
-		in.Lines = append(in.Lines, l)
-	}
+	in.Lines = strings.Split(strings.ReplaceAll(kept.Lines, "\r\n", "\n"), "\n")
 	if kind == service.SectionLinks {
 		links, err := service.ParseCVLinks(kept.Links)
 		if err != nil {
