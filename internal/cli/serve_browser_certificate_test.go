@@ -1,25 +1,17 @@
 package cli
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rosettebadges/rosette/internal/badge"
-	"github.com/rosettebadges/rosette/internal/keys"
-	"github.com/rosettebadges/rosette/internal/links"
 	"github.com/rosettebadges/rosette/internal/pdfdoc/pdftest"
-	"github.com/rosettebadges/rosette/internal/service"
-	"github.com/rosettebadges/rosette/internal/store"
-	"github.com/rosettebadges/rosette/openbadges/jsonld"
 )
 
 // TestBrowserCertificate issues an award beside a running `rosette serve`, follows the
@@ -30,43 +22,12 @@ import (
 func TestBrowserCertificate(t *testing.T) {
 	dataDir := t.TempDir()
 	srv := bootServe(t, true, "--addr", "127.0.0.1:0", "--data-dir", dataDir)
-	ctx := context.Background()
-	master, _, err := keys.LoadOrCreateMasterKeyFile(filepath.Join(dataDir, "master.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, "", dataDir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	now := time.Now().UTC()
-	u := &store.User{Email: "ada@example.org", EmailKey: "ada@example.org", Name: "Ada Admin", PasswordHash: "!", IsAdmin: true, CreatedAt: now, UpdatedAt: now}
-	if err := st.Update(ctx, func(tx *store.Tx) error { return tx.InsertUser(ctx, u) }); err != nil {
-		t.Fatal(err)
-	}
-	admin := &badge.User{ID: u.ID, Email: u.Email, IsAdmin: true}
-	clock := badge.SystemClock{}
-	km := keys.NewManager(st, master)
-	iss, err := service.NewIssuers(st, km, clock, nil).Create(ctx, admin, badge.IssuerFields{Name: "Северный колледж",
-		CertificateLayout: badge.CertificateModern}, admin.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bc, err := service.NewBadgeClasses(st, clock, nil).Create(ctx, admin, iss.ID, badge.BadgeClassFields{
-		Name: "Bridge Welder", Description: "Welds bridges that stay up.",
-		CriteriaNarrative: "Weld a **bridge** and pass the load test.\n\n- Safety course\n- Two supervised welds",
-	}, discPNG())
-	if err != nil {
-		t.Fatal(err)
-	}
-	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, URLs: links.URLs{Base: srv.BaseURL}, Clock: clock,
-		Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
-	a, err := awards.Issue(ctx, admin, badge.AwardRequest{BadgeClassID: bc.ID,
-		Recipient: badge.Recipient{Identity: "zoe@example.org", Name: "Zoë Ångström"}})
-	if err != nil || !a.Signed {
-		t.Fatalf("issue: %v", err)
-	}
+	in := openInstallation(t, srv, dataDir)
+	a := in.award(t, in.admin(t, "ada@example.org", "Ada Admin"),
+		badge.IssuerFields{Name: "Северный колледж", CertificateLayout: badge.CertificateModern},
+		badge.BadgeClassFields{Name: "Bridge Welder", Description: "Welds bridges that stay up.",
+			CriteriaNarrative: "Weld a **bridge** and pass the load test.\n\n- Safety course\n- Two supervised welds"},
+		badge.AwardRequest{Recipient: badge.Recipient{Identity: "zoe@example.org", Name: "Zoë Ångström"}})
 
 	bctx := browser(t)
 	step, text := browserSteps(t, bctx, srv)

@@ -2,11 +2,7 @@ package cli
 
 import (
 	"context"
-	"encoding/base64"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,12 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/rosettebadges/rosette/internal/badge"
-	"github.com/rosettebadges/rosette/internal/keys"
-	"github.com/rosettebadges/rosette/internal/links"
-	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
-	"github.com/rosettebadges/rosette/internal/testenv"
-	"github.com/rosettebadges/rosette/openbadges/jsonld"
 )
 
 // TestBrowserCV builds a CV with two sections in the browser (after a field error), orders
@@ -38,38 +29,12 @@ func TestBrowserCV(t *testing.T) {
 	step("create the earner (the administrator)", setupAdmin(srv, password)...)
 
 	ctx := context.Background()
-	master, _, err := keys.LoadOrCreateMasterKeyFile(filepath.Join(dataDir, "master.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, "", dataDir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	var u *store.User
-	if err := st.View(ctx, func(tx *store.Tx) error { u, err = tx.UserByEmailKey(ctx, "ada@example.org"); return err }); err != nil {
-		t.Fatal(err)
-	}
-	admin := &badge.User{ID: u.ID, Email: u.Email, IsAdmin: true}
-	clock := badge.SystemClock{}
-	km := keys.NewManager(st, master)
-	iss, err := service.NewIssuers(st, km, clock, nil).Create(ctx, admin, badge.IssuerFields{Name: "Northwind College"}, admin.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bc, err := service.NewBadgeClasses(st, clock, nil).Create(ctx, admin, iss.ID, badge.BadgeClassFields{
-		Name: "Bridge Welder", Description: "Welds bridges that stay up.", CriteriaNarrative: "Weld a bridge."}, discPNG())
-	if err != nil {
-		t.Fatal(err)
-	}
-	urls := links.URLs{Base: srv.BaseURL}
-	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, URLs: urls, Clock: clock,
-		Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
-	a, err := awards.Issue(ctx, admin, badge.AwardRequest{BadgeClassID: bc.ID, Recipient: badge.Recipient{Identity: "ada@example.org", Name: "Ada Admin"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := openInstallation(t, srv, dataDir)
+	admin := in.admin(t, "ada@example.org", "")
+	a := in.award(t, admin, badge.IssuerFields{Name: "Northwind College"},
+		badge.BadgeClassFields{Name: "Bridge Welder", Description: "Welds bridges that stay up.", CriteriaNarrative: "Weld a bridge."},
+		badge.AwardRequest{Recipient: badge.Recipient{Identity: "ada@example.org", Name: "Ada Admin"}})
+	st := in.st
 	now := time.Now().UTC()
 	for _, w := range []*store.WalletItem{
 		{ID: "cvaward", Source: "award", AwardID: a.ID, CredentialKey: "award:" + a.ID},
@@ -77,7 +42,7 @@ func TestBrowserCV(t *testing.T) {
 			IssuerName: "Harbour Sailing School", IssuedAt: now.AddDate(-1, 0, 0), VerifyStatus: "verified",
 			Credential: []byte(`{"id":"https://harbour.example/credentials/42"}`), Image: discPNG(), ImageType: "image/png"},
 	} {
-		w.UserID, w.State, w.Visibility, w.VerifyReport, w.CreatedAt, w.UpdatedAt = u.ID, "accepted", "private", "{}", now, now
+		w.UserID, w.State, w.Visibility, w.VerifyReport, w.CreatedAt, w.UpdatedAt = admin.ID, "accepted", "private", "{}", now, now
 		if w.VerifyStatus == "" {
 			w.VerifyStatus = "unchecked"
 		}
@@ -138,49 +103,18 @@ func TestBrowserCV(t *testing.T) {
 	takeScreenshot(t, bctx, "cv-shared.png")
 
 	// Download the PDF as the signed-out visitor (the page's own link).
-	b64, err := chromedp.Run(bctx, chromedp.Evaluate[string](`fetch(document.querySelector('a[href$=".pdf"]').href)
-		.then(r => { if (!r.ok || r.headers.get("Content-Type") !== "application/pdf") throw new Error("status " + r.status); return r.arrayBuffer(); })
-		.then(b => { let s = ""; for (const c of new Uint8Array(b)) s += String.fromCharCode(c); return btoa(s); })`, chromedp.EvalAwaitPromise))
+	href, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.querySelector('a[href$=".pdf"]').href`))
 	if err != nil {
-		t.Fatalf("download the PDF: %v", err)
-	}
-	pdf, err := base64.StdEncoding.DecodeString(b64)
-	if err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
-		t.Fatalf("PDF: %v %q", err, pdf[:min(len(pdf), 20)])
-	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "cv.pdf")
-	if err := os.WriteFile(path, pdf, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tool := func(name, pkg string, args ...string) string {
-		out, err := exec.Command(testenv.Tool(t, name, pkg), args...).Output()
-		if err != nil && name != "zbarimg" {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return string(out)
-	}
-	pdfText := strings.Join(strings.Fields(tool("pdftotext", "poppler-utils", "-enc", "UTF-8", path, "-")), " ")
+	pdfText, codes := readPDF(t, browserDownload(t, bctx, href, "application/pdf"), "cv-pdf")
 	for _, want := range []string{"Harbour jobs", "Ada Admin", "Bridge Welder", "Northwind College", "Knots and Splices",
-		"Harbour Sailing School", "Welder and sailor from Tromsø.", "Verify: " + urls.Award(a.ID)} {
+		"Harbour Sailing School", "Welder and sailor from Tromsø.", "Verify: " + in.urls.Award(a.ID)} {
 		if !strings.Contains(pdfText, want) {
 			t.Errorf("PDF text lacks %q:\n%s", want, pdfText)
 		}
 	}
-	tool("pdftoppm", "poppler-utils", "-r", "110", "-png", "-singlefile", path, filepath.Join(dir, "page"))
-	page, err := os.ReadFile(filepath.Join(dir, "page.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	saveScreenshot(t, "cv-pdf-page1.png", page)
-	var codes []string
-	for _, l := range strings.Split(tool("zbarimg", "zbar-tools", "--quiet", "--raw", filepath.Join(dir, "page.png")), "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			codes = append(codes, l)
-		}
-	}
-	sort.Strings(codes)
-	if want := []string{urls.Award(a.ID), "https://harbour.example/credentials/42"}; strings.Join(codes, " ") != strings.Join(want, " ") {
+	if want := []string{in.urls.Award(a.ID), "https://harbour.example/credentials/42"}; !slices.Equal(codes, want) {
 		t.Errorf("QR codes %q, want %q", codes, want)
 	}
 	if p := console.problems(); len(p) > 0 {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -20,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/rosettebadges/rosette/internal/mail/smtptest"
+	"github.com/rosettebadges/rosette/internal/pdfdoc/pdftest"
 	"github.com/rosettebadges/rosette/internal/testenv"
 	"github.com/rosettebadges/rosette/openbadges/bake"
 )
@@ -225,39 +225,21 @@ func browserDownload(t *testing.T, ctx context.Context, u, contentType string) [
 	return body
 }
 
-// readPDF returns a PDF's text (pdftotext, whitespace folded) and the QR codes of its first
-// page (rendered by pdftoppm, read by zbarimg); the rendered page is kept as a screenshot.
+// readPDF returns a PDF's text (every page) and the QR codes of its first page rendered at
+// 150 dpi; the rendered page is kept as a screenshot.
 func readPDF(t *testing.T, pdf []byte, name string) (string, []string) {
 	t.Helper()
 	if !strings.HasPrefix(string(pdf), "%PDF-") {
 		t.Fatalf("%s is not a PDF: %q", name, pdf[:min(len(pdf), 20)])
 	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "doc.pdf")
-	if err := os.WriteFile(path, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	run := func(tool, pkg string, args ...string) string {
-		out, err := exec.Command(testenv.Tool(t, tool, pkg), args...).Output()
-		if err != nil && tool != "zbarimg" { // zbarimg exits 4 when it finds no code
-			t.Fatalf("%s: %v", tool, err)
-		}
-		return string(out)
-	}
-	text := strings.Join(strings.Fields(run("pdftotext", "poppler-utils", "-enc", "UTF-8", path, "-")), " ")
-	run("pdftoppm", "poppler-utils", "-r", "150", "-png", "-singlefile", path, filepath.Join(dir, "page"))
-	page, err := os.ReadFile(filepath.Join(dir, "page.png"))
+	path := pdftest.WritePDF(t, pdftest.OutDir(t), name+".pdf", pdf)
+	pages := pdftest.RenderPages(t, path, 150)
+	png, err := os.ReadFile(pages[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	saveScreenshot(t, name+"-page1.png", page)
-	var codes []string
-	for _, l := range strings.Split(run("zbarimg", "zbar-tools", "--quiet", "--raw", filepath.Join(dir, "page.png")), "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			codes = append(codes, l)
-		}
-	}
-	return text, codes
+	saveScreenshot(t, name+"-page1.png", png)
+	return pdftest.Text(t, path, 0), pdftest.QRCodes(t, pages[0])
 }
 
 // cmpValues says how got differs from want (every field of want, and no other), or "".

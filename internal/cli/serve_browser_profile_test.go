@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"github.com/rosettebadges/rosette/internal/testenv"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,11 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/rosettebadges/rosette/internal/badge"
-	"github.com/rosettebadges/rosette/internal/keys"
-	"github.com/rosettebadges/rosette/internal/links"
-	"github.com/rosettebadges/rosette/internal/service"
 	"github.com/rosettebadges/rosette/internal/store"
-	"github.com/rosettebadges/rosette/openbadges/jsonld"
 )
 
 // TestBrowserPublicProfile makes a public profile with a collection in Chromium, through
@@ -37,12 +32,8 @@ func TestBrowserPublicProfile(t *testing.T) {
 
 	// The wallet: an award of this installation and an imported OB 3.0 badge (the DCC
 	// fixture with alignments), added beside the server as the import pages would.
-	st, err := store.Open(context.Background(), "", dataDir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	awardID, imported := fillWallet(t, st, dataDir, srv.BaseURL)
+	in := openInstallation(t, srv, dataDir)
+	awardID, imported := fillWallet(t, in)
 
 	step("edit the profile", chromedp.Navigate(srv.BaseURL+"/account/profile"), chromedp.WaitVisible("#handle"),
 		chromedp.SendKeys("#handle", "ada-admin"),
@@ -128,41 +119,15 @@ func TestBrowserPublicProfile(t *testing.T) {
 // fillWallet gives the administrator (ada@example.org) an award of this installation
 // ("Bridge Welder", tags welding and safety) and an imported badge (the DCC OB 3.0 fixture
 // with alignments), both private, and returns their wallet item ids.
-func fillWallet(t *testing.T, st *store.Store, dataDir, base string) (awardItem, importItem string) {
+func fillWallet(t *testing.T, in *installation) (awardItem, importItem string) {
 	t.Helper()
 	ctx := context.Background()
-	var u *store.User
-	if err := st.View(ctx, func(tx *store.Tx) error {
-		var err error
-		u, err = tx.UserByEmailKey(ctx, "ada@example.org")
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	admin := &badge.User{ID: u.ID, Email: u.Email, IsAdmin: true}
-	master, _, err := keys.LoadOrCreateMasterKeyFile(filepath.Join(dataDir, "master.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := badge.SystemClock{}
-	km := keys.NewManager(st, master)
-	iss, err := service.NewIssuers(st, km, clock, nil).Create(ctx, admin, badge.IssuerFields{Name: "Northwind College"}, admin.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bc, err := service.NewBadgeClasses(st, clock, nil).Create(ctx, admin, iss.ID, badge.BadgeClassFields{
-		Name: "Bridge Welder", Description: "Welds bridges that stay up.", CriteriaNarrative: "Weld a bridge.",
-		Tags: []string{"welding", "safety"}}, discPNG())
-	if err != nil {
-		t.Fatal(err)
-	}
-	urls := links.URLs{Base: base}
-	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, URLs: urls, Clock: clock,
-		Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
-	a, err := awards.Issue(ctx, admin, badge.AwardRequest{BadgeClassID: bc.ID, Recipient: badge.Recipient{Identity: "ada@example.org"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin := in.admin(t, "ada@example.org", "")
+	a := in.award(t, admin, badge.IssuerFields{Name: "Northwind College"},
+		badge.BadgeClassFields{Name: "Bridge Welder", Description: "Welds bridges that stay up.", CriteriaNarrative: "Weld a bridge.",
+			Tags: []string{"welding", "safety"}},
+		badge.AwardRequest{Recipient: badge.Recipient{Identity: "ada@example.org"}})
+	st, urls, awards := in.st, in.urls, in.awards
 	pub, err := awards.Public(ctx, a.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -170,11 +135,11 @@ func fillWallet(t *testing.T, st *store.Store, dataDir, base string) (awardItem,
 	cred := testenv.ReadFixture(t, "digitalcredentials-vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-alignments.json")
 	now := time.Now().UTC()
 	items := []*store.WalletItem{
-		{ID: "w-award", UserID: u.ID, Source: "award", AwardID: a.ID, State: "accepted", CredentialKey: "award:" + a.ID,
+		{ID: "w-award", UserID: admin.ID, Source: "award", AwardID: a.ID, State: "accepted", CredentialKey: "award:" + a.ID,
 			Name: "Bridge Welder", Description: "Welds bridges that stay up.", IssuerName: "Northwind College",
 			ImageURL: urls.Image(pub.BadgeClass.ImageID, pub.ImageMediaType), IssuedAt: now, VerifyStatus: "verified", VerifyReport: "{}",
 			CheckedAt: now, Visibility: "private", CreatedAt: now, UpdatedAt: now},
-		{ID: "w-import", UserID: u.ID, Source: "import", State: "accepted", Format: "ob3-json", Credential: cred,
+		{ID: "w-import", UserID: admin.ID, Source: "import", State: "accepted", Format: "ob3-json", Credential: cred,
 			CredentialKey: "did:key:z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q|http://example.edu/credentials/3732",
 			Name:          "Text analysis", Description: "Analyze a sample text", IssuerName: "Example University",
 			IssuedAt: time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), VerifyStatus: "verified", VerifyReport: "{}", CheckedAt: now,

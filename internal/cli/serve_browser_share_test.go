@@ -1,19 +1,12 @@
 package cli
 
 import (
-	"context"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/rosettebadges/rosette/internal/badge"
-	"github.com/rosettebadges/rosette/internal/keys"
-	"github.com/rosettebadges/rosette/internal/links"
-	"github.com/rosettebadges/rosette/internal/service"
-	"github.com/rosettebadges/rosette/internal/store"
-	"github.com/rosettebadges/rosette/openbadges/jsonld"
 )
 
 // TestBrowserSharePanel: the earner, signed in, sees the share panel on the award page and
@@ -24,43 +17,15 @@ import (
 func TestBrowserSharePanel(t *testing.T) {
 	dataDir := t.TempDir()
 	srv := bootServe(t, true, "--addr", "127.0.0.1:0", "--data-dir", dataDir)
-	ctx := context.Background()
 	bctx := browser(t)
 	console := watchConsole(bctx)
 	step, text := browserSteps(t, bctx, srv)
 	step("create the administrator", setupAdmin(srv, "correct horse battery")...)
 
-	master, _, err := keys.LoadOrCreateMasterKeyFile(filepath.Join(dataDir, "master.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, "", dataDir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	var u *store.User
-	if err := st.View(ctx, func(tx *store.Tx) (err error) { u, err = tx.UserByEmailKey(ctx, "ada@example.org"); return err }); err != nil {
-		t.Fatal(err)
-	}
-	admin := &badge.User{ID: u.ID, Email: u.Email, IsAdmin: true}
-	clock := badge.SystemClock{}
-	km := keys.NewManager(st, master)
-	iss, err := service.NewIssuers(st, km, clock, nil).Create(ctx, admin, badge.IssuerFields{Name: "Northwind College", LinkedInOrg: "1337"}, admin.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bc, err := service.NewBadgeClasses(st, clock, nil).Create(ctx, admin, iss.ID, badge.BadgeClassFields{
-		Name: "Bridge Welder", Description: "Welds bridges that stay up.", CriteriaNarrative: "Weld a bridge."}, discPNG())
-	if err != nil {
-		t.Fatal(err)
-	}
-	awards := service.NewAwards(service.AwardsOptions{Store: st, Keys: km, URLs: links.URLs{Base: srv.BaseURL}, Clock: clock,
-		Canonicalizer: jsonld.NewProcessor(jsonld.WithLoader(jsonld.NewLoader()))})
-	a, err := awards.Issue(ctx, admin, badge.AwardRequest{BadgeClassID: bc.ID, Recipient: badge.Recipient{Identity: "ada@example.org", Name: "Ada Admin"}})
-	if err != nil || !a.Signed {
-		t.Fatalf("issue: %v", err)
-	}
+	in := openInstallation(t, srv, dataDir)
+	a := in.award(t, in.admin(t, "ada@example.org", ""), badge.IssuerFields{Name: "Northwind College", LinkedInOrg: "1337"},
+		badge.BadgeClassFields{Name: "Bridge Welder", Description: "Welds bridges that stay up.", CriteriaNarrative: "Weld a bridge."},
+		badge.AwardRequest{Recipient: badge.Recipient{Identity: "ada@example.org", Name: "Ada Admin"}})
 	page := srv.BaseURL + "/awards/" + a.ID
 
 	step("open the award page as its earner", chromedp.Navigate(page), chromedp.WaitVisible("#share-title"))
