@@ -231,15 +231,15 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 	defer stop()
 	workersDone := make(chan error, 1)
 	if cfg.Workers > 0 {
-		if err := registerHousekeeping(ctx, queue, accounts, clock, logger); err != nil {
+		if err := registerHousekeeping(ctx, queue, accounts, logger); err != nil {
 			closeListeners()
 			return err
 		}
-		if err := registerIdempotencyPrune(ctx, queue, idempotency, clock, logger); err != nil {
+		if err := registerIdempotencyPrune(ctx, queue, idempotency, logger); err != nil {
 			closeListeners()
 			return err
 		}
-		if err := registerOAuthPrune(ctx, queue, oauth, clock, logger); err != nil {
+		if err := registerOAuthPrune(ctx, queue, oauth, logger); err != nil {
 			closeListeners()
 			return err
 		}
@@ -247,7 +247,7 @@ func serve(ctx context.Context, stdout io.Writer, cfg config.Config, logger *slo
 			closeListeners()
 			return err
 		}
-		if err := wallet.ScheduleRecheck(ctx, clock.Now()); err != nil {
+		if err := wallet.ScheduleRecheck(ctx); err != nil {
 			closeListeners()
 			return err
 		}

@@ -38,11 +38,11 @@ func TestIdempotencyPruneJob(t *testing.T) {
 	}
 	q := jobs.New(st, nil, clock, jobs.Options{})
 	logger := slog.New(slog.DiscardHandler)
-	if err := registerIdempotencyPrune(ctx, q, idem, clock, logger); err != nil {
+	if err := registerIdempotencyPrune(ctx, q, idem, logger); err != nil {
 		t.Fatal(err)
 	}
 	// A second node starting in the same hour queues nothing more.
-	if err := registerIdempotencyPrune(ctx, jobs.New(st, nil, clock, jobs.Options{}), idem, clock, logger); err != nil {
+	if err := registerIdempotencyPrune(ctx, jobs.New(st, nil, clock, jobs.Options{}), idem, logger); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(25 * time.Hour)

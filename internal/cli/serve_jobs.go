@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/service"
 )
@@ -23,52 +22,27 @@ const (
 // run twice. Dead jobs are never pruned (they are kept for inspection).
 const jobRetention = 7 * 24 * time.Hour
 
-// registerHousekeeping registers the periodic jobs `serve` runs and queues the next run of
-// each. Every node does this; the unique key per kind and hour means one run per hour in
-// total, however many nodes there are.
-func registerHousekeeping(ctx context.Context, q *jobs.Queue, accounts *service.Accounts, clock badge.Clock, logger *slog.Logger) error {
-	hourly := func(kind string, work func(ctx context.Context) error) func(ctx context.Context, at time.Time) error {
-		schedule := func(ctx context.Context, at time.Time) error {
-			slot := at.UTC().Truncate(time.Hour)
-			_, _, err := q.Enqueue(ctx, nil, kind, struct{}{}, jobs.EnqueueOptions{
-				UniqueKey: kind + ":" + slot.Format(time.RFC3339),
-				RunAt:     slot,
-			})
-			return err
-		}
-		q.Register(kind, func(ctx context.Context, _ *jobs.Job) error {
-			if err := work(ctx); err != nil {
-				return err
-			}
-			return schedule(ctx, clock.Now().Add(time.Hour))
-		})
-		return schedule
+// registerHousekeeping registers the periodic jobs `serve` runs and queues the current
+// hour's run of each. Every node does this; the unique key per kind and hour means one run per
+// hour in total, however many nodes there are.
+func registerHousekeeping(ctx context.Context, q *jobs.Queue, accounts *service.Accounts, logger *slog.Logger) error {
+	if err := registerHourlyPrune(ctx, q, pruneSessionsKind, "expired sessions", accounts.DeleteExpiredSessions, logger); err != nil {
+		return err
 	}
-	pruneSessions := hourly(pruneSessionsKind, func(ctx context.Context) error {
-		n, err := accounts.DeleteExpiredSessions(ctx)
-		if err != nil {
-			return err
-		}
+	return registerHourlyPrune(ctx, q, pruneJobsKind, "finished jobs", func(ctx context.Context) (int64, error) {
+		return q.DeleteFinished(ctx, jobRetention)
+	}, logger)
+}
+
+// registerHourlyPrune registers kind as an hourly job (jobs.RegisterPeriodic) that runs prune
+// and logs how many rows of what it deleted, and queues the current hour's run.
+func registerHourlyPrune(ctx context.Context, q *jobs.Queue, kind, what string, prune func(context.Context) (int64, error), logger *slog.Logger) error {
+	q.RegisterPeriodic(kind, time.Hour, func(ctx context.Context) error {
+		n, err := prune(ctx)
 		if n > 0 {
-			logger.InfoContext(ctx, "expired sessions deleted", slog.Int64("count", n))
+			logger.InfoContext(ctx, what+" deleted", slog.Int64("count", n))
 		}
-		return nil
+		return err
 	})
-	pruneJobs := hourly(pruneJobsKind, func(ctx context.Context) error {
-		n, err := q.DeleteFinished(ctx, jobRetention)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			logger.InfoContext(ctx, "finished jobs deleted", slog.Int64("count", n),
-				slog.String("retention", jobRetention.String()))
-		}
-		return nil
-	})
-	for _, schedule := range []func(context.Context, time.Time) error{pruneSessions, pruneJobs} {
-		if err := schedule(ctx, clock.Now()); err != nil {
-			return err
-		}
-	}
-	return nil
+	return q.SchedulePeriodic(ctx, kind, time.Hour)
 }

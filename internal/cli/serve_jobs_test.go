@@ -36,11 +36,11 @@ func TestHousekeepingPrunesSessionsHourly(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := jobs.New(st, nil, clock, jobs.Options{})
-	if err := registerHousekeeping(ctx, q, accounts, clock, slog.New(slog.DiscardHandler)); err != nil {
+	if err := registerHousekeeping(ctx, q, accounts, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	// A second node starting in the same hour queues nothing more.
-	if err := registerHousekeeping(ctx, jobs.New(st, nil, clock, jobs.Options{}), accounts, clock, slog.New(slog.DiscardHandler)); err != nil {
+	if err := registerHousekeeping(ctx, jobs.New(st, nil, clock, jobs.Options{}), accounts, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	counts := func() map[string]int64 {
@@ -89,7 +89,7 @@ func TestHousekeepingPrunesFinishedJobs(t *testing.T) {
 	accounts := service.NewAccounts(st, clock, nil, service.AccountsOptions{})
 	q := jobs.New(st, nil, clock, jobs.Options{})
 	q.Register("test.once", func(context.Context, *jobs.Job) error { return nil })
-	if err := registerHousekeeping(ctx, q, accounts, clock, slog.New(slog.DiscardHandler)); err != nil {
+	if err := registerHousekeeping(ctx, q, accounts, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	enqueue := func() bool {

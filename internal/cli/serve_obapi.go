@@ -3,9 +3,7 @@ package cli
 import (
 	"context"
 	"log/slog"
-	"time"
 
-	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/config"
 	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/obapi"
@@ -31,22 +29,6 @@ func mountOBAPI(srv *server.Server, oauth *service.OAuth, wallet *service.Wallet
 
 // registerOAuthPrune registers the hourly job deleting expired OAuth codes and tokens and
 // queues its next run (one per hour across nodes, by unique key).
-func registerOAuthPrune(ctx context.Context, q *jobs.Queue, oauth *service.OAuth, clock badge.Clock, logger *slog.Logger) error {
-	schedule := func(ctx context.Context, at time.Time) error {
-		slot := at.UTC().Truncate(time.Hour)
-		_, _, err := q.Enqueue(ctx, nil, pruneOAuthKind, struct{}{}, jobs.EnqueueOptions{
-			UniqueKey: pruneOAuthKind + ":" + slot.Format(time.RFC3339), RunAt: slot})
-		return err
-	}
-	q.Register(pruneOAuthKind, func(ctx context.Context, _ *jobs.Job) error {
-		n, err := oauth.Prune(ctx)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			logger.InfoContext(ctx, "expired oauth codes and tokens deleted", slog.Int64("count", n))
-		}
-		return schedule(ctx, clock.Now().Add(time.Hour))
-	})
-	return schedule(ctx, clock.Now())
+func registerOAuthPrune(ctx context.Context, q *jobs.Queue, oauth *service.OAuth, logger *slog.Logger) error {
+	return registerHourlyPrune(ctx, q, pruneOAuthKind, "expired oauth codes and tokens", oauth.Prune, logger)
 }

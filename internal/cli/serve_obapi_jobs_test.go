@@ -45,10 +45,10 @@ func TestOAuthPruneJob(t *testing.T) {
 	oauth := service.NewOAuth(st, clock, nil, service.OAuthOptions{})
 	q := jobs.New(st, nil, clock, jobs.Options{})
 	logger := slog.New(slog.DiscardHandler)
-	if err := registerOAuthPrune(ctx, q, oauth, clock, logger); err != nil {
+	if err := registerOAuthPrune(ctx, q, oauth, logger); err != nil {
 		t.Fatal(err)
 	}
-	if err := registerOAuthPrune(ctx, jobs.New(st, nil, clock, jobs.Options{}), oauth, clock, logger); err != nil {
+	if err := registerOAuthPrune(ctx, jobs.New(st, nil, clock, jobs.Options{}), oauth, logger); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(26 * time.Hour)

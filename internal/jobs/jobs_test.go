@@ -94,6 +94,7 @@ func TestQueue(t *testing.T) {
 			"ShutdownReleases":        testShutdownReleases,
 			"LeaseLostCannotComplete": testLeaseLostCannotComplete,
 			"WorkerVanishedLastTry":   testWorkerVanishedLastTry,
+			"Periodic":                testPeriodic,
 		} {
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()

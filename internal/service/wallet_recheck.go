@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
-	"github.com/rosettebadges/rosette/internal/jobs"
 	"github.com/rosettebadges/rosette/internal/store"
 	"github.com/rosettebadges/rosette/openbadges/verify"
 )
@@ -26,24 +25,19 @@ const maxRecheckBatches = 20
 // recheckConcurrency bounds the verifications one run makes at once.
 const recheckConcurrency = 4
 
-// Register registers the re-check job's handler on the queue (call before the queue runs).
+// Register registers the re-check job on the queue (call before the queue runs): a periodic
+// job, one run per RecheckInterval on the whole installation.
 func (s *Wallet) Register() {
-	s.queue.Register(WalletRecheckJob, func(ctx context.Context, _ *jobs.Job) error {
-		if _, err := s.RecheckDue(ctx); err != nil {
-			return err
-		}
-		return s.ScheduleRecheck(ctx, s.clock.Now().Add(RecheckInterval))
+	s.queue.RegisterPeriodic(WalletRecheckJob, RecheckInterval, func(ctx context.Context) error {
+		_, err := s.RecheckDue(ctx)
+		return err
 	})
 }
 
-// ScheduleRecheck enqueues the re-check run of the slot holding at (nothing if it exists).
-func (s *Wallet) ScheduleRecheck(ctx context.Context, at time.Time) error {
-	slot := at.UTC().Truncate(RecheckInterval)
-	_, _, err := s.queue.Enqueue(ctx, nil, WalletRecheckJob, struct{}{}, jobs.EnqueueOptions{
-		UniqueKey: WalletRecheckJob + ":" + slot.Format(time.RFC3339),
-		RunAt:     slot,
-	})
-	return err
+// ScheduleRecheck queues the current slot's re-check run (nothing if it exists); each node
+// with workers calls it when it starts.
+func (s *Wallet) ScheduleRecheck(ctx context.Context) error {
+	return s.queue.SchedulePeriodic(ctx, WalletRecheckJob, RecheckInterval)
 }
 
 // RecheckDue verifies the items whose next check is due, in batches, and records each

@@ -150,7 +150,7 @@ func testWalletRecheckJob(t *testing.T, f walletFixture) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if err := w.ScheduleRecheck(ctx, f.clock.Now()); err != nil {
+		if err := w.ScheduleRecheck(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
