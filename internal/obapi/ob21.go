@@ -44,28 +44,6 @@ func (a *API) ob21Error(w http.ResponseWriter, status int, text, msg string) {
 	a.writeJSON(w, status, map[string]any{"status": bcStatus{StatusCode: status, StatusText: text, Error: msg}})
 }
 
-// ob21 checks the bearer token and scope of a Badge Connect call.
-func (a *API) ob21(scope string, h ob3Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		acc, status, msg := a.authorize(w, r, scope)
-		if acc == nil {
-			a.ob21Error(w, status, "", msg)
-			return
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		h(w, r, acc)
-	})
-}
-
-func (a *API) ob21NotFound(w http.ResponseWriter, r *http.Request) {
-	switch r.URL.Path {
-	case OB21Base + "/assertions", OB21Base + "/profile":
-		a.ob21Error(w, http.StatusMethodNotAllowed, "", "This method is not allowed here.")
-	default:
-		a.ob21Error(w, http.StatusNotFound, "", "There is no such endpoint.")
-	}
-}
-
 // manifest is the Badge Connect discovery document.
 func (a *API) manifest(w http.ResponseWriter, r *http.Request) {
 	api := map[string]any{

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,14 +66,20 @@ func (a *API) ob3Error(w http.ResponseWriter, status int, minor, msg string) {
 		CodeMinor: &imsxCodeMinor{Fields: []imsxCodeMinorField{{Name: "TargetEndSystem", Value: minor}}}})
 }
 
-type ob3Handler func(w http.ResponseWriter, r *http.Request, acc *access)
+// apiHandler answers an API call whose bearer token and scope were checked.
+type apiHandler func(w http.ResponseWriter, r *http.Request, acc *access)
 
-// ob3 checks the bearer token and scope of an OB 3.0 API call.
-func (a *API) ob3(scope string, h ob3Handler) http.Handler {
+// errorWriter writes an API's error answer (OB 3.0: Imsx_StatusInfo; Badge Connect: its
+// status object); code is the API's own code or text ("" for the default of status).
+type errorWriter func(w http.ResponseWriter, status int, code, msg string)
+
+// guarded checks the bearer token and scope of a call, answering with fail when they do not
+// allow it.
+func (a *API) guarded(scope string, fail errorWriter, h apiHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		acc, status, msg := a.authorize(w, r, scope)
 		if acc == nil {
-			a.ob3Error(w, status, "", msg)
+			fail(w, status, "", msg)
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
@@ -80,13 +87,16 @@ func (a *API) ob3(scope string, h ob3Handler) http.Handler {
 	})
 }
 
-func (a *API) ob3NotFound(w http.ResponseWriter, r *http.Request) {
-	switch r.URL.Path {
-	case OB3Base + "/discovery", OB3Base + "/credentials", OB3Base + "/profile":
-		a.ob3Error(w, http.StatusMethodNotAllowed, "", "This method is not allowed here.")
-	default:
-		a.ob3Error(w, http.StatusNotFound, "", "There is no such endpoint.")
-	}
+// notFound answers the API's other paths: 405 for one of its endpoints (another method),
+// 404 otherwise, with fail.
+func notFound(fail errorWriter, endpoints ...string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slices.Contains(endpoints, r.URL.Path) {
+			fail(w, http.StatusMethodNotAllowed, "", "This method is not allowed here.")
+			return
+		}
+		fail(w, http.StatusNotFound, "", "There is no such endpoint.")
+	})
 }
 
 // discovery is getServiceDescription: the OpenAPI 3.0 Service Description Document,

@@ -104,18 +104,18 @@ func (a *API) Register(r Router) {
 	r.Handle("POST "+RevokePath, http.HandlerFunc(a.revoke))
 
 	r.Handle("GET "+OB3Base+"/discovery", http.HandlerFunc(a.discovery))
-	r.Handle("GET "+OB3Base+"/credentials", a.ob3(service.ScopeOB3CredentialRead, a.getCredentials))
-	r.Handle("POST "+OB3Base+"/credentials", a.ob3(service.ScopeOB3CredentialUpsert, a.upsertCredential))
-	r.Handle("GET "+OB3Base+"/profile", a.ob3(service.ScopeOB3ProfileRead, a.getProfile))
-	r.Handle("PUT "+OB3Base+"/profile", a.ob3(service.ScopeOB3ProfileUpdate, a.putProfile))
-	r.Handle(OB3Base+"/", http.HandlerFunc(a.ob3NotFound))
+	r.Handle("GET "+OB3Base+"/credentials", a.guarded(service.ScopeOB3CredentialRead, a.ob3Error, a.getCredentials))
+	r.Handle("POST "+OB3Base+"/credentials", a.guarded(service.ScopeOB3CredentialUpsert, a.ob3Error, a.upsertCredential))
+	r.Handle("GET "+OB3Base+"/profile", a.guarded(service.ScopeOB3ProfileRead, a.ob3Error, a.getProfile))
+	r.Handle("PUT "+OB3Base+"/profile", a.guarded(service.ScopeOB3ProfileUpdate, a.ob3Error, a.putProfile))
+	r.Handle(OB3Base+"/", notFound(a.ob3Error, OB3Base+"/discovery", OB3Base+"/credentials", OB3Base+"/profile"))
 
 	r.Handle("GET "+ManifestPath, http.HandlerFunc(a.manifest))
-	r.Handle("GET "+OB21Base+"/assertions", a.ob21(service.ScopeOB21AssertionRead, a.getAssertions))
-	r.Handle("POST "+OB21Base+"/assertions", a.ob21(service.ScopeOB21AssertionCreate, a.postAssertion))
-	r.Handle("GET "+OB21Base+"/profile", a.ob21(service.ScopeOB21ProfileRead, a.getProfile21))
-	r.Handle("POST "+OB21Base+"/profile", a.ob21(service.ScopeOB21ProfileUpdate, a.postProfile21))
-	r.Handle(OB21Base+"/", http.HandlerFunc(a.ob21NotFound))
+	r.Handle("GET "+OB21Base+"/assertions", a.guarded(service.ScopeOB21AssertionRead, a.ob21Error, a.getAssertions))
+	r.Handle("POST "+OB21Base+"/assertions", a.guarded(service.ScopeOB21AssertionCreate, a.ob21Error, a.postAssertion))
+	r.Handle("GET "+OB21Base+"/profile", a.guarded(service.ScopeOB21ProfileRead, a.ob21Error, a.getProfile21))
+	r.Handle("POST "+OB21Base+"/profile", a.guarded(service.ScopeOB21ProfileUpdate, a.ob21Error, a.postProfile21))
+	r.Handle(OB21Base+"/", notFound(a.ob21Error, OB21Base+"/assertions", OB21Base+"/profile"))
 }
 
 // maxBody bounds a request body of the APIs (a credential with embedded images).
