@@ -74,7 +74,11 @@ func (s *Awards) SetRecipientNameHidden(ctx context.Context, actor *badge.User, 
 		if err != nil {
 			return err
 		}
-		if !isRecipient(actor, a) && !holdsAddress(ctx, tx, actor, a) {
+		mine, err := madeOutTo(ctx, tx, actor, a.RecipientType, a.RecipientIdentity)
+		if err != nil {
+			return err
+		}
+		if !mine {
 			if _, err := check(ctx, tx, actor, a.IssuerID, badge.ActAward); err != nil {
 				return err
 			}
@@ -98,21 +102,22 @@ func (s *Awards) SetRecipientNameHidden(ctx context.Context, actor *badge.User, 
 	return out, nil
 }
 
-// isRecipient reports whether the signed-in user is the award's recipient: the award is made
-// out to their email address (recipient identities are stored lower-cased).
-func isRecipient(u *badge.User, a *store.Award) bool {
-	return u.ID != 0 && u.Email != "" && a.RecipientType == string(badge.RecipientEmail) &&
-		strings.ToLower(u.Email) == a.RecipientIdentity
-}
-
-// holdsAddress reports whether the award is made out to one of the user's confirmed
-// addresses (not only the primary one).
-func holdsAddress(ctx context.Context, tx *store.Tx, u *badge.User, a *store.Award) bool {
-	if u.ID == 0 || a.RecipientType != string(badge.RecipientEmail) {
-		return false
+// madeOutTo reports whether an award made out to (recipientType, identity) is the user's: an
+// email address of theirs, the primary one (no read) or another confirmed one. A failed read
+// is an error, not a "no".
+func madeOutTo(ctx context.Context, tx *store.Tx, u *badge.User, recipientType, identity string) (bool, error) {
+	if u == nil || u.ID == 0 || recipientType != string(badge.RecipientEmail) {
+		return false, nil
 	}
-	e, err := tx.UserEmailOf(ctx, u.ID, a.RecipientIdentity)
-	return err == nil && !e.VerifiedAt.IsZero()
+	key := strings.ToLower(identity) // recipient identities are stored lower-cased
+	if strings.ToLower(u.Email) == key {
+		return true, nil
+	}
+	e, err := tx.UserEmailOf(ctx, u.ID, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && !e.VerifiedAt.IsZero(), err
 }
 
 // AwardState is what decides how an award's public page looks, apart from what never changes

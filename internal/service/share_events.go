@@ -272,14 +272,6 @@ func (s *Shares) IssuerCounts(ctx context.Context, actor *badge.User, issuerID s
 	return out, nil
 }
 
-// IsRecipient reports whether the signed-in user u is the award's recipient: the rule of
-// Awards' isRecipient (a user whose address is the award's email identity), on a
-// badge.Award.
-func IsRecipient(u *badge.User, a *badge.Award) bool {
-	return u != nil && a != nil && u.ID != 0 && u.Email != "" && a.Recipient.Type == badge.RecipientEmail &&
-		strings.EqualFold(u.Email, a.Recipient.Identity)
-}
-
 // errNotRecipient is the answer to someone asking for the share panel of another's award.
 var errNotRecipient = badge.Errorf(badge.Forbidden, "Only the earner of this badge can share it from here.")
 
@@ -328,35 +320,23 @@ func (s *Shares) PanelFor(ctx context.Context, actor *badge.User, p *PublicAward
 	return s.ShareOf(p), nil
 }
 
-// Holds reports whether the award is the actor's: made out to their primary address (no
-// read), to another confirmed address of theirs, or accepted into their wallet.
+// Holds reports whether the award is the actor's: made out to one of their confirmed
+// addresses, or accepted into their wallet.
 func (s *Shares) Holds(ctx context.Context, actor *badge.User, a *badge.Award) (bool, error) {
 	if actor == nil || actor.ID == 0 {
 		return false, nil
 	}
-	if IsRecipient(actor, a) {
-		return true, nil
-	}
 	held := false
 	err := s.store.View(ctx, func(tx *store.Tx) error {
-		if a.Recipient.Type == badge.RecipientEmail {
-			e, err := tx.UserEmailOf(ctx, actor.ID, strings.ToLower(a.Recipient.Identity))
-			if err == nil && !e.VerifiedAt.IsZero() {
-				held = true
-				return nil
-			}
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
+		var err error
+		if held, err = madeOutTo(ctx, tx, actor, string(a.Recipient.Type), a.Recipient.Identity); held || err != nil {
+			return err
 		}
 		w, err := tx.WalletItemByAward(ctx, actor.ID, a.ID)
-		if err == nil && w.State == "accepted" {
-			held = true
-			return nil
-		}
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
+		held = err == nil && w.State == "accepted"
 		return err
 	})
 	return held, serviceErr(err)
