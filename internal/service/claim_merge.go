@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/rosettebadges/rosette/internal/badge"
 	"github.com/rosettebadges/rosette/internal/store"
@@ -26,47 +25,17 @@ func (s *Earners) Merge(ctx context.Context, user *badge.User, email, password, 
 	if user == nil {
 		return nil, badge.Errorf(badge.Unauthorized, "Please sign in.")
 	}
-	a := s.accounts
 	key := accountKey(email)
-	clientAddr = truncate(clientAddr, 100)
-	if len(password) > MaxPasswordLen {
-		password = password[:MaxPasswordLen+1]
-	}
-	now := s.now()
-	var other *store.User
-	err := s.store.View(ctx, func(tx *store.Tx) error {
-		acct, addr, err := tx.CountLoginFailures(ctx, key, clientAddr, now.Add(-a.opts.FailureWindow))
-		if err != nil {
-			return err
-		}
-		if acct >= int64(a.opts.AccountFailures) || addr >= int64(a.opts.AddrFailures) {
-			return badge.Errorf(badge.TooMany, "Too many failed attempts. Please wait %d minutes and try again.",
-				int(a.opts.FailureWindow/time.Minute))
-		}
-		other, err = userByAnyEmail(ctx, tx, key)
-		if errors.Is(err, store.ErrNotFound) {
-			other = nil
-			return nil
-		}
-		return err
+	other, err := s.accounts.checkPassword(ctx, key, clientAddr, password, func(tx *store.Tx) (*store.User, error) {
+		return userByAnyEmail(ctx, tx, key)
 	})
 	if err != nil {
-		return nil, serviceErr(err)
+		return nil, err
 	}
-	phc := a.dummy
-	if other != nil {
-		phc = other.PasswordHash
-	}
-	ok, err := a.opts.Hasher.Verify(ctx, password, phc)
-	if err != nil {
-		return nil, internal(err)
-	}
-	if other == nil || !ok {
-		if err := s.store.Update(ctx, func(tx *store.Tx) error { return tx.InsertLoginFailure(ctx, key, clientAddr, now) }); err != nil {
-			return nil, internal(err)
-		}
+	if other == nil {
 		return nil, badge.Errorf(badge.Unauthorized, "The email address or password of the other account is not right.")
 	}
+	now := s.now()
 	if other.ID == user.ID {
 		return nil, badge.FieldError(badge.Invalid, "email", "This is the account you are signed in with. Give the email address and password of the other one.", nil)
 	}

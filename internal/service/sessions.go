@@ -16,52 +16,16 @@ import (
 // limit holds across nodes.
 func (a *Accounts) Login(ctx context.Context, email, password, clientAddr string) (*badge.User, *Session, error) {
 	key := accountKey(email)
-	clientAddr = truncate(clientAddr, 100)
-	if len(password) > MaxPasswordLen {
-		password = password[:MaxPasswordLen+1] // fails verification like any wrong password
-	}
-	now := a.now()
-	var u *store.User
-	err := a.store.View(ctx, func(tx *store.Tx) error {
-		acct, addr, err := tx.CountLoginFailures(ctx, key, clientAddr, now.Add(-a.opts.FailureWindow))
-		if err != nil {
-			return err
-		}
-		if acct >= int64(a.opts.AccountFailures) || addr >= int64(a.opts.AddrFailures) {
-			return badge.Errorf(badge.TooMany, "Too many failed sign-in attempts. Please wait %d minutes and try again.",
-				int(a.opts.FailureWindow/time.Minute))
-		}
-		u, err = userByAnyEmail(ctx, tx, key) // the primary address or any verified one
-		if errors.Is(err, store.ErrNotFound) {
-			u = nil
-			return nil
-		}
-		return err
+	u, err := a.checkPassword(ctx, key, clientAddr, password, func(tx *store.Tx) (*store.User, error) {
+		return userByAnyEmail(ctx, tx, key) // the primary address or any verified one
 	})
 	if err != nil {
-		return nil, nil, internal(err)
+		return nil, nil, err
 	}
-	phc := a.dummy
-	if u != nil {
-		phc = u.PasswordHash
-	}
-	ok, err := a.opts.Hasher.Verify(ctx, password, phc)
-	if err != nil {
-		return nil, nil, internal(err)
-	}
-	if u == nil || !ok {
-		err := a.store.Update(ctx, func(tx *store.Tx) error {
-			if err := tx.PruneLoginFailures(ctx, now.Add(-a.opts.FailureWindow)); err != nil {
-				return err
-			}
-			return tx.InsertLoginFailure(ctx, key, clientAddr, now)
-		})
-		if err != nil {
-			return nil, nil, internal(err)
-		}
-		a.logger.InfoContext(ctx, "sign-in failed", "client_addr", clientAddr)
+	if u == nil {
 		return nil, nil, badge.Errorf(badge.Unauthorized, "The email address or password is incorrect.")
 	}
+	now := a.now()
 	token, hash, err := newToken()
 	if err != nil {
 		return nil, nil, internal(err)
@@ -260,4 +224,59 @@ func (a *Accounts) AuditLog(ctx context.Context, beforeID int64, limit int) ([]*
 		return nil, internal(err)
 	}
 	return out, nil
+}
+
+// checkPassword is the throttled password check behind signing in, merging accounts and
+// re-authenticating. TooMany once the account key or the client address has failed too often
+// in the window. find loads the account (ErrNotFound: none). A wrong password, or no account
+// (a dummy hash is verified then, so both take as long), records a failure and returns a nil
+// user: the caller words the Unauthorized answer.
+func (a *Accounts) checkPassword(ctx context.Context, key, clientAddr, password string, find func(tx *store.Tx) (*store.User, error)) (*store.User, error) {
+	clientAddr = truncate(clientAddr, 100)
+	if len(password) > MaxPasswordLen {
+		password = password[:MaxPasswordLen+1] // fails verification like any wrong password
+	}
+	now := a.now()
+	var u *store.User
+	err := a.store.View(ctx, func(tx *store.Tx) error {
+		acct, addr, err := tx.CountLoginFailures(ctx, key, clientAddr, now.Add(-a.opts.FailureWindow))
+		if err != nil {
+			return err
+		}
+		if acct >= int64(a.opts.AccountFailures) || addr >= int64(a.opts.AddrFailures) {
+			return badge.Errorf(badge.TooMany, "Too many failed attempts. Please wait %d minutes and try again.",
+				int(a.opts.FailureWindow/time.Minute))
+		}
+		u, err = find(tx)
+		if errors.Is(err, store.ErrNotFound) {
+			u = nil
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, serviceErr(err)
+	}
+	phc := a.dummy
+	if u != nil {
+		phc = u.PasswordHash
+	}
+	ok, err := a.opts.Hasher.Verify(ctx, password, phc)
+	if err != nil {
+		return nil, internal(err)
+	}
+	if u != nil && ok {
+		return u, nil
+	}
+	err = a.store.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.PruneLoginFailures(ctx, now.Add(-a.opts.FailureWindow)); err != nil {
+			return err
+		}
+		return tx.InsertLoginFailure(ctx, key, clientAddr, now)
+	})
+	if err != nil {
+		return nil, internal(err)
+	}
+	a.logger.InfoContext(ctx, "password check failed", "client_addr", clientAddr)
+	return nil, nil
 }
