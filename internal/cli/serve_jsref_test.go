@@ -1,15 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
+	"github.com/rosettebadges/rosette/tools/jsref"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +17,7 @@ import (
 // (tools/jsref/verify.mjs: jsonld.js, rdf-canonize and digitalbazaar's eddsa-rdfc-2022
 // cryptosuite). Each must verify, and a tampered copy of each must not.
 func TestServerCredentialsVerifyInJavaScript(t *testing.T) {
-	jsref := jsrefDir(t) // skips (or fails under make test) before a server is started
+	jsref.Dir(t) // skips (or fails under make test) before a server is started
 	srv, token, _ := serveWithToken(t, "jsref", "issuers:write,badges:write,awards:write")
 	c := &http.Client{Timeout: 30 * time.Second}
 	get := func(url, accept string) []byte {
@@ -144,7 +140,7 @@ func TestServerCredentialsVerifyInJavaScript(t *testing.T) {
 		names = append(names, aw["credential_url"].(string)+" (tampered)")
 	}
 
-	results := runJSRef(t, jsref, "verify.mjs", inputs)
+	results := jsref.Run(t, "verify.mjs", inputs)
 	for i, r := range results {
 		want := i%2 == 0 // originals verify, tampered copies do not
 		if r["verified"] != want {
@@ -169,76 +165,4 @@ func cloneJSON(t *testing.T, v map[string]any) map[string]any {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// jsrefDir returns tools/jsref, the JavaScript reference stack, with the skip rules of
-// openbadges/internal/jsref (which internal/ cannot import): skip when node is absent; when
-// node exists but tools/jsref/node_modules is missing, fail under ROSETTE_TEST_REQUIRE=1 and
-// skip otherwise.
-func jsrefDir(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node not found: the JavaScript reference checks need Node.js and `npm ci --prefix tools/jsref`")
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := wd
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(root) == root {
-			t.Fatal("go.mod not found above " + wd)
-		}
-		root = filepath.Dir(root)
-	}
-	dir := filepath.Join(root, "tools", "jsref")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "jsonld")); err != nil {
-		msg := "tools/jsref/node_modules missing: run `npm ci --prefix tools/jsref` (scripts/testenv.sh ensure_jsref)"
-		if os.Getenv("ROSETTE_TEST_REQUIRE") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return dir
-}
-
-// runJSRef feeds inputs (one JSON value a line) to node tools/jsref/<script> and returns its
-// results, one decoded JSON object per input, in order.
-func runJSRef(t *testing.T, dir, script string, inputs []any) []map[string]any {
-	t.Helper()
-	var in bytes.Buffer
-	enc := json.NewEncoder(&in)
-	enc.SetEscapeHTML(false)
-	for _, v := range inputs {
-		if err := enc.Encode(v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", filepath.Join(dir, script))
-	cmd.Dir = dir
-	cmd.Stdin = &in
-	var out, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("node %s: %v\n%s", script, err, stderr.String())
-	}
-	var res []map[string]any
-	sc := bufio.NewScanner(&out)
-	sc.Buffer(nil, 64<<20)
-	for sc.Scan() {
-		var m map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-			t.Fatalf("node %s: bad output line %q: %v", script, sc.Text(), err)
-		}
-		res = append(res, m)
-	}
-	if len(res) != len(inputs) {
-		t.Fatalf("node %s: %d results for %d inputs\n%s", script, len(res), len(inputs), stderr.String())
-	}
-	return res
 }

@@ -3,7 +3,7 @@ package jsonld
 import (
 	"testing"
 
-	"github.com/rosettebadges/rosette/openbadges/internal/jsref"
+	"github.com/rosettebadges/rosette/tools/jsref"
 )
 
 // TestJSRefSignVerify checks tools/jsref's sign.mjs and verify.mjs on the OB 3.0 spec vector:

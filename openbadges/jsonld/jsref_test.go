@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
-	"github.com/rosettebadges/rosette/openbadges/internal/jsref"
+	"github.com/rosettebadges/rosette/tools/jsref"
 )
 
 type refCase struct {

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/rosettebadges/rosette/openbadges/did"
-	"github.com/rosettebadges/rosette/openbadges/internal/jsref"
 	"github.com/rosettebadges/rosette/openbadges/key"
+	"github.com/rosettebadges/rosette/tools/jsref"
 )
 
 // Cross-check with the JavaScript reference stack (jsonld.js safe mode, @digitalbazaar

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rosettebadges/rosette/openbadges/internal/jsref"
 	"github.com/rosettebadges/rosette/openbadges/key"
 	"github.com/rosettebadges/rosette/openbadges/ob3"
+	"github.com/rosettebadges/rosette/tools/jsref"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/large-credential.json from largeCredentialDoc")

@@ -1,8 +1,10 @@
-// Package jsref runs the JavaScript reference stack in tools/jsref (jsonld.js, rdf-canonize,
+// Package jsref runs the JavaScript reference stack in this directory (jsonld.js, rdf-canonize,
 // digitalbazaar Data Integrity, offline over the embedded contexts) from Go tests: canonize.mjs,
 // sign.mjs and verify.mjs each read JSON lines and write one JSON result per line.
 // Tests skip where node or tools/jsref/node_modules is absent (the message names the command to
 // run) and fail under ROSETTE_TEST_REQUIRE=1 when node exists but the install is missing.
+// It is test support for both the standards library (openbadges/, which imports nothing from
+// internal/) and the server's tests, so it lives here, beside the scripts it runs.
 package jsref
 
 import (
@@ -14,16 +16,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // Dir returns tools/jsref, or skips (fails under make test when node exists) if it cannot run.
 func Dir(t testing.TB) string {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
+	if _, err := exec.LookPath("node"); err != nil {
 		t.Skip("node not found: the JavaScript reference checks need Node.js and `npm ci --prefix tools/jsref`")
 	}
-	_ = node
 	root := repoRoot(t)
 	dir := filepath.Join(root, "tools", "jsref")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "jsonld")); err != nil {
@@ -65,7 +66,9 @@ func Run(t testing.TB, script string, inputs []any) []map[string]any {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.CommandContext(context.Background(), "node", filepath.Join(dir, script))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", filepath.Join(dir, script))
 	cmd.Dir = dir
 	cmd.Stdin = &in
 	var out, stderr bytes.Buffer
