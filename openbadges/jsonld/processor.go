@@ -110,7 +110,7 @@ func (p *Processor) CanonicalizeTo(ctx context.Context, doc any, w io.Writer) er
 
 // release clears buf (dropping its references to the document's strings) and pools it.
 func (p *Processor) release(buf *quadBuf) {
-	if cap(buf.quads) > maxPooledQuads || cap(buf.canon.lines) > maxPooledLines || cap(buf.canon.out) > maxPooledLines {
+	if cap(buf.quads) > maxPooledQuads || buf.canon.oversized() {
 		return
 	}
 	clear(buf.quads)

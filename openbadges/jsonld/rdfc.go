@@ -41,6 +41,8 @@ type CanonOptions struct {
 	// CodePointOrder sorts N-Quads lines by code point, as RDFC-1.0 is written, instead of by
 	// UTF-16 code unit as rdf-canonize (the JavaScript reference) does. See compareUTF16.
 	CodePointOrder bool
+
+	wholeLines bool // sort lines whole, never by ranks (for tests: see rankLines)
 }
 
 const defaultMaxPermutations = 1 << 16
@@ -60,23 +62,23 @@ func CanonicalizeDataset(ctx context.Context, quads []Quad, opts CanonOptions) (
 	return canonicalize(ctx, quads, opts, false, nil)
 }
 
-// canonScratch is working memory a canonicalizer may reuse from an earlier one: the N-Quads
-// lines it sorts (before the output is copied out) and their spans.
+// canonScratch is working memory a canonicalizer may reuse from an earlier one: a
+// canonicalizer whose slices keep their capacity, and the output of canonicalizeTo.
 type canonScratch struct {
-	lines []byte
-	spans []span
-	keyed []keyedSpan
-	out   []byte // the sorted lines, for canonicalizeTo
+	c   canonicalizer
+	out []byte
+}
+
+// oversized reports whether the scratch holds buffers too large to pool.
+func (s *canonScratch) oversized() bool {
+	return cap(s.c.lineBuf) > maxPooledLines || cap(s.c.tmplBuf) > maxPooledLines || cap(s.out) > maxPooledLines
 }
 
 // canonicalize runs RDFC-1.0; keepDuplicates keeps repeated quads as rdf-canonize does for a
 // dataset that jsonld.js produced (see seenKey).
 func canonicalize(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool, scratch *canonScratch) ([]byte, error) {
-	c := newCanonicalizer(ctx, quads, opts, keepDuplicates)
-	if scratch != nil {
-		c.lineBuf, c.spans, c.keyed = scratch.lines[:0], scratch.spans[:0], scratch.keyed[:0]
-		defer func() { scratch.lines, scratch.spans, scratch.keyed = c.lineBuf[:0], c.spans[:0], c.keyed[:0] }()
-	}
+	c := newCanonicalizer(ctx, quads, opts, keepDuplicates, scratch)
+	defer c.done()
 	if err := c.run(); err != nil {
 		return nil, err
 	}
@@ -85,11 +87,8 @@ func canonicalize(ctx context.Context, quads []Quad, opts CanonOptions, keepDupl
 
 // canonicalizeTo is canonicalize writing the canonical N-Quads to w instead of returning them.
 func canonicalizeTo(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool, scratch *canonScratch, w io.Writer) error {
-	c := newCanonicalizer(ctx, quads, opts, keepDuplicates)
-	if scratch != nil {
-		c.lineBuf, c.spans, c.keyed = scratch.lines[:0], scratch.spans[:0], scratch.keyed[:0]
-		defer func() { scratch.lines, scratch.spans, scratch.keyed = c.lineBuf[:0], c.spans[:0], c.keyed[:0] }()
-	}
+	c := newCanonicalizer(ctx, quads, opts, keepDuplicates, scratch)
+	defer c.done()
 	if err := c.run(); err != nil {
 		return err
 	}
@@ -107,7 +106,8 @@ func canonicalizeTo(ctx context.Context, quads []Quad, opts CanonOptions, keepDu
 // canonicalizer runs RDFC-1.0 over quads. Blank nodes are numbered (ids, indexes into
 // labels) when it is built, so that the algorithm works on slices instead of maps keyed by
 // label; labels are only compared (their code point order fixes the order of the steps, as
-// in the specification) and written.
+// in the specification) and written. Its slices are reused by the next canonicalization when
+// it lives in a canonScratch.
 type canonicalizer struct {
 	ctx        context.Context
 	quads      []Quad
@@ -115,7 +115,7 @@ type canonicalizer struct {
 	qb         [][3]int32 // per quad: the blank node ids of S, O and G (-1: not blank)
 	bnodeQuads [][]int32  // per blank node id: the quads it appears in
 	firstHash  []string   // per blank node id: its first-degree hash ("" until computed)
-	canon      *issuer
+	canon      issuer
 	canonLabel []string // per blank node id: its canonical label ("" until written)
 	newHash    func() hash.Hash
 	opts       CanonOptions
@@ -127,37 +127,76 @@ type canonicalizer struct {
 	lineBuf        []byte
 	spans          []span
 	h              hash.Hash
-	sumBuf, hexBuf []byte // hexSum's digest and its hex form
+	hashAlg        HashAlgorithm // of h and hashers
+	sumBuf, hexBuf []byte        // hexSum's digest and its hex form
 	keyed          []keyedSpan
-	supplementary  bool // some term holds a supplementary character (see sortSpans)
+	tmpl           []lineTemplate // per quad: its line, see addTemplate
+	tmplBuf        []byte
+	arena          int32Arena    // the temporary issuers of hashNDegree
+	related        []relatedHash // hashNDegree's stack of related blank nodes
+	hashers        []hash.Hash   // hashNDegree's free hashers
+	supplementary  bool          // some line holds a supplementary character (see sortSpans)
+	iriRanks       iriRanks
+	sp             [][2]int32 // per quad: the ranks of its subject (-1: blank) and predicate; nil: sort lines whole
+	spBuf          [][2]int32
+	iris           int // the number of subject and predicate ranks
+	kl             []keyedLine
+	packed         []uint64    // scratch of sortKeyed
+	sortedLines    []keyedLine // scratch of sortKeyed
+	blankIDs       blankIDs
+	counts, last   []int32 // per blank node id: its number of quads, the last one counted
+	flat           []int32 // the quad lists of all blank nodes
+	dedup          []Quad  // c.quads without duplicates, when they are removed
 }
 
-func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool) *canonicalizer {
-	c := &canonicalizer{ctx: ctx, opts: opts}
-	if opts.Hash == SHA384 {
-		c.newHash = sha512.New384
+// done drops the canonicalizer's references to the dataset's strings, so that a pooled one
+// keeps no document alive.
+func (c *canonicalizer) done() {
+	clear(c.labels)
+	clear(c.firstHash)
+	clear(c.canonLabel)
+	clear(c.dedup)
+	clear(c.related[:cap(c.related)])
+	c.quads, c.ctx = nil, nil
+	c.arena = c.arena.reset()
+	c.iriRanks.reset()
+}
+
+func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool, scratch *canonScratch) *canonicalizer {
+	var c *canonicalizer
+	if scratch != nil {
+		c = &scratch.c
 	} else {
-		c.newHash = sha256.New
+		c = &canonicalizer{}
+	}
+	c.ctx, c.opts, c.keepDuplicates = ctx, opts, keepDuplicates
+	if opts.Hash != c.hashAlg || c.newHash == nil {
+		c.h, c.hashers, c.hashAlg = nil, nil, opts.Hash
+		if opts.Hash == SHA384 {
+			c.newHash = sha512.New384
+		} else {
+			c.newHash = sha256.New
+		}
 	}
 	if keepDuplicates {
 		c.quads = quads
-		c.keepDuplicates = true
 	} else {
 		// Remove duplicate quads (a dataset is a set).
 		seen := make(map[Quad]struct{}, len(quads))
-		c.quads = make([]Quad, 0, len(quads))
+		c.dedup = c.dedup[:0]
 		for _, q := range quads {
 			if _, ok := seen[q]; ok {
 				continue
 			}
 			seen[q] = struct{}{}
-			c.quads = append(c.quads, q)
+			c.dedup = append(c.dedup, q)
 		}
+		c.quads = c.dedup
 	}
-	c.supplementary = datasetHasSupplementary(c.quads)
-	c.qb = make([][3]int32, len(c.quads))
-	ids := blankIDs{}
-	var counts, last []int32 // per blank node id: its number of quads, the last one counted
+	nq := len(c.quads)
+	c.qb = slices.Grow(c.qb[:0], nq)[:nq]
+	c.labels, c.counts, c.last = c.labels[:0], c.counts[:0], c.last[:0]
+	c.blankIDs.reset()
 	total := 0
 	for i := range c.quads {
 		q := &c.quads[i]
@@ -166,26 +205,27 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 			if t.Kind != TermBlank {
 				continue
 			}
-			id, fresh := ids.id(t.Value, int32(len(c.labels)))
+			id, fresh := c.blankIDs.id(t.Value, int32(len(c.labels)))
 			if fresh {
 				c.labels = append(c.labels, t.Value)
-				counts, last = append(counts, 0), append(last, -1)
+				c.counts, c.last = append(c.counts, 0), append(c.last, -1)
 			}
 			c.qb[i][j] = id
-			if last[id] != int32(i) {
-				last[id] = int32(i)
-				counts[id]++
+			if c.last[id] != int32(i) {
+				c.last[id] = int32(i)
+				c.counts[id]++
 				total++
 			}
 		}
 	}
 	// The quad lists of all blank nodes share one array.
-	flat := make([]int32, total)
-	c.bnodeQuads = make([][]int32, len(c.labels))
+	n := len(c.labels)
+	c.flat = slices.Grow(c.flat[:0], total)[:total]
+	c.bnodeQuads = slices.Grow(c.bnodeQuads[:0], n)[:n]
 	off := int32(0)
-	for id, n := range counts {
-		c.bnodeQuads[id] = flat[off : off : off+n]
-		off += n
+	for id, k := range c.counts {
+		c.bnodeQuads[id] = c.flat[off : off : off+k]
+		off += k
 	}
 	for i := range c.qb {
 		for _, id := range c.qb[i] {
@@ -197,10 +237,19 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 			}
 		}
 	}
-	n := len(c.labels)
-	c.firstHash = make([]string, n)
-	c.canonLabel = make([]string, n)
-	c.canon = newIssuer("c14n", n)
+	c.tmpl = slices.Grow(c.tmpl[:0], nq)[:nq]
+	c.tmplBuf = c.tmplBuf[:0]
+	for i := range c.quads {
+		c.addTemplate(i)
+	}
+	c.supplementary = hasSupplementary(c.tmplBuf)
+	c.rankLines()
+	c.firstHash = slices.Grow(c.firstHash[:0], n)[:n]
+	c.canonLabel = slices.Grow(c.canonLabel[:0], n)[:n]
+	c.canon = issuer{prefix: "c14n", issued: slices.Grow(c.canon.issued[:0], n)[:n], order: c.canon.order[:0]}
+	for i := range c.canon.issued {
+		c.canon.issued[i] = -1
+	}
 	return c
 }
 
@@ -209,6 +258,12 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 type blankIDs struct {
 	byNumber []int32 // label "b<n>" -> id+1 (0: none yet)
 	byLabel  map[string]int32
+}
+
+// reset forgets every label, keeping the memory.
+func (b *blankIDs) reset() {
+	clear(b.byNumber)
+	clear(b.byLabel)
 }
 
 // id returns the id of label, giving it next (and fresh = true) if it has none.
@@ -295,14 +350,14 @@ func (c *canonicalizer) run() error {
 	for _, list := range nonUnique {
 		type result struct {
 			hash string
-			is   *issuer
+			is   issuer
 		}
 		var results []result
 		for _, id := range list {
 			if c.canon.has(id) {
 				continue
 			}
-			tmp := newIssuer("b", n)
+			tmp := c.newTempIssuer()
 			tmp.number(id)
 			h, is, err := c.hashNDegree(id, tmp)
 			if err != nil {
@@ -356,26 +411,35 @@ func (c *canonicalizer) output() []byte {
 // N-Quads (de-duplicated unless keepDuplicates). Lines are written into one buffer and
 // sorted by offset; fn must not keep them.
 func (c *canonicalizer) eachLine(fn func(line []byte)) {
-	size := 0
-	for i := range c.quads {
-		q := &c.quads[i]
-		size += len(q.S.Value) + len(q.P.Value) + len(q.O.Value) + len(q.O.Datatype) + len(q.O.Language) + len(q.G.Value) + 24
-	}
-	buf := slices.Grow(c.lineBuf[:0], size)
+	buf := slices.Grow(c.lineBuf[:0], len(c.tmplBuf)+len(c.quads)*8)
 	spans := slices.Grow(c.spans[:0], len(c.quads))
-	for i := range c.quads {
-		q := c.quads[i]
-		for j, t := range [...]*Term{&q.S, &q.O, &q.G} {
-			if id := c.qb[i][j]; id >= 0 {
-				t.Value = c.canonicalLabel(id)
-			}
+	if c.sp == nil {
+		for i := range c.quads {
+			start := len(buf)
+			buf, _ = c.appendLine(buf, int32(i), c.canonicalLabel)
+			spans = append(spans, span{start, len(buf)})
 		}
-		start := len(buf)
-		buf = appendQuad(buf, &q)
-		spans = append(spans, span{start, len(buf)})
+		c.sortSpans(buf, spans)
+	} else {
+		ord := canonicalOrder(len(c.labels))
+		lines := slices.Grow(c.kl[:0], len(c.quads))
+		for i := range c.quads {
+			start := len(buf)
+			var obj int
+			buf, obj = c.appendLine(buf, int32(i), c.canonicalLabel)
+			br := int32(0)
+			if id := c.qb[i][0]; id >= 0 {
+				br = ord[c.canon.number(id)]
+			}
+			lines = append(lines, keyedLine{c.lineKey(int32(i), br), int32(start), int32(start + obj), int32(len(buf))})
+		}
+		c.sortKeyed(buf, lines)
+		for _, l := range lines {
+			spans = append(spans, span{int(l.start), int(l.end)})
+		}
+		c.kl = lines
 	}
 	c.lineBuf, c.spans = buf, spans
-	c.sortSpans(buf, spans)
 	var prev []byte
 	for _, sp := range spans {
 		l := buf[sp.start:sp.end]

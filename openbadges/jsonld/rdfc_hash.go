@@ -5,10 +5,8 @@ import (
 	"cmp"
 	"encoding/binary"
 	"encoding/hex"
-	"fmt"
 	"hash"
 	"slices"
-	"sort"
 	"strconv"
 )
 
@@ -18,14 +16,6 @@ type issuer struct {
 	prefix string
 	issued []int32 // per blank node id: its number, or -1
 	order  []int32
-}
-
-func newIssuer(prefix string, n int) *issuer {
-	is := &issuer{prefix: prefix, issued: make([]int32, n)}
-	for i := range is.issued {
-		is.issued[i] = -1
-	}
-	return is
 }
 
 func (is *issuer) has(id int32) bool { return is.issued[id] >= 0 }
@@ -47,10 +37,6 @@ func (is *issuer) appendLabel(b []byte, n int32) []byte {
 	return strconv.AppendInt(b, int64(n), 10)
 }
 
-func (is *issuer) clone() *issuer {
-	return &issuer{prefix: is.prefix, issued: slices.Clone(is.issued), order: slices.Clone(is.order)}
-}
-
 func (c *canonicalizer) sum(data []byte) string {
 	h := c.hasher()
 	h.Write(data)
@@ -65,22 +51,37 @@ func (c *canonicalizer) hashFirstDegree(ref int32) string {
 	}
 	buf := c.lineBuf[:0]
 	spans := c.spans[:0]
-	for _, i := range c.bnodeQuads[ref] {
-		q := c.quads[i]
-		for j, t := range [...]*Term{&q.S, &q.O, &q.G} {
-			if id := c.qb[i][j]; id >= 0 {
-				if id == ref {
-					t.Value = "a"
-				} else {
-					t.Value = "z"
-				}
-			}
+	label := func(id int32) string {
+		if id == ref {
+			return "a"
 		}
-		start := len(buf)
-		buf = appendQuad(buf, &q)
-		spans = append(spans, span{start, len(buf)})
+		return "z"
 	}
-	c.sortSpans(buf, spans)
+	if c.sp == nil {
+		for _, i := range c.bnodeQuads[ref] {
+			start := len(buf)
+			buf, _ = c.appendLine(buf, i, label)
+			spans = append(spans, span{start, len(buf)})
+		}
+		c.sortSpans(buf, spans)
+	} else {
+		lines := c.kl[:0]
+		for _, i := range c.bnodeQuads[ref] {
+			start := len(buf)
+			var obj int
+			buf, obj = c.appendLine(buf, i, label)
+			br := int32(1) // "z"
+			if c.qb[i][0] == ref {
+				br = 0 // "a"
+			}
+			lines = append(lines, keyedLine{c.lineKey(i, br), int32(start), int32(start + obj), int32(len(buf))})
+		}
+		c.sortKeyed(buf, lines)
+		for _, l := range lines {
+			spans = append(spans, span{int(l.start), int(l.end)})
+		}
+		c.kl = lines
+	}
 	h := c.hasher()
 	for _, sp := range spans {
 		h.Write(buf[sp.start:sp.end])
@@ -95,8 +96,8 @@ func (c *canonicalizer) hashFirstDegree(ref int32) string {
 type span struct{ start, end int }
 
 // sortSpans sorts the lines of buf. When the dataset holds no supplementary character (no
-// byte >= 0xF0 in any term; the N-Quads syntax around terms is ASCII), UTF-16 code unit order
-// is byte order: see sortBytes.
+// byte >= 0xF0 in its lines' templates; labels are ASCII), UTF-16 code unit order is byte
+// order: see sortBytes.
 func (c *canonicalizer) sortSpans(buf []byte, spans []span) {
 	if c.opts.CodePointOrder || !c.supplementary {
 		c.sortBytes(buf, spans)
@@ -138,38 +139,23 @@ func (c *canonicalizer) sortBytes(buf []byte, spans []span) {
 	c.keyed = ks
 }
 
-// hasSupplementary reports whether s holds a byte >= 0xF0 (the first byte of a supplementary
+// hasSupplementary reports whether b holds a byte >= 0xF0 (the first byte of a supplementary
 // character in UTF-8), testing 8 bytes at a time for the ASCII-only runs.
-func hasSupplementary(s string) bool {
+func hasSupplementary(b []byte) bool {
 	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if x&0x8080808080808080 == 0 {
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 == 0 {
 			continue
 		}
-		for j := i; j < i+8; j++ {
-			if s[j] >= 0xF0 {
+		for _, c := range b[i : i+8] {
+			if c >= 0xF0 {
 				return true
 			}
 		}
 	}
-	for ; i < len(s); i++ {
-		if s[i] >= 0xF0 {
+	for _, c := range b[i:] {
+		if c >= 0xF0 {
 			return true
-		}
-	}
-	return false
-}
-
-// datasetHasSupplementary reports whether a term of quads holds a supplementary character.
-func datasetHasSupplementary(quads []Quad) bool {
-	for i := range quads {
-		q := &quads[i]
-		for _, t := range [...]*Term{&q.S, &q.P, &q.O, &q.G} {
-			if hasSupplementary(t.Value) || hasSupplementary(t.Datatype) || hasSupplementary(t.Language) {
-				return true
-			}
 		}
 	}
 	return false
@@ -211,97 +197,6 @@ func (c *canonicalizer) hashRelated(related int32, q *Quad, is *issuer, position
 	}
 	c.buf = b
 	return c.sum(b)
-}
-
-// hashNDegree is RDFC-1.0 §4.8, with rdf-canonize's bound on deep iterations and a bound on
-// permutations.
-func (c *canonicalizer) hashNDegree(id int32, is *issuer) (string, *issuer, error) {
-	if err := c.ctx.Err(); err != nil {
-		return "", nil, err
-	}
-	if c.remainingDeep < 1 {
-		return "", nil, fmt.Errorf("%w: maximum Hash N-Degree Quads iterations exceeded", ErrPoisonGraph)
-	}
-	c.remainingDeep--
-	hashToRelated := map[string][]int32{}
-	for _, i := range c.bnodeQuads[id] {
-		q := &c.quads[i]
-		for j, pos := range [...]byte{'s', 'o', 'g'} {
-			if r := c.qb[i][j]; r >= 0 && r != id {
-				h := c.hashRelated(r, q, is, pos)
-				hashToRelated[h] = append(hashToRelated[h], r)
-			}
-		}
-	}
-	hashes := make([]string, 0, len(hashToRelated))
-	for h := range hashToRelated {
-		hashes = append(hashes, h)
-	}
-	sort.Strings(hashes)
-	md := c.newHash()
-	for _, h := range hashes {
-		md.Write([]byte(h))
-		var chosenPath string
-		var chosenIssuer *issuer
-		perm := slices.Clone(hashToRelated[h])
-		slices.SortFunc(perm, c.compareLabels)
-		for ok := true; ok; ok = c.nextPermutation(perm) {
-			if c.remainingPerms >= 0 {
-				if c.remainingPerms == 0 {
-					return "", nil, fmt.Errorf("%w: maximum permutations exceeded", ErrPoisonGraph)
-				}
-				c.remainingPerms--
-			}
-			isCopy := is.clone()
-			path := make([]byte, 0, 64)
-			var recursion []int32
-			skip := false
-			for _, rel := range perm {
-				path = append(path, "_:"...)
-				if v := c.canon.issued[rel]; v >= 0 {
-					path = c.canon.appendLabel(path, v)
-				} else {
-					if !isCopy.has(rel) {
-						recursion = append(recursion, rel)
-					}
-					path = isCopy.appendLabel(path, isCopy.number(rel))
-				}
-				if chosenIssuer != nil && len(path) >= len(chosenPath) && string(path) > chosenPath {
-					skip = true
-					break
-				}
-			}
-			if skip {
-				continue
-			}
-			for _, rel := range recursion {
-				rh, ris, err := c.hashNDegree(rel, isCopy)
-				if err != nil {
-					return "", nil, err
-				}
-				path = append(path, "_:"...)
-				path = isCopy.appendLabel(path, isCopy.number(rel))
-				path = append(path, '<')
-				path = append(path, rh...)
-				path = append(path, '>')
-				isCopy = ris
-				if chosenIssuer != nil && len(path) >= len(chosenPath) && string(path) > chosenPath {
-					skip = true
-					break
-				}
-			}
-			if skip {
-				continue
-			}
-			if chosenIssuer == nil || string(path) < chosenPath {
-				chosenPath = string(path)
-				chosenIssuer = isCopy
-			}
-		}
-		md.Write([]byte(chosenPath))
-		is = chosenIssuer
-	}
-	return hex.EncodeToString(md.Sum(nil)), is, nil
 }
 
 // nextPermutation rearranges s (blank node ids, ordered by label) into the next

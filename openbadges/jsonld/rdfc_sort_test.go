@@ -59,7 +59,7 @@ func TestHasSupplementary(t *testing.T) {
 		"\U0001F600": true, "0123456789abcdef\U0001F600": true, "0123456\U0001F600": true,
 		"\xf0": true, "\xef\xbf\xbf0123456789": false,
 	} {
-		if got := hasSupplementary(s); got != want {
+		if got := hasSupplementary([]byte(s)); got != want {
 			t.Errorf("hasSupplementary(%q) = %v, want %v", s, got, want)
 		}
 	}

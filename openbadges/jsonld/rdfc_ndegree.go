@@ -1,0 +1,179 @@
+package jsonld
+
+import (
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"slices"
+)
+
+// int32Arena hands out the slices of temporary issuers from chunks that are reused by the next
+// canonicalization (see canonScratch), instead of allocating two slices per permutation.
+type int32Arena struct {
+	chunk []int32
+}
+
+// alloc returns a zeroed slice of n elements whose capacity is n (so appends move it out).
+func (a *int32Arena) alloc(n int) []int32 {
+	if len(a.chunk)+n > cap(a.chunk) {
+		a.chunk = make([]int32, 0, max(1024, 2*cap(a.chunk), n))
+	}
+	l := len(a.chunk)
+	a.chunk = a.chunk[:l+n]
+	s := a.chunk[l : l+n : l+n]
+	clear(s)
+	return s
+}
+
+// reset makes the whole last chunk available again, once nothing uses its slices.
+func (a int32Arena) reset() int32Arena {
+	return int32Arena{chunk: a.chunk[:0]}
+}
+
+// newTempIssuer returns an empty issuer with prefix "b" over the canonicalizer's blank nodes.
+func (c *canonicalizer) newTempIssuer() issuer {
+	is := issuer{prefix: "b", issued: c.arena.alloc(len(c.labels))}
+	for i := range is.issued {
+		is.issued[i] = -1
+	}
+	return is
+}
+
+// cloneIssuer copies is into the arena.
+func (c *canonicalizer) cloneIssuer(is issuer) issuer {
+	cp := issuer{prefix: is.prefix, issued: c.arena.alloc(len(is.issued)), order: c.arena.alloc(len(is.order))}
+	copy(cp.issued, is.issued)
+	copy(cp.order, is.order)
+	return cp
+}
+
+// relatedHash is a blank node related to the one being hashed, with the hash of the relation.
+type relatedHash struct {
+	hash string
+	id   int32
+}
+
+// hasher returns a reset hash from the free list; put it back with c.hashers = append(...).
+func (c *canonicalizer) takeHasher() hash.Hash {
+	if n := len(c.hashers); n > 0 {
+		h := c.hashers[n-1]
+		c.hashers = c.hashers[:n-1]
+		h.Reset()
+		return h
+	}
+	return c.newHash()
+}
+
+// hashNDegree is RDFC-1.0 §4.8, with rdf-canonize's bound on deep iterations and a bound on
+// permutations. The related blank nodes of each call live on c.related above the caller's.
+func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error) {
+	if err := c.ctx.Err(); err != nil {
+		return "", issuer{}, err
+	}
+	if c.remainingDeep < 1 {
+		return "", issuer{}, fmt.Errorf("%w: maximum Hash N-Degree Quads iterations exceeded", ErrPoisonGraph)
+	}
+	c.remainingDeep--
+	base := len(c.related)
+	defer func() { c.related = c.related[:base] }()
+	for _, i := range c.bnodeQuads[id] {
+		q := &c.quads[i]
+		for j, pos := range [...]byte{'s', 'o', 'g'} {
+			if r := c.qb[i][j]; r >= 0 && r != id {
+				c.related = append(c.related, relatedHash{c.hashRelated(r, q, &is, pos), r})
+			}
+		}
+	}
+	// Recursive calls append above base and may move c.related: keep this call's part.
+	related := c.related[base:len(c.related):len(c.related)]
+	slices.SortStableFunc(related, func(a, b relatedHash) int {
+		switch {
+		case a.hash < b.hash:
+			return -1
+		case a.hash > b.hash:
+			return 1
+		}
+		return 0
+	})
+	md := c.takeHasher()
+	defer func() { c.hashers = append(c.hashers, md) }()
+	var path, scratch []byte
+	var recursion []int32
+	for start := 0; start < len(related); {
+		end := start + 1
+		for end < len(related) && related[end].hash == related[start].hash {
+			end++
+		}
+		scratch = append(scratch[:0], related[start].hash...)
+		md.Write(scratch)
+		perm := c.arena.alloc(end - start)
+		for k := range perm {
+			perm[k] = related[start+k].id
+		}
+		start = end
+		slices.SortFunc(perm, c.compareLabels)
+		var chosenPath string
+		var chosenIssuer issuer
+		chosen := false
+		for ok := true; ok; ok = c.nextPermutation(perm) {
+			if c.remainingPerms >= 0 {
+				if c.remainingPerms == 0 {
+					return "", issuer{}, fmt.Errorf("%w: maximum permutations exceeded", ErrPoisonGraph)
+				}
+				c.remainingPerms--
+			}
+			isCopy := c.cloneIssuer(is)
+			path, recursion = path[:0], recursion[:0]
+			skip := false
+			for _, rel := range perm {
+				path = append(path, "_:"...)
+				if v := c.canon.issued[rel]; v >= 0 {
+					path = c.canon.appendLabel(path, v)
+				} else {
+					if !isCopy.has(rel) {
+						recursion = append(recursion, rel)
+					}
+					path = isCopy.appendLabel(path, isCopy.number(rel))
+				}
+				if chosen && len(path) >= len(chosenPath) && string(path) > chosenPath {
+					skip = true
+					break
+				}
+			}
+			if skip {
+				continue
+			}
+			for _, rel := range recursion {
+				rh, ris, err := c.hashNDegree(rel, isCopy)
+				if err != nil {
+					return "", issuer{}, err
+				}
+				path = append(path, "_:"...)
+				path = isCopy.appendLabel(path, isCopy.number(rel))
+				path = append(path, '<')
+				path = append(path, rh...)
+				path = append(path, '>')
+				isCopy = ris
+				if chosen && len(path) >= len(chosenPath) && string(path) > chosenPath {
+					skip = true
+					break
+				}
+			}
+			if skip {
+				continue
+			}
+			if !chosen || string(path) < chosenPath {
+				chosenPath = string(path)
+				chosenIssuer = isCopy
+				chosen = true
+			}
+		}
+		scratch = append(scratch[:0], chosenPath...)
+		md.Write(scratch)
+		is = chosenIssuer
+	}
+	var sum [64]byte
+	var hx [128]byte
+	d := md.Sum(sum[:0])
+	return string(hx[:hex.Encode(hx[:], d)]), is, nil
+}

@@ -1,0 +1,106 @@
+package jsonld
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/fixture"
+)
+
+// checkLineOrder canonicalizes quads with lines ordered by subject and predicate ranks and
+// with lines sorted whole, and requires the same output.
+func checkLineOrder(t *testing.T, name string, quads []Quad, opts CanonOptions) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := CanonicalizeDataset(ctx, quads, opts)
+	whole := opts
+	whole.wholeLines = true
+	want, werr := CanonicalizeDataset(ctx, quads, whole)
+	if (err == nil) != (werr == nil) || string(got) != string(want) {
+		t.Fatalf("%s: by ranks %v\n%s\nwhole lines %v\n%s", name, err, got, werr, want)
+	}
+}
+
+// TestLineOrderByRanks checks the ordering of lines by ranks (rdfc_order.go) against sorting
+// whole lines, on the RDFC-1.0 suite, generated credentials, and IRIs that break the ranks'
+// proviso (a space or a control character after a common prefix).
+func TestLineOrderByRanks(t *testing.T) {
+	dir := fixture.Path(t, "w3c-rdf-canon", "tests", "rdfc10")
+	ins, err := filepath.Glob(filepath.Join(dir, "*-in.nq"))
+	if err != nil || len(ins) < 60 {
+		t.Fatalf("suite inputs: %d, %v", len(ins), err)
+	}
+	for _, in := range ins {
+		b, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		quads, err := ParseNQuads(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkLineOrder(t, filepath.Base(in), quads, suiteOptions)
+		checkLineOrder(t, filepath.Base(in)+" (code points)", quads, CanonOptions{CodePointOrder: true, MaxWorkFactor: -1})
+	}
+
+	p := NewProcessor()
+	g := credGen{rand.New(rand.NewPCG(*corpusSeed, 3))}
+	for i := range 1000 {
+		quads, problems, err := p.ToRDF(context.Background(), g.credential(0))
+		if err != nil || len(problems) > 0 {
+			continue
+		}
+		checkLineOrder(t, "generated credential", quads, CanonOptions{})
+		if i%100 == 0 {
+			t.Logf("credential %d: %d quads", i, len(quads))
+		}
+	}
+
+	iri := func(v string) Term { return Term{Kind: TermIRI, Value: v} }
+	lit := func(v string) Term { return Term{Kind: TermLiteral, Value: v, Datatype: xsdString} }
+	var quads []Quad
+	for _, s := range []string{"http://a.example/x", "http://a.example/x y", "http://a.example/x\x01", "http://a.example/x!", "http://a.example/x>z", "http://a.example/xz", "http://a.example/x> y", "http://a.example/x>\x1f"} {
+		for _, p := range []string{"http://p.example/p", "http://p.example/p q", "http://p.example/p\t", "http://p.example/pq"} {
+			quads = append(quads, Quad{S: iri(s), P: iri(p), O: lit(strings.Repeat("o", len(s)%3))})
+			quads = append(quads, Quad{S: Term{Kind: TermBlank, Value: "b" + s[len(s)-1:]}, P: iri(p), O: iri(s)})
+		}
+	}
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(quads), func(i, j int) { quads[i], quads[j] = quads[j], quads[i] })
+	checkLineOrder(t, "IRIs breaking the proviso", quads, CanonOptions{})
+	if c := newCanonicalizer(context.Background(), quads, CanonOptions{}, false, nil); c.sp != nil {
+		t.Error("an IRI with a space after another IRI's serialization: lines ordered by ranks")
+	}
+	var keeping []Quad
+	for _, q := range quads {
+		if !strings.Contains(q.S.Value, "> ") && !strings.Contains(q.S.Value, ">\x1f") &&
+			!strings.Contains(q.O.Value, "> ") && !strings.Contains(q.O.Value, ">\x1f") {
+			keeping = append(keeping, q)
+		}
+	}
+	checkLineOrder(t, "IRIs keeping the proviso", keeping, CanonOptions{})
+	if c := newCanonicalizer(context.Background(), keeping, CanonOptions{}, false, nil); c.sp == nil {
+		t.Error("IRIs keeping the proviso: lines sorted whole")
+	}
+}
+
+func TestCanonicalOrder(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 9, 10, 11, 99, 100, 101, 1234} {
+		ord := canonicalOrder(n)
+		prev := ""
+		byRank := make([]string, n)
+		for i, r := range ord {
+			byRank[r] = "c14n" + strconv.Itoa(i)
+		}
+		for _, l := range byRank {
+			if l <= prev {
+				t.Fatalf("n=%d: %q after %q", n, l, prev)
+			}
+			prev = l
+		}
+	}
+}
