@@ -66,6 +66,7 @@ func FuzzParseNQuads(f *testing.F) {
 		"_:a <urn:p> _:b .\n_:b <urn:p> _:a .\n",
 		"<urn:a> <urn:p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> . # c\n",
 		"# only a comment\n", "<a> <b> <c>", "_:x <urn:p> \"\\U0001F600\" .",
+		"<urn:a> <urn:p> _:x .\n<urn:a> <urn:p q> _:y .\n<urn:a> <urn:p> <urn:a\\u0020> .\n_:y <urn:p\\u0009> _:x .\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -83,6 +84,10 @@ func FuzzParseNQuads(f *testing.F) {
 		}
 		if !bytes.Equal(out, again) {
 			t.Fatalf("canonicalization is not idempotent:\n%s\n---\n%s", out, again)
+		}
+		whole, err := CanonicalizeNQuads(context.Background(), data, CanonOptions{wholeLines: true})
+		if err != nil || !bytes.Equal(out, whole) {
+			t.Fatalf("lines ordered by ranks:\n%s\n---\nsorted whole (%v):\n%s", out, err, whole)
 		}
 	})
 }

@@ -282,6 +282,11 @@ func (p *nqParser) iri() (string, error) {
 			if err != nil {
 				return "", err
 			}
+			// An escape may not smuggle in what IRIREF forbids: it would not be an IRI, and
+			// the canonical form (which writes IRIs unescaped) would not parse.
+			if r <= 0x20 || strings.ContainsRune("<>\"{}|^`\\", r) {
+				return "", p.errf("escaped character %q not allowed in IRI", r)
+			}
 			sb.WriteRune(r)
 		case c <= 0x20 || c == '"' || c == '{' || c == '}' || c == '|' || c == '^' || c == '`' || c == '<':
 			return "", p.errf("character %q not allowed in IRI", c)
