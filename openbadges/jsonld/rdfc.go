@@ -309,32 +309,39 @@ func (c *canonicalizer) run() error {
 	if n == 0 {
 		return nil
 	}
-	byLabel := make([]int32, n)
-	for i := range byLabel {
-		byLabel[i] = int32(i)
+	// The blank nodes by first-degree hash, and by label where hashes are equal: the order in
+	// which the specification visits them (hash to blank nodes, sorted by hash).
+	byHash := slices.Grow(c.related[:0], n)
+	for id := range int32(n) {
+		byHash = append(byHash, relatedHash{hash: c.hashFirstDegree(id), id: id})
 	}
-	slices.SortFunc(byLabel, c.compareLabels)
-	hashToNodes := make(map[string][]int32, n)
-	for _, id := range byLabel {
-		h := c.hashFirstDegree(id)
-		hashToNodes[h] = append(hashToNodes[h], id)
-	}
-	hashes := make([]string, 0, len(hashToNodes))
-	for h := range hashToNodes {
-		hashes = append(hashes, h)
-	}
-	sort.Strings(hashes)
+	slices.SortFunc(byHash, func(a, b relatedHash) int {
+		if a.hash != b.hash {
+			return strings.Compare(a.hash, b.hash)
+		}
+		return c.compareLabels(a.id, b.id)
+	})
 	var nonUnique [][]int32
 	nonUniqueCount := 0
-	for _, h := range hashes {
-		l := hashToNodes[h]
-		if len(l) > 1 {
+	for start := 0; start < n; {
+		end := start + 1
+		for end < n && byHash[end].hash == byHash[start].hash {
+			end++
+		}
+		if end-start == 1 {
+			c.canon.number(byHash[start].id)
+		} else {
+			l := c.arena.alloc(end - start)
+			for k := range l {
+				l[k] = byHash[k+start].id
+			}
 			nonUnique = append(nonUnique, l)
 			nonUniqueCount += len(l)
-			continue
 		}
-		c.canon.number(l[0])
+		start = end
 	}
+	clear(byHash)
+	c.related = byHash[:0]
 	switch f := c.opts.MaxWorkFactor; {
 	case f < 0:
 		c.remainingDeep = math.Inf(1)
