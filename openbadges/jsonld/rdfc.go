@@ -135,6 +135,8 @@ type canonicalizer struct {
 	arena          int32Arena    // the temporary issuers of hashNDegree
 	related        []relatedHash // hashNDegree's stack of related blank nodes
 	hashers        []hash.Hash   // hashNDegree's free hashers
+	bytesFree      [][]byte      // hashNDegree's free path buffers
+	hbuf           []byte        // hashNDegree's buffer for a hash being written
 	supplementary  bool          // some line holds a supplementary character (see sortSpans)
 	iriRanks       iriRanks
 	sp             [][2]int32 // per quad: the ranks of its subject (-1: blank) and predicate; nil: sort lines whole

@@ -1,6 +1,7 @@
 package jsonld
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -45,6 +46,16 @@ func (c *canonicalizer) cloneIssuer(is issuer) issuer {
 	copy(cp.issued, is.issued)
 	copy(cp.order, is.order)
 	return cp
+}
+
+// takeBytes returns an empty buffer from the free list.
+func (c *canonicalizer) takeBytes() []byte {
+	if n := len(c.bytesFree); n > 0 {
+		b := c.bytesFree[n-1]
+		c.bytesFree = c.bytesFree[:n-1]
+		return b
+	}
+	return make([]byte, 0, 128)
 }
 
 // relatedHash is a blank node related to the one being hashed, with the hash of the relation.
@@ -96,23 +107,26 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error)
 		return 0
 	})
 	md := c.takeHasher()
-	defer func() { c.hashers = append(c.hashers, md) }()
-	var path, scratch []byte
+	path, chosenPath := c.takeBytes(), c.takeBytes()
+	defer func() {
+		c.hashers = append(c.hashers, md)
+		c.bytesFree = append(c.bytesFree, path[:0], chosenPath[:0])
+	}()
 	var recursion []int32
 	for start := 0; start < len(related); {
 		end := start + 1
 		for end < len(related) && related[end].hash == related[start].hash {
 			end++
 		}
-		scratch = append(scratch[:0], related[start].hash...)
-		md.Write(scratch)
+		c.hbuf = append(c.hbuf[:0], related[start].hash...)
+		md.Write(c.hbuf)
 		perm := c.arena.alloc(end - start)
 		for k := range perm {
 			perm[k] = related[start+k].id
 		}
 		start = end
 		slices.SortFunc(perm, c.compareLabels)
-		var chosenPath string
+		chosenPath = chosenPath[:0]
 		var chosenIssuer issuer
 		chosen := false
 		for ok := true; ok; ok = c.nextPermutation(perm) {
@@ -135,7 +149,7 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error)
 					}
 					path = isCopy.appendLabel(path, isCopy.number(rel))
 				}
-				if chosen && len(path) >= len(chosenPath) && string(path) > chosenPath {
+				if chosen && len(path) >= len(chosenPath) && bytes.Compare(path, chosenPath) > 0 {
 					skip = true
 					break
 				}
@@ -154,7 +168,7 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error)
 				path = append(path, rh...)
 				path = append(path, '>')
 				isCopy = ris
-				if chosen && len(path) >= len(chosenPath) && string(path) > chosenPath {
+				if chosen && len(path) >= len(chosenPath) && bytes.Compare(path, chosenPath) > 0 {
 					skip = true
 					break
 				}
@@ -162,18 +176,16 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error)
 			if skip {
 				continue
 			}
-			if !chosen || string(path) < chosenPath {
-				chosenPath = string(path)
+			if !chosen || bytes.Compare(path, chosenPath) < 0 {
+				chosenPath = append(chosenPath[:0], path...)
 				chosenIssuer = isCopy
 				chosen = true
 			}
 		}
-		scratch = append(scratch[:0], chosenPath...)
-		md.Write(scratch)
+		md.Write(chosenPath)
 		is = chosenIssuer
 	}
-	var sum [64]byte
+	c.hbuf = md.Sum(c.hbuf[:0])
 	var hx [128]byte
-	d := md.Sum(sum[:0])
-	return string(hx[:hex.Encode(hx[:], d)]), is, nil
+	return string(hx[:hex.Encode(hx[:], c.hbuf)]), is, nil
 }
