@@ -134,9 +134,8 @@ type canonicalizer struct {
 	tmplBuf        []byte
 	arena          int32Arena    // the temporary issuers of hashNDegree
 	related        []relatedHash // hashNDegree's stack of related blank nodes
-	hashers        []hash.Hash   // hashNDegree's free hashers
 	bytesFree      [][]byte      // hashNDegree's free path buffers
-	hbuf           []byte        // hashNDegree's buffer for a hash being written
+	sortedBuf      []byte        // hashFirstDegree's sorted lines
 	supplementary  bool          // some line holds a supplementary character (see sortSpans)
 	iriRanks       iriRanks
 	sp             [][2]int32 // per quad: the ranks of its subject (-1: blank) and predicate; nil: sort lines whole
@@ -173,7 +172,7 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 	}
 	c.ctx, c.opts, c.keepDuplicates = ctx, opts, keepDuplicates
 	if opts.Hash != c.hashAlg || c.newHash == nil {
-		c.h, c.hashers, c.hashAlg = nil, nil, opts.Hash
+		c.h, c.hashAlg = nil, opts.Hash
 		if opts.Hash == SHA384 {
 			c.newHash = sha512.New384
 		} else {

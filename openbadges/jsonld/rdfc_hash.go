@@ -3,6 +3,7 @@ package jsonld
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
@@ -37,7 +38,15 @@ func (is *issuer) appendLabel(b []byte, n int32) []byte {
 	return strconv.AppendInt(b, int64(n), 10)
 }
 
+// sum returns the hex digest of data. SHA-256 is computed in one call, which costs less for
+// the short inputs of RDFC-1.0 than a hash.Hash's Reset, Write and Sum.
 func (c *canonicalizer) sum(data []byte) string {
+	if c.hashAlg == SHA256 {
+		d := sha256.Sum256(data)
+		var hx [2 * sha256.Size]byte
+		hex.Encode(hx[:], d[:])
+		return string(hx[:])
+	}
 	h := c.hasher()
 	h.Write(data)
 	return c.hexSum(h)
@@ -82,12 +91,13 @@ func (c *canonicalizer) hashFirstDegree(ref int32) string {
 		}
 		c.kl = lines
 	}
-	h := c.hasher()
+	// The sorted lines, one after the other, hashed in one call.
+	sorted := c.sortedBuf[:0]
 	for _, sp := range spans {
-		h.Write(buf[sp.start:sp.end])
+		sorted = append(sorted, buf[sp.start:sp.end]...)
 	}
-	s := c.hexSum(h)
-	c.lineBuf, c.spans = buf, spans
+	s := c.sum(sorted)
+	c.lineBuf, c.spans, c.sortedBuf = buf, spans, sorted
 	c.firstHash[ref] = s
 	return s
 }

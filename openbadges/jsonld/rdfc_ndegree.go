@@ -2,9 +2,7 @@ package jsonld
 
 import (
 	"bytes"
-	"encoding/hex"
 	"fmt"
-	"hash"
 	"slices"
 )
 
@@ -64,17 +62,6 @@ type relatedHash struct {
 	id   int32
 }
 
-// hasher returns a reset hash from the free list; put it back with c.hashers = append(...).
-func (c *canonicalizer) takeHasher() hash.Hash {
-	if n := len(c.hashers); n > 0 {
-		h := c.hashers[n-1]
-		c.hashers = c.hashers[:n-1]
-		h.Reset()
-		return h
-	}
-	return c.newHash()
-}
-
 // hashNDegree is RDFC-1.0 §4.8, with rdf-canonize's bound on deep iterations and a bound on
 // permutations. The related blank nodes of each call live on c.related above the caller's.
 func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error) {
@@ -106,20 +93,16 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error)
 		}
 		return 0
 	})
-	md := c.takeHasher()
-	path, chosenPath := c.takeBytes(), c.takeBytes()
-	defer func() {
-		c.hashers = append(c.hashers, md)
-		c.bytesFree = append(c.bytesFree, path[:0], chosenPath[:0])
-	}()
+	// data is what the specification writes to its hash: the related hashes and chosen paths.
+	data, path, chosenPath := c.takeBytes(), c.takeBytes(), c.takeBytes()
+	defer func() { c.bytesFree = append(c.bytesFree, data[:0], path[:0], chosenPath[:0]) }()
 	var recursion []int32
 	for start := 0; start < len(related); {
 		end := start + 1
 		for end < len(related) && related[end].hash == related[start].hash {
 			end++
 		}
-		c.hbuf = append(c.hbuf[:0], related[start].hash...)
-		md.Write(c.hbuf)
+		data = append(data, related[start].hash...)
 		perm := c.arena.alloc(end - start)
 		for k := range perm {
 			perm[k] = related[start+k].id
@@ -182,10 +165,8 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error)
 				chosen = true
 			}
 		}
-		md.Write(chosenPath)
+		data = append(data, chosenPath...)
 		is = chosenIssuer
 	}
-	c.hbuf = md.Sum(c.hbuf[:0])
-	var hx [128]byte
-	return string(hx[:hex.Encode(hx[:], c.hbuf)]), is, nil
+	return c.sum(data), is, nil
 }
