@@ -150,21 +150,23 @@ func (c *canonicalizer) sortBytes(buf []byte, spans []span) {
 }
 
 // hasSupplementary reports whether b holds a byte >= 0xF0 (the first byte of a supplementary
-// character in UTF-8), testing 8 bytes at a time for the ASCII-only runs.
+// character in UTF-8), testing 32 bytes at a time for the ASCII-only runs.
 func hasSupplementary(b []byte) bool {
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 == 0 {
-			continue
+	const high = 0x8080808080808080
+	le := binary.LittleEndian
+	for len(b) >= 32 {
+		if (le.Uint64(b)|le.Uint64(b[8:])|le.Uint64(b[16:])|le.Uint64(b[24:]))&high != 0 && bytesFrom(b[:32], 0xF0) {
+			return true
 		}
-		for _, c := range b[i : i+8] {
-			if c >= 0xF0 {
-				return true
-			}
-		}
+		b = b[32:]
 	}
-	for _, c := range b[i:] {
-		if c >= 0xF0 {
+	return bytesFrom(b, 0xF0)
+}
+
+// bytesFrom reports whether b holds a byte >= min.
+func bytesFrom(b []byte, min byte) bool {
+	for _, c := range b {
+		if c >= min {
 			return true
 		}
 	}

@@ -63,4 +63,19 @@ func TestHasSupplementary(t *testing.T) {
 			t.Errorf("hasSupplementary(%q) = %v, want %v", s, got, want)
 		}
 	}
+	// Every position in and around the 32-byte blocks, after ASCII and after other non-ASCII.
+	for n := 1; n < 100; n++ {
+		for i := range n {
+			for _, fill := range []byte{'a', 0xC3, 0xEF} {
+				b := bytes.Repeat([]byte{fill}, n)
+				if got := hasSupplementary(b); got {
+					t.Fatalf("%d bytes of %#x: supplementary", n, fill)
+				}
+				b[i] = 0xF0
+				if !hasSupplementary(b) {
+					t.Fatalf("0xF0 at %d of %d bytes of %#x: not found", i, n, fill)
+				}
+			}
+		}
+	}
 }
