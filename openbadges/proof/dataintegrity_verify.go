@@ -36,11 +36,10 @@ type ProofResult struct {
 // must equal issuerID. The error is non-nil only when the document itself cannot be read or
 // has no proof; the caller decides which results it needs (usually: at least one Verified).
 func VerifyDataIntegrity(ctx context.Context, c Canonicalizer, r MethodResolver, doc []byte, issuerID string) ([]ProofResult, error) {
-	m, err := decodeObject(doc)
+	// Decoding also checks the top-level members as SignDataIntegrity reads them (no
+	// duplicates), in the same pass.
+	m, _, _, err := decodeWithMembers(doc)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if _, _, err := topLevelMembers(doc); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	all := proofValues(m)
