@@ -130,7 +130,7 @@ type canonicalizer struct {
 	hashAlg        HashAlgorithm // of h and hashers
 	sumBuf, hexBuf []byte        // hexSum's digest and its hex form
 	keyed          []keyedSpan
-	tmpl           []lineTemplate // per quad: its line, see addTemplate
+	tmpl           []lineTemplate // per quad: its line, see buildTemplates
 	tmplBuf        []byte
 	arena          int32Arena    // the temporary issuers of hashNDegree
 	related        []relatedHash // hashNDegree's stack of related blank nodes
@@ -138,9 +138,9 @@ type canonicalizer struct {
 	sortedBuf      []byte        // hashFirstDegree's sorted lines
 	supplementary  bool          // some line holds a supplementary character (see sortSpans)
 	iriRanks       iriRanks
-	sp             [][2]int32 // per quad: the ranks of its subject (-1: blank) and predicate; nil: sort lines whole
-	spBuf          [][2]int32
-	iris           int // the number of subject and predicate ranks
+	sp             []int32 // per quad: the rank of its subject (-1: blank); nil: sort lines whole
+	spBuf          []int32
+	iris           int // the number of subject ranks
 	kl             []keyedLine
 	packed         []uint64    // scratch of sortKeyed
 	sortedLines    []keyedLine // scratch of sortKeyed
@@ -238,11 +238,7 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 			}
 		}
 	}
-	c.tmpl = slices.Grow(c.tmpl[:0], nq)[:nq]
-	c.tmplBuf = c.tmplBuf[:0]
-	for i := range c.quads {
-		c.addTemplate(i)
-	}
+	c.buildTemplates()
 	c.supplementary = hasSupplementary(c.tmplBuf)
 	c.rankLines()
 	c.firstHash = slices.Grow(c.firstHash[:0], n)[:n]
@@ -433,13 +429,13 @@ func (c *canonicalizer) eachLine(fn func(line []byte)) {
 		lines := slices.Grow(c.kl[:0], len(c.quads))
 		for i := range c.quads {
 			start := len(buf)
-			var obj int
-			buf, obj = c.appendLine(buf, int32(i), c.canonicalLabel)
+			var pred int
+			buf, pred = c.appendLine(buf, int32(i), c.canonicalLabel)
 			br := int32(0)
 			if id := c.qb[i][0]; id >= 0 {
 				br = ord[c.canon.number(id)]
 			}
-			lines = append(lines, keyedLine{c.lineKey(int32(i), br), int32(start), int32(start + obj), int32(len(buf))})
+			lines = append(lines, keyedLine{c.lineKey(int32(i), br), int32(start), int32(start + pred), int32(len(buf))})
 		}
 		c.sortKeyed(buf, lines)
 		for _, l := range lines {

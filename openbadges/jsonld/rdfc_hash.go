@@ -77,13 +77,13 @@ func (c *canonicalizer) hashFirstDegree(ref int32) string {
 		lines := c.kl[:0]
 		for _, i := range c.bnodeQuads[ref] {
 			start := len(buf)
-			var obj int
-			buf, obj = c.appendLine(buf, i, label)
+			var pred int
+			buf, pred = c.appendLine(buf, i, label)
 			br := int32(1) // "z"
 			if c.qb[i][0] == ref {
 				br = 0 // "a"
 			}
-			lines = append(lines, keyedLine{c.lineKey(i, br), int32(start), int32(start + obj), int32(len(buf))})
+			lines = append(lines, keyedLine{c.lineKey(i, br), int32(start), int32(start + pred), int32(len(buf))})
 		}
 		c.sortKeyed(buf, lines)
 		for _, l := range lines {

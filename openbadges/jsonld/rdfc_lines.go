@@ -1,5 +1,7 @@
 package jsonld
 
+import "slices"
+
 // Line templates. Every quad is serialized once, when the canonicalizer is built, with a hole
 // after each "_:" where a blank node's label goes; the lines of the first-degree hashes and
 // of the output are then copied from their templates with the labels of the moment ("a" and
@@ -8,66 +10,60 @@ package jsonld
 // lineTemplate is quad's line in canonicalizer.tmplBuf, with up to three holes.
 type lineTemplate struct {
 	start, end int32
-	obj        int32    // offset of the object in the line (holes empty)
+	pred       int32    // offset of the predicate in the line (holes empty)
 	n          int8     // number of holes
 	at         [3]int32 // offset of each hole in the line
 	id         [3]int32 // blank node id of each hole
 }
 
-// addTemplate serializes quad i (whose blank node ids are c.qb[i]) as its template.
-func (c *canonicalizer) addTemplate(i int) {
-	q := &c.quads[i]
-	b := c.tmplBuf
-	t := lineTemplate{start: int32(len(b))}
-	hole := func(id int32) {
-		b = append(b, '_', ':')
-		t.at[t.n] = int32(len(b)) - t.start
-		t.id[t.n] = id
-		t.n++
+// buildTemplates serializes every quad as its template.
+func (c *canonicalizer) buildTemplates() {
+	b := c.tmplBuf[:0]
+	tmpl := slices.Grow(c.tmpl[:0], len(c.quads))[:len(c.quads)]
+	for i := range c.quads {
+		q := &c.quads[i]
+		qb := &c.qb[i]
+		t := &tmpl[i]
+		*t = lineTemplate{start: int32(len(b))}
+		for j, term := range [...]*Term{&q.S, &q.P, &q.O, &q.G} {
+			pos := [...]int{0, -1, 1, 2}[j]
+			switch {
+			case j == 1:
+				t.pred = int32(len(b)) - t.start
+				b = appendTerm(b, *term)
+			case qb[pos] >= 0:
+				b = append(b, '_', ':')
+				t.at[t.n] = int32(len(b)) - t.start
+				t.id[t.n] = qb[pos]
+				t.n++
+			case term.Kind == TermNone:
+				continue
+			default:
+				b = appendTerm(b, *term)
+			}
+			b = append(b, ' ')
+		}
+		b = append(b, '.', '\n')
+		t.end = int32(len(b))
 	}
-	if id := c.qb[i][0]; id >= 0 {
-		hole(id)
-	} else {
-		b = appendTerm(b, q.S)
-	}
-	b = append(b, ' ')
-	b = appendTerm(b, q.P)
-	b = append(b, ' ')
-	t.obj = int32(len(b)) - t.start
-	if id := c.qb[i][1]; id >= 0 {
-		hole(id)
-	} else {
-		b = appendTerm(b, q.O)
-	}
-	b = append(b, ' ')
-	if id := c.qb[i][2]; id >= 0 {
-		hole(id)
-		b = append(b, ' ')
-	} else if q.G.Kind != TermNone {
-		b = appendTerm(b, q.G)
-		b = append(b, ' ')
-	}
-	b = append(b, '.', '\n')
-	t.end = int32(len(b))
-	c.tmplBuf = b
-	c.tmpl[i] = t
+	c.tmplBuf, c.tmpl = b, tmpl
 }
 
 // appendLine appends quad i's line with label(id) for each blank node, and returns where
-// the line's object starts (from the line's start).
+// the line's predicate starts (from the line's start).
 func (c *canonicalizer) appendLine(b []byte, i int32, label func(id int32) string) ([]byte, int) {
 	t := &c.tmpl[i]
 	line := c.tmplBuf[t.start:t.end]
 	prev := int32(0)
-	obj := int(t.obj)
+	pred := int(t.pred)
 	for h := range t.n {
 		b = append(b, line[prev:t.at[h]]...)
 		l := label(t.id[h])
 		b = append(b, l...)
-		if t.at[h] < t.obj {
-			obj += len(l) // the subject's label
+		if t.at[h] < t.pred {
+			pred += len(l) // the subject's label
 		}
 		prev = t.at[h]
 	}
-	return append(b, line[prev:]...), obj
+	return append(b, line[prev:]...), pred
 }

@@ -7,21 +7,19 @@ import (
 	"slices"
 )
 
-// Ordering lines by subject and predicate ranks. Sorting N-Quads lines whole spends most of
-// its time comparing the long common beginnings of lines about one subject ("_:c14n4 <https://
-// purl.imsglobal.org/spec/vc/ob/vocab.html#"). Instead, every IRI used as a subject or a
-// predicate is ranked once by its serialization, a blank subject by its label, and lines are
-// sorted by the two ranks, comparing bytes only from the object on when both are equal.
+// Ordering lines by subject ranks. Sorting N-Quads lines whole spends much of its time on
+// lines about different subjects. Instead, every IRI used as a subject is ranked once by its
+// serialization, a blank subject by its label, and lines are sorted by subject rank,
+// comparing bytes only from the predicate on when the ranks are equal.
 //
-// That is the order of the lines' bytes because a line is S ' ' P ' ' O ...: two lines first
-// differ inside their subjects, else inside their predicates, else from the object on, unless
-// one subject's (or predicate's) serialization is a proper prefix of the other's. The shorter
-// line then has ' ' where the longer has the next byte of its term, and sorts first, as the
-// shorter term does, provided that byte is above ' '. rankIRIs checks that proviso; where it
-// fails (an IRI holding a space or a control character), lines are sorted whole. Blank
-// subjects ("_:") sort after IRIs ('<').
+// That is the order of the lines' bytes because a line is S ' ' P ...: two lines first differ
+// inside their subjects, or else from the predicate on, unless one subject's serialization is
+// a proper prefix of the other's. The shorter line then has ' ' where the longer has the next
+// byte of its subject, and sorts first, as the shorter subject does, provided that byte is
+// above ' '. rankIRIs checks that proviso; where it fails (an IRI holding a space or a control
+// character), lines are sorted whole. Blank subjects ("_:") sort after IRIs ('<').
 
-// iriRanks ranks the IRIs that are subjects or predicates of a dataset.
+// iriRanks ranks the IRIs that are subjects of a dataset.
 type iriRanks struct {
 	ids   map[string]int32
 	buf   []byte // serializations
@@ -83,8 +81,8 @@ func (r *iriRanks) reset() {
 	r.buf, r.spans, r.rank, r.order = r.buf[:0], r.spans[:0], r.rank[:0], r.order[:0]
 }
 
-// rankLines ranks the subjects and predicates of c.quads into c.sp, or leaves c.sp nil where
-// ranks cannot order the lines (UTF-16 order with supplementary characters, or the proviso).
+// rankLines ranks the subjects of c.quads into c.sp, or leaves c.sp nil where ranks cannot
+// order the lines (UTF-16 order with supplementary characters, or the proviso).
 func (c *canonicalizer) rankLines() {
 	c.sp = nil
 	if c.opts.wholeLines || (c.supplementary && !c.opts.CodePointOrder) {
@@ -95,48 +93,45 @@ func (c *canonicalizer) rankLines() {
 	sp := slices.Grow(c.spBuf[:0], len(c.quads))[:len(c.quads)]
 	c.spBuf = sp
 	for i := range c.quads {
-		q := &c.quads[i]
-		s := int32(-1)
-		if q.S.Kind == TermIRI {
-			s = r.id(q.S.Value)
+		sp[i] = -1
+		if q := &c.quads[i]; q.S.Kind == TermIRI {
+			sp[i] = r.id(q.S.Value)
 		}
-		sp[i] = [2]int32{s, r.id(q.P.Value)}
 	}
 	r.rankIRIs()
 	if !r.ok {
 		return
 	}
-	for i := range sp {
-		if s := sp[i][0]; s >= 0 {
-			sp[i][0] = r.rank[s]
+	for i, s := range sp {
+		if s >= 0 {
+			sp[i] = r.rank[s]
 		}
-		sp[i][1] = r.rank[sp[i][1]]
 	}
 	c.sp, c.iris = sp, len(r.spans)
 }
 
-// keyedLine is a line of a buffer with its sort key (subject rank, predicate rank) and where
-// its object starts.
+// keyedLine is a line of a buffer with its sort key (its subject's rank) and where its
+// predicate starts.
 type keyedLine struct {
-	key             uint64
-	start, obj, end int32
+	key              uint64
+	start, pred, end int32
 }
 
 // lineKey is quad i's key; blankRank is the rank of its subject among blank labels when the
 // subject is blank.
 func (c *canonicalizer) lineKey(i int32, blankRank int32) uint64 {
-	s := c.sp[i][0]
+	s := c.sp[i]
 	if s < 0 {
 		s = int32(c.iris) + blankRank
 	}
-	return uint64(s)<<32 | uint64(c.sp[i][1])
+	return uint64(s)
 }
 
-// sortKeyed sorts lines of buf by key, then by their bytes from the object on. Where the key
+// sortKeyed sorts lines of buf by key, then by their bytes from the predicate on. Where the key
 // and the line's position fit in 64 bits, they are sorted as integers, and only runs of equal
 // keys are compared as bytes.
 func (c *canonicalizer) sortKeyed(buf []byte, lines []keyedLine) {
-	byObject := func(a, b keyedLine) int { return bytes.Compare(buf[a.obj:a.end], buf[b.obj:b.end]) }
+	byRest := func(a, b keyedLine) int { return bytes.Compare(buf[a.pred:a.end], buf[b.pred:b.end]) }
 	if len(lines) < 2 {
 		return
 	}
@@ -150,7 +145,7 @@ func (c *canonicalizer) sortKeyed(buf []byte, lines []keyedLine) {
 			if a.key != b.key {
 				return cmp.Compare(a.key, b.key)
 			}
-			return byObject(a, b)
+			return byRest(a, b)
 		})
 		return
 	}
@@ -170,7 +165,7 @@ func (c *canonicalizer) sortKeyed(buf []byte, lines []keyedLine) {
 			j++
 		}
 		if j-i > 1 {
-			slices.SortFunc(lines[i:j], byObject)
+			slices.SortFunc(lines[i:j], byRest)
 		}
 		i = j
 	}
