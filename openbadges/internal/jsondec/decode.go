@@ -258,6 +258,53 @@ func (d *decoder) array() (any, error) {
 }
 
 func (d *decoder) number() (any, error) {
+	lit, integer, err := d.scanNumber()
+	if err != nil {
+		return nil, err
+	}
+	if d.numbers {
+		return json.Number(lit), nil // encoding/json's UseNumber does not check the range either
+	}
+	f, ok := d.float(lit, integer)
+	if !ok {
+		return nil, nil
+	}
+	return f, nil
+}
+
+// float converts a scanned number literal as encoding/json does; a number out of range
+// records the first range error in d.err and gives false.
+func (d *decoder) float(lit string, integer bool) (float64, bool) {
+	if integer && len(lit) <= 15 {
+		// Exact in a float64: no rounding question, no range question.
+		neg := lit[0] == '-'
+		n := int64(0)
+		for _, c := range []byte(lit) {
+			if c != '-' {
+				n = n*10 + int64(c-'0')
+			}
+		}
+		if neg {
+			if n == 0 {
+				return negZero(), true
+			}
+			return -float64(n), true
+		}
+		return float64(n), true
+	}
+	f, err := strconv.ParseFloat(lit, 64)
+	if err != nil {
+		if d.err == nil {
+			d.err = fmt.Errorf("%w: %s", ErrNumberRange, lit)
+		}
+		return 0, false
+	}
+	return f, true
+}
+
+// scanNumber scans the number literal at d.i and reports whether it is an integer (no
+// fraction, no exponent).
+func (d *decoder) scanNumber() (string, bool, error) {
 	start := d.i
 	j := d.i
 	if d.s[j] == '-' {
@@ -265,7 +312,7 @@ func (d *decoder) number() (any, error) {
 	}
 	if j >= len(d.s) {
 		d.i = j
-		return nil, d.syntax("unexpected end of JSON input")
+		return "", false, d.syntax("unexpected end of JSON input")
 	}
 	integer := true
 	switch c := d.s[j]; {
@@ -277,7 +324,7 @@ func (d *decoder) number() (any, error) {
 		}
 	default:
 		d.i = j
-		return nil, d.syntax("invalid character %q in numeric literal", c)
+		return "", false, d.syntax("invalid character %q in numeric literal", c)
 	}
 	if j < len(d.s) && d.s[j] == '.' {
 		integer = false
@@ -288,7 +335,7 @@ func (d *decoder) number() (any, error) {
 		}
 		if j == k {
 			d.i = j
-			return nil, d.syntax("invalid numeric literal: no digits after the decimal point")
+			return "", false, d.syntax("invalid numeric literal: no digits after the decimal point")
 		}
 	}
 	if j < len(d.s) && (d.s[j] == 'e' || d.s[j] == 'E') {
@@ -303,42 +350,11 @@ func (d *decoder) number() (any, error) {
 		}
 		if j == k {
 			d.i = j
-			return nil, d.syntax("invalid numeric literal: no digits in the exponent")
+			return "", false, d.syntax("invalid numeric literal: no digits in the exponent")
 		}
 	}
 	d.i = j
-	lit := d.s[start:j]
-	if integer && len(lit) <= 15 {
-		// Exact in a float64: no rounding question, no range question.
-		neg := lit[0] == '-'
-		n := int64(0)
-		for _, c := range []byte(lit) {
-			if c != '-' {
-				n = n*10 + int64(c-'0')
-			}
-		}
-		if d.numbers {
-			return json.Number(lit), nil
-		}
-		if neg {
-			if n == 0 {
-				return negZero(), nil
-			}
-			return -float64(n), nil
-		}
-		return float64(n), nil
-	}
-	if d.numbers {
-		return json.Number(lit), nil // encoding/json's UseNumber does not check the range either
-	}
-	f, err := strconv.ParseFloat(lit, 64)
-	if err != nil {
-		if d.err == nil {
-			d.err = fmt.Errorf("%w: %s", ErrNumberRange, lit)
-		}
-		return nil, nil
-	}
-	return f, nil
+	return d.s[start:j], integer, nil
 }
 
 func negZero() float64 { return math.Copysign(0, -1) }

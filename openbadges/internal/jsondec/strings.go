@@ -8,6 +8,13 @@ import (
 // str decodes the string at d.s[d.i] == '"'. Plain strings (no escape, valid UTF-8) are
 // substrings of the input.
 func (d *decoder) str() (string, error) {
+	s, _, err := d.strPlain()
+	return s, err
+}
+
+// strPlain is str also reporting whether the string is plain: then it is d.s[start:d.i-1],
+// start being the offset just past the opening quote.
+func (d *decoder) strPlain() (string, bool, error) {
 	start := d.i + 1
 	ascii := true
 	for j := start; j < len(d.s); j++ {
@@ -17,20 +24,21 @@ func (d *decoder) str() (string, error) {
 			d.i = j + 1
 			v := d.s[start:j]
 			if !ascii && !utf8.ValidString(v) {
-				return string(unquoteSlow(v)), nil
+				return string(unquoteSlow(v)), false, nil
 			}
-			return v, nil
+			return v, true, nil
 		case c == '\\':
-			return d.escaped(start)
+			s, err := d.escaped(start)
+			return s, false, err
 		case c < 0x20:
 			d.i = j
-			return "", d.syntax("invalid character %q in string literal", c)
+			return "", false, d.syntax("invalid character %q in string literal", c)
 		case c >= 0x80:
 			ascii = false
 		}
 	}
 	d.i = len(d.s)
-	return "", d.syntax("unexpected end of JSON input")
+	return "", false, d.syntax("unexpected end of JSON input")
 }
 
 // escaped finishes a string starting at start that holds a backslash: it finds the closing

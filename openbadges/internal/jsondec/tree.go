@@ -1,0 +1,470 @@
+package jsondec
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+)
+
+// Kind is the kind of a value of a Tree.
+type Kind uint8
+
+// The kinds of JSON values.
+const (
+	Null Kind = iota
+	False
+	True
+	Number
+	String
+	Array
+	Object
+)
+
+// Ref is a value of a Tree (an index into its nodes).
+type Ref int32
+
+// node is one value of a Tree. It holds no pointer, so a Tree's nodes cost the garbage
+// collector nothing to scan.
+type node struct {
+	kind Kind
+	ext  bool  // String: the value is strs[a]; Number: strs[a] is its json.Number literal
+	a, n int32 // String: src[a:n] (unless ext); Array: elements nodes[a:a+n]; Object: members nodes[a:a+2n]
+	num  float64
+}
+
+// Tree is a JSON value decoded into a flat form: the members of each object sorted by name
+// (duplicates removed, the last kept, as encoding/json keeps it), its values in one slice of
+// pointer-free nodes, its strings substrings of one copy of the input. It gives the same
+// values as Decode (Value converts) at a fraction of the allocations, and lets a reader walk
+// objects in key order without sorting or hashing.
+//
+// A Tree is immutable once decoded, except that Without adds nodes: it is safe for
+// concurrent readers, not for Without concurrent with anything else.
+type Tree struct {
+	src   string
+	nodes []node
+	strs  []string // unescaped strings, and every string of a Tree made by FromValue
+	root  Ref
+}
+
+// Root returns the top-level value.
+func (t *Tree) Root() Ref { return t.root }
+
+// Kind returns the kind of r.
+func (t *Tree) Kind(r Ref) Kind { return t.nodes[r].kind }
+
+// Str returns the value of the string r.
+func (t *Tree) Str(r Ref) string {
+	n := &t.nodes[r]
+	if n.ext {
+		return t.strs[n.a]
+	}
+	return t.src[n.a:n.n]
+}
+
+// Num returns the value of the number r, and its literal when the Tree was made by FromValue
+// from a json.Number (num is then strconv.ParseFloat's result, error or not).
+func (t *Tree) Num(r Ref) (num float64, literal string, isLiteral bool) {
+	n := &t.nodes[r]
+	if n.ext {
+		return n.num, t.strs[n.a], true
+	}
+	return n.num, "", false
+}
+
+// Len returns the number of elements of the array r or members of the object r.
+func (t *Tree) Len(r Ref) int { return int(t.nodes[r].n) }
+
+// Elem returns the i-th element of the array r.
+func (t *Tree) Elem(r Ref, i int) Ref { return Ref(t.nodes[r].a) + Ref(i) }
+
+// Member returns the name and value of the i-th member (in name order) of the object r.
+func (t *Tree) Member(r Ref, i int) (string, Ref) {
+	k := Ref(t.nodes[r].a) + 2*Ref(i)
+	return t.Str(k), k + 1
+}
+
+// Get returns the value of the member name of the object r.
+func (t *Tree) Get(r Ref, name string) (Ref, bool) {
+	first, n := Ref(t.nodes[r].a), int(t.nodes[r].n)
+	i := sort.Search(n, func(i int) bool { return t.Str(first+2*Ref(i)) >= name })
+	if i < n && t.Str(first+2*Ref(i)) == name {
+		return first + 2*Ref(i) + 1, true
+	}
+	return 0, false
+}
+
+// Value returns r in the generic form Decode gives (map[string]any, []any, string, float64,
+// bool, nil; json.Number for the literals of a Tree made by FromValue).
+func (t *Tree) Value(r Ref) any {
+	n := &t.nodes[r]
+	switch n.kind {
+	case False:
+		return false
+	case True:
+		return true
+	case Number:
+		if n.ext {
+			return json.Number(t.strs[n.a])
+		}
+		return n.num
+	case String:
+		return t.Str(r)
+	case Array:
+		a := make([]any, n.n)
+		for i := range a {
+			a[i] = t.Value(Ref(n.a) + Ref(i))
+		}
+		return a
+	case Object:
+		m := make(map[string]any, n.n)
+		for i := range int(n.n) {
+			k, v := t.Member(r, i)
+			m[k] = t.Value(v)
+		}
+		return m
+	}
+	return nil
+}
+
+// Without returns a Tree whose top-level value is the top-level object of t without its
+// member name (t itself when that is not an object, or has no such member). The two share
+// their nodes.
+func (t *Tree) Without(name string) *Tree {
+	if t.nodes[t.root].kind != Object {
+		return t
+	}
+	if _, ok := t.Get(t.root, name); !ok {
+		return t
+	}
+	root := t.nodes[t.root]
+	first := int32(len(t.nodes))
+	for i := range int(root.n) {
+		k := int(root.a) + 2*i
+		if t.Str(Ref(k)) != name {
+			t.nodes = append(t.nodes, t.nodes[k], t.nodes[k+1])
+		}
+	}
+	t.nodes = append(t.nodes, node{kind: Object, a: first, n: root.n - 1})
+	nodes := t.nodes[:len(t.nodes):len(t.nodes)]
+	return &Tree{src: t.src, nodes: nodes, strs: t.strs, root: Ref(len(nodes) - 1)}
+}
+
+// DecodeTree decodes data (one JSON value with optional surrounding whitespace) into a Tree,
+// accepting and refusing exactly what Decode does.
+func DecodeTree(data []byte) (*Tree, error) {
+	t, _, _, err := decodeTree(data, false)
+	return t, err
+}
+
+// DecodeTreeMembers is DecodeTree for a JSON object, also returning its members in
+// document order (duplicates included) and the offset of its closing brace, as
+// DecodeObjectMembers does.
+func DecodeTreeMembers(data []byte) (*Tree, []Member, int, error) {
+	return decodeTree(data, true)
+}
+
+// treeDecoder builds a Tree; stack holds the members (name, value) and elements of the
+// containers being decoded, moved to the Tree's nodes, sorted, when each one closes.
+type treeDecoder struct {
+	decoder
+	t     *Tree
+	stack []node
+}
+
+func decodeTree(data []byte, object bool) (*Tree, []Member, int, error) {
+	var members []Member
+	d := &treeDecoder{decoder: decoder{s: string(data)}}
+	// About one value per 24 bytes of a typical credential.
+	d.t = &Tree{src: d.s, nodes: make([]node, 0, len(data)/24+4)}
+	d.stack = make([]node, 0, 64)
+	d.space()
+	if object {
+		if d.i >= len(d.s) || d.s[d.i] != '{' {
+			return nil, nil, 0, errors.New("not a JSON object")
+		}
+		d.members = &members
+	}
+	v, err := d.value()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	d.space()
+	if d.i < len(d.s) {
+		return nil, nil, 0, d.syntax("invalid character %q after top-level value", d.s[d.i])
+	}
+	if d.err != nil {
+		return nil, nil, 0, d.err
+	}
+	d.t.nodes = append(d.t.nodes, v)
+	d.t.root = Ref(len(d.t.nodes) - 1)
+	return d.t, members, d.closing, nil
+}
+
+func (d *treeDecoder) value() (node, error) {
+	if d.i >= len(d.s) {
+		return node{}, d.syntax("unexpected end of JSON input")
+	}
+	switch c := d.s[d.i]; {
+	case c == '{':
+		return d.object()
+	case c == '[':
+		return d.array()
+	case c == '"':
+		return d.str()
+	case c == '-' || (c >= '0' && c <= '9'):
+		lit, integer, err := d.scanNumber()
+		if err != nil {
+			return node{}, err
+		}
+		f, ok := d.float(lit, integer)
+		if !ok {
+			return node{}, nil // d.err is set: decoding goes on, then fails
+		}
+		return node{kind: Number, num: f}, nil
+	case c == 't':
+		return node{kind: True}, d.literal("true")
+	case c == 'f':
+		return node{kind: False}, d.literal("false")
+	case c == 'n':
+		return node{}, d.literal("null")
+	default:
+		return node{}, d.syntax("invalid character %q looking for beginning of value", c)
+	}
+}
+
+// str decodes the string at d.i into a node.
+func (d *treeDecoder) str() (node, error) {
+	start := d.i + 1
+	s, plain, err := d.strPlain()
+	if err != nil {
+		return node{}, err
+	}
+	if plain {
+		return node{kind: String, a: int32(start), n: int32(d.i - 1)}, nil
+	}
+	d.t.strs = append(d.t.strs, s)
+	return node{kind: String, ext: true, a: int32(len(d.t.strs) - 1)}, nil
+}
+
+func (d *treeDecoder) object() (node, error) {
+	if d.depth++; d.depth > maxDepth {
+		return node{}, d.syntax("exceeded max depth")
+	}
+	d.i++ // {
+	base := len(d.stack)
+	d.space()
+	if d.i < len(d.s) && d.s[d.i] == '}' {
+		return d.closeObject(base), nil
+	}
+	for {
+		if d.i >= len(d.s) || d.s[d.i] != '"' {
+			return node{}, d.syntax("expected a member name")
+		}
+		k, err := d.str()
+		if err != nil {
+			return node{}, err
+		}
+		d.space()
+		if d.i >= len(d.s) || d.s[d.i] != ':' {
+			return node{}, d.syntax("expected ':' after a member name")
+		}
+		d.i++
+		d.space()
+		start := d.i
+		v, err := d.value()
+		if err != nil {
+			return node{}, err
+		}
+		d.stack = append(d.stack, k, v)
+		if d.members != nil && d.depth == 1 {
+			*d.members = append(*d.members, Member{Key: d.t.strOf(&k), Start: start, End: d.i})
+		}
+		d.space()
+		if d.i >= len(d.s) {
+			return node{}, d.syntax("unexpected end of JSON input")
+		}
+		switch d.s[d.i] {
+		case ',':
+			d.i++
+			d.space()
+		case '}':
+			return d.closeObject(base), nil
+		default:
+			return node{}, d.syntax("invalid character %q after object member", d.s[d.i])
+		}
+	}
+}
+
+// closeObject ends the object at d.i == '}' whose members are d.stack[base:].
+func (d *treeDecoder) closeObject(base int) node {
+	if d.depth == 1 {
+		d.closing = d.i
+	}
+	d.i++
+	d.depth--
+	n := d.t.addMembers(d.stack[base:])
+	d.stack = d.stack[:base]
+	return n
+}
+
+func (d *treeDecoder) array() (node, error) {
+	if d.depth++; d.depth > maxDepth {
+		return node{}, d.syntax("exceeded max depth")
+	}
+	d.i++ // [
+	base := len(d.stack)
+	d.space()
+	if d.i < len(d.s) && d.s[d.i] == ']' {
+		d.i++
+		d.depth--
+		return d.t.addElements(d.stack, base), nil
+	}
+	for {
+		v, err := d.value()
+		if err != nil {
+			return node{}, err
+		}
+		d.stack = append(d.stack, v)
+		d.space()
+		if d.i >= len(d.s) {
+			return node{}, d.syntax("unexpected end of JSON input")
+		}
+		switch d.s[d.i] {
+		case ',':
+			d.i++
+			d.space()
+		case ']':
+			d.i++
+			d.depth--
+			n := d.t.addElements(d.stack, base)
+			d.stack = d.stack[:base]
+			return n, nil
+		default:
+			return node{}, d.syntax("invalid character %q after array element", d.s[d.i])
+		}
+	}
+}
+
+func (t *Tree) strOf(n *node) string {
+	if n.ext {
+		return t.strs[n.a]
+	}
+	return t.src[n.a:n.n]
+}
+
+// addElements appends stack[base:] to the nodes as an array's elements.
+func (t *Tree) addElements(stack []node, base int) node {
+	first := int32(len(t.nodes))
+	t.nodes = append(t.nodes, stack[base:]...)
+	return node{kind: Array, a: first, n: int32(len(stack) - base)}
+}
+
+// addMembers sorts pairs (name, value, name, value...) by name, keeps the last of equal
+// names, and appends them to the nodes as an object's members.
+func (t *Tree) addMembers(pairs []node) node {
+	ps := memberPairs{t, pairs}
+	if len(pairs) <= 32 {
+		// Insertion sort: stable, and objects are small.
+		for i := 2; i < len(pairs); i += 2 {
+			for j := i; j > 0 && t.strOf(&pairs[j]) < t.strOf(&pairs[j-2]); j -= 2 {
+				ps.Swap(j/2, j/2-1)
+			}
+		}
+	} else {
+		sort.Stable(ps)
+	}
+	first := int32(len(t.nodes))
+	for i := 0; i < len(pairs); i += 2 {
+		if i+2 < len(pairs) && t.strOf(&pairs[i]) == t.strOf(&pairs[i+2]) {
+			continue // a later duplicate wins
+		}
+		t.nodes = append(t.nodes, pairs[i], pairs[i+1])
+	}
+	return node{kind: Object, a: first, n: (int32(len(t.nodes)) - first) / 2}
+}
+
+// memberPairs sorts (name, value) node pairs by name.
+type memberPairs struct {
+	t     *Tree
+	pairs []node
+}
+
+func (p memberPairs) Len() int { return len(p.pairs) / 2 }
+func (p memberPairs) Less(i, j int) bool {
+	return p.t.strOf(&p.pairs[2*i]) < p.t.strOf(&p.pairs[2*j])
+}
+func (p memberPairs) Swap(i, j int) {
+	p.pairs[2*i], p.pairs[2*j] = p.pairs[2*j], p.pairs[2*i]
+	p.pairs[2*i+1], p.pairs[2*j+1] = p.pairs[2*j+1], p.pairs[2*i+1]
+}
+
+// FromValue makes a Tree of a value in the generic form (map[string]any, []any, string,
+// float64, json.Number, bool, nil). Any other Go value, or nesting deeper than Decode
+// accepts, is an error.
+func FromValue(v any) (*Tree, error) {
+	t := &Tree{}
+	var stack []node
+	n, err := t.from(v, &stack, 0)
+	if err != nil {
+		return nil, err
+	}
+	t.nodes = append(t.nodes, n)
+	t.root = Ref(len(t.nodes) - 1)
+	return t, nil
+}
+
+func (t *Tree) addStr(s string) node {
+	t.strs = append(t.strs, s)
+	return node{kind: String, ext: true, a: int32(len(t.strs) - 1)}
+}
+
+func (t *Tree) from(v any, stack *[]node, depth int) (node, error) {
+	if depth > maxDepth {
+		return node{}, errors.New("nested too deep")
+	}
+	switch x := v.(type) {
+	case nil:
+		return node{}, nil
+	case bool:
+		if x {
+			return node{kind: True}, nil
+		}
+		return node{kind: False}, nil
+	case float64:
+		return node{kind: Number, num: x}, nil
+	case json.Number:
+		f, _ := strconv.ParseFloat(string(x), 64)
+		t.strs = append(t.strs, string(x))
+		return node{kind: Number, ext: true, a: int32(len(t.strs) - 1), num: f}, nil
+	case string:
+		return t.addStr(x), nil
+	case []any:
+		base := len(*stack)
+		for _, e := range x {
+			n, err := t.from(e, stack, depth+1)
+			if err != nil {
+				return node{}, err
+			}
+			*stack = append(*stack, n)
+		}
+		n := t.addElements(*stack, base)
+		*stack = (*stack)[:base]
+		return n, nil
+	case map[string]any:
+		base := len(*stack)
+		for k, e := range x {
+			n, err := t.from(e, stack, depth+1)
+			if err != nil {
+				return node{}, err
+			}
+			*stack = append(*stack, t.addStr(k), n)
+		}
+		n := t.addMembers((*stack)[base:])
+		*stack = (*stack)[:base]
+		return n, nil
+	}
+	return node{}, fmt.Errorf("unsupported Go type %T", v)
+}
