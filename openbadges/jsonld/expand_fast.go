@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // fastBuilder is the fast path: JSON-LD expansion straight to RDF quads over compiled,
@@ -15,11 +17,20 @@ type fastBuilder struct {
 	rdfBuilder
 	ctx  context.Context
 	cc   *contextCompiler
+	t    *jsondec.Tree // the document
 	path []jseg // the JSON pointer of the value being expanded, see at
 	// emit is a stack of expanded values: element and object push, and the property or list
 	// that called them takes what lies above its mark and truncates back to it.
 	emit []emitted
-	strs []string // a stack of the keys of the node objects being expanded, see node
+	strs []string // a stack of the expanded keys of the node objects being expanded, see node
+}
+
+// span returns the values v stands for: the elements of an array (consecutive Refs), or v.
+func (f *fastBuilder) span(v jsondec.Ref) (jsondec.Ref, int) {
+	if f.t.Kind(v) == jsondec.Array {
+		return f.t.Elem(v, 0), f.t.Len(v)
+	}
+	return v, 1
 }
 
 // emitted is one expanded value turned into an RDF object, with its node map identity.
@@ -32,19 +43,20 @@ func (f *fastBuilder) problemAt(path, code, term, msg string) {
 	f.problems = append(f.problems, Problem{Path: path, Code: code, Term: term, Message: msg})
 }
 
-func (f *fastBuilder) document(doc any) error {
-	m, ok := doc.(map[string]any)
-	if !ok {
+func (f *fastBuilder) document() error {
+	m := f.t.Root()
+	if f.t.Kind(m) != jsondec.Object {
 		return fallback("top level is not an object")
 	}
 	active := f.cc.root
-	if c, ok := m["@context"]; ok {
+	if c, ok := f.t.Get(m, "@context"); ok {
 		var err error
-		if active, err = f.cc.derive(f.ctx, active, nil, 3, c); err != nil {
+		if active, err = f.cc.deriveEmbedded(f.ctx, active, f.t, c); err != nil {
 			return err
 		}
 	}
-	for k := range m {
+	for i := range f.t.Len(m) {
+		k, _ := f.t.Member(m, i)
 		if k == "@context" {
 			continue
 		}
@@ -106,7 +118,7 @@ func ptr(path, key string) string {
 // mapContext applies jsonld.js's context rules for a map element: revert a non-propagated
 // (type-scoped) context, then the property-scoped context of prop, then an embedded @context.
 // valueLike is set when the map is a value object under a type-scoped context.
-func (f *fastBuilder) mapContext(active *activeCtx, prop string, m map[string]any) (*activeCtx, error) {
+func (f *fastBuilder) mapContext(active *activeCtx, prop string, m jsondec.Ref) (*activeCtx, error) {
 	var scopedDef *termDef
 	if prop != "" {
 		if d := active.terms[prop]; d != nil && d.hasScoped {
@@ -115,9 +127,10 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, m map[string]an
 	}
 	if active.previous != nil {
 		mustRevert := true
-		if len(m) <= 2 {
-			if _, hasCtx := m["@context"]; !hasCtx {
-				for k := range m {
+		if n := f.t.Len(m); n <= 2 {
+			if _, hasCtx := f.t.Get(m, "@context"); !hasCtx {
+				for i := range n {
+					k, _ := f.t.Member(m, i)
 					e, null, err := expandIRIInContext(active, k, true, nil, nil, false)
 					if err != nil {
 						return nil, err
@@ -129,7 +142,7 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, m map[string]an
 						mustRevert = false
 						break
 					}
-					if e == "@id" && len(m) == 1 {
+					if e == "@id" && n == 1 {
 						mustRevert = false
 						break
 					}
@@ -146,9 +159,9 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, m map[string]an
 			return nil, err
 		}
 	}
-	if c, ok := m["@context"]; ok {
+	if c, ok := f.t.Get(m, "@context"); ok {
 		var err error
-		if active, err = f.cc.derive(f.ctx, active, nil, 3, c); err != nil {
+		if active, err = f.cc.deriveEmbedded(f.ctx, active, f.t, c); err != nil {
 			return nil, err
 		}
 	}
@@ -158,7 +171,7 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, m map[string]an
 // node processes a node object in graph g and returns its subject, the number of entries its
 // expansion has, and whether its only entry is @id. active is the context passed down by the
 // parent (with the parent's property-scoped context applied), prop the active property.
-func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g Term, depth int) (Term, nodeKey, int, bool, error) {
+func (f *fastBuilder) node(active *activeCtx, prop string, m jsondec.Ref, g Term, depth int) (Term, nodeKey, int, bool, error) {
 	if depth > maxDepth {
 		return Term{}, nodeKey{}, 0, false, fallback("too deep")
 	}
@@ -168,17 +181,16 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 	}
 	// Type-scoped contexts, in key order, types sorted.
 	typeScoped := active
-	// keys and expanded live on the f.strs stack: written here, only read once the
-	// recursion below starts (which may move f.strs but leaves this part alone).
-	base, n := len(f.strs), len(m)
-	for k := range m {
-		f.strs = append(f.strs, k)
-	}
+	// The members are in key order; their expansions live on the f.strs stack: written here,
+	// only read once the recursion below starts (which may move f.strs but leaves this part
+	// alone).
+	t := f.t
+	base, n := len(f.strs), t.Len(m)
 	f.strs = append(f.strs, make([]string, n)...)
-	keys, expanded := f.strs[base:base+n:base+n], f.strs[base+n:base+2*n:base+2*n]
+	expanded := f.strs[base : base+n : base+n]
 	defer func() { f.strs = f.strs[:base] }()
-	sort.Strings(keys)
-	for i, k := range keys {
+	for i := range n {
+		k, v := t.Member(m, i)
 		if k == "@context" {
 			continue
 		}
@@ -193,33 +205,36 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 		if e != "@type" {
 			continue
 		}
-		var types []string
-		switch v := m[k].(type) {
-		case string:
-			types = []string{v}
-		case []any:
-			for _, t := range v {
-				s, ok := t.(string)
-				if !ok {
+		// The types, sorted, on the f.strs stack above expanded.
+		tbase := len(f.strs)
+		switch t.Kind(v) {
+		case jsondec.String:
+			f.strs = append(f.strs, t.Str(v))
+		case jsondec.Array:
+			for j := range t.Len(v) {
+				e := t.Elem(v, j)
+				if t.Kind(e) != jsondec.String {
 					return Term{}, nodeKey{}, 0, false, fallback("non-string @type")
 				}
-				types = append(types, s)
+				f.strs = append(f.strs, t.Str(e))
 			}
-			sort.Strings(types)
+			sort.Strings(f.strs[tbase:])
 		default:
 			return Term{}, nodeKey{}, 0, false, fallback("invalid @type value")
 		}
-		for _, t := range types {
-			if d := typeScoped.terms[t]; d != nil && d.hasScoped {
+		for _, ty := range f.strs[tbase:] {
+			if d := typeScoped.terms[ty]; d != nil && d.hasScoped {
 				if active, err = f.cc.derive(f.ctx, active, d, 2, d.scoped); err != nil {
 					return Term{}, nodeKey{}, 0, false, err
 				}
 			}
 		}
+		f.strs = f.strs[:tbase]
 	}
 	// Keys may expand differently under the type-scoped context.
 	if active != typeScoped {
-		for i, k := range keys {
+		for i := range n {
+			k, _ := t.Member(m, i)
 			if k == "@context" {
 				continue
 			}
@@ -237,17 +252,18 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 	var s Term
 	var idKey nodeKey
 	hasID := false
-	for i, k := range keys {
+	for i := range n {
 		if expanded[i] != "@id" {
 			continue
 		}
+		k, v := t.Member(m, i)
 		if hasID {
 			return Term{}, nodeKey{}, 0, false, fallback("colliding @id")
 		}
-		id, ok := m[k].(string)
-		if !ok {
+		if t.Kind(v) != jsondec.String {
 			return Term{}, nodeKey{}, 0, false, fallback("non-string @id")
 		}
+		id := t.Str(v)
 		e, null, err := expandIRIInContext(active, id, false, nil, nil, false)
 		if err != nil {
 			return Term{}, nodeKey{}, 0, false, err
@@ -269,25 +285,27 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 	if hasID {
 		count = 1
 	}
-	for i, k := range keys {
+	for i := range n {
 		e := expanded[i]
+		k, v := t.Member(m, i)
 		if k == "@context" || e == "@id" {
 			continue
 		}
-		v := m[k]
 		if e == "" || (!isKeyword(e) && !isAbsoluteIRI(e)) {
 			f.problemAt(ptr(f.at(), k), codeInvalidProperty, k, "property did not expand to an absolute IRI (undefined term)")
 			continue
 		}
 		if e == "@type" {
-			if types := asArray(v); len(types) > 0 {
+			first, nt := f.span(v)
+			if nt > 0 {
 				count++ // jsonld.js adds no @type entry for an empty array
 			}
-			for _, t := range asArray(v) {
-				ts, ok := t.(string)
-				if !ok {
+			for j := range nt {
+				ty := first + jsondec.Ref(j)
+				if t.Kind(ty) != jsondec.String {
 					return Term{}, nodeKey{}, 0, false, fallback("non-string @type")
 				}
+				ts := t.Str(ty)
 				te, null, err := expandIRIInContext(typeScoped, ts, true, nil, nil, false)
 				if err != nil {
 					return Term{}, nodeKey{}, 0, false, err
@@ -324,7 +342,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 
 // property expands the value of key (expanding to IRI p) and emits its statements about s.
 // It reports whether the expanded node keeps the property.
-func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Term, depth int) (bool, error) {
+func (f *fastBuilder) property(active *activeCtx, key, p string, v jsondec.Ref, s, g Term, depth int) (bool, error) {
 	def := active.terms[key]
 	pred := Term{Kind: TermIRI, Value: p}
 	if isBlankID(p) {
@@ -346,30 +364,30 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Ter
 		if container != 0 && container != ctSet {
 			return false, fallback("@json with container")
 		}
-		lit, err := makeLiteral(v, "@json", "", false, "")
+		jv := f.t.Value(v)
+		lit, err := makeLiteral(jv, "@json", "", false, "")
 		if err != nil {
 			return false, err
 		}
-		f.add(s, pred, lit, g, valueKeyOf(v, "@json", "", ""))
+		f.add(s, pred, lit, g, valueKeyOf(jv, "@json", "", ""))
 		return true, nil
 	}
-	if v == nil {
+	kind := f.t.Kind(v)
+	if kind == jsondec.Null {
 		return false, nil
 	}
-	if container&ctLanguage != 0 {
-		if lm, ok := v.(map[string]any); ok {
-			return f.languageMap(termCtx, key, def, lm, s, pred, g)
-		}
+	if container&ctLanguage != 0 && kind == jsondec.Object {
+		return f.languageMap(termCtx, key, def, v, s, pred, g)
 	}
 	if container&ctGraph != 0 {
-		items := asArray(v)
+		first, ni := f.span(v)
 		kept := 0
-		for i, it := range items {
-			im, ok := it.(map[string]any)
-			if !ok {
+		for i := range ni {
+			im := first + jsondec.Ref(i)
+			if f.t.Kind(im) != jsondec.Object {
 				return false, fallback("non-object in @graph container")
 			}
-			if isValueOrList(termCtx, im) {
+			if f.isValueOrList(termCtx, im) {
 				return false, fallback("value in @graph container")
 			}
 			gname := f.fresh()
@@ -389,10 +407,11 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Ter
 		return kept > 0, nil
 	}
 	if container&ctList != 0 {
-		if vm, ok := v.(map[string]any); ok && isList(termCtx, vm) {
+		if kind == jsondec.Object && f.isList(termCtx, v) {
 			// an explicit list object: handled by element below
 		} else {
-			head, err := f.list(termCtx, key, asArray(v), g, depth)
+			first, ni := f.span(v)
+			head, err := f.list(termCtx, key, first, ni, g, depth)
 			if err != nil {
 				return false, err
 			}

@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/piprate/json-gold/ld"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // Option configures a Processor.
@@ -68,8 +70,9 @@ func NewProcessor(opts ...Option) *Processor {
 	return p
 }
 
-// Canonicalize converts doc (the result of encoding/json decoding into any; float64 or
-// json.Number numbers) to RDF and returns its RDFC-1.0 canonical N-Quads. Safe mode always:
+// Canonicalize converts doc (the result of encoding/json decoding into any, float64 or
+// json.Number numbers; or, inside openbadges, a *jsondec.Tree, which the fast path reads
+// without converting) to RDF and returns its RDFC-1.0 canonical N-Quads. Safe mode always:
 // any term that does not expand to an absolute IRI, relative @type, relative or malformed @id,
 // @direction, or anything else jsonld.js's safe mode refuses gives a *SafeModeError and no
 // output.
@@ -145,16 +148,26 @@ func (p *Processor) toRDFInto(ctx context.Context, doc any, buf *quadBuf) ([]Qua
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	tree, isTree := doc.(*jsondec.Tree)
 	if !p.noFast {
-		quads, problems, err := p.fastToRDFInto(ctx, doc, buf)
-		if err == nil {
-			sortProblems(problems)
-			return quads, problems, nil
+		t, err := tree, error(nil)
+		if !isTree {
+			t, err = jsondec.FromValue(doc) // not JSON: the general path reports it
 		}
-		if !errors.Is(err, errFallback) && (errors.Is(err, ErrContextNotFound) || ctx.Err() != nil) {
-			return nil, nil, err
+		if err == nil {
+			quads, problems, err := p.fastToRDFInto(ctx, t, buf)
+			if err == nil {
+				sortProblems(problems)
+				return quads, problems, nil
+			}
+			if !errors.Is(err, errFallback) && (errors.Is(err, ErrContextNotFound) || ctx.Err() != nil) {
+				return nil, nil, err
+			}
 		}
 		// Anything else: the general path decides.
+	}
+	if isTree {
+		doc = tree.Value(tree.Root())
 	}
 	quads, problems, err := p.generalToRDF(ctx, doc)
 	sortProblems(problems)
@@ -166,14 +179,21 @@ func sortProblems(ps []Problem) {
 	slices.SortStableFunc(ps, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
 }
 
-// fastToRDF runs the compiled-context fast path.
+// fastToRDF runs the compiled-context fast path on doc (decoded JSON or a *jsondec.Tree).
 func (p *Processor) fastToRDF(ctx context.Context, doc any) ([]Quad, []Problem, error) {
-	return p.fastToRDFInto(ctx, doc, nil)
+	t, ok := doc.(*jsondec.Tree)
+	if !ok {
+		var err error
+		if t, err = jsondec.FromValue(doc); err != nil {
+			return nil, nil, fallback("%v", err)
+		}
+	}
+	return p.fastToRDFInto(ctx, t, nil)
 }
 
 // fastToRDFInto is fastToRDF building into buf's slices when buf is not nil.
-func (p *Processor) fastToRDFInto(ctx context.Context, doc any, buf *quadBuf) ([]Quad, []Problem, error) {
-	f := &fastBuilder{ctx: ctx, cc: p.cc}
+func (p *Processor) fastToRDFInto(ctx context.Context, t *jsondec.Tree, buf *quadBuf) ([]Quad, []Problem, error) {
+	f := &fastBuilder{ctx: ctx, cc: p.cc, t: t}
 	if buf != nil {
 		f.quads, f.keys = buf.quads[:0], buf.keys[:0]
 		f.emit, f.path, f.strs = buf.emit[:0], buf.path[:0], buf.strs[:0]
@@ -183,7 +203,7 @@ func (p *Processor) fastToRDFInto(ctx context.Context, doc any, buf *quadBuf) ([
 			buf.emit, buf.path, buf.strs = f.emit[:cap(f.emit)], f.path[:cap(f.path)], f.strs[:cap(f.strs)]
 		}()
 	}
-	if err := f.document(doc); err != nil {
+	if err := f.document(); err != nil {
 		return nil, nil, err
 	}
 	return f.dataset(), f.problems, nil
