@@ -18,7 +18,7 @@ type fastBuilder struct {
 	ctx  context.Context
 	cc   *contextCompiler
 	t    *jsondec.Tree // the document
-	path []jseg // the JSON pointer of the value being expanded, see at
+	path []jseg        // the JSON pointer of the value being expanded, see at
 	// emit is a stack of expanded values: element and object push, and the property or list
 	// that called them takes what lies above its mark and truncates back to it.
 	emit []emitted
