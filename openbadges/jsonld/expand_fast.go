@@ -22,7 +22,40 @@ type fastBuilder struct {
 	// emit is a stack of expanded values: element and object push, and the property or list
 	// that called them takes what lies above its mark and truncates back to it.
 	emit []emitted
-	strs []string // a stack of the expanded keys of the node objects being expanded, see node
+	exp  []expandedKey // a stack of the expanded keys of the node objects being expanded, see node
+	strs []string      // a stack of the types of a node object, sorted, see node
+}
+
+// expandedKey is a member name expanded in the active context: its IRI or keyword e ("" for
+// a term mapped to null), its term definition (nil when it is not a term) and whether e is
+// an absolute IRI.
+type expandedKey struct {
+	e   string
+	def *termDef
+	abs bool
+}
+
+// expandKey is expandIRIInContext(active, k, true, nil, nil, false) for a member name, with
+// a null mapping given as "", k's term definition in active and whether the expansion is an
+// absolute IRI (from the definition: no scan).
+func expandKey(active *activeCtx, k string) expandedKey {
+	if isKeyword(k) {
+		return expandedKey{e: k}
+	}
+	if looksLikeKeyword(k) {
+		return expandedKey{}
+	}
+	if d, ok := active.terms[k]; ok {
+		if d.null {
+			return expandedKey{def: d}
+		}
+		return expandedKey{e: d.id, def: d, abs: d.abs}
+	}
+	e, null, _ := expandIRIInContext(active, k, true, nil, nil, false)
+	if null {
+		return expandedKey{}
+	}
+	return expandedKey{e: e, abs: isAbsoluteIRI(e)}
 }
 
 // span returns the values v stands for: the elements of an array (consecutive Refs), or v.
@@ -68,7 +101,7 @@ func (f *fastBuilder) document() error {
 			return fallback("top-level %s", e)
 		}
 	}
-	_, _, count, onlyID, err := f.node(f.cc.root, "", m, Term{}, 0)
+	_, _, count, onlyID, err := f.node(f.cc.root, "", nil, m, Term{}, 0)
 	if err != nil {
 		return err
 	}
@@ -118,12 +151,11 @@ func ptr(path, key string) string {
 // mapContext applies jsonld.js's context rules for a map element: revert a non-propagated
 // (type-scoped) context, then the property-scoped context of prop, then an embedded @context.
 // valueLike is set when the map is a value object under a type-scoped context.
-func (f *fastBuilder) mapContext(active *activeCtx, prop string, m jsondec.Ref) (*activeCtx, error) {
+// propDef is prop's term definition in active (nil when none).
+func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref) (*activeCtx, error) {
 	var scopedDef *termDef
-	if prop != "" {
-		if d := active.terms[prop]; d != nil && d.hasScoped {
-			scopedDef = d
-		}
+	if prop != "" && propDef != nil && propDef.hasScoped {
+		scopedDef = propDef
 	}
 	if active.previous != nil {
 		mustRevert := true
@@ -170,42 +202,36 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, m jsondec.Ref) 
 
 // node processes a node object in graph g and returns its subject, the number of entries its
 // expansion has, and whether its only entry is @id. active is the context passed down by the
-// parent (with the parent's property-scoped context applied), prop the active property.
-func (f *fastBuilder) node(active *activeCtx, prop string, m jsondec.Ref, g Term, depth int) (Term, nodeKey, int, bool, error) {
+// parent (with the parent's property-scoped context applied), prop the active property and
+// propDef its definition in active.
+func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref, g Term, depth int) (Term, nodeKey, int, bool, error) {
 	if depth > maxDepth {
 		return Term{}, nodeKey{}, 0, false, fallback("too deep")
 	}
-	active, err := f.mapContext(active, prop, m)
+	active, err := f.mapContext(active, prop, propDef, m)
 	if err != nil {
 		return Term{}, nodeKey{}, 0, false, err
 	}
 	// Type-scoped contexts, in key order, types sorted.
 	typeScoped := active
-	// The members are in key order; their expansions live on the f.strs stack: written here,
-	// only read once the recursion below starts (which may move f.strs but leaves this part
+	// The members are in key order; their expansions live on the f.exp stack: written here,
+	// only read once the recursion below starts (which may move f.exp but leaves this part
 	// alone).
 	t := f.t
-	base, n := len(f.strs), t.Len(m)
-	f.strs = append(f.strs, make([]string, n)...)
-	expanded := f.strs[base : base+n : base+n]
-	defer func() { f.strs = f.strs[:base] }()
+	base, n := len(f.exp), t.Len(m)
+	f.exp = append(f.exp, make([]expandedKey, n)...)
+	expanded := f.exp[base : base+n : base+n]
+	defer func() { f.exp = f.exp[:base] }()
 	for i := range n {
 		k, v := t.Member(m, i)
 		if k == "@context" {
 			continue
 		}
-		e, null, err := expandIRIInContext(active, k, true, nil, nil, false)
-		if err != nil {
-			return Term{}, nodeKey{}, 0, false, err
-		}
-		if null {
-			e = ""
-		}
-		expanded[i] = e
-		if e != "@type" {
+		expanded[i] = expandKey(active, k)
+		if expanded[i].e != "@type" {
 			continue
 		}
-		// The types, sorted, on the f.strs stack above expanded.
+		// The types, sorted, on the f.strs stack.
 		tbase := len(f.strs)
 		switch t.Kind(v) {
 		case jsondec.String:
@@ -238,14 +264,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m jsondec.Ref, g Term
 			if k == "@context" {
 				continue
 			}
-			e, null, err := expandIRIInContext(active, k, true, nil, nil, false)
-			if err != nil {
-				return Term{}, nodeKey{}, 0, false, err
-			}
-			if null {
-				e = ""
-			}
-			expanded[i] = e
+			expanded[i] = expandKey(active, k)
 		}
 	}
 	// Subject.
@@ -253,7 +272,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m jsondec.Ref, g Term
 	var idKey nodeKey
 	hasID := false
 	for i := range n {
-		if expanded[i] != "@id" {
+		if expanded[i].e != "@id" {
 			continue
 		}
 		k, v := t.Member(m, i)
@@ -286,12 +305,13 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m jsondec.Ref, g Term
 		count = 1
 	}
 	for i := range n {
-		e := expanded[i]
+		x := expanded[i]
+		e := x.e
 		k, v := t.Member(m, i)
 		if k == "@context" || e == "@id" {
 			continue
 		}
-		if e == "" || (!isKeyword(e) && !isAbsoluteIRI(e)) {
+		if e == "" || (!x.abs && !isKeyword(e)) {
 			f.problemAt(ptr(f.at(), k), codeInvalidProperty, k, "property did not expand to an absolute IRI (undefined term)")
 			continue
 		}
@@ -328,7 +348,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m jsondec.Ref, g Term
 			return Term{}, nodeKey{}, 0, false, fallback("keyword %s in node object", e)
 		}
 		mark := f.push(k, -1)
-		n, err := f.property(active, k, e, v, s, g, depth)
+		n, err := f.property(active, k, x.def, e, v, s, g, depth)
 		f.path = f.path[:mark]
 		if err != nil {
 			return Term{}, nodeKey{}, 0, false, err
@@ -340,10 +360,9 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m jsondec.Ref, g Term
 	return s, idKey, count, hasID && count == 1, nil
 }
 
-// property expands the value of key (expanding to IRI p) and emits its statements about s.
-// It reports whether the expanded node keeps the property.
-func (f *fastBuilder) property(active *activeCtx, key, p string, v jsondec.Ref, s, g Term, depth int) (bool, error) {
-	def := active.terms[key]
+// property expands the value of key (def its definition in active, expanding to IRI p) and
+// emits its statements about s. It reports whether the expanded node keeps the property.
+func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p string, v jsondec.Ref, s, g Term, depth int) (bool, error) {
 	pred := Term{Kind: TermIRI, Value: p}
 	if isBlankID(p) {
 		f.problemAt(f.at(), codeBlankPredicate, key, "blank node used as a property")
@@ -358,6 +377,11 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v jsondec.Ref, 
 	var container uint8
 	if def != nil {
 		container = def.container
+	}
+	// The values are expanded in termCtx, with key's definition there.
+	vdef := def
+	if termCtx != active {
+		vdef = termCtx.terms[key]
 	}
 	if def != nil && def.typ == "@json" {
 		// jsonld.js takes the whole value, null included, as one JSON literal.
@@ -392,7 +416,7 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v jsondec.Ref, 
 			}
 			gname := f.fresh()
 			mark := f.push("", i)
-			_, _, count, onlyID, err := f.node(termCtx, key, im, gname, depth+1)
+			_, _, count, onlyID, err := f.node(termCtx, key, vdef, im, gname, depth+1)
 			f.path = f.path[:mark]
 			if err != nil {
 				return false, err
@@ -411,7 +435,7 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v jsondec.Ref, 
 			// an explicit list object: handled by element below
 		} else {
 			first, ni := f.span(v)
-			head, err := f.list(termCtx, key, first, ni, g, depth)
+			head, err := f.list(termCtx, key, vdef, first, ni, g, depth)
 			if err != nil {
 				return false, err
 			}
@@ -420,7 +444,7 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v jsondec.Ref, 
 		}
 	}
 	base := len(f.emit)
-	if err := f.element(termCtx, key, v, g, depth); err != nil {
+	if err := f.element(termCtx, key, vdef, v, g, depth); err != nil {
 		return false, err
 	}
 	for _, o := range f.emit[base:] {

@@ -32,8 +32,8 @@ func (f *fastBuilder) isList(active *activeCtx, m jsondec.Ref) bool {
 }
 
 // list emits an RDF collection of the n items from first (each expanded with the active
-// property key).
-func (f *fastBuilder) list(active *activeCtx, key string, first jsondec.Ref, n int, g Term, depth int) (Term, error) {
+// property key, def its definition in active).
+func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first jsondec.Ref, n int, g Term, depth int) (Term, error) {
 	base := len(f.emit)
 	defer func() { f.emit = f.emit[:base] }()
 	for i := range n {
@@ -46,7 +46,7 @@ func (f *fastBuilder) list(active *activeCtx, key string, first jsondec.Ref, n i
 		}
 		var err error
 		mark := f.push("", i)
-		err = f.element(active, key, it, g, depth+1)
+		err = f.element(active, key, def, it, g, depth+1)
 		f.path = f.path[:mark]
 		if err != nil {
 			return Term{}, err
@@ -70,9 +70,9 @@ func (f *fastBuilder) list(active *activeCtx, key string, first jsondec.Ref, n i
 	return head, nil
 }
 
-// element expands one property value (scalar, array or object) and appends its objects to
-// f.emit.
-func (f *fastBuilder) element(active *activeCtx, key string, v jsondec.Ref, g Term, depth int) error {
+// element expands one property value (scalar, array or object) of key (def its definition
+// in active) and appends its objects to f.emit.
+func (f *fastBuilder) element(active *activeCtx, key string, def *termDef, v jsondec.Ref, g Term, depth int) error {
 	switch f.t.Kind(v) {
 	case jsondec.Null:
 		return nil
@@ -83,7 +83,7 @@ func (f *fastBuilder) element(active *activeCtx, key string, v jsondec.Ref, g Te
 				return fallback("nested array")
 			}
 			mark := f.push("", i)
-			err := f.element(active, key, it, g, depth+1)
+			err := f.element(active, key, def, it, g, depth+1)
 			f.path = f.path[:mark]
 			if err != nil {
 				return err
@@ -91,9 +91,9 @@ func (f *fastBuilder) element(active *activeCtx, key string, v jsondec.Ref, g Te
 		}
 		return nil
 	case jsondec.Object:
-		return f.object(active, key, v, g, depth)
+		return f.object(active, key, def, v, g, depth)
 	default:
-		o, err := f.scalar(active, key, v)
+		o, err := f.scalar(active, key, def, v)
 		if err != nil {
 			return err
 		}
@@ -103,8 +103,7 @@ func (f *fastBuilder) element(active *activeCtx, key string, v jsondec.Ref, g Te
 }
 
 // scalar is Value Expansion then conversion to an RDF term.
-func (f *fastBuilder) scalar(active *activeCtx, key string, v jsondec.Ref) (emitted, error) {
-	def := active.terms[key]
+func (f *fastBuilder) scalar(active *activeCtx, key string, def *termDef, v jsondec.Ref) (emitted, error) {
 	kind := f.t.Kind(v)
 	isString := kind == jsondec.String
 	var s string
@@ -167,7 +166,7 @@ func (f *fastBuilder) literal(v jsondec.Ref, typ, lang string, hasLang bool, dir
 
 // object expands a map value (value object, list/set object or node object) and appends its
 // objects to f.emit.
-func (f *fastBuilder) object(active *activeCtx, key string, m jsondec.Ref, g Term, depth int) error {
+func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m jsondec.Ref, g Term, depth int) error {
 	if depth > maxDepth {
 		return fallback("too deep")
 	}
@@ -187,14 +186,14 @@ func (f *fastBuilder) object(active *activeCtx, key string, m jsondec.Ref, g Ter
 	}
 	switch kind {
 	case "":
-		s, k, _, _, err := f.node(active, key, m, g, depth+1)
+		s, k, _, _, err := f.node(active, key, def, m, g, depth+1)
 		if err != nil {
 			return err
 		}
 		f.emit = append(f.emit, emitted{s, k})
 		return nil
 	case "@value":
-		o, keep, err := f.valueObject(active, key, m)
+		o, keep, err := f.valueObject(active, key, def, m)
 		if err != nil || !keep {
 			return err
 		}
@@ -206,15 +205,16 @@ func (f *fastBuilder) object(active *activeCtx, key string, m jsondec.Ref, g Ter
 		return fallback("%s object with other keys", kind)
 	}
 	_, items := f.t.Member(m, 0)
-	active, err := f.mapContext(active, key, m)
+	active, err := f.mapContext(active, key, def, m)
 	if err != nil {
 		return err
 	}
+	def = active.terms[key]
 	if kind == "@set" {
-		return f.element(active, key, items, g, depth+1)
+		return f.element(active, key, def, items, g, depth+1)
 	}
 	first, n := f.span(items)
-	head, err := f.list(active, key, first, n, g, depth)
+	head, err := f.list(active, key, def, first, n, g, depth)
 	if err != nil {
 		return err
 	}
@@ -223,8 +223,8 @@ func (f *fastBuilder) object(active *activeCtx, key string, m jsondec.Ref, g Ter
 }
 
 // valueObject handles {"@value": ..., "@type"|"@language"|"@direction": ...}.
-func (f *fastBuilder) valueObject(active *activeCtx, key string, m jsondec.Ref) (emitted, bool, error) {
-	active, err := f.mapContext(active, key, m)
+func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m jsondec.Ref) (emitted, bool, error) {
+	active, err := f.mapContext(active, key, def, m)
 	if err != nil {
 		return emitted{}, false, err
 	}

@@ -48,7 +48,9 @@ type quadBuf struct {
 	canon canonScratch
 	emit  []emitted
 	path  []jseg
+	exp   []expandedKey
 	strs  []string
+	table []int32
 }
 
 // maxPooledQuads bounds the buffers kept for reuse, so one huge document does not pin memory.
@@ -111,6 +113,12 @@ func (p *Processor) CanonicalizeTo(ctx context.Context, doc any, w io.Writer) er
 	return canonicalizeTo(ctx, quads, p.canon, true, &buf.canon, w)
 }
 
+// CanonicalizeTreeTo is CanonicalizeTo for a document decoded into a jsondec.Tree (for the
+// packages of openbadges, which decode documents that way).
+func (p *Processor) CanonicalizeTreeTo(ctx context.Context, t *jsondec.Tree, w io.Writer) error {
+	return p.CanonicalizeTo(ctx, t, w)
+}
+
 // release clears buf (dropping its references to the document's strings) and pools it.
 func (p *Processor) release(buf *quadBuf) {
 	if cap(buf.quads) > maxPooledQuads || buf.canon.oversized() {
@@ -120,9 +128,10 @@ func (p *Processor) release(buf *quadBuf) {
 	clear(buf.keys)
 	clear(buf.emit)
 	clear(buf.path)
+	clear(buf.exp)
 	clear(buf.strs)
 	buf.quads, buf.keys = buf.quads[:0], buf.keys[:0]
-	buf.emit, buf.path, buf.strs = buf.emit[:0], buf.path[:0], buf.strs[:0]
+	buf.emit, buf.path, buf.exp, buf.strs = buf.emit[:0], buf.path[:0], buf.exp[:0], buf.strs[:0]
 	p.bufs.Put(buf)
 }
 
@@ -196,11 +205,14 @@ func (p *Processor) fastToRDFInto(ctx context.Context, t *jsondec.Tree, buf *qua
 	f := &fastBuilder{ctx: ctx, cc: p.cc, t: t}
 	if buf != nil {
 		f.quads, f.keys = buf.quads[:0], buf.keys[:0]
-		f.emit, f.path, f.strs = buf.emit[:0], buf.path[:0], buf.strs[:0]
+		f.emit, f.path, f.exp, f.strs = buf.emit[:0], buf.path[:0], buf.exp[:0], buf.strs[:0]
+		f.table = buf.table
 		// Hand the (possibly grown) slices back, whole, for release to clear.
 		defer func() {
 			buf.quads, buf.keys = f.quads, f.keys
-			buf.emit, buf.path, buf.strs = f.emit[:cap(f.emit)], f.path[:cap(f.path)], f.strs[:cap(f.strs)]
+			buf.emit, buf.path = f.emit[:cap(f.emit)], f.path[:cap(f.path)]
+			buf.exp, buf.strs = f.exp[:cap(f.exp)], f.strs[:cap(f.strs)]
+			buf.table = f.table
 		}()
 	}
 	if err := f.document(); err != nil {

@@ -17,6 +17,7 @@ type rdfBuilder struct {
 	blank    map[string]string // input blank node label -> ours
 	next     int
 	problems []Problem
+	table    []int32 // dataset's hash table, reused
 }
 
 // add appends a statement. key is the object's identity under jsonld.js's node map equality
@@ -43,33 +44,37 @@ func (b *rdfBuilder) dataset() []Quad {
 		return b.quads
 	}
 	n := 0
-	for _, k := range b.keys {
-		if k.kind != 0 {
+	for i := range b.keys {
+		if b.keys[i].kind != 0 {
 			n++
 		}
 	}
-	// An open-addressing table of the kept keyed quads (their index in out, plus one), by a
-	// hash of subject, predicate, graph and key; equality is checked exactly on a hit.
+	// An open-addressing table of the kept keyed quads (their index in the kept prefix of
+	// b.quads, plus one), by a hash of subject, predicate and key value; equality is checked
+	// exactly on a hit.
 	size := 16
 	for size < 2*n {
 		size *= 2
 	}
-	table := make([]int32, size)
+	if cap(b.table) < size {
+		b.table = make([]int32, size)
+	}
+	table := b.table[:size]
+	clear(table)
 	seed := maphash.MakeSeed()
-	out := b.quads[:0]
+	kept := 0
 	for i := range b.quads {
-		q := b.quads[i]
-		k := b.keys[i]
+		q, k := &b.quads[i], &b.keys[i]
 		if k.kind != 0 {
-			h := dupHash(seed, &q, &k)
+			h := dupHash(seed, q, k)
 			dup := false
 			for slot := h & uint64(size-1); ; slot = (slot + 1) & uint64(size-1) {
 				j := table[slot]
 				if j == 0 {
-					table[slot] = int32(len(out) + 1)
+					table[slot] = int32(kept + 1)
 					break
 				}
-				if o := &out[j-1]; o.S == q.S && o.P == q.P && o.G == q.G && b.keys[j-1] == k {
+				if o := &b.quads[j-1]; o.S == q.S && o.P == q.P && o.G == q.G && b.keys[j-1] == *k {
 					dup = true
 					break
 				}
@@ -78,30 +83,45 @@ func (b *rdfBuilder) dataset() []Quad {
 				continue
 			}
 		}
-		b.keys[len(out)] = k
-		out = append(out, q)
+		if kept != i {
+			b.quads[kept], b.keys[kept] = *q, *k
+		}
+		kept++
 	}
-	clear(b.quads[len(out):])
-	clear(b.keys[len(out):])
-	return out
+	clear(b.quads[kept:])
+	clear(b.keys[kept:])
+	return b.quads[:kept]
 }
 
-// dupHash hashes what dataset compares.
+// dupHash hashes part of what dataset compares: subject, predicate and the key's value.
 func dupHash(seed maphash.Seed, q *Quad, k *nodeKey) uint64 {
 	h := maphash.String(seed, q.S.Value)
 	h = h*31 + maphash.String(seed, q.P.Value)
-	h = h*31 + maphash.String(seed, q.G.Value)
 	h = h*31 + maphash.String(seed, k.v)
-	h = h*31 + maphash.String(seed, k.typ)
-	h = h*31 + maphash.String(seed, k.lang)
-	h = h*31 + maphash.String(seed, k.ix)
 	return h*31 + uint64(k.kind) + uint64(q.S.Kind)<<8 + uint64(q.G.Kind)<<16
 }
 
 func (b *rdfBuilder) fresh() Term {
-	t := Term{Kind: TermBlank, Value: "b" + strconv.Itoa(b.next)}
+	t := Term{Kind: TermBlank, Value: blankLabel(b.next)}
 	b.next++
 	return t
+}
+
+// blankLabels holds the labels of the first blank nodes ("b0", "b1", ...), so that numbering
+// them allocates nothing. Immutable.
+var blankLabels = func() (l [256]string) {
+	for i := range l {
+		l[i] = "b" + strconv.Itoa(i)
+	}
+	return l
+}()
+
+// blankLabel returns "b" followed by n in decimal.
+func blankLabel(n int) string {
+	if n < len(blankLabels) {
+		return blankLabels[n]
+	}
+	return "b" + strconv.Itoa(n)
 }
 
 func (b *rdfBuilder) problem(code, term, msg string) {
@@ -116,7 +136,7 @@ func (b *rdfBuilder) ref(id string) Term {
 		}
 		l, ok := b.blank[id]
 		if !ok {
-			l = "b" + strconv.Itoa(b.next)
+			l = blankLabel(b.next)
 			b.next++
 			b.blank[id] = l
 		}

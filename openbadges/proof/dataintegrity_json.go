@@ -148,11 +148,11 @@ func decodeObject(raw []byte) (map[string]any, error) {
 	return m, nil
 }
 
-// decodeWithMembers is decodeObject and topLevelMembers in one pass over raw: the decoded
-// object, its members in order and the offset of its closing brace. Duplicate member names
-// are refused, as topLevelMembers refuses them.
-func decodeWithMembers(raw []byte) (map[string]any, []member, int, error) {
-	m, ms, closing, err := jsondec.DecodeObjectMembers(raw)
+// decodeWithMembers is decodeObject and topLevelMembers in one pass over raw: the object
+// decoded into a Tree, its members in order and the offset of its closing brace. Duplicate
+// member names are refused, as topLevelMembers refuses them.
+func decodeWithMembers(raw []byte) (*jsondec.Tree, []member, int, error) {
+	t, ms, closing, err := jsondec.DecodeTreeMembers(raw)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("not a JSON object: %w", err)
 	}
@@ -165,7 +165,7 @@ func decodeWithMembers(raw []byte) (map[string]any, []member, int, error) {
 			}
 		}
 	}
-	return m, members, closing, nil
+	return t, members, closing, nil
 }
 
 // withProofs returns raw (whose members and closing brace topLevelMembers found) with its
@@ -203,7 +203,20 @@ func withProofs(raw []byte, members []member, closing int, existing []json.RawMe
 // proofValues returns the proof member of a decoded document as a list: absent gives none,
 // an object gives one, an array gives its items.
 func proofValues(doc map[string]any) []any {
-	switch p := doc["proof"].(type) {
+	return proofMemberList(doc["proof"])
+}
+
+// treeProofValues is proofValues for a document decoded into a Tree.
+func treeProofValues(t *jsondec.Tree) []any {
+	r, ok := t.Get(t.Root(), "proof")
+	if !ok {
+		return nil
+	}
+	return proofMemberList(t.Value(r))
+}
+
+func proofMemberList(p any) []any {
+	switch p := p.(type) {
 	case nil:
 		return nil
 	case []any:
@@ -211,4 +224,13 @@ func proofValues(doc map[string]any) []any {
 	default:
 		return []any{p}
 	}
+}
+
+// treeMember returns the top-level member name of t in the generic form (nil when absent).
+func treeMember(t *jsondec.Tree, name string) (any, bool) {
+	r, ok := t.Get(t.Root(), name)
+	if !ok {
+		return nil, false
+	}
+	return t.Value(r), true
 }
