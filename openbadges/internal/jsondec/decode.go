@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 )
 
@@ -116,14 +117,29 @@ func (d *decoder) syntax(format string, a ...any) error {
 }
 
 func (d *decoder) space() {
-	for d.i < len(d.s) {
-		switch d.s[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
+	s, i := d.s, d.i
+	for i < len(s) {
+		switch s[i] {
+		case ' ':
+			// A run of spaces (indentation), eight bytes at a time.
+			for i+8 <= len(s) {
+				if x := load64(s[i:i+8]) ^ (ones * ' '); x != 0 {
+					i += bits.TrailingZeros64(x) / 8
+					break
+				}
+				i += 8
+			}
+			for i < len(s) && s[i] == ' ' {
+				i++
+			}
+		case '\t', '\n', '\r':
+			i++
 		default:
+			d.i = i
 			return
 		}
 	}
+	d.i = i
 }
 
 func (d *decoder) value() (any, error) {

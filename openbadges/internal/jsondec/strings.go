@@ -17,7 +17,19 @@ func (d *decoder) str() (string, error) {
 func (d *decoder) strPlain() (string, bool, error) {
 	start := d.i + 1
 	ascii := true
-	for j := start; j < len(d.s); j++ {
+	j := start
+	// Eight bytes at a time while none is a quote, a backslash or a control character.
+	for s := d.s; j+8 <= len(s); j += 8 {
+		x := load64(s[j : j+8])
+		q, b := x^(ones*'"'), x^(ones*'\\')
+		if ((q-ones)&^q|(b-ones)&^b|(x-ones*0x20)&^x)&highs != 0 {
+			break
+		}
+		if x&highs != 0 {
+			ascii = false
+		}
+	}
+	for ; j < len(d.s); j++ {
 		c := d.s[j]
 		switch {
 		case c == '"':
@@ -159,4 +171,18 @@ func unquoteSlow(s string) []byte {
 		}
 	}
 	return b
+}
+
+// ones and highs are the byte-parallel constants of load64's callers: 0x01 and 0x80 in each
+// byte of a uint64.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// load64 returns the first 8 bytes of s as a little-endian uint64 (one load).
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }

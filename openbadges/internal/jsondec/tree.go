@@ -25,13 +25,12 @@ const (
 // Ref is a value of a Tree (an index into its nodes).
 type Ref int32
 
-// node is one value of a Tree. It holds no pointer, so a Tree's nodes cost the garbage
-// collector nothing to scan.
+// node is one value of a Tree, in 12 bytes. It holds no pointer, so a Tree's nodes cost the
+// garbage collector nothing to scan.
 type node struct {
 	kind Kind
-	ext  bool  // String: the value is strs[a]; Number: strs[a] is its json.Number literal
-	a, n int32 // String: src[a:n] (unless ext); Array: elements nodes[a:a+n]; Object: members nodes[a:a+2n]
-	num  float64
+	ext  bool  // String: the value is strs[a]; Number: strs[n] is its json.Number literal
+	a, n int32 // String: src[a:n] (unless ext); Number: nums[a]; Array: elements nodes[a:a+n]; Object: members nodes[a:a+2n]
 }
 
 // Tree is a JSON value decoded into a flat form: the members of each object sorted by name
@@ -46,6 +45,7 @@ type Tree struct {
 	src   string
 	nodes []node
 	strs  []string // unescaped strings, and every string of a Tree made by FromValue
+	nums  []float64
 	root  Ref
 }
 
@@ -69,9 +69,9 @@ func (t *Tree) Str(r Ref) string {
 func (t *Tree) Num(r Ref) (num float64, literal string, isLiteral bool) {
 	n := &t.nodes[r]
 	if n.ext {
-		return n.num, t.strs[n.a], true
+		return t.nums[n.a], t.strs[n.n], true
 	}
-	return n.num, "", false
+	return t.nums[n.a], "", false
 }
 
 // Len returns the number of elements of the array r or members of the object r.
@@ -107,9 +107,9 @@ func (t *Tree) Value(r Ref) any {
 		return true
 	case Number:
 		if n.ext {
-			return json.Number(t.strs[n.a])
+			return json.Number(t.strs[n.n])
 		}
-		return n.num
+		return t.nums[n.a]
 	case String:
 		return t.Str(r)
 	case Array:
@@ -149,7 +149,7 @@ func (t *Tree) Without(name string) *Tree {
 	}
 	t.nodes = append(t.nodes, node{kind: Object, a: first, n: root.n - 1})
 	nodes := t.nodes[:len(t.nodes):len(t.nodes)]
-	return &Tree{src: t.src, nodes: nodes, strs: t.strs, root: Ref(len(nodes) - 1)}
+	return &Tree{src: t.src, nodes: nodes, strs: t.strs, nums: t.nums, root: Ref(len(nodes) - 1)}
 }
 
 // DecodeTree decodes data (one JSON value with optional surrounding whitespace) into a Tree,
@@ -177,8 +177,9 @@ type treeDecoder struct {
 func decodeTree(data []byte, object bool) (*Tree, []Member, int, error) {
 	var members []Member
 	d := &treeDecoder{decoder: decoder{s: string(data)}}
-	// About one value per 24 bytes of a typical credential.
-	d.t = &Tree{src: d.s, nodes: make([]node, 0, len(data)/24+4)}
+	// About one value (or member name) per 26 bytes of a typical credential, and room for
+	// Without.
+	d.t = &Tree{src: d.s, nodes: make([]node, 0, len(data)/24+16)}
 	d.stack = make([]node, 0, 64)
 	d.space()
 	if object {
@@ -223,7 +224,8 @@ func (d *treeDecoder) value() (node, error) {
 		if !ok {
 			return node{}, nil // d.err is set: decoding goes on, then fails
 		}
-		return node{kind: Number, num: f}, nil
+		d.t.nums = append(d.t.nums, f)
+		return node{kind: Number, a: int32(len(d.t.nums) - 1)}, nil
 	case c == 't':
 		return node{kind: True}, d.literal("true")
 	case c == 'f':
@@ -434,11 +436,13 @@ func (t *Tree) from(v any, stack *[]node, depth int) (node, error) {
 		}
 		return node{kind: False}, nil
 	case float64:
-		return node{kind: Number, num: x}, nil
+		t.nums = append(t.nums, x)
+		return node{kind: Number, a: int32(len(t.nums) - 1)}, nil
 	case json.Number:
 		f, _ := strconv.ParseFloat(string(x), 64)
+		t.nums = append(t.nums, f)
 		t.strs = append(t.strs, string(x))
-		return node{kind: Number, ext: true, a: int32(len(t.strs) - 1), num: f}, nil
+		return node{kind: Number, ext: true, a: int32(len(t.nums) - 1), n: int32(len(t.strs) - 1)}, nil
 	case string:
 		return t.addStr(x), nil
 	case []any:
