@@ -51,7 +51,7 @@ func expandKey(active *activeCtx, k string) expandedKey {
 		}
 		return expandedKey{e: d.id, def: d, abs: d.abs}
 	}
-	e, null, _ := expandIRIInContext(active, k, true, nil, nil, false)
+	e, null, _ := expandNonTerm(active, k, true, nil, nil, false)
 	if null {
 		return expandedKey{}
 	}
@@ -93,11 +93,7 @@ func (f *fastBuilder) document() error {
 		if k == "@context" {
 			continue
 		}
-		e, null, err := expandIRIInContext(active, k, true, nil, nil, false)
-		if err != nil {
-			return err
-		}
-		if !null && isKeyword(e) && e != "@id" && e != "@type" {
+		if e := keywordOf(active, k); e != "" && e != "@id" && e != "@type" {
 			return fallback("top-level %s", e)
 		}
 	}
@@ -163,13 +159,7 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDe
 			if _, hasCtx := f.t.Get(m, "@context"); !hasCtx {
 				for i := range n {
 					k, _ := f.t.Member(m, i)
-					e, null, err := expandIRIInContext(active, k, true, nil, nil, false)
-					if err != nil {
-						return nil, err
-					}
-					if null {
-						continue
-					}
+					e := keywordOf(active, k)
 					if e == "@value" {
 						mustRevert = false
 						break
@@ -224,11 +214,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	defer func() { f.exp = f.exp[:base] }()
 	for i := range n {
 		k, v := t.Member(m, i)
-		if k == "@context" {
-			continue
-		}
-		expanded[i] = expandKey(active, k)
-		if expanded[i].e != "@type" {
+		if k == "@context" || keywordOf(active, k) != "@type" {
 			continue
 		}
 		// The types, sorted, on the f.strs stack.
@@ -257,13 +243,9 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 		}
 		f.strs = f.strs[:tbase]
 	}
-	// Keys may expand differently under the type-scoped context.
-	if active != typeScoped {
-		for i := range n {
-			k, _ := t.Member(m, i)
-			if k == "@context" {
-				continue
-			}
+	// The keys, expanded in the type-scoped context.
+	for i := range n {
+		if k, _ := t.Member(m, i); k != "@context" {
 			expanded[i] = expandKey(active, k)
 		}
 	}

@@ -12,8 +12,7 @@ import (
 func (f *fastBuilder) isValueOrList(active *activeCtx, m jsondec.Ref) bool {
 	for i := range f.t.Len(m) {
 		k, _ := f.t.Member(m, i)
-		e, _, _ := expandIRIInContext(active, k, true, nil, nil, false)
-		if e == "@value" || e == "@list" || e == "@set" || e == "@graph" {
+		if e := keywordOf(active, k); e == "@value" || e == "@list" || e == "@set" || e == "@graph" {
 			return true
 		}
 	}
@@ -24,7 +23,7 @@ func (f *fastBuilder) isValueOrList(active *activeCtx, m jsondec.Ref) bool {
 func (f *fastBuilder) isList(active *activeCtx, m jsondec.Ref) bool {
 	for i := range f.t.Len(m) {
 		k, _ := f.t.Member(m, i)
-		if e, _, _ := expandIRIInContext(active, k, true, nil, nil, false); e == "@list" {
+		if keywordOf(active, k) == "@list" {
 			return true
 		}
 	}
@@ -173,11 +172,7 @@ func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m json
 	var kind string
 	for i := range f.t.Len(m) {
 		k, _ := f.t.Member(m, i)
-		e, _, err := expandIRIInContext(active, k, true, nil, nil, false)
-		if err != nil {
-			return err
-		}
-		switch e {
+		switch e := keywordOf(active, k); e {
 		case "@value", "@list", "@set":
 			kind = e
 		case "@graph", "@reverse", "@included", "@nest", "@index":
@@ -234,11 +229,7 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m
 	hasVal, hasType, hasLang, hasDir := false, false, false, false
 	for i := range t.Len(m) {
 		k, v := t.Member(m, i)
-		e, _, err := expandIRIInContext(active, k, true, nil, nil, false)
-		if err != nil {
-			return emitted{}, false, err
-		}
-		switch e {
+		switch keywordOf(active, k) {
 		case "@value":
 			val, hasVal = v, true
 		case "@type":
@@ -319,11 +310,7 @@ func (f *fastBuilder) languageMap(active *activeCtx, key string, def *termDef, l
 	t := f.t
 	for i := range t.Len(lm) {
 		lk, lv := t.Member(lm, i)
-		le, _, err := expandIRIInContext(active, lk, true, nil, nil, false)
-		if err != nil {
-			return false, err
-		}
-		none := le == "@none"
+		none := keywordOf(active, lk) == "@none"
 		if !none && !isBCP47(lk) {
 			f.problemAt(ptr(f.at(), lk), codeInvalidLanguage, lk, "language map key is not a well-formed language tag")
 		}
