@@ -60,11 +60,11 @@ func VerifyDataIntegrity(ctx context.Context, c Canonicalizer, r MethodResolver,
 }
 
 type verifier struct {
-	c       Canonicalizer
-	r       MethodResolver
-	tree    *jsondec.Tree // the document
-	context any           // its @context
-	all     []any
+	c        Canonicalizer
+	r        MethodResolver
+	tree     *jsondec.Tree // the document
+	context  any           // its @context
+	all      []any
 	issuerID string
 	// docHash caches the SHA-256 of the canonical document without proofs, shared by the
 	// proofs of a set (hasDocHash says it is set).
