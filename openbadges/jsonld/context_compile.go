@@ -330,7 +330,7 @@ func keywordAliases(terms map[string]*termDef) []termAlias {
 // not expand to a keyword: expandIRIInContext(active, k, true, nil, nil, false) when that
 // is a keyword, without its term lookup (a term expands to a keyword only as an alias).
 func keywordOf(active *activeCtx, k string) string {
-	if isKeyword(k) {
+	if len(k) > 0 && k[0] == '@' && isKeyword(k) {
 		return k
 	}
 	for _, a := range active.aliases {

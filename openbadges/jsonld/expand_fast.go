@@ -286,6 +286,9 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	if hasID {
 		count = 1
 	}
+	// A fresh subject's statements are all made here: when no two keys expand to the same
+	// property, the duplicates of a property are found among its own values (see property).
+	local := !hasID && distinctProperties(expanded)
 	for i := range n {
 		x := expanded[i]
 		e := x.e
@@ -308,11 +311,9 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 					return Term{}, nodeKey{}, 0, false, fallback("non-string @type")
 				}
 				ts := t.Str(ty)
-				te, null, err := expandIRIInContext(typeScoped, ts, true, nil, nil, false)
-				if err != nil {
-					return Term{}, nodeKey{}, 0, false, err
-				}
-				if null || !isAbsoluteIRI(te) {
+				x := expandKey(typeScoped, ts)
+				te := x.e
+				if !x.abs {
 					// jsonld.js: 'relative @type reference' in expansion, or (for "@json",
 					// which expansion lets through) 'relative object reference' in toRDF.
 					code := codeRelativeType
@@ -330,7 +331,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 			return Term{}, nodeKey{}, 0, false, fallback("keyword %s in node object", e)
 		}
 		mark := f.push(k, -1)
-		n, err := f.property(active, k, x.def, e, v, s, g, depth)
+		n, err := f.property(active, k, x.def, e, v, s, g, local, depth)
 		f.path = f.path[:mark]
 		if err != nil {
 			return Term{}, nodeKey{}, 0, false, err
@@ -342,9 +343,27 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	return s, idKey, count, hasID && count == 1, nil
 }
 
+// distinctProperties reports whether no two keys expand to the same IRI, and none to
+// rdf:type (which @type's statements use).
+func distinctProperties(keys []expandedKey) bool {
+	for i := range keys {
+		if keys[i].e == rdfType {
+			return false
+		}
+		for j := range i {
+			if keys[j].e == keys[i].e && keys[i].e != "" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // property expands the value of key (def its definition in active, expanding to IRI p) and
 // emits its statements about s. It reports whether the expanded node keeps the property.
-func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p string, v jsondec.Ref, s, g Term, depth int) (bool, error) {
+// local says that no other statement has subject s and predicate p: node map duplicates are
+// then dropped here, among the values, instead of by dataset.
+func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p string, v jsondec.Ref, s, g Term, local bool, depth int) (bool, error) {
 	pred := Term{Kind: TermIRI, Value: p}
 	if isBlankID(p) {
 		f.problemAt(f.at(), codeBlankPredicate, key, "blank node used as a property")
@@ -429,9 +448,28 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 	if err := f.element(termCtx, key, vdef, v, g, depth); err != nil {
 		return false, err
 	}
-	for _, o := range f.emit[base:] {
-		f.add(s, pred, o.t, g, o.key)
+	vals := f.emit[base:]
+	for i := range vals {
+		o := &vals[i]
+		if !local {
+			f.add(s, pred, o.t, g, o.key)
+		} else if !seenKey(vals[:i], &o.key) {
+			f.add(s, pred, o.t, g, nodeKey{})
+		}
 	}
 	f.emit = f.emit[:base]
 	return true, nil
+}
+
+// seenKey reports whether one of vals has the node map identity k (never when k is zero).
+func seenKey(vals []emitted, k *nodeKey) bool {
+	if k.kind == 0 {
+		return false
+	}
+	for i := range vals {
+		if vals[i].key == *k {
+			return true
+		}
+	}
+	return false
 }
