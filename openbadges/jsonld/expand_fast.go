@@ -323,7 +323,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 					f.problemAt(ptr(f.at(), k), code, ts, "@type did not expand to an absolute IRI")
 					continue
 				}
-				f.add(s, Term{Kind: TermIRI, Value: rdfType}, f.ref(te), g, refKeyOf(te))
+				f.add(s, Term{Kind: TermIRI, Value: rdfType}, f.ref(te), g, typeKeyOf(te))
 			}
 			continue
 		}
@@ -343,13 +343,9 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	return s, idKey, count, hasID && count == 1, nil
 }
 
-// distinctProperties reports whether no two keys expand to the same IRI, and none to
-// rdf:type (which @type's statements use).
+// distinctProperties reports whether no two keys expand to the same IRI.
 func distinctProperties(keys []expandedKey) bool {
 	for i := range keys {
-		if keys[i].e == rdfType {
-			return false
-		}
 		for j := range i {
 			if keys[j].e == keys[i].e && keys[i].e != "" {
 				return false

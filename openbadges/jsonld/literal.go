@@ -10,10 +10,10 @@ import (
 	"github.com/gowebpki/jcs"
 )
 
-// nodeKey is the identity of an object under jsonld.js's node map equality: kind 'i' for a
-// node reference (v is its @id), 's', 'b' or 'n' for a string, boolean or number value (v is
-// its JavaScript value, typ, lang and index its @type, lower-cased @language and @index);
-// the zero nodeKey is never equal to another.
+// nodeKey is the identity of an object under jsonld.js's node map equality: kind 't' for a
+// @type value, 'i' for a node reference (v is its @id), 's', 'b' or 'n' for a string, boolean
+// or number value (v is its JavaScript value, typ, lang and index its @type, lower-cased
+// @language and @index); the zero nodeKey is never equal to another.
 type nodeKey struct {
 	kind             byte
 	v, typ, lang, ix string
@@ -21,6 +21,11 @@ type nodeKey struct {
 
 // refKeyOf is the identity of a reference to the node id.
 func refKeyOf(id string) nodeKey { return nodeKey{kind: 'i', v: id} }
+
+// typeKeyOf is the identity of the type id among a node's @type values, which the node map
+// keeps apart from its properties: an rdf:type property with the same value gives a second,
+// identical statement, which jsonld.js and rdf-canonize keep.
+func typeKeyOf(id string) nodeKey { return nodeKey{kind: 't', v: id} }
 
 // valueKey is the compareValues identity of a value object (zero = never equal to another).
 func valueKey(m map[string]any, val any) nodeKey {

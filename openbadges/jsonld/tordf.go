@@ -204,7 +204,7 @@ func (b *rdfBuilder) node(m map[string]any, g Term) (Term, error) {
 					b.problem(codeRelativeType, ts, "relative @type")
 					continue
 				}
-				b.add(s, Term{Kind: TermIRI, Value: rdfType}, b.ref(ts), g, refKeyOf(ts))
+				b.add(s, Term{Kind: TermIRI, Value: rdfType}, b.ref(ts), g, typeKeyOf(ts))
 			}
 		case "@graph":
 			for _, it := range asArray(v) {
