@@ -440,6 +440,18 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			return true, nil
 		}
 	}
+	if kind != jsondec.Array && kind != jsondec.Object {
+		// One scalar: its statement, without the f.emit stack.
+		o, err := f.scalar(termCtx, key, vdef, v)
+		if err != nil {
+			return false, err
+		}
+		if local {
+			o.key = nodeKey{}
+		}
+		f.add(s, pred, o.t, g, o.key)
+		return true, nil
+	}
 	base := len(f.emit)
 	if err := f.element(termCtx, key, vdef, v, g, depth); err != nil {
 		return false, err

@@ -50,8 +50,7 @@ func (b *rdfBuilder) dataset() []Quad {
 		}
 	}
 	// An open-addressing table of the kept keyed quads (their index in the kept prefix of
-	// b.quads, plus one), by a hash of subject, predicate and key value; equality is checked
-	// exactly on a hit.
+	// b.quads, plus one), by dupHash; equality is checked exactly on a hit.
 	size := 16
 	for size < 2*n {
 		size *= 2
@@ -93,12 +92,12 @@ func (b *rdfBuilder) dataset() []Quad {
 	return b.quads[:kept]
 }
 
-// dupHash hashes part of what dataset compares: subject, predicate and the key's value.
+// dupHash hashes part of what dataset compares: subject, the key's value, and the lengths
+// of the predicate and graph name.
 func dupHash(seed maphash.Seed, q *Quad, k *nodeKey) uint64 {
 	h := maphash.String(seed, q.S.Value)
-	h = h*31 + maphash.String(seed, q.P.Value)
 	h = h*31 + maphash.String(seed, k.v)
-	return h*31 + uint64(k.kind) + uint64(q.S.Kind)<<8 + uint64(q.G.Kind)<<16
+	return h*31 + uint64(k.kind) + uint64(q.S.Kind)<<8 + uint64(q.G.Kind)<<16 + uint64(len(q.P.Value))<<24 + uint64(len(q.G.Value))<<40
 }
 
 func (b *rdfBuilder) fresh() Term {
