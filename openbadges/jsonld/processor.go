@@ -44,7 +44,7 @@ type Processor struct {
 // quadBuf is a reusable rdfBuilder backing store.
 type quadBuf struct {
 	quads []Quad
-	keys  []nodeKey
+	keyed []keyedQuad
 	canon canonScratch
 	emit  []emitted
 	path  []jseg
@@ -125,12 +125,12 @@ func (p *Processor) release(buf *quadBuf) {
 		return
 	}
 	clear(buf.quads)
-	clear(buf.keys)
+	clear(buf.keyed)
 	clear(buf.emit)
 	clear(buf.path)
 	clear(buf.exp)
 	clear(buf.strs)
-	buf.quads, buf.keys = buf.quads[:0], buf.keys[:0]
+	buf.quads, buf.keyed = buf.quads[:0], buf.keyed[:0]
 	buf.emit, buf.path, buf.exp, buf.strs = buf.emit[:0], buf.path[:0], buf.exp[:0], buf.strs[:0]
 	p.bufs.Put(buf)
 }
@@ -204,12 +204,12 @@ func (p *Processor) fastToRDF(ctx context.Context, doc any) ([]Quad, []Problem, 
 func (p *Processor) fastToRDFInto(ctx context.Context, t *jsondec.Tree, buf *quadBuf) ([]Quad, []Problem, error) {
 	f := &fastBuilder{ctx: ctx, cc: p.cc, t: t}
 	if buf != nil {
-		f.quads, f.keys = buf.quads[:0], buf.keys[:0]
+		f.quads, f.keyed = buf.quads[:0], buf.keyed[:0]
 		f.emit, f.path, f.exp, f.strs = buf.emit[:0], buf.path[:0], buf.exp[:0], buf.strs[:0]
 		f.table = buf.table
 		// Hand the (possibly grown) slices back, whole, for release to clear.
 		defer func() {
-			buf.quads, buf.keys = f.quads, f.keys
+			buf.quads, buf.keyed = f.quads, f.keyed
 			buf.emit, buf.path = f.emit[:cap(f.emit)], f.path[:cap(f.path)]
 			buf.exp, buf.strs = f.exp[:cap(f.exp)], f.strs[:cap(f.strs)]
 			buf.table = f.table

@@ -12,47 +12,46 @@ import (
 // matter: RDFC-1.0 relabels them and sorts.
 type rdfBuilder struct {
 	quads    []Quad
-	keys     []nodeKey         // node map identity of each quad's object (zero = always kept)
-	dups     bool              // some quad has a non-empty key
+	keyed    []keyedQuad       // the quads with a node map identity, in order
 	blank    map[string]string // input blank node label -> ours
 	next     int
 	problems []Problem
 	table    []int32 // dataset's hash table, reused
 }
 
+// keyedQuad is the node map identity of quads[i] (see add); drop is set by dataset.
+type keyedQuad struct {
+	i    int32
+	drop bool
+	key  nodeKey
+}
+
 // add appends a statement. key is the object's identity under jsonld.js's node map equality
 // (compareValues: same @value by ===, @type, @language, @index; or same @id); a later
 // statement with the same subject, predicate, graph and key is dropped by dataset(). Values
 // that differ as JSON but give the same RDF literal (0 and 1e-7, or a value with and without
-// @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we.
+// @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we. The zero key
+// (a statement always kept) is not stored.
 func (b *rdfBuilder) add(s, p, o, g Term, key nodeKey) {
 	if b.quads == nil {
 		b.quads = make([]Quad, 0, 16)
-		b.keys = make([]nodeKey, 0, 16)
+	}
+	if key.kind != 0 {
+		b.keyed = append(b.keyed, keyedQuad{i: int32(len(b.quads)), key: key})
 	}
 	b.quads = append(b.quads, Quad{S: s, P: p, O: o, G: g})
-	b.keys = append(b.keys, key)
-	if key.kind != 0 {
-		b.dups = true
-	}
 }
 
 // dataset returns the quads without the node map duplicates (the first one is kept). It
-// compacts b.quads (and b.keys) in place: call it once, when the builder is done.
+// compacts b.quads in place: call it once, when the builder is done.
 func (b *rdfBuilder) dataset() []Quad {
-	if !b.dups {
+	if len(b.keyed) == 0 {
 		return b.quads
 	}
-	n := 0
-	for i := range b.keys {
-		if b.keys[i].kind != 0 {
-			n++
-		}
-	}
-	// An open-addressing table of the kept keyed quads (their index in the kept prefix of
-	// b.quads, plus one), by dupHash; equality is checked exactly on a hit.
+	// An open-addressing table of the kept keyed quads (their index in b.keyed, plus one), by
+	// dupHash; equality is checked exactly on a hit.
 	size := 16
-	for size < 2*n {
+	for size < 2*len(b.keyed) {
 		size *= 2
 	}
 	if cap(b.table) < size {
@@ -61,34 +60,43 @@ func (b *rdfBuilder) dataset() []Quad {
 	table := b.table[:size]
 	clear(table)
 	seed := maphash.MakeSeed()
-	kept := 0
-	for i := range b.quads {
-		q, k := &b.quads[i], &b.keys[i]
-		if k.kind != 0 {
-			h := dupHash(seed, q, k)
-			dup := false
-			for slot := h & uint64(size-1); ; slot = (slot + 1) & uint64(size-1) {
-				j := table[slot]
-				if j == 0 {
-					table[slot] = int32(kept + 1)
-					break
-				}
-				if o := &b.quads[j-1]; o.S == q.S && o.P == q.P && o.G == q.G && b.keys[j-1] == *k {
-					dup = true
+	dropped := 0
+	for n := range b.keyed {
+		e := &b.keyed[n]
+		q := &b.quads[e.i]
+		for slot := dupHash(seed, q, &e.key) & uint64(size-1); ; slot = (slot + 1) & uint64(size-1) {
+			j := table[slot]
+			if j == 0 {
+				table[slot] = int32(n + 1)
+				break
+			}
+			if k := &b.keyed[j-1]; k.key == e.key {
+				if o := &b.quads[k.i]; o.S == q.S && o.P == q.P && o.G == q.G {
+					e.drop = true
+					dropped++
 					break
 				}
 			}
-			if dup {
+		}
+	}
+	if dropped == 0 {
+		return b.quads
+	}
+	kept, next := 0, 0
+	for i := range b.quads {
+		if next < len(b.keyed) && int(b.keyed[next].i) == i {
+			drop := b.keyed[next].drop
+			next++
+			if drop {
 				continue
 			}
 		}
 		if kept != i {
-			b.quads[kept], b.keys[kept] = *q, *k
+			b.quads[kept] = b.quads[i]
 		}
 		kept++
 	}
 	clear(b.quads[kept:])
-	clear(b.keys[kept:])
 	return b.quads[:kept]
 }
 
