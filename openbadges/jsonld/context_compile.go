@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 
@@ -309,36 +308,6 @@ func (cc *contextCompiler) process(ctx context.Context, active *activeCtx, local
 	}
 	result.aliases = keywordAliases(result.terms)
 	return result, nil
-}
-
-// termAlias is a term mapped to a keyword.
-type termAlias struct{ term, keyword string }
-
-// keywordAliases returns the terms of terms mapped to a keyword, sorted.
-func keywordAliases(terms map[string]*termDef) []termAlias {
-	var out []termAlias
-	for k, d := range terms {
-		if !d.null && isKeyword(d.id) {
-			out = append(out, termAlias{k, d.id})
-		}
-	}
-	slices.SortFunc(out, func(a, b termAlias) int { return strings.Compare(a.term, b.term) })
-	return out
-}
-
-// keywordOf returns the keyword the member name k expands to in active, or "" when it does
-// not expand to a keyword: expandIRIInContext(active, k, true, nil, nil, false) when that
-// is a keyword, without its term lookup (a term expands to a keyword only as an alias).
-func keywordOf(active *activeCtx, k string) string {
-	if len(k) > 0 && k[0] == '@' && isKeyword(k) {
-		return k
-	}
-	for _, a := range active.aliases {
-		if a.term == k {
-			return a.keyword
-		}
-	}
-	return ""
 }
 
 func (cc *contextCompiler) processObject(result *activeCtx, m map[string]any, override bool) error {

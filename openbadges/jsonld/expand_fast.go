@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
@@ -24,38 +23,6 @@ type fastBuilder struct {
 	emit []emitted
 	exp  []expandedKey // a stack of the expanded keys of the node objects being expanded, see node
 	strs []string      // a stack of the types of a node object, sorted, see node
-}
-
-// expandedKey is a member name expanded in the active context: its IRI or keyword e ("" for
-// a term mapped to null), its term definition (nil when it is not a term) and whether e is
-// an absolute IRI.
-type expandedKey struct {
-	e   string
-	def *termDef
-	abs bool
-}
-
-// expandKey is expandIRIInContext(active, k, true, nil, nil, false) for a member name, with
-// a null mapping given as "", k's term definition in active and whether the expansion is an
-// absolute IRI (from the definition: no scan).
-func expandKey(active *activeCtx, k string) expandedKey {
-	if isKeyword(k) {
-		return expandedKey{e: k}
-	}
-	if looksLikeKeyword(k) {
-		return expandedKey{}
-	}
-	if d, ok := active.terms[k]; ok {
-		if d.null {
-			return expandedKey{def: d}
-		}
-		return expandedKey{e: d.id, def: d, abs: d.abs}
-	}
-	e, null, _ := expandNonTerm(active, k, true, nil, nil, false)
-	if null {
-		return expandedKey{}
-	}
-	return expandedKey{e: e, abs: isAbsoluteIRI(e)}
 }
 
 // span returns the values v stands for: the elements of an array (consecutive Refs), or v.
@@ -107,41 +74,6 @@ func (f *fastBuilder) document() error {
 		f.problemAt("", codeOnlyID, "", "top-level object has only an @id")
 	}
 	return nil
-}
-
-// jseg is one step of the JSON pointer of the value being expanded: a member key, or an
-// array index (idx >= 0).
-type jseg struct {
-	key string
-	idx int
-}
-
-// push appends a step to the current pointer and returns the length to truncate back to.
-func (f *fastBuilder) push(key string, idx int) int {
-	n := len(f.path)
-	f.path = append(f.path, jseg{key, idx})
-	return n
-}
-
-// at returns the JSON pointer of the value being expanded ("" at the top level). Built only
-// when a problem is reported.
-func (f *fastBuilder) at() string {
-	p := ""
-	for _, s := range f.path {
-		if s.idx >= 0 {
-			p += "/" + strconv.Itoa(s.idx)
-		} else {
-			p = ptr(p, s.key)
-		}
-	}
-	return p
-}
-
-func ptr(path, key string) string {
-	if strings.ContainsAny(key, "~/") {
-		key = strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
-	}
-	return path + "/" + key
 }
 
 // mapContext applies jsonld.js's context rules for a map element: revert a non-propagated
@@ -343,18 +275,6 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	return s, idKey, count, hasID && count == 1, nil
 }
 
-// distinctProperties reports whether no two keys expand to the same IRI.
-func distinctProperties(keys []expandedKey) bool {
-	for i := range keys {
-		for j := range i {
-			if keys[j].e == keys[i].e && keys[i].e != "" {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // property expands the value of key (def its definition in active, expanding to IRI p) and
 // emits its statements about s. It reports whether the expanded node keeps the property.
 // local says that no other statement has subject s and predicate p: node map duplicates are
@@ -467,17 +387,4 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 	}
 	f.emit = f.emit[:base]
 	return true, nil
-}
-
-// seenKey reports whether one of vals has the node map identity k (never when k is zero).
-func seenKey(vals []emitted, k *nodeKey) bool {
-	if k.kind == 0 {
-		return false
-	}
-	for i := range vals {
-		if vals[i].key == *k {
-			return true
-		}
-	}
-	return false
 }

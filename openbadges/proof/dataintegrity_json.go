@@ -134,20 +134,6 @@ func unquote(b []byte) (string, error) {
 	return s, err
 }
 
-// decodeObject decodes raw as a JSON object in the form JSON-LD processors expect
-// (float64 numbers, map[string]any objects).
-func decodeObject(raw []byte) (map[string]any, error) {
-	v, err := jsondec.Decode(raw)
-	if err != nil {
-		return nil, fmt.Errorf("not a JSON object: %w", err)
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, errors.New("not a JSON object")
-	}
-	return m, nil
-}
-
 // decodeWithMembers is decodeObject and topLevelMembers in one pass over raw: the object
 // decoded into a Tree, its members in order and the offset of its closing brace. Duplicate
 // member names are refused, as topLevelMembers refuses them.
@@ -200,13 +186,8 @@ func withProofs(raw []byte, members []member, closing int, existing []json.RawMe
 	return append(out, raw[closing:]...)
 }
 
-// proofValues returns the proof member of a decoded document as a list: absent gives none,
-// an object gives one, an array gives its items.
-func proofValues(doc map[string]any) []any {
-	return proofMemberList(doc["proof"])
-}
-
-// treeProofValues is proofValues for a document decoded into a Tree.
+// treeProofValues returns the proof member of the document t as a list in the generic
+// form: absent gives none, an object gives one, an array gives its items.
 func treeProofValues(t *jsondec.Tree) []any {
 	r, ok := t.Get(t.Root(), "proof")
 	if !ok {
@@ -215,6 +196,7 @@ func treeProofValues(t *jsondec.Tree) []any {
 	return proofMemberList(t.Value(r))
 }
 
+// proofMemberList is the list a proof member value stands for.
 func proofMemberList(p any) []any {
 	switch p := p.(type) {
 	case nil:

@@ -1,6 +1,8 @@
 // Package jsondec decodes JSON into the generic Go form (map[string]any, []any, string,
 // float64 or json.Number, bool, nil) exactly as encoding/json's Unmarshal into an any does,
-// in one pass and without reflection. It owns nothing else.
+// in one pass and without reflection, or into a Tree: the same values in a flat form with
+// each object's members sorted by name, which the JSON-LD fast path reads without maps. It
+// owns nothing else.
 //
 // Every decoded string that needs no unescaping is a substring of one copy of the input, so a
 // document costs one string allocation plus its maps and slices. Decoded values therefore
