@@ -39,7 +39,12 @@ type Processor struct {
 	// bufs holds *quadBuf: the quad slices of finished Canonicalize calls, reused by the
 	// next ones (the quads never leave Canonicalize).
 	bufs sync.Pool
+	// trees holds the *jsondec.Tree given back with ReleaseTree, for DecodeTreeMembers.
+	trees sync.Pool
 }
+
+// maxPooledTreeBytes bounds the input size whose Tree is kept for reuse.
+const maxPooledTreeBytes = 1 << 20
 
 // quadBuf is a reusable rdfBuilder backing store.
 type quadBuf struct {
@@ -117,6 +122,27 @@ func (p *Processor) CanonicalizeTo(ctx context.Context, doc any, w io.Writer) er
 // packages of openbadges, which decode documents that way).
 func (p *Processor) CanonicalizeTreeTo(ctx context.Context, t *jsondec.Tree, w io.Writer) error {
 	return p.CanonicalizeTo(ctx, t, w)
+}
+
+// DecodeTreeMembers is jsondec.DecodeTreeMembers reusing the storage of the Trees given back
+// with ReleaseTree (for the packages of openbadges, which decode documents for
+// CanonicalizeTreeTo that way).
+func (p *Processor) DecodeTreeMembers(data []byte) (*jsondec.Tree, []jsondec.Member, int, error) {
+	old, _ := p.trees.Get().(*jsondec.Tree)
+	t, members, closing, err := jsondec.DecodeTreeMembersReusing(data, old)
+	if err != nil && old != nil {
+		p.trees.Put(old)
+	}
+	return t, members, closing, err
+}
+
+// ReleaseTree gives back a Tree from DecodeTreeMembers that is no longer used, nor any Tree
+// its Without made. Values taken from it stay valid.
+func (p *Processor) ReleaseTree(t *jsondec.Tree) {
+	if t != nil && t.SourceLen() <= maxPooledTreeBytes {
+		t.Reset()
+		p.trees.Put(t)
+	}
 }
 
 // release clears buf (dropping its references to the document's strings) and pools it.

@@ -112,10 +112,11 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	if opts.ProofPurpose == "" {
 		opts.ProofPurpose = PurposeAssertionMethod
 	}
-	tree, members, closing, err := decodeWithMembers(doc)
+	tree, members, closing, err := decodeWithMembers(c, doc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
+	defer releaseTree(c, tree)
 	docContext, ok := treeMember(tree, "@context")
 	if !ok {
 		return nil, fmt.Errorf("%w: document has no @context", ErrMalformed)

@@ -134,11 +134,24 @@ func unquote(b []byte) (string, error) {
 	return s, err
 }
 
+// treeReuser is a Canonicalizer that decodes documents into Trees whose storage it reuses
+// (*jsonld.Processor does).
+type treeReuser interface {
+	DecodeTreeMembers(data []byte) (*jsondec.Tree, []jsondec.Member, int, error)
+	ReleaseTree(t *jsondec.Tree)
+}
+
 // decodeWithMembers is decodeObject and topLevelMembers in one pass over raw: the object
-// decoded into a Tree, its members in order and the offset of its closing brace. Duplicate
-// member names are refused, as topLevelMembers refuses them.
-func decodeWithMembers(raw []byte) (*jsondec.Tree, []member, int, error) {
-	t, ms, closing, err := jsondec.DecodeTreeMembers(raw)
+// decoded into a Tree (by c when it is a treeReuser; then give the Tree back with
+// releaseTree), its members in order and the offset of its closing brace. Duplicate member
+// names are refused, as topLevelMembers refuses them.
+func decodeWithMembers(c Canonicalizer, raw []byte) (*jsondec.Tree, []member, int, error) {
+	decode := jsondec.DecodeTreeMembers
+	r, reuse := c.(treeReuser)
+	if reuse {
+		decode = r.DecodeTreeMembers
+	}
+	t, ms, closing, err := decode(raw)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("not a JSON object: %w", err)
 	}
@@ -147,11 +160,20 @@ func decodeWithMembers(raw []byte) (*jsondec.Tree, []member, int, error) {
 		members[i] = member{key: x.Key, start: x.Start, end: x.End}
 		for _, y := range ms[:i] {
 			if y.Key == x.Key {
+				releaseTree(c, t)
 				return nil, nil, 0, fmt.Errorf("duplicate member %q", x.Key)
 			}
 		}
 	}
 	return t, members, closing, nil
+}
+
+// releaseTree gives t, from decodeWithMembers(c, ...), back to c when c reuses Trees: t,
+// and every Tree its Without made, must no longer be used.
+func releaseTree(c Canonicalizer, t *jsondec.Tree) {
+	if r, ok := c.(treeReuser); ok {
+		r.ReleaseTree(t)
+	}
 }
 
 // withProofs returns raw (whose members and closing brace topLevelMembers found) with its

@@ -39,10 +39,11 @@ type ProofResult struct {
 func VerifyDataIntegrity(ctx context.Context, c Canonicalizer, r MethodResolver, doc []byte, issuerID string) ([]ProofResult, error) {
 	// Decoding also checks the top-level members as SignDataIntegrity reads them (no
 	// duplicates), in the same pass.
-	tree, _, _, err := decodeWithMembers(doc)
+	tree, _, _, err := decodeWithMembers(c, doc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
+	defer releaseTree(c, tree)
 	all := treeProofValues(tree)
 	if len(all) == 0 {
 		return nil, ErrNoProof

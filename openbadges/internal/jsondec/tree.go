@@ -47,6 +47,17 @@ type Tree struct {
 	strs  []string // unescaped strings, and every string of a Tree made by FromValue
 	nums  []float64
 	root  Ref
+	stack []node // the decoder's, kept for DecodeTreeMembersReusing
+}
+
+// SourceLen returns the length of the input t was decoded from.
+func (t *Tree) SourceLen() int { return len(t.src) }
+
+// Reset drops t's references to its input and strings, keeping its storage for
+// DecodeTreeMembersReusing; t is then empty, not to be read.
+func (t *Tree) Reset() {
+	clear(t.strs)
+	*t = Tree{nodes: t.nodes[:0], strs: t.strs[:0], nums: t.nums[:0], stack: t.stack[:0]}
 }
 
 // Root returns the top-level value.

@@ -8,7 +8,7 @@ import (
 // DecodeTree decodes data (one JSON value with optional surrounding whitespace) into a Tree,
 // accepting and refusing exactly what Decode does.
 func DecodeTree(data []byte) (*Tree, error) {
-	t, _, _, err := decodeTree(data, false)
+	t, _, _, err := decodeTree(data, false, nil)
 	return t, err
 }
 
@@ -16,7 +16,14 @@ func DecodeTree(data []byte) (*Tree, error) {
 // document order (duplicates included) and the offset of its closing brace, as
 // DecodeObjectMembers does.
 func DecodeTreeMembers(data []byte) (*Tree, []Member, int, error) {
-	return decodeTree(data, true)
+	return decodeTree(data, true, nil)
+}
+
+// DecodeTreeMembersReusing is DecodeTreeMembers decoding into the storage of old (when not
+// nil): a Tree that is no longer used, nor any Tree Without made from it. The strings of old
+// are not reused: values taken from it stay valid.
+func DecodeTreeMembersReusing(data []byte, old *Tree) (*Tree, []Member, int, error) {
+	return decodeTree(data, true, old)
 }
 
 // treeDecoder builds a Tree; stack holds the members (name, value) and elements of the
@@ -27,11 +34,23 @@ type treeDecoder struct {
 	stack []node
 }
 
-func decodeTree(data []byte, object bool) (*Tree, []Member, int, error) {
+func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, error) {
 	var members []Member
 	d := &treeDecoder{decoder: decoder{s: string(data)}}
-	d.t = &Tree{src: d.s, nodes: make([]node, 0, nodeBound(data))}
-	d.stack = make([]node, 0, 64)
+	if old == nil {
+		old = &Tree{}
+	}
+	clear(old.strs)
+	nodes, stack := old.nodes[:0], old.stack[:0]
+	if bound := nodeBound(data); cap(nodes) < bound {
+		nodes = make([]node, 0, bound)
+	}
+	if stack == nil {
+		stack = make([]node, 0, 64)
+	}
+	*old = Tree{src: d.s, nodes: nodes, strs: old.strs[:0], nums: old.nums[:0]}
+	d.t, d.stack = old, stack
+	defer func() { old.stack = d.stack[:0] }()
 	d.space()
 	if object {
 		if d.i >= len(d.s) || d.s[d.i] != '{' {

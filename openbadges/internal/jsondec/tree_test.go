@@ -50,6 +50,20 @@ func sameTree(t *testing.T, data []byte) {
 	if !reflect.DeepEqual(tm.Value(tm.Root()), any(m)) || !reflect.DeepEqual(members, tmembers) || closing != tclosing {
 		t.Fatalf("%q: DecodeTreeMembers %v %d, want %v %d", data, tmembers, tclosing, members, closing)
 	}
+	// Decoding into the storage of another Tree gives the same, and leaves the values taken
+	// from that Tree as they were.
+	old, _, _, err := DecodeTreeMembers([]byte(`{"x":[1,"\u00e9",{"y":null,"z":"\n"}],"w":2.5}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldValue := old.Value(old.Root())
+	rm, rmembers, rclosing, err := DecodeTreeMembersReusing(data, old)
+	if err != nil || !reflect.DeepEqual(rm.Value(rm.Root()), any(m)) || !reflect.DeepEqual(members, rmembers) || closing != rclosing {
+		t.Fatalf("%q: DecodeTreeMembersReusing gave %v %v %d, %v", data, rm, rmembers, rclosing, err)
+	}
+	if !reflect.DeepEqual(oldValue, map[string]any{"x": []any{1.0, "\u00e9", map[string]any{"y": nil, "z": "\n"}}, "w": 2.5}) {
+		t.Fatalf("values of the reused Tree changed: %v", oldValue)
+	}
 	for _, mb := range members {
 		w := tm.Without(mb.Key)
 		wm := w.Value(w.Root()).(map[string]any)
