@@ -220,8 +220,12 @@ func (p memberPairs) Swap(i, j int) {
 // float64, json.Number, bool, nil). Any other Go value, or nesting deeper than Decode
 // accepts, is an error.
 func FromValue(v any) (*Tree, error) {
-	t := &Tree{}
-	var stack []node
+	nodes, strs, nums := countValue(v, 0)
+	if nodes < 0 {
+		return nil, errors.New("nested too deep")
+	}
+	t := &Tree{nodes: make([]node, 0, nodes), strs: make([]string, 0, strs), nums: make([]float64, 0, nums)}
+	stack := make([]node, 0, 32)
 	n, err := t.from(v, &stack, 0)
 	if err != nil {
 		return nil, err
@@ -229,6 +233,43 @@ func FromValue(v any) (*Tree, error) {
 	t.nodes = append(t.nodes, n)
 	t.root = Ref(len(t.nodes) - 1)
 	return t, nil
+}
+
+// countValue returns the numbers of nodes, strings and numbers FromValue(v) stores; nodes is
+// -1 past maxDepth (a cyclic value, say).
+func countValue(v any, depth int) (nodes, strs, nums int) {
+	if depth > maxDepth {
+		return -1, 0, 0
+	}
+	switch x := v.(type) {
+	case string:
+		return 1, 1, 0
+	case float64:
+		return 1, 0, 1
+	case json.Number:
+		return 1, 1, 1
+	case []any:
+		nodes = 1
+		for _, e := range x {
+			n, s, f := countValue(e, depth+1)
+			if n < 0 {
+				return -1, 0, 0
+			}
+			nodes, strs, nums = nodes+n, strs+s, nums+f
+		}
+	case map[string]any:
+		nodes, strs = 1, len(x)
+		for _, e := range x {
+			n, s, f := countValue(e, depth+1)
+			if n < 0 {
+				return -1, 0, 0
+			}
+			nodes, strs, nums = nodes+n+1, strs+s, nums+f
+		}
+	default:
+		return 1, 0, 0
+	}
+	return nodes, strs, nums
 }
 
 func (t *Tree) addStr(s string) node {

@@ -37,6 +37,10 @@ func sameTree(t *testing.T, data []byte) {
 		if got := ft.Value(ft.Root()); !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q: FromValue gave %#v", data, got)
 		}
+		if len(ft.nodes) != cap(ft.nodes) || len(ft.strs) != cap(ft.strs) || len(ft.nums) != cap(ft.nums) {
+			t.Fatalf("%q: FromValue sized %d/%d nodes, %d/%d strings, %d/%d numbers", data,
+				len(ft.nodes), cap(ft.nodes), len(ft.strs), cap(ft.strs), len(ft.nums), cap(ft.nums))
+		}
 		checkAccessors(t, ft, ft.Root(), want)
 	}
 	m, members, closing, merr := DecodeObjectMembers(data)
@@ -141,6 +145,14 @@ var treeCases = append([]string{
 func TestDecodeTreeLikeEncodingJSON(t *testing.T) {
 	for _, c := range treeCases {
 		sameTree(t, []byte(c))
+	}
+}
+
+func TestFromValueRefusesCycles(t *testing.T) {
+	m := map[string]any{}
+	m["a"], m["b"], m["c"] = m, []any{m, m}, m
+	if _, err := FromValue(m); err == nil {
+		t.Error("FromValue of a cyclic map succeeded")
 	}
 }
 
