@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/piprate/json-gold/ld"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // benchDoc is the OB 3.0 spec vector's credential without its proof (a typical ~40-line
@@ -105,4 +107,42 @@ func BenchmarkCanonicalizeDatasetLarge(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkToRDFLarge measures what comes before RDFC-1.0 for the large credential of the
+// proof package's benchmarks (its testdata): decoding its JSON into a jsondec.Tree, then
+// JSON-LD to RDF on the fast path with the pooled buffers, as Canonicalize runs it.
+func BenchmarkToRDFLarge(b *testing.B) {
+	raw, err := os.ReadFile(filepath.FromSlash("../proof/testdata/large-credential.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := NewProcessor()
+	ctx := context.Background()
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := jsondec.DecodeTree(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("toRDF", func(b *testing.B) {
+		t, err := jsondec.DecodeTree(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			buf, _ := p.bufs.Get().(*quadBuf)
+			if buf == nil {
+				buf = &quadBuf{}
+			}
+			quads, problems, err := p.toRDFInto(ctx, t, buf)
+			if err != nil || len(problems) > 0 || len(quads) == 0 {
+				b.Fatal(err, problems)
+			}
+			p.release(buf)
+		}
+	})
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // errFallback makes the fast path hand a document to the general path: it met a JSON-LD
@@ -41,6 +43,7 @@ type termDef struct {
 	hasScoped bool
 	protected bool
 	prefix    bool
+	abs       bool // id is an absolute IRI (isAbsoluteIRI), set when the definition is complete
 }
 
 func (a *termDef) equal(b *termDef) bool {
@@ -60,6 +63,8 @@ type activeCtx struct {
 	lang     string
 	dir      string
 	previous *activeCtx // set when built by a non-propagated (type-scoped) context
+	// aliases lists the terms mapped to a keyword (such as "id" to "@id"), for keywordOf.
+	aliases []termAlias
 
 	mu       sync.Mutex
 	derived  map[derivedKey]*activeCtx // scoped contexts
@@ -122,6 +127,42 @@ func appendJSONKey(dst []byte, local any) ([]byte, bool) {
 		return dst, false
 	}
 	return append(append(dst, 'j'), raw...), true
+}
+
+// deriveEmbedded is derive for the embedded context c of the document t: a context given as
+// URLs is looked up by a key built from t on the stack; only a miss (or a context object)
+// converts c to the generic form.
+func (cc *contextCompiler) deriveEmbedded(ctx context.Context, parent *activeCtx, t *jsondec.Tree, c jsondec.Ref) (*activeCtx, error) {
+	var kb [256]byte
+	if key, ok := appendTreeContextKey(kb[:0], t, c); ok {
+		parent.mu.Lock()
+		a, hit := parent.embedded[string(key)]
+		parent.mu.Unlock()
+		if hit {
+			return a, nil
+		}
+	}
+	return cc.derive(ctx, parent, nil, 3, t.Value(c))
+}
+
+// appendTreeContextKey is appendContextKey for a context of URLs in a Tree (false for any
+// other context).
+func appendTreeContextKey(dst []byte, t *jsondec.Tree, c jsondec.Ref) ([]byte, bool) {
+	switch t.Kind(c) {
+	case jsondec.String:
+		return append(append(dst, 's'), t.Str(c)...), true
+	case jsondec.Array:
+		dst = append(dst, 'a')
+		for i := range t.Len(c) {
+			e := t.Elem(c, i)
+			if t.Kind(e) != jsondec.String {
+				return dst, false
+			}
+			dst = append(append(dst, t.Str(e)...), '\n')
+		}
+		return dst, true
+	}
+	return dst, false
 }
 
 // derive applies a scoped (mode 1 property, 2 type) or embedded (mode 3) context to parent,
@@ -265,6 +306,7 @@ func (cc *contextCompiler) process(ctx context.Context, active *activeCtx, local
 			return nil, fallback("invalid local context")
 		}
 	}
+	result.aliases = keywordAliases(result.terms)
 	return result, nil
 }
 

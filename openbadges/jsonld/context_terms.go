@@ -245,6 +245,7 @@ func createTerm(active *activeCtx, local map[string]any, term string, defined ma
 			return fallback("protected term redefinition of %q", term)
 		}
 	}
+	def.abs = isAbsoluteIRI(def.id)
 	active.terms[term] = def
 	return nil
 }
@@ -273,6 +274,12 @@ func expandIRIInContext(active *activeCtx, value string, vocab bool, local map[s
 			return d.id, false, nil
 		}
 	}
+	return expandNonTerm(active, value, vocab, local, defined, override)
+}
+
+// expandNonTerm is the rest of expandIRIInContext for a value that is neither a keyword nor
+// keyword-like nor (when vocab) a term of active.
+func expandNonTerm(active *activeCtx, value string, vocab bool, local map[string]any, defined map[string]bool, override bool) (string, bool, error) {
 	if i := strings.IndexByte(value, ':'); i > 0 {
 		prefix, suffix := value[:i], value[i+1:]
 		if prefix == "_" || strings.HasPrefix(suffix, "//") {

@@ -3,6 +3,7 @@ package jsonld
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 var corpusSeed = flag.Uint64("corpus-seed", 1, "seed of the generated credential corpus")
@@ -355,6 +358,18 @@ func TestDifferentialFastGeneral(t *testing.T) {
 		var streamed bytes.Buffer
 		if err := fast.CanonicalizeTo(context.Background(), doc, &streamed); (err == nil) != (fe == "") || streamed.String() != fo {
 			t.Fatalf("document %d (seed %d): CanonicalizeTo gave %q, %v; Canonicalize %q %s", i, *corpusSeed, streamed.String(), err, fo, fe)
+		}
+		// The same document decoded from its JSON into a Tree, as the proof package hands it.
+		raw, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatalf("document %d: %v", i, err)
+		}
+		tree, err := jsondec.DecodeTree(raw)
+		if err != nil {
+			t.Fatalf("document %d: %v", i, err)
+		}
+		if to, te := outcome(fast, tree); to != fo || (te == "") != (fe == "") {
+			t.Fatalf("document %d (seed %d) from a Tree differs:\ntree: %q %s\nfast: %q %s", i, *corpusSeed, to, te, fo, fe)
 		}
 		if fe == "" {
 			ok++

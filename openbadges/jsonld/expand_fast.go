@@ -4,7 +4,8 @@ import (
 	"context"
 	"sort"
 	"strconv"
-	"strings"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // fastBuilder is the fast path: JSON-LD expansion straight to RDF quads over compiled,
@@ -15,11 +16,21 @@ type fastBuilder struct {
 	rdfBuilder
 	ctx  context.Context
 	cc   *contextCompiler
-	path []jseg // the JSON pointer of the value being expanded, see at
+	t    *jsondec.Tree // the document
+	path []jseg        // the JSON pointer of the value being expanded, see at
 	// emit is a stack of expanded values: element and object push, and the property or list
 	// that called them takes what lies above its mark and truncates back to it.
 	emit []emitted
-	strs []string // a stack of the keys of the node objects being expanded, see node
+	exp  []expandedKey // a stack of the expanded keys of the node objects being expanded, see node
+	strs []string      // a stack of the types of a node object, sorted, see node
+}
+
+// span returns the values v stands for: the elements of an array (consecutive Refs), or v.
+func (f *fastBuilder) span(v jsondec.Ref) (jsondec.Ref, int) {
+	if f.t.Kind(v) == jsondec.Array {
+		return f.t.Elem(v, 0), f.t.Len(v)
+	}
+	return v, 1
 }
 
 // emitted is one expanded value turned into an RDF object, with its node map identity.
@@ -32,31 +43,28 @@ func (f *fastBuilder) problemAt(path, code, term, msg string) {
 	f.problems = append(f.problems, Problem{Path: path, Code: code, Term: term, Message: msg})
 }
 
-func (f *fastBuilder) document(doc any) error {
-	m, ok := doc.(map[string]any)
-	if !ok {
+func (f *fastBuilder) document() error {
+	m := f.t.Root()
+	if f.t.Kind(m) != jsondec.Object {
 		return fallback("top level is not an object")
 	}
 	active := f.cc.root
-	if c, ok := m["@context"]; ok {
+	if c, ok := f.t.Get(m, "@context"); ok {
 		var err error
-		if active, err = f.cc.derive(f.ctx, active, nil, 3, c); err != nil {
+		if active, err = f.cc.deriveEmbedded(f.ctx, active, f.t, c); err != nil {
 			return err
 		}
 	}
-	for k := range m {
+	for i := range f.t.Len(m) {
+		k, _ := f.t.Member(m, i)
 		if k == "@context" {
 			continue
 		}
-		e, null, err := expandIRIInContext(active, k, true, nil, nil, false)
-		if err != nil {
-			return err
-		}
-		if !null && isKeyword(e) && e != "@id" && e != "@type" {
+		if e := keywordOf(active, k); e != "" && e != "@id" && e != "@type" {
 			return fallback("top-level %s", e)
 		}
 	}
-	_, _, count, onlyID, err := f.node(f.cc.root, "", m, Term{}, 0)
+	_, _, count, onlyID, err := f.node(f.cc.root, "", nil, m, Term{}, 0)
 	if err != nil {
 		return err
 	}
@@ -68,68 +76,27 @@ func (f *fastBuilder) document(doc any) error {
 	return nil
 }
 
-// jseg is one step of the JSON pointer of the value being expanded: a member key, or an
-// array index (idx >= 0).
-type jseg struct {
-	key string
-	idx int
-}
-
-// push appends a step to the current pointer and returns the length to truncate back to.
-func (f *fastBuilder) push(key string, idx int) int {
-	n := len(f.path)
-	f.path = append(f.path, jseg{key, idx})
-	return n
-}
-
-// at returns the JSON pointer of the value being expanded ("" at the top level). Built only
-// when a problem is reported.
-func (f *fastBuilder) at() string {
-	p := ""
-	for _, s := range f.path {
-		if s.idx >= 0 {
-			p += "/" + strconv.Itoa(s.idx)
-		} else {
-			p = ptr(p, s.key)
-		}
-	}
-	return p
-}
-
-func ptr(path, key string) string {
-	if strings.ContainsAny(key, "~/") {
-		key = strings.ReplaceAll(strings.ReplaceAll(key, "~", "~0"), "/", "~1")
-	}
-	return path + "/" + key
-}
-
 // mapContext applies jsonld.js's context rules for a map element: revert a non-propagated
 // (type-scoped) context, then the property-scoped context of prop, then an embedded @context.
 // valueLike is set when the map is a value object under a type-scoped context.
-func (f *fastBuilder) mapContext(active *activeCtx, prop string, m map[string]any) (*activeCtx, error) {
+// propDef is prop's term definition in active (nil when none).
+func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref) (*activeCtx, error) {
 	var scopedDef *termDef
-	if prop != "" {
-		if d := active.terms[prop]; d != nil && d.hasScoped {
-			scopedDef = d
-		}
+	if prop != "" && propDef != nil && propDef.hasScoped {
+		scopedDef = propDef
 	}
 	if active.previous != nil {
 		mustRevert := true
-		if len(m) <= 2 {
-			if _, hasCtx := m["@context"]; !hasCtx {
-				for k := range m {
-					e, null, err := expandIRIInContext(active, k, true, nil, nil, false)
-					if err != nil {
-						return nil, err
-					}
-					if null {
-						continue
-					}
+		if n := f.t.Len(m); n <= 2 {
+			if _, hasCtx := f.t.Get(m, "@context"); !hasCtx {
+				for i := range n {
+					k, _ := f.t.Member(m, i)
+					e := keywordOf(active, k)
 					if e == "@value" {
 						mustRevert = false
 						break
 					}
-					if e == "@id" && len(m) == 1 {
+					if e == "@id" && n == 1 {
 						mustRevert = false
 						break
 					}
@@ -146,9 +113,9 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, m map[string]an
 			return nil, err
 		}
 	}
-	if c, ok := m["@context"]; ok {
+	if c, ok := f.t.Get(m, "@context"); ok {
 		var err error
-		if active, err = f.cc.derive(f.ctx, active, nil, 3, c); err != nil {
+		if active, err = f.cc.deriveEmbedded(f.ctx, active, f.t, c); err != nil {
 			return nil, err
 		}
 	}
@@ -157,97 +124,79 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, m map[string]an
 
 // node processes a node object in graph g and returns its subject, the number of entries its
 // expansion has, and whether its only entry is @id. active is the context passed down by the
-// parent (with the parent's property-scoped context applied), prop the active property.
-func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g Term, depth int) (Term, nodeKey, int, bool, error) {
+// parent (with the parent's property-scoped context applied), prop the active property and
+// propDef its definition in active.
+func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref, g Term, depth int) (Term, nodeKey, int, bool, error) {
 	if depth > maxDepth {
 		return Term{}, nodeKey{}, 0, false, fallback("too deep")
 	}
-	active, err := f.mapContext(active, prop, m)
+	active, err := f.mapContext(active, prop, propDef, m)
 	if err != nil {
 		return Term{}, nodeKey{}, 0, false, err
 	}
 	// Type-scoped contexts, in key order, types sorted.
 	typeScoped := active
-	// keys and expanded live on the f.strs stack: written here, only read once the
-	// recursion below starts (which may move f.strs but leaves this part alone).
-	base, n := len(f.strs), len(m)
-	for k := range m {
-		f.strs = append(f.strs, k)
-	}
-	f.strs = append(f.strs, make([]string, n)...)
-	keys, expanded := f.strs[base:base+n:base+n], f.strs[base+n:base+2*n:base+2*n]
-	defer func() { f.strs = f.strs[:base] }()
-	sort.Strings(keys)
-	for i, k := range keys {
-		if k == "@context" {
+	// The members are in key order; their expansions live on the f.exp stack: written here,
+	// only read once the recursion below starts (which may move f.exp but leaves this part
+	// alone).
+	t := f.t
+	base, n := len(f.exp), t.Len(m)
+	f.exp = append(f.exp, make([]expandedKey, n)...)
+	expanded := f.exp[base : base+n : base+n]
+	defer func() { f.exp = f.exp[:base] }()
+	for i := range n {
+		k, v := t.Member(m, i)
+		if k == "@context" || keywordOf(active, k) != "@type" {
 			continue
 		}
-		e, null, err := expandIRIInContext(active, k, true, nil, nil, false)
-		if err != nil {
-			return Term{}, nodeKey{}, 0, false, err
-		}
-		if null {
-			e = ""
-		}
-		expanded[i] = e
-		if e != "@type" {
-			continue
-		}
-		var types []string
-		switch v := m[k].(type) {
-		case string:
-			types = []string{v}
-		case []any:
-			for _, t := range v {
-				s, ok := t.(string)
-				if !ok {
+		// The types, sorted, on the f.strs stack.
+		tbase := len(f.strs)
+		switch t.Kind(v) {
+		case jsondec.String:
+			f.strs = append(f.strs, t.Str(v))
+		case jsondec.Array:
+			for j := range t.Len(v) {
+				e := t.Elem(v, j)
+				if t.Kind(e) != jsondec.String {
 					return Term{}, nodeKey{}, 0, false, fallback("non-string @type")
 				}
-				types = append(types, s)
+				f.strs = append(f.strs, t.Str(e))
 			}
-			sort.Strings(types)
+			sort.Strings(f.strs[tbase:])
 		default:
 			return Term{}, nodeKey{}, 0, false, fallback("invalid @type value")
 		}
-		for _, t := range types {
-			if d := typeScoped.terms[t]; d != nil && d.hasScoped {
+		for _, ty := range f.strs[tbase:] {
+			if d := typeScoped.terms[ty]; d != nil && d.hasScoped {
 				if active, err = f.cc.derive(f.ctx, active, d, 2, d.scoped); err != nil {
 					return Term{}, nodeKey{}, 0, false, err
 				}
 			}
 		}
+		f.strs = f.strs[:tbase]
 	}
-	// Keys may expand differently under the type-scoped context.
-	if active != typeScoped {
-		for i, k := range keys {
-			if k == "@context" {
-				continue
-			}
-			e, null, err := expandIRIInContext(active, k, true, nil, nil, false)
-			if err != nil {
-				return Term{}, nodeKey{}, 0, false, err
-			}
-			if null {
-				e = ""
-			}
-			expanded[i] = e
+	// The keys, expanded in the type-scoped context.
+	for i := range n {
+		if k, _ := t.Member(m, i); k != "@context" {
+			expanded[i] = expandKey(active, k)
 		}
 	}
 	// Subject.
 	var s Term
 	var idKey nodeKey
 	hasID := false
-	for i, k := range keys {
-		if expanded[i] != "@id" {
+	for i := range n {
+		if expanded[i].e != "@id" {
 			continue
 		}
+		k, v := t.Member(m, i)
 		if hasID {
 			return Term{}, nodeKey{}, 0, false, fallback("colliding @id")
 		}
-		id, ok := m[k].(string)
-		if !ok {
+		if t.Kind(v) != jsondec.String {
 			return Term{}, nodeKey{}, 0, false, fallback("non-string @id")
 		}
+		id := t.Str(v)
 		e, null, err := expandIRIInContext(active, id, false, nil, nil, false)
 		if err != nil {
 			return Term{}, nodeKey{}, 0, false, err
@@ -269,30 +218,34 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 	if hasID {
 		count = 1
 	}
-	for i, k := range keys {
-		e := expanded[i]
+	// A fresh subject's statements are all made here: when no two keys expand to the same
+	// property, the duplicates of a property are found among its own values (see property).
+	local := !hasID && distinctProperties(expanded)
+	for i := range n {
+		x := expanded[i]
+		e := x.e
+		k, v := t.Member(m, i)
 		if k == "@context" || e == "@id" {
 			continue
 		}
-		v := m[k]
-		if e == "" || (!isKeyword(e) && !isAbsoluteIRI(e)) {
+		if e == "" || (!x.abs && !isKeyword(e)) {
 			f.problemAt(ptr(f.at(), k), codeInvalidProperty, k, "property did not expand to an absolute IRI (undefined term)")
 			continue
 		}
 		if e == "@type" {
-			if types := asArray(v); len(types) > 0 {
+			first, nt := f.span(v)
+			if nt > 0 {
 				count++ // jsonld.js adds no @type entry for an empty array
 			}
-			for _, t := range asArray(v) {
-				ts, ok := t.(string)
-				if !ok {
+			for j := range nt {
+				ty := first + jsondec.Ref(j)
+				if t.Kind(ty) != jsondec.String {
 					return Term{}, nodeKey{}, 0, false, fallback("non-string @type")
 				}
-				te, null, err := expandIRIInContext(typeScoped, ts, true, nil, nil, false)
-				if err != nil {
-					return Term{}, nodeKey{}, 0, false, err
-				}
-				if null || !isAbsoluteIRI(te) {
+				ts := t.Str(ty)
+				x := expandKey(typeScoped, ts)
+				te := x.e
+				if !x.abs {
 					// jsonld.js: 'relative @type reference' in expansion, or (for "@json",
 					// which expansion lets through) 'relative object reference' in toRDF.
 					code := codeRelativeType
@@ -302,7 +255,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 					f.problemAt(ptr(f.at(), k), code, ts, "@type did not expand to an absolute IRI")
 					continue
 				}
-				f.add(s, Term{Kind: TermIRI, Value: rdfType}, f.ref(te), g, refKeyOf(te))
+				f.add(s, Term{Kind: TermIRI, Value: rdfType}, f.ref(te), g, typeKeyOf(te))
 			}
 			continue
 		}
@@ -310,7 +263,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 			return Term{}, nodeKey{}, 0, false, fallback("keyword %s in node object", e)
 		}
 		mark := f.push(k, -1)
-		n, err := f.property(active, k, e, v, s, g, depth)
+		n, err := f.property(active, k, x.def, e, v, s, g, local, depth)
 		f.path = f.path[:mark]
 		if err != nil {
 			return Term{}, nodeKey{}, 0, false, err
@@ -322,10 +275,11 @@ func (f *fastBuilder) node(active *activeCtx, prop string, m map[string]any, g T
 	return s, idKey, count, hasID && count == 1, nil
 }
 
-// property expands the value of key (expanding to IRI p) and emits its statements about s.
-// It reports whether the expanded node keeps the property.
-func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Term, depth int) (bool, error) {
-	def := active.terms[key]
+// property expands the value of key (def its definition in active, expanding to IRI p) and
+// emits its statements about s. It reports whether the expanded node keeps the property.
+// local says that no other statement has subject s and predicate p: node map duplicates are
+// then dropped here, among the values, instead of by dataset.
+func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p string, v jsondec.Ref, s, g Term, local bool, depth int) (bool, error) {
 	pred := Term{Kind: TermIRI, Value: p}
 	if isBlankID(p) {
 		f.problemAt(f.at(), codeBlankPredicate, key, "blank node used as a property")
@@ -341,40 +295,45 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Ter
 	if def != nil {
 		container = def.container
 	}
+	// The values are expanded in termCtx, with key's definition there.
+	vdef := def
+	if termCtx != active {
+		vdef = termCtx.terms[key]
+	}
 	if def != nil && def.typ == "@json" {
 		// jsonld.js takes the whole value, null included, as one JSON literal.
 		if container != 0 && container != ctSet {
 			return false, fallback("@json with container")
 		}
-		lit, err := makeLiteral(v, "@json", "", false, "")
+		jv := f.t.Value(v)
+		lit, err := makeLiteral(jv, "@json", "", false, "")
 		if err != nil {
 			return false, err
 		}
-		f.add(s, pred, lit, g, valueKeyOf(v, "@json", "", ""))
+		f.add(s, pred, lit, g, valueKeyOf(jv, "@json", "", ""))
 		return true, nil
 	}
-	if v == nil {
+	kind := f.t.Kind(v)
+	if kind == jsondec.Null {
 		return false, nil
 	}
-	if container&ctLanguage != 0 {
-		if lm, ok := v.(map[string]any); ok {
-			return f.languageMap(termCtx, key, def, lm, s, pred, g)
-		}
+	if container&ctLanguage != 0 && kind == jsondec.Object {
+		return f.languageMap(termCtx, key, def, v, s, pred, g)
 	}
 	if container&ctGraph != 0 {
-		items := asArray(v)
+		first, ni := f.span(v)
 		kept := 0
-		for i, it := range items {
-			im, ok := it.(map[string]any)
-			if !ok {
+		for i := range ni {
+			im := first + jsondec.Ref(i)
+			if f.t.Kind(im) != jsondec.Object {
 				return false, fallback("non-object in @graph container")
 			}
-			if isValueOrList(termCtx, im) {
+			if f.isValueOrList(termCtx, im) {
 				return false, fallback("value in @graph container")
 			}
 			gname := f.fresh()
 			mark := f.push("", i)
-			_, _, count, onlyID, err := f.node(termCtx, key, im, gname, depth+1)
+			_, _, count, onlyID, err := f.node(termCtx, key, vdef, im, gname, depth+1)
 			f.path = f.path[:mark]
 			if err != nil {
 				return false, err
@@ -389,10 +348,11 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Ter
 		return kept > 0, nil
 	}
 	if container&ctList != 0 {
-		if vm, ok := v.(map[string]any); ok && isList(termCtx, vm) {
+		if kind == jsondec.Object && f.isList(termCtx, v) {
 			// an explicit list object: handled by element below
 		} else {
-			head, err := f.list(termCtx, key, asArray(v), g, depth)
+			first, ni := f.span(v)
+			head, err := f.list(termCtx, key, vdef, first, ni, g, depth)
 			if err != nil {
 				return false, err
 			}
@@ -400,12 +360,30 @@ func (f *fastBuilder) property(active *activeCtx, key, p string, v any, s, g Ter
 			return true, nil
 		}
 	}
+	if kind != jsondec.Array && kind != jsondec.Object {
+		// One scalar: its statement, without the f.emit stack.
+		o, err := f.scalar(termCtx, key, vdef, v)
+		if err != nil {
+			return false, err
+		}
+		if local {
+			o.key = nodeKey{}
+		}
+		f.add(s, pred, o.t, g, o.key)
+		return true, nil
+	}
 	base := len(f.emit)
-	if err := f.element(termCtx, key, v, g, depth); err != nil {
+	if err := f.element(termCtx, key, vdef, v, g, depth); err != nil {
 		return false, err
 	}
-	for _, o := range f.emit[base:] {
-		f.add(s, pred, o.t, g, o.key)
+	vals := f.emit[base:]
+	for i := range vals {
+		o := &vals[i]
+		if !local {
+			f.add(s, pred, o.t, g, o.key)
+		} else if !seenKey(vals[:i], &o.key) {
+			f.add(s, pred, o.t, g, nodeKey{})
+		}
 	}
 	f.emit = f.emit[:base]
 	return true, nil

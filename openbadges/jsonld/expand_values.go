@@ -1,42 +1,51 @@
 package jsonld
 
 import (
+	"encoding/json"
 	"strings"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
-func isValueOrList(active *activeCtx, m map[string]any) bool {
-	for k := range m {
-		e, _, _ := expandIRIInContext(active, k, true, nil, nil, false)
-		if e == "@value" || e == "@list" || e == "@set" || e == "@graph" {
+// isValueOrList reports whether the object m has a key expanding to @value, @list, @set or
+// @graph.
+func (f *fastBuilder) isValueOrList(active *activeCtx, m jsondec.Ref) bool {
+	for i := range f.t.Len(m) {
+		k, _ := f.t.Member(m, i)
+		if e := keywordOf(active, k); e == "@value" || e == "@list" || e == "@set" || e == "@graph" {
 			return true
 		}
 	}
 	return false
 }
 
-func isList(active *activeCtx, m map[string]any) bool {
-	for k := range m {
-		if e, _, _ := expandIRIInContext(active, k, true, nil, nil, false); e == "@list" {
+// isList reports whether the object m has a key expanding to @list.
+func (f *fastBuilder) isList(active *activeCtx, m jsondec.Ref) bool {
+	for i := range f.t.Len(m) {
+		k, _ := f.t.Member(m, i)
+		if keywordOf(active, k) == "@list" {
 			return true
 		}
 	}
 	return false
 }
 
-// list emits an RDF collection of items (each expanded with the active property key).
-func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, depth int) (Term, error) {
+// list emits an RDF collection of the n items from first (each expanded with the active
+// property key, def its definition in active).
+func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first jsondec.Ref, n int, g Term, depth int) (Term, error) {
 	base := len(f.emit)
 	defer func() { f.emit = f.emit[:base] }()
-	for i, it := range items {
-		if _, nested := it.([]any); nested {
+	for i := range n {
+		it := first + jsondec.Ref(i)
+		switch f.t.Kind(it) {
+		case jsondec.Array:
 			return Term{}, fallback("list of lists")
-		}
-		if it == nil {
+		case jsondec.Null:
 			continue
 		}
 		var err error
 		mark := f.push("", i)
-		err = f.element(active, key, it, g, depth+1)
+		err = f.element(active, key, def, it, g, depth+1)
 		f.path = f.path[:mark]
 		if err != nil {
 			return Term{}, err
@@ -60,29 +69,30 @@ func (f *fastBuilder) list(active *activeCtx, key string, items []any, g Term, d
 	return head, nil
 }
 
-// element expands one property value (scalar, array or object) and appends its objects to
-// f.emit.
-func (f *fastBuilder) element(active *activeCtx, key string, v any, g Term, depth int) error {
-	switch x := v.(type) {
-	case nil:
+// element expands one property value (scalar, array or object) of key (def its definition
+// in active) and appends its objects to f.emit.
+func (f *fastBuilder) element(active *activeCtx, key string, def *termDef, v jsondec.Ref, g Term, depth int) error {
+	switch f.t.Kind(v) {
+	case jsondec.Null:
 		return nil
-	case []any:
-		for i, it := range x {
-			if _, nested := it.([]any); nested {
+	case jsondec.Array:
+		for i := range f.t.Len(v) {
+			it := f.t.Elem(v, i)
+			if f.t.Kind(it) == jsondec.Array {
 				return fallback("nested array")
 			}
 			mark := f.push("", i)
-			err := f.element(active, key, it, g, depth+1)
+			err := f.element(active, key, def, it, g, depth+1)
 			f.path = f.path[:mark]
 			if err != nil {
 				return err
 			}
 		}
 		return nil
-	case map[string]any:
-		return f.object(active, key, x, g, depth)
+	case jsondec.Object:
+		return f.object(active, key, def, v, g, depth)
 	default:
-		o, err := f.scalar(active, key, v)
+		o, err := f.scalar(active, key, def, v)
 		if err != nil {
 			return err
 		}
@@ -92,9 +102,13 @@ func (f *fastBuilder) element(active *activeCtx, key string, v any, g Term, dept
 }
 
 // scalar is Value Expansion then conversion to an RDF term.
-func (f *fastBuilder) scalar(active *activeCtx, key string, v any) (emitted, error) {
-	def := active.terms[key]
-	s, isString := v.(string)
+func (f *fastBuilder) scalar(active *activeCtx, key string, def *termDef, v jsondec.Ref) (emitted, error) {
+	kind := f.t.Kind(v)
+	isString := kind == jsondec.String
+	var s string
+	if isString {
+		s = f.t.Str(v)
+	}
 	if def != nil && isString && (def.typ == "@id" || def.typ == "@vocab") {
 		e, null, err := expandIRIInContext(active, s, def.typ == "@vocab", nil, nil, false)
 		if err != nil {
@@ -124,33 +138,41 @@ func (f *fastBuilder) scalar(active *activeCtx, key string, v any) (emitted, err
 			dir = active.dir
 		}
 	}
-	switch v.(type) {
-	case string, bool, float64:
-	default:
-		if _, ok := v.(interface{ String() string }); !ok {
-			return emitted{}, fallback("unsupported scalar")
+	return f.literal(v, typ, lang, hasLang, dir)
+}
+
+// literal is makeLiteral and valueKeyOf for the scalar v (typ not "@json").
+func (f *fastBuilder) literal(v jsondec.Ref, typ, lang string, hasLang bool, dir string) (emitted, error) {
+	switch f.t.Kind(v) {
+	case jsondec.String:
+		s := f.t.Str(v)
+		return emitted{stringLiteral(s, typ, lang, hasLang, dir), stringKeyOf(s, typ, lang, "")}, nil
+	case jsondec.True, jsondec.False:
+		b := f.t.Kind(v) == jsondec.True
+		return emitted{boolLiteral(b, typ), boolKeyOf(b, typ, lang, "")}, nil
+	case jsondec.Number:
+		num, lit, isLit := f.t.Num(v)
+		if isLit {
+			var err error
+			if num, err = toFloat(json.Number(lit)); err != nil {
+				return emitted{}, err
+			}
 		}
+		return emitted{numberLiteral(num, typ), numberKeyOf(num, typ, lang, "")}, nil
 	}
-	lit, err := makeLiteral(v, typ, lang, hasLang, dir)
-	if err != nil {
-		return emitted{}, err
-	}
-	return emitted{lit, valueKeyOf(v, typ, lang, "")}, nil
+	return emitted{}, fallback("unsupported scalar")
 }
 
 // object expands a map value (value object, list/set object or node object) and appends its
 // objects to f.emit.
-func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g Term, depth int) error {
+func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m jsondec.Ref, g Term, depth int) error {
 	if depth > maxDepth {
 		return fallback("too deep")
 	}
 	var kind string
-	for k := range m {
-		e, _, err := expandIRIInContext(active, k, true, nil, nil, false)
-		if err != nil {
-			return err
-		}
-		switch e {
+	for i := range f.t.Len(m) {
+		k, _ := f.t.Member(m, i)
+		switch e := keywordOf(active, k); e {
 		case "@value", "@list", "@set":
 			kind = e
 		case "@graph", "@reverse", "@included", "@nest", "@index":
@@ -159,14 +181,14 @@ func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g 
 	}
 	switch kind {
 	case "":
-		s, k, _, _, err := f.node(active, key, m, g, depth+1)
+		s, k, _, _, err := f.node(active, key, def, m, g, depth+1)
 		if err != nil {
 			return err
 		}
 		f.emit = append(f.emit, emitted{s, k})
 		return nil
 	case "@value":
-		o, keep, err := f.valueObject(active, key, m)
+		o, keep, err := f.valueObject(active, key, def, m)
 		if err != nil || !keep {
 			return err
 		}
@@ -174,21 +196,20 @@ func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g 
 		return nil
 	}
 	// @list or @set object: only that key allowed.
-	if len(m) != 1 {
+	if f.t.Len(m) != 1 {
 		return fallback("%s object with other keys", kind)
 	}
-	var items any
-	for _, v := range m {
-		items = v
-	}
-	active, err := f.mapContext(active, key, m)
+	_, items := f.t.Member(m, 0)
+	active, err := f.mapContext(active, key, def, m)
 	if err != nil {
 		return err
 	}
+	def = active.terms[key]
 	if kind == "@set" {
-		return f.element(active, key, items, g, depth+1)
+		return f.element(active, key, def, items, g, depth+1)
 	}
-	head, err := f.list(active, key, asArray(items), g, depth)
+	first, n := f.span(items)
+	head, err := f.list(active, key, def, first, n, g, depth)
 	if err != nil {
 		return err
 	}
@@ -197,27 +218,25 @@ func (f *fastBuilder) object(active *activeCtx, key string, m map[string]any, g 
 }
 
 // valueObject handles {"@value": ..., "@type"|"@language"|"@direction": ...}.
-func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]any) (emitted, bool, error) {
-	active, err := f.mapContext(active, key, m)
+func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m jsondec.Ref) (emitted, bool, error) {
+	active, err := f.mapContext(active, key, def, m)
 	if err != nil {
 		return emitted{}, false, err
 	}
-	var val any
+	t := f.t
+	var val jsondec.Ref
 	var typ, lang, dir string
 	hasVal, hasType, hasLang, hasDir := false, false, false, false
-	for k, v := range m {
-		e, _, err := expandIRIInContext(active, k, true, nil, nil, false)
-		if err != nil {
-			return emitted{}, false, err
-		}
-		switch e {
+	for i := range t.Len(m) {
+		k, v := t.Member(m, i)
+		switch keywordOf(active, k) {
 		case "@value":
 			val, hasVal = v, true
 		case "@type":
-			s, ok := v.(string)
-			if !ok {
+			if t.Kind(v) != jsondec.String {
 				return emitted{}, false, fallback("value @type not a string")
 			}
+			s := t.Str(v)
 			te, null, err := expandIRIInContext(active, s, true, nil, nil, false)
 			if err != nil {
 				return emitted{}, false, err
@@ -230,17 +249,20 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]an
 			}
 			typ, hasType = te, true
 		case "@language":
-			s, ok := v.(string)
-			if !ok {
+			if t.Kind(v) != jsondec.String {
 				return emitted{}, false, fallback("@language not a string")
 			}
+			s := t.Str(v)
 			if !isBCP47(s) {
 				f.problemAt(ptr(f.at(), k), codeInvalidLanguage, s, "@language is not a well-formed language tag")
 			}
 			lang, hasLang = strings.ToLower(s), true
 		case "@direction":
-			s, ok := v.(string)
-			if !ok || (s != "ltr" && s != "rtl") {
+			if t.Kind(v) != jsondec.String {
+				return emitted{}, false, fallback("invalid @direction")
+			}
+			s := t.Str(v)
+			if s != "ltr" && s != "rtl" {
 				return emitted{}, false, fallback("invalid @direction")
 			}
 			dir, hasDir = s, true
@@ -253,68 +275,60 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, m map[string]an
 		return emitted{}, false, fallback("invalid value object")
 	}
 	if typ == "@json" {
-		lit, err := makeLiteral(val, "@json", "", false, "")
+		jv := t.Value(val)
+		lit, err := makeLiteral(jv, "@json", "", false, "")
 		if err != nil {
 			return emitted{}, false, err
 		}
-		return emitted{lit, valueKeyOf(val, "@json", "", "")}, true, nil
+		return emitted{lit, valueKeyOf(jv, "@json", "", "")}, true, nil
 	}
-	switch val.(type) {
-	case nil:
+	switch t.Kind(val) {
+	case jsondec.Null:
 		f.problemAt(f.at(), codeNullValue, key, "@value is null")
 		return emitted{}, false, nil
-	case string:
-	case bool, float64:
+	case jsondec.String:
+	case jsondec.True, jsondec.False, jsondec.Number:
 		if hasLang || hasDir {
 			return emitted{}, false, fallback("language on non-string")
 		}
 	default:
-		if _, ok := val.(interface{ String() string }); !ok {
-			return emitted{}, false, fallback("non-scalar @value")
-		}
-		if hasLang || hasDir {
-			return emitted{}, false, fallback("language on non-string")
-		}
+		return emitted{}, false, fallback("non-scalar @value")
 	}
-	lit, err := makeLiteral(val, typ, lang, hasLang, dir)
+	o, err := f.literal(val, typ, lang, hasLang, dir)
 	if err != nil {
 		return emitted{}, false, err
 	}
-	return emitted{lit, valueKeyOf(val, typ, lang, "")}, true, nil
+	return o, true, nil
 }
 
 // languageMap expands a @language container map.
-func (f *fastBuilder) languageMap(active *activeCtx, key string, def *termDef, lm map[string]any, s, pred, g Term) (bool, error) {
+func (f *fastBuilder) languageMap(active *activeCtx, key string, def *termDef, lm jsondec.Ref, s, pred, g Term) (bool, error) {
 	dir := active.dir
 	if def != nil && def.hasDir {
 		dir = def.dir
 	}
-	for lk, lv := range lm {
-		le, _, err := expandIRIInContext(active, lk, true, nil, nil, false)
-		if err != nil {
-			return false, err
-		}
-		none := le == "@none"
+	t := f.t
+	for i := range t.Len(lm) {
+		lk, lv := t.Member(lm, i)
+		none := keywordOf(active, lk) == "@none"
 		if !none && !isBCP47(lk) {
 			f.problemAt(ptr(f.at(), lk), codeInvalidLanguage, lk, "language map key is not a well-formed language tag")
 		}
-		for _, it := range asArray(lv) {
-			if it == nil {
+		first, n := f.span(lv)
+		for j := range n {
+			it := first + jsondec.Ref(j)
+			if t.Kind(it) == jsondec.Null {
 				continue
 			}
-			str, ok := it.(string)
-			if !ok {
+			if t.Kind(it) != jsondec.String {
 				return false, fallback("language map value not a string")
 			}
+			str := t.Str(it)
 			lang := ""
 			if !none {
 				lang = strings.ToLower(lk)
 			}
-			lit, err := makeLiteral(str, "", lang, !none, dir)
-			if err != nil {
-				return false, err
-			}
-			f.add(s, pred, lit, g, valueKeyOf(str, "", lang, ""))
+			f.add(s, pred, stringLiteral(str, "", lang, !none, dir), g, stringKeyOf(str, "", lang, ""))
 		}
 	}
 	return true, nil

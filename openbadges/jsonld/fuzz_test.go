@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // FuzzCanonicalize feeds arbitrary JSON to the Processor (fast path, and the general path
@@ -55,7 +58,35 @@ func FuzzCanonicalize(f *testing.F) {
 			}
 		}
 		_, _ = errA, errB
+		// The same JSON decoded into a jsondec.Tree (as the proof package hands documents)
+		// gives exactly what the generic form gives.
+		if tree, err := jsondec.DecodeTree(data); err == nil {
+			m, err := jsondec.Decode(data)
+			if err != nil {
+				t.Fatalf("DecodeTree accepted what Decode refuses: %v", err)
+			}
+			ta, errT := fast.Canonicalize(ctx, tree)
+			ma, errM := fast.Canonicalize(ctx, m)
+			if !bytes.Equal(ta, ma) || errKind(errT) != errKind(errM) {
+				t.Fatalf("Tree and generic form differ:\n%s %v\n---\n%s %v", ta, errT, ma, errM)
+			}
+		}
 	})
+}
+
+// errKind classifies a Canonicalize error (the messages of the general path's errors depend
+// on map order).
+func errKind(err error) string {
+	var se *SafeModeError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &se):
+		return "safe mode"
+	case errors.Is(err, ErrContextNotFound):
+		return "context not found"
+	}
+	return "error"
 }
 
 // FuzzParseNQuads: the parser and canonicalizer never panic and never run unbounded; output

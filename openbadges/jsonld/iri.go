@@ -27,7 +27,15 @@ func isAbsoluteIRI(s string) bool {
 
 // hasJSSpace reports whether s contains a character of JavaScript's \s class.
 func hasJSSpace(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	// Eight bytes at a time while all are ASCII above the space.
+	for ; i+8 <= len(s); i += 8 {
+		x := load64(s[i : i+8])
+		if ((x-0x0101010101010101*0x21)&^x|x)&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		c := s[i]
 		if c < 0x80 {
 			if c == ' ' || c >= '\t' && c <= '\r' {
@@ -56,3 +64,10 @@ func isJSSpace(r rune) bool {
 
 // isBlankID reports whether s is a blank node identifier.
 func isBlankID(s string) bool { return strings.HasPrefix(s, "_:") }
+
+// load64 returns the first 8 bytes of s as a little-endian uint64 (one load).
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}

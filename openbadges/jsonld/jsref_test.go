@@ -165,6 +165,12 @@ func edgeCases(t *testing.T) []refCase {
 		"relative-id":       `{"@context":{"p":"https://ex.org/p"},"@id":"rel/1","p":"x"}`,
 		"relative-object":   `{"@context":{"p":{"@id":"https://ex.org/p","@type":"@id"}},"@id":"https://ex.org/s","p":"rel/2"}`,
 		"space-in-id":       `{"@context":{"p":"https://ex.org/p"},"@id":"https://ex.org/a b","p":"x"}`,
+		// Node-map duplicates about a blank node without @id (the fast path drops them among
+		// a property's values), and cases where it must not: two keys for one property,
+		// rdf:type both as @type and as a property.
+		"blank-duplicates": `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":{"q":["x","x",{"@value":"x","@index":"i"},{"@value":"x","@index":"i"},{"@id":"https://ex.org/o"},{"@id":"https://ex.org/o"},1,1.0,true,true,{"@value":"x","@language":"en"},{"@value":"x","@language":"EN"}]}}`,
+		"blank-aliases":    `{"@context":[` + ctx + `,{"q2":"https://ex.org/v#q"}],"@id":"https://ex.org/s","p":{"q":"x","q2":["x","y"],"https://ex.org/v#q":["y","z"]}}`,
+		"blank-rdf-type":   `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":{"@type":"https://ex.org/T","http://www.w3.org/1999/02/22-rdf-syntax-ns#type":[{"@id":"https://ex.org/T"},{"@id":"https://ex.org/U"}]}}`,
 	}
 	// Inputs where json-gold's expansion (the general path) differs from jsonld.js; found by
 	// FuzzCanonicalize. The fast path must follow jsonld.js.

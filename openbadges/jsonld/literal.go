@@ -10,10 +10,10 @@ import (
 	"github.com/gowebpki/jcs"
 )
 
-// nodeKey is the identity of an object under jsonld.js's node map equality: kind 'i' for a
-// node reference (v is its @id), 's', 'b' or 'n' for a string, boolean or number value (v is
-// its JavaScript value, typ, lang and index its @type, lower-cased @language and @index);
-// the zero nodeKey is never equal to another.
+// nodeKey is the identity of an object under jsonld.js's node map equality: kind 't' for a
+// @type value, 'i' for a node reference (v is its @id), 's', 'b' or 'n' for a string, boolean
+// or number value (v is its JavaScript value, typ, lang and index its @type, lower-cased
+// @language and @index); the zero nodeKey is never equal to another.
 type nodeKey struct {
 	kind             byte
 	v, typ, lang, ix string
@@ -21,6 +21,11 @@ type nodeKey struct {
 
 // refKeyOf is the identity of a reference to the node id.
 func refKeyOf(id string) nodeKey { return nodeKey{kind: 'i', v: id} }
+
+// typeKeyOf is the identity of the type id among a node's @type values, which the node map
+// keeps apart from its properties: an rdf:type property with the same value gives a second,
+// identical statement, which jsonld.js and rdf-canonize keep.
+func typeKeyOf(id string) nodeKey { return nodeKey{kind: 't', v: id} }
 
 // valueKey is the compareValues identity of a value object (zero = never equal to another).
 func valueKey(m map[string]any, val any) nodeKey {
@@ -31,66 +36,96 @@ func valueKey(m map[string]any, val any) nodeKey {
 }
 
 func valueKeyOf(val any, typ, lang, index string) nodeKey {
-	k := nodeKey{typ: typ, lang: strings.ToLower(lang), ix: index}
 	switch x := val.(type) {
 	case string:
-		k.kind, k.v = 's', x
+		return stringKeyOf(x, typ, lang, index)
 	case bool:
-		k.kind, k.v = 'b', strconv.FormatBool(x)
+		return boolKeyOf(x, typ, lang, index)
 	case float64, json.Number:
 		f, _ := toFloat(x)
-		if f == 0 {
-			f = 0 // -0 === 0
-		}
-		k.kind, k.v = 'n', strconv.FormatFloat(f, 'g', -1, 64)
-	default:
-		return nodeKey{} // objects, arrays, null (@json): compared by reference in JavaScript
+		return numberKeyOf(f, typ, lang, index)
 	}
-	return k
+	return nodeKey{} // objects, arrays, null (@json): compared by reference in JavaScript
+}
+
+// stringKeyOf, boolKeyOf and numberKeyOf are valueKeyOf for a value of each kind.
+func stringKeyOf(s, typ, lang, index string) nodeKey {
+	return nodeKey{kind: 's', v: s, typ: typ, lang: lowerTag(lang), ix: index}
+}
+
+func boolKeyOf(b bool, typ, lang, index string) nodeKey {
+	return nodeKey{kind: 'b', v: strconv.FormatBool(b), typ: typ, lang: lowerTag(lang), ix: index}
+}
+
+func numberKeyOf(f float64, typ, lang, index string) nodeKey {
+	if f == 0 {
+		f = 0 // -0 === 0
+	}
+	return nodeKey{kind: 'n', v: strconv.FormatFloat(f, 'g', -1, 64), typ: typ, lang: lowerTag(lang), ix: index}
+}
+
+// lowerTag is strings.ToLower without its call for the empty and already lower-case tags.
+func lowerTag(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // makeLiteral is jsonld.js's _objectToRDF for a value object (rdfDirection "i18n-datatype").
 func makeLiteral(val any, dt, lang string, hasLang bool, dir string) (Term, error) {
-	t := Term{Kind: TermLiteral}
 	if dt == "@json" {
 		s, err := canonicalJSON(val)
 		if err != nil {
 			return Term{}, err
 		}
-		t.Value, t.Datatype = s, rdfJSON
-		return t, nil
+		return Term{Kind: TermLiteral, Value: s, Datatype: rdfJSON}, nil
 	}
 	switch x := val.(type) {
 	case bool:
-		t.Value = strconv.FormatBool(x)
-		t.Datatype = or(dt, xsdBoolean)
+		return boolLiteral(x, dt), nil
 	case float64, json.Number:
 		f, err := toFloat(x)
 		if err != nil {
 			return Term{}, err
 		}
-		if isJSDouble(f) || dt == xsdDouble {
-			t.Value, t.Datatype = jsDouble(f), or(dt, xsdDouble)
-		} else {
-			t.Value, t.Datatype = jsInteger(f), or(dt, xsdInteger)
-		}
+		return numberLiteral(f, dt), nil
 	case string:
-		switch {
-		case dt == xsdDouble:
-			t.Value, t.Datatype = jsDouble(jsParseFloat(x)), dt
-		case dir != "":
-			// rdfDirection "i18n-datatype", as the eddsa-rdfc-2022 cryptosuite configures
-			// jsonld.js: the language and direction go into the datatype IRI.
-			t.Value, t.Datatype = x, "https://www.w3.org/ns/i18n#"+strings.ToLower(lang)+"_"+dir
-		case hasLang:
-			t.Value, t.Datatype, t.Language = x, or(dt, rdfLangString), strings.ToLower(lang)
-		default:
-			t.Value, t.Datatype = x, or(dt, xsdString)
-		}
-	default:
-		return Term{}, fmt.Errorf("%w: @value must be a scalar", ErrInvalidInput)
+		return stringLiteral(x, dt, lang, hasLang, dir), nil
 	}
-	return t, nil
+	return Term{}, fmt.Errorf("%w: @value must be a scalar", ErrInvalidInput)
+}
+
+// boolLiteral, numberLiteral and stringLiteral are makeLiteral for a value of each kind
+// (dt not "@json").
+func boolLiteral(b bool, dt string) Term {
+	return Term{Kind: TermLiteral, Value: strconv.FormatBool(b), Datatype: or(dt, xsdBoolean)}
+}
+
+func numberLiteral(f float64, dt string) Term {
+	if isJSDouble(f) || dt == xsdDouble {
+		return Term{Kind: TermLiteral, Value: jsDouble(f), Datatype: or(dt, xsdDouble)}
+	}
+	return Term{Kind: TermLiteral, Value: jsInteger(f), Datatype: or(dt, xsdInteger)}
+}
+
+func stringLiteral(x, dt, lang string, hasLang bool, dir string) Term {
+	t := Term{Kind: TermLiteral}
+	switch {
+	case dt == xsdDouble:
+		t.Value, t.Datatype = jsDouble(jsParseFloat(x)), dt
+	case dir != "":
+		// rdfDirection "i18n-datatype", as the eddsa-rdfc-2022 cryptosuite configures
+		// jsonld.js: the language and direction go into the datatype IRI.
+		t.Value, t.Datatype = x, "https://www.w3.org/ns/i18n#"+strings.ToLower(lang)+"_"+dir
+	case hasLang:
+		t.Value, t.Datatype, t.Language = x, or(dt, rdfLangString), strings.ToLower(lang)
+	default:
+		t.Value, t.Datatype = x, or(dt, xsdString)
+	}
+	return t
 }
 
 func or(a, b string) string {

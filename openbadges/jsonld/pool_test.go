@@ -1,7 +1,9 @@
 package jsonld
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -26,18 +28,23 @@ func poolDoc(n int) map[string]any {
 }
 
 // TestProcessorReuseConcurrent canonicalizes documents of varied sizes with one Processor from
-// many goroutines (run it with -race): every output equals a fresh Processor's, so the pooled
-// quad buffers never leak between calls.
+// many goroutines (run it with -race), as decoded JSON and as Trees the Processor decodes into
+// reused storage: every output equals a fresh Processor's, so the pooled quad buffers and
+// Trees never leak between calls.
 func TestProcessorReuseConcurrent(t *testing.T) {
 	ctx := context.Background()
 	sizes := []int{0, 1, 3, 40, 2, 90, 5}
 	want := make([]string, len(sizes))
+	raws := make([][]byte, len(sizes))
 	for i, n := range sizes {
 		out, err := NewProcessor().Canonicalize(ctx, poolDoc(n))
 		if err != nil {
 			t.Fatal(err)
 		}
 		want[i] = string(out)
+		if raws[i], err = json.Marshal(poolDoc(n)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	p := NewProcessor()
 	var wg sync.WaitGroup
@@ -51,6 +58,18 @@ func TestProcessorReuseConcurrent(t *testing.T) {
 				out, err := p.Canonicalize(ctx, poolDoc(sizes[i]))
 				if err != nil || string(out) != want[i] {
 					errs <- fmt.Errorf("goroutine %d, document %d: err %v, output differs: %t", g, sizes[i], err, string(out) != want[i])
+					return
+				}
+				tree, _, _, err := p.DecodeTreeMembers(raws[i])
+				if err != nil {
+					errs <- err
+					return
+				}
+				var b bytes.Buffer
+				err = p.CanonicalizeTreeTo(ctx, tree, &b)
+				p.ReleaseTree(tree)
+				if err != nil || b.String() != want[i] {
+					errs <- fmt.Errorf("goroutine %d, document %d from a Tree: err %v, output differs: %t", g, sizes[i], err, b.String() != want[i])
 					return
 				}
 			}

@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/piprate/json-gold/ld"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // Option configures a Processor.
@@ -37,16 +39,23 @@ type Processor struct {
 	// bufs holds *quadBuf: the quad slices of finished Canonicalize calls, reused by the
 	// next ones (the quads never leave Canonicalize).
 	bufs sync.Pool
+	// trees holds the *jsondec.Tree given back with ReleaseTree, for DecodeTreeMembers.
+	trees sync.Pool
 }
+
+// maxPooledTreeBytes bounds the input size whose Tree is kept for reuse.
+const maxPooledTreeBytes = 1 << 20
 
 // quadBuf is a reusable rdfBuilder backing store.
 type quadBuf struct {
 	quads []Quad
-	keys  []nodeKey
+	keyed []keyedQuad
 	canon canonScratch
 	emit  []emitted
 	path  []jseg
+	exp   []expandedKey
 	strs  []string
+	table []int32
 }
 
 // maxPooledQuads bounds the buffers kept for reuse, so one huge document does not pin memory.
@@ -68,8 +77,9 @@ func NewProcessor(opts ...Option) *Processor {
 	return p
 }
 
-// Canonicalize converts doc (the result of encoding/json decoding into any; float64 or
-// json.Number numbers) to RDF and returns its RDFC-1.0 canonical N-Quads. Safe mode always:
+// Canonicalize converts doc (the result of encoding/json decoding into any, float64 or
+// json.Number numbers; or, inside openbadges, a *jsondec.Tree, which the fast path reads
+// without converting) to RDF and returns its RDFC-1.0 canonical N-Quads. Safe mode always:
 // any term that does not expand to an absolute IRI, relative @type, relative or malformed @id,
 // @direction, or anything else jsonld.js's safe mode refuses gives a *SafeModeError and no
 // output.
@@ -108,18 +118,46 @@ func (p *Processor) CanonicalizeTo(ctx context.Context, doc any, w io.Writer) er
 	return canonicalizeTo(ctx, quads, p.canon, true, &buf.canon, w)
 }
 
+// CanonicalizeTreeTo is CanonicalizeTo for a document decoded into a jsondec.Tree (for the
+// packages of openbadges, which decode documents that way).
+func (p *Processor) CanonicalizeTreeTo(ctx context.Context, t *jsondec.Tree, w io.Writer) error {
+	return p.CanonicalizeTo(ctx, t, w)
+}
+
+// DecodeTreeMembers is jsondec.DecodeTreeMembers reusing the storage of the Trees given back
+// with ReleaseTree (for the packages of openbadges, which decode documents for
+// CanonicalizeTreeTo that way).
+func (p *Processor) DecodeTreeMembers(data []byte) (*jsondec.Tree, []jsondec.Member, int, error) {
+	old, _ := p.trees.Get().(*jsondec.Tree)
+	t, members, closing, err := jsondec.DecodeTreeMembersReusing(data, old)
+	if err != nil && old != nil {
+		p.trees.Put(old)
+	}
+	return t, members, closing, err
+}
+
+// ReleaseTree gives back a Tree from DecodeTreeMembers that is no longer used, nor any Tree
+// its Without made. Values taken from it stay valid.
+func (p *Processor) ReleaseTree(t *jsondec.Tree) {
+	if t != nil && t.SourceLen() <= maxPooledTreeBytes {
+		t.Reset()
+		p.trees.Put(t)
+	}
+}
+
 // release clears buf (dropping its references to the document's strings) and pools it.
 func (p *Processor) release(buf *quadBuf) {
 	if cap(buf.quads) > maxPooledQuads || buf.canon.oversized() {
 		return
 	}
 	clear(buf.quads)
-	clear(buf.keys)
+	clear(buf.keyed)
 	clear(buf.emit)
 	clear(buf.path)
+	clear(buf.exp)
 	clear(buf.strs)
-	buf.quads, buf.keys = buf.quads[:0], buf.keys[:0]
-	buf.emit, buf.path, buf.strs = buf.emit[:0], buf.path[:0], buf.strs[:0]
+	buf.quads, buf.keyed = buf.quads[:0], buf.keyed[:0]
+	buf.emit, buf.path, buf.exp, buf.strs = buf.emit[:0], buf.path[:0], buf.exp[:0], buf.strs[:0]
 	p.bufs.Put(buf)
 }
 
@@ -145,16 +183,26 @@ func (p *Processor) toRDFInto(ctx context.Context, doc any, buf *quadBuf) ([]Qua
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	tree, isTree := doc.(*jsondec.Tree)
 	if !p.noFast {
-		quads, problems, err := p.fastToRDFInto(ctx, doc, buf)
-		if err == nil {
-			sortProblems(problems)
-			return quads, problems, nil
+		t, err := tree, error(nil)
+		if !isTree {
+			t, err = jsondec.FromValue(doc) // not JSON: the general path reports it
 		}
-		if !errors.Is(err, errFallback) && (errors.Is(err, ErrContextNotFound) || ctx.Err() != nil) {
-			return nil, nil, err
+		if err == nil {
+			quads, problems, err := p.fastToRDFInto(ctx, t, buf)
+			if err == nil {
+				sortProblems(problems)
+				return quads, problems, nil
+			}
+			if !errors.Is(err, errFallback) && (errors.Is(err, ErrContextNotFound) || ctx.Err() != nil) {
+				return nil, nil, err
+			}
 		}
 		// Anything else: the general path decides.
+	}
+	if isTree {
+		doc = tree.Value(tree.Root())
 	}
 	quads, problems, err := p.generalToRDF(ctx, doc)
 	sortProblems(problems)
@@ -166,24 +214,34 @@ func sortProblems(ps []Problem) {
 	slices.SortStableFunc(ps, func(a, b Problem) int { return strings.Compare(a.Path, b.Path) })
 }
 
-// fastToRDF runs the compiled-context fast path.
+// fastToRDF runs the compiled-context fast path on doc (decoded JSON or a *jsondec.Tree).
 func (p *Processor) fastToRDF(ctx context.Context, doc any) ([]Quad, []Problem, error) {
-	return p.fastToRDFInto(ctx, doc, nil)
+	t, ok := doc.(*jsondec.Tree)
+	if !ok {
+		var err error
+		if t, err = jsondec.FromValue(doc); err != nil {
+			return nil, nil, fallback("%v", err)
+		}
+	}
+	return p.fastToRDFInto(ctx, t, nil)
 }
 
 // fastToRDFInto is fastToRDF building into buf's slices when buf is not nil.
-func (p *Processor) fastToRDFInto(ctx context.Context, doc any, buf *quadBuf) ([]Quad, []Problem, error) {
-	f := &fastBuilder{ctx: ctx, cc: p.cc}
+func (p *Processor) fastToRDFInto(ctx context.Context, t *jsondec.Tree, buf *quadBuf) ([]Quad, []Problem, error) {
+	f := &fastBuilder{ctx: ctx, cc: p.cc, t: t}
 	if buf != nil {
-		f.quads, f.keys = buf.quads[:0], buf.keys[:0]
-		f.emit, f.path, f.strs = buf.emit[:0], buf.path[:0], buf.strs[:0]
+		f.quads, f.keyed = buf.quads[:0], buf.keyed[:0]
+		f.emit, f.path, f.exp, f.strs = buf.emit[:0], buf.path[:0], buf.exp[:0], buf.strs[:0]
+		f.table = buf.table
 		// Hand the (possibly grown) slices back, whole, for release to clear.
 		defer func() {
-			buf.quads, buf.keys = f.quads, f.keys
-			buf.emit, buf.path, buf.strs = f.emit[:cap(f.emit)], f.path[:cap(f.path)], f.strs[:cap(f.strs)]
+			buf.quads, buf.keyed = f.quads, f.keyed
+			buf.emit, buf.path = f.emit[:cap(f.emit)], f.path[:cap(f.path)]
+			buf.exp, buf.strs = f.exp[:cap(f.exp)], f.strs[:cap(f.strs)]
+			buf.table = f.table
 		}()
 	}
-	if err := f.document(doc); err != nil {
+	if err := f.document(); err != nil {
 		return nil, nil, err
 	}
 	return f.dataset(), f.problems, nil

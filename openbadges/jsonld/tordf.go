@@ -12,96 +12,123 @@ import (
 // matter: RDFC-1.0 relabels them and sorts.
 type rdfBuilder struct {
 	quads    []Quad
-	keys     []nodeKey         // node map identity of each quad's object (zero = always kept)
-	dups     bool              // some quad has a non-empty key
+	keyed    []keyedQuad       // the quads with a node map identity, in order
 	blank    map[string]string // input blank node label -> ours
 	next     int
 	problems []Problem
+	table    []int32 // dataset's hash table, reused
+}
+
+// keyedQuad is the node map identity of quads[i] (see add); drop is set by dataset.
+type keyedQuad struct {
+	i    int32
+	drop bool
+	key  nodeKey
 }
 
 // add appends a statement. key is the object's identity under jsonld.js's node map equality
 // (compareValues: same @value by ===, @type, @language, @index; or same @id); a later
 // statement with the same subject, predicate, graph and key is dropped by dataset(). Values
 // that differ as JSON but give the same RDF literal (0 and 1e-7, or a value with and without
-// @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we.
+// @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we. The zero key
+// (a statement always kept) is not stored.
 func (b *rdfBuilder) add(s, p, o, g Term, key nodeKey) {
 	if b.quads == nil {
 		b.quads = make([]Quad, 0, 16)
-		b.keys = make([]nodeKey, 0, 16)
+	}
+	if key.kind != 0 {
+		b.keyed = append(b.keyed, keyedQuad{i: int32(len(b.quads)), key: key})
 	}
 	b.quads = append(b.quads, Quad{S: s, P: p, O: o, G: g})
-	b.keys = append(b.keys, key)
-	if key.kind != 0 {
-		b.dups = true
-	}
 }
 
 // dataset returns the quads without the node map duplicates (the first one is kept). It
-// compacts b.quads (and b.keys) in place: call it once, when the builder is done.
+// compacts b.quads in place: call it once, when the builder is done.
 func (b *rdfBuilder) dataset() []Quad {
-	if !b.dups {
+	if len(b.keyed) == 0 {
 		return b.quads
 	}
-	n := 0
-	for _, k := range b.keys {
-		if k.kind != 0 {
-			n++
-		}
-	}
-	// An open-addressing table of the kept keyed quads (their index in out, plus one), by a
-	// hash of subject, predicate, graph and key; equality is checked exactly on a hit.
+	// An open-addressing table of the kept keyed quads (their index in b.keyed, plus one), by
+	// dupHash; equality is checked exactly on a hit.
 	size := 16
-	for size < 2*n {
+	for size < 2*len(b.keyed) {
 		size *= 2
 	}
-	table := make([]int32, size)
+	if cap(b.table) < size {
+		b.table = make([]int32, size)
+	}
+	table := b.table[:size]
+	clear(table)
 	seed := maphash.MakeSeed()
-	out := b.quads[:0]
-	for i := range b.quads {
-		q := b.quads[i]
-		k := b.keys[i]
-		if k.kind != 0 {
-			h := dupHash(seed, &q, &k)
-			dup := false
-			for slot := h & uint64(size-1); ; slot = (slot + 1) & uint64(size-1) {
-				j := table[slot]
-				if j == 0 {
-					table[slot] = int32(len(out) + 1)
-					break
-				}
-				if o := &out[j-1]; o.S == q.S && o.P == q.P && o.G == q.G && b.keys[j-1] == k {
-					dup = true
+	dropped := 0
+	for n := range b.keyed {
+		e := &b.keyed[n]
+		q := &b.quads[e.i]
+		for slot := dupHash(seed, q, &e.key) & uint64(size-1); ; slot = (slot + 1) & uint64(size-1) {
+			j := table[slot]
+			if j == 0 {
+				table[slot] = int32(n + 1)
+				break
+			}
+			if k := &b.keyed[j-1]; k.key == e.key {
+				if o := &b.quads[k.i]; o.S == q.S && o.P == q.P && o.G == q.G {
+					e.drop = true
+					dropped++
 					break
 				}
 			}
-			if dup {
+		}
+	}
+	if dropped == 0 {
+		return b.quads
+	}
+	kept, next := 0, 0
+	for i := range b.quads {
+		if next < len(b.keyed) && int(b.keyed[next].i) == i {
+			drop := b.keyed[next].drop
+			next++
+			if drop {
 				continue
 			}
 		}
-		b.keys[len(out)] = k
-		out = append(out, q)
+		if kept != i {
+			b.quads[kept] = b.quads[i]
+		}
+		kept++
 	}
-	clear(b.quads[len(out):])
-	clear(b.keys[len(out):])
-	return out
+	clear(b.quads[kept:])
+	return b.quads[:kept]
 }
 
-// dupHash hashes what dataset compares.
+// dupHash hashes part of what dataset compares: subject, the key's value, and the lengths
+// of the predicate and graph name.
 func dupHash(seed maphash.Seed, q *Quad, k *nodeKey) uint64 {
 	h := maphash.String(seed, q.S.Value)
-	h = h*31 + maphash.String(seed, q.P.Value)
-	h = h*31 + maphash.String(seed, q.G.Value)
 	h = h*31 + maphash.String(seed, k.v)
-	h = h*31 + maphash.String(seed, k.typ)
-	h = h*31 + maphash.String(seed, k.lang)
-	h = h*31 + maphash.String(seed, k.ix)
-	return h*31 + uint64(k.kind) + uint64(q.S.Kind)<<8 + uint64(q.G.Kind)<<16
+	return h*31 + uint64(k.kind) + uint64(q.S.Kind)<<8 + uint64(q.G.Kind)<<16 + uint64(len(q.P.Value))<<24 + uint64(len(q.G.Value))<<40
 }
 
 func (b *rdfBuilder) fresh() Term {
-	t := Term{Kind: TermBlank, Value: "b" + strconv.Itoa(b.next)}
+	t := Term{Kind: TermBlank, Value: blankLabel(b.next)}
 	b.next++
 	return t
+}
+
+// blankLabels holds the labels of the first blank nodes ("b0", "b1", ...), so that numbering
+// them allocates nothing. Immutable.
+var blankLabels = func() (l [256]string) {
+	for i := range l {
+		l[i] = "b" + strconv.Itoa(i)
+	}
+	return l
+}()
+
+// blankLabel returns "b" followed by n in decimal.
+func blankLabel(n int) string {
+	if n < len(blankLabels) {
+		return blankLabels[n]
+	}
+	return "b" + strconv.Itoa(n)
 }
 
 func (b *rdfBuilder) problem(code, term, msg string) {
@@ -116,7 +143,7 @@ func (b *rdfBuilder) ref(id string) Term {
 		}
 		l, ok := b.blank[id]
 		if !ok {
-			l = "b" + strconv.Itoa(b.next)
+			l = blankLabel(b.next)
 			b.next++
 			b.blank[id] = l
 		}
@@ -184,7 +211,7 @@ func (b *rdfBuilder) node(m map[string]any, g Term) (Term, error) {
 					b.problem(codeRelativeType, ts, "relative @type")
 					continue
 				}
-				b.add(s, Term{Kind: TermIRI, Value: rdfType}, b.ref(ts), g, refKeyOf(ts))
+				b.add(s, Term{Kind: TermIRI, Value: rdfType}, b.ref(ts), g, typeKeyOf(ts))
 			}
 		case "@graph":
 			for _, it := range asArray(v) {

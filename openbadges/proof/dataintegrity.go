@@ -15,6 +15,7 @@ import (
 	"github.com/mr-tron/base58"
 
 	"github.com/rosettebadges/rosette/openbadges/did"
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // Names used by the Data Integrity suites this package knows.
@@ -111,18 +112,20 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	if opts.ProofPurpose == "" {
 		opts.ProofPurpose = PurposeAssertionMethod
 	}
-	m, members, closing, err := decodeWithMembers(doc)
+	tree, members, closing, err := decodeWithMembers(c, doc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if _, ok := m["@context"]; !ok {
+	defer releaseTree(c, tree)
+	docContext, ok := treeMember(tree, "@context")
+	if !ok {
 		return nil, fmt.Errorf("%w: document has no @context", ErrMalformed)
 	}
 	existing, err := rawProofs(doc, members)
 	if err != nil {
 		return nil, err
 	}
-	all := proofValues(m)
+	all := treeProofValues(tree)
 	if opts.ID != "" {
 		for _, p := range all {
 			if pm, ok := p.(map[string]any); ok && pm["id"] == opts.ID {
@@ -130,9 +133,11 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 			}
 		}
 	}
-	unsecured, err := unsecuredDocument(m, all, opts.PreviousProof)
-	if err != nil {
-		return nil, err
+	var unsecured any = tree.Without("proof")
+	if len(opts.PreviousProof) > 0 {
+		if unsecured, err = unsecuredDocument(tree.Value(tree.Root()).(map[string]any), all, opts.PreviousProof); err != nil {
+			return nil, err
+		}
 	}
 	p := newProof{
 		Type:               TypeDataIntegrityProof,
@@ -150,7 +155,7 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 		p.PreviousProof = opts.PreviousProof
 	}
 	cfg := p.config()
-	cfg["@context"] = m["@context"]
+	cfg["@context"] = docContext
 	data, err := hashData(ctx, c, cfg, unsecured)
 	if err != nil {
 		return nil, err
@@ -245,9 +250,10 @@ func unsecuredDocument(doc map[string]any, all []any, previous []string) (map[st
 	return out, nil
 }
 
-// hashData canonicalizes the proof configuration and the document and returns
-// sha256(canonical proof configuration) || sha256(canonical document).
-func hashData(ctx context.Context, c Canonicalizer, cfg, doc map[string]any) ([]byte, error) {
+// hashData canonicalizes the proof configuration and the document (decoded JSON or a
+// *jsondec.Tree) and returns sha256(canonical proof configuration) || sha256(canonical
+// document).
+func hashData(ctx context.Context, c Canonicalizer, cfg map[string]any, doc any) ([]byte, error) {
 	ph, err := canonicalHash(ctx, c, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
@@ -265,9 +271,27 @@ type streamCanonicalizer interface {
 	CanonicalizeTo(ctx context.Context, doc any, w io.Writer) error
 }
 
-// canonicalHash returns the SHA-256 of the canonical N-Quads of doc.
-func canonicalHash(ctx context.Context, c Canonicalizer, doc map[string]any) ([sha256.Size]byte, error) {
+// treeCanonicalizer is a Canonicalizer that reads documents decoded into a jsondec.Tree
+// (*jsonld.Processor does), which saves building maps.
+type treeCanonicalizer interface {
+	CanonicalizeTreeTo(ctx context.Context, t *jsondec.Tree, w io.Writer) error
+}
+
+// canonicalHash returns the SHA-256 of the canonical N-Quads of doc (decoded JSON, or a
+// *jsondec.Tree, converted for a Canonicalizer that does not read Trees).
+func canonicalHash(ctx context.Context, c Canonicalizer, doc any) ([sha256.Size]byte, error) {
 	var sum [sha256.Size]byte
+	if t, ok := doc.(*jsondec.Tree); ok {
+		if tc, ok := c.(treeCanonicalizer); ok {
+			h := sha256.New()
+			if err := tc.CanonicalizeTreeTo(ctx, t, h); err != nil {
+				return sum, err
+			}
+			h.Sum(sum[:0])
+			return sum, nil
+		}
+		doc = t.Value(t.Root())
+	}
 	if s, ok := c.(streamCanonicalizer); ok {
 		h := sha256.New()
 		if err := s.CanonicalizeTo(ctx, doc, h); err != nil {

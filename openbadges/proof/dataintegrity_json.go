@@ -134,25 +134,24 @@ func unquote(b []byte) (string, error) {
 	return s, err
 }
 
-// decodeObject decodes raw as a JSON object in the form JSON-LD processors expect
-// (float64 numbers, map[string]any objects).
-func decodeObject(raw []byte) (map[string]any, error) {
-	v, err := jsondec.Decode(raw)
-	if err != nil {
-		return nil, fmt.Errorf("not a JSON object: %w", err)
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, errors.New("not a JSON object")
-	}
-	return m, nil
+// treeReuser is a Canonicalizer that decodes documents into Trees whose storage it reuses
+// (*jsonld.Processor does).
+type treeReuser interface {
+	DecodeTreeMembers(data []byte) (*jsondec.Tree, []jsondec.Member, int, error)
+	ReleaseTree(t *jsondec.Tree)
 }
 
-// decodeWithMembers is decodeObject and topLevelMembers in one pass over raw: the decoded
-// object, its members in order and the offset of its closing brace. Duplicate member names
-// are refused, as topLevelMembers refuses them.
-func decodeWithMembers(raw []byte) (map[string]any, []member, int, error) {
-	m, ms, closing, err := jsondec.DecodeObjectMembers(raw)
+// decodeWithMembers is decodeObject and topLevelMembers in one pass over raw: the object
+// decoded into a Tree (by c when it is a treeReuser; then give the Tree back with
+// releaseTree), its members in order and the offset of its closing brace. Duplicate member
+// names are refused, as topLevelMembers refuses them.
+func decodeWithMembers(c Canonicalizer, raw []byte) (*jsondec.Tree, []member, int, error) {
+	decode := jsondec.DecodeTreeMembers
+	r, reuse := c.(treeReuser)
+	if reuse {
+		decode = r.DecodeTreeMembers
+	}
+	t, ms, closing, err := decode(raw)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("not a JSON object: %w", err)
 	}
@@ -161,11 +160,20 @@ func decodeWithMembers(raw []byte) (map[string]any, []member, int, error) {
 		members[i] = member{key: x.Key, start: x.Start, end: x.End}
 		for _, y := range ms[:i] {
 			if y.Key == x.Key {
+				releaseTree(c, t)
 				return nil, nil, 0, fmt.Errorf("duplicate member %q", x.Key)
 			}
 		}
 	}
-	return m, members, closing, nil
+	return t, members, closing, nil
+}
+
+// releaseTree gives t, from decodeWithMembers(c, ...), back to c when c reuses Trees: t,
+// and every Tree its Without made, must no longer be used.
+func releaseTree(c Canonicalizer, t *jsondec.Tree) {
+	if r, ok := c.(treeReuser); ok {
+		r.ReleaseTree(t)
+	}
 }
 
 // withProofs returns raw (whose members and closing brace topLevelMembers found) with its
@@ -200,10 +208,19 @@ func withProofs(raw []byte, members []member, closing int, existing []json.RawMe
 	return append(out, raw[closing:]...)
 }
 
-// proofValues returns the proof member of a decoded document as a list: absent gives none,
-// an object gives one, an array gives its items.
-func proofValues(doc map[string]any) []any {
-	switch p := doc["proof"].(type) {
+// treeProofValues returns the proof member of the document t as a list in the generic
+// form: absent gives none, an object gives one, an array gives its items.
+func treeProofValues(t *jsondec.Tree) []any {
+	r, ok := t.Get(t.Root(), "proof")
+	if !ok {
+		return nil
+	}
+	return proofMemberList(t.Value(r))
+}
+
+// proofMemberList is the list a proof member value stands for.
+func proofMemberList(p any) []any {
+	switch p := p.(type) {
 	case nil:
 		return nil
 	case []any:
@@ -211,4 +228,13 @@ func proofValues(doc map[string]any) []any {
 	default:
 		return []any{p}
 	}
+}
+
+// treeMember returns the top-level member name of t in the generic form (nil when absent).
+func treeMember(t *jsondec.Tree, name string) (any, bool) {
+	r, ok := t.Get(t.Root(), name)
+	if !ok {
+		return nil, false
+	}
+	return t.Value(r), true
 }

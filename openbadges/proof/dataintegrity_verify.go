@@ -11,6 +11,7 @@ import (
 	"github.com/mr-tron/base58"
 
 	"github.com/rosettebadges/rosette/openbadges/did"
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // ProofResult is the outcome of checking one proof of a document.
@@ -38,15 +39,17 @@ type ProofResult struct {
 func VerifyDataIntegrity(ctx context.Context, c Canonicalizer, r MethodResolver, doc []byte, issuerID string) ([]ProofResult, error) {
 	// Decoding also checks the top-level members as SignDataIntegrity reads them (no
 	// duplicates), in the same pass.
-	m, _, _, err := decodeWithMembers(doc)
+	tree, _, _, err := decodeWithMembers(c, doc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	all := proofValues(m)
+	defer releaseTree(c, tree)
+	all := treeProofValues(tree)
 	if len(all) == 0 {
 		return nil, ErrNoProof
 	}
-	v := verifier{c: c, r: r, doc: m, all: all, issuerID: issuerID}
+	docContext, _ := treeMember(tree, "@context")
+	v := verifier{c: c, r: r, tree: tree, context: docContext, all: all, issuerID: issuerID}
 	results := make([]ProofResult, len(all))
 	for i, p := range all {
 		if err := ctx.Err(); err != nil {
@@ -60,7 +63,8 @@ func VerifyDataIntegrity(ctx context.Context, c Canonicalizer, r MethodResolver,
 type verifier struct {
 	c        Canonicalizer
 	r        MethodResolver
-	doc      map[string]any
+	tree     *jsondec.Tree // the document
+	context  any           // its @context
 	all      []any
 	issuerID string
 	// docHash caches the SHA-256 of the canonical document without proofs, shared by the
@@ -88,7 +92,7 @@ func (v *verifier) check(ctx context.Context, pm map[string]any, res *ProofResul
 	switch {
 	case res.Type == TypeDataIntegrityProof && res.Cryptosuite == CryptosuiteEddsaRdfc2022:
 	case res.Type == TypeEd25519Signature2020:
-		if !hasContext(v.doc["@context"], ContextEd25519Signature2020) {
+		if !hasContext(v.context, ContextEd25519Signature2020) {
 			return fmt.Errorf("%w: Ed25519Signature2020 proof but the document's @context lacks %s", ErrMalformed, ContextEd25519Signature2020)
 		}
 	case res.Type == TypeDataIntegrityProof:
@@ -137,7 +141,7 @@ func (v *verifier) check(ctx context.Context, pm map[string]any, res *ProofResul
 
 	cfg := maps.Clone(pm)
 	delete(cfg, "proofValue")
-	cfg["@context"] = v.doc["@context"]
+	cfg["@context"] = v.context
 	proofHash, err := canonicalHash(ctx, v.c, cfg)
 	if err != nil {
 		return fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
@@ -146,9 +150,11 @@ func (v *verifier) check(ctx context.Context, pm map[string]any, res *ProofResul
 	if len(previous) == 0 && v.hasDocHash {
 		docHash = v.docHash
 	} else {
-		unsecured, err := unsecuredDocument(v.doc, v.all, previous)
-		if err != nil {
-			return err
+		var unsecured any = v.tree.Without("proof")
+		if len(previous) > 0 {
+			if unsecured, err = unsecuredDocument(v.tree.Value(v.tree.Root()).(map[string]any), v.all, previous); err != nil {
+				return err
+			}
 		}
 		if docHash, err = canonicalHash(ctx, v.c, unsecured); err != nil {
 			return fmt.Errorf("%w: document: %w", ErrCanonicalization, err)

@@ -17,8 +17,15 @@ func FuzzDecodeWithMembers(f *testing.F) {
 	for _, c := range memberCases {
 		f.Add([]byte(c))
 	}
+	reuser := canon(f) // decodes into reused Trees
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		m, members, closing, err := decodeWithMembers(raw)
+		m, members, closing, err := decodeWithMembers(nil, raw)
+		if rm, rmembers, rclosing, rerr := decodeWithMembers(reuser, raw); (rerr == nil) != (err == nil) ||
+			err == nil && (!cmp.Equal(rm.Value(rm.Root()), m.Value(m.Root())) || !cmp.Equal(rmembers, members, cmp.AllowUnexported(member{})) || rclosing != closing) {
+			t.Fatalf("%q: decoding into a reused Tree differs", raw)
+		} else if rerr == nil {
+			releaseTree(reuser, rm)
+		}
 		wm, werr := decodeObject(raw)
 		if werr != nil {
 			if err == nil {
@@ -33,7 +40,7 @@ func FuzzDecodeWithMembers(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !cmp.Equal(m, wm) {
+		if !cmp.Equal(m.Value(m.Root()), any(wm)) {
 			t.Fatalf("%q: decoded values differ", raw)
 		}
 		if !cmp.Equal(members, wmembers, cmp.AllowUnexported(member{}), cmpopts.EquateEmpty()) || closing != wclosing {
@@ -50,7 +57,7 @@ func TestDecodeWithMembers(t *testing.T) {
 		{`{}`, false}, {` {"a" : 1, "b":[{"a":1,"a":2}]} `, false},
 		{`{"a":1,"a":2}`, true}, {`{"\u0061":1,"a":2}`, true}, {`[1]`, true}, {`{"a":1}x`, true},
 	} {
-		_, _, _, err := decodeWithMembers([]byte(tc.raw))
+		_, _, _, err := decodeWithMembers(nil, []byte(tc.raw))
 		if (err != nil) != tc.fail {
 			t.Errorf("%s: error %v, want failure %v", tc.raw, err, tc.fail)
 		}

@@ -1,6 +1,8 @@
 // Package jsondec decodes JSON into the generic Go form (map[string]any, []any, string,
 // float64 or json.Number, bool, nil) exactly as encoding/json's Unmarshal into an any does,
-// in one pass and without reflection. It owns nothing else.
+// in one pass and without reflection, or into a Tree: the same values in a flat form with
+// each object's members sorted by name, which the JSON-LD fast path reads without maps. It
+// owns nothing else.
 //
 // Every decoded string that needs no unescaping is a substring of one copy of the input, so a
 // document costs one string allocation plus its maps and slices. Decoded values therefore
@@ -12,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 )
 
@@ -116,14 +119,29 @@ func (d *decoder) syntax(format string, a ...any) error {
 }
 
 func (d *decoder) space() {
-	for d.i < len(d.s) {
-		switch d.s[d.i] {
-		case ' ', '\t', '\n', '\r':
-			d.i++
+	s, i := d.s, d.i
+	for i < len(s) {
+		switch s[i] {
+		case ' ':
+			// A run of spaces (indentation), eight bytes at a time.
+			for i+8 <= len(s) {
+				if x := load64(s[i:i+8]) ^ (ones * ' '); x != 0 {
+					i += bits.TrailingZeros64(x) / 8
+					break
+				}
+				i += 8
+			}
+			for i < len(s) && s[i] == ' ' {
+				i++
+			}
+		case '\t', '\n', '\r':
+			i++
 		default:
+			d.i = i
 			return
 		}
 	}
+	d.i = i
 }
 
 func (d *decoder) value() (any, error) {
@@ -258,6 +276,53 @@ func (d *decoder) array() (any, error) {
 }
 
 func (d *decoder) number() (any, error) {
+	lit, integer, err := d.scanNumber()
+	if err != nil {
+		return nil, err
+	}
+	if d.numbers {
+		return json.Number(lit), nil // encoding/json's UseNumber does not check the range either
+	}
+	f, ok := d.float(lit, integer)
+	if !ok {
+		return nil, nil
+	}
+	return f, nil
+}
+
+// float converts a scanned number literal as encoding/json does; a number out of range
+// records the first range error in d.err and gives false.
+func (d *decoder) float(lit string, integer bool) (float64, bool) {
+	if integer && len(lit) <= 15 {
+		// Exact in a float64: no rounding question, no range question.
+		neg := lit[0] == '-'
+		n := int64(0)
+		for _, c := range []byte(lit) {
+			if c != '-' {
+				n = n*10 + int64(c-'0')
+			}
+		}
+		if neg {
+			if n == 0 {
+				return negZero(), true
+			}
+			return -float64(n), true
+		}
+		return float64(n), true
+	}
+	f, err := strconv.ParseFloat(lit, 64)
+	if err != nil {
+		if d.err == nil {
+			d.err = fmt.Errorf("%w: %s", ErrNumberRange, lit)
+		}
+		return 0, false
+	}
+	return f, true
+}
+
+// scanNumber scans the number literal at d.i and reports whether it is an integer (no
+// fraction, no exponent).
+func (d *decoder) scanNumber() (string, bool, error) {
 	start := d.i
 	j := d.i
 	if d.s[j] == '-' {
@@ -265,7 +330,7 @@ func (d *decoder) number() (any, error) {
 	}
 	if j >= len(d.s) {
 		d.i = j
-		return nil, d.syntax("unexpected end of JSON input")
+		return "", false, d.syntax("unexpected end of JSON input")
 	}
 	integer := true
 	switch c := d.s[j]; {
@@ -277,7 +342,7 @@ func (d *decoder) number() (any, error) {
 		}
 	default:
 		d.i = j
-		return nil, d.syntax("invalid character %q in numeric literal", c)
+		return "", false, d.syntax("invalid character %q in numeric literal", c)
 	}
 	if j < len(d.s) && d.s[j] == '.' {
 		integer = false
@@ -288,7 +353,7 @@ func (d *decoder) number() (any, error) {
 		}
 		if j == k {
 			d.i = j
-			return nil, d.syntax("invalid numeric literal: no digits after the decimal point")
+			return "", false, d.syntax("invalid numeric literal: no digits after the decimal point")
 		}
 	}
 	if j < len(d.s) && (d.s[j] == 'e' || d.s[j] == 'E') {
@@ -303,42 +368,11 @@ func (d *decoder) number() (any, error) {
 		}
 		if j == k {
 			d.i = j
-			return nil, d.syntax("invalid numeric literal: no digits in the exponent")
+			return "", false, d.syntax("invalid numeric literal: no digits in the exponent")
 		}
 	}
 	d.i = j
-	lit := d.s[start:j]
-	if integer && len(lit) <= 15 {
-		// Exact in a float64: no rounding question, no range question.
-		neg := lit[0] == '-'
-		n := int64(0)
-		for _, c := range []byte(lit) {
-			if c != '-' {
-				n = n*10 + int64(c-'0')
-			}
-		}
-		if d.numbers {
-			return json.Number(lit), nil
-		}
-		if neg {
-			if n == 0 {
-				return negZero(), nil
-			}
-			return -float64(n), nil
-		}
-		return float64(n), nil
-	}
-	if d.numbers {
-		return json.Number(lit), nil // encoding/json's UseNumber does not check the range either
-	}
-	f, err := strconv.ParseFloat(lit, 64)
-	if err != nil {
-		if d.err == nil {
-			d.err = fmt.Errorf("%w: %s", ErrNumberRange, lit)
-		}
-		return nil, nil
-	}
-	return f, nil
+	return d.s[start:j], integer, nil
 }
 
 func negZero() float64 { return math.Copysign(0, -1) }

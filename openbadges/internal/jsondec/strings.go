@@ -8,29 +8,49 @@ import (
 // str decodes the string at d.s[d.i] == '"'. Plain strings (no escape, valid UTF-8) are
 // substrings of the input.
 func (d *decoder) str() (string, error) {
+	s, _, err := d.strPlain()
+	return s, err
+}
+
+// strPlain is str also reporting whether the string is plain: then it is d.s[start:d.i-1],
+// start being the offset just past the opening quote.
+func (d *decoder) strPlain() (string, bool, error) {
 	start := d.i + 1
 	ascii := true
-	for j := start; j < len(d.s); j++ {
+	j := start
+	// Eight bytes at a time while none is a quote, a backslash or a control character.
+	for s := d.s; j+8 <= len(s); j += 8 {
+		x := load64(s[j : j+8])
+		q, b := x^(ones*'"'), x^(ones*'\\')
+		if ((q-ones)&^q|(b-ones)&^b|(x-ones*0x20)&^x)&highs != 0 {
+			break
+		}
+		if x&highs != 0 {
+			ascii = false
+		}
+	}
+	for ; j < len(d.s); j++ {
 		c := d.s[j]
 		switch {
 		case c == '"':
 			d.i = j + 1
 			v := d.s[start:j]
 			if !ascii && !utf8.ValidString(v) {
-				return string(unquoteSlow(v)), nil
+				return string(unquoteSlow(v)), false, nil
 			}
-			return v, nil
+			return v, true, nil
 		case c == '\\':
-			return d.escaped(start)
+			s, err := d.escaped(start)
+			return s, false, err
 		case c < 0x20:
 			d.i = j
-			return "", d.syntax("invalid character %q in string literal", c)
+			return "", false, d.syntax("invalid character %q in string literal", c)
 		case c >= 0x80:
 			ascii = false
 		}
 	}
 	d.i = len(d.s)
-	return "", d.syntax("unexpected end of JSON input")
+	return "", false, d.syntax("unexpected end of JSON input")
 }
 
 // escaped finishes a string starting at start that holds a backslash: it finds the closing
@@ -151,4 +171,18 @@ func unquoteSlow(s string) []byte {
 		}
 	}
 	return b
+}
+
+// ones and highs are the byte-parallel constants of load64's callers: 0x01 and 0x80 in each
+// byte of a uint64.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// load64 returns the first 8 bytes of s as a little-endian uint64 (one load).
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }

@@ -1,0 +1,174 @@
+package jsondec
+
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"sort"
+	"testing"
+)
+
+// sameTree checks DecodeTree and DecodeTreeMembers against encoding/json (through Value) and
+// against DecodeObjectMembers, and the Tree's accessors against the decoded value.
+func sameTree(t *testing.T, data []byte) {
+	t.Helper()
+	want, werr := reference(data, false)
+	tr, err := DecodeTree(data)
+	if (werr == nil) != (err == nil) {
+		t.Fatalf("%q: encoding/json error %v, DecodeTree %v", data, werr, err)
+	}
+	if werr == nil {
+		if len(tr.nodes) > nodeBound(data) {
+			t.Fatalf("%q: %d nodes, more than nodeBound %d", data, len(tr.nodes), nodeBound(data))
+		}
+		got := tr.Value(tr.Root())
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q:\n got %#v\nwant %#v", data, got, want)
+		}
+		if f, ok := want.(float64); ok && math.Signbit(f) != math.Signbit(got.(float64)) {
+			t.Fatalf("%q: sign of zero differs", data)
+		}
+		checkAccessors(t, tr, tr.Root(), want)
+		// FromValue of the generic form gives the same Tree values.
+		ft, err := FromValue(want)
+		if err != nil {
+			t.Fatalf("%q: FromValue: %v", data, err)
+		}
+		if got := ft.Value(ft.Root()); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: FromValue gave %#v", data, got)
+		}
+		if len(ft.nodes) != cap(ft.nodes) || len(ft.strs) != cap(ft.strs) || len(ft.nums) != cap(ft.nums) {
+			t.Fatalf("%q: FromValue sized %d/%d nodes, %d/%d strings, %d/%d numbers", data,
+				len(ft.nodes), cap(ft.nodes), len(ft.strs), cap(ft.strs), len(ft.nums), cap(ft.nums))
+		}
+		checkAccessors(t, ft, ft.Root(), want)
+	}
+	m, members, closing, merr := DecodeObjectMembers(data)
+	tm, tmembers, tclosing, terr := DecodeTreeMembers(data)
+	if (merr == nil) != (terr == nil) {
+		t.Fatalf("%q: DecodeObjectMembers error %v, DecodeTreeMembers %v", data, merr, terr)
+	}
+	if merr != nil {
+		return
+	}
+	if !reflect.DeepEqual(tm.Value(tm.Root()), any(m)) || !reflect.DeepEqual(members, tmembers) || closing != tclosing {
+		t.Fatalf("%q: DecodeTreeMembers %v %d, want %v %d", data, tmembers, tclosing, members, closing)
+	}
+	// Decoding into the storage of another Tree gives the same, and leaves the values taken
+	// from that Tree as they were.
+	old, _, _, err := DecodeTreeMembers([]byte(`{"x":[1,"\u00e9",{"y":null,"z":"\n"}],"w":2.5}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldValue := old.Value(old.Root())
+	rm, rmembers, rclosing, err := DecodeTreeMembersReusing(data, old)
+	if err != nil || !reflect.DeepEqual(rm.Value(rm.Root()), any(m)) || !reflect.DeepEqual(members, rmembers) || closing != rclosing {
+		t.Fatalf("%q: DecodeTreeMembersReusing gave %v %v %d, %v", data, rm, rmembers, rclosing, err)
+	}
+	if !reflect.DeepEqual(oldValue, map[string]any{"x": []any{1.0, "\u00e9", map[string]any{"y": nil, "z": "\n"}}, "w": 2.5}) {
+		t.Fatalf("values of the reused Tree changed: %v", oldValue)
+	}
+	for _, mb := range members {
+		w := tm.Without(mb.Key)
+		wm := w.Value(w.Root()).(map[string]any)
+		if _, ok := wm[mb.Key]; ok || len(wm) != len(m)-1 {
+			t.Fatalf("%q: Without(%q) gave %v", data, mb.Key, wm)
+		}
+		if !reflect.DeepEqual(tm.Value(tm.Root()), any(m)) {
+			t.Fatalf("%q: Without changed the tree", data)
+		}
+	}
+}
+
+// checkAccessors walks r with Kind, Str, Num, Len, Elem, Member and Get and compares with v.
+func checkAccessors(t *testing.T, tr *Tree, r Ref, v any) {
+	t.Helper()
+	switch x := v.(type) {
+	case nil:
+		if tr.Kind(r) != Null {
+			t.Fatalf("kind %d, want null", tr.Kind(r))
+		}
+	case bool:
+		if (x && tr.Kind(r) != True) || (!x && tr.Kind(r) != False) {
+			t.Fatalf("kind %d, want %v", tr.Kind(r), x)
+		}
+	case float64:
+		if f, _, lit := tr.Num(r); tr.Kind(r) != Number || lit || math.Float64bits(f) != math.Float64bits(x) {
+			t.Fatalf("number %v, want %v", f, x)
+		}
+	case json.Number:
+		if _, s, lit := tr.Num(r); tr.Kind(r) != Number || !lit || s != string(x) {
+			t.Fatalf("literal %q, want %q", s, x)
+		}
+	case string:
+		if tr.Kind(r) != String || tr.Str(r) != x {
+			t.Fatalf("string %q, want %q", tr.Str(r), x)
+		}
+	case []any:
+		if tr.Kind(r) != Array || tr.Len(r) != len(x) {
+			t.Fatalf("array of %d, want %d", tr.Len(r), len(x))
+		}
+		for i, e := range x {
+			checkAccessors(t, tr, tr.Elem(r, i), e)
+		}
+	case map[string]any:
+		if tr.Kind(r) != Object || tr.Len(r) != len(x) {
+			t.Fatalf("object of %d, want %d", tr.Len(r), len(x))
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			name, mv := tr.Member(r, i)
+			if name != k {
+				t.Fatalf("member %d is %q, want %q", i, name, k)
+			}
+			if g, ok := tr.Get(r, k); !ok || g != mv {
+				t.Fatalf("Get(%q) = %d %v, want %d", k, g, ok, mv)
+			}
+			checkAccessors(t, tr, mv, x[k])
+		}
+		if _, ok := tr.Get(r, "\xffnot a member"); ok {
+			t.Fatalf("Get found a missing member")
+		}
+	}
+}
+
+var treeCases = append([]string{
+	`{"b":1,"a":2,"c":{"z":[],"y":{}},"a":3}`, `{"\u0061":1,"a":2,"b\u00e9":3,"b":4}`,
+	`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k17":17,"k1":"dup"}`,
+	`[{"proof":1,"a":2}]`, `{"proof":{"type":"x"},"@context":["u"],"z":-0}`,
+}, cases...)
+
+func TestDecodeTreeLikeEncodingJSON(t *testing.T) {
+	for _, c := range treeCases {
+		sameTree(t, []byte(c))
+	}
+}
+
+func TestFromValueRefusesCycles(t *testing.T) {
+	m := map[string]any{}
+	m["a"], m["b"], m["c"] = m, []any{m, m}, m
+	if _, err := FromValue(m); err == nil {
+		t.Error("FromValue of a cyclic map succeeded")
+	}
+}
+
+func TestFromValueRefusesOtherTypes(t *testing.T) {
+	for _, v := range []any{[]string{"a"}, map[string]string{}, map[string]any{"a": []any{1}}, struct{}{}} {
+		if _, err := FromValue(v); err == nil {
+			t.Errorf("FromValue(%#v) succeeded", v)
+		}
+	}
+}
+
+func FuzzDecodeTree(f *testing.F) {
+	for _, c := range treeCases {
+		f.Add([]byte(c))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sameTree(t, data)
+	})
+}
