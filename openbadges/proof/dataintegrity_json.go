@@ -218,6 +218,26 @@ func treeProofValues(t *jsondec.Tree) []any {
 	return proofMemberList(t.Value(r))
 }
 
+// treeProofRefs returns the nodes of the items treeProofValues(t) returns, in its order.
+func treeProofRefs(t *jsondec.Tree) []jsondec.Ref {
+	r, ok := t.Get(t.Root(), "proof")
+	if !ok {
+		return nil
+	}
+	switch t.Kind(r) {
+	case jsondec.Null:
+		return nil
+	case jsondec.Array:
+		refs := make([]jsondec.Ref, t.Len(r))
+		for i := range refs {
+			refs[i] = t.Elem(r, i)
+		}
+		return refs
+	default:
+		return []jsondec.Ref{r}
+	}
+}
+
 // proofMemberList is the list a proof member value stands for.
 func proofMemberList(p any) []any {
 	switch p := p.(type) {

@@ -48,6 +48,7 @@ func VerifyDataIntegrity(ctx context.Context, c Canonicalizer, r MethodResolver,
 	if len(all) == 0 {
 		return nil, ErrNoProof
 	}
+	refs := treeProofRefs(tree)
 	docContext, _ := treeMember(tree, "@context")
 	v := verifier{c: c, r: r, tree: tree, context: docContext, all: all, issuerID: issuerID}
 	results := make([]ProofResult, len(all))
@@ -55,7 +56,7 @@ func VerifyDataIntegrity(ctx context.Context, c Canonicalizer, r MethodResolver,
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		results[i] = v.verifyOne(ctx, i, p)
+		results[i] = v.verifyOne(ctx, i, p, refs[i])
 	}
 	return results, nil
 }
@@ -73,7 +74,7 @@ type verifier struct {
 	hasDocHash bool
 }
 
-func (v *verifier) verifyOne(ctx context.Context, i int, p any) (res ProofResult) {
+func (v *verifier) verifyOne(ctx context.Context, i int, p any, ref jsondec.Ref) (res ProofResult) {
 	res.Index = i
 	pm, ok := p.(map[string]any)
 	if !ok {
@@ -83,12 +84,13 @@ func (v *verifier) verifyOne(ctx context.Context, i int, p any) (res ProofResult
 	str := func(k string) string { s, _ := pm[k].(string); return s }
 	res.Type, res.Cryptosuite, res.ID = str("type"), str("cryptosuite"), str("id")
 	res.VerificationMethod, res.ProofPurpose, res.Created = str("verificationMethod"), str("proofPurpose"), str("created")
-	res.Err = v.check(ctx, pm, &res)
+	res.Err = v.check(ctx, pm, ref, &res)
 	res.Verified = res.Err == nil
 	return res
 }
 
-func (v *verifier) check(ctx context.Context, pm map[string]any, res *ProofResult) error {
+// check verifies the proof pm, the node ref of the document's Tree.
+func (v *verifier) check(ctx context.Context, pm map[string]any, ref jsondec.Ref, res *ProofResult) error {
 	switch {
 	case res.Type == TypeDataIntegrityProof && res.Cryptosuite == CryptosuiteEddsaRdfc2022:
 	case res.Type == TypeEd25519Signature2020:
@@ -139,9 +141,18 @@ func (v *verifier) check(ctx context.Context, pm map[string]any, res *ProofResul
 		}
 	}
 
-	cfg := maps.Clone(pm)
-	delete(cfg, "proofValue")
-	cfg["@context"] = v.context
+	// The proof configuration: the proof without proofValue, with the document's @context.
+	// Grafted in the document's Tree when the document has an @context (without one, the
+	// configuration holds "@context": null).
+	var cfg any
+	if g := v.tree.Graft(ref, "proofValue", "@context"); g != nil {
+		cfg = g
+	} else {
+		m := maps.Clone(pm)
+		delete(m, "proofValue")
+		m["@context"] = v.context
+		cfg = m
+	}
 	proofHash, err := canonicalHash(ctx, v.c, cfg)
 	if err != nil {
 		return fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)

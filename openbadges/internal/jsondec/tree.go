@@ -163,6 +163,41 @@ func (t *Tree) Without(name string) *Tree {
 	return &Tree{src: t.src, nodes: nodes, strs: t.strs, nums: t.nums, root: Ref(len(nodes) - 1)}
 }
 
+// Graft returns a Tree whose top-level value is the object obj of t without its members
+// drop and take, plus the member take of t's top-level object (so that one replaces obj's
+// own). It returns nil when t's top-level value is not an object with a member take, or obj
+// is not an object. The two share their nodes, as with Without; drop may equal take.
+func (t *Tree) Graft(obj Ref, drop, take string) *Tree {
+	if t.nodes[t.root].kind != Object || t.nodes[obj].kind != Object {
+		return nil
+	}
+	tv, ok := t.Get(t.root, take)
+	if !ok {
+		return nil
+	}
+	tk := tv - 1 // the member's name node
+	o := t.nodes[obj]
+	first := int32(len(t.nodes))
+	placed := false
+	for i := range int(o.n) {
+		k := int(o.a) + 2*i
+		name := t.Str(Ref(k))
+		if !placed && name > take {
+			t.nodes = append(t.nodes, t.nodes[tk], t.nodes[tv])
+			placed = true
+		}
+		if name != drop && name != take {
+			t.nodes = append(t.nodes, t.nodes[k], t.nodes[k+1])
+		}
+	}
+	if !placed {
+		t.nodes = append(t.nodes, t.nodes[tk], t.nodes[tv])
+	}
+	t.nodes = append(t.nodes, node{kind: Object, a: first, n: (int32(len(t.nodes)) - first) / 2})
+	nodes := t.nodes[:len(t.nodes):len(t.nodes)]
+	return &Tree{src: t.src, nodes: nodes, strs: t.strs, nums: t.nums, root: Ref(len(nodes) - 1)}
+}
+
 func (t *Tree) strOf(n *node) string {
 	if n.ext {
 		return t.strs[n.a]

@@ -78,6 +78,49 @@ func sameTree(t *testing.T, data []byte) {
 			t.Fatalf("%q: Without changed the tree", data)
 		}
 	}
+	checkGraft(t, data, tm, m)
+}
+
+// checkGraft compares Graft, for each object-valued top-level member and each top-level name
+// to take, with the same object built as a map.
+func checkGraft(t *testing.T, data []byte, tm *Tree, m map[string]any) {
+	t.Helper()
+	for name, v := range m {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			if g := tm.Graft(tm.Root(), "", "nope"); g != nil {
+				t.Fatalf("%q: Graft without the taken member gave %v", data, g.Value(g.Root()))
+			}
+			continue
+		}
+		ref, _ := tm.Get(tm.Root(), name)
+		drops := []string{"", "nope"}
+		for k := range obj {
+			drops = append(drops, k)
+		}
+		for take := range m {
+			for _, drop := range drops {
+				want := make(map[string]any, len(obj)+1)
+				for k, x := range obj {
+					if k != drop {
+						want[k] = x
+					}
+				}
+				want[take] = m[take]
+				g := tm.Graft(ref, drop, take)
+				if g == nil {
+					t.Fatalf("%q: Graft(%q, %q, %q) gave nil", data, name, drop, take)
+				}
+				if got := g.Value(g.Root()); !reflect.DeepEqual(got, any(want)) {
+					t.Fatalf("%q: Graft(%q, %q, %q) gave %v, want %v", data, name, drop, take, got, want)
+				}
+				checkAccessors(t, g, g.Root(), want)
+			}
+		}
+	}
+	if !reflect.DeepEqual(tm.Value(tm.Root()), any(m)) {
+		t.Fatalf("%q: Graft changed the tree", data)
+	}
 }
 
 // checkAccessors walks r with Kind, Str, Num, Len, Elem, Member and Get and compares with v.
