@@ -117,8 +117,7 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	defer releaseTree(c, tree)
-	docContext, ok := treeMember(tree, "@context")
-	if !ok {
+	if _, ok := tree.Get(tree.Root(), "@context"); !ok {
 		return nil, fmt.Errorf("%w: document has no @context", ErrMalformed)
 	}
 	existing, err := rawProofs(doc, members)
@@ -154,43 +153,97 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	default:
 		p.PreviousProof = opts.PreviousProof
 	}
-	cfg := p.config()
-	cfg["@context"] = docContext
+	// The proof as json.Marshal(p) writes it: its members but proofValue first, which the
+	// proof configuration holds too.
+	signed := append(make([]byte, 0, 384), '{')
+	signed = p.appendMembers(signed)
+	cfg, err := configTree(c, doc, members, signed[1:])
+	if err != nil {
+		return nil, err
+	}
 	data, err := hashData(ctx, c, cfg, unsecured)
+	releaseTree(c, cfg)
 	if err != nil {
 		return nil, err
 	}
-	p.ProofValue = "z" + base58.Encode(ed25519.Sign(priv, data))
-	signed, err := json.Marshal(p)
-	if err != nil {
-		return nil, err
-	}
+	signed = append(signed, `,"proofValue":"z`...)
+	signed = append(signed, base58.Encode(ed25519.Sign(priv, data))...)
+	signed = append(signed, `"}`...)
 	return withProofs(doc, members, closing, existing, signed), nil
 }
 
-// config returns the proof configuration (the proof without proofValue) as decoded JSON.
-func (p newProof) config() map[string]any {
-	cfg := map[string]any{
-		"type":               p.Type,
-		"cryptosuite":        p.Cryptosuite,
-		"created":            p.Created,
-		"verificationMethod": p.VerificationMethod,
-		"proofPurpose":       p.ProofPurpose,
+// configTree decodes the proof configuration: the proof members body (JSON, no braces)
+// with the document's @context member, whose bytes members locate in doc. Give the Tree
+// back with releaseTree.
+func configTree(c Canonicalizer, doc []byte, members []member, body []byte) (*jsondec.Tree, error) {
+	var context []byte
+	for _, m := range members {
+		if m.key == "@context" {
+			context = doc[m.start:m.end]
+			break
+		}
 	}
+	b := make([]byte, 0, len(`{"@context":,}`)+len(context)+len(body))
+	b = append(b, `{"@context":`...)
+	b = append(b, context...)
+	b = append(b, ',')
+	b = append(b, body...)
+	b = append(b, '}')
+	t, _, _, err := decodeWithMembers(c, b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: proof configuration: %v", ErrMalformed, err)
+	}
+	return t, nil
+}
+
+// appendMembers appends the members of p, as json.Marshal(p) writes them, without braces.
+func (p newProof) appendMembers(b []byte) []byte {
+	b = appendMember(b, "type", p.Type, false)
 	if p.ID != "" {
-		cfg["id"] = p.ID
+		b = appendMember(b, "id", p.ID, true)
 	}
+	b = appendMember(b, "cryptosuite", p.Cryptosuite, true)
+	b = appendMember(b, "created", p.Created, true)
+	b = appendMember(b, "verificationMethod", p.VerificationMethod, true)
+	b = appendMember(b, "proofPurpose", p.ProofPurpose, true)
 	switch pp := p.PreviousProof.(type) {
 	case string:
-		cfg["previousProof"] = pp
+		b = appendMember(b, "previousProof", pp, true)
 	case []string:
-		list := make([]any, len(pp))
+		b = append(b, `,"previousProof":[`...)
 		for i, s := range pp {
-			list[i] = s
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, s)
 		}
-		cfg["previousProof"] = list
+		b = append(b, ']')
 	}
-	return cfg
+	return b
+}
+
+func appendMember(b []byte, name, value string, comma bool) []byte {
+	if comma {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, name...)
+	b = append(b, `":`...)
+	return appendJSONString(b, value)
+}
+
+// appendJSONString appends s as json.Marshal writes it (HTML characters, U+2028 and U+2029
+// escaped, invalid UTF-8 replaced), copying printable ASCII as is.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // rawProofs returns the original bytes of each existing proof of doc.
@@ -250,10 +303,10 @@ func unsecuredDocument(doc map[string]any, all []any, previous []string) (map[st
 	return out, nil
 }
 
-// hashData canonicalizes the proof configuration and the document (decoded JSON or a
+// hashData canonicalizes the proof configuration and the document (each decoded JSON or a
 // *jsondec.Tree) and returns sha256(canonical proof configuration) || sha256(canonical
 // document).
-func hashData(ctx context.Context, c Canonicalizer, cfg map[string]any, doc any) ([]byte, error) {
+func hashData(ctx context.Context, c Canonicalizer, cfg, doc any) ([]byte, error) {
 	ph, err := canonicalHash(ctx, c, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
