@@ -4,10 +4,9 @@
 // each object's members sorted by name, which the JSON-LD fast path reads without maps. It
 // owns nothing else.
 //
-// Every decoded string that needs no unescaping is a substring of one string: a copy of the
-// input for Decode, the contents of those strings only (no whitespace, punctuation, numbers or
-// literals) for a Tree. A document costs one string allocation plus its maps and slices, and
-// decoded values keep that string alive as long as they are referenced.
+// Every decoded string that needs no unescaping is a substring of one copy of the input, so a
+// document costs one string allocation plus its maps and slices. Decoded values therefore
+// keep that copy alive as long as they are referenced.
 package jsondec
 
 import (
@@ -57,10 +56,8 @@ func DecodeObject(data []byte) (map[string]any, error) {
 	return m, nil
 }
 
-// decoder reads JSON from s: a string for Decode, whose plain strings are its substrings,
-// or bytes for DecodeTree, which copies the plain strings it keeps.
-type decoder[S string | []byte] struct {
-	s       S // the whole input
+type decoder struct {
+	s       string // the whole input, shared by the strings decoded from it
 	i       int
 	numbers bool
 	depth   int
@@ -81,7 +78,7 @@ type Member struct {
 // document order (duplicates included) and the offset of its closing brace.
 func DecodeObjectMembers(data []byte) (map[string]any, []Member, int, error) {
 	var members []Member
-	d := &decoder[string]{s: string(data), members: &members}
+	d := &decoder{s: string(data), members: &members}
 	d.space()
 	if d.i >= len(d.s) || d.s[d.i] != '{' {
 		return nil, nil, 0, errors.New("not a JSON object")
@@ -101,7 +98,7 @@ func DecodeObjectMembers(data []byte) (map[string]any, []Member, int, error) {
 }
 
 func decode(data []byte, numbers bool) (any, error) {
-	d := &decoder[string]{s: string(data), numbers: numbers}
+	d := &decoder{s: string(data), numbers: numbers}
 	d.space()
 	v, err := d.value()
 	if err != nil {
@@ -117,11 +114,11 @@ func decode(data []byte, numbers bool) (any, error) {
 	return v, nil
 }
 
-func (d *decoder[S]) syntax(format string, a ...any) error {
+func (d *decoder) syntax(format string, a ...any) error {
 	return &SyntaxError{Offset: d.i, Msg: fmt.Sprintf(format, a...)}
 }
 
-func (d *decoder[S]) space() {
+func (d *decoder) space() {
 	s, i := d.s, d.i
 	for i < len(s) {
 		switch s[i] {
@@ -147,7 +144,7 @@ func (d *decoder[S]) space() {
 	d.i = i
 }
 
-func (d *decoder[S]) value() (any, error) {
+func (d *decoder) value() (any, error) {
 	if d.i >= len(d.s) {
 		return nil, d.syntax("unexpected end of JSON input")
 	}
@@ -175,15 +172,15 @@ func (d *decoder[S]) value() (any, error) {
 	}
 }
 
-func (d *decoder[S]) literal(word string) error {
-	if len(d.s)-d.i < len(word) || string(d.s[d.i:d.i+len(word)]) != word {
+func (d *decoder) literal(word string) error {
+	if len(d.s)-d.i < len(word) || d.s[d.i:d.i+len(word)] != word {
 		return d.syntax("invalid literal (expected %s)", word)
 	}
 	d.i += len(word)
 	return nil
 }
 
-func (d *decoder[S]) object() (any, error) {
+func (d *decoder) object() (any, error) {
 	if d.depth++; d.depth > maxDepth {
 		return nil, d.syntax("exceeded max depth")
 	}
@@ -242,7 +239,7 @@ func (d *decoder[S]) object() (any, error) {
 	}
 }
 
-func (d *decoder[S]) array() (any, error) {
+func (d *decoder) array() (any, error) {
 	if d.depth++; d.depth > maxDepth {
 		return nil, d.syntax("exceeded max depth")
 	}
@@ -278,13 +275,13 @@ func (d *decoder[S]) array() (any, error) {
 	}
 }
 
-func (d *decoder[S]) number() (any, error) {
+func (d *decoder) number() (any, error) {
 	lit, integer, err := d.scanNumber()
 	if err != nil {
 		return nil, err
 	}
 	if d.numbers {
-		return json.Number(string(lit)), nil // encoding/json's UseNumber does not check the range either
+		return json.Number(lit), nil // encoding/json's UseNumber does not check the range either
 	}
 	f, ok := d.float(lit, integer)
 	if !ok {
@@ -295,13 +292,13 @@ func (d *decoder[S]) number() (any, error) {
 
 // float converts a scanned number literal as encoding/json does; a number out of range
 // records the first range error in d.err and gives false.
-func (d *decoder[S]) float(lit S, integer bool) (float64, bool) {
+func (d *decoder) float(lit string, integer bool) (float64, bool) {
 	if integer && len(lit) <= 15 {
 		// Exact in a float64: no rounding question, no range question.
 		neg := lit[0] == '-'
 		n := int64(0)
-		for i := range len(lit) {
-			if c := lit[i]; c != '-' {
+		for _, c := range []byte(lit) {
+			if c != '-' {
 				n = n*10 + int64(c-'0')
 			}
 		}
@@ -313,7 +310,7 @@ func (d *decoder[S]) float(lit S, integer bool) (float64, bool) {
 		}
 		return float64(n), true
 	}
-	f, err := strconv.ParseFloat(string(lit), 64)
+	f, err := strconv.ParseFloat(lit, 64)
 	if err != nil {
 		if d.err == nil {
 			d.err = fmt.Errorf("%w: %s", ErrNumberRange, lit)
@@ -325,7 +322,7 @@ func (d *decoder[S]) float(lit S, integer bool) (float64, bool) {
 
 // scanNumber scans the number literal at d.i and reports whether it is an integer (no
 // fraction, no exponent).
-func (d *decoder[S]) scanNumber() (S, bool, error) {
+func (d *decoder) scanNumber() (string, bool, error) {
 	start := d.i
 	j := d.i
 	if d.s[j] == '-' {
@@ -333,7 +330,7 @@ func (d *decoder[S]) scanNumber() (S, bool, error) {
 	}
 	if j >= len(d.s) {
 		d.i = j
-		return d.s[:0], false, d.syntax("unexpected end of JSON input")
+		return "", false, d.syntax("unexpected end of JSON input")
 	}
 	integer := true
 	switch c := d.s[j]; {
@@ -345,7 +342,7 @@ func (d *decoder[S]) scanNumber() (S, bool, error) {
 		}
 	default:
 		d.i = j
-		return d.s[:0], false, d.syntax("invalid character %q in numeric literal", c)
+		return "", false, d.syntax("invalid character %q in numeric literal", c)
 	}
 	if j < len(d.s) && d.s[j] == '.' {
 		integer = false
@@ -356,7 +353,7 @@ func (d *decoder[S]) scanNumber() (S, bool, error) {
 		}
 		if j == k {
 			d.i = j
-			return d.s[:0], false, d.syntax("invalid numeric literal: no digits after the decimal point")
+			return "", false, d.syntax("invalid numeric literal: no digits after the decimal point")
 		}
 	}
 	if j < len(d.s) && (d.s[j] == 'e' || d.s[j] == 'E') {
@@ -371,7 +368,7 @@ func (d *decoder[S]) scanNumber() (S, bool, error) {
 		}
 		if j == k {
 			d.i = j
-			return d.s[:0], false, d.syntax("invalid numeric literal: no digits in the exponent")
+			return "", false, d.syntax("invalid numeric literal: no digits in the exponent")
 		}
 	}
 	d.i = j

@@ -6,20 +6,15 @@ import (
 )
 
 // str decodes the string at d.s[d.i] == '"'. Plain strings (no escape, valid UTF-8) are
-// substrings of the input when it is a string.
-func (d *decoder[S]) str() (string, error) {
-	start := d.i + 1
-	s, plain, err := d.strPlain()
-	if plain {
-		return string(d.s[start : d.i-1]), nil
-	}
+// substrings of the input.
+func (d *decoder) str() (string, error) {
+	s, _, err := d.strPlain()
 	return s, err
 }
 
-// strPlain decodes the string at d.s[d.i] == '"' and reports whether it is plain: its value
-// is then d.s[start:d.i-1] (start being the offset just past the opening quote), not
-// returned; otherwise the unescaped value is returned.
-func (d *decoder[S]) strPlain() (string, bool, error) {
+// strPlain is str also reporting whether the string is plain: then it is d.s[start:d.i-1],
+// start being the offset just past the opening quote.
+func (d *decoder) strPlain() (string, bool, error) {
 	start := d.i + 1
 	ascii := true
 	j := start
@@ -40,10 +35,10 @@ func (d *decoder[S]) strPlain() (string, bool, error) {
 		case c == '"':
 			d.i = j + 1
 			v := d.s[start:j]
-			if !ascii && !validUTF8(v) {
+			if !ascii && !utf8.ValidString(v) {
 				return string(unquoteSlow(v)), false, nil
 			}
-			return "", true, nil
+			return v, true, nil
 		case c == '\\':
 			s, err := d.escaped(start)
 			return s, false, err
@@ -58,31 +53,9 @@ func (d *decoder[S]) strPlain() (string, bool, error) {
 	return "", false, d.syntax("unexpected end of JSON input")
 }
 
-// validUTF8 is utf8.ValidString or utf8.Valid, as s is.
-func validUTF8[S string | []byte](s S) bool {
-	switch x := any(s).(type) {
-	case string:
-		return utf8.ValidString(x)
-	case []byte:
-		return utf8.Valid(x)
-	}
-	return false
-}
-
-// decodeRune is utf8.DecodeRuneInString or utf8.DecodeRune, as s is.
-func decodeRune[S string | []byte](s S) (rune, int) {
-	switch x := any(s).(type) {
-	case string:
-		return utf8.DecodeRuneInString(x)
-	case []byte:
-		return utf8.DecodeRune(x)
-	}
-	return utf8.RuneError, 1
-}
-
 // escaped finishes a string starting at start that holds a backslash: it finds the closing
 // quote, checking the escapes, then unescapes as encoding/json does.
-func (d *decoder[S]) escaped(start int) (string, error) {
+func (d *decoder) escaped(start int) (string, error) {
 	j := start
 	for j < len(d.s) {
 		c := d.s[j]
@@ -129,7 +102,7 @@ func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
-func hexVal[S string | []byte](s S) rune {
+func hexVal(s string) rune {
 	var r rune
 	for i := 0; i < 4; i++ {
 		c := s[i]
@@ -148,7 +121,7 @@ func hexVal[S string | []byte](s S) rune {
 
 // unquoteSlow unescapes the body of a checked JSON string exactly as encoding/json's
 // unquoteBytes: lone surrogates and invalid UTF-8 bytes become U+FFFD.
-func unquoteSlow[S string | []byte](s S) []byte {
+func unquoteSlow(s string) []byte {
 	b := make([]byte, 0, len(s)+2*utf8.UTFMax)
 	for r := 0; r < len(s); {
 		c := s[r]
@@ -192,7 +165,7 @@ func unquoteSlow[S string | []byte](s S) []byte {
 			b = append(b, c)
 			r++
 		default:
-			rr, size := decodeRune(s[r:])
+			rr, size := utf8.DecodeRuneInString(s[r:])
 			r += size
 			b = utf8.AppendRune(b, rr)
 		}
@@ -208,7 +181,7 @@ const (
 )
 
 // load64 returns the first 8 bytes of s as a little-endian uint64 (one load).
-func load64[S string | []byte](s S) uint64 {
+func load64(s string) uint64 {
 	_ = s[7]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56

@@ -1,13 +1,11 @@
 package jsondec
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 // Kind is the kind of a value of a Tree.
@@ -37,32 +35,29 @@ type node struct {
 
 // Tree is a JSON value decoded into a flat form: the members of each object sorted by name
 // (duplicates removed, the last kept, as encoding/json keeps it), its values in one slice of
-// pointer-free nodes, its strings substrings of one string of the input's plain strings put
-// end to end (smaller than a copy of the input). It gives the same
+// pointer-free nodes, its strings substrings of one copy of the input. It gives the same
 // values as Decode (Value converts) at a fraction of the allocations, and lets a reader walk
 // objects in key order without sorting or hashing.
 //
-// A Tree is immutable once decoded, except that Without and Graft add nodes: it is safe for
+// A Tree is immutable once decoded, except that Without adds nodes: it is safe for
 // concurrent readers, not for Without concurrent with anything else.
 type Tree struct {
-	src   string // the bytes of the plain strings (those that need no unescaping), one after another
-	buf   []byte // src while decoding, kept for DecodeTreeMembersReusing
+	src   string
 	nodes []node
 	strs  []string // unescaped strings, and every string of a Tree made by FromValue
 	nums  []float64
 	root  Ref
 	stack []node // the decoder's, kept for DecodeTreeMembersReusing
-	keys  []node // the decoder's, kept for DecodeTreeMembersReusing
 }
 
-// SourceLen returns the length of the plain strings of the input t was decoded from.
+// SourceLen returns the length of the input t was decoded from.
 func (t *Tree) SourceLen() int { return len(t.src) }
 
 // Reset drops t's references to its input and strings, keeping its storage for
 // DecodeTreeMembersReusing; t is then empty, not to be read.
 func (t *Tree) Reset() {
 	clear(t.strs)
-	*t = Tree{nodes: t.nodes[:0], strs: t.strs[:0], nums: t.nums[:0], stack: t.stack[:0], keys: t.keys[:0], buf: t.buf[:0]}
+	*t = Tree{nodes: t.nodes[:0], strs: t.strs[:0], nums: t.nums[:0], stack: t.stack[:0]}
 }
 
 // Root returns the top-level value.
@@ -203,21 +198,6 @@ func (t *Tree) Graft(obj Ref, drop, take string) *Tree {
 	return &Tree{src: t.src, nodes: nodes, strs: t.strs, nums: t.nums, root: Ref(len(nodes) - 1)}
 }
 
-// keyCmp compares the strings x and y as strings.Compare, while t is decoded too: a plain
-// string is then read from buf (src once decoded holds the same bytes).
-func (t *Tree) keyCmp(x, y *node) int {
-	switch {
-	case !x.ext && !y.ext:
-		return bytes.Compare(t.buf[x.a:x.n], t.buf[y.a:y.n])
-	case x.ext && y.ext:
-		return strings.Compare(t.strs[x.a], t.strs[y.a])
-	case x.ext:
-		return -bytes.Compare(t.buf[y.a:y.n], []byte(t.strs[x.a]))
-	default:
-		return bytes.Compare(t.buf[x.a:x.n], []byte(t.strs[y.a]))
-	}
-}
-
 func (t *Tree) strOf(n *node) string {
 	if n.ext {
 		return t.strs[n.a]
@@ -239,7 +219,7 @@ func (t *Tree) addMembers(pairs []node) node {
 	if len(pairs) <= 32 {
 		// Insertion sort: stable, and objects are small.
 		for i := 2; i < len(pairs); i += 2 {
-			for j := i; j > 0 && t.keyCmp(&pairs[j], &pairs[j-2]) < 0; j -= 2 {
+			for j := i; j > 0 && t.strOf(&pairs[j]) < t.strOf(&pairs[j-2]); j -= 2 {
 				ps.Swap(j/2, j/2-1)
 			}
 		}
@@ -248,7 +228,7 @@ func (t *Tree) addMembers(pairs []node) node {
 	}
 	first := int32(len(t.nodes))
 	for i := 0; i < len(pairs); i += 2 {
-		if i+2 < len(pairs) && t.keyCmp(&pairs[i], &pairs[i+2]) == 0 {
+		if i+2 < len(pairs) && t.strOf(&pairs[i]) == t.strOf(&pairs[i+2]) {
 			continue // a later duplicate wins
 		}
 		t.nodes = append(t.nodes, pairs[i], pairs[i+1])
@@ -264,7 +244,7 @@ type memberPairs struct {
 
 func (p memberPairs) Len() int { return len(p.pairs) / 2 }
 func (p memberPairs) Less(i, j int) bool {
-	return p.t.keyCmp(&p.pairs[2*i], &p.pairs[2*j]) < 0
+	return p.t.strOf(&p.pairs[2*i]) < p.t.strOf(&p.pairs[2*j])
 }
 func (p memberPairs) Swap(i, j int) {
 	p.pairs[2*i], p.pairs[2*j] = p.pairs[2*j], p.pairs[2*i]

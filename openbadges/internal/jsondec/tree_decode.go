@@ -29,15 +29,14 @@ func DecodeTreeMembersReusing(data []byte, old *Tree) (*Tree, []Member, int, err
 // treeDecoder builds a Tree; stack holds the members (name, value) and elements of the
 // containers being decoded, moved to the Tree's nodes, sorted, when each one closes.
 type treeDecoder struct {
-	decoder[[]byte]
+	decoder
 	t     *Tree
 	stack []node
-	keys  []node // the names of the top-level members, whose strings are known at the end
 }
 
 func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, error) {
 	var members []Member
-	d := &treeDecoder{decoder: decoder[[]byte]{s: data}}
+	d := &treeDecoder{decoder: decoder{s: string(data)}}
 	if old == nil {
 		old = &Tree{}
 	}
@@ -49,13 +48,9 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 	if stack == nil {
 		stack = make([]node, 0, 64)
 	}
-	keys, buf := old.keys[:0], old.buf[:0]
-	if buf == nil {
-		buf = make([]byte, 0, len(data)/2) // strings are most of a credential: one regrowth at most
-	}
-	*old = Tree{nodes: nodes, strs: old.strs[:0], nums: old.nums[:0], buf: buf}
-	d.t, d.stack, d.keys = old, stack, keys
-	defer func() { old.stack, old.keys = d.stack[:0], d.keys[:0] }()
+	*old = Tree{src: d.s, nodes: nodes, strs: old.strs[:0], nums: old.nums[:0]}
+	d.t, d.stack = old, stack
+	defer func() { old.stack = d.stack[:0] }()
 	d.space()
 	if object {
 		if d.i >= len(d.s) || d.s[d.i] != '{' {
@@ -76,11 +71,6 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 	}
 	d.t.nodes = append(d.t.nodes, v)
 	d.t.root = Ref(len(d.t.nodes) - 1)
-	// One string of the plain strings' bytes, which their nodes index.
-	d.t.src = string(d.t.buf)
-	for i := range members {
-		members[i].Key = d.t.strOf(&d.keys[i])
-	}
 	return d.t, members, d.closing, nil
 }
 
@@ -125,9 +115,7 @@ func (d *treeDecoder) str() (node, error) {
 		return node{}, err
 	}
 	if plain {
-		a := len(d.t.buf)
-		d.t.buf = append(d.t.buf, d.s[start:d.i-1]...)
-		return node{kind: String, a: int32(a), n: int32(len(d.t.buf))}, nil
+		return node{kind: String, a: int32(start), n: int32(d.i - 1)}, nil
 	}
 	d.t.strs = append(d.t.strs, s)
 	return node{kind: String, ext: true, a: int32(len(d.t.strs) - 1)}, nil
@@ -164,8 +152,7 @@ func (d *treeDecoder) object() (node, error) {
 		}
 		d.stack = append(d.stack, k, v)
 		if d.members != nil && d.depth == 1 {
-			*d.members = append(*d.members, Member{Start: start, End: d.i})
-			d.keys = append(d.keys, k)
+			*d.members = append(*d.members, Member{Key: d.t.strOf(&k), Start: start, End: d.i})
 		}
 		d.space()
 		if d.i >= len(d.s) {
