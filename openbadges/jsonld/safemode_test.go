@@ -80,3 +80,20 @@ func checkSafeMode(t *testing.T, p *Processor, doc, code string) {
 		t.Errorf("want a problem with code %q, got %v", code, se.Problems)
 	}
 }
+
+// TestInvalidDirection: jsonld.js refuses a @direction other than "ltr" and "rtl" ("invalid
+// base direction"); json-gold lets it through, so our RDF step refuses it, on both paths,
+// rather than write a malformed i18n datatype IRI (found by FuzzCanonicalize).
+func TestInvalidDirection(t *testing.T) {
+	for _, dir := range []string{" 00", "LTR", ""} {
+		doc := map[string]any{
+			"@context": map[string]any{"@vocab": "https://example.org/"},
+			"p":        map[string]any{"@value": "x", "@direction": dir, "@language": "en"},
+		}
+		for name, p := range map[string]*Processor{"fast": NewProcessor(), "general": NewProcessor(WithGeneralPathOnly())} {
+			if _, err := p.Canonicalize(context.Background(), doc); !errors.Is(err, ErrInvalidInput) {
+				t.Errorf("%s path, @direction %q: err = %v, want ErrInvalidInput", name, dir, err)
+			}
+		}
+	}
+}

@@ -361,8 +361,14 @@ func (b *rdfBuilder) literal(m map[string]any, val any) (Term, bool, error) {
 		b.problem(codeRelativeType, dt, "relative datatype @type")
 	}
 	lang, hasLang := m["@language"].(string)
-	dir, _ := m["@direction"].(string)
-	t, err := makeLiteral(val, dt, lang, hasLang, dir)
+	dir, hasDir := m["@direction"]
+	if hasDir && dir != nil && dir != "ltr" && dir != "rtl" {
+		// jsonld.js refuses it in expansion ("invalid base direction"); json-gold lets it
+		// through, and it would make the i18n datatype IRI malformed.
+		return Term{}, false, fmt.Errorf("%w: @direction must be \"ltr\" or \"rtl\", not %v", ErrInvalidInput, dir)
+	}
+	ds, _ := dir.(string)
+	t, err := makeLiteral(val, dt, lang, hasLang, ds)
 	return t, err == nil, err
 }
 
