@@ -1,7 +1,6 @@
 package jsonld
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -382,75 +381,4 @@ func (c *canonicalizer) run() error {
 // compareLabels orders blank node ids by their input labels.
 func (c *canonicalizer) compareLabels(a, b int32) int {
 	return strings.Compare(c.labels[a], c.labels[b])
-}
-
-// canonicalLabel returns the canonical label of blank node id (issuing it if needed).
-func (c *canonicalizer) canonicalLabel(id int32) string {
-	if l := c.canonLabel[id]; l != "" {
-		return l
-	}
-	var b [24]byte
-	l := string(c.canon.appendLabel(b[:0], c.canon.number(id)))
-	c.canonLabel[id] = l
-	return l
-}
-
-// output relabels the blank nodes canonically and returns sorted N-Quads (de-duplicated
-// unless keepDuplicates).
-func (c *canonicalizer) output() []byte {
-	var out []byte
-	c.eachLine(func(l []byte) {
-		if out == nil {
-			out = make([]byte, 0, len(c.lineBuf))
-		}
-		out = append(out, l...)
-	})
-	if out == nil {
-		out = []byte{}
-	}
-	return out
-}
-
-// eachLine relabels the blank nodes canonically and calls fn with each line of the sorted
-// N-Quads (de-duplicated unless keepDuplicates). Lines are written into one buffer and
-// sorted by offset; fn must not keep them.
-func (c *canonicalizer) eachLine(fn func(line []byte)) {
-	buf := slices.Grow(c.lineBuf[:0], len(c.tmplBuf)+len(c.quads)*8)
-	spans := slices.Grow(c.spans[:0], len(c.quads))
-	if c.sp == nil {
-		for i := range c.quads {
-			start := len(buf)
-			buf, _ = c.appendLine(buf, int32(i), c.canonicalLabel)
-			spans = append(spans, span{start, len(buf)})
-		}
-		c.sortSpans(buf, spans)
-	} else {
-		ord := canonicalOrder(len(c.labels))
-		lines := slices.Grow(c.kl[:0], len(c.quads))
-		for i := range c.quads {
-			start := len(buf)
-			var pred int
-			buf, pred = c.appendLine(buf, int32(i), c.canonicalLabel)
-			br := int32(0)
-			if id := c.qb[i][0]; id >= 0 {
-				br = ord[c.canon.number(id)]
-			}
-			lines = append(lines, keyedLine{c.lineKey(int32(i), br), int32(start), int32(start + pred), int32(len(buf))})
-		}
-		c.sortKeyed(buf, lines)
-		for _, l := range lines {
-			spans = append(spans, span{int(l.start), int(l.end)})
-		}
-		c.kl = lines
-	}
-	c.lineBuf, c.spans = buf, spans
-	var prev []byte
-	for _, sp := range spans {
-		l := buf[sp.start:sp.end]
-		if !c.keepDuplicates && prev != nil && bytes.Equal(prev, l) {
-			continue
-		}
-		fn(l)
-		prev = l
-	}
 }
