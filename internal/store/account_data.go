@@ -49,15 +49,7 @@ func (tx *Tx) CountAdmins(ctx context.Context) (int64, error) {
 // LockUser locks the user's row until the transaction ends (PostgreSQL: SELECT ... FOR
 // UPDATE; SQLite write transactions are already exclusive); ErrNotFound if there is none.
 func (tx *Tx) LockUser(ctx context.Context, userID int64) error {
-	q := `SELECT id FROM users WHERE id = $1`
-	if tx.dialect == Postgres {
-		q += ` FOR UPDATE`
-	}
-	var id int64
-	if err := tx.queryRow(ctx, q, userID).Scan(&id); err != nil {
-		return notFound(err)
-	}
-	return nil
+	return tx.lockRow(ctx, "users", userID)
 }
 
 // DeleteUser deletes the user. Every table keyed to users(id) with ON DELETE CASCADE goes

@@ -71,15 +71,7 @@ func (tx *Tx) CVByShareToken(ctx context.Context, token string) (*CV, error) {
 // SQLite write transactions are already exclusive), so that changes to its sections do not
 // interleave; ErrNotFound if there is no such CV.
 func (tx *Tx) LockCV(ctx context.Context, id string) error {
-	q := `SELECT id FROM cvs WHERE id = $1`
-	if tx.dialect == Postgres {
-		q += ` FOR UPDATE`
-	}
-	var got string
-	if err := tx.queryRow(ctx, q, id).Scan(&got); err != nil {
-		return notFound(err)
-	}
-	return nil
+	return tx.lockRow(ctx, "cvs", id)
 }
 
 // CVsByUser returns the user's CVs, oldest first.

@@ -62,12 +62,20 @@ func (tx *Tx) IssuerByID(ctx context.Context, id string) (*Issuer, error) {
 // across several rows of the issuer (such as "the last owner") hold at commit. ErrNotFound if
 // there is no such issuer.
 func (tx *Tx) LockIssuer(ctx context.Context, id string) error {
-	q := `SELECT id FROM issuers WHERE id = $1`
+	return tx.lockRow(ctx, "issuers", id)
+}
+
+// lockRow locks the row of table whose id is id until the transaction ends: SELECT ... FOR
+// UPDATE on PostgreSQL; on SQLite the write transaction is exclusive already, and the select
+// only checks that the row exists. ErrNotFound if it does not. table is one of ours, never
+// outside input.
+func (tx *Tx) lockRow(ctx context.Context, table string, id any) error {
+	q := `SELECT 1 FROM ` + table + ` WHERE id = $1`
 	if tx.dialect == Postgres {
 		q += ` FOR UPDATE`
 	}
-	var got string
-	if err := tx.queryRow(ctx, q, id).Scan(&got); err != nil {
+	var one int
+	if err := tx.queryRow(ctx, q, id).Scan(&one); err != nil {
 		return notFound(err)
 	}
 	return nil
