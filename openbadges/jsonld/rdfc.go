@@ -2,10 +2,7 @@ package jsonld
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/sha512"
 	"errors"
-	"hash"
 	"io"
 	"math"
 	"slices"
@@ -97,7 +94,7 @@ func canonicalizeTo(ctx context.Context, quads []Quad, opts CanonOptions, keepDu
 		out = scratch.out[:0]
 		defer func() { scratch.out = out[:0] }()
 	}
-	c.eachLine(func(l []byte) { out = append(out, l...) })
+	out = c.appendSorted(out)
 	_, err := w.Write(out)
 	return err
 }
@@ -116,7 +113,6 @@ type canonicalizer struct {
 	firstHash  []string   // per blank node id: its first-degree hash ("" until computed)
 	canon      issuer
 	canonLabel []string // per blank node id: its canonical label ("" until written)
-	newHash    func() hash.Hash
 	opts       CanonOptions
 
 	keepDuplicates bool
@@ -125,9 +121,6 @@ type canonicalizer struct {
 	buf            []byte
 	lineBuf        []byte
 	spans          []span
-	h              hash.Hash
-	hashAlg        HashAlgorithm // of h and hashers
-	sumBuf, hexBuf []byte        // hexSum's digest and its hex form
 	keyed          []keyedSpan
 	tmpl           []lineTemplate // per quad: its line, see buildTemplates
 	tmplBuf        []byte
@@ -141,8 +134,9 @@ type canonicalizer struct {
 	spBuf          []int32
 	iris           int // the number of subject ranks
 	kl             []keyedLine
+	allQuads       []int32     // 0..len(quads)-1, for appendSorted
 	packed         []uint64    // scratch of sortKeyed
-	sortedLines    []keyedLine // scratch of sortKeyed
+	keyedScratch   []keyedLine // scratch of sortKeyed
 	blankIDs       blankIDs
 	counts, last   []int32 // per blank node id: its number of quads, the last one counted
 	flat           []int32 // the quad lists of all blank nodes
@@ -170,14 +164,6 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 		c = &canonicalizer{}
 	}
 	c.ctx, c.opts, c.keepDuplicates = ctx, opts, keepDuplicates
-	if opts.Hash != c.hashAlg || c.newHash == nil {
-		c.h, c.hashAlg = nil, opts.Hash
-		if opts.Hash == SHA384 {
-			c.newHash = sha512.New384
-		} else {
-			c.newHash = sha256.New
-		}
-	}
 	if keepDuplicates {
 		c.quads = quads
 	} else {

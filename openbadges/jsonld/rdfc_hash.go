@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/binary"
 	"encoding/hex"
-	"hash"
 	"slices"
 	"strconv"
 )
@@ -38,66 +38,43 @@ func (is *issuer) appendLabel(b []byte, n int32) []byte {
 	return strconv.AppendInt(b, int64(n), 10)
 }
 
-// sum returns the hex digest of data. SHA-256 is computed in one call, which costs less for
-// the short inputs of RDFC-1.0 than a hash.Hash's Reset, Write and Sum.
+// sum returns the hex digest of data with the canonicalizer's hash function, in one call
+// (cheaper for the short inputs of RDFC-1.0 than a hash.Hash's Reset, Write and Sum).
 func (c *canonicalizer) sum(data []byte) string {
-	if c.hashAlg == SHA256 {
-		d := sha256.Sum256(data)
-		var hx [2 * sha256.Size]byte
-		hex.Encode(hx[:], d[:])
-		return string(hx[:])
+	var hx [2 * sha512.Size384]byte
+	if c.opts.Hash == SHA384 {
+		d := sha512.Sum384(data)
+		return string(hx[:hex.Encode(hx[:], d[:])])
 	}
-	h := c.hasher()
-	h.Write(data)
-	return c.hexSum(h)
+	d := sha256.Sum256(data)
+	return string(hx[:hex.Encode(hx[:], d[:])])
 }
 
-// hashFirstDegree is RDFC-1.0 §4.6. The lines are written into one reused buffer and sorted
-// by span.
+// hashFirstDegree is RDFC-1.0 §4.6.
 func (c *canonicalizer) hashFirstDegree(ref int32) string {
 	if h := c.firstHash[ref]; h != "" {
 		return h
 	}
-	buf := c.lineBuf[:0]
-	spans := c.spans[:0]
 	label := func(id int32) string {
 		if id == ref {
 			return "a"
 		}
 		return "z"
 	}
-	if c.sp == nil {
-		for _, i := range c.bnodeQuads[ref] {
-			start := len(buf)
-			buf, _ = c.appendLine(buf, i, label)
-			spans = append(spans, span{start, len(buf)})
+	rank := func(id int32) int32 { // "a" sorts before "z"
+		if id == ref {
+			return 0
 		}
-		c.sortSpans(buf, spans)
-	} else {
-		lines := c.kl[:0]
-		for _, i := range c.bnodeQuads[ref] {
-			start := len(buf)
-			var pred int
-			buf, pred = c.appendLine(buf, i, label)
-			br := int32(1) // "z"
-			if c.qb[i][0] == ref {
-				br = 0 // "a"
-			}
-			lines = append(lines, keyedLine{c.lineKey(i, br), int32(start), int32(start + pred), int32(len(buf))})
-		}
-		c.sortKeyed(buf, lines)
-		for _, l := range lines {
-			spans = append(spans, span{int(l.start), int(l.end)})
-		}
-		c.kl = lines
+		return 1
 	}
+	buf, spans := c.sortedLines(c.bnodeQuads[ref], label, rank)
 	// The sorted lines, one after the other, hashed in one call.
 	sorted := c.sortedBuf[:0]
 	for _, sp := range spans {
 		sorted = append(sorted, buf[sp.start:sp.end]...)
 	}
 	s := c.sum(sorted)
-	c.lineBuf, c.spans, c.sortedBuf = buf, spans, sorted
+	c.sortedBuf = sorted
 	c.firstHash[ref] = s
 	return s
 }
@@ -171,22 +148,6 @@ func bytesFrom(b []byte, min byte) bool {
 		}
 	}
 	return false
-}
-
-// hasher returns the canonicalizer's reset hash.
-func (c *canonicalizer) hasher() hash.Hash {
-	if c.h == nil {
-		c.h = c.newHash()
-	}
-	c.h.Reset()
-	return c.h
-}
-
-// hexSum returns the hex digest of h.
-func (c *canonicalizer) hexSum(h hash.Hash) string {
-	c.sumBuf = h.Sum(c.sumBuf[:0])
-	c.hexBuf = hex.AppendEncode(c.hexBuf[:0], c.sumBuf)
-	return string(c.hexBuf)
 }
 
 // hashRelated is RDFC-1.0 §4.7.

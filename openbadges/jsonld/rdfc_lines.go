@@ -82,47 +82,57 @@ func (c *canonicalizer) canonicalLabel(id int32) string {
 	return l
 }
 
-// output relabels the blank nodes canonically and returns sorted N-Quads (de-duplicated
-// unless keepDuplicates).
+// output relabels the blank nodes canonically and returns the sorted N-Quads.
 func (c *canonicalizer) output() []byte {
-	var out []byte
-	c.eachLine(func(l []byte) {
-		if out == nil {
-			out = make([]byte, 0, len(c.lineBuf))
+	return c.appendSorted(make([]byte, 0, len(c.tmplBuf)+8*len(c.quads)))
+}
+
+// appendSorted relabels the blank nodes canonically and appends the sorted N-Quads
+// (de-duplicated unless keepDuplicates) to out.
+func (c *canonicalizer) appendSorted(out []byte) []byte {
+	all := c.allQuads[:0]
+	for i := range c.quads {
+		all = append(all, int32(i))
+	}
+	c.allQuads = all
+	ord := canonicalOrder(len(c.labels))
+	buf, spans := c.sortedLines(all, c.canonicalLabel, func(id int32) int32 { return ord[c.canon.number(id)] })
+	var prev []byte
+	for _, sp := range spans {
+		l := buf[sp.start:sp.end]
+		if !c.keepDuplicates && prev != nil && bytes.Equal(prev, l) {
+			continue
 		}
 		out = append(out, l...)
-	})
-	if out == nil {
-		out = []byte{}
+		prev = l
 	}
 	return out
 }
 
-// eachLine relabels the blank nodes canonically and calls fn with each line of the sorted
-// N-Quads (de-duplicated unless keepDuplicates). Lines are written into one buffer and
-// sorted by offset; fn must not keep them.
-func (c *canonicalizer) eachLine(fn func(line []byte)) {
-	buf := slices.Grow(c.lineBuf[:0], len(c.tmplBuf)+len(c.quads)*8)
-	spans := slices.Grow(c.spans[:0], len(c.quads))
+// sortedLines writes the lines of quads (indexes into c.quads) into c.lineBuf, with label(id)
+// for each blank node, and returns the buffer and the lines' spans in N-Quads order.
+// blankRank(id) is the rank of label(id) among the labels blank subjects have (see
+// rankLines); lines are sorted whole when the dataset cannot be ordered by ranks.
+func (c *canonicalizer) sortedLines(quads []int32, label func(id int32) string, blankRank func(id int32) int32) ([]byte, []span) {
+	buf, spans := c.lineBuf[:0], c.spans[:0]
 	if c.sp == nil {
-		for i := range c.quads {
+		for _, i := range quads {
 			start := len(buf)
-			buf, _ = c.appendLine(buf, int32(i), c.canonicalLabel)
+			buf, _ = c.appendLine(buf, i, label)
 			spans = append(spans, span{start, len(buf)})
 		}
 		c.sortSpans(buf, spans)
 	} else {
-		ord := canonicalOrder(len(c.labels))
-		lines := slices.Grow(c.kl[:0], len(c.quads))
-		for i := range c.quads {
+		lines := c.kl[:0]
+		for _, i := range quads {
 			start := len(buf)
 			var pred int
-			buf, pred = c.appendLine(buf, int32(i), c.canonicalLabel)
+			buf, pred = c.appendLine(buf, i, label)
 			br := int32(0)
 			if id := c.qb[i][0]; id >= 0 {
-				br = ord[c.canon.number(id)]
+				br = blankRank(id)
 			}
-			lines = append(lines, keyedLine{c.lineKey(int32(i), br), int32(start), int32(start + pred), int32(len(buf))})
+			lines = append(lines, keyedLine{c.lineKey(i, br), int32(start), int32(start + pred), int32(len(buf))})
 		}
 		c.sortKeyed(buf, lines)
 		for _, l := range lines {
@@ -131,13 +141,5 @@ func (c *canonicalizer) eachLine(fn func(line []byte)) {
 		c.kl = lines
 	}
 	c.lineBuf, c.spans = buf, spans
-	var prev []byte
-	for _, sp := range spans {
-		l := buf[sp.start:sp.end]
-		if !c.keepDuplicates && prev != nil && bytes.Equal(prev, l) {
-			continue
-		}
-		fn(l)
-		prev = l
-	}
+	return buf, spans
 }

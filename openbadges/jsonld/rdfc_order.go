@@ -154,7 +154,7 @@ func (c *canonicalizer) sortKeyed(buf []byte, lines []keyedLine) {
 		packed = append(packed, l.key<<ib|uint64(i))
 	}
 	slices.Sort(packed)
-	sorted := slices.Grow(c.sortedLines[:0], len(lines))
+	sorted := slices.Grow(c.keyedScratch[:0], len(lines))
 	for _, p := range packed {
 		sorted = append(sorted, lines[p&(1<<ib-1)])
 	}
@@ -169,7 +169,7 @@ func (c *canonicalizer) sortKeyed(buf []byte, lines []keyedLine) {
 		}
 		i = j
 	}
-	c.packed, c.sortedLines = packed, sorted
+	c.packed, c.keyedScratch = packed, sorted
 }
 
 // canonicalOrder returns, per canonical number 0..n-1, the rank of its label ("c14n" and the
