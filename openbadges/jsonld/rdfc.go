@@ -132,7 +132,6 @@ type canonicalizer struct {
 	iriRanks       iriRanks
 	sp             []int32 // per quad: the rank of its subject (-1: blank); nil: sort lines whole
 	spBuf          []int32
-	iris           int // the number of subject ranks
 	kl             []keyedLine
 	allQuads       []int32     // 0..len(quads)-1, for appendSorted
 	packed         []uint64    // scratch of sortKeyed

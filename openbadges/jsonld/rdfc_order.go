@@ -48,7 +48,7 @@ func (r *iriRanks) serialization(id int32) []byte {
 	return r.buf[r.spans[id].start:r.spans[id].end]
 }
 
-// rankIRIs ranks the IRIs in byte order (equal serializations share a rank) and sets ok.
+// rankIRIs ranks the IRIs (distinct, so are their serializations) in byte order and sets ok.
 func (r *iriRanks) rankIRIs() {
 	n := len(r.spans)
 	order := slices.Grow(r.order[:0], n)
@@ -107,7 +107,7 @@ func (c *canonicalizer) rankLines() {
 			sp[i] = r.rank[s]
 		}
 	}
-	c.sp, c.iris = sp, len(r.spans)
+	c.sp = sp
 }
 
 // keyedLine is a line of a buffer with its sort key (its subject's rank) and where its
@@ -122,7 +122,7 @@ type keyedLine struct {
 func (c *canonicalizer) lineKey(i int32, blankRank int32) uint64 {
 	s := c.sp[i]
 	if s < 0 {
-		s = int32(c.iris) + blankRank
+		s = int32(len(c.iriRanks.spans)) + blankRank
 	}
 	return uint64(s)
 }
