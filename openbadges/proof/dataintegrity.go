@@ -334,36 +334,29 @@ type treeCanonicalizer interface {
 // *jsondec.Tree, converted for a Canonicalizer that does not read Trees).
 func canonicalHash(ctx context.Context, c Canonicalizer, doc any) ([sha256.Size]byte, error) {
 	var sum [sha256.Size]byte
-	if t, ok := doc.(*jsondec.Tree); ok {
-		if tc, ok := c.(treeCanonicalizer); ok {
-			h := sha256.New()
-			if err := tc.CanonicalizeTreeTo(ctx, t, h); err != nil {
-				return sum, err
+	h := sha256.New()
+	var err error
+	t, isTree := doc.(*jsondec.Tree)
+	if tc, ok := c.(treeCanonicalizer); ok && isTree {
+		err = tc.CanonicalizeTreeTo(ctx, t, h)
+	} else {
+		if isTree {
+			doc = t.Value(t.Root())
+		}
+		if s, ok := c.(streamCanonicalizer); ok {
+			err = s.CanonicalizeTo(ctx, doc, h)
+		} else {
+			var b []byte
+			if b, err = c.Canonicalize(ctx, doc); err == nil {
+				h.Write(b)
 			}
-			h.Sum(sum[:0])
-			return sum, nil
 		}
-		doc = t.Value(t.Root())
 	}
-	if s, ok := c.(streamCanonicalizer); ok {
-		h := sha256.New()
-		if err := s.CanonicalizeTo(ctx, doc, h); err != nil {
-			return sum, err
-		}
-		h.Sum(sum[:0])
-		return sum, nil
-	}
-	b, err := c.Canonicalize(ctx, doc)
 	if err != nil {
 		return sum, err
 	}
-	return sha256.Sum256(b), nil
-}
-
-func combine(canonProof, canonDoc []byte) []byte {
-	ph := sha256.Sum256(canonProof)
-	dh := sha256.Sum256(canonDoc)
-	return append(ph[:], dh[:]...)
+	h.Sum(sum[:0])
+	return sum, nil
 }
 
 // xsdDateTime matches the lexical space of xsd:dateTime (time zone optional).

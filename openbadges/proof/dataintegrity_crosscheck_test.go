@@ -38,3 +38,24 @@ func TestCrossCheckJSONGold(t *testing.T) {
 		}
 	}
 }
+
+// A Canonicalizer with only Canonicalize (json-gold here) gets the documents as maps, not
+// Trees, and verifies what the Processor signed: the large credential and the spec vector.
+func TestSignVerifyWithPlainCanonicalizer(t *testing.T) {
+	ctx := context.Background()
+	gold := ldtest.New(t)
+	for name, doc := range map[string][]byte{"large": largeCredential(t), "ob": withoutProof(t, fixtureOBSigned(t))} {
+		signed := signLarge(t, doc)
+		res, err := VerifyDataIntegrity(ctx, gold, obResolver(t), signed, "")
+		if err != nil || !res[0].Verified {
+			t.Errorf("%s: signed by the Processor, not verified through json-gold: %v %+v", name, err, res)
+		}
+		again, err := SignDataIntegrity(ctx, gold, doc, seedHex(t, obSeed), benchProofOptions)
+		if err != nil {
+			t.Fatalf("%s: signing through json-gold: %v", name, err)
+		}
+		if string(again) != string(signed) {
+			t.Errorf("%s: json-gold's signature differs from the Processor's", name)
+		}
+	}
+}

@@ -253,3 +253,11 @@ func TestW3CVectorsGolden(t *testing.T) {
 		})
 	}
 }
+
+// combine is the eddsa-rdfc-2022 hash data of two canonical forms, as the specification
+// writes it: SHA-256 of the proof configuration, then of the document.
+func combine(canonProof, canonDoc []byte) []byte {
+	ph := sha256.Sum256(canonProof)
+	dh := sha256.Sum256(canonDoc)
+	return append(ph[:], dh[:]...)
+}
