@@ -67,8 +67,13 @@ func keywordOf(active *activeCtx, k string) string {
 	return ""
 }
 
-// distinctProperties reports whether no two keys expand to the same IRI.
+// distinctProperties reports whether no two keys expand to the same IRI. It compares pairs,
+// so beyond 32 keys it answers false (the caller then de-duplicates with its table), which
+// keeps a document with thousands of keys in one object from costing millions of compares.
 func distinctProperties(keys []expandedKey) bool {
+	if len(keys) > 32 {
+		return false
+	}
 	for i := range keys {
 		for j := range i {
 			if keys[j].e == keys[i].e && keys[i].e != "" {
