@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
@@ -156,13 +157,21 @@ func decodeWithMembers(c Canonicalizer, raw []byte) (*jsondec.Tree, []member, in
 		return nil, nil, 0, fmt.Errorf("not a JSON object: %w", err)
 	}
 	members := make([]member, len(ms))
+	var seen map[string]bool // for objects too large to compare pairs
+	if len(ms) > 32 {
+		seen = make(map[string]bool, len(ms))
+	}
 	for i, x := range ms {
 		members[i] = member{key: x.Key, start: x.Start, end: x.End}
-		for _, y := range ms[:i] {
-			if y.Key == x.Key {
-				releaseTree(c, t)
-				return nil, nil, 0, fmt.Errorf("duplicate member %q", x.Key)
-			}
+		dup := seen[x.Key]
+		if seen != nil {
+			seen[x.Key] = true
+		} else {
+			dup = slices.ContainsFunc(ms[:i], func(y jsondec.Member) bool { return y.Key == x.Key })
+		}
+		if dup {
+			releaseTree(c, t)
+			return nil, nil, 0, fmt.Errorf("duplicate member %q", x.Key)
 		}
 	}
 	return t, members, closing, nil

@@ -1,6 +1,7 @@
 package proof
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -10,6 +11,19 @@ import (
 var memberCases = []string{
 	`{}`, ` { "a" : 1 , "b":[1,{"c":"}"}], "d" : "x\"y" } `, `{"a":1,"a":2}`, `{"\u0061":1,"a":2}`,
 	`{"proof":{"type":"x"},"@context":["u"]}`, `[1]`, `{"a":}`, `{"a":1}x`,
+	manyMembers(40, false), manyMembers(40, true), // past the pairwise duplicate check
+}
+
+// manyMembers is an object with n distinct members, the last one repeated at the end when dup.
+func manyMembers(n int, dup bool) string {
+	s := "{"
+	for i := range n {
+		s += fmt.Sprintf("%q:%d,", fmt.Sprint("m", i), i)
+	}
+	if dup {
+		s += fmt.Sprintf("%q:0,", fmt.Sprint("m", n-1))
+	}
+	return s[:len(s)-1] + "}"
 }
 
 // FuzzDecodeWithMembers checks the one-pass decoder against decodeObject and topLevelMembers.
