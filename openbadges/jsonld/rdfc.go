@@ -38,7 +38,7 @@ type CanonOptions struct {
 	// UTF-16 code unit as rdf-canonize (the JavaScript reference) does. See compareUTF16.
 	CodePointOrder bool
 
-	wholeLines bool // sort lines whole, never by ranks (for tests: see rankLines)
+	wholeLines bool // sort lines whole, never by subject groups (for tests: see groupLines)
 }
 
 const defaultMaxPermutations = 1 << 16
@@ -130,12 +130,12 @@ type canonicalizer struct {
 	sortedBuf      []byte        // hashFirstDegree's sorted lines
 	supplementary  bool          // some line holds a supplementary character (see sortSpans)
 	iriRanks       iriRanks
-	sp             []int32 // per quad: the rank of its subject (-1: blank); nil: sort lines whole
-	spBuf          []int32
-	kl             []keyedLine
-	allQuads       []int32     // 0..len(quads)-1, for appendSorted
-	packed         []uint64    // scratch of sortKeyed
-	keyedScratch   []keyedLine // scratch of sortKeyed
+	groups         lineGroups // the subject groups, when grouped (see groupLines)
+	grouped        bool
+	runBuf         []int32 // scratch of appendRun and appendFirstDegreeLines
+	byLabel        []int32 // scratch of appendGroups
+	ord            []int32 // canonicalOrder's result
+	allQuads       []int32 // 0..len(quads)-1, for appendSorted
 	blankIDs       blankIDs
 	counts, last   []int32 // per blank node id: its number of quads, the last one counted
 	flat           []int32 // the quad lists of all blank nodes
@@ -224,7 +224,7 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 	}
 	c.buildTemplates()
 	c.supplementary = hasSupplementary(c.tmplBuf)
-	c.rankLines()
+	c.groupLines()
 	c.firstHash = slices.Grow(c.firstHash[:0], n)[:n]
 	c.canonLabel = slices.Grow(c.canonLabel[:0], n)[:n]
 	c.canon = issuer{prefix: "c14n", issued: slices.Grow(c.canon.issued[:0], n)[:n], order: c.canon.order[:0]}

@@ -55,23 +55,21 @@ func (c *canonicalizer) hashFirstDegree(ref int32) string {
 	if h := c.firstHash[ref]; h != "" {
 		return h
 	}
-	label := func(id int32) string {
-		if id == ref {
-			return "a"
-		}
-		return "z"
-	}
-	rank := func(id int32) int32 { // "a" sorts before "z"
-		if id == ref {
-			return 0
-		}
-		return 1
-	}
-	buf, spans := c.sortedLines(c.bnodeQuads[ref], label, rank)
-	// The sorted lines, one after the other, hashed in one call.
 	sorted := c.sortedBuf[:0]
-	for _, sp := range spans {
-		sorted = append(sorted, buf[sp.start:sp.end]...)
+	if c.grouped {
+		sorted = c.appendFirstDegreeLines(sorted, ref)
+	} else {
+		label := func(id int32) string {
+			if id == ref {
+				return "a"
+			}
+			return "z"
+		}
+		// The sorted lines, one after the other, hashed in one call.
+		buf, spans := c.sortedLines(c.bnodeQuads[ref], label)
+		for _, sp := range spans {
+			sorted = append(sorted, buf[sp.start:sp.end]...)
+		}
 	}
 	s := c.sum(sorted)
 	c.sortedBuf = sorted

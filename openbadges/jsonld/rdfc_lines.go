@@ -90,13 +90,16 @@ func (c *canonicalizer) output() []byte {
 // appendSorted relabels the blank nodes canonically and appends the sorted N-Quads
 // (de-duplicated unless keepDuplicates) to out.
 func (c *canonicalizer) appendSorted(out []byte) []byte {
+	ord := c.canonicalOrder()
+	if c.grouped {
+		return c.appendGroups(out, ord)
+	}
 	all := c.allQuads[:0]
 	for i := range c.quads {
 		all = append(all, int32(i))
 	}
 	c.allQuads = all
-	ord := canonicalOrder(len(c.labels))
-	buf, spans := c.sortedLines(all, c.canonicalLabel, func(id int32) int32 { return ord[c.canon.number(id)] })
+	buf, spans := c.sortedLines(all, c.canonicalLabel)
 	var prev []byte
 	for _, sp := range spans {
 		l := buf[sp.start:sp.end]
@@ -110,36 +113,16 @@ func (c *canonicalizer) appendSorted(out []byte) []byte {
 }
 
 // sortedLines writes the lines of quads (indexes into c.quads) into c.lineBuf, with label(id)
-// for each blank node, and returns the buffer and the lines' spans in N-Quads order.
-// blankRank(id) is the rank of label(id) among the labels blank subjects have (see
-// rankLines); lines are sorted whole when the dataset cannot be ordered by ranks.
-func (c *canonicalizer) sortedLines(quads []int32, label func(id int32) string, blankRank func(id int32) int32) ([]byte, []span) {
+// for each blank node, and returns the buffer and the lines' spans sorted whole, in N-Quads
+// order (for datasets that cannot be grouped: see groupLines).
+func (c *canonicalizer) sortedLines(quads []int32, label func(id int32) string) ([]byte, []span) {
 	buf, spans := c.lineBuf[:0], c.spans[:0]
-	if c.sp == nil {
-		for _, i := range quads {
-			start := len(buf)
-			buf, _ = c.appendLine(buf, i, label)
-			spans = append(spans, span{start, len(buf)})
-		}
-		c.sortSpans(buf, spans)
-	} else {
-		lines := c.kl[:0]
-		for _, i := range quads {
-			start := len(buf)
-			var pred int
-			buf, pred = c.appendLine(buf, i, label)
-			br := int32(0)
-			if id := c.qb[i][0]; id >= 0 {
-				br = blankRank(id)
-			}
-			lines = append(lines, keyedLine{c.lineKey(i, br), int32(start), int32(start + pred), int32(len(buf))})
-		}
-		c.sortKeyed(buf, lines)
-		for _, l := range lines {
-			spans = append(spans, span{int(l.start), int(l.end)})
-		}
-		c.kl = lines
+	for _, i := range quads {
+		start := len(buf)
+		buf, _ = c.appendLine(buf, i, label)
+		spans = append(spans, span{start, len(buf)})
 	}
+	c.sortSpans(buf, spans)
 	c.lineBuf, c.spans = buf, spans
 	return buf, spans
 }

@@ -3,8 +3,8 @@ package jsonld
 import (
 	"bytes"
 	"cmp"
-	"math/bits"
 	"slices"
+	"strings"
 )
 
 // Ordering lines by subject ranks. Sorting N-Quads lines whole spends much of its time on
@@ -81,106 +81,264 @@ func (r *iriRanks) reset() {
 	r.buf, r.spans, r.rank, r.order = r.buf[:0], r.spans[:0], r.rank[:0], r.order[:0]
 }
 
-// rankLines ranks the subjects of c.quads into c.sp, or leaves c.sp nil where ranks cannot
-// order the lines (UTF-16 order with supplementary characters, or the proviso).
-func (c *canonicalizer) rankLines() {
-	c.sp = nil
+// Subject groups. Where the ranks order lines, the lines of each subject are kept together
+// and sorted once by their object rest: their bytes from the predicate to the end of the
+// object, with a blank object's label empty (as in the templates). That sort is nearly all
+// the byte comparing RDFC-1.0 needs. The first-degree hash of a blank node takes its own
+// group in that order, and the output takes the groups in subject order; lines whose object
+// rests are equal are ordered by tieOrder.
+//
+// Lines of one subject compare as their object rests do, followed by a space, then by what
+// follows (the graph name), provided that no IRI object or graph name holds a '>' and no
+// predicate does (groupLines checks it). Then a rest is never a proper prefix of another
+// unless a literal without a language or datatype is followed by '@' or '^'; two rests first
+// differ inside their predicates, at or inside their objects, or else only in a blank
+// object's label; and an object rest is never followed by a byte other than ' '.
+
+// lineGroups are the subject groups of a dataset: the quads of subject key k are
+// quads[start[k]:start[k+1]], sorted by object rest. An IRI subject's key is its rank; a
+// blank subject's is the number of IRI subjects plus its blank node id.
+type lineGroups struct {
+	start []int32
+	quads []int32
+	rank  []int32 // per quad: the rank of its object rest in its group (equal rests, equal ranks)
+	key   []int32 // per quad: its subject key
+	oend  []int32 // per quad: where its object rest ends, from its line's start
+}
+
+// group returns the quads of subject key k, sorted by object rest.
+func (g *lineGroups) group(k int32) []int32 { return g.quads[g.start[k]:g.start[k+1]] }
+
+// groupLines builds c.groups (c.grouped is set) or leaves the lines to be sorted whole (see
+// above, and the ranks' proviso).
+func (c *canonicalizer) groupLines() {
+	c.grouped = false
 	if c.opts.wholeLines || (c.supplementary && !c.opts.CodePointOrder) {
 		return
 	}
 	r := &c.iriRanks
 	r.reset()
-	sp := slices.Grow(c.spBuf[:0], len(c.quads))[:len(c.quads)]
-	c.spBuf = sp
+	g := &c.groups
+	nq := len(c.quads)
+	key := slices.Grow(g.key[:0], nq)[:nq]
+	oend := slices.Grow(g.oend[:0], nq)[:nq]
+	g.key, g.oend = key, oend
 	for i := range c.quads {
-		sp[i] = -1
-		if q := &c.quads[i]; q.S.Kind == TermIRI {
-			sp[i] = r.id(q.S.Value)
+		q := &c.quads[i]
+		if strings.IndexByte(q.P.Value, '>') >= 0 ||
+			(q.O.Kind == TermIRI && strings.IndexByte(q.O.Value, '>') >= 0) ||
+			(q.G.Kind == TermIRI && strings.IndexByte(q.G.Value, '>') >= 0) {
+			return
 		}
+		key[i] = -1
+		if q.S.Kind == TermIRI {
+			key[i] = r.id(q.S.Value)
+		}
+		oend[i] = c.objectEnd(int32(i))
 	}
 	r.rankIRIs()
 	if !r.ok {
 		return
 	}
-	for i, s := range sp {
-		if s >= 0 {
-			sp[i] = r.rank[s]
+	niri := int32(len(r.spans))
+	nkeys := int(niri) + len(c.labels)
+	start := slices.Grow(g.start[:0], nkeys+1)[:nkeys+1]
+	clear(start)
+	for i, k := range key {
+		if k >= 0 {
+			k = r.rank[k]
+		} else {
+			k = niri + c.qb[i][0]
 		}
+		key[i] = k
+		start[k+1]++
 	}
-	c.sp = sp
-}
-
-// keyedLine is a line of a buffer with its sort key (its subject's rank) and where its
-// predicate starts.
-type keyedLine struct {
-	key              uint64
-	start, pred, end int32
-}
-
-// lineKey is quad i's key; blankRank is the rank of its subject among blank labels when the
-// subject is blank.
-func (c *canonicalizer) lineKey(i int32, blankRank int32) uint64 {
-	s := c.sp[i]
-	if s < 0 {
-		s = int32(len(c.iriRanks.spans)) + blankRank
+	for k := range nkeys {
+		start[k+1] += start[k]
 	}
-	return uint64(s)
-}
-
-// sortKeyed sorts lines of buf by key, then by their bytes from the predicate on. Where the key
-// and the line's position fit in 64 bits, they are sorted as integers, and only runs of equal
-// keys are compared as bytes.
-func (c *canonicalizer) sortKeyed(buf []byte, lines []keyedLine) {
-	byRest := func(a, b keyedLine) int { return bytes.Compare(buf[a.pred:a.end], buf[b.pred:b.end]) }
-	if len(lines) < 2 {
-		return
+	quads := slices.Grow(g.quads[:0], nq)[:nq]
+	next := slices.Grow(c.counts[:0], nkeys)[:nkeys] // the counts are no longer needed
+	copy(next, start[:nkeys])
+	for i, k := range key {
+		quads[next[k]] = int32(i)
+		next[k]++
 	}
-	kb := bits.Len64(lines[0].key)
-	for _, l := range lines[1:] {
-		kb = max(kb, bits.Len64(l.key))
-	}
-	ib := bits.Len(uint(len(lines) - 1))
-	if kb+ib > 64 || kb+ib == 0 {
-		slices.SortFunc(lines, func(a, b keyedLine) int {
-			if a.key != b.key {
-				return cmp.Compare(a.key, b.key)
+	c.counts = next
+	g.start, g.quads = start, quads
+	rank := slices.Grow(g.rank[:0], nq)[:nq]
+	g.rank = rank
+	for k := range int32(nkeys) {
+		grp := g.group(k)
+		if len(grp) > 1 {
+			slices.SortFunc(grp, func(a, b int32) int { return bytes.Compare(c.objectRest(a), c.objectRest(b)) })
+		}
+		rk := int32(0)
+		for j, i := range grp {
+			if j > 0 && !bytes.Equal(c.objectRest(grp[j-1]), c.objectRest(i)) {
+				rk = int32(j)
 			}
-			return byRest(a, b)
-		})
-		return
-	}
-	packed := slices.Grow(c.packed[:0], len(lines))
-	for i, l := range lines {
-		packed = append(packed, l.key<<ib|uint64(i))
-	}
-	slices.Sort(packed)
-	sorted := slices.Grow(c.keyedScratch[:0], len(lines))
-	for _, p := range packed {
-		sorted = append(sorted, lines[p&(1<<ib-1)])
-	}
-	copy(lines, sorted)
-	for i := 0; i < len(lines); {
-		j := i + 1
-		for j < len(lines) && lines[j].key == lines[i].key {
-			j++
+			rank[i] = rk
 		}
-		if j-i > 1 {
-			slices.SortFunc(lines[i:j], byRest)
-		}
-		i = j
 	}
-	c.packed, c.keyedScratch = packed, sorted
+	c.grouped = true
+}
+
+// objectEnd returns where quad i's object ends in its template, from the line's start.
+func (c *canonicalizer) objectEnd(i int32) int32 {
+	t := &c.tmpl[i]
+	if c.qb[i][2] >= 0 {
+		return t.at[t.n-1] - 3 // " _:" and the graph's hole
+	}
+	if c.quads[i].G.Kind == TermIRI {
+		return t.end - t.start - int32(len(c.quads[i].G.Value)) - 6 // " <g> .\n"
+	}
+	return t.end - t.start - 3 // " .\n"
+}
+
+// objectRest returns quad i's template from its predicate to the end of its object.
+func (c *canonicalizer) objectRest(i int32) []byte {
+	t := &c.tmpl[i]
+	return c.tmplBuf[t.start+t.pred : t.start+c.groups.oend[i]]
+}
+
+// tieOrder orders lines x and y of one group whose object rests are equal: their objects
+// are both blank, or equal. rank(id) is the rank of blank node id's label among the labels
+// of the moment.
+func (c *canonicalizer) tieOrder(x, y int32, rank func(id int32) int32) int {
+	if ox, oy := c.qb[x][1], c.qb[y][1]; ox >= 0 && oy >= 0 {
+		if r := cmp.Compare(rank(ox), rank(oy)); r != 0 {
+			return r
+		}
+	}
+	// The graph names: none (" ."), an IRI ("<") or a blank node ("_").
+	gx, gy := &c.quads[x].G, &c.quads[y].G
+	kind := func(t *Term) int { return [...]int{TermNone: 0, TermIRI: 1, TermBlank: 2, TermLiteral: 3}[t.Kind] }
+	if r := cmp.Compare(kind(gx), kind(gy)); r != 0 || gx.Kind == TermNone {
+		return r
+	}
+	if gx.Kind == TermBlank {
+		return cmp.Compare(rank(c.qb[x][2]), rank(c.qb[y][2]))
+	}
+	return compareIRISerializations(gx.Value, gy.Value)
+}
+
+// compareIRISerializations compares "<"+a+">" with "<"+b+">".
+func compareIRISerializations(a, b string) int {
+	n := min(len(a), len(b))
+	if r := strings.Compare(a[:n], b[:n]); r != 0 {
+		return r
+	}
+	switch {
+	case len(a) == len(b):
+		return 0
+	case len(a) < len(b):
+		return cmp.Compare('>', b[n])
+	}
+	return cmp.Compare(a[n], '>')
+}
+
+// appendRun appends the lines of grp (sorted by object rest) with label(id) for each blank
+// node, ordering lines of equal object rests by tieOrder with rank.
+func (c *canonicalizer) appendRun(b []byte, grp []int32, label func(id int32) string, rank func(id int32) int32) []byte {
+	g := &c.groups
+	for j := 0; j < len(grp); {
+		e := j + 1
+		for e < len(grp) && g.rank[grp[e]] == g.rank[grp[j]] {
+			e++
+		}
+		run := grp[j:e]
+		if len(run) > 1 {
+			run = append(c.runBuf[:0], run...)
+			slices.SortFunc(run, func(x, y int32) int { return c.tieOrder(x, y, rank) })
+			c.runBuf = run
+		}
+		for _, i := range run {
+			b, _ = c.appendLine(b, i, label)
+		}
+		j = e
+	}
+	return b
+}
+
+// appendFirstDegreeLines appends the lines of blank node ref's first-degree hash in order,
+// ref labelled "a" and the others "z": those of other subjects (an IRI, or "_:z" after
+// "_:a") sorted whole around ref's group.
+func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32) []byte {
+	label := func(id int32) string {
+		if id == ref {
+			return "a"
+		}
+		return "z"
+	}
+	rank := func(id int32) int32 { // "a" sorts before "z"
+		if id == ref {
+			return 0
+		}
+		return 1
+	}
+	// The lines of other subjects, sorted whole (usually the one that holds ref as object).
+	others := c.runBuf[:0]
+	for _, i := range c.bnodeQuads[ref] {
+		if c.qb[i][0] != ref {
+			others = append(others, i)
+		}
+	}
+	c.runBuf = others
+	var buf []byte
+	var spans []span
+	if len(others) > 0 {
+		buf, spans = c.sortedLines(others, label)
+	}
+	k := 0
+	for ; k < len(spans) && buf[spans[k].start] == '<'; k++ {
+		b = append(b, buf[spans[k].start:spans[k].end]...)
+	}
+	b = c.appendRun(b, c.groups.group(int32(len(c.iriRanks.spans))+ref), label, rank)
+	for ; k < len(spans); k++ {
+		b = append(b, buf[spans[k].start:spans[k].end]...)
+	}
+	return b
+}
+
+// appendGroups appends every line with its canonical labels, in N-Quads order: the groups
+// of IRI subjects by rank, then those of blank subjects by canonical label. ord is
+// canonicalOrder.
+func (c *canonicalizer) appendGroups(b []byte, ord []int32) []byte {
+	niri := int32(len(c.iriRanks.spans))
+	byLabel := slices.Grow(c.byLabel[:0], len(c.labels))[:len(c.labels)]
+	for id := range int32(len(c.labels)) {
+		byLabel[ord[c.canon.number(id)]] = id
+	}
+	c.byLabel = byLabel
+	rank := func(id int32) int32 { return ord[c.canon.number(id)] }
+	for k := range niri {
+		b = c.appendRun(b, c.groups.group(k), c.canonicalLabel, rank)
+	}
+	for _, id := range byLabel {
+		b = c.appendRun(b, c.groups.group(niri+id), c.canonicalLabel, rank)
+	}
+	return b
 }
 
 // canonicalOrder returns, per canonical number 0..n-1, the rank of its label ("c14n" and the
 // number in decimal) among the n labels: decimal strings in byte order are the preorder of
 // their digit tree (0, 1, 10, 11, ..., 19, 2, 20, ...).
-func canonicalOrder(n int) []int32 {
-	ord := make([]int32, n)
+func canonicalOrder(n int) []int32 { return appendCanonicalOrder(nil, n) }
+
+// canonicalOrder is canonicalOrder for the canonicalizer's blank nodes, in reused memory.
+func (c *canonicalizer) canonicalOrder() []int32 {
+	c.ord = appendCanonicalOrder(c.ord[:0], len(c.labels))
+	return c.ord
+}
+
+// appendCanonicalOrder appends canonicalOrder(n) to ord.
+func appendCanonicalOrder(ord []int32, n int) []int32 {
+	base := len(ord)
+	ord = slices.Grow(ord, n)[:base+n]
 	r := int32(0)
 	var visit func(x int)
 	visit = func(x int) {
-		ord[x] = r
+		ord[base+x] = r
 		r++
 		for d := range 10 {
 			if y := x*10 + d; x > 0 && y < n {

@@ -72,7 +72,7 @@ func TestLineOrderByRanks(t *testing.T) {
 	}
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(quads), func(i, j int) { quads[i], quads[j] = quads[j], quads[i] })
 	checkLineOrder(t, "IRIs breaking the proviso", quads, CanonOptions{})
-	if c := newCanonicalizer(context.Background(), quads, CanonOptions{}, false, nil); c.sp != nil {
+	if c := newCanonicalizer(context.Background(), quads, CanonOptions{}, false, nil); c.grouped {
 		t.Error("an IRI with a space after another IRI's serialization: lines ordered by ranks")
 	}
 	var keeping []Quad
@@ -82,9 +82,19 @@ func TestLineOrderByRanks(t *testing.T) {
 			keeping = append(keeping, q)
 		}
 	}
-	checkLineOrder(t, "IRIs keeping the proviso", keeping, CanonOptions{})
-	if c := newCanonicalizer(context.Background(), keeping, CanonOptions{}, false, nil); c.sp == nil {
-		t.Error("IRIs keeping the proviso: lines sorted whole")
+	checkLineOrder(t, "IRIs keeping the ranks' proviso", keeping, CanonOptions{})
+	if c := newCanonicalizer(context.Background(), keeping, CanonOptions{}, false, nil); c.grouped {
+		t.Error("an IRI object holding '>': lines grouped")
+	}
+	var grouping []Quad
+	for _, q := range keeping {
+		if !strings.Contains(q.O.Value, ">") {
+			grouping = append(grouping, q)
+		}
+	}
+	checkLineOrder(t, "IRIs keeping both provisos", grouping, CanonOptions{})
+	if c := newCanonicalizer(context.Background(), grouping, CanonOptions{}, false, nil); !c.grouped {
+		t.Error("IRIs keeping both provisos: lines sorted whole")
 	}
 }
 
