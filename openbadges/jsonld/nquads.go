@@ -3,6 +3,7 @@ package jsonld
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -83,6 +84,19 @@ const hexUpper = "0123456789ABCDEF"
 func appendEscapedLiteral(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
+		// Eight bytes at a time up to the first that needs escaping.
+		for i+8 <= len(s) {
+			m := escapeMask(uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56)
+			if m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
 			continue
@@ -109,6 +123,15 @@ func appendEscapedLiteral(b []byte, s string) []byte {
 		}
 	}
 	return append(b, s[start:]...)
+}
+
+// escapeMask has the high bit set in the lowest byte of x (little-endian) that
+// appendEscapedLiteral escapes: below 0x20, '"', '\\' or 0x7f, if there is one. Bytes above
+// the lowest such byte may be flagged wrongly (borrows): only the lowest flag counts.
+func escapeMask(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(v uint64) uint64 { return (v - ones) &^ v }
+	return (zero(x&^(ones*0x1f)) | zero(x^(ones*'"')) | zero(x^(ones*'\\')) | zero(x^(ones*0x7f))) & highs
 }
 
 // appendQuad writes one canonical N-Quads line.

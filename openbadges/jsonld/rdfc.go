@@ -112,7 +112,6 @@ type canonicalizer struct {
 	bnodeQuads [][]int32  // per blank node id: the quads it appears in
 	firstHash  []string   // per blank node id: its first-degree hash ("" until computed)
 	canon      issuer
-	canonLabel []string // per blank node id: its canonical label ("" until written)
 	opts       CanonOptions
 
 	keepDuplicates bool
@@ -132,10 +131,12 @@ type canonicalizer struct {
 	iriRanks       iriRanks
 	groups         lineGroups // the subject groups, when grouped (see groupLines)
 	grouped        bool
-	runBuf         []int32 // scratch of appendRun and appendFirstDegreeLines
-	byLabel        []int32 // scratch of appendGroups
-	ord            []int32 // canonicalOrder's result
-	allQuads       []int32 // 0..len(quads)-1, for appendSorted
+	fdLabels       lineLabels // see firstDegreeLabels
+	canonLabels    lineLabels // see canonicalLabels
+	runBuf         []int32    // scratch of appendRun and appendFirstDegreeLines
+	byLabel        []int32    // scratch of appendGroups
+	ord            []int32    // canonicalOrder's result
+	allQuads       []int32    // 0..len(quads)-1, for appendSorted
 	blankIDs       blankIDs
 	counts, last   []int32 // per blank node id: its number of quads, the last one counted
 	flat           []int32 // the quad lists of all blank nodes
@@ -147,7 +148,6 @@ type canonicalizer struct {
 func (c *canonicalizer) done() {
 	clear(c.labels)
 	clear(c.firstHash)
-	clear(c.canonLabel)
 	clear(c.dedup)
 	clear(c.related[:cap(c.related)])
 	c.quads, c.ctx = nil, nil
@@ -226,7 +226,7 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 	c.supplementary = hasSupplementary(c.tmplBuf)
 	c.groupLines()
 	c.firstHash = slices.Grow(c.firstHash[:0], n)[:n]
-	c.canonLabel = slices.Grow(c.canonLabel[:0], n)[:n]
+	c.fdLabels.at = c.fdLabels.at[:0]
 	c.canon = issuer{prefix: "c14n", issued: slices.Grow(c.canon.issued[:0], n)[:n], order: c.canon.order[:0]}
 	for i := range c.canon.issued {
 		c.canon.issued[i] = -1

@@ -55,22 +55,18 @@ func (c *canonicalizer) hashFirstDegree(ref int32) string {
 	if h := c.firstHash[ref]; h != "" {
 		return h
 	}
+	// The sorted lines, one after the other, hashed in one call.
 	sorted := c.sortedBuf[:0]
+	labels := c.firstDegreeLabels(ref)
 	if c.grouped {
-		sorted = c.appendFirstDegreeLines(sorted, ref)
+		sorted = c.appendFirstDegreeLines(sorted, ref, labels)
 	} else {
-		label := func(id int32) string {
-			if id == ref {
-				return "a"
-			}
-			return "z"
-		}
-		// The sorted lines, one after the other, hashed in one call.
-		buf, spans := c.sortedLines(c.bnodeQuads[ref], label)
+		buf, spans := c.sortedLines(c.bnodeQuads[ref], labels)
 		for _, sp := range spans {
 			sorted = append(sorted, buf[sp.start:sp.end]...)
 		}
 	}
+	labels.at[ref] = 1 // "z" again
 	s := c.sum(sorted)
 	c.sortedBuf = sorted
 	c.firstHash[ref] = s

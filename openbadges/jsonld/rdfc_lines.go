@@ -52,34 +52,65 @@ func (c *canonicalizer) buildTemplates() {
 	c.tmplBuf, c.tmpl = b, tmpl
 }
 
-// appendLine appends quad i's line with label(id) for each blank node, and returns where
-// the line's predicate starts (from the line's start).
-func (c *canonicalizer) appendLine(b []byte, i int32, label func(id int32) string) ([]byte, int) {
-	t := &c.tmpl[i]
-	line := c.tmplBuf[t.start:t.end]
-	prev := int32(0)
-	pred := int(t.pred)
-	for h := range t.n {
-		b = append(b, line[prev:t.at[h]]...)
-		l := label(t.id[h])
-		b = append(b, l...)
-		if t.at[h] < t.pred {
-			pred += len(l) // the subject's label
-		}
-		prev = t.at[h]
-	}
-	return append(b, line[prev:]...), pred
+// lineLabels are the labels of the blank nodes in the lines being written: blank node id's
+// is buf[at[id]:at[id]+n[id]].
+type lineLabels struct {
+	buf []byte
+	at  []int32
+	n   []int8
 }
 
-// canonicalLabel returns the canonical label of blank node id (issuing it if needed).
-func (c *canonicalizer) canonicalLabel(id int32) string {
-	if l := c.canonLabel[id]; l != "" {
-		return l
+// label returns blank node id's label.
+func (l *lineLabels) label(id int32) []byte {
+	a := l.at[id]
+	return l.buf[a : a+int32(l.n[id])]
+}
+
+// firstDegreeLabels returns the labels of ref's first-degree hash: "a" for ref, "z" for the
+// others; the caller sets at[ref] back to 1 ("z") when done, as c.fdLabels keeps between calls.
+func (c *canonicalizer) firstDegreeLabels(ref int32) *lineLabels {
+	l := &c.fdLabels
+	if len(l.at) != len(c.labels) {
+		l.buf = append(l.buf[:0], 'a', 'z')
+		l.at = slices.Grow(l.at[:0], len(c.labels))[:len(c.labels)]
+		l.n = slices.Grow(l.n[:0], len(c.labels))[:len(c.labels)]
+		for id := range l.at {
+			l.at[id], l.n[id] = 1, 1
+		}
 	}
-	var b [24]byte
-	l := string(c.canon.appendLabel(b[:0], c.canon.number(id)))
-	c.canonLabel[id] = l
+	l.at[ref] = 0
 	return l
+}
+
+// canonicalLabels returns the canonical labels of every blank node (issuing them if needed).
+func (c *canonicalizer) canonicalLabels() *lineLabels {
+	l := &c.canonLabels
+	n := len(c.labels)
+	l.buf = l.buf[:0]
+	l.at = slices.Grow(l.at[:0], n)[:n]
+	l.n = slices.Grow(l.n[:0], n)[:n]
+	for id := range int32(n) {
+		start := len(l.buf)
+		l.buf = c.canon.appendLabel(l.buf, c.canon.number(id))
+		l.at[id], l.n[id] = int32(start), int8(len(l.buf)-start)
+	}
+	return l
+}
+
+// appendLine appends quad i's line with its blank nodes' labels from l.
+func (c *canonicalizer) appendLine(b []byte, i int32, l *lineLabels) []byte {
+	t := &c.tmpl[i]
+	line := c.tmplBuf[t.start:t.end]
+	if t.n == 0 {
+		return append(b, line...)
+	}
+	prev := int32(0)
+	for h := range t.n {
+		b = append(b, line[prev:t.at[h]]...)
+		b = append(b, l.label(t.id[h])...)
+		prev = t.at[h]
+	}
+	return append(b, line[prev:]...)
 }
 
 // output relabels the blank nodes canonically and returns the sorted N-Quads.
@@ -99,7 +130,7 @@ func (c *canonicalizer) appendSorted(out []byte) []byte {
 		all = append(all, int32(i))
 	}
 	c.allQuads = all
-	buf, spans := c.sortedLines(all, c.canonicalLabel)
+	buf, spans := c.sortedLines(all, c.canonicalLabels())
 	var prev []byte
 	for _, sp := range spans {
 		l := buf[sp.start:sp.end]
@@ -112,14 +143,13 @@ func (c *canonicalizer) appendSorted(out []byte) []byte {
 	return out
 }
 
-// sortedLines writes the lines of quads (indexes into c.quads) into c.lineBuf, with label(id)
-// for each blank node, and returns the buffer and the lines' spans sorted whole, in N-Quads
+// sortedLines writes the lines of quads (indexes into c.quads) into c.lineBuf, with labels, and returns the buffer and the lines' spans sorted whole, in N-Quads
 // order (for datasets that cannot be grouped: see groupLines).
-func (c *canonicalizer) sortedLines(quads []int32, label func(id int32) string) ([]byte, []span) {
+func (c *canonicalizer) sortedLines(quads []int32, labels *lineLabels) ([]byte, []span) {
 	buf, spans := c.lineBuf[:0], c.spans[:0]
 	for _, i := range quads {
 		start := len(buf)
-		buf, _ = c.appendLine(buf, i, label)
+		buf = c.appendLine(buf, i, labels)
 		spans = append(spans, span{start, len(buf)})
 	}
 	c.sortSpans(buf, spans)

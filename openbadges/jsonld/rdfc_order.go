@@ -237,9 +237,8 @@ func compareIRISerializations(a, b string) int {
 	return cmp.Compare(a[n], '>')
 }
 
-// appendRun appends the lines of grp (sorted by object rest) with label(id) for each blank
-// node, ordering lines of equal object rests by tieOrder with rank.
-func (c *canonicalizer) appendRun(b []byte, grp []int32, label func(id int32) string, rank func(id int32) int32) []byte {
+// appendRun appends the lines of grp (sorted by object rest) with labels, ordering lines of equal object rests by tieOrder with rank.
+func (c *canonicalizer) appendRun(b []byte, grp []int32, labels *lineLabels, rank func(id int32) int32) []byte {
 	g := &c.groups
 	for j := 0; j < len(grp); {
 		e := j + 1
@@ -253,7 +252,7 @@ func (c *canonicalizer) appendRun(b []byte, grp []int32, label func(id int32) st
 			c.runBuf = run
 		}
 		for _, i := range run {
-			b, _ = c.appendLine(b, i, label)
+			b = c.appendLine(b, i, labels)
 		}
 		j = e
 	}
@@ -261,15 +260,9 @@ func (c *canonicalizer) appendRun(b []byte, grp []int32, label func(id int32) st
 }
 
 // appendFirstDegreeLines appends the lines of blank node ref's first-degree hash in order,
-// ref labelled "a" and the others "z": those of other subjects (an IRI, or "_:z" after
+// with labels (see firstDegreeLabels): those of other subjects (an IRI, or "_:z" after
 // "_:a") sorted whole around ref's group.
-func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32) []byte {
-	label := func(id int32) string {
-		if id == ref {
-			return "a"
-		}
-		return "z"
-	}
+func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32, labels *lineLabels) []byte {
 	rank := func(id int32) int32 { // "a" sorts before "z"
 		if id == ref {
 			return 0
@@ -287,13 +280,13 @@ func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32) []byte {
 	var buf []byte
 	var spans []span
 	if len(others) > 0 {
-		buf, spans = c.sortedLines(others, label)
+		buf, spans = c.sortedLines(others, labels)
 	}
 	k := 0
 	for ; k < len(spans) && buf[spans[k].start] == '<'; k++ {
 		b = append(b, buf[spans[k].start:spans[k].end]...)
 	}
-	b = c.appendRun(b, c.groups.group(int32(len(c.iriRanks.spans))+ref), label, rank)
+	b = c.appendRun(b, c.groups.group(int32(len(c.iriRanks.spans))+ref), labels, rank)
 	for ; k < len(spans); k++ {
 		b = append(b, buf[spans[k].start:spans[k].end]...)
 	}
@@ -311,11 +304,12 @@ func (c *canonicalizer) appendGroups(b []byte, ord []int32) []byte {
 	}
 	c.byLabel = byLabel
 	rank := func(id int32) int32 { return ord[c.canon.number(id)] }
+	labels := c.canonicalLabels()
 	for k := range niri {
-		b = c.appendRun(b, c.groups.group(k), c.canonicalLabel, rank)
+		b = c.appendRun(b, c.groups.group(k), labels, rank)
 	}
 	for _, id := range byLabel {
-		b = c.appendRun(b, c.groups.group(niri+id), c.canonicalLabel, rank)
+		b = c.appendRun(b, c.groups.group(niri+id), labels, rank)
 	}
 	return b
 }
