@@ -110,7 +110,8 @@ type canonicalizer struct {
 	labels     []string   // blank node id -> its label in the input
 	qb         [][3]int32 // per quad: the blank node ids of S, O and G (-1: not blank)
 	bnodeQuads [][]int32  // per blank node id: the quads it appears in
-	firstHash  []string   // per blank node id: its first-degree hash ("" until computed)
+	firstHash  []digest   // per blank node id: its first-degree hash, once firstDone
+	firstDone  []bool
 	canon      issuer
 	opts       CanonOptions
 
@@ -147,7 +148,6 @@ type canonicalizer struct {
 // keeps no document alive.
 func (c *canonicalizer) done() {
 	clear(c.labels)
-	clear(c.firstHash)
 	clear(c.dedup)
 	clear(c.related[:cap(c.related)])
 	c.quads, c.ctx = nil, nil
@@ -226,6 +226,8 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 	c.supplementary = hasSupplementary(c.tmplBuf)
 	c.groupLines()
 	c.firstHash = slices.Grow(c.firstHash[:0], n)[:n]
+	c.firstDone = slices.Grow(c.firstDone[:0], n)[:n]
+	clear(c.firstDone)
 	c.fdLabels.at = c.fdLabels.at[:0]
 	c.canon = issuer{prefix: "c14n", issued: slices.Grow(c.canon.issued[:0], n)[:n], order: c.canon.order[:0]}
 	for i := range c.canon.issued {
@@ -294,11 +296,11 @@ func (c *canonicalizer) run() error {
 	// which the specification visits them (hash to blank nodes, sorted by hash).
 	byHash := slices.Grow(c.related[:0], n)
 	for id := range int32(n) {
-		byHash = append(byHash, relatedHash{hash: c.hashFirstDegree(id), id: id})
+		byHash = append(byHash, relatedHash{hash: *c.hashFirstDegree(id), id: id})
 	}
 	slices.SortFunc(byHash, func(a, b relatedHash) int {
-		if a.hash != b.hash {
-			return strings.Compare(a.hash, b.hash)
+		if r := compareDigests(&a.hash, &b.hash); r != 0 {
+			return r
 		}
 		return c.compareLabels(a.id, b.id)
 	})
@@ -337,7 +339,7 @@ func (c *canonicalizer) run() error {
 	}
 	for _, list := range nonUnique {
 		type result struct {
-			hash string
+			hash digest
 			is   issuer
 		}
 		var results []result
@@ -353,7 +355,7 @@ func (c *canonicalizer) run() error {
 			}
 			results = append(results, result{h, is})
 		}
-		sort.SliceStable(results, func(i, j int) bool { return results[i].hash < results[j].hash })
+		sort.SliceStable(results, func(i, j int) bool { return compareDigests(&results[i].hash, &results[j].hash) < 0 })
 		for _, r := range results {
 			for _, old := range r.is.order {
 				c.canon.number(old)

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/binary"
-	"encoding/hex"
 	"slices"
 	"strconv"
 )
@@ -38,22 +37,48 @@ func (is *issuer) appendLabel(b []byte, n int32) []byte {
 	return strconv.AppendInt(b, int64(n), 10)
 }
 
-// sum returns the hex digest of data with the canonicalizer's hash function, in one call
+// digest is a hash value of RDFC-1.0: SHA-256's 32 bytes (then zero-padded) or SHA-384's 48.
+// Digests compare in the order of their hexadecimal forms, which the specification sorts.
+type digest [sha512.Size384]byte
+
+func compareDigests(a, b *digest) int { return bytes.Compare(a[:], b[:]) }
+
+// sum returns the digest of data with the canonicalizer's hash function, in one call
 // (cheaper for the short inputs of RDFC-1.0 than a hash.Hash's Reset, Write and Sum).
-func (c *canonicalizer) sum(data []byte) string {
-	var hx [2 * sha512.Size384]byte
+func (c *canonicalizer) sum(data []byte) (d digest) {
 	if c.opts.Hash == SHA384 {
-		d := sha512.Sum384(data)
-		return string(hx[:hex.Encode(hx[:], d[:])])
+		return sha512.Sum384(data)
 	}
-	d := sha256.Sum256(data)
-	return string(hx[:hex.Encode(hx[:], d[:])])
+	h := sha256.Sum256(data)
+	copy(d[:], h[:])
+	return d
 }
 
+// appendHex appends d in lower-case hexadecimal, as the specification writes hashes.
+func (c *canonicalizer) appendHex(b []byte, d *digest) []byte {
+	n := sha256.Size
+	if c.opts.Hash == SHA384 {
+		n = sha512.Size384
+	}
+	for _, x := range d[:n] {
+		b = append(b, hexPairs[x][0], hexPairs[x][1])
+	}
+	return b
+}
+
+// hexPairs holds each byte's two lower-case hexadecimal digits. Immutable.
+var hexPairs = func() (t [256][2]byte) {
+	const digits = "0123456789abcdef"
+	for i := range t {
+		t[i] = [2]byte{digits[i>>4], digits[i&15]}
+	}
+	return t
+}()
+
 // hashFirstDegree is RDFC-1.0 §4.6.
-func (c *canonicalizer) hashFirstDegree(ref int32) string {
-	if h := c.firstHash[ref]; h != "" {
-		return h
+func (c *canonicalizer) hashFirstDegree(ref int32) *digest {
+	if c.firstDone[ref] {
+		return &c.firstHash[ref]
 	}
 	// The sorted lines, one after the other, hashed in one call.
 	sorted := c.sortedBuf[:0]
@@ -67,10 +92,10 @@ func (c *canonicalizer) hashFirstDegree(ref int32) string {
 		}
 	}
 	labels.at[ref] = 1 // "z" again
-	s := c.sum(sorted)
+	c.firstHash[ref] = c.sum(sorted)
+	c.firstDone[ref] = true
 	c.sortedBuf = sorted
-	c.firstHash[ref] = s
-	return s
+	return &c.firstHash[ref]
 }
 
 // span is one line of a buffer of N-Quads lines.
@@ -145,7 +170,7 @@ func bytesFrom(b []byte, min byte) bool {
 }
 
 // hashRelated is RDFC-1.0 §4.7.
-func (c *canonicalizer) hashRelated(related int32, q *Quad, is *issuer, position byte) string {
+func (c *canonicalizer) hashRelated(related int32, q *Quad, is *issuer, position byte) digest {
 	b := c.buf[:0]
 	b = append(b, position)
 	if position != 'g' {
@@ -160,7 +185,7 @@ func (c *canonicalizer) hashRelated(related int32, q *Quad, is *issuer, position
 		b = append(b, "_:"...)
 		b = is.appendLabel(b, v)
 	} else {
-		b = append(b, c.hashFirstDegree(related)...)
+		b = c.appendHex(b, c.hashFirstDegree(related))
 	}
 	c.buf = b
 	return c.sum(b)

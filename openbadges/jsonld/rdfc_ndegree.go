@@ -58,18 +58,18 @@ func (c *canonicalizer) takeBytes() []byte {
 
 // relatedHash is a blank node related to the one being hashed, with the hash of the relation.
 type relatedHash struct {
-	hash string
+	hash digest
 	id   int32
 }
 
 // hashNDegree is RDFC-1.0 §4.8, with rdf-canonize's bound on deep iterations and a bound on
 // permutations. The related blank nodes of each call live on c.related above the caller's.
-func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error) {
+func (c *canonicalizer) hashNDegree(id int32, is issuer) (digest, issuer, error) {
 	if err := c.ctx.Err(); err != nil {
-		return "", issuer{}, err
+		return digest{}, issuer{}, err
 	}
 	if c.remainingDeep < 1 {
-		return "", issuer{}, fmt.Errorf("%w: maximum Hash N-Degree Quads iterations exceeded", ErrPoisonGraph)
+		return digest{}, issuer{}, fmt.Errorf("%w: maximum Hash N-Degree Quads iterations exceeded", ErrPoisonGraph)
 	}
 	c.remainingDeep--
 	base := len(c.related)
@@ -84,15 +84,7 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error)
 	}
 	// Recursive calls append above base and may move c.related: keep this call's part.
 	related := c.related[base:len(c.related):len(c.related)]
-	slices.SortStableFunc(related, func(a, b relatedHash) int {
-		switch {
-		case a.hash < b.hash:
-			return -1
-		case a.hash > b.hash:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(related, func(a, b relatedHash) int { return compareDigests(&a.hash, &b.hash) })
 	// data is what the specification writes to its hash: the related hashes and chosen paths.
 	data, path, chosenPath := c.takeBytes(), c.takeBytes(), c.takeBytes()
 	defer func() { c.bytesFree = append(c.bytesFree, data[:0], path[:0], chosenPath[:0]) }()
@@ -102,7 +94,7 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error)
 		for end < len(related) && related[end].hash == related[start].hash {
 			end++
 		}
-		data = append(data, related[start].hash...)
+		data = c.appendHex(data, &related[start].hash)
 		perm := c.arena.alloc(end - start)
 		for k := range perm {
 			perm[k] = related[start+k].id
@@ -115,7 +107,7 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error)
 		for ok := true; ok; ok = c.nextPermutation(perm) {
 			if c.remainingPerms >= 0 {
 				if c.remainingPerms == 0 {
-					return "", issuer{}, fmt.Errorf("%w: maximum permutations exceeded", ErrPoisonGraph)
+					return digest{}, issuer{}, fmt.Errorf("%w: maximum permutations exceeded", ErrPoisonGraph)
 				}
 				c.remainingPerms--
 			}
@@ -143,12 +135,12 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (string, issuer, error)
 			for _, rel := range recursion {
 				rh, ris, err := c.hashNDegree(rel, isCopy)
 				if err != nil {
-					return "", issuer{}, err
+					return digest{}, issuer{}, err
 				}
 				path = append(path, "_:"...)
 				path = isCopy.appendLabel(path, isCopy.number(rel))
 				path = append(path, '<')
-				path = append(path, rh...)
+				path = c.appendHex(path, &rh)
 				path = append(path, '>')
 				isCopy = ris
 				if chosen && len(path) >= len(chosenPath) && bytes.Compare(path, chosenPath) > 0 {
