@@ -103,8 +103,11 @@ type lineGroups struct {
 	quads []int32
 	rank  []int32 // per quad: the rank of its object rest in its group (equal rests, equal ranks)
 	key   []int32 // per quad: its subject key
-	oend  []int32 // per quad: where its object rest ends, from its line's start
+	rest  []rest32 // per quad: its object rest in c.tmplBuf
 }
+
+// rest32 is a part of a buffer.
+type rest32 struct{ start, end int32 }
 
 // group returns the quads of subject key k, sorted by object rest.
 func (g *lineGroups) group(k int32) []int32 { return g.quads[g.start[k]:g.start[k+1]] }
@@ -121,8 +124,8 @@ func (c *canonicalizer) groupLines() {
 	g := &c.groups
 	nq := len(c.quads)
 	key := slices.Grow(g.key[:0], nq)[:nq]
-	oend := slices.Grow(g.oend[:0], nq)[:nq]
-	g.key, g.oend = key, oend
+	rests := slices.Grow(g.rest[:0], nq)[:nq]
+	g.key, g.rest = key, rests
 	for i := range c.quads {
 		q := &c.quads[i]
 		if strings.IndexByte(q.P.Value, '>') >= 0 ||
@@ -134,7 +137,8 @@ func (c *canonicalizer) groupLines() {
 		if q.S.Kind == TermIRI {
 			key[i] = r.id(q.S.Value)
 		}
-		oend[i] = c.objectEnd(int32(i))
+		t := &c.tmpl[i]
+		rests[i] = rest32{t.start + t.pred, t.start + c.objectEnd(int32(i))}
 	}
 	r.rankIRIs()
 	if !r.ok {
@@ -170,7 +174,11 @@ func (c *canonicalizer) groupLines() {
 	for k := range int32(nkeys) {
 		grp := g.group(k)
 		if len(grp) > 1 {
-			slices.SortFunc(grp, func(a, b int32) int { return bytes.Compare(c.objectRest(a), c.objectRest(b)) })
+			tb := c.tmplBuf
+			slices.SortFunc(grp, func(a, b int32) int {
+				ra, rb := rests[a], rests[b]
+				return bytes.Compare(tb[ra.start:ra.end], tb[rb.start:rb.end])
+			})
 		}
 		rk := int32(0)
 		for j, i := range grp {
@@ -197,8 +205,8 @@ func (c *canonicalizer) objectEnd(i int32) int32 {
 
 // objectRest returns quad i's template from its predicate to the end of its object.
 func (c *canonicalizer) objectRest(i int32) []byte {
-	t := &c.tmpl[i]
-	return c.tmplBuf[t.start+t.pred : t.start+c.groups.oend[i]]
+	r := c.groups.rest[i]
+	return c.tmplBuf[r.start:r.end]
 }
 
 // tieOrder orders lines x and y of one group whose object rests are equal: their objects
