@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -139,9 +138,11 @@ type canonicalizer struct {
 	ord            []int32    // canonicalOrder's result
 	allQuads       []int32    // 0..len(quads)-1, for appendSorted
 	blankIDs       blankIDs
-	counts, last   []int32 // per blank node id: its number of quads, the last one counted
-	flat           []int32 // the quad lists of all blank nodes
-	dedup          []Quad  // c.quads without duplicates, when they are removed
+	counts, last   []int32         // per blank node id: its number of quads, the last one counted
+	flat           []int32         // the quad lists of all blank nodes
+	dedup          []Quad          // c.quads without duplicates, when they are removed
+	nonUnique      [][]int32       // run's blank nodes sharing a first-degree hash
+	results        []nDegreeResult // run's scratch
 }
 
 // done drops the canonicalizer's references to the dataset's strings, so that a pooled one
@@ -304,7 +305,7 @@ func (c *canonicalizer) run() error {
 		}
 		return c.compareLabels(a.id, b.id)
 	})
-	var nonUnique [][]int32
+	nonUnique := c.nonUnique[:0]
 	nonUniqueCount := 0
 	for start := 0; start < n; {
 		end := start + 1
@@ -337,12 +338,9 @@ func (c *canonicalizer) run() error {
 	if c.remainingPerms == 0 {
 		c.remainingPerms = defaultMaxPermutations
 	}
+	c.nonUnique = nonUnique
 	for _, list := range nonUnique {
-		type result struct {
-			hash digest
-			is   issuer
-		}
-		var results []result
+		results := c.results[:0]
 		for _, id := range list {
 			if c.canon.has(id) {
 				continue
@@ -353,16 +351,25 @@ func (c *canonicalizer) run() error {
 			if err != nil {
 				return err
 			}
-			results = append(results, result{h, is})
+			results = append(results, nDegreeResult{h, is})
 		}
-		sort.SliceStable(results, func(i, j int) bool { return compareDigests(&results[i].hash, &results[j].hash) < 0 })
+		slices.SortStableFunc(results, func(a, b nDegreeResult) int { return compareDigests(&a.hash, &b.hash) })
 		for _, r := range results {
 			for _, old := range r.is.order {
 				c.canon.number(old)
 			}
 		}
+		clear(results)
+		c.results = results[:0]
 	}
+	clear(nonUnique)
 	return nil
+}
+
+// nDegreeResult is a Hash N-Degree Quads result: the hash and the issuer.
+type nDegreeResult struct {
+	hash digest
+	is   issuer
 }
 
 // compareLabels orders blank node ids by their input labels.

@@ -31,7 +31,7 @@ func (a int32Arena) reset() int32Arena {
 
 // newTempIssuer returns an empty issuer with prefix "b" over the canonicalizer's blank nodes.
 func (c *canonicalizer) newTempIssuer() issuer {
-	is := issuer{prefix: "b", issued: c.arena.alloc(len(c.labels))}
+	is := issuer{prefix: "b", issued: c.arena.alloc(len(c.labels)), order: c.arena.alloc(len(c.labels))[:0]}
 	for i := range is.issued {
 		is.issued[i] = -1
 	}
@@ -40,7 +40,7 @@ func (c *canonicalizer) newTempIssuer() issuer {
 
 // cloneIssuer copies is into the arena.
 func (c *canonicalizer) cloneIssuer(is issuer) issuer {
-	cp := issuer{prefix: is.prefix, issued: c.arena.alloc(len(is.issued)), order: c.arena.alloc(len(is.order))}
+	cp := issuer{prefix: is.prefix, issued: c.arena.alloc(len(is.issued)), order: c.arena.alloc(len(is.issued))[:len(is.order)]}
 	copy(cp.issued, is.issued)
 	copy(cp.order, is.order)
 	return cp
