@@ -98,6 +98,8 @@ func FuzzParseNQuads(f *testing.F) {
 		"<urn:a> <urn:p> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> . # c\n",
 		"# only a comment\n", "<a> <b> <c>", "_:x <urn:p> \"\\U0001F600\" .",
 		"<urn:a> <urn:p> _:x .\n<urn:a> <urn:p q> _:y .\n<urn:a> <urn:p> <urn:a\\u0020> .\n_:y <urn:p\\u0009> _:x .\n",
+		"<urn:s> <urn:p> _:a _:g .\n<urn:s> <urn:p> _:b <urn:g> .\n<urn:s> <urn:p> _:a <urn:g!> .\n_:a <urn:p> _:a .\n_:a <urn:p> _:b _:a .\n_:b <urn:p> \"x\"@en _:g .\n",
+		"<urn:s> <urn:p\\u003E> <urn:o> .\n<urn:s> <urn:p> <urn:o\\u003Ez> .\n_:a <urn:p> <urn:o> .\n",
 	} {
 		f.Add([]byte(s))
 	}

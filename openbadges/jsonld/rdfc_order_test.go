@@ -24,6 +24,12 @@ func checkLineOrder(t *testing.T, name string, quads []Quad, opts CanonOptions) 
 	if (err == nil) != (werr == nil) || string(got) != string(want) {
 		t.Fatalf("%s: by ranks %v\n%s\nwhole lines %v\n%s", name, err, got, werr, want)
 	}
+	// Keeping duplicate quads, as for a dataset from the fast path.
+	got, err = canonicalize(ctx, quads, opts, true, nil)
+	want, werr = canonicalize(ctx, quads, whole, true, nil)
+	if (err == nil) != (werr == nil) || string(got) != string(want) {
+		t.Fatalf("%s, duplicates kept: by ranks %v\n%s\nwhole lines %v\n%s", name, err, got, werr, want)
+	}
 }
 
 // TestLineOrderByRanks checks the ordering of lines by ranks (rdfc_order.go) against sorting
@@ -95,6 +101,63 @@ func TestLineOrderByRanks(t *testing.T) {
 	checkLineOrder(t, "IRIs keeping both provisos", grouping, CanonOptions{})
 	if c := newCanonicalizer(context.Background(), grouping, CanonOptions{}, false, nil); !c.grouped {
 		t.Error("IRIs keeping both provisos: lines sorted whole")
+	}
+}
+
+// TestGroupedLinesRandom checks lines in subject groups against lines sorted whole on small
+// random datasets full of ties: blank objects after one predicate, self loops, graph names
+// that are IRIs (one a prefix of another) or blank nodes, literals that prefix others.
+func TestGroupedLinesRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	iri := func(v string) Term { return Term{Kind: TermIRI, Value: v} }
+	blank := func() Term { return Term{Kind: TermBlank, Value: "b" + strconv.Itoa(r.IntN(5))} }
+	subjects := func() Term {
+		if r.IntN(2) == 0 {
+			return []Term{iri("urn:s"), iri("urn:s1"), iri("urn:t")}[r.IntN(3)]
+		}
+		return blank()
+	}
+	objects := func() Term {
+		switch r.IntN(4) {
+		case 0:
+			return []Term{iri("urn:o"), iri("urn:o1"), iri("urn:s")}[r.IntN(3)]
+		case 1:
+			return []Term{
+				{Kind: TermLiteral, Value: "x", Datatype: xsdString},
+				{Kind: TermLiteral, Value: "x", Language: "en"},
+				{Kind: TermLiteral, Value: "x", Datatype: "urn:t"},
+				{Kind: TermLiteral, Value: "x y", Datatype: xsdString},
+			}[r.IntN(4)]
+		}
+		return blank()
+	}
+	graphs := func() Term {
+		switch r.IntN(4) {
+		case 0:
+			return []Term{iri("urn:g"), iri("urn:g1"), iri("urn:g!")}[r.IntN(3)]
+		case 1:
+			return blank()
+		}
+		return Term{}
+	}
+	grouped := 0
+	for range 3000 {
+		var quads []Quad
+		withGraphs := r.IntN(2) == 0
+		for range 1 + r.IntN(14) {
+			q := Quad{S: subjects(), P: []Term{iri("urn:p"), iri("urn:p1"), iri("urn:p!")}[r.IntN(3)], O: objects()}
+			if withGraphs {
+				q.G = graphs()
+			}
+			quads = append(quads, q)
+		}
+		checkLineOrder(t, "random dataset", quads, CanonOptions{MaxWorkFactor: -1})
+		if newCanonicalizer(context.Background(), quads, CanonOptions{}, false, nil).grouped {
+			grouped++
+		}
+	}
+	if grouped < 2500 {
+		t.Errorf("only %d of 3000 random datasets grouped", grouped)
 	}
 }
 
