@@ -66,7 +66,7 @@ type canonScratch struct {
 
 // oversized reports whether the scratch holds buffers too large to pool.
 func (s *canonScratch) oversized() bool {
-	return cap(s.c.lineBuf) > maxPooledLines || cap(s.c.tmplBuf) > maxPooledLines || cap(s.out) > maxPooledLines
+	return cap(s.c.lineBuf) > maxPooledLines || cap(s.c.own.buf) > maxPooledLines || cap(s.out) > maxPooledLines
 }
 
 // canonicalize runs RDFC-1.0; keepDuplicates keeps repeated quads as rdf-canonize does for a
@@ -105,11 +105,10 @@ func canonicalizeTo(ctx context.Context, quads []Quad, opts CanonOptions, keepDu
 // it lives in a canonScratch.
 type canonicalizer struct {
 	ctx        context.Context
-	quads      []Quad
-	labels     []string   // blank node id -> its label in the input
-	qb         [][3]int32 // per quad: the blank node ids of S, O and G (-1: not blank)
-	bnodeQuads [][]int32  // per blank node id: the quads it appears in
-	firstHash  []digest   // per blank node id: its first-degree hash, once firstDone
+	ls         *lineSet  // the dataset
+	own        lineSet   // the dataset when made from quads
+	bnodeQuads [][]int32 // per blank node id: the quads it appears in
+	firstHash  []digest  // per blank node id: its first-degree hash, once firstDone
 	firstDone  []bool
 	canon      issuer
 	opts       CanonOptions
@@ -121,14 +120,14 @@ type canonicalizer struct {
 	lineBuf        []byte
 	spans          []span
 	keyed          []keyedSpan
-	tmpl           []lineTemplate // per quad: its line, see buildTemplates
-	tmplBuf        []byte
 	arena          int32Arena    // the temporary issuers of hashNDegree
 	related        []relatedHash // hashNDegree's stack of related blank nodes
 	bytesFree      [][]byte      // hashNDegree's free path buffers
 	sortedBuf      []byte        // hashFirstDegree's sorted lines
 	supplementary  bool          // some line holds a supplementary character (see sortSpans)
-	iriRanks       iriRanks
+	subjRuns       []int32       // rankSubjects' scratch
+	subjOrder      []int32
+	subjRank       []int32
 	groups         lineGroups // the subject groups, when grouped (see groupLines)
 	grouped        bool
 	fdLabels       lineLabels // see firstDegreeLabels
@@ -138,9 +137,9 @@ type canonicalizer struct {
 	ord            []int32    // canonicalOrder's result
 	allQuads       []int32    // 0..len(quads)-1, for appendSorted
 	blankIDs       blankIDs
-	counts, last   []int32         // per blank node id: its number of quads, the last one counted
+	counts         []int32         // per blank node id: its number of quads
 	flat           []int32         // the quad lists of all blank nodes
-	dedup          []Quad          // c.quads without duplicates, when they are removed
+	dedup          []Quad          // the quads without duplicates, when they are removed (see fromQuads)
 	nonUnique      [][]int32       // run's blank nodes sharing a first-degree hash
 	results        []nDegreeResult // run's scratch
 }
@@ -148,15 +147,22 @@ type canonicalizer struct {
 // done drops the canonicalizer's references to the dataset's strings, so that a pooled one
 // keeps no document alive.
 func (c *canonicalizer) done() {
-	clear(c.labels)
+	c.own.reset()
 	clear(c.dedup)
 	clear(c.related[:cap(c.related)])
-	c.quads, c.ctx = nil, nil
+	c.ls, c.ctx = nil, nil
 	c.arena = c.arena.reset()
-	c.iriRanks.reset()
 }
 
 func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keepDuplicates bool, scratch *canonScratch) *canonicalizer {
+	c := scratchCanonicalizer(ctx, opts, keepDuplicates, scratch)
+	c.prepare(c.fromQuads(quads))
+	return c
+}
+
+// scratchCanonicalizer returns the canonicalizer of scratch (a new one if nil), set up for a
+// canonicalization.
+func scratchCanonicalizer(ctx context.Context, opts CanonOptions, keepDuplicates bool, scratch *canonScratch) *canonicalizer {
 	var c *canonicalizer
 	if scratch != nil {
 		c = &scratch.c
@@ -164,57 +170,37 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 		c = &canonicalizer{}
 	}
 	c.ctx, c.opts, c.keepDuplicates = ctx, opts, keepDuplicates
-	if keepDuplicates {
-		c.quads = quads
-	} else {
-		// Remove duplicate quads (a dataset is a set).
-		seen := make(map[Quad]struct{}, len(quads))
-		c.dedup = c.dedup[:0]
-		for _, q := range quads {
-			if _, ok := seen[q]; ok {
-				continue
-			}
-			seen[q] = struct{}{}
-			c.dedup = append(c.dedup, q)
-		}
-		c.quads = c.dedup
-	}
-	nq := len(c.quads)
-	c.qb = slices.Grow(c.qb[:0], nq)[:nq]
-	c.labels, c.counts, c.last = c.labels[:0], c.counts[:0], c.last[:0]
-	c.blankIDs.reset()
+	return c
+}
+
+// prepare readies c to canonicalize ls: the quads of each blank node, the subject groups,
+// the issuers.
+func (c *canonicalizer) prepare(ls *lineSet) {
+	c.ls = ls
+	n := len(ls.labels)
+	// The quad lists of all blank nodes share one array.
+	counts := slices.Grow(c.counts[:0], n)[:n]
+	clear(counts)
 	total := 0
-	for i := range c.quads {
-		q := &c.quads[i]
-		for j, t := range [...]*Term{&q.S, &q.O, &q.G} {
-			c.qb[i][j] = -1
-			if t.Kind != TermBlank {
-				continue
-			}
-			id, fresh := c.blankIDs.id(t.Value, int32(len(c.labels)))
-			if fresh {
-				c.labels = append(c.labels, t.Value)
-				c.counts, c.last = append(c.counts, 0), append(c.last, -1)
-			}
-			c.qb[i][j] = id
-			if c.last[id] != int32(i) {
-				c.last[id] = int32(i)
-				c.counts[id]++
+	for i := range ls.qb {
+		q := &ls.qb[i]
+		for j, id := range q {
+			if id >= 0 && (j == 0 || (j == 1 && id != q[0]) || (j == 2 && id != q[0] && id != q[1])) {
+				counts[id]++
 				total++
 			}
 		}
 	}
-	// The quad lists of all blank nodes share one array.
-	n := len(c.labels)
 	c.flat = slices.Grow(c.flat[:0], total)[:total]
 	c.bnodeQuads = slices.Grow(c.bnodeQuads[:0], n)[:n]
 	off := int32(0)
-	for id, k := range c.counts {
+	for id, k := range counts {
 		c.bnodeQuads[id] = c.flat[off : off : off+k]
 		off += k
 	}
-	for i := range c.qb {
-		for _, id := range c.qb[i] {
+	c.counts = counts
+	for i := range ls.qb {
+		for _, id := range ls.qb[i] {
 			if id < 0 {
 				continue
 			}
@@ -223,8 +209,7 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 			}
 		}
 	}
-	c.buildTemplates()
-	c.supplementary = hasSupplementary(c.tmplBuf)
+	c.supplementary = hasSupplementary(ls.buf)
 	c.groupLines()
 	c.firstHash = slices.Grow(c.firstHash[:0], n)[:n]
 	c.firstDone = slices.Grow(c.firstDone[:0], n)[:n]
@@ -234,7 +219,6 @@ func newCanonicalizer(ctx context.Context, quads []Quad, opts CanonOptions, keep
 	for i := range c.canon.issued {
 		c.canon.issued[i] = -1
 	}
-	return c
 }
 
 // blankIDs numbers blank node labels. The labels our RDF builders make ("b" and a decimal
@@ -289,7 +273,7 @@ func builderLabelNumber(l string) (int, bool) {
 }
 
 func (c *canonicalizer) run() error {
-	n := len(c.labels)
+	n := len(c.ls.labels)
 	if n == 0 {
 		return nil
 	}
@@ -374,5 +358,5 @@ type nDegreeResult struct {
 
 // compareLabels orders blank node ids by their input labels.
 func (c *canonicalizer) compareLabels(a, b int32) int {
-	return strings.Compare(c.labels[a], c.labels[b])
+	return strings.Compare(c.ls.labels[a], c.ls.labels[b])
 }

@@ -170,13 +170,12 @@ func bytesFrom(b []byte, min byte) bool {
 }
 
 // hashRelated is RDFC-1.0 §4.7.
-func (c *canonicalizer) hashRelated(related int32, q *Quad, is *issuer, position byte) digest {
+func (c *canonicalizer) hashRelated(related, quad int32, is *issuer, position byte) digest {
 	b := c.buf[:0]
 	b = append(b, position)
 	if position != 'g' {
-		b = append(b, '<')
-		b = append(b, q.P.Value...)
-		b = append(b, '>')
+		t := &c.ls.tmpl[quad]
+		b = append(b, c.ls.line(quad)[t.pred:t.obj-1]...) // '<' predicate '>'
 	}
 	if v := c.canon.issued[related]; v >= 0 {
 		b = append(b, "_:"...)

@@ -5,53 +5,6 @@ import (
 	"slices"
 )
 
-// Line templates. Every quad is serialized once, when the canonicalizer is built, with a hole
-// after each "_:" where a blank node's label goes; the lines of the first-degree hashes and
-// of the output are then copied from their templates with the labels of the moment ("a" and
-// "z", or the canonical ones), instead of serializing and escaping the terms again each time.
-
-// lineTemplate is quad's line in canonicalizer.tmplBuf, with up to three holes.
-type lineTemplate struct {
-	start, end int32
-	pred       int32    // offset of the predicate in the line (holes empty)
-	n          int8     // number of holes
-	at         [3]int32 // offset of each hole in the line
-	id         [3]int32 // blank node id of each hole
-}
-
-// buildTemplates serializes every quad as its template.
-func (c *canonicalizer) buildTemplates() {
-	b := c.tmplBuf[:0]
-	tmpl := slices.Grow(c.tmpl[:0], len(c.quads))[:len(c.quads)]
-	for i := range c.quads {
-		q := &c.quads[i]
-		qb := &c.qb[i]
-		t := &tmpl[i]
-		*t = lineTemplate{start: int32(len(b))}
-		for j, term := range [...]*Term{&q.S, &q.P, &q.O, &q.G} {
-			pos := [...]int{0, -1, 1, 2}[j]
-			switch {
-			case j == 1:
-				t.pred = int32(len(b)) - t.start
-				b = appendTerm(b, *term)
-			case qb[pos] >= 0:
-				b = append(b, '_', ':')
-				t.at[t.n] = int32(len(b)) - t.start
-				t.id[t.n] = qb[pos]
-				t.n++
-			case term.Kind == TermNone:
-				continue
-			default:
-				b = appendTerm(b, *term)
-			}
-			b = append(b, ' ')
-		}
-		b = append(b, '.', '\n')
-		t.end = int32(len(b))
-	}
-	c.tmplBuf, c.tmpl = b, tmpl
-}
-
 // lineLabels are the labels of the blank nodes in the lines being written: blank node id's
 // is buf[at[id]:at[id]+n[id]].
 type lineLabels struct {
@@ -70,10 +23,10 @@ func (l *lineLabels) label(id int32) []byte {
 // others; the caller sets at[ref] back to 1 ("z") when done, as c.fdLabels keeps between calls.
 func (c *canonicalizer) firstDegreeLabels(ref int32) *lineLabels {
 	l := &c.fdLabels
-	if len(l.at) != len(c.labels) {
+	if len(l.at) != len(c.ls.labels) {
 		l.buf = append(l.buf[:0], 'a', 'z')
-		l.at = slices.Grow(l.at[:0], len(c.labels))[:len(c.labels)]
-		l.n = slices.Grow(l.n[:0], len(c.labels))[:len(c.labels)]
+		l.at = slices.Grow(l.at[:0], len(c.ls.labels))[:len(c.ls.labels)]
+		l.n = slices.Grow(l.n[:0], len(c.ls.labels))[:len(c.ls.labels)]
 		for id := range l.at {
 			l.at[id], l.n[id] = 1, 1
 		}
@@ -85,7 +38,7 @@ func (c *canonicalizer) firstDegreeLabels(ref int32) *lineLabels {
 // canonicalLabels returns the canonical labels of every blank node (issuing them if needed).
 func (c *canonicalizer) canonicalLabels() *lineLabels {
 	l := &c.canonLabels
-	n := len(c.labels)
+	n := len(c.ls.labels)
 	l.buf = l.buf[:0]
 	l.at = slices.Grow(l.at[:0], n)[:n]
 	l.n = slices.Grow(l.n[:0], n)[:n]
@@ -99,8 +52,8 @@ func (c *canonicalizer) canonicalLabels() *lineLabels {
 
 // appendLine appends quad i's line with its blank nodes' labels from l.
 func (c *canonicalizer) appendLine(b []byte, i int32, l *lineLabels) []byte {
-	t := &c.tmpl[i]
-	line := c.tmplBuf[t.start:t.end]
+	t := &c.ls.tmpl[i]
+	line := c.ls.buf[t.start:t.end]
 	if t.n == 0 {
 		return append(b, line...)
 	}
@@ -115,7 +68,7 @@ func (c *canonicalizer) appendLine(b []byte, i int32, l *lineLabels) []byte {
 
 // output relabels the blank nodes canonically and returns the sorted N-Quads.
 func (c *canonicalizer) output() []byte {
-	return c.appendSorted(make([]byte, 0, len(c.tmplBuf)+8*len(c.quads)))
+	return c.appendSorted(make([]byte, 0, len(c.ls.buf)+8*len(c.ls.tmpl)))
 }
 
 // appendSorted relabels the blank nodes canonically and appends the sorted N-Quads
@@ -126,7 +79,7 @@ func (c *canonicalizer) appendSorted(out []byte) []byte {
 		return c.appendGroups(out, ord)
 	}
 	all := c.allQuads[:0]
-	for i := range c.quads {
+	for i := range c.ls.tmpl {
 		all = append(all, int32(i))
 	}
 	c.allQuads = all
@@ -143,7 +96,7 @@ func (c *canonicalizer) appendSorted(out []byte) []byte {
 	return out
 }
 
-// sortedLines writes the lines of quads (indexes into c.quads) into c.lineBuf, with labels, and returns the buffer and the lines' spans sorted whole, in N-Quads
+// sortedLines writes the lines of quads (indexes into c.ls.tmpl) into c.lineBuf, with labels, and returns the buffer and the lines' spans sorted whole, in N-Quads
 // order (for datasets that cannot be grouped: see groupLines).
 func (c *canonicalizer) sortedLines(quads []int32, labels *lineLabels) ([]byte, []span) {
 	buf, spans := c.lineBuf[:0], c.spans[:0]

@@ -31,7 +31,7 @@ func (a int32Arena) reset() int32Arena {
 
 // newTempIssuer returns an empty issuer with prefix "b" over the canonicalizer's blank nodes.
 func (c *canonicalizer) newTempIssuer() issuer {
-	is := issuer{prefix: "b", issued: c.arena.alloc(len(c.labels)), order: c.arena.alloc(len(c.labels))[:0]}
+	is := issuer{prefix: "b", issued: c.arena.alloc(len(c.ls.labels)), order: c.arena.alloc(len(c.ls.labels))[:0]}
 	for i := range is.issued {
 		is.issued[i] = -1
 	}
@@ -75,10 +75,9 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (digest, issuer, error)
 	base := len(c.related)
 	defer func() { c.related = c.related[:base] }()
 	for _, i := range c.bnodeQuads[id] {
-		q := &c.quads[i]
 		for j, pos := range [...]byte{'s', 'o', 'g'} {
-			if r := c.qb[i][j]; r >= 0 && r != id {
-				c.related = append(c.related, relatedHash{c.hashRelated(r, q, &is, pos), r})
+			if r := c.ls.qb[i][j]; r >= 0 && r != id {
+				c.related = append(c.related, relatedHash{c.hashRelated(r, i, &is, pos), r})
 			}
 		}
 	}

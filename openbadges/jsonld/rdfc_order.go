@@ -4,81 +4,71 @@ import (
 	"bytes"
 	"cmp"
 	"slices"
-	"strings"
 )
 
 // Ordering lines by subject ranks. Sorting N-Quads lines whole spends much of its time on
 // lines about different subjects. Instead, every IRI used as a subject is ranked once by its
-// serialization, a blank subject by its label, and lines are sorted by subject rank,
+// serialization, a blank subject by its label, and lines are ordered by subject rank,
 // comparing bytes only from the predicate on when the ranks are equal.
 //
 // That is the order of the lines' bytes because a line is S ' ' P ...: two lines first differ
 // inside their subjects, or else from the predicate on, unless one subject's serialization is
 // a proper prefix of the other's. The shorter line then has ' ' where the longer has the next
 // byte of its subject, and sorts first, as the shorter subject does, provided that byte is
-// above ' '. rankIRIs checks that proviso; where it fails (an IRI holding a space or a control
+// above ' '. rankSubjects checks that proviso; where it fails (an IRI holding a space or a control
 // character), lines are sorted whole. Blank subjects ("_:") sort after IRIs ('<').
 
-// iriRanks ranks the IRIs that are subjects of a dataset.
-type iriRanks struct {
-	ids   map[string]int32
-	buf   []byte // serializations
-	spans []span
-	rank  []int32
-	order []int32
-	ok    bool // the ranks order lines (see above)
-}
-
-// id returns the id of IRI v, serializing it the first time.
-func (r *iriRanks) id(v string) int32 {
-	if id, ok := r.ids[v]; ok {
-		return id
+// rankSubjects ranks the IRI subjects of c.ls by serialization into key (per quad: its
+// subject's rank, -1 for a blank subject) and returns how many distinct IRI subjects there
+// are, or false where the ranks cannot order lines (see above). Consecutive quads mostly
+// share their subject: only the first of each run is sorted.
+func (c *canonicalizer) rankSubjects(key []int32) (int32, bool) {
+	runs := c.subjRuns[:0] // the first quad of each run of one IRI subject
+	subject := func(i int32) []byte {
+		t := &c.ls.tmpl[i]
+		return c.ls.buf[t.start : t.start+t.pred-1]
 	}
-	id := int32(len(r.spans))
-	start := len(r.buf)
-	r.buf = append(r.buf, '<')
-	r.buf = append(r.buf, v...)
-	r.buf = append(r.buf, '>')
-	r.spans = append(r.spans, span{start, len(r.buf)})
-	r.ids[v] = id
-	return id
-}
-
-func (r *iriRanks) serialization(id int32) []byte {
-	return r.buf[r.spans[id].start:r.spans[id].end]
-}
-
-// rankIRIs ranks the IRIs (distinct, so are their serializations) in byte order and sets ok.
-func (r *iriRanks) rankIRIs() {
-	n := len(r.spans)
-	order := slices.Grow(r.order[:0], n)
-	for id := range n {
-		order = append(order, int32(id))
-	}
-	slices.SortFunc(order, func(a, b int32) int { return bytes.Compare(r.serialization(a), r.serialization(b)) })
-	rank := slices.Grow(r.rank[:0], n)[:n]
-	r.ok = true
-	for i, id := range order {
-		rank[id] = int32(i)
-		if i == 0 {
+	for i := range int32(len(key)) {
+		key[i] = -1
+		if c.ls.qb[i][0] >= 0 {
 			continue
 		}
-		prev, cur := r.serialization(order[i-1]), r.serialization(id)
-		if len(cur) > len(prev) && bytes.HasPrefix(cur, prev) && cur[len(prev)] <= ' ' {
-			r.ok = false
+		if n := len(runs); n > 0 && bytes.Equal(subject(i), subject(runs[n-1])) {
+			key[i] = int32(n - 1)
+			continue
+		}
+		runs = append(runs, i)
+		key[i] = int32(len(runs) - 1)
+	}
+	order := slices.Grow(c.subjOrder[:0], len(runs))
+	for r := range int32(len(runs)) {
+		order = append(order, r)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return bytes.Compare(subject(runs[a]), subject(runs[b])) })
+	rank := slices.Grow(c.subjRank[:0], len(runs))[:len(runs)]
+	c.subjRuns, c.subjOrder, c.subjRank = runs, order, rank
+	n := int32(-1)
+	for j, r := range order {
+		cur := subject(runs[r])
+		if j > 0 {
+			prev := subject(runs[order[j-1]])
+			if len(cur) > len(prev) && bytes.HasPrefix(cur, prev) && cur[len(prev)] <= ' ' {
+				return 0, false
+			}
+			if bytes.Equal(prev, cur) {
+				rank[r] = n
+				continue
+			}
+		}
+		n++
+		rank[r] = n
+	}
+	for i, k := range key {
+		if k >= 0 {
+			key[i] = rank[k]
 		}
 	}
-	r.order, r.rank = order, rank
-}
-
-// reset empties r for another dataset, keeping its memory.
-func (r *iriRanks) reset() {
-	if r.ids == nil {
-		r.ids = make(map[string]int32, 64)
-	} else {
-		clear(r.ids)
-	}
-	r.buf, r.spans, r.rank, r.order = r.buf[:0], r.spans[:0], r.rank[:0], r.order[:0]
+	return n + 1, true
 }
 
 // Subject groups. Where the ranks order lines, the lines of each subject are kept together
@@ -99,11 +89,12 @@ func (r *iriRanks) reset() {
 // quads[start[k]:start[k+1]], sorted by object rest. An IRI subject's key is its rank; a
 // blank subject's is the number of IRI subjects plus its blank node id.
 type lineGroups struct {
+	niri  int32 // the number of IRI subjects
 	start []int32
 	quads []int32
-	rank  []int32 // per quad: the rank of its object rest in its group (equal rests, equal ranks)
-	key   []int32 // per quad: its subject key
-	rest  []rest32 // per quad: its object rest in c.tmplBuf
+	rank  []int32  // per quad: the rank of its object rest in its group (equal rests, equal ranks)
+	key   []int32  // per quad: its subject key
+	rest  []rest32 // per quad: its object rest in c.ls.buf
 }
 
 // rest32 is a part of a buffer.
@@ -119,40 +110,30 @@ func (c *canonicalizer) groupLines() {
 	if c.opts.wholeLines || (c.supplementary && !c.opts.CodePointOrder) {
 		return
 	}
-	r := &c.iriRanks
-	r.reset()
 	g := &c.groups
-	nq := len(c.quads)
+	ls := c.ls
+	nq := len(ls.tmpl)
 	key := slices.Grow(g.key[:0], nq)[:nq]
 	rests := slices.Grow(g.rest[:0], nq)[:nq]
 	g.key, g.rest = key, rests
-	for i := range c.quads {
-		q := &c.quads[i]
-		if strings.IndexByte(q.P.Value, '>') >= 0 ||
-			(q.O.Kind == TermIRI && strings.IndexByte(q.O.Value, '>') >= 0) ||
-			(q.G.Kind == TermIRI && strings.IndexByte(q.G.Value, '>') >= 0) {
-			return
-		}
-		key[i] = -1
-		if q.S.Kind == TermIRI {
-			key[i] = r.id(q.S.Value)
-		}
-		t := &c.tmpl[i]
-		rests[i] = rest32{t.start + t.pred, t.start + c.objectEnd(int32(i))}
-	}
-	r.rankIRIs()
-	if !r.ok {
+	if ls.ungroupable {
 		return
 	}
-	niri := int32(len(r.spans))
-	nkeys := int(niri) + len(c.labels)
+	for i := range ls.tmpl {
+		t := &ls.tmpl[i]
+		rests[i] = rest32{t.start + t.pred, t.start + t.oend}
+	}
+	niri, ok := c.rankSubjects(key)
+	if !ok {
+		return
+	}
+	g.niri = niri
+	nkeys := int(niri) + len(c.ls.labels)
 	start := slices.Grow(g.start[:0], nkeys+1)[:nkeys+1]
 	clear(start)
 	for i, k := range key {
-		if k >= 0 {
-			k = r.rank[k]
-		} else {
-			k = niri + c.qb[i][0]
+		if k < 0 {
+			k = niri + c.ls.qb[i][0]
 		}
 		key[i] = k
 		start[k+1]++
@@ -174,7 +155,7 @@ func (c *canonicalizer) groupLines() {
 	for k := range int32(nkeys) {
 		grp := g.group(k)
 		if len(grp) > 1 {
-			tb := c.tmplBuf
+			tb := c.ls.buf
 			slices.SortFunc(grp, func(a, b int32) int {
 				ra, rb := rests[a], rests[b]
 				return bytes.Compare(tb[ra.start:ra.end], tb[rb.start:rb.end])
@@ -191,58 +172,32 @@ func (c *canonicalizer) groupLines() {
 	c.grouped = true
 }
 
-// objectEnd returns where quad i's object ends in its template, from the line's start.
-func (c *canonicalizer) objectEnd(i int32) int32 {
-	t := &c.tmpl[i]
-	if c.qb[i][2] >= 0 {
-		return t.at[t.n-1] - 3 // " _:" and the graph's hole
-	}
-	if c.quads[i].G.Kind == TermIRI {
-		return t.end - t.start - int32(len(c.quads[i].G.Value)) - 6 // " <g> .\n"
-	}
-	return t.end - t.start - 3 // " .\n"
-}
-
 // objectRest returns quad i's template from its predicate to the end of its object.
 func (c *canonicalizer) objectRest(i int32) []byte {
 	r := c.groups.rest[i]
-	return c.tmplBuf[r.start:r.end]
+	return c.ls.buf[r.start:r.end]
 }
 
 // tieOrder orders lines x and y of one group whose object rests are equal: their objects
 // are both blank, or equal. rank(id) is the rank of blank node id's label among the labels
 // of the moment.
 func (c *canonicalizer) tieOrder(x, y int32, rank func(id int32) int32) int {
-	if ox, oy := c.qb[x][1], c.qb[y][1]; ox >= 0 && oy >= 0 {
+	if ox, oy := c.ls.qb[x][1], c.ls.qb[y][1]; ox >= 0 && oy >= 0 {
 		if r := cmp.Compare(rank(ox), rank(oy)); r != 0 {
 			return r
 		}
 	}
-	// The graph names: none (" ."), an IRI ("<") or a blank node ("_").
-	gx, gy := &c.quads[x].G, &c.quads[y].G
-	kind := func(t *Term) int { return [...]int{TermNone: 0, TermIRI: 1, TermBlank: 2, TermLiteral: 3}[t.Kind] }
-	if r := cmp.Compare(kind(gx), kind(gy)); r != 0 || gx.Kind == TermNone {
-		return r
-	}
-	if gx.Kind == TermBlank {
-		return cmp.Compare(rank(c.qb[x][2]), rank(c.qb[y][2]))
-	}
-	return compareIRISerializations(gx.Value, gy.Value)
-}
-
-// compareIRISerializations compares "<"+a+">" with "<"+b+">".
-func compareIRISerializations(a, b string) int {
-	n := min(len(a), len(b))
-	if r := strings.Compare(a[:n], b[:n]); r != 0 {
-		return r
-	}
+	// The graph names: none (" ."), an IRI ("<") or a blank node ("_", its hole empty).
+	gx, gy := c.ls.graph(x), c.ls.graph(y)
 	switch {
-	case len(a) == len(b):
-		return 0
-	case len(a) < len(b):
-		return cmp.Compare('>', b[n])
+	case len(gx) == 0 || len(gy) == 0:
+		return cmp.Compare(len(gx), len(gy))
+	case gx[0] != gy[0]:
+		return cmp.Compare(gx[0], gy[0])
+	case gx[0] == '_':
+		return cmp.Compare(rank(c.ls.qb[x][2]), rank(c.ls.qb[y][2]))
 	}
-	return cmp.Compare(a[n], '>')
+	return bytes.Compare(gx, gy) // no '>' inside: neither is a prefix of the other
 }
 
 // appendRun appends the lines of grp (sorted by object rest) with labels, ordering lines of equal object rests by tieOrder with rank.
@@ -280,7 +235,7 @@ func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32, labels *line
 	// The lines of other subjects, sorted whole (usually the one that holds ref as object).
 	others := c.runBuf[:0]
 	for _, i := range c.bnodeQuads[ref] {
-		if c.qb[i][0] != ref {
+		if c.ls.qb[i][0] != ref {
 			others = append(others, i)
 		}
 	}
@@ -294,7 +249,7 @@ func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32, labels *line
 	for ; k < len(spans) && buf[spans[k].start] == '<'; k++ {
 		b = append(b, buf[spans[k].start:spans[k].end]...)
 	}
-	b = c.appendRun(b, c.groups.group(int32(len(c.iriRanks.spans))+ref), labels, rank)
+	b = c.appendRun(b, c.groups.group(c.groups.niri+ref), labels, rank)
 	for ; k < len(spans); k++ {
 		b = append(b, buf[spans[k].start:spans[k].end]...)
 	}
@@ -305,9 +260,9 @@ func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32, labels *line
 // of IRI subjects by rank, then those of blank subjects by canonical label. ord is
 // canonicalOrder.
 func (c *canonicalizer) appendGroups(b []byte, ord []int32) []byte {
-	niri := int32(len(c.iriRanks.spans))
-	byLabel := slices.Grow(c.byLabel[:0], len(c.labels))[:len(c.labels)]
-	for id := range int32(len(c.labels)) {
+	niri := c.groups.niri
+	byLabel := slices.Grow(c.byLabel[:0], len(c.ls.labels))[:len(c.ls.labels)]
+	for id := range int32(len(c.ls.labels)) {
 		byLabel[ord[c.canon.number(id)]] = id
 	}
 	c.byLabel = byLabel
@@ -329,7 +284,7 @@ func canonicalOrder(n int) []int32 { return appendCanonicalOrder(nil, n) }
 
 // canonicalOrder is canonicalOrder for the canonicalizer's blank nodes, in reused memory.
 func (c *canonicalizer) canonicalOrder() []int32 {
-	c.ord = appendCanonicalOrder(c.ord[:0], len(c.labels))
+	c.ord = appendCanonicalOrder(c.ord[:0], len(c.ls.labels))
 	return c.ord
 }
 

@@ -1,0 +1,155 @@
+package jsonld
+
+import (
+	"slices"
+	"strings"
+)
+
+// Line templates. Every quad is serialized once, with a hole after each "_:" where a blank
+// node's label goes; the lines of the first-degree hashes and of the output are then copied
+// from their templates with the labels of the moment ("a" and "z", or the canonical ones),
+// instead of serializing and escaping the terms again each time. The canonicalizer reads
+// nothing else of a quad: a dataset reaches it as a lineSet, made from quads (fromQuads) or
+// written directly by an RDF builder (lineSet.add).
+
+// lineTemplate is a quad's line in a lineSet's buf, with up to three holes. Offsets are from
+// the line's start, holes empty: the line is S ' ' P ' ' O [' ' G] " .\n".
+type lineTemplate struct {
+	start, end int32
+	pred       int32    // offset of the predicate
+	obj        int32    // offset of the object
+	oend       int32    // end of the object
+	n          int8     // number of holes
+	at         [3]int32 // offset of each hole
+	id         [3]int32 // blank node id of each hole
+}
+
+// lineSet is a dataset as the canonicalizer reads it.
+type lineSet struct {
+	buf    []byte
+	tmpl   []lineTemplate // per quad
+	qb     [][3]int32     // per quad: the blank node ids of S, O and G (-1: not blank)
+	labels []string       // blank node id -> its label in the input (only compared)
+	// ungroupable is set when a quad breaks the provisos of subject groups (see groupLines):
+	// a '>' inside its predicate, graph name, object IRI or literal datatype, or a byte at or
+	// below ' ' in a literal's language tag.
+	ungroupable bool
+}
+
+// reset empties l for another dataset, keeping its memory.
+func (l *lineSet) reset() {
+	clear(l.labels)
+	l.buf, l.tmpl, l.qb, l.labels = l.buf[:0], l.tmpl[:0], l.qb[:0], l.labels[:0]
+	l.ungroupable = false
+}
+
+// add appends the line of quad (s, p, o, g); blank(t) returns the blank node id of t, which
+// must be blank. g.Kind is TermNone for the default graph.
+func (l *lineSet) add(s, p, o, g *Term, blank func(t *Term) int32) {
+	b := l.buf
+	t := lineTemplate{start: int32(len(b))}
+	var qb [3]int32
+	for j, term := range [...]*Term{s, o, g} {
+		qb[j] = -1
+		if term.Kind == TermBlank {
+			qb[j] = blank(term)
+		}
+		switch j {
+		case 1: // the predicate comes before the object
+			b = append(b, ' ')
+			t.pred = int32(len(b)) - t.start
+			b = appendTerm(b, *p)
+			b = append(b, ' ')
+			t.obj = int32(len(b)) - t.start
+		case 2:
+			t.oend = int32(len(b)) - t.start
+			if term.Kind == TermNone {
+				continue
+			}
+			b = append(b, ' ')
+		}
+		if qb[j] >= 0 {
+			b = append(b, '_', ':')
+			t.at[t.n] = int32(len(b)) - t.start
+			t.id[t.n] = qb[j]
+			t.n++
+		} else {
+			b = appendTerm(b, *term)
+		}
+	}
+	b = append(b, ' ', '.', '\n')
+	t.end = int32(len(b))
+	if strings.IndexByte(p.Value, '>') >= 0 || (g.Kind == TermIRI && strings.IndexByte(g.Value, '>') >= 0) ||
+		(o.Kind == TermIRI && strings.IndexByte(o.Value, '>') >= 0) ||
+		(o.Kind == TermLiteral && (strings.IndexByte(o.Datatype, '>') >= 0 || !plainLanguage(o.Language))) {
+		l.ungroupable = true
+	}
+	l.buf, l.tmpl, l.qb = b, append(l.tmpl, t), append(l.qb, qb)
+}
+
+// plainLanguage reports whether a language tag holds no byte at or below ' '.
+func plainLanguage(tag string) bool {
+	for i := range len(tag) {
+		if tag[i] <= ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// line returns quad i's template.
+func (l *lineSet) line(i int32) []byte {
+	t := &l.tmpl[i]
+	return l.buf[t.start:t.end]
+}
+
+// predicate returns quad i's predicate IRI (without its brackets).
+func (l *lineSet) predicate(i int32) []byte {
+	t := &l.tmpl[i]
+	return l.buf[t.start+t.pred+1 : t.start+t.obj-2]
+}
+
+// graph returns quad i's graph name as serialized ('<' IRI '>', or "_:" and an empty hole),
+// empty for the default graph.
+func (l *lineSet) graph(i int32) []byte {
+	t := &l.tmpl[i]
+	if t.start+t.oend+3 == t.end {
+		return nil
+	}
+	return l.buf[t.start+t.oend+1 : t.end-3]
+}
+
+// fromQuads makes c's own lineSet from quads (removing duplicates unless c.keepDuplicates),
+// numbering blank nodes by label.
+func (c *canonicalizer) fromQuads(quads []Quad) *lineSet {
+	if !c.keepDuplicates {
+		// Remove duplicate quads (a dataset is a set).
+		seen := make(map[Quad]struct{}, len(quads))
+		c.dedup = c.dedup[:0]
+		for _, q := range quads {
+			if _, ok := seen[q]; ok {
+				continue
+			}
+			seen[q] = struct{}{}
+			c.dedup = append(c.dedup, q)
+		}
+		quads = c.dedup
+	}
+	l := &c.own
+	l.reset()
+	l.tmpl = slices.Grow(l.tmpl, len(quads))
+	l.qb = slices.Grow(l.qb, len(quads))
+	c.blankIDs.reset()
+	blank := func(t *Term) int32 {
+		id, fresh := c.blankIDs.id(t.Value, int32(len(l.labels)))
+		if fresh {
+			l.labels = append(l.labels, t.Value)
+		}
+		return id
+	}
+	for i := range quads {
+		q := &quads[i]
+		l.add(&q.S, &q.P, &q.O, &q.G, blank)
+	}
+	return l
+}
