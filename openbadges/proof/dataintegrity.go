@@ -7,12 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"regexp"
 	"slices"
 	"time"
-
-	"github.com/mr-tron/base58"
 
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
@@ -153,29 +152,26 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	default:
 		p.PreviousProof = opts.PreviousProof
 	}
-	// The proof as json.Marshal(p) writes it: its members but proofValue first, which the
-	// proof configuration holds too.
-	signed := append(make([]byte, 0, 384), '{')
-	signed = p.appendMembers(signed)
-	cfg, err := configTree(c, doc, members, signed[1:])
+	// The proof configuration, {"@context":<the document's>,<the proof's members>}: the
+	// members are written once, here, and copied from here into the signed document.
+	cfgBytes, body := proofConfiguration(doc, members, p)
+	cfg, err := decodeConfiguration(c, cfgBytes)
 	if err != nil {
 		return nil, err
 	}
-	data, err := hashData(ctx, c, cfg, unsecured)
+	var data [2 * sha256.Size]byte
+	err = hashData(ctx, c, cfg, unsecured, &data)
 	releaseTree(c, cfg)
 	if err != nil {
 		return nil, err
 	}
-	signed = append(signed, `,"proofValue":"z`...)
-	signed = append(signed, base58.Encode(ed25519.Sign(priv, data))...)
-	signed = append(signed, `"}`...)
-	return withProofs(doc, members, closing, existing, signed), nil
+	return withProofs(doc, members, closing, existing, body, ed25519.Sign(priv, data[:])), nil
 }
 
-// configTree decodes the proof configuration: the proof members body (JSON, no braces)
-// with the document's @context member, whose bytes members locate in doc. Give the Tree
-// back with releaseTree.
-func configTree(c Canonicalizer, doc []byte, members []member, body []byte) (*jsondec.Tree, error) {
+// proofConfiguration returns the proof configuration of p for the document doc, whose
+// members members locates: {"@context":<doc's @context>,<p's members>}, as JSON, and the
+// part of it that is p's members (json.Marshal(p)'s, without braces and proofValue).
+func proofConfiguration(doc []byte, members []member, p newProof) (cfg, body []byte) {
 	var context []byte
 	for _, m := range members {
 		if m.key == "@context" {
@@ -183,13 +179,27 @@ func configTree(c Canonicalizer, doc []byte, members []member, body []byte) (*js
 			break
 		}
 	}
-	b := make([]byte, 0, len(`{"@context":,}`)+len(context)+len(body))
-	b = append(b, `{"@context":`...)
-	b = append(b, context...)
-	b = append(b, ',')
-	b = append(b, body...)
-	b = append(b, '}')
-	t, _, _, err := decodeWithMembers(c, b)
+	const head = `{"@context":`
+	n := len(head) + len(context) + 2 + 120 + len(p.ID) + len(p.VerificationMethod) + len(p.ProofPurpose)
+	cfg = make([]byte, 0, n)
+	cfg = append(cfg, head...)
+	cfg = append(cfg, context...)
+	cfg = append(cfg, ',')
+	start := len(cfg)
+	cfg = p.appendMembers(cfg)
+	body = cfg[start:len(cfg):len(cfg)]
+	return append(cfg, '}'), body
+}
+
+// decodeConfiguration decodes the proof configuration cfg (from proofConfiguration) into a
+// Tree; give it back with releaseTree. Its members need no check for duplicates: "@context"
+// and the proof's members, each written once.
+func decodeConfiguration(c Canonicalizer, cfg []byte) (*jsondec.Tree, error) {
+	decode := jsondec.DecodeTreeMembers
+	if r, ok := c.(treeReuser); ok {
+		decode = r.DecodeTreeMembers
+	}
+	t, _, _, err := decode(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("%w: proof configuration: %v", ErrMalformed, err)
 	}
@@ -304,18 +314,18 @@ func unsecuredDocument(doc map[string]any, all []any, previous []string) (map[st
 }
 
 // hashData canonicalizes the proof configuration and the document (each decoded JSON or a
-// *jsondec.Tree) and returns sha256(canonical proof configuration) || sha256(canonical
+// *jsondec.Tree) and sets data to sha256(canonical proof configuration) || sha256(canonical
 // document).
-func hashData(ctx context.Context, c Canonicalizer, cfg, doc any) ([]byte, error) {
-	ph, err := canonicalHash(ctx, c, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
+func hashData(ctx context.Context, c Canonicalizer, cfg, doc any, data *[2 * sha256.Size]byte) error {
+	h := sha256.New()
+	if err := canonicalHash(ctx, c, cfg, h, data[:0]); err != nil {
+		return fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
 	}
-	dh, err := canonicalHash(ctx, c, doc)
-	if err != nil {
-		return nil, fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
+	h.Reset()
+	if err := canonicalHash(ctx, c, doc, h, data[sha256.Size:sha256.Size]); err != nil {
+		return fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
 	}
-	return append(ph[:], dh[:]...), nil
+	return nil
 }
 
 // streamCanonicalizer is a Canonicalizer that can write the canonical N-Quads to a writer
@@ -330,11 +340,10 @@ type treeCanonicalizer interface {
 	CanonicalizeTreeTo(ctx context.Context, t *jsondec.Tree, w io.Writer) error
 }
 
-// canonicalHash returns the SHA-256 of the canonical N-Quads of doc (decoded JSON, or a
-// *jsondec.Tree, converted for a Canonicalizer that does not read Trees).
-func canonicalHash(ctx context.Context, c Canonicalizer, doc any) ([sha256.Size]byte, error) {
-	var sum [sha256.Size]byte
-	h := sha256.New()
+// canonicalHash hashes the canonical N-Quads of doc (decoded JSON, or a *jsondec.Tree,
+// converted for a Canonicalizer that does not read Trees) with h, a new or reset SHA-256, and
+// appends the sum to sum.
+func canonicalHash(ctx context.Context, c Canonicalizer, doc any, h hash.Hash, sum []byte) error {
 	var err error
 	t, isTree := doc.(*jsondec.Tree)
 	if tc, ok := c.(treeCanonicalizer); ok && isTree {
@@ -353,10 +362,10 @@ func canonicalHash(ctx context.Context, c Canonicalizer, doc any) ([sha256.Size]
 		}
 	}
 	if err != nil {
-		return sum, err
+		return err
 	}
-	h.Sum(sum[:0])
-	return sum, nil
+	h.Sum(sum)
+	return nil
 }
 
 // xsdDateTime matches the lexical space of xsd:dateTime (time zone optional).

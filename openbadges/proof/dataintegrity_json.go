@@ -186,35 +186,47 @@ func releaseTree(c Canonicalizer, t *jsondec.Tree) {
 }
 
 // withProofs returns raw (whose members and closing brace topLevelMembers found) with its
-// top-level "proof" member set to the JSON array of proofs given (existing proof values first,
-// then add), leaving every other byte as it was.
-func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, add json.RawMessage) []byte {
-	var arr bytes.Buffer
-	arr.WriteByte('[')
-	for _, p := range existing {
-		arr.Write(p)
-		arr.WriteByte(',')
-	}
-	arr.Write(add)
-	arr.WriteByte(']')
+// top-level "proof" member set to the JSON array of the existing proofs (their values, in
+// order) and a new one: {body,"proofValue":"z<sig in base58btc>"}. Every other byte is kept.
+// It makes one allocation, the result.
+func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, body, sig []byte) []byte {
+	start, end := -1, closing // the bytes raw[start:end] are replaced
 	for _, m := range members {
 		if m.key == "proof" {
-			out := make([]byte, 0, len(raw)+arr.Len())
-			out = append(out, raw[:m.start]...)
-			out = append(out, arr.Bytes()...)
-			return append(out, raw[m.end:]...)
+			start, end = m.start, m.end
+			break
 		}
 	}
-	out := make([]byte, 0, len(raw)+arr.Len()+12)
-	out = append(out, raw[:closing]...)
-	// Trim trailing whitespace before the brace so the new member sits neatly.
-	out = bytes.TrimRight(out, " \t\r\n")
-	if len(members) > 0 {
+	head := raw[:end]
+	if start >= 0 {
+		head = raw[:start]
+	} else {
+		// Trim trailing whitespace before the brace so the new member sits neatly.
+		head = bytes.TrimRight(head, " \t\r\n")
+	}
+	n := len(raw) + len(`,"proof":[{,"proofValue":"z"}]`) + len(body) + base58Len(len(sig))
+	for _, p := range existing {
+		n += len(p) + 1
+	}
+	out := make([]byte, 0, n)
+	out = append(out, head...)
+	if start < 0 {
+		if len(members) > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, `"proof":`...)
+	}
+	out = append(out, '[')
+	for _, p := range existing {
+		out = append(out, p...)
 		out = append(out, ',')
 	}
-	out = append(out, `"proof":`...)
-	out = append(out, arr.Bytes()...)
-	return append(out, raw[closing:]...)
+	out = append(out, '{')
+	out = append(out, body...)
+	out = append(out, `,"proofValue":"z`...)
+	out = appendBase58(out, sig)
+	out = append(out, `"}]`...)
+	return append(out, raw[end:]...)
 }
 
 // treeProofValues returns the proof member of the document t as a list in the generic

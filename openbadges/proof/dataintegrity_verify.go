@@ -8,8 +8,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/mr-tron/base58"
-
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
@@ -117,8 +115,9 @@ func (v *verifier) check(ctx context.Context, pm map[string]any, ref jsondec.Ref
 	if len(pv) < 2 || pv[0] != 'z' {
 		return fmt.Errorf("%w: proofValue must be multibase base58btc (z...)", ErrMalformed)
 	}
-	sig, err := base58.Decode(pv[1:])
-	if err != nil || len(sig) != ed25519.SignatureSize {
+	var sigBuf [ed25519.SignatureSize]byte
+	sig, ok := appendBase58Decoded(sigBuf[:0], pv[1:])
+	if !ok || len(sig) != ed25519.SignatureSize {
 		return fmt.Errorf("%w: proofValue is not a base58btc Ed25519 signature", ErrMalformed)
 	}
 	previous, err := stringList(pm["previousProof"])
@@ -153,13 +152,13 @@ func (v *verifier) check(ctx context.Context, pm map[string]any, ref jsondec.Ref
 		m["@context"] = v.context
 		cfg = m
 	}
-	proofHash, err := canonicalHash(ctx, v.c, cfg)
-	if err != nil {
+	var data [2 * sha256.Size]byte // sha256(canonical proof configuration) || sha256(canonical document)
+	h := sha256.New()
+	if err := canonicalHash(ctx, v.c, cfg, h, data[:0]); err != nil {
 		return fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
 	}
-	var docHash [sha256.Size]byte
 	if len(previous) == 0 && v.hasDocHash {
-		docHash = v.docHash
+		copy(data[sha256.Size:], v.docHash[:])
 	} else {
 		var unsecured any = v.tree.Without("proof")
 		if len(previous) > 0 {
@@ -167,14 +166,16 @@ func (v *verifier) check(ctx context.Context, pm map[string]any, ref jsondec.Ref
 				return err
 			}
 		}
-		if docHash, err = canonicalHash(ctx, v.c, unsecured); err != nil {
+		h.Reset()
+		if err := canonicalHash(ctx, v.c, unsecured, h, data[sha256.Size:sha256.Size]); err != nil {
 			return fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
 		}
 		if len(previous) == 0 {
-			v.docHash, v.hasDocHash = docHash, true
+			copy(v.docHash[:], data[sha256.Size:])
+			v.hasDocHash = true
 		}
 	}
-	if !ed25519.Verify(pub, append(proofHash[:], docHash[:]...), sig) {
+	if !ed25519.Verify(pub, data[:], sig) {
 		return ErrSignature
 	}
 	return nil
