@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"regexp"
 	"slices"
 	"time"
 
@@ -368,8 +367,61 @@ func canonicalHash(ctx context.Context, c Canonicalizer, doc any, h hash.Hash, s
 	return nil
 }
 
-// xsdDateTime matches the lexical space of xsd:dateTime (time zone optional).
-var xsdDateTime = regexp.MustCompile(`^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$|^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T24:00:00(\.0+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$`)
+// ValidDateTime reports whether s is a valid xsd:dateTime literal (time zone optional):
+// -?YYYY+-MM-DDThh:mm:ss(.s+)?(Z|(+|-)hh:mm)?, with month 01-12, day 01-31, hour 00-23 (or
+// 24:00:00 with a zero fraction), minute and second 00-59, a zone from -14:00 to +14:00.
+// It accepts what the regular expression xsdDateTimeRef in the tests matches.
+func ValidDateTime(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	year := i
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	r := s[i:] // -MM-DDThh:mm:ss...
+	if i-year < 4 || len(r) < len("-MM-DDThh:mm:ss") || r[0] != '-' || r[3] != '-' || r[6] != 'T' || r[9] != ':' || r[12] != ':' {
+		return false
+	}
+	month, ok1 := twoDigits(r[1:3])
+	day, ok2 := twoDigits(r[4:6])
+	hour, ok3 := twoDigits(r[7:9])
+	minute, ok4 := twoDigits(r[10:12])
+	second, ok5 := twoDigits(r[13:15])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || month < 1 || month > 12 || day < 1 || day > 31 {
+		return false
+	}
+	r = r[15:]
+	end24 := hour == 24 && minute == 0 && second == 0
+	if !end24 && (hour > 23 || minute > 59 || second > 59) {
+		return false
+	}
+	if len(r) > 0 && r[0] == '.' {
+		j := 1
+		for j < len(r) && '0' <= r[j] && r[j] <= '9' && (!end24 || r[j] == '0') {
+			j++
+		}
+		if j == 1 {
+			return false
+		}
+		r = r[j:]
+	}
+	switch {
+	case r == "" || r == "Z":
+		return true
+	case len(r) != len("+hh:mm") || r[0] != '+' && r[0] != '-' || r[3] != ':':
+		return false
+	}
+	zh, ok1 := twoDigits(r[1:3])
+	zm, ok2 := twoDigits(r[4:6])
+	return ok1 && ok2 && (zh <= 13 && zm <= 59 || zh == 14 && zm == 0)
+}
 
-// ValidDateTime reports whether s is a valid xsd:dateTime literal.
-func ValidDateTime(s string) bool { return xsdDateTime.MatchString(s) }
+// twoDigits returns the value of two decimal digits.
+func twoDigits(s string) (int, bool) {
+	if s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+		return 0, false
+	}
+	return int(s[0]-'0')*10 + int(s[1]-'0'), true
+}
