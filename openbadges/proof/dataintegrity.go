@@ -173,8 +173,8 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 func proofConfiguration(doc []byte, members []member, p newProof) (cfg, body []byte) {
 	var context []byte
 	for _, m := range members {
-		if m.key == "@context" {
-			context = doc[m.start:m.end]
+		if m.Key == "@context" {
+			context = doc[m.Start:m.End]
 			break
 		}
 	}
@@ -258,10 +258,10 @@ func appendJSONString(b []byte, s string) []byte {
 // rawProofs returns the original bytes of each existing proof of doc.
 func rawProofs(doc []byte, members []member) ([]json.RawMessage, error) {
 	for _, mb := range members {
-		if mb.key != "proof" {
+		if mb.Key != "proof" {
 			continue
 		}
-		v := doc[mb.start:mb.end]
+		v := doc[mb.Start:mb.End]
 		if len(v) > 0 && v[0] == '[' {
 			var list []json.RawMessage
 			if err := json.Unmarshal(v, &list); err != nil {

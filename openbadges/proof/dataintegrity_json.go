@@ -10,11 +10,9 @@ import (
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
-// member is one top-level member of a JSON object: its key and the byte span of its value.
-type member struct {
-	key        string
-	start, end int // value bytes are raw[start:end]
-}
+// member is one top-level member of a JSON object: its Key and the byte span of its value,
+// raw[Start:End]. It is jsondec's, so that decodeWithMembers returns jsondec's slice.
+type member = jsondec.Member
 
 // topLevelMembers scans raw, which MUST be one valid JSON object (callers decode it with
 // decodeObject first), and returns its members in order with the offset of the closing brace.
@@ -43,7 +41,7 @@ func topLevelMembers(raw []byte) (members []member, closing int, err error) {
 		}
 		if len(members) < 16 {
 			for _, m := range members {
-				if m.key == key {
+				if m.Key == key {
 					return nil, 0, fmt.Errorf("duplicate member %q", key)
 				}
 			}
@@ -51,7 +49,7 @@ func topLevelMembers(raw []byte) (members []member, closing int, err error) {
 			if seen == nil {
 				seen = make(map[string]bool, 2*len(members))
 				for _, m := range members {
-					seen[m.key] = true
+					seen[m.Key] = true
 				}
 			}
 			if seen[key] {
@@ -62,7 +60,7 @@ func topLevelMembers(raw []byte) (members []member, closing int, err error) {
 		i = skipSpace(raw, kEnd)
 		i = skipSpace(raw, i+1) // the colon
 		vEnd := valueEnd(raw, i)
-		members = append(members, member{key: key, start: i, end: vEnd})
+		members = append(members, member{Key: key, Start: i, End: vEnd})
 		i = vEnd
 	}
 	return members, closing, nil
@@ -156,13 +154,11 @@ func decodeWithMembers(c Canonicalizer, raw []byte) (*jsondec.Tree, []member, in
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("not a JSON object: %w", err)
 	}
-	members := make([]member, len(ms))
 	var seen map[string]bool // for objects too large to compare pairs
 	if len(ms) > 32 {
 		seen = make(map[string]bool, len(ms))
 	}
 	for i, x := range ms {
-		members[i] = member{key: x.Key, start: x.Start, end: x.End}
 		dup := seen[x.Key]
 		if seen != nil {
 			seen[x.Key] = true
@@ -174,7 +170,7 @@ func decodeWithMembers(c Canonicalizer, raw []byte) (*jsondec.Tree, []member, in
 			return nil, nil, 0, fmt.Errorf("duplicate member %q", x.Key)
 		}
 	}
-	return t, members, closing, nil
+	return t, ms, closing, nil
 }
 
 // releaseTree gives t, from decodeWithMembers(c, ...), back to c when c reuses Trees: t,
@@ -192,8 +188,8 @@ func releaseTree(c Canonicalizer, t *jsondec.Tree) {
 func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, body, sig []byte) []byte {
 	start, end := -1, closing // the bytes raw[start:end] are replaced
 	for _, m := range members {
-		if m.key == "proof" {
-			start, end = m.start, m.end
+		if m.Key == "proof" {
+			start, end = m.Start, m.End
 			break
 		}
 	}
