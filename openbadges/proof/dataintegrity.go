@@ -317,13 +317,15 @@ func unsecuredDocument(doc map[string]any, all []any, previous []string) (map[st
 // document).
 func hashData(ctx context.Context, c Canonicalizer, cfg, doc any, data *[2 * sha256.Size]byte) error {
 	h := sha256.New()
-	if err := canonicalHash(ctx, c, cfg, h, data[:0]); err != nil {
+	if err := canonicalHash(ctx, c, cfg, h); err != nil {
 		return fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
 	}
+	h.Sum(data[:0])
 	h.Reset()
-	if err := canonicalHash(ctx, c, doc, h, data[sha256.Size:sha256.Size]); err != nil {
+	if err := canonicalHash(ctx, c, doc, h); err != nil {
 		return fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
 	}
+	h.Sum(data[:sha256.Size])
 	return nil
 }
 
@@ -339,10 +341,9 @@ type treeCanonicalizer interface {
 	CanonicalizeTreeTo(ctx context.Context, t *jsondec.Tree, w io.Writer) error
 }
 
-// canonicalHash hashes the canonical N-Quads of doc (decoded JSON, or a *jsondec.Tree,
-// converted for a Canonicalizer that does not read Trees) with h, a new or reset SHA-256, and
-// appends the sum to sum.
-func canonicalHash(ctx context.Context, c Canonicalizer, doc any, h hash.Hash, sum []byte) error {
+// canonicalHash writes the canonical N-Quads of doc (decoded JSON, or a *jsondec.Tree,
+// converted for a Canonicalizer that does not read Trees) to h, a new or reset hash.
+func canonicalHash(ctx context.Context, c Canonicalizer, doc any, h hash.Hash) error {
 	var err error
 	t, isTree := doc.(*jsondec.Tree)
 	if tc, ok := c.(treeCanonicalizer); ok && isTree {
@@ -360,11 +361,7 @@ func canonicalHash(ctx context.Context, c Canonicalizer, doc any, h hash.Hash, s
 			}
 		}
 	}
-	if err != nil {
-		return err
-	}
-	h.Sum(sum)
-	return nil
+	return err
 }
 
 // ValidDateTime reports whether s is a valid xsd:dateTime literal (time zone optional):

@@ -173,9 +173,10 @@ func (v *verifier) check(ctx context.Context, ref jsondec.Ref, res *ProofResult)
 	}
 	var data [2 * sha256.Size]byte // sha256(canonical proof configuration) || sha256(canonical document)
 	h := sha256.New()
-	if err := canonicalHash(ctx, v.c, cfg, h, data[:0]); err != nil {
+	if err := canonicalHash(ctx, v.c, cfg, h); err != nil {
 		return fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
 	}
+	h.Sum(data[:0])
 	if len(previous) == 0 && v.hasDocHash {
 		copy(data[sha256.Size:], v.docHash[:])
 	} else {
@@ -186,9 +187,10 @@ func (v *verifier) check(ctx context.Context, ref jsondec.Ref, res *ProofResult)
 			}
 		}
 		h.Reset()
-		if err := canonicalHash(ctx, v.c, unsecured, h, data[sha256.Size:sha256.Size]); err != nil {
+		if err := canonicalHash(ctx, v.c, unsecured, h); err != nil {
 			return fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
 		}
+		h.Sum(data[:sha256.Size])
 		if len(previous) == 0 {
 			copy(v.docHash[:], data[sha256.Size:])
 			v.hasDocHash = true
