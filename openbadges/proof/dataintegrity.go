@@ -245,7 +245,7 @@ func appendMember(b []byte, name, value string, comma bool) []byte {
 // escaped, invalid UTF-8 replaced), copying printable ASCII as is.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !jsonPlain[s[i]] {
 			q, _ := json.Marshal(s) // a string always marshals
 			return append(b, q...)
 		}
@@ -254,6 +254,15 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// jsonPlain tells the bytes json.Marshal copies as they are in a string: printable ASCII but
+// '"', '\\', '<', '>' and '&'.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 // rawProofs returns the original bytes of each existing proof of doc.
 func rawProofs(doc []byte, members []member) ([]json.RawMessage, error) {
