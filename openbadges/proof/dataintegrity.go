@@ -122,7 +122,10 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	if err != nil {
 		return nil, err
 	}
-	all := treeProofValues(tree)
+	var all []any // the existing proofs, generic, read only when an id or a chain needs them
+	if opts.ID != "" || len(opts.PreviousProof) > 0 {
+		all = treeProofValues(tree)
+	}
 	if opts.ID != "" {
 		for _, p := range all {
 			if pm, ok := p.(map[string]any); ok && pm["id"] == opts.ID {
