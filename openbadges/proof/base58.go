@@ -40,7 +40,7 @@ func appendBase58(dst, src []byte) []byte {
 	}
 	// The number as big-endian 32-bit words, the first one partial.
 	var wordsBuf [16]uint32
-	words := wordsBuf[:0]
+	var words []uint32
 	if n := (len(src) + 3) / 4; n <= len(wordsBuf) {
 		words = wordsBuf[:n]
 	} else {
