@@ -7,12 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
-	"regexp"
 	"slices"
 	"time"
-
-	"github.com/mr-tron/base58"
 
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
@@ -124,7 +122,10 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	if err != nil {
 		return nil, err
 	}
-	all := treeProofValues(tree)
+	var all []any // the existing proofs, generic, read only when an id or a chain needs them
+	if opts.ID != "" || len(opts.PreviousProof) > 0 {
+		all = treeProofValues(tree)
+	}
 	if opts.ID != "" {
 		for _, p := range all {
 			if pm, ok := p.(map[string]any); ok && pm["id"] == opts.ID {
@@ -153,43 +154,54 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	default:
 		p.PreviousProof = opts.PreviousProof
 	}
-	// The proof as json.Marshal(p) writes it: its members but proofValue first, which the
-	// proof configuration holds too.
-	signed := append(make([]byte, 0, 384), '{')
-	signed = p.appendMembers(signed)
-	cfg, err := configTree(c, doc, members, signed[1:])
+	// The proof configuration, {"@context":<the document's>,<the proof's members>}: the
+	// members are written once, here, and copied from here into the signed document.
+	cfgBytes, body := proofConfiguration(doc, members, p)
+	cfg, err := decodeConfiguration(c, cfgBytes)
 	if err != nil {
 		return nil, err
 	}
-	data, err := hashData(ctx, c, cfg, unsecured)
+	var data [2 * sha256.Size]byte
+	err = hashData(ctx, c, cfg, unsecured, &data)
 	releaseTree(c, cfg)
 	if err != nil {
 		return nil, err
 	}
-	signed = append(signed, `,"proofValue":"z`...)
-	signed = append(signed, base58.Encode(ed25519.Sign(priv, data))...)
-	signed = append(signed, `"}`...)
-	return withProofs(doc, members, closing, existing, signed), nil
+	return withProofs(doc, members, closing, existing, body, ed25519.Sign(priv, data[:])), nil
 }
 
-// configTree decodes the proof configuration: the proof members body (JSON, no braces)
-// with the document's @context member, whose bytes members locate in doc. Give the Tree
-// back with releaseTree.
-func configTree(c Canonicalizer, doc []byte, members []member, body []byte) (*jsondec.Tree, error) {
+// proofConfiguration returns the proof configuration of p for the document doc, whose
+// members members locates: {"@context":<doc's @context>,<p's members>}, as JSON, and the
+// part of it that is p's members (json.Marshal(p)'s, without braces and proofValue).
+func proofConfiguration(doc []byte, members []member, p newProof) (cfg, body []byte) {
 	var context []byte
 	for _, m := range members {
-		if m.key == "@context" {
-			context = doc[m.start:m.end]
+		if m.Key == "@context" {
+			context = doc[m.Start:m.End]
 			break
 		}
 	}
-	b := make([]byte, 0, len(`{"@context":,}`)+len(context)+len(body))
-	b = append(b, `{"@context":`...)
-	b = append(b, context...)
-	b = append(b, ',')
-	b = append(b, body...)
-	b = append(b, '}')
-	t, _, _, err := decodeWithMembers(c, b)
+	const head = `{"@context":`
+	n := len(head) + len(context) + 2 + 120 + len(p.ID) + len(p.VerificationMethod) + len(p.ProofPurpose)
+	cfg = make([]byte, 0, n)
+	cfg = append(cfg, head...)
+	cfg = append(cfg, context...)
+	cfg = append(cfg, ',')
+	start := len(cfg)
+	cfg = p.appendMembers(cfg)
+	body = cfg[start:len(cfg):len(cfg)]
+	return append(cfg, '}'), body
+}
+
+// decodeConfiguration decodes the proof configuration cfg (from proofConfiguration) into a
+// Tree; give it back with releaseTree. Its members need no check for duplicates: "@context"
+// and the proof's members, each written once.
+func decodeConfiguration(c Canonicalizer, cfg []byte) (*jsondec.Tree, error) {
+	decode := jsondec.DecodeTreeMembers
+	if r, ok := c.(treeReuser); ok {
+		decode = r.DecodeTreeMembers
+	}
+	t, _, _, err := decode(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("%w: proof configuration: %v", ErrMalformed, err)
 	}
@@ -236,7 +248,7 @@ func appendMember(b []byte, name, value string, comma bool) []byte {
 // escaped, invalid UTF-8 replaced), copying printable ASCII as is.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !jsonPlain[s[i]] {
 			q, _ := json.Marshal(s) // a string always marshals
 			return append(b, q...)
 		}
@@ -246,13 +258,22 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// jsonPlain tells the bytes json.Marshal copies as they are in a string: printable ASCII but
+// '"', '\\', '<', '>' and '&'.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // rawProofs returns the original bytes of each existing proof of doc.
 func rawProofs(doc []byte, members []member) ([]json.RawMessage, error) {
 	for _, mb := range members {
-		if mb.key != "proof" {
+		if mb.Key != "proof" {
 			continue
 		}
-		v := doc[mb.start:mb.end]
+		v := doc[mb.Start:mb.End]
 		if len(v) > 0 && v[0] == '[' {
 			var list []json.RawMessage
 			if err := json.Unmarshal(v, &list); err != nil {
@@ -304,18 +325,20 @@ func unsecuredDocument(doc map[string]any, all []any, previous []string) (map[st
 }
 
 // hashData canonicalizes the proof configuration and the document (each decoded JSON or a
-// *jsondec.Tree) and returns sha256(canonical proof configuration) || sha256(canonical
+// *jsondec.Tree) and sets data to sha256(canonical proof configuration) || sha256(canonical
 // document).
-func hashData(ctx context.Context, c Canonicalizer, cfg, doc any) ([]byte, error) {
-	ph, err := canonicalHash(ctx, c, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
+func hashData(ctx context.Context, c Canonicalizer, cfg, doc any, data *[2 * sha256.Size]byte) error {
+	h := sha256.New()
+	if err := canonicalHash(ctx, c, cfg, h); err != nil {
+		return fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
 	}
-	dh, err := canonicalHash(ctx, c, doc)
-	if err != nil {
-		return nil, fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
+	h.Sum(data[:0])
+	h.Reset()
+	if err := canonicalHash(ctx, c, doc, h); err != nil {
+		return fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
 	}
-	return append(ph[:], dh[:]...), nil
+	h.Sum(data[:sha256.Size])
+	return nil
 }
 
 // streamCanonicalizer is a Canonicalizer that can write the canonical N-Quads to a writer
@@ -330,11 +353,9 @@ type treeCanonicalizer interface {
 	CanonicalizeTreeTo(ctx context.Context, t *jsondec.Tree, w io.Writer) error
 }
 
-// canonicalHash returns the SHA-256 of the canonical N-Quads of doc (decoded JSON, or a
-// *jsondec.Tree, converted for a Canonicalizer that does not read Trees).
-func canonicalHash(ctx context.Context, c Canonicalizer, doc any) ([sha256.Size]byte, error) {
-	var sum [sha256.Size]byte
-	h := sha256.New()
+// canonicalHash writes the canonical N-Quads of doc (decoded JSON, or a *jsondec.Tree,
+// converted for a Canonicalizer that does not read Trees) to h, a new or reset hash.
+func canonicalHash(ctx context.Context, c Canonicalizer, doc any, h hash.Hash) error {
 	var err error
 	t, isTree := doc.(*jsondec.Tree)
 	if tc, ok := c.(treeCanonicalizer); ok && isTree {
@@ -352,15 +373,64 @@ func canonicalHash(ctx context.Context, c Canonicalizer, doc any) ([sha256.Size]
 			}
 		}
 	}
-	if err != nil {
-		return sum, err
-	}
-	h.Sum(sum[:0])
-	return sum, nil
+	return err
 }
 
-// xsdDateTime matches the lexical space of xsd:dateTime (time zone optional).
-var xsdDateTime = regexp.MustCompile(`^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$|^-?[0-9]{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T24:00:00(\.0+)?(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$`)
+// ValidDateTime reports whether s is a valid xsd:dateTime literal (time zone optional):
+// -?YYYY+-MM-DDThh:mm:ss(.s+)?(Z|(+|-)hh:mm)?, with month 01-12, day 01-31, hour 00-23 (or
+// 24:00:00 with a zero fraction), minute and second 00-59, a zone from -14:00 to +14:00.
+// It accepts what the regular expression xsdDateTimeRef in the tests matches.
+func ValidDateTime(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	year := i
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	r := s[i:] // -MM-DDThh:mm:ss...
+	if i-year < 4 || len(r) < len("-MM-DDThh:mm:ss") || r[0] != '-' || r[3] != '-' || r[6] != 'T' || r[9] != ':' || r[12] != ':' {
+		return false
+	}
+	month, ok1 := twoDigits(r[1:3])
+	day, ok2 := twoDigits(r[4:6])
+	hour, ok3 := twoDigits(r[7:9])
+	minute, ok4 := twoDigits(r[10:12])
+	second, ok5 := twoDigits(r[13:15])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || month < 1 || month > 12 || day < 1 || day > 31 {
+		return false
+	}
+	r = r[15:]
+	end24 := hour == 24 && minute == 0 && second == 0
+	if !end24 && (hour > 23 || minute > 59 || second > 59) {
+		return false
+	}
+	if len(r) > 0 && r[0] == '.' {
+		j := 1
+		for j < len(r) && '0' <= r[j] && r[j] <= '9' && (!end24 || r[j] == '0') {
+			j++
+		}
+		if j == 1 {
+			return false
+		}
+		r = r[j:]
+	}
+	switch {
+	case r == "" || r == "Z":
+		return true
+	case len(r) != len("+hh:mm") || r[0] != '+' && r[0] != '-' || r[3] != ':':
+		return false
+	}
+	zh, ok1 := twoDigits(r[1:3])
+	zm, ok2 := twoDigits(r[4:6])
+	return ok1 && ok2 && (zh <= 13 && zm <= 59 || zh == 14 && zm == 0)
+}
 
-// ValidDateTime reports whether s is a valid xsd:dateTime literal.
-func ValidDateTime(s string) bool { return xsdDateTime.MatchString(s) }
+// twoDigits returns the value of two decimal digits.
+func twoDigits(s string) (int, bool) {
+	if s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+		return 0, false
+	}
+	return int(s[0]-'0')*10 + int(s[1]-'0'), true
+}

@@ -61,12 +61,12 @@ func FuzzTopLevelMembers(f *testing.F) {
 		}
 		for _, mb := range members {
 			var got, want any
-			if json.Unmarshal(b[mb.start:mb.end], &got) != nil {
-				t.Fatalf("member %q: span %q is not a value", mb.key, b[mb.start:mb.end])
+			if json.Unmarshal(b[mb.Start:mb.End], &got) != nil {
+				t.Fatalf("member %q: span %q is not a value", mb.Key, b[mb.Start:mb.End])
 			}
-			json.Unmarshal(m[mb.key], &want)
+			json.Unmarshal(m[mb.Key], &want)
 			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("member %q: %v, want %v", mb.key, got, want)
+				t.Fatalf("member %q: %v, want %v", mb.Key, got, want)
 			}
 		}
 	})

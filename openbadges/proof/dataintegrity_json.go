@@ -10,11 +10,9 @@ import (
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
-// member is one top-level member of a JSON object: its key and the byte span of its value.
-type member struct {
-	key        string
-	start, end int // value bytes are raw[start:end]
-}
+// member is one top-level member of a JSON object: its Key and the byte span of its value,
+// raw[Start:End]. It is jsondec's, so that decodeWithMembers returns jsondec's slice.
+type member = jsondec.Member
 
 // topLevelMembers scans raw, which MUST be one valid JSON object (callers decode it with
 // decodeObject first), and returns its members in order with the offset of the closing brace.
@@ -43,7 +41,7 @@ func topLevelMembers(raw []byte) (members []member, closing int, err error) {
 		}
 		if len(members) < 16 {
 			for _, m := range members {
-				if m.key == key {
+				if m.Key == key {
 					return nil, 0, fmt.Errorf("duplicate member %q", key)
 				}
 			}
@@ -51,7 +49,7 @@ func topLevelMembers(raw []byte) (members []member, closing int, err error) {
 			if seen == nil {
 				seen = make(map[string]bool, 2*len(members))
 				for _, m := range members {
-					seen[m.key] = true
+					seen[m.Key] = true
 				}
 			}
 			if seen[key] {
@@ -62,7 +60,7 @@ func topLevelMembers(raw []byte) (members []member, closing int, err error) {
 		i = skipSpace(raw, kEnd)
 		i = skipSpace(raw, i+1) // the colon
 		vEnd := valueEnd(raw, i)
-		members = append(members, member{key: key, start: i, end: vEnd})
+		members = append(members, member{Key: key, Start: i, End: vEnd})
 		i = vEnd
 	}
 	return members, closing, nil
@@ -156,13 +154,11 @@ func decodeWithMembers(c Canonicalizer, raw []byte) (*jsondec.Tree, []member, in
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("not a JSON object: %w", err)
 	}
-	members := make([]member, len(ms))
 	var seen map[string]bool // for objects too large to compare pairs
 	if len(ms) > 32 {
 		seen = make(map[string]bool, len(ms))
 	}
 	for i, x := range ms {
-		members[i] = member{key: x.Key, start: x.Start, end: x.End}
 		dup := seen[x.Key]
 		if seen != nil {
 			seen[x.Key] = true
@@ -174,7 +170,7 @@ func decodeWithMembers(c Canonicalizer, raw []byte) (*jsondec.Tree, []member, in
 			return nil, nil, 0, fmt.Errorf("duplicate member %q", x.Key)
 		}
 	}
-	return t, members, closing, nil
+	return t, ms, closing, nil
 }
 
 // releaseTree gives t, from decodeWithMembers(c, ...), back to c when c reuses Trees: t,
@@ -186,35 +182,47 @@ func releaseTree(c Canonicalizer, t *jsondec.Tree) {
 }
 
 // withProofs returns raw (whose members and closing brace topLevelMembers found) with its
-// top-level "proof" member set to the JSON array of proofs given (existing proof values first,
-// then add), leaving every other byte as it was.
-func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, add json.RawMessage) []byte {
-	var arr bytes.Buffer
-	arr.WriteByte('[')
-	for _, p := range existing {
-		arr.Write(p)
-		arr.WriteByte(',')
-	}
-	arr.Write(add)
-	arr.WriteByte(']')
+// top-level "proof" member set to the JSON array of the existing proofs (their values, in
+// order) and a new one: {body,"proofValue":"z<sig in base58btc>"}. Every other byte is kept.
+// It makes one allocation, the result.
+func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, body, sig []byte) []byte {
+	start, end := -1, closing // the bytes raw[start:end] are replaced
 	for _, m := range members {
-		if m.key == "proof" {
-			out := make([]byte, 0, len(raw)+arr.Len())
-			out = append(out, raw[:m.start]...)
-			out = append(out, arr.Bytes()...)
-			return append(out, raw[m.end:]...)
+		if m.Key == "proof" {
+			start, end = m.Start, m.End
+			break
 		}
 	}
-	out := make([]byte, 0, len(raw)+arr.Len()+12)
-	out = append(out, raw[:closing]...)
-	// Trim trailing whitespace before the brace so the new member sits neatly.
-	out = bytes.TrimRight(out, " \t\r\n")
-	if len(members) > 0 {
+	head := raw[:end]
+	if start >= 0 {
+		head = raw[:start]
+	} else {
+		// Trim trailing whitespace before the brace so the new member sits neatly.
+		head = bytes.TrimRight(head, " \t\r\n")
+	}
+	n := len(raw) + len(`,"proof":[{,"proofValue":"z"}]`) + len(body) + base58Len(len(sig))
+	for _, p := range existing {
+		n += len(p) + 1
+	}
+	out := make([]byte, 0, n)
+	out = append(out, head...)
+	if start < 0 {
+		if len(members) > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, `"proof":`...)
+	}
+	out = append(out, '[')
+	for _, p := range existing {
+		out = append(out, p...)
 		out = append(out, ',')
 	}
-	out = append(out, `"proof":`...)
-	out = append(out, arr.Bytes()...)
-	return append(out, raw[closing:]...)
+	out = append(out, '{')
+	out = append(out, body...)
+	out = append(out, `,"proofValue":"z`...)
+	out = appendBase58(out, sig)
+	out = append(out, `"}]`...)
+	return append(out, raw[end:]...)
 }
 
 // treeProofValues returns the proof member of the document t as a list in the generic

@@ -5,10 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"fmt"
-	"maps"
 	"slices"
-
-	"github.com/mr-tron/base58"
 
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
@@ -44,29 +41,28 @@ func VerifyDataIntegrity(ctx context.Context, c Canonicalizer, r MethodResolver,
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	defer releaseTree(c, tree)
-	all := treeProofValues(tree)
-	if len(all) == 0 {
+	refs := treeProofRefs(tree)
+	if len(refs) == 0 {
 		return nil, ErrNoProof
 	}
-	refs := treeProofRefs(tree)
-	docContext, _ := treeMember(tree, "@context")
-	v := verifier{c: c, r: r, tree: tree, context: docContext, all: all, issuerID: issuerID}
-	results := make([]ProofResult, len(all))
-	for i, p := range all {
+	v := verifier{c: c, r: r, tree: tree, issuerID: issuerID}
+	results := make([]ProofResult, len(refs))
+	for i, ref := range refs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		results[i] = v.verifyOne(ctx, i, p, refs[i])
+		results[i] = v.verifyOne(ctx, i, ref)
 	}
 	return results, nil
 }
 
+// verifier reads the proofs of a document from its Tree, converting values to the generic
+// form only where a rare case needs them (an error message, a proof chain, a document
+// without @context).
 type verifier struct {
 	c        Canonicalizer
 	r        MethodResolver
 	tree     *jsondec.Tree // the document
-	context  any           // its @context
-	all      []any
 	issuerID string
 	// docHash caches the SHA-256 of the canonical document without proofs, shared by the
 	// proofs of a set (hasDocHash says it is set).
@@ -74,27 +70,44 @@ type verifier struct {
 	hasDocHash bool
 }
 
-func (v *verifier) verifyOne(ctx context.Context, i int, p any, ref jsondec.Ref) (res ProofResult) {
+// context returns the document's @context in the generic form (nil when absent).
+func (v *verifier) context() any {
+	c, _ := treeMember(v.tree, "@context")
+	return c
+}
+
+// member returns the member name of the proof object ref.
+func (v *verifier) member(ref jsondec.Ref, name string) (jsondec.Ref, bool) {
+	return v.tree.Get(ref, name)
+}
+
+// str returns the member name of the proof object ref when it is a string, else "".
+func (v *verifier) str(ref jsondec.Ref, name string) string {
+	if r, ok := v.tree.Get(ref, name); ok && v.tree.Kind(r) == jsondec.String {
+		return v.tree.Str(r)
+	}
+	return ""
+}
+
+func (v *verifier) verifyOne(ctx context.Context, i int, ref jsondec.Ref) (res ProofResult) {
 	res.Index = i
-	pm, ok := p.(map[string]any)
-	if !ok {
+	if v.tree.Kind(ref) != jsondec.Object {
 		res.Err = fmt.Errorf("%w: proof %d is not an object", ErrMalformed, i)
 		return res
 	}
-	str := func(k string) string { s, _ := pm[k].(string); return s }
-	res.Type, res.Cryptosuite, res.ID = str("type"), str("cryptosuite"), str("id")
-	res.VerificationMethod, res.ProofPurpose, res.Created = str("verificationMethod"), str("proofPurpose"), str("created")
-	res.Err = v.check(ctx, pm, ref, &res)
+	res.Type, res.Cryptosuite, res.ID = v.str(ref, "type"), v.str(ref, "cryptosuite"), v.str(ref, "id")
+	res.VerificationMethod, res.ProofPurpose, res.Created = v.str(ref, "verificationMethod"), v.str(ref, "proofPurpose"), v.str(ref, "created")
+	res.Err = v.check(ctx, ref, &res)
 	res.Verified = res.Err == nil
 	return res
 }
 
-// check verifies the proof pm, the node ref of the document's Tree.
-func (v *verifier) check(ctx context.Context, pm map[string]any, ref jsondec.Ref, res *ProofResult) error {
+// check verifies the proof ref, an object of the document's Tree.
+func (v *verifier) check(ctx context.Context, ref jsondec.Ref, res *ProofResult) error {
 	switch {
 	case res.Type == TypeDataIntegrityProof && res.Cryptosuite == CryptosuiteEddsaRdfc2022:
 	case res.Type == TypeEd25519Signature2020:
-		if !hasContext(v.context, ContextEd25519Signature2020) {
+		if !hasContext(v.context(), ContextEd25519Signature2020) {
 			return fmt.Errorf("%w: Ed25519Signature2020 proof but the document's @context lacks %s", ErrMalformed, ContextEd25519Signature2020)
 		}
 	case res.Type == TypeDataIntegrityProof:
@@ -105,23 +118,28 @@ func (v *verifier) check(ctx context.Context, pm map[string]any, ref jsondec.Ref
 	if res.ProofPurpose != PurposeAssertionMethod {
 		return fmt.Errorf("%w: %q, want %q", ErrProofPurpose, res.ProofPurpose, PurposeAssertionMethod)
 	}
-	if c, ok := pm["created"]; ok {
-		if s, isStr := c.(string); !isStr || !ValidDateTime(s) {
-			return fmt.Errorf("%w: created %v is not an xsd:dateTime", ErrMalformed, c)
+	if c, ok := v.member(ref, "created"); ok {
+		if v.tree.Kind(c) != jsondec.String || !ValidDateTime(v.tree.Str(c)) {
+			return fmt.Errorf("%w: created %v is not an xsd:dateTime", ErrMalformed, v.tree.Value(c))
 		}
 	}
 	if res.VerificationMethod == "" {
 		return fmt.Errorf("%w: verificationMethod missing", ErrMalformed)
 	}
-	pv, _ := pm["proofValue"].(string)
+	pv := v.str(ref, "proofValue")
 	if len(pv) < 2 || pv[0] != 'z' {
 		return fmt.Errorf("%w: proofValue must be multibase base58btc (z...)", ErrMalformed)
 	}
-	sig, err := base58.Decode(pv[1:])
-	if err != nil || len(sig) != ed25519.SignatureSize {
+	var sigBuf [ed25519.SignatureSize]byte
+	sig, ok := appendBase58Decoded(sigBuf[:0], pv[1:])
+	if !ok || len(sig) != ed25519.SignatureSize {
 		return fmt.Errorf("%w: proofValue is not a base58btc Ed25519 signature", ErrMalformed)
 	}
-	previous, err := stringList(pm["previousProof"])
+	var pp any
+	if r, ok := v.member(ref, "previousProof"); ok {
+		pp = v.tree.Value(r)
+	}
+	previous, err := stringList(pp)
 	if err != nil {
 		return err
 	}
@@ -148,33 +166,37 @@ func (v *verifier) check(ctx context.Context, pm map[string]any, ref jsondec.Ref
 	if g := v.tree.Graft(ref, "proofValue", "@context"); g != nil {
 		cfg = g
 	} else {
-		m := maps.Clone(pm)
+		m := v.tree.Value(ref).(map[string]any)
 		delete(m, "proofValue")
-		m["@context"] = v.context
+		m["@context"] = v.context()
 		cfg = m
 	}
-	proofHash, err := canonicalHash(ctx, v.c, cfg)
-	if err != nil {
+	var data [2 * sha256.Size]byte // sha256(canonical proof configuration) || sha256(canonical document)
+	h := sha256.New()
+	if err := canonicalHash(ctx, v.c, cfg, h); err != nil {
 		return fmt.Errorf("%w: proof configuration: %w", ErrCanonicalization, err)
 	}
-	var docHash [sha256.Size]byte
+	h.Sum(data[:0])
 	if len(previous) == 0 && v.hasDocHash {
-		docHash = v.docHash
+		copy(data[sha256.Size:], v.docHash[:])
 	} else {
 		var unsecured any = v.tree.Without("proof")
 		if len(previous) > 0 {
-			if unsecured, err = unsecuredDocument(v.tree.Value(v.tree.Root()).(map[string]any), v.all, previous); err != nil {
+			if unsecured, err = unsecuredDocument(v.tree.Value(v.tree.Root()).(map[string]any), treeProofValues(v.tree), previous); err != nil {
 				return err
 			}
 		}
-		if docHash, err = canonicalHash(ctx, v.c, unsecured); err != nil {
+		h.Reset()
+		if err := canonicalHash(ctx, v.c, unsecured, h); err != nil {
 			return fmt.Errorf("%w: document: %w", ErrCanonicalization, err)
 		}
+		h.Sum(data[:sha256.Size])
 		if len(previous) == 0 {
-			v.docHash, v.hasDocHash = docHash, true
+			copy(v.docHash[:], data[sha256.Size:])
+			v.hasDocHash = true
 		}
 	}
-	if !ed25519.Verify(pub, append(proofHash[:], docHash[:]...), sig) {
+	if !ed25519.Verify(pub, data[:], sig) {
 		return ErrSignature
 	}
 	return nil

@@ -33,7 +33,7 @@ func parseJWTObject(b []byte) (jwtObject, error) {
 	}
 	o := make(jwtObject, len(members))
 	for i, m := range members {
-		o[i] = jwtMember{m.key, json.RawMessage(b[m.start:m.end])}
+		o[i] = jwtMember{m.Key, json.RawMessage(b[m.Start:m.End])}
 	}
 	return o, nil
 }
@@ -118,8 +118,8 @@ func jwtIDOf(v json.RawMessage) string {
 	if len(v) > 0 && v[0] == '{' {
 		if members, _, err := topLevelMembers(v); err == nil {
 			for _, m := range members {
-				if m.key == "id" {
-					id, _ := unquoteJSONString(v[m.start:m.end])
+				if m.Key == "id" {
+					id, _ := unquoteJSONString(v[m.Start:m.End])
 					return id
 				}
 			}
