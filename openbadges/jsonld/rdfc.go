@@ -288,7 +288,12 @@ func builderLabelNumber(l string) (int, bool) {
 
 func (c *canonicalizer) run() error {
 	n := len(c.ls.labels)
-	if n == 0 {
+	switch n {
+	case 0:
+		return nil
+	case 1:
+		// Its first-degree hash is unique whatever it is: the node is c14n0.
+		c.canon.number(0)
 		return nil
 	}
 	// The blank nodes by first-degree hash, and by label where hashes are equal: the order in
