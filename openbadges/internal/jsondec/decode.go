@@ -122,23 +122,19 @@ func (d *decoder) space() {
 	s, i := d.s, d.i
 	for i < len(s) {
 		switch s[i] {
-		case ' ':
-			// A run of spaces (indentation), eight bytes at a time.
-			for i+8 <= len(s) {
-				if x := load64(s[i:i+8]) ^ (ones * ' '); x != 0 {
-					i += bits.TrailingZeros64(x) / 8
-					break
-				}
-				i += 8
-			}
-			for i < len(s) && s[i] == ' ' {
-				i++
-			}
-		case '\t', '\n', '\r':
-			i++
+		case ' ', '\t', '\n', '\r':
 		default:
 			d.i = i
 			return
+		}
+		i++
+		// A run of spaces (indentation after a newline), eight bytes at a time.
+		for i+8 <= len(s) {
+			if x := load64(s[i:i+8]) ^ (ones * ' '); x != 0 {
+				i += bits.TrailingZeros64(x) / 8
+				break
+			}
+			i += 8
 		}
 	}
 	d.i = i

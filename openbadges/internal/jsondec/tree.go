@@ -215,6 +215,19 @@ func (t *Tree) addElements(stack []node, base int) node {
 // addMembers sorts pairs (name, value, name, value...) by name, keeps the last of equal
 // names, and appends them to the nodes as an object's members.
 func (t *Tree) addMembers(pairs []node) node {
+	first := int32(len(t.nodes))
+	// Encoders often write members sorted: then there is nothing to sort or drop.
+	sorted := true
+	for i := 2; i < len(pairs); i += 2 {
+		if !nameLess(t.strOf(&pairs[i-2]), t.strOf(&pairs[i])) {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		t.nodes = append(t.nodes, pairs...)
+		return node{kind: Object, a: first, n: int32(len(pairs) / 2)}
+	}
 	ps := memberPairs{t, pairs}
 	if len(pairs) <= 32 {
 		// Insertion sort: stable, and objects are small.
@@ -226,7 +239,6 @@ func (t *Tree) addMembers(pairs []node) node {
 	} else {
 		sort.Stable(ps)
 	}
-	first := int32(len(t.nodes))
 	for i := 0; i < len(pairs); i += 2 {
 		if i+2 < len(pairs) && t.strOf(&pairs[i]) == t.strOf(&pairs[i+2]) {
 			continue // a later duplicate wins
@@ -234,6 +246,14 @@ func (t *Tree) addMembers(pairs []node) node {
 		t.nodes = append(t.nodes, pairs[i], pairs[i+1])
 	}
 	return node{kind: Object, a: first, n: (int32(len(t.nodes)) - first) / 2}
+}
+
+// nameLess is a < b, deciding on the first bytes without a call when they differ.
+func nameLess(a, b string) bool {
+	if len(a) > 0 && len(b) > 0 && a[0] != b[0] {
+		return a[0] < b[0]
+	}
+	return a < b
 }
 
 // memberPairs sorts (name, value) node pairs by name.

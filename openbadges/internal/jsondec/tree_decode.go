@@ -3,6 +3,7 @@ package jsondec
 import (
 	"bytes"
 	"errors"
+	"unicode/utf8"
 )
 
 // DecodeTree decodes data (one JSON value with optional surrounding whitespace) into a Tree,
@@ -110,12 +111,14 @@ func (d *treeDecoder) value() (node, error) {
 // str decodes the string at d.i into a node.
 func (d *treeDecoder) str() (node, error) {
 	start := d.i + 1
-	s, plain, err := d.strPlain()
+	j, high := scanPlain(d.s, start)
+	if j < len(d.s) && d.s[j] == '"' && (!high || utf8.ValidString(d.s[start:j])) {
+		d.i = j + 1
+		return node{kind: String, a: int32(start), n: int32(j)}, nil
+	}
+	s, _, err := d.strPlain()
 	if err != nil {
 		return node{}, err
-	}
-	if plain {
-		return node{kind: String, a: int32(start), n: int32(d.i - 1)}, nil
 	}
 	d.t.strs = append(d.t.strs, s)
 	return node{kind: String, ext: true, a: int32(len(d.t.strs) - 1)}, nil
@@ -139,12 +142,19 @@ func (d *treeDecoder) object() (node, error) {
 		if err != nil {
 			return node{}, err
 		}
-		d.space()
 		if d.i >= len(d.s) || d.s[d.i] != ':' {
-			return node{}, d.syntax("expected ':' after a member name")
+			d.space()
+			if d.i >= len(d.s) || d.s[d.i] != ':' {
+				return node{}, d.syntax("expected ':' after a member name")
+			}
 		}
 		d.i++
-		d.space()
+		// Usually one space, then the value.
+		if d.i+1 < len(d.s) && d.s[d.i] == ' ' && d.s[d.i+1] > ' ' {
+			d.i++
+		} else {
+			d.space()
+		}
 		start := d.i
 		v, err := d.value()
 		if err != nil {
@@ -154,9 +164,11 @@ func (d *treeDecoder) object() (node, error) {
 		if d.members != nil && d.depth == 1 {
 			*d.members = append(*d.members, Member{Key: d.t.strOf(&k), Start: start, End: d.i})
 		}
-		d.space()
-		if d.i >= len(d.s) {
-			return node{}, d.syntax("unexpected end of JSON input")
+		if d.i >= len(d.s) || d.s[d.i] <= ' ' {
+			d.space()
+			if d.i >= len(d.s) {
+				return node{}, d.syntax("unexpected end of JSON input")
+			}
 		}
 		switch d.s[d.i] {
 		case ',':
@@ -200,9 +212,11 @@ func (d *treeDecoder) array() (node, error) {
 			return node{}, err
 		}
 		d.stack = append(d.stack, v)
-		d.space()
-		if d.i >= len(d.s) {
-			return node{}, d.syntax("unexpected end of JSON input")
+		if d.i >= len(d.s) || d.s[d.i] <= ' ' {
+			d.space()
+			if d.i >= len(d.s) {
+				return node{}, d.syntax("unexpected end of JSON input")
+			}
 		}
 		switch d.s[d.i] {
 		case ',':
