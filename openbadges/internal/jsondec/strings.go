@@ -48,12 +48,14 @@ func (d *decoder) strSpecial(start, j int) (string, bool, error) {
 // j on (len(s) if none), and whether a byte of s[j:] before it has its high bit set.
 func scanPlain(s string, j int) (int, bool) {
 	var acc uint64
-	// Eight bytes at a time: the lowest flagged byte of the zero-byte test is exact (a false
-	// flag needs a borrow from a lower, truly flagged byte).
+	// Eight bytes at a time: a byte is flagged when it is below 0x20 or its xor with a quote
+	// or a backslash is zero, by the borrow of a subtraction into its high bit, its own high
+	// bit clear (a quote's and a backslash's are, so x's stands for those of the xors). The
+	// lowest flagged byte is exact: a false flag needs a borrow from a lower, flagged byte.
 	for ; j+8 <= len(s); j += 8 {
 		x := load64(s[j : j+8])
 		q, b := x^(ones*'"'), x^(ones*'\\')
-		if m := ((q-ones)&^q | (b-ones)&^b | (x-ones*0x20)&^x) & highs; m != 0 {
+		if m := ((q - ones) | (b - ones) | (x - ones*0x20)) &^ x & highs; m != 0 {
 			k := bits.TrailingZeros64(m) / 8
 			acc |= x & (1<<(8*k) - 1)
 			return j + k, acc&highs != 0
