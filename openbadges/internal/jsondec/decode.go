@@ -118,14 +118,14 @@ func (d *decoder) syntax(format string, a ...any) error {
 	return &SyntaxError{Offset: d.i, Msg: fmt.Sprintf(format, a...)}
 }
 
+// whitespace has the bits 1<<c of JSON's whitespace bytes c.
+const whitespace = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
+
 func (d *decoder) space() {
 	s, i := d.s, d.i
 	for i < len(s) {
-		switch s[i] {
-		case ' ', '\t', '\n', '\r':
-		default:
-			d.i = i
-			return
+		if c := s[i]; c > ' ' || whitespace&(1<<c) == 0 {
+			break
 		}
 		i++
 		// A run of spaces (indentation after a newline), eight bytes at a time.
