@@ -52,8 +52,8 @@ func scanPlain(s string, j int) (int, bool) {
 	// or a backslash is zero, by the borrow of a subtraction into its high bit, its own high
 	// bit clear (a quote's and a backslash's are, so x's stands for those of the xors). The
 	// lowest flagged byte is exact: a false flag needs a borrow from a lower, flagged byte.
-	for ; j+8 <= len(s); j += 8 {
-		x := load64(s[j : j+8])
+	for ; j <= len(s)-8; j += 8 {
+		x := load64(s[j:])
 		q, b := x^(ones*'"'), x^(ones*'\\')
 		if m := ((q - ones) | (b - ones) | (x - ones*0x20)) &^ x & highs; m != 0 {
 			k := bits.TrailingZeros64(m) / 8
