@@ -121,23 +121,25 @@ func (d *decoder) syntax(format string, a ...any) error {
 // whitespace has the bits 1<<c of JSON's whitespace bytes c.
 const whitespace = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
 
-func (d *decoder) space() {
-	s, i := d.s, d.i
+func (d *decoder) space() { d.i = skipSpace(d.s, d.i) }
+
+// skipSpace returns the offset of the first byte of s from i on that is not whitespace.
+func skipSpace(s string, i int) int {
 	for i < len(s) {
 		if c := s[i]; c > ' ' || whitespace&(1<<c) == 0 {
 			break
 		}
 		i++
 		// A run of spaces (indentation after a newline), eight bytes at a time.
-		for i+8 <= len(s) {
-			if x := load64(s[i:i+8]) ^ (ones * ' '); x != 0 {
+		for i <= len(s)-8 {
+			if x := load64(s[i:]) ^ (ones * ' '); x != 0 {
 				i += bits.TrailingZeros64(x) / 8
 				break
 			}
 			i += 8
 		}
 	}
-	d.i = i
+	return i
 }
 
 func (d *decoder) value() (any, error) {

@@ -60,7 +60,7 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 		}
 		d.members = &members
 	}
-	v, err := d.value()
+	v, err := d.parse()
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -76,36 +76,176 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 	return d.t, members, d.closing, nil
 }
 
-func (d *treeDecoder) value() (node, error) {
-	if d.i >= len(d.s) {
-		return node{}, d.syntax("unexpected end of JSON input")
-	}
-	switch c := d.s[d.i]; {
-	case c == '{':
-		return d.object()
-	case c == '[':
-		return d.array()
-	case c == '"':
-		return d.str()
-	case c == '-' || (c >= '0' && c <= '9'):
-		lit, integer, err := d.scanNumber()
-		if err != nil {
-			return node{}, err
+// frame is a container being decoded: where its members or elements start on the stack,
+// and whether it is an object.
+type frame struct {
+	base   int
+	object bool
+}
+
+// parse decodes the value at d.i (after any whitespace) and leaves d.i just past it. It is
+// one loop over the input, the containers being decoded kept in frames rather than in
+// recursive calls: the offset stays in a register, and a value costs no call but for
+// strings' scanning.
+func (d *treeDecoder) parse() (node, error) {
+	s, i := d.s, d.i
+	var fixed [16]frame
+	frames := fixed[:0]
+	stack := d.stack
+	var v node
+	key := false // a member name comes next
+	start := 0   // where the value of the current top-level member starts
+	for {
+		if key {
+			if i >= len(s) || s[i] != '"' {
+				d.i = i
+				return node{}, d.syntax("expected a member name")
+			}
+			j, high := scanPlain(s, i+1)
+			var k node
+			if j < len(s) && s[j] == '"' && !high {
+				k, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+			} else {
+				d.i = i
+				var err error
+				if k, err = d.strRest(i+1, j, high); err != nil {
+					return node{}, err
+				}
+				i = d.i
+			}
+			stack = append(stack, k)
+			if i >= len(s) || s[i] != ':' {
+				i = skipSpace(s, i)
+				if i >= len(s) || s[i] != ':' {
+					d.i = i
+					return node{}, d.syntax("expected ':' after a member name")
+				}
+			}
+			i++
+			// Usually one space, then the value.
+			if i+1 < len(s) && s[i] == ' ' && s[i+1] > ' ' {
+				i++
+			} else {
+				i = skipSpace(s, i)
+			}
+			if len(frames) == 1 {
+				start = i
+			}
+			key = false
 		}
-		f, ok := d.float(lit, integer)
-		if !ok {
-			return node{}, nil // d.err is set: decoding goes on, then fails
+		if i >= len(s) {
+			d.i = i
+			return node{}, d.syntax("unexpected end of JSON input")
 		}
-		d.t.nums = append(d.t.nums, f)
-		return node{kind: Number, a: int32(len(d.t.nums) - 1)}, nil
-	case c == 't':
-		return node{kind: True}, d.literal("true")
-	case c == 'f':
-		return node{kind: False}, d.literal("false")
-	case c == 'n':
-		return node{}, d.literal("null")
-	default:
-		return node{}, d.syntax("invalid character %q looking for beginning of value", c)
+		switch c := s[i]; {
+		case c == '"':
+			j, high := scanPlain(s, i+1)
+			if j < len(s) && s[j] == '"' && !high {
+				v, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+				break
+			}
+			d.i = i
+			var err error
+			if v, err = d.strRest(i+1, j, high); err != nil {
+				return node{}, err
+			}
+			i = d.i
+		case c == '{' || c == '[':
+			if len(frames) >= maxDepth {
+				d.i = i
+				return node{}, d.syntax("exceeded max depth")
+			}
+			object := c == '{'
+			if i++; i < len(s) && s[i] <= ' ' {
+				i = skipSpace(s, i)
+			}
+			if i < len(s) && s[i] == c+2 { // '}' or ']'
+				if object {
+					if len(frames) == 0 {
+						d.closing = i
+					}
+					v = d.t.addMembers(nil)
+				} else {
+					v = d.t.addElements(nil, 0)
+				}
+				i++
+				break
+			}
+			frames = append(frames, frame{base: len(stack), object: object})
+			key = object
+			continue
+		case c == '-' || (c >= '0' && c <= '9'):
+			d.i = i
+			lit, integer, err := d.scanNumber()
+			if err != nil {
+				return node{}, err
+			}
+			i = d.i
+			v = node{} // a number out of range: d.err is set, decoding goes on, then fails
+			if f, ok := d.float(lit, integer); ok {
+				d.t.nums = append(d.t.nums, f)
+				v = node{kind: Number, a: int32(len(d.t.nums) - 1)}
+			}
+		case c == 't' || c == 'f' || c == 'n':
+			word, kind := "null", Null
+			if c == 't' {
+				word, kind = "true", True
+			} else if c == 'f' {
+				word, kind = "false", False
+			}
+			d.i = i
+			if err := d.literal(word); err != nil {
+				return node{}, err
+			}
+			i, v = d.i, node{kind: kind}
+		default:
+			d.i = i
+			return node{}, d.syntax("invalid character %q looking for beginning of value", c)
+		}
+		// v is whole and i just past it: add it to its container, then close each container
+		// it ends.
+		for {
+			if len(frames) == 0 {
+				d.i, d.stack = i, stack
+				return v, nil
+			}
+			f := frames[len(frames)-1]
+			if f.object && len(frames) == 1 && d.members != nil {
+				*d.members = append(*d.members, Member{Key: d.t.strOf(&stack[len(stack)-1]), Start: start, End: i})
+			}
+			stack = append(stack, v)
+			if i >= len(s) || s[i] <= ' ' {
+				if i = skipSpace(s, i); i >= len(s) {
+					d.i = i
+					return node{}, d.syntax("unexpected end of JSON input")
+				}
+			}
+			c := s[i]
+			if c == ',' {
+				if i++; i < len(s) && s[i] <= ' ' {
+					i = skipSpace(s, i)
+				}
+				key = f.object
+				break
+			}
+			if f.object && c == '}' {
+				if len(frames) == 1 {
+					d.closing = i
+				}
+				v = d.t.addMembers(stack[f.base:])
+			} else if !f.object && c == ']' {
+				v = d.t.addElements(stack, f.base)
+			} else {
+				d.i = i
+				if f.object {
+					return node{}, d.syntax("invalid character %q after object member", c)
+				}
+				return node{}, d.syntax("invalid character %q after array element", c)
+			}
+			stack = stack[:f.base]
+			frames = frames[:len(frames)-1]
+			i++
+		}
 	}
 }
 
@@ -133,116 +273,6 @@ func (d *treeDecoder) strRest(start, j int, high bool) (node, error) {
 	}
 	d.t.strs = append(d.t.strs, s)
 	return node{kind: String, ext: true, a: int32(len(d.t.strs) - 1)}, nil
-}
-
-func (d *treeDecoder) object() (node, error) {
-	if d.depth++; d.depth > maxDepth {
-		return node{}, d.syntax("exceeded max depth")
-	}
-	d.i++ // {
-	base := len(d.stack)
-	d.space()
-	if d.i < len(d.s) && d.s[d.i] == '}' {
-		return d.closeObject(base), nil
-	}
-	for {
-		if d.i >= len(d.s) || d.s[d.i] != '"' {
-			return node{}, d.syntax("expected a member name")
-		}
-		k, err := d.str()
-		if err != nil {
-			return node{}, err
-		}
-		if d.i >= len(d.s) || d.s[d.i] != ':' {
-			d.space()
-			if d.i >= len(d.s) || d.s[d.i] != ':' {
-				return node{}, d.syntax("expected ':' after a member name")
-			}
-		}
-		d.i++
-		// Usually one space, then the value.
-		if d.i+1 < len(d.s) && d.s[d.i] == ' ' && d.s[d.i+1] > ' ' {
-			d.i++
-		} else {
-			d.space()
-		}
-		start := d.i
-		v, err := d.value()
-		if err != nil {
-			return node{}, err
-		}
-		d.stack = append(d.stack, k, v)
-		if d.members != nil && d.depth == 1 {
-			*d.members = append(*d.members, Member{Key: d.t.strOf(&k), Start: start, End: d.i})
-		}
-		if d.i >= len(d.s) || d.s[d.i] <= ' ' {
-			d.space()
-			if d.i >= len(d.s) {
-				return node{}, d.syntax("unexpected end of JSON input")
-			}
-		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-			d.space()
-		case '}':
-			return d.closeObject(base), nil
-		default:
-			return node{}, d.syntax("invalid character %q after object member", d.s[d.i])
-		}
-	}
-}
-
-// closeObject ends the object at d.i == '}' whose members are d.stack[base:].
-func (d *treeDecoder) closeObject(base int) node {
-	if d.depth == 1 {
-		d.closing = d.i
-	}
-	d.i++
-	d.depth--
-	n := d.t.addMembers(d.stack[base:])
-	d.stack = d.stack[:base]
-	return n
-}
-
-func (d *treeDecoder) array() (node, error) {
-	if d.depth++; d.depth > maxDepth {
-		return node{}, d.syntax("exceeded max depth")
-	}
-	d.i++ // [
-	base := len(d.stack)
-	d.space()
-	if d.i < len(d.s) && d.s[d.i] == ']' {
-		d.i++
-		d.depth--
-		return d.t.addElements(d.stack, base), nil
-	}
-	for {
-		v, err := d.value()
-		if err != nil {
-			return node{}, err
-		}
-		d.stack = append(d.stack, v)
-		if d.i >= len(d.s) || d.s[d.i] <= ' ' {
-			d.space()
-			if d.i >= len(d.s) {
-				return node{}, d.syntax("unexpected end of JSON input")
-			}
-		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-			d.space()
-		case ']':
-			d.i++
-			d.depth--
-			n := d.t.addElements(d.stack, base)
-			d.stack = d.stack[:base]
-			return n, nil
-		default:
-			return node{}, d.syntax("invalid character %q after array element", d.s[d.i])
-		}
-	}
 }
 
 // nodeEstimate is a capacity for the nodes of the JSON value data: its strings (half its
