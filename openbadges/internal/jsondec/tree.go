@@ -213,17 +213,10 @@ func (t *Tree) addElements(stack []node, base int) node {
 }
 
 // addMembers sorts pairs (name, value, name, value...) by name, keeps the last of equal
-// names, and appends them to the nodes as an object's members.
-func (t *Tree) addMembers(pairs []node) node {
+// names, and appends them to the nodes as an object's members. sorted says the names
+// already strictly increase (then there is nothing to sort or drop).
+func (t *Tree) addMembers(pairs []node, sorted bool) node {
 	first := int32(len(t.nodes))
-	// Encoders often write members sorted: then there is nothing to sort or drop.
-	sorted := true
-	for i := 2; i < len(pairs); i += 2 {
-		if !nameLess(t.strOf(&pairs[i-2]), t.strOf(&pairs[i])) {
-			sorted = false
-			break
-		}
-	}
 	if sorted {
 		t.nodes = append(t.nodes, pairs...)
 		return node{kind: Object, a: first, n: int32(len(pairs) / 2)}
@@ -246,14 +239,6 @@ func (t *Tree) addMembers(pairs []node) node {
 		t.nodes = append(t.nodes, pairs[i], pairs[i+1])
 	}
 	return node{kind: Object, a: first, n: (int32(len(t.nodes)) - first) / 2}
-}
-
-// nameLess is a < b, deciding on the first bytes without a call when they differ.
-func nameLess(a, b string) bool {
-	if len(a) > 0 && len(b) > 0 && a[0] != b[0] {
-		return a[0] < b[0]
-	}
-	return a < b
 }
 
 // memberPairs sorts (name, value) node pairs by name.
@@ -375,7 +360,7 @@ func (t *Tree) from(v any, stack *[]node, depth int) (node, error) {
 			}
 			*stack = append(*stack, t.addStr(k), n)
 		}
-		n := t.addMembers((*stack)[base:])
+		n := t.addMembers((*stack)[base:], false)
 		*stack = (*stack)[:base]
 		return n, nil
 	}

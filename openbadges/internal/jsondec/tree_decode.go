@@ -77,10 +77,11 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 }
 
 // frame is a container being decoded: where its members or elements start on the stack,
-// and whether it is an object.
+// whether it is an object, and whether its member names so far are out of order.
 type frame struct {
-	base   int
-	object bool
+	base     int
+	object   bool
+	unsorted bool // an object's member names are not in strictly increasing order
 }
 
 // parse decodes the value at d.i (after any whitespace) and leaves d.i just past it. It is
@@ -114,6 +115,14 @@ func (d *treeDecoder) parse() (node, error) {
 				i = d.i
 			}
 			stack = append(stack, k)
+			// Encoders often write members sorted by name: then the Tree need not sort them.
+			// Two plain names differing in their first bytes are told apart without a call.
+			if n := len(stack) - 3; n >= frames[len(frames)-1].base {
+				if p := stack[n]; p.ext || k.ext || p.a == p.n || k.a == k.n || s[p.a] > s[k.a] ||
+					s[p.a] == s[k.a] && s[p.a:p.n] >= s[k.a:k.n] {
+					frames[len(frames)-1].unsorted = true
+				}
+			}
 			if i >= len(s) || s[i] != ':' {
 				i = skipSpace(s, i)
 				if i >= len(s) || s[i] != ':' {
@@ -164,7 +173,7 @@ func (d *treeDecoder) parse() (node, error) {
 					if len(frames) == 0 {
 						d.closing = i
 					}
-					v = d.t.addMembers(nil)
+					v = d.t.addMembers(nil, true)
 				} else {
 					v = d.t.addElements(nil, 0)
 				}
@@ -232,7 +241,7 @@ func (d *treeDecoder) parse() (node, error) {
 				if len(frames) == 1 {
 					d.closing = i
 				}
-				v = d.t.addMembers(stack[f.base:])
+				v = d.t.addMembers(stack[f.base:], !f.unsorted)
 			} else if !f.object && c == ']' {
 				v = d.t.addElements(stack, f.base)
 			} else {
