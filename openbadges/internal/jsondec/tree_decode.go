@@ -3,6 +3,7 @@ package jsondec
 import (
 	"bytes"
 	"errors"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -77,11 +78,12 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 }
 
 // frame is a container being decoded: where its members or elements start on the stack,
-// whether it is an object, and whether its member names so far are out of order.
+// whether it is an object, and whether its member names so far may be out of order.
 type frame struct {
 	base     int
+	prev     uint64 // an object's previous member name's first bytes (see parse)
 	object   bool
-	unsorted bool // an object's member names are not in strictly increasing order
+	unsorted bool // an object's member names may not strictly increase
 }
 
 // parse decodes the value at d.i (after any whitespace) and leaves d.i just past it. It is
@@ -104,9 +106,27 @@ func (d *treeDecoder) parse() (node, error) {
 			}
 			j, high := scanPlain(s, i+1)
 			var k node
+			f := &frames[len(frames)-1]
 			if j < len(s) && s[j] == '"' && !high {
+				// Encoders often write members sorted by name: then the Tree need not sort
+				// them. The first eight bytes of a plain name, big-endian, zero-padded past
+				// it (a plain name holds no zero byte), above those of the previous name say
+				// it comes after; anything else counts as out of order.
+				if i+9 <= len(s) {
+					x := bits.ReverseBytes64(load64(s[i+1:]))
+					if l := j - i - 1; l < 8 {
+						x &= ^uint64(0) << (8 * (8 - l))
+					}
+					if x <= f.prev {
+						f.unsorted = true
+					}
+					f.prev = x
+				} else {
+					f.unsorted = true
+				}
 				k, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
 			} else {
+				f.unsorted = true
 				d.i = i
 				var err error
 				if k, err = d.strRest(i+1, j, high); err != nil {
@@ -115,14 +135,6 @@ func (d *treeDecoder) parse() (node, error) {
 				i = d.i
 			}
 			stack = append(stack, k)
-			// Encoders often write members sorted by name: then the Tree need not sort them.
-			// Two plain names differing in their first bytes are told apart without a call.
-			if n := len(stack) - 3; n >= frames[len(frames)-1].base {
-				if p := stack[n]; p.ext || k.ext || p.a == p.n || k.a == k.n || s[p.a] > s[k.a] ||
-					s[p.a] == s[k.a] && s[p.a:p.n] >= s[k.a:k.n] {
-					frames[len(frames)-1].unsorted = true
-				}
-			}
 			if i >= len(s) || s[i] != ':' {
 				i = skipSpace(s, i)
 				if i >= len(s) || s[i] != ':' {
