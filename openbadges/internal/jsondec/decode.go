@@ -125,6 +125,20 @@ func (d *decoder) space() { d.i = skipSpace(d.s, d.i) }
 
 // skipSpace returns the offset of the first byte of s from i on that is not whitespace.
 func skipSpace(s string, i int) int {
+	// Pretty-printed JSON: a newline, then spaces, then a value or a bracket.
+	if i < len(s)-8 && s[i] == '\n' {
+		i++
+		for i <= len(s)-8 {
+			if x := load64(s[i:]) ^ (ones * ' '); x != 0 {
+				i += bits.TrailingZeros64(x) / 8
+				if s[i] > ' ' {
+					return i
+				}
+				break
+			}
+			i += 8
+		}
+	}
 	for i < len(s) {
 		if c := s[i]; c > ' ' || whitespace&(1<<c) == 0 {
 			break
