@@ -230,7 +230,7 @@ func (d *treeDecoder) parse() (node, error) {
 				d.i, d.stack = i, stack
 				return v, nil
 			}
-			f := frames[len(frames)-1]
+			f := &frames[len(frames)-1]
 			if f.object && len(frames) == 1 && d.members != nil {
 				*d.members = append(*d.members, Member{Key: d.t.strOf(&stack[len(stack)-1]), Start: start, End: i})
 			}
