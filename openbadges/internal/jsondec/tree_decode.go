@@ -270,19 +270,9 @@ func (d *treeDecoder) parse() (node, error) {
 	}
 }
 
-// str decodes the string at d.i into a node.
-func (d *treeDecoder) str() (node, error) {
-	start := d.i + 1
-	j, high := scanPlain(d.s, start)
-	if j < len(d.s) && d.s[j] == '"' && !high {
-		d.i = j + 1
-		return node{kind: String, a: int32(start), n: int32(j)}, nil
-	}
-	return d.strRest(start, j, high)
-}
-
-// strRest is str for a string with a byte of 0x80 or above, or a special byte at j other
-// than its closing quote.
+// strRest decodes the string starting at start (d.i at its opening quote) into a node when
+// scanPlain, whose results are j and high, found a byte of 0x80 or above in it, or a special
+// byte at j other than its closing quote.
 func (d *treeDecoder) strRest(start, j int, high bool) (node, error) {
 	if j < len(d.s) && d.s[j] == '"' && (!high || utf8.ValidString(d.s[start:j])) {
 		d.i = j + 1
