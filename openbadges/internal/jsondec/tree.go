@@ -99,18 +99,10 @@ func (t *Tree) Member(r Ref, i int) (string, Ref) {
 
 // Get returns the value of the member name of the object r.
 func (t *Tree) Get(r Ref, name string) (Ref, bool) {
-	o := &t.nodes[r]
-	lo, hi := int(o.a), int(o.a)+2*int(o.n) // name nodes at lo, lo+2, ... before hi
-	for lo < hi {
-		mid := lo + (hi-lo)/4*2
-		if t.strOf(&t.nodes[mid]) < name {
-			lo = mid + 2
-		} else {
-			hi = mid
-		}
-	}
-	if lo < int(o.a)+2*int(o.n) && t.strOf(&t.nodes[lo]) == name {
-		return Ref(lo) + 1, true
+	first, n := Ref(t.nodes[r].a), int(t.nodes[r].n)
+	i := sort.Search(n, func(i int) bool { return t.Str(first+2*Ref(i)) >= name })
+	if i < n && t.Str(first+2*Ref(i)) == name {
+		return first + 2*Ref(i) + 1, true
 	}
 	return 0, false
 }
