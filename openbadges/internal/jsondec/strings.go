@@ -17,11 +17,11 @@ func (d *decoder) str() (string, error) {
 // start being the offset just past the opening quote.
 func (d *decoder) strPlain() (string, bool, error) {
 	start := d.i + 1
-	j, high := scanPlain(d.s, start)
+	j, plain := scanPlain(d.s, start)
 	if j < len(d.s) && d.s[j] == '"' {
 		d.i = j + 1
 		v := d.s[start:j]
-		if high && !utf8.ValidString(v) {
+		if !plain && !utf8.ValidString(v) { // not plain: a byte of 0x80 or above
 			return string(unquoteSlow(v)), false, nil
 		}
 		return v, true, nil
@@ -45,7 +45,8 @@ func (d *decoder) strSpecial(start, j int) (string, bool, error) {
 }
 
 // scanPlain returns the offset of the first quote, backslash or control character of s from
-// j on (len(s) if none), and whether a byte of s[j:] before it has its high bit set.
+// j on (len(s) if none), and whether it is a quote with every byte before it (from j) below
+// 0x80: then s[j:end] is a plain string.
 func scanPlain(s string, j int) (int, bool) {
 	var acc uint64
 	// Eight bytes at a time: a byte is flagged when it is below 0x20 or its xor with a quote
@@ -56,20 +57,20 @@ func scanPlain(s string, j int) (int, bool) {
 		x := load64(s[j:])
 		q, b := x^(ones*'"'), x^(ones*'\\')
 		if m := ((q - ones) | (b - ones) | (x - ones*0x20)) &^ x & highs; m != 0 {
-			k := bits.TrailingZeros64(m) / 8
-			acc |= x & (1<<(8*k) - 1)
-			return j + k, acc&highs != 0
+			k := bits.TrailingZeros64(m) &^ 7 // the flagged byte's bit offset
+			acc |= x & (1<<k - 1)
+			return j + k/8, acc&highs == 0 && byte(x>>k) == '"'
 		}
 		acc |= x
 	}
 	for ; j < len(s); j++ {
 		c := s[j]
 		if c == '"' || c == '\\' || c < 0x20 {
-			break
+			return j, acc&highs == 0 && c == '"'
 		}
 		acc |= uint64(c)
 	}
-	return j, acc&highs != 0
+	return j, false
 }
 
 // escaped finishes a string starting at start that holds a backslash: it finds the closing

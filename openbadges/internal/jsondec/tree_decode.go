@@ -104,10 +104,10 @@ func (d *treeDecoder) parse() (node, error) {
 				d.i = i
 				return node{}, d.syntax("expected a member name")
 			}
-			j, high := scanPlain(s, i+1)
+			j, plain := scanPlain(s, i+1)
 			var k node
 			f := &frames[len(frames)-1]
-			if j < len(s) && s[j] == '"' && !high {
+			if plain {
 				// Encoders often write members sorted by name: then the Tree need not sort
 				// them. The first eight bytes of a plain name, big-endian, zero-padded past
 				// it (a plain name holds no zero byte), above those of the previous name say
@@ -129,7 +129,7 @@ func (d *treeDecoder) parse() (node, error) {
 				f.unsorted = true
 				d.i = i
 				var err error
-				if k, err = d.strRest(i+1, j, high); err != nil {
+				if k, err = d.strRest(i+1, j); err != nil {
 					return node{}, err
 				}
 				i = d.i
@@ -160,14 +160,14 @@ func (d *treeDecoder) parse() (node, error) {
 		}
 		switch c := s[i]; {
 		case c == '"':
-			j, high := scanPlain(s, i+1)
-			if j < len(s) && s[j] == '"' && !high {
+			j, plain := scanPlain(s, i+1)
+			if plain {
 				v, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
 				break
 			}
 			d.i = i
 			var err error
-			if v, err = d.strRest(i+1, j, high); err != nil {
+			if v, err = d.strRest(i+1, j); err != nil {
 				return node{}, err
 			}
 			i = d.i
@@ -271,10 +271,10 @@ func (d *treeDecoder) parse() (node, error) {
 }
 
 // strRest decodes the string starting at start (d.i at its opening quote) into a node when
-// scanPlain, whose results are j and high, found a byte of 0x80 or above in it, or a special
-// byte at j other than its closing quote.
-func (d *treeDecoder) strRest(start, j int, high bool) (node, error) {
-	if j < len(d.s) && d.s[j] == '"' && (!high || utf8.ValidString(d.s[start:j])) {
+// scanPlain found it not plain, its end or first special byte at j: a byte of 0x80 or above
+// before its closing quote, or a special byte other than the quote.
+func (d *treeDecoder) strRest(start, j int) (node, error) {
+	if j < len(d.s) && d.s[j] == '"' && utf8.ValidString(d.s[start:j]) {
 		d.i = j + 1
 		return node{kind: String, a: int32(start), n: int32(j)}, nil
 	}
