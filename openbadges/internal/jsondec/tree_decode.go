@@ -37,7 +37,6 @@ type treeDecoder struct {
 }
 
 func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, error) {
-	var members []Member
 	d := &treeDecoder{decoder: decoder{s: string(data)}}
 	if old == nil {
 		old = &Tree{}
@@ -59,7 +58,7 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 		if d.i >= len(d.s) || d.s[d.i] != '{' {
 			return nil, nil, 0, errors.New("not a JSON object")
 		}
-		d.members = &members
+		d.members = new([]Member)
 	}
 	v, err := d.parse()
 	if err != nil {
@@ -74,6 +73,10 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 	}
 	d.t.nodes = append(d.t.nodes, v)
 	d.t.root = Ref(len(d.t.nodes) - 1)
+	var members []Member
+	if d.members != nil {
+		members = *d.members
+	}
 	return d.t, members, d.closing, nil
 }
 
