@@ -118,30 +118,42 @@ func (d *decoder) syntax(format string, a ...any) error {
 	return &SyntaxError{Offset: d.i, Msg: fmt.Sprintf(format, a...)}
 }
 
-func (d *decoder) space() {
-	s, i := d.s, d.i
-	for i < len(s) {
-		switch s[i] {
-		case ' ':
-			// A run of spaces (indentation), eight bytes at a time.
-			for i+8 <= len(s) {
-				if x := load64(s[i:i+8]) ^ (ones * ' '); x != 0 {
-					i += bits.TrailingZeros64(x) / 8
-					break
+// whitespace has the bits 1<<c of JSON's whitespace bytes c.
+const whitespace = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
+
+func (d *decoder) space() { d.i = skipSpace(d.s, d.i) }
+
+// skipSpace returns the offset of the first byte of s from i on that is not whitespace.
+func skipSpace(s string, i int) int {
+	// Pretty-printed JSON: a newline, then spaces, then a value or a bracket.
+	if i < len(s)-8 && s[i] == '\n' {
+		i++
+		for i <= len(s)-8 {
+			if x := load64(s[i:]) ^ (ones * ' '); x != 0 {
+				i += bits.TrailingZeros64(x) / 8
+				if s[i] > ' ' {
+					return i
 				}
-				i += 8
+				break
 			}
-			for i < len(s) && s[i] == ' ' {
-				i++
-			}
-		case '\t', '\n', '\r':
-			i++
-		default:
-			d.i = i
-			return
+			i += 8
 		}
 	}
-	d.i = i
+	for i < len(s) {
+		if c := s[i]; c > ' ' || whitespace&(1<<c) == 0 {
+			break
+		}
+		i++
+		// A run of spaces (indentation after a newline), eight bytes at a time.
+		for i <= len(s)-8 {
+			if x := load64(s[i:]) ^ (ones * ' '); x != 0 {
+				i += bits.TrailingZeros64(x) / 8
+				break
+			}
+			i += 8
+		}
+	}
+	return i
 }
 
 func (d *decoder) value() (any, error) {

@@ -1,6 +1,7 @@
 package jsondec
 
 import (
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -16,41 +17,60 @@ func (d *decoder) str() (string, error) {
 // start being the offset just past the opening quote.
 func (d *decoder) strPlain() (string, bool, error) {
 	start := d.i + 1
-	ascii := true
-	j := start
-	// Eight bytes at a time while none is a quote, a backslash or a control character.
-	for s := d.s; j+8 <= len(s); j += 8 {
-		x := load64(s[j : j+8])
+	j, plain := scanPlain(d.s, start)
+	if j < len(d.s) && d.s[j] == '"' {
+		d.i = j + 1
+		v := d.s[start:j]
+		if !plain && !utf8.ValidString(v) { // not plain: a byte of 0x80 or above
+			return string(unquoteSlow(v)), false, nil
+		}
+		return v, true, nil
+	}
+	return d.strSpecial(start, j)
+}
+
+// strSpecial finishes the string starting at start whose first special byte (not a quote)
+// is at j: a backslash, a control character, or the end of the input.
+func (d *decoder) strSpecial(start, j int) (string, bool, error) {
+	if j >= len(d.s) {
+		d.i = len(d.s)
+		return "", false, d.syntax("unexpected end of JSON input")
+	}
+	if c := d.s[j]; c != '\\' {
+		d.i = j
+		return "", false, d.syntax("invalid character %q in string literal", c)
+	}
+	s, err := d.escaped(start)
+	return s, false, err
+}
+
+// scanPlain returns the offset of the first quote, backslash or control character of s from
+// j on (len(s) if none), and whether it is a quote with every byte before it (from j) below
+// 0x80: then s[j:end] is a plain string.
+func scanPlain(s string, j int) (int, bool) {
+	var acc uint64
+	// Eight bytes at a time: a byte is flagged when it is below 0x20 or its xor with a quote
+	// or a backslash is zero, by the borrow of a subtraction into its high bit, its own high
+	// bit clear (a quote's and a backslash's are, so x's stands for those of the xors). The
+	// lowest flagged byte is exact: a false flag needs a borrow from a lower, flagged byte.
+	for ; j <= len(s)-8; j += 8 {
+		x := load64(s[j:])
 		q, b := x^(ones*'"'), x^(ones*'\\')
-		if ((q-ones)&^q|(b-ones)&^b|(x-ones*0x20)&^x)&highs != 0 {
-			break
+		if m := ((q - ones) | (b - ones) | (x - ones*0x20)) &^ x & highs; m != 0 {
+			k := bits.TrailingZeros64(m) &^ 7 // the flagged byte's bit offset
+			acc |= x & (1<<k - 1)
+			return j + k/8, acc&highs == 0 && byte(x>>k) == '"'
 		}
-		if x&highs != 0 {
-			ascii = false
-		}
+		acc |= x
 	}
-	for ; j < len(d.s); j++ {
-		c := d.s[j]
-		switch {
-		case c == '"':
-			d.i = j + 1
-			v := d.s[start:j]
-			if !ascii && !utf8.ValidString(v) {
-				return string(unquoteSlow(v)), false, nil
-			}
-			return v, true, nil
-		case c == '\\':
-			s, err := d.escaped(start)
-			return s, false, err
-		case c < 0x20:
-			d.i = j
-			return "", false, d.syntax("invalid character %q in string literal", c)
-		case c >= 0x80:
-			ascii = false
+	for ; j < len(s); j++ {
+		c := s[j]
+		if c == '"' || c == '\\' || c < 0x20 {
+			return j, acc&highs == 0 && c == '"'
 		}
+		acc |= uint64(c)
 	}
-	d.i = len(d.s)
-	return "", false, d.syntax("unexpected end of JSON input")
+	return j, false
 }
 
 // escaped finishes a string starting at start that holds a backslash: it finds the closing

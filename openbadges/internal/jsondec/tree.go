@@ -213,8 +213,14 @@ func (t *Tree) addElements(stack []node, base int) node {
 }
 
 // addMembers sorts pairs (name, value, name, value...) by name, keeps the last of equal
-// names, and appends them to the nodes as an object's members.
-func (t *Tree) addMembers(pairs []node) node {
+// names, and appends them to the nodes as an object's members. sorted says the names
+// already strictly increase (then there is nothing to sort or drop).
+func (t *Tree) addMembers(pairs []node, sorted bool) node {
+	first := int32(len(t.nodes))
+	if sorted {
+		t.nodes = append(t.nodes, pairs...)
+		return node{kind: Object, a: first, n: int32(len(pairs) / 2)}
+	}
 	ps := memberPairs{t, pairs}
 	if len(pairs) <= 32 {
 		// Insertion sort: stable, and objects are small.
@@ -226,7 +232,6 @@ func (t *Tree) addMembers(pairs []node) node {
 	} else {
 		sort.Stable(ps)
 	}
-	first := int32(len(t.nodes))
 	for i := 0; i < len(pairs); i += 2 {
 		if i+2 < len(pairs) && t.strOf(&pairs[i]) == t.strOf(&pairs[i+2]) {
 			continue // a later duplicate wins
@@ -355,7 +360,7 @@ func (t *Tree) from(v any, stack *[]node, depth int) (node, error) {
 			}
 			*stack = append(*stack, t.addStr(k), n)
 		}
-		n := t.addMembers((*stack)[base:])
+		n := t.addMembers((*stack)[base:], false)
 		*stack = (*stack)[:base]
 		return n, nil
 	}

@@ -3,6 +3,8 @@ package jsondec
 import (
 	"bytes"
 	"errors"
+	"math/bits"
+	"unicode/utf8"
 )
 
 // DecodeTree decodes data (one JSON value with optional surrounding whitespace) into a Tree,
@@ -35,15 +37,15 @@ type treeDecoder struct {
 }
 
 func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, error) {
-	var members []Member
 	d := &treeDecoder{decoder: decoder{s: string(data)}}
 	if old == nil {
 		old = &Tree{}
 	}
 	clear(old.strs)
 	nodes, stack := old.nodes[:0], old.stack[:0]
-	if bound := nodeBound(data); cap(nodes) < bound {
-		nodes = make([]node, 0, bound)
+	if cap(nodes) == 0 {
+		// A reused Tree grows to what its documents need instead.
+		nodes = make([]node, 0, nodeEstimate(data))
 	}
 	if stack == nil {
 		stack = make([]node, 0, 64)
@@ -56,9 +58,9 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 		if d.i >= len(d.s) || d.s[d.i] != '{' {
 			return nil, nil, 0, errors.New("not a JSON object")
 		}
-		d.members = &members
+		d.members = new([]Member)
 	}
-	v, err := d.value()
+	v, err := d.parse()
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -71,161 +73,226 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 	}
 	d.t.nodes = append(d.t.nodes, v)
 	d.t.root = Ref(len(d.t.nodes) - 1)
+	var members []Member
+	if d.members != nil {
+		members = *d.members
+	}
 	return d.t, members, d.closing, nil
 }
 
-func (d *treeDecoder) value() (node, error) {
-	if d.i >= len(d.s) {
-		return node{}, d.syntax("unexpected end of JSON input")
-	}
-	switch c := d.s[d.i]; {
-	case c == '{':
-		return d.object()
-	case c == '[':
-		return d.array()
-	case c == '"':
-		return d.str()
-	case c == '-' || (c >= '0' && c <= '9'):
-		lit, integer, err := d.scanNumber()
-		if err != nil {
-			return node{}, err
+// frame is a container being decoded: where its members or elements start on the stack,
+// whether it is an object, and whether its member names so far may be out of order.
+type frame struct {
+	base     int
+	prev     uint64 // an object's previous member name's first bytes (see parse)
+	object   bool
+	unsorted bool // an object's member names may not strictly increase
+}
+
+// parse decodes the value at d.i (after any whitespace) and leaves d.i just past it. It is
+// one loop over the input, the containers being decoded kept in frames rather than in
+// recursive calls: the offset stays in a register, and a value costs no call but for
+// strings' scanning.
+func (d *treeDecoder) parse() (node, error) {
+	s, i := d.s, d.i
+	var fixed [16]frame
+	frames := fixed[:0]
+	stack := d.stack
+	var v node
+	key := false // a member name comes next
+	start := 0   // where the value of the current top-level member starts
+	for {
+		if key {
+			if i >= len(s) || s[i] != '"' {
+				d.i = i
+				return node{}, d.syntax("expected a member name")
+			}
+			j, plain := scanPlain(s, i+1)
+			var k node
+			f := &frames[len(frames)-1]
+			if plain {
+				// Encoders often write members sorted by name: then the Tree need not sort
+				// them. The first eight bytes of a plain name, big-endian, zero-padded past
+				// it (a plain name holds no zero byte), above those of the previous name say
+				// it comes after; anything else counts as out of order.
+				if i+9 <= len(s) {
+					x := bits.ReverseBytes64(load64(s[i+1:]))
+					if l := j - i - 1; l < 8 {
+						x &= ^uint64(0) << (8 * (8 - l))
+					}
+					if x <= f.prev {
+						f.unsorted = true
+					}
+					f.prev = x
+				} else {
+					f.unsorted = true
+				}
+				k, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+			} else {
+				f.unsorted = true
+				d.i = i
+				var err error
+				if k, err = d.strRest(i+1, j); err != nil {
+					return node{}, err
+				}
+				i = d.i
+			}
+			stack = append(stack, k)
+			if i >= len(s) || s[i] != ':' {
+				i = skipSpace(s, i)
+				if i >= len(s) || s[i] != ':' {
+					d.i = i
+					return node{}, d.syntax("expected ':' after a member name")
+				}
+			}
+			i++
+			// Usually one space, then the value.
+			if i+1 < len(s) && s[i] == ' ' && s[i+1] > ' ' {
+				i++
+			} else {
+				i = skipSpace(s, i)
+			}
+			if len(frames) == 1 {
+				start = i
+			}
+			key = false
 		}
-		f, ok := d.float(lit, integer)
-		if !ok {
-			return node{}, nil // d.err is set: decoding goes on, then fails
+		if i >= len(s) {
+			d.i = i
+			return node{}, d.syntax("unexpected end of JSON input")
 		}
-		d.t.nums = append(d.t.nums, f)
-		return node{kind: Number, a: int32(len(d.t.nums) - 1)}, nil
-	case c == 't':
-		return node{kind: True}, d.literal("true")
-	case c == 'f':
-		return node{kind: False}, d.literal("false")
-	case c == 'n':
-		return node{}, d.literal("null")
-	default:
-		return node{}, d.syntax("invalid character %q looking for beginning of value", c)
+		switch c := s[i]; {
+		case c == '"':
+			j, plain := scanPlain(s, i+1)
+			if plain {
+				v, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+				break
+			}
+			d.i = i
+			var err error
+			if v, err = d.strRest(i+1, j); err != nil {
+				return node{}, err
+			}
+			i = d.i
+		case c == '{' || c == '[':
+			if len(frames) >= maxDepth {
+				d.i = i
+				return node{}, d.syntax("exceeded max depth")
+			}
+			object := c == '{'
+			if i++; i < len(s) && s[i] <= ' ' {
+				i = skipSpace(s, i)
+			}
+			if i < len(s) && s[i] == c+2 { // '}' or ']'
+				if object {
+					if len(frames) == 0 {
+						d.closing = i
+					}
+					v = d.t.addMembers(nil, true)
+				} else {
+					v = d.t.addElements(nil, 0)
+				}
+				i++
+				break
+			}
+			frames = append(frames, frame{base: len(stack), object: object})
+			key = object
+			continue
+		case c == '-' || (c >= '0' && c <= '9'):
+			d.i = i
+			lit, integer, err := d.scanNumber()
+			if err != nil {
+				return node{}, err
+			}
+			i = d.i
+			v = node{} // a number out of range: d.err is set, decoding goes on, then fails
+			if f, ok := d.float(lit, integer); ok {
+				d.t.nums = append(d.t.nums, f)
+				v = node{kind: Number, a: int32(len(d.t.nums) - 1)}
+			}
+		case c == 't' || c == 'f' || c == 'n':
+			word, kind := "null", Null
+			if c == 't' {
+				word, kind = "true", True
+			} else if c == 'f' {
+				word, kind = "false", False
+			}
+			d.i = i
+			if err := d.literal(word); err != nil {
+				return node{}, err
+			}
+			i, v = d.i, node{kind: kind}
+		default:
+			d.i = i
+			return node{}, d.syntax("invalid character %q looking for beginning of value", c)
+		}
+		// v is whole and i just past it: add it to its container, then close each container
+		// it ends.
+		for {
+			if len(frames) == 0 {
+				d.i, d.stack = i, stack
+				return v, nil
+			}
+			f := &frames[len(frames)-1]
+			if f.object && len(frames) == 1 && d.members != nil {
+				*d.members = append(*d.members, Member{Key: d.t.strOf(&stack[len(stack)-1]), Start: start, End: i})
+			}
+			stack = append(stack, v)
+			if i >= len(s) || s[i] <= ' ' {
+				if i = skipSpace(s, i); i >= len(s) {
+					d.i = i
+					return node{}, d.syntax("unexpected end of JSON input")
+				}
+			}
+			c := s[i]
+			if c == ',' {
+				if i++; i < len(s) && s[i] <= ' ' {
+					i = skipSpace(s, i)
+				}
+				key = f.object
+				break
+			}
+			if f.object && c == '}' {
+				if len(frames) == 1 {
+					d.closing = i
+				}
+				v = d.t.addMembers(stack[f.base:], !f.unsorted)
+			} else if !f.object && c == ']' {
+				v = d.t.addElements(stack, f.base)
+			} else {
+				d.i = i
+				if f.object {
+					return node{}, d.syntax("invalid character %q after object member", c)
+				}
+				return node{}, d.syntax("invalid character %q after array element", c)
+			}
+			stack = stack[:f.base]
+			frames = frames[:len(frames)-1]
+			i++
+		}
 	}
 }
 
-// str decodes the string at d.i into a node.
-func (d *treeDecoder) str() (node, error) {
-	start := d.i + 1
-	s, plain, err := d.strPlain()
+// strRest decodes the string starting at start (d.i at its opening quote) into a node when
+// scanPlain found it not plain, its end or first special byte at j: a byte of 0x80 or above
+// before its closing quote, or a special byte other than the quote.
+func (d *treeDecoder) strRest(start, j int) (node, error) {
+	if j < len(d.s) && d.s[j] == '"' && utf8.ValidString(d.s[start:j]) {
+		d.i = j + 1
+		return node{kind: String, a: int32(start), n: int32(j)}, nil
+	}
+	s, _, err := d.strPlain()
 	if err != nil {
 		return node{}, err
-	}
-	if plain {
-		return node{kind: String, a: int32(start), n: int32(d.i - 1)}, nil
 	}
 	d.t.strs = append(d.t.strs, s)
 	return node{kind: String, ext: true, a: int32(len(d.t.strs) - 1)}, nil
 }
 
-func (d *treeDecoder) object() (node, error) {
-	if d.depth++; d.depth > maxDepth {
-		return node{}, d.syntax("exceeded max depth")
-	}
-	d.i++ // {
-	base := len(d.stack)
-	d.space()
-	if d.i < len(d.s) && d.s[d.i] == '}' {
-		return d.closeObject(base), nil
-	}
-	for {
-		if d.i >= len(d.s) || d.s[d.i] != '"' {
-			return node{}, d.syntax("expected a member name")
-		}
-		k, err := d.str()
-		if err != nil {
-			return node{}, err
-		}
-		d.space()
-		if d.i >= len(d.s) || d.s[d.i] != ':' {
-			return node{}, d.syntax("expected ':' after a member name")
-		}
-		d.i++
-		d.space()
-		start := d.i
-		v, err := d.value()
-		if err != nil {
-			return node{}, err
-		}
-		d.stack = append(d.stack, k, v)
-		if d.members != nil && d.depth == 1 {
-			*d.members = append(*d.members, Member{Key: d.t.strOf(&k), Start: start, End: d.i})
-		}
-		d.space()
-		if d.i >= len(d.s) {
-			return node{}, d.syntax("unexpected end of JSON input")
-		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-			d.space()
-		case '}':
-			return d.closeObject(base), nil
-		default:
-			return node{}, d.syntax("invalid character %q after object member", d.s[d.i])
-		}
-	}
-}
-
-// closeObject ends the object at d.i == '}' whose members are d.stack[base:].
-func (d *treeDecoder) closeObject(base int) node {
-	if d.depth == 1 {
-		d.closing = d.i
-	}
-	d.i++
-	d.depth--
-	n := d.t.addMembers(d.stack[base:])
-	d.stack = d.stack[:base]
-	return n
-}
-
-func (d *treeDecoder) array() (node, error) {
-	if d.depth++; d.depth > maxDepth {
-		return node{}, d.syntax("exceeded max depth")
-	}
-	d.i++ // [
-	base := len(d.stack)
-	d.space()
-	if d.i < len(d.s) && d.s[d.i] == ']' {
-		d.i++
-		d.depth--
-		return d.t.addElements(d.stack, base), nil
-	}
-	for {
-		v, err := d.value()
-		if err != nil {
-			return node{}, err
-		}
-		d.stack = append(d.stack, v)
-		d.space()
-		if d.i >= len(d.s) {
-			return node{}, d.syntax("unexpected end of JSON input")
-		}
-		switch d.s[d.i] {
-		case ',':
-			d.i++
-			d.space()
-		case ']':
-			d.i++
-			d.depth--
-			n := d.t.addElements(d.stack, base)
-			d.stack = d.stack[:base]
-			return n, nil
-		default:
-			return node{}, d.syntax("invalid character %q after array element", d.s[d.i])
-		}
-	}
-}
-
-// nodeBound is the number of nodes of the JSON value data at most (for valid JSON), plus room
-// for Without: a member has a colon and, but for the first, a comma; an element, but for the
-// first, a comma; the first member or element of a container is counted by its opening
-// bracket; colons and commas inside strings only add. Counting a byte is vectorized, so this
-// costs far less than growing the nodes.
-func nodeBound(data []byte) int {
-	return bytes.Count(data, []byte{':'}) + bytes.Count(data, []byte{','}) +
-		bytes.Count(data, []byte{'{'}) + bytes.Count(data, []byte{'['}) + 1 + 16
+// nodeEstimate is a capacity for the nodes of the JSON value data: its strings (half its
+// quotes) and a quarter more for its other values, which documents have fewer of (the nodes
+// grow past it when not). Counting one byte is vectorized: this costs far less than growing
+// the nodes, or counting each byte that starts or separates values.
+func nodeEstimate(data []byte) int {
+	return bytes.Count(data, []byte{'"'})*5/8 + 16
 }
