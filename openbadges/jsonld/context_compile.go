@@ -65,6 +65,8 @@ type activeCtx struct {
 	previous *activeCtx // set when built by a non-propagated (type-scoped) context
 	// aliases lists the terms mapped to a keyword (such as "id" to "@id"), for keywordOf.
 	aliases []termAlias
+	// aliasLens has bit len(term)&63 set for each alias term: keywordOf's quick rejection.
+	aliasLens uint64
 
 	mu       sync.Mutex
 	derived  map[derivedKey]*activeCtx // scoped contexts
@@ -307,6 +309,10 @@ func (cc *contextCompiler) process(ctx context.Context, active *activeCtx, local
 		}
 	}
 	result.aliases = keywordAliases(result.terms)
+	result.aliasLens = 0
+	for _, a := range result.aliases {
+		result.aliasLens |= 1 << (len(a.term) & 63)
+	}
 	return result, nil
 }
 

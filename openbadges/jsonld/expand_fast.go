@@ -2,6 +2,7 @@ package jsonld
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -141,9 +142,8 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	// alone).
 	t := f.t
 	base, n := len(f.exp), t.Len(m)
-	f.exp = append(f.exp, make([]expandedKey, n)...)
+	f.exp = slices.Grow(f.exp, n)[:base+n]
 	expanded := f.exp[base : base+n : base+n]
-	defer func() { f.exp = f.exp[:base] }()
 	for i := range n {
 		k, v := t.Member(m, i)
 		if k == "@context" || keywordOf(active, k) != "@type" {
@@ -179,6 +179,8 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	for i := range n {
 		if k, _ := t.Member(m, i); k != "@context" {
 			expanded[i] = expandKey(active, k)
+		} else {
+			expanded[i] = expandedKey{}
 		}
 	}
 	// Subject.
@@ -272,6 +274,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 			count++
 		}
 	}
+	f.exp = f.exp[:base] // (an error leaves the stack as it is: the builder is then dropped)
 	return s, idKey, count, hasID && count == 1, nil
 }
 
@@ -362,14 +365,11 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 	}
 	if kind != jsondec.Array && kind != jsondec.Object {
 		// One scalar: its statement, without the f.emit stack.
-		o, err := f.scalar(termCtx, key, vdef, v)
-		if err != nil {
+		var o emitted
+		if err := f.scalar(termCtx, key, vdef, v, &o, !local); err != nil {
 			return false, err
 		}
-		if local {
-			o.key = nodeKey{}
-		}
-		f.add(s, pred, o.t, g, o.key)
+		f.addp(&s, &pred, &o.t, &g, &o.key)
 		return true, nil
 	}
 	base := len(f.emit)
@@ -380,9 +380,9 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 	for i := range vals {
 		o := &vals[i]
 		if !local {
-			f.add(s, pred, o.t, g, o.key)
+			f.addp(&s, &pred, &o.t, &g, &o.key)
 		} else if !seenKey(vals[:i], &o.key) {
-			f.add(s, pred, o.t, g, nodeKey{})
+			f.addp(&s, &pred, &o.t, &g, nil)
 		}
 	}
 	f.emit = f.emit[:base]

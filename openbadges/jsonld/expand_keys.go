@@ -59,6 +59,9 @@ func keywordOf(active *activeCtx, k string) string {
 	if len(k) > 0 && k[0] == '@' && isKeyword(k) {
 		return k
 	}
+	if active.aliasLens&(1<<(len(k)&63)) == 0 {
+		return ""
+	}
 	for _, a := range active.aliases {
 		if a.term == k {
 			return a.keyword

@@ -92,35 +92,46 @@ func (f *fastBuilder) element(active *activeCtx, key string, def *termDef, v jso
 	case jsondec.Object:
 		return f.object(active, key, def, v, g, depth)
 	default:
-		o, err := f.scalar(active, key, def, v)
-		if err != nil {
-			return err
-		}
-		f.emit = append(f.emit, o)
-		return nil
+		f.emit = append(f.emit, emitted{})
+		return f.scalar(active, key, def, v, &f.emit[len(f.emit)-1], true)
 	}
 }
 
-// scalar is Value Expansion then conversion to an RDF term.
-func (f *fastBuilder) scalar(active *activeCtx, key string, def *termDef, v jsondec.Ref) (emitted, error) {
-	kind := f.t.Kind(v)
+// scalar is Value Expansion then conversion to an RDF term: it sets o.t, and o.key when
+// wantKey (leaving it as it is otherwise).
+func (f *fastBuilder) scalar(active *activeCtx, key string, def *termDef, v jsondec.Ref, o *emitted, wantKey bool) error {
+	t := f.t
+	kind := t.Kind(v)
+	if kind == jsondec.String && (def == nil || def.typ == "" && !def.hasLang && !def.hasDir) && active.lang == "" && active.dir == "" {
+		// A plain string: xsd:string.
+		s := t.Str(v)
+		o.t = Term{Kind: TermLiteral, Value: s, Datatype: xsdString}
+		if wantKey {
+			o.key = nodeKey{kind: 's', v: s}
+		}
+		return nil
+	}
 	isString := kind == jsondec.String
 	var s string
 	if isString {
-		s = f.t.Str(v)
+		s = t.Str(v)
 	}
 	if def != nil && isString && (def.typ == "@id" || def.typ == "@vocab") {
 		e, null, err := expandIRIInContext(active, s, def.typ == "@vocab", nil, nil, false)
 		if err != nil {
-			return emitted{}, err
+			return err
 		}
 		if null {
-			return emitted{}, fallback("keyword-like IRI value")
+			return fallback("keyword-like IRI value")
 		}
 		if !isAbsoluteIRI(e) {
 			f.problemAt(f.at(), codeRelativeObject, s, "relative or malformed IRI")
 		}
-		return emitted{f.ref(e), refKeyOf(e)}, nil
+		o.t = f.ref(e)
+		if wantKey {
+			o.key = refKeyOf(e)
+		}
+		return nil
 	}
 	var typ, lang, dir string
 	hasLang := false
@@ -138,29 +149,42 @@ func (f *fastBuilder) scalar(active *activeCtx, key string, def *termDef, v json
 			dir = active.dir
 		}
 	}
-	return f.literal(v, typ, lang, hasLang, dir)
+	return f.literal(v, typ, lang, hasLang, dir, o, wantKey)
 }
 
-// literal is makeLiteral and valueKeyOf for the scalar v (typ not "@json").
-func (f *fastBuilder) literal(v jsondec.Ref, typ, lang string, hasLang bool, dir string) (emitted, error) {
+// literal is makeLiteral, and valueKeyOf when wantKey, for the scalar v (typ not "@json"),
+// into o (see scalar).
+func (f *fastBuilder) literal(v jsondec.Ref, typ, lang string, hasLang bool, dir string, o *emitted, wantKey bool) error {
 	switch f.t.Kind(v) {
 	case jsondec.String:
 		s := f.t.Str(v)
-		return emitted{stringLiteral(s, typ, lang, hasLang, dir), stringKeyOf(s, typ, lang, "")}, nil
+		o.t = stringLiteral(s, typ, lang, hasLang, dir)
+		if wantKey {
+			o.key = stringKeyOf(s, typ, lang, "")
+		}
+		return nil
 	case jsondec.True, jsondec.False:
 		b := f.t.Kind(v) == jsondec.True
-		return emitted{boolLiteral(b, typ), boolKeyOf(b, typ, lang, "")}, nil
+		o.t = boolLiteral(b, typ)
+		if wantKey {
+			o.key = boolKeyOf(b, typ, lang, "")
+		}
+		return nil
 	case jsondec.Number:
 		num, lit, isLit := f.t.Num(v)
 		if isLit {
 			var err error
 			if num, err = toFloat(json.Number(lit)); err != nil {
-				return emitted{}, err
+				return err
 			}
 		}
-		return emitted{numberLiteral(num, typ), numberKeyOf(num, typ, lang, "")}, nil
+		o.t = numberLiteral(num, typ)
+		if wantKey {
+			o.key = numberKeyOf(num, typ, lang, "")
+		}
+		return nil
 	}
-	return emitted{}, fallback("unsupported scalar")
+	return fallback("unsupported scalar")
 }
 
 // object expands a map value (value object, list/set object or node object) and appends its
@@ -294,8 +318,8 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m
 	default:
 		return emitted{}, false, fallback("non-scalar @value")
 	}
-	o, err := f.literal(val, typ, lang, hasLang, dir)
-	if err != nil {
+	var o emitted
+	if err := f.literal(val, typ, lang, hasLang, dir, &o, true); err != nil {
 		return emitted{}, false, err
 	}
 	return o, true, nil

@@ -3,6 +3,7 @@ package jsonld
 import (
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -33,13 +34,22 @@ type keyedQuad struct {
 // @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we. The zero key
 // (a statement always kept) is not stored.
 func (b *rdfBuilder) add(s, p, o, g Term, key nodeKey) {
-	if b.quads == nil {
-		b.quads = make([]Quad, 0, 16)
+	b.addp(&s, &p, &o, &g, &key)
+}
+
+// addp is add with the terms and key given by pointer (key nil for the zero key), which
+// spares copying them on the way: the quad is written in place.
+func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) {
+	n := len(b.quads)
+	if key != nil && key.kind != 0 {
+		b.keyed = append(b.keyed, keyedQuad{i: int32(n), key: *key})
 	}
-	if key.kind != 0 {
-		b.keyed = append(b.keyed, keyedQuad{i: int32(len(b.quads)), key: key})
+	if n == cap(b.quads) {
+		b.quads = slices.Grow(b.quads, max(16, n))
 	}
-	b.quads = append(b.quads, Quad{S: s, P: p, O: o, G: g})
+	b.quads = b.quads[:n+1]
+	q := &b.quads[n]
+	q.S, q.P, q.O, q.G = *s, *p, *o, *g
 }
 
 // dataset returns the quads without the node map duplicates (the first one is kept). It
