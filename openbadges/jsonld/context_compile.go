@@ -67,6 +67,8 @@ type activeCtx struct {
 	aliases []termAlias
 	// aliasLens has bit len(term)&63 set for each alias term: keywordOf's quick rejection.
 	aliasLens uint64
+	// tab indexes terms once the context is finished (see term).
+	tab termTable
 
 	mu       sync.Mutex
 	derived  map[derivedKey]*activeCtx // scoped contexts
@@ -309,6 +311,7 @@ func (cc *contextCompiler) process(ctx context.Context, active *activeCtx, local
 		}
 	}
 	result.aliases = keywordAliases(result.terms)
+	result.tab = buildTermTable(result.terms)
 	result.aliasLens = 0
 	for _, a := range result.aliases {
 		result.aliasLens |= 1 << (len(a.term) & 63)

@@ -2,7 +2,6 @@ package jsonld
 
 import (
 	"context"
-	"slices"
 	"sort"
 	"strconv"
 
@@ -65,7 +64,7 @@ func (f *fastBuilder) document() error {
 			return fallback("top-level %s", e)
 		}
 	}
-	_, _, count, onlyID, err := f.node(f.cc.root, "", nil, m, Term{}, 0)
+	_, _, count, onlyID, err := f.node(f.cc.root, "", nil, m, -1, Term{}, 0)
 	if err != nil {
 		return err
 	}
@@ -81,18 +80,18 @@ func (f *fastBuilder) document() error {
 // (type-scoped) context, then the property-scoped context of prop, then an embedded @context.
 // valueLike is set when the map is a value object under a type-scoped context.
 // propDef is prop's term definition in active (nil when none).
-func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref) (*activeCtx, error) {
+// ms are the map's members (see pushMembers).
+func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDef, ms []expandedKey) (*activeCtx, error) {
 	var scopedDef *termDef
 	if prop != "" && propDef != nil && propDef.hasScoped {
 		scopedDef = propDef
 	}
 	if active.previous != nil {
 		mustRevert := true
-		if n := f.t.Len(m); n <= 2 {
-			if _, hasCtx := f.t.Get(m, "@context"); !hasCtx {
+		if n := len(ms); n <= 2 {
+			if _, hasCtx := contextMember(ms); !hasCtx {
 				for i := range n {
-					k, _ := f.t.Member(m, i)
-					e := keywordOf(active, k)
+					e := keywordOf(active, ms[i].k)
 					if e == "@value" {
 						mustRevert = false
 						break
@@ -114,7 +113,7 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDe
 			return nil, err
 		}
 	}
-	if c, ok := f.t.Get(m, "@context"); ok {
+	if c, ok := contextMember(ms); ok {
 		var err error
 		if active, err = f.cc.deriveEmbedded(f.ctx, active, f.t, c); err != nil {
 			return nil, err
@@ -127,25 +126,29 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDe
 // expansion has, and whether its only entry is @id. active is the context passed down by the
 // parent (with the parent's property-scoped context applied), prop the active property and
 // propDef its definition in active.
-func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref, g Term, depth int) (Term, nodeKey, int, bool, error) {
+// mb is where m's members are on the f.exp stack (see pushMembers), or -1 when they are not
+// there yet; node leaves the stack truncated to them.
+func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref, mb int, g Term, depth int) (Term, nodeKey, int, bool, error) {
 	if depth > maxDepth {
 		return Term{}, nodeKey{}, 0, false, fallback("too deep")
 	}
-	active, err := f.mapContext(active, prop, propDef, m)
+	// The members are in key order; they and their expansions live on the f.exp stack:
+	// written here, only read once the recursion below starts (which may move f.exp but
+	// leaves this part alone).
+	t := f.t
+	if mb < 0 {
+		mb = f.pushMembers(m)
+	}
+	base, n := mb, t.Len(m)
+	expanded := f.exp[base : base+n : base+n]
+	active, err := f.mapContext(active, prop, propDef, expanded)
 	if err != nil {
 		return Term{}, nodeKey{}, 0, false, err
 	}
 	// Type-scoped contexts, in key order, types sorted.
 	typeScoped := active
-	// The members are in key order; their expansions live on the f.exp stack: written here,
-	// only read once the recursion below starts (which may move f.exp but leaves this part
-	// alone).
-	t := f.t
-	base, n := len(f.exp), t.Len(m)
-	f.exp = slices.Grow(f.exp, n)[:base+n]
-	expanded := f.exp[base : base+n : base+n]
-	for i := range n {
-		k, v := t.Member(m, i)
+	for i := range expanded {
+		k, v := expanded[i].k, expanded[i].v
 		if k == "@context" || keywordOf(active, k) != "@type" {
 			continue
 		}
@@ -167,7 +170,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 			return Term{}, nodeKey{}, 0, false, fallback("invalid @type value")
 		}
 		for _, ty := range f.strs[tbase:] {
-			if d := typeScoped.terms[ty]; d != nil && d.hasScoped {
+			if d, _ := typeScoped.term(ty); d != nil && d.hasScoped {
 				if active, err = f.cc.derive(f.ctx, active, d, 2, d.scoped); err != nil {
 					return Term{}, nodeKey{}, 0, false, err
 				}
@@ -176,11 +179,9 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 		f.strs = f.strs[:tbase]
 	}
 	// The keys, expanded in the type-scoped context.
-	for i := range n {
-		if k, _ := t.Member(m, i); k != "@context" {
-			expanded[i] = expandKey(active, k)
-		} else {
-			expanded[i] = expandedKey{}
+	for i := range expanded {
+		if x := &expanded[i]; x.k != "@context" {
+			x.expand(active, x.k)
 		}
 	}
 	// Subject.
@@ -191,7 +192,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 		if expanded[i].e != "@id" {
 			continue
 		}
-		k, v := t.Member(m, i)
+		k, v := expanded[i].k, expanded[i].v
 		if hasID {
 			return Term{}, nodeKey{}, 0, false, fallback("colliding @id")
 		}
@@ -224,9 +225,8 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	// property, the duplicates of a property are found among its own values (see property).
 	local := !hasID && distinctProperties(expanded)
 	for i := range n {
-		x := expanded[i]
-		e := x.e
-		k, v := t.Member(m, i)
+		x := &expanded[i]
+		e, k, v := x.e, x.k, x.v
 		if k == "@context" || e == "@id" {
 			continue
 		}
@@ -301,7 +301,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 	// The values are expanded in termCtx, with key's definition there.
 	vdef := def
 	if termCtx != active {
-		vdef = termCtx.terms[key]
+		vdef, _ = termCtx.term(key)
 	}
 	if def != nil && def.typ == "@json" {
 		// jsonld.js takes the whole value, null included, as one JSON literal.
@@ -336,7 +336,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			}
 			gname := f.fresh()
 			mark := f.push("", i)
-			_, _, count, onlyID, err := f.node(termCtx, key, vdef, im, gname, depth+1)
+			_, _, count, onlyID, err := f.node(termCtx, key, vdef, im, -1, gname, depth+1)
 			f.path = f.path[:mark]
 			if err != nil {
 				return false, err

@@ -193,10 +193,11 @@ func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m json
 	if depth > maxDepth {
 		return fallback("too deep")
 	}
+	mb := f.pushMembers(m)
+	ms := f.exp[mb:]
 	var kind string
-	for i := range f.t.Len(m) {
-		k, _ := f.t.Member(m, i)
-		switch e := keywordOf(active, k); e {
+	for i := range ms {
+		switch e := keywordOf(active, ms[i].k); e {
 		case "@value", "@list", "@set":
 			kind = e
 		case "@graph", "@reverse", "@included", "@nest", "@index":
@@ -205,14 +206,15 @@ func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m json
 	}
 	switch kind {
 	case "":
-		s, k, _, _, err := f.node(active, key, def, m, g, depth+1)
+		s, k, _, _, err := f.node(active, key, def, m, mb, g, depth+1)
 		if err != nil {
 			return err
 		}
 		f.emit = append(f.emit, emitted{s, k})
 		return nil
 	case "@value":
-		o, keep, err := f.valueObject(active, key, def, m)
+		o, keep, err := f.valueObject(active, key, def, ms)
+		f.exp = f.exp[:mb]
 		if err != nil || !keep {
 			return err
 		}
@@ -220,15 +222,16 @@ func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m json
 		return nil
 	}
 	// @list or @set object: only that key allowed.
-	if f.t.Len(m) != 1 {
+	if len(ms) != 1 {
 		return fallback("%s object with other keys", kind)
 	}
-	_, items := f.t.Member(m, 0)
-	active, err := f.mapContext(active, key, def, m)
+	items := ms[0].v
+	active, err := f.mapContext(active, key, def, ms)
+	f.exp = f.exp[:mb]
 	if err != nil {
 		return err
 	}
-	def = active.terms[key]
+	def, _ = active.term(key)
 	if kind == "@set" {
 		return f.element(active, key, def, items, g, depth+1)
 	}
@@ -241,9 +244,9 @@ func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m json
 	return nil
 }
 
-// valueObject handles {"@value": ..., "@type"|"@language"|"@direction": ...}.
-func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m jsondec.Ref) (emitted, bool, error) {
-	active, err := f.mapContext(active, key, def, m)
+// valueObject handles {"@value": ..., "@type"|"@language"|"@direction": ...}, of members ms.
+func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, ms []expandedKey) (emitted, bool, error) {
+	active, err := f.mapContext(active, key, def, ms)
 	if err != nil {
 		return emitted{}, false, err
 	}
@@ -251,8 +254,8 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m
 	var val jsondec.Ref
 	var typ, lang, dir string
 	hasVal, hasType, hasLang, hasDir := false, false, false, false
-	for i := range t.Len(m) {
-		k, v := t.Member(m, i)
+	for i := range ms {
+		k, v := ms[i].k, ms[i].v
 		switch keywordOf(active, k) {
 		case "@value":
 			val, hasVal = v, true
