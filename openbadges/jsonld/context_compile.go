@@ -65,8 +65,8 @@ type activeCtx struct {
 	previous *activeCtx // set when built by a non-propagated (type-scoped) context
 	// aliases lists the terms mapped to a keyword (such as "id" to "@id"), for keywordOf.
 	aliases []termAlias
-	// aliasLens has bit len(term)&63 set for each alias term: keywordOf's quick rejection.
-	aliasLens uint64
+	// aliasMask has bit aliasBit(term) set for each alias term: keywordOf's quick rejection.
+	aliasMask uint64
 	// tab indexes terms once the context is finished (see term).
 	tab termTable
 
@@ -312,9 +312,9 @@ func (cc *contextCompiler) process(ctx context.Context, active *activeCtx, local
 	}
 	result.aliases = keywordAliases(result.terms)
 	result.tab = buildTermTable(result.terms)
-	result.aliasLens = 0
+	result.aliasMask = 0
 	for _, a := range result.aliases {
-		result.aliasLens |= 1 << (len(a.term) & 63)
+		result.aliasMask |= 1 << aliasBit(a.term)
 	}
 	return result, nil
 }

@@ -2,6 +2,7 @@ package jsonld
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -149,7 +150,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	typeScoped := active
 	for i := range expanded {
 		k, v := expanded[i].k, expanded[i].v
-		if k == "@context" || keywordOf(active, k) != "@type" {
+		if k == "@context" || !mayBeKeyword(active, k) || keywordOfAlias(active, k) != "@type" {
 			continue
 		}
 		// The types, sorted, on the f.strs stack.
@@ -239,6 +240,9 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 			if nt > 0 {
 				count++ // jsonld.js adds no @type entry for an empty array
 			}
+			// A fresh subject's duplicate types are dropped here (see local), the others by
+			// dataset; the types already made are on the f.strs stack.
+			tb := len(f.strs)
 			for j := range nt {
 				ty := first + jsondec.Ref(j)
 				if t.Kind(ty) != jsondec.String {
@@ -257,15 +261,23 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 					f.problemAt(ptr(f.at(), k), code, ts, "@type did not expand to an absolute IRI")
 					continue
 				}
-				f.add(s, Term{Kind: TermIRI, Value: rdfType}, f.ref(te), g, typeKeyOf(te))
+				pred, o := Term{Kind: TermIRI, Value: rdfType}, f.ref(te)
+				if !local {
+					key := typeKeyOf(te)
+					f.addp(&s, &pred, &o, &g, &key)
+				} else if !slices.Contains(f.strs[tb:], te) {
+					f.strs = append(f.strs, te)
+					f.addp(&s, &pred, &o, &g, nil)
+				}
 			}
+			f.strs = f.strs[:tb]
 			continue
 		}
 		if isKeyword(e) {
 			return Term{}, nodeKey{}, 0, false, fallback("keyword %s in node object", e)
 		}
 		mark := f.push(k, -1)
-		n, err := f.property(active, k, x.def, e, v, s, g, local, depth)
+		n, err := f.property(active, k, x.def, e, v, &s, &g, local, depth)
 		f.path = f.path[:mark]
 		if err != nil {
 			return Term{}, nodeKey{}, 0, false, err
@@ -282,7 +294,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 // emits its statements about s. It reports whether the expanded node keeps the property.
 // local says that no other statement has subject s and predicate p: node map duplicates are
 // then dropped here, among the values, instead of by dataset.
-func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p string, v jsondec.Ref, s, g Term, local bool, depth int) (bool, error) {
+func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p string, v jsondec.Ref, s, g *Term, local bool, depth int) (bool, error) {
 	pred := Term{Kind: TermIRI, Value: p}
 	if isBlankID(p) {
 		f.problemAt(f.at(), codeBlankPredicate, key, "blank node used as a property")
@@ -313,7 +325,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		if err != nil {
 			return false, err
 		}
-		f.add(s, pred, lit, g, valueKeyOf(jv, "@json", "", ""))
+		f.add(*s, pred, lit, *g, valueKeyOf(jv, "@json", "", ""))
 		return true, nil
 	}
 	kind := f.t.Kind(v)
@@ -321,7 +333,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		return false, nil
 	}
 	if container&ctLanguage != 0 && kind == jsondec.Object {
-		return f.languageMap(termCtx, key, def, v, s, pred, g)
+		return f.languageMap(termCtx, key, def, v, *s, pred, *g)
 	}
 	if container&ctGraph != 0 {
 		first, ni := f.span(v)
@@ -346,7 +358,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 				continue
 			}
 			kept++
-			f.add(s, pred, gname, g, nodeKey{})
+			f.add(*s, pred, gname, *g, nodeKey{})
 		}
 		return kept > 0, nil
 	}
@@ -355,11 +367,11 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			// an explicit list object: handled by element below
 		} else {
 			first, ni := f.span(v)
-			head, err := f.list(termCtx, key, vdef, first, ni, g, depth)
+			head, err := f.list(termCtx, key, vdef, first, ni, *g, depth)
 			if err != nil {
 				return false, err
 			}
-			f.add(s, pred, head, g, nodeKey{})
+			f.add(*s, pred, head, *g, nodeKey{})
 			return true, nil
 		}
 	}
@@ -369,20 +381,20 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		if err := f.scalar(termCtx, key, vdef, v, &o, !local); err != nil {
 			return false, err
 		}
-		f.addp(&s, &pred, &o.t, &g, &o.key)
+		f.addp(s, &pred, &o.t, g, &o.key)
 		return true, nil
 	}
 	base := len(f.emit)
-	if err := f.element(termCtx, key, vdef, v, g, depth); err != nil {
+	if err := f.element(termCtx, key, vdef, v, *g, depth); err != nil {
 		return false, err
 	}
 	vals := f.emit[base:]
 	for i := range vals {
 		o := &vals[i]
 		if !local {
-			f.addp(&s, &pred, &o.t, &g, &o.key)
+			f.addp(s, &pred, &o.t, g, &o.key)
 		} else if !seenKey(vals[:i], &o.key) {
-			f.addp(&s, &pred, &o.t, &g, nil)
+			f.addp(s, &pred, &o.t, g, nil)
 		}
 	}
 	f.emit = f.emit[:base]

@@ -106,13 +106,23 @@ func keywordAliases(terms map[string]*termDef) []termAlias {
 // not expand to a keyword: expandIRIInContext(active, k, true, nil, nil, false) when that
 // is a keyword, without its term lookup (a term expands to a keyword only as an alias).
 func keywordOf(active *activeCtx, k string) string {
-	if active.aliasLens&(1<<(len(k)&63)) == 0 && (len(k) == 0 || k[0] != '@') {
+	if !mayBeKeyword(active, k) {
 		return ""
 	}
 	return keywordOfAlias(active, k)
 }
 
+// mayBeKeyword is keywordOf's quick rejection: false when k does not expand to a keyword.
+func mayBeKeyword(active *activeCtx, k string) bool {
+	return len(k) > 0 && (k[0] == '@' || active.aliasMask&(1<<aliasBit(k)) != 0)
+}
+
+// aliasBit is the bit of activeCtx.aliasMask for the alias term k (not empty).
+func aliasBit(k string) uint { return (uint(len(k))*7 + uint(k[0])) & 63 }
+
 // keywordOfAlias is keywordOf past its quick rejection.
+//
+//go:noinline
 func keywordOfAlias(active *activeCtx, k string) string {
 	if len(k) > 0 && k[0] == '@' && isKeyword(k) {
 		return k

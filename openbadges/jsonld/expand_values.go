@@ -197,7 +197,10 @@ func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m json
 	ms := f.exp[mb:]
 	var kind string
 	for i := range ms {
-		switch e := keywordOf(active, ms[i].k); e {
+		if !mayBeKeyword(active, ms[i].k) {
+			continue
+		}
+		switch e := keywordOfAlias(active, ms[i].k); e {
 		case "@value", "@list", "@set":
 			kind = e
 		case "@graph", "@reverse", "@included", "@nest", "@index":
