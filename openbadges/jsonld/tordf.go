@@ -49,7 +49,10 @@ func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) {
 	}
 	b.quads = b.quads[:n+1]
 	q := &b.quads[n]
-	q.S, q.P, q.O, q.G = *s, *p, *o, *g
+	q.S = *s // one by one: a parallel assignment would copy them all to temporaries first
+	q.P = *p
+	q.O = *o
+	q.G = *g
 }
 
 // dataset returns the quads without the node map duplicates (the first one is kept). It
