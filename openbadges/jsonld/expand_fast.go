@@ -261,14 +261,19 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 					f.problemAt(ptr(f.at(), k), code, ts, "@type did not expand to an absolute IRI")
 					continue
 				}
-				pred, o := Term{Kind: TermIRI, Value: rdfType}, f.ref(te)
+				var q *Quad
 				if !local {
-					key := typeKeyOf(te)
-					f.addp(&s, &pred, &o, &g, &key)
+					q = f.newQuad(&nodeKey{kind: 't', v: te}) // typeKeyOf(te)
 				} else if !slices.Contains(f.strs[tb:], te) {
 					f.strs = append(f.strs, te)
-					f.addp(&s, &pred, &o, &g, nil)
+					q = f.newQuad(nil)
+				} else {
+					continue
 				}
+				q.S = s
+				q.P = Term{Kind: TermIRI, Value: rdfType}
+				q.O = f.ref(te)
+				q.G = g
 			}
 			f.strs = f.strs[:tb]
 			continue
@@ -374,6 +379,21 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			f.add(*s, pred, head, *g, nodeKey{})
 			return true, nil
 		}
+	}
+	if kind == jsondec.String && plainString(termCtx, vdef) {
+		// One plain string: its statement, written in place.
+		str := f.t.Str(v)
+		var q *Quad
+		if local {
+			q = f.newQuad(nil)
+		} else {
+			q = f.newQuad(&nodeKey{kind: 's', v: str})
+		}
+		q.S = *s
+		q.P = pred
+		q.O = Term{Kind: TermLiteral, Value: str, Datatype: xsdString}
+		q.G = *g
+		return true, nil
 	}
 	if kind != jsondec.Array && kind != jsondec.Object {
 		// One scalar: its statement, without the f.emit stack.

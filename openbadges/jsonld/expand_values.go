@@ -57,13 +57,21 @@ func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first js
 	}
 	head := f.fresh()
 	cur := head
-	for i, v := range vals {
-		f.add(cur, Term{Kind: TermIRI, Value: rdfFirst}, v.t, g, nodeKey{})
+	for i := range vals {
+		q := f.newQuad(nil)
+		q.S = cur
+		q.P = Term{Kind: TermIRI, Value: rdfFirst}
+		q.O = vals[i].t
+		q.G = g
 		rest := Term{Kind: TermIRI, Value: rdfNil}
 		if i < len(vals)-1 {
 			rest = f.fresh()
 		}
-		f.add(cur, Term{Kind: TermIRI, Value: rdfRest}, rest, g, nodeKey{})
+		q = f.newQuad(nil)
+		q.S = cur
+		q.P = Term{Kind: TermIRI, Value: rdfRest}
+		q.O = rest
+		q.G = g
 		cur = rest
 	}
 	return head, nil
@@ -97,12 +105,18 @@ func (f *fastBuilder) element(active *activeCtx, key string, def *termDef, v jso
 	}
 }
 
+// plainString reports whether a string value of a term of definition def (nil when none) in
+// active is a plain xsd:string literal (no type, language or direction).
+func plainString(active *activeCtx, def *termDef) bool {
+	return (def == nil || def.typ == "" && !def.hasLang && !def.hasDir) && active.lang == "" && active.dir == ""
+}
+
 // scalar is Value Expansion then conversion to an RDF term: it sets o.t, and o.key when
 // wantKey (leaving it as it is otherwise).
 func (f *fastBuilder) scalar(active *activeCtx, key string, def *termDef, v jsondec.Ref, o *emitted, wantKey bool) error {
 	t := f.t
 	kind := t.Kind(v)
-	if kind == jsondec.String && (def == nil || def.typ == "" && !def.hasLang && !def.hasDir) && active.lang == "" && active.dir == "" {
+	if kind == jsondec.String && plainString(active, def) {
 		// A plain string: xsd:string.
 		s := t.Str(v)
 		o.t = Term{Kind: TermLiteral, Value: s, Datatype: xsdString}

@@ -40,6 +40,16 @@ func (b *rdfBuilder) add(s, p, o, g Term, key nodeKey) {
 // addp is add with the terms and key given by pointer (key nil for the zero key), which
 // spares copying them on the way: the quad is written in place.
 func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) {
+	q := b.newQuad(key)
+	q.S = *s // one by one: a parallel assignment would copy them all to temporaries first
+	q.P = *p
+	q.O = *o
+	q.G = *g
+}
+
+// newQuad appends a statement of node map identity key (nil for the zero key) and returns it,
+// for the caller to write its terms.
+func (b *rdfBuilder) newQuad(key *nodeKey) *Quad {
 	n := len(b.quads)
 	if key != nil && key.kind != 0 {
 		b.keyed = append(b.keyed, keyedQuad{i: int32(n), key: *key})
@@ -48,11 +58,7 @@ func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) {
 		b.quads = slices.Grow(b.quads, max(16, n))
 	}
 	b.quads = b.quads[:n+1]
-	q := &b.quads[n]
-	q.S = *s // one by one: a parallel assignment would copy them all to temporaries first
-	q.P = *p
-	q.O = *o
-	q.G = *g
+	return &b.quads[n]
 }
 
 // dataset returns the quads without the node map duplicates (the first one is kept). It
