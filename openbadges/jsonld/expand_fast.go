@@ -380,20 +380,22 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			return true, nil
 		}
 	}
-	if kind == jsondec.String && plainString(termCtx, vdef) {
-		// One plain string: its statement, written in place.
-		str := f.t.Str(v)
-		var q *Quad
-		if local {
-			q = f.newQuad(nil)
-		} else {
-			q = f.newQuad(&nodeKey{kind: 's', v: str})
+	if kind == jsondec.String {
+		if dt, typ, ok := stringDatatype(termCtx, vdef); ok {
+			// One string of a plain or typed literal: its statement, written in place.
+			str := f.t.Str(v)
+			var q *Quad
+			if local {
+				q = f.newQuad(nil)
+			} else {
+				q = f.newQuad(&nodeKey{kind: 's', v: str, typ: typ}) // stringKeyOf(str, typ, "", "")
+			}
+			q.S = *s
+			q.P = pred
+			q.O = Term{Kind: TermLiteral, Value: str, Datatype: dt}
+			q.G = *g
+			return true, nil
 		}
-		q.S = *s
-		q.P = pred
-		q.O = Term{Kind: TermLiteral, Value: str, Datatype: xsdString}
-		q.G = *g
-		return true, nil
 	}
 	if kind != jsondec.Array && kind != jsondec.Object {
 		// One scalar: its statement, without the f.emit stack.

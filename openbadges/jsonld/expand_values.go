@@ -105,6 +105,24 @@ func (f *fastBuilder) element(active *activeCtx, key string, def *termDef, v jso
 	}
 }
 
+// stringDatatype returns the datatype of the literal a string value of a term of definition
+// def (nil when none) in active makes, and the @type of its expanded value ("" for
+// xsd:string), when it is a plain string or has a datatype whose value is the string itself
+// (not xsd:double); false otherwise (language, direction, IRI, @json, xsd:double).
+func stringDatatype(active *activeCtx, def *termDef) (dt, typ string, ok bool) {
+	if def != nil && def.typ != "" {
+		switch def.typ {
+		case "@id", "@vocab", "@none", "@json", xsdDouble:
+			return "", "", false
+		}
+		return def.typ, def.typ, true
+	}
+	if plainString(active, def) {
+		return xsdString, "", true
+	}
+	return "", "", false
+}
+
 // plainString reports whether a string value of a term of definition def (nil when none) in
 // active is a plain xsd:string literal (no type, language or direction).
 func plainString(active *activeCtx, def *termDef) bool {
