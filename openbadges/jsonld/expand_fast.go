@@ -183,6 +183,8 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	for i := range expanded {
 		if x := &expanded[i]; x.k != "@context" {
 			x.expand(active, x.k)
+		} else {
+			x.e, x.def, x.abs = "", nil, false
 		}
 	}
 	// Subject.

@@ -28,46 +28,47 @@ func expandKey(active *activeCtx, k string) expandedKey {
 	return x
 }
 
-// expand sets x.e, x.def and x.abs to the expansion of k in active (see expandKey).
+// expand sets x.e, x.def and x.abs to the expansion of k in active (see expandKey), writing
+// each once (x may be in pooled memory, where a pointer write costs a write barrier while
+// the collector marks).
 func (x *expandedKey) expand(active *activeCtx, k string) {
-	x.def, x.abs = nil, false
 	if len(k) > 0 && k[0] == '@' {
 		if isKeyword(k) {
-			x.e = k
+			x.e, x.def, x.abs = k, nil, false
 			return
 		}
 		if looksLikeKeyword(k) {
-			x.e = ""
+			x.e, x.def, x.abs = "", nil, false
 			return
 		}
 	}
 	if d, ok := active.term(k); ok {
-		x.def = d
 		if d.null {
-			x.e = ""
+			x.e, x.def, x.abs = "", d, false
 			return
 		}
-		x.e, x.abs = d.id, d.abs
+		x.e, x.def, x.abs = d.id, d, d.abs
 		return
 	}
 	e, null, _ := expandNonTerm(active, k, true, nil, nil, false)
 	if null {
-		x.e = ""
+		x.e, x.def, x.abs = "", nil, false
 		return
 	}
-	x.e, x.abs = e, isAbsoluteIRI(e)
+	x.e, x.def, x.abs = e, nil, isAbsoluteIRI(e)
 }
 
-// pushMembers pushes the members of the object m on the f.exp stack (names and values, not
-// yet expanded) and returns where they start.
+// pushMembers pushes the members of the object m on the f.exp stack (names and values; their
+// other fields are stale until node expands them) and returns where they start.
 func (f *fastBuilder) pushMembers(m jsondec.Ref) int {
 	t := f.t
 	base, n := len(f.exp), t.Len(m)
 	f.exp = slices.Grow(f.exp, n)[:base+n]
 	ms := f.exp[base : base+n : base+n]
 	for i := range ms {
-		k, v := t.Member(m, i)
-		ms[i] = expandedKey{k: k, v: v}
+		// Only the name and value: node sets the rest (fewer pointer writes).
+		x := &ms[i]
+		x.k, x.v = t.Member(m, i)
 	}
 	return base
 }
