@@ -65,6 +65,10 @@ type activeCtx struct {
 	previous *activeCtx // set when built by a non-propagated (type-scoped) context
 	// aliases lists the terms mapped to a keyword (such as "id" to "@id"), for keywordOf.
 	aliases []termAlias
+	// aliasMask has bit aliasBit(term) set for each alias term: keywordOf's quick rejection.
+	aliasMask uint64
+	// tab indexes terms once the context is finished (see term).
+	tab termTable
 
 	mu       sync.Mutex
 	derived  map[derivedKey]*activeCtx // scoped contexts
@@ -307,6 +311,11 @@ func (cc *contextCompiler) process(ctx context.Context, active *activeCtx, local
 		}
 	}
 	result.aliases = keywordAliases(result.terms)
+	result.tab = buildTermTable(result.terms)
+	result.aliasMask = 0
+	for _, a := range result.aliases {
+		result.aliasMask |= 1 << aliasBit(a.term)
+	}
 	return result, nil
 }
 

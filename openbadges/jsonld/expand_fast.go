@@ -2,6 +2,7 @@ package jsonld
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -64,7 +65,7 @@ func (f *fastBuilder) document() error {
 			return fallback("top-level %s", e)
 		}
 	}
-	_, _, count, onlyID, err := f.node(f.cc.root, "", nil, m, Term{}, 0)
+	_, _, count, onlyID, err := f.node(f.cc.root, "", nil, m, -1, Term{}, 0)
 	if err != nil {
 		return err
 	}
@@ -80,18 +81,18 @@ func (f *fastBuilder) document() error {
 // (type-scoped) context, then the property-scoped context of prop, then an embedded @context.
 // valueLike is set when the map is a value object under a type-scoped context.
 // propDef is prop's term definition in active (nil when none).
-func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref) (*activeCtx, error) {
+// ms are the map's members (see pushMembers).
+func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDef, ms []expandedKey) (*activeCtx, error) {
 	var scopedDef *termDef
 	if prop != "" && propDef != nil && propDef.hasScoped {
 		scopedDef = propDef
 	}
 	if active.previous != nil {
 		mustRevert := true
-		if n := f.t.Len(m); n <= 2 {
-			if _, hasCtx := f.t.Get(m, "@context"); !hasCtx {
+		if n := len(ms); n <= 2 {
+			if _, hasCtx := contextMember(ms); !hasCtx {
 				for i := range n {
-					k, _ := f.t.Member(m, i)
-					e := keywordOf(active, k)
+					e := keywordOf(active, ms[i].k)
 					if e == "@value" {
 						mustRevert = false
 						break
@@ -113,7 +114,7 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDe
 			return nil, err
 		}
 	}
-	if c, ok := f.t.Get(m, "@context"); ok {
+	if c, ok := contextMember(ms); ok {
 		var err error
 		if active, err = f.cc.deriveEmbedded(f.ctx, active, f.t, c); err != nil {
 			return nil, err
@@ -126,27 +127,30 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDe
 // expansion has, and whether its only entry is @id. active is the context passed down by the
 // parent (with the parent's property-scoped context applied), prop the active property and
 // propDef its definition in active.
-func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref, g Term, depth int) (Term, nodeKey, int, bool, error) {
+// mb is where m's members are on the f.exp stack (see pushMembers), or -1 when they are not
+// there yet; node leaves the stack truncated to them.
+func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref, mb int, g Term, depth int) (Term, nodeKey, int, bool, error) {
 	if depth > maxDepth {
 		return Term{}, nodeKey{}, 0, false, fallback("too deep")
 	}
-	active, err := f.mapContext(active, prop, propDef, m)
+	// The members are in key order; they and their expansions live on the f.exp stack:
+	// written here, only read once the recursion below starts (which may move f.exp but
+	// leaves this part alone).
+	t := f.t
+	if mb < 0 {
+		mb = f.pushMembers(m)
+	}
+	base, n := mb, t.Len(m)
+	expanded := f.exp[base : base+n : base+n]
+	active, err := f.mapContext(active, prop, propDef, expanded)
 	if err != nil {
 		return Term{}, nodeKey{}, 0, false, err
 	}
 	// Type-scoped contexts, in key order, types sorted.
 	typeScoped := active
-	// The members are in key order; their expansions live on the f.exp stack: written here,
-	// only read once the recursion below starts (which may move f.exp but leaves this part
-	// alone).
-	t := f.t
-	base, n := len(f.exp), t.Len(m)
-	f.exp = append(f.exp, make([]expandedKey, n)...)
-	expanded := f.exp[base : base+n : base+n]
-	defer func() { f.exp = f.exp[:base] }()
-	for i := range n {
-		k, v := t.Member(m, i)
-		if k == "@context" || keywordOf(active, k) != "@type" {
+	for i := range expanded {
+		k, v := expanded[i].k, expanded[i].v
+		if k == "@context" || !mayBeKeyword(active, k) || keywordOfAlias(active, k) != "@type" {
 			continue
 		}
 		// The types, sorted, on the f.strs stack.
@@ -167,7 +171,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 			return Term{}, nodeKey{}, 0, false, fallback("invalid @type value")
 		}
 		for _, ty := range f.strs[tbase:] {
-			if d := typeScoped.terms[ty]; d != nil && d.hasScoped {
+			if d, _ := typeScoped.term(ty); d != nil && d.hasScoped {
 				if active, err = f.cc.derive(f.ctx, active, d, 2, d.scoped); err != nil {
 					return Term{}, nodeKey{}, 0, false, err
 				}
@@ -176,9 +180,11 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 		f.strs = f.strs[:tbase]
 	}
 	// The keys, expanded in the type-scoped context.
-	for i := range n {
-		if k, _ := t.Member(m, i); k != "@context" {
-			expanded[i] = expandKey(active, k)
+	for i := range expanded {
+		if x := &expanded[i]; x.k != "@context" {
+			x.expand(active, x.k)
+		} else {
+			x.e, x.def, x.abs = "", nil, false
 		}
 	}
 	// Subject.
@@ -189,7 +195,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 		if expanded[i].e != "@id" {
 			continue
 		}
-		k, v := t.Member(m, i)
+		k, v := expanded[i].k, expanded[i].v
 		if hasID {
 			return Term{}, nodeKey{}, 0, false, fallback("colliding @id")
 		}
@@ -222,9 +228,8 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	// property, the duplicates of a property are found among its own values (see property).
 	local := !hasID && distinctProperties(expanded)
 	for i := range n {
-		x := expanded[i]
-		e := x.e
-		k, v := t.Member(m, i)
+		x := &expanded[i]
+		e, k, v := x.e, x.k, x.v
 		if k == "@context" || e == "@id" {
 			continue
 		}
@@ -237,6 +242,9 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 			if nt > 0 {
 				count++ // jsonld.js adds no @type entry for an empty array
 			}
+			// A fresh subject's duplicate types are dropped here (see local), the others by
+			// dataset; the types already made are on the f.strs stack.
+			tb := len(f.strs)
 			for j := range nt {
 				ty := first + jsondec.Ref(j)
 				if t.Kind(ty) != jsondec.String {
@@ -255,15 +263,28 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 					f.problemAt(ptr(f.at(), k), code, ts, "@type did not expand to an absolute IRI")
 					continue
 				}
-				f.add(s, Term{Kind: TermIRI, Value: rdfType}, f.ref(te), g, typeKeyOf(te))
+				var q *Quad
+				if !local {
+					q = f.newQuad(&nodeKey{kind: 't', v: te}) // typeKeyOf(te)
+				} else if !slices.Contains(f.strs[tb:], te) {
+					f.strs = append(f.strs, te)
+					q = f.newQuad(nil)
+				} else {
+					continue
+				}
+				q.S = s
+				q.P = Term{Kind: TermIRI, Value: rdfType}
+				q.O = f.ref(te)
+				q.G = g
 			}
+			f.strs = f.strs[:tb]
 			continue
 		}
 		if isKeyword(e) {
 			return Term{}, nodeKey{}, 0, false, fallback("keyword %s in node object", e)
 		}
 		mark := f.push(k, -1)
-		n, err := f.property(active, k, x.def, e, v, s, g, local, depth)
+		n, err := f.property(active, k, x.def, e, v, &s, &g, local, depth)
 		f.path = f.path[:mark]
 		if err != nil {
 			return Term{}, nodeKey{}, 0, false, err
@@ -272,6 +293,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 			count++
 		}
 	}
+	f.exp = f.exp[:base] // (an error leaves the stack as it is: the builder is then dropped)
 	return s, idKey, count, hasID && count == 1, nil
 }
 
@@ -279,7 +301,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 // emits its statements about s. It reports whether the expanded node keeps the property.
 // local says that no other statement has subject s and predicate p: node map duplicates are
 // then dropped here, among the values, instead of by dataset.
-func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p string, v jsondec.Ref, s, g Term, local bool, depth int) (bool, error) {
+func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p string, v jsondec.Ref, s, g *Term, local bool, depth int) (bool, error) {
 	pred := Term{Kind: TermIRI, Value: p}
 	if isBlankID(p) {
 		f.problemAt(f.at(), codeBlankPredicate, key, "blank node used as a property")
@@ -298,7 +320,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 	// The values are expanded in termCtx, with key's definition there.
 	vdef := def
 	if termCtx != active {
-		vdef = termCtx.terms[key]
+		vdef, _ = termCtx.term(key)
 	}
 	if def != nil && def.typ == "@json" {
 		// jsonld.js takes the whole value, null included, as one JSON literal.
@@ -310,7 +332,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		if err != nil {
 			return false, err
 		}
-		f.add(s, pred, lit, g, valueKeyOf(jv, "@json", "", ""))
+		f.add(*s, pred, lit, *g, valueKeyOf(jv, "@json", "", ""))
 		return true, nil
 	}
 	kind := f.t.Kind(v)
@@ -318,7 +340,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		return false, nil
 	}
 	if container&ctLanguage != 0 && kind == jsondec.Object {
-		return f.languageMap(termCtx, key, def, v, s, pred, g)
+		return f.languageMap(termCtx, key, def, v, *s, pred, *g)
 	}
 	if container&ctGraph != 0 {
 		first, ni := f.span(v)
@@ -333,7 +355,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			}
 			gname := f.fresh()
 			mark := f.push("", i)
-			_, _, count, onlyID, err := f.node(termCtx, key, vdef, im, gname, depth+1)
+			_, _, count, onlyID, err := f.node(termCtx, key, vdef, im, -1, gname, depth+1)
 			f.path = f.path[:mark]
 			if err != nil {
 				return false, err
@@ -343,7 +365,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 				continue
 			}
 			kept++
-			f.add(s, pred, gname, g, nodeKey{})
+			f.add(*s, pred, gname, *g, nodeKey{})
 		}
 		return kept > 0, nil
 	}
@@ -352,37 +374,51 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			// an explicit list object: handled by element below
 		} else {
 			first, ni := f.span(v)
-			head, err := f.list(termCtx, key, vdef, first, ni, g, depth)
+			head, err := f.list(termCtx, key, vdef, first, ni, *g, depth)
 			if err != nil {
 				return false, err
 			}
-			f.add(s, pred, head, g, nodeKey{})
+			f.add(*s, pred, head, *g, nodeKey{})
+			return true, nil
+		}
+	}
+	if kind == jsondec.String {
+		if dt, typ, ok := stringDatatype(termCtx, vdef); ok {
+			// One string of a plain or typed literal: its statement, written in place.
+			str := f.t.Str(v)
+			var q *Quad
+			if local {
+				q = f.newQuad(nil)
+			} else {
+				q = f.newQuad(&nodeKey{kind: 's', v: str, typ: typ}) // stringKeyOf(str, typ, "", "")
+			}
+			q.S = *s
+			q.P = pred
+			q.O = Term{Kind: TermLiteral, Value: str, Datatype: dt}
+			q.G = *g
 			return true, nil
 		}
 	}
 	if kind != jsondec.Array && kind != jsondec.Object {
 		// One scalar: its statement, without the f.emit stack.
-		o, err := f.scalar(termCtx, key, vdef, v)
-		if err != nil {
+		var o emitted
+		if err := f.scalar(termCtx, key, vdef, v, &o, !local); err != nil {
 			return false, err
 		}
-		if local {
-			o.key = nodeKey{}
-		}
-		f.add(s, pred, o.t, g, o.key)
+		f.addp(s, &pred, &o.t, g, &o.key)
 		return true, nil
 	}
 	base := len(f.emit)
-	if err := f.element(termCtx, key, vdef, v, g, depth); err != nil {
+	if err := f.element(termCtx, key, vdef, v, *g, depth); err != nil {
 		return false, err
 	}
 	vals := f.emit[base:]
 	for i := range vals {
 		o := &vals[i]
 		if !local {
-			f.add(s, pred, o.t, g, o.key)
+			f.addp(s, &pred, &o.t, g, &o.key)
 		} else if !seenKey(vals[:i], &o.key) {
-			f.add(s, pred, o.t, g, nodeKey{})
+			f.addp(s, &pred, &o.t, g, nil)
 		}
 	}
 	f.emit = f.emit[:base]

@@ -3,6 +3,8 @@ package jsonld
 import (
 	"slices"
 	"strings"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
 // expandedKey is a member name expanded in the active context: its IRI or keyword e ("" for
@@ -12,29 +14,78 @@ type expandedKey struct {
 	e   string
 	def *termDef
 	abs bool
+	// k and v are the member (name and value) the key is of, see pushMembers.
+	k string
+	v jsondec.Ref
 }
 
 // expandKey is expandIRIInContext(active, k, true, nil, nil, false) for a member name, with
 // a null mapping given as "", k's term definition in active and whether the expansion is an
 // absolute IRI (from the definition: no scan).
 func expandKey(active *activeCtx, k string) expandedKey {
-	if isKeyword(k) {
-		return expandedKey{e: k}
-	}
-	if looksLikeKeyword(k) {
-		return expandedKey{}
-	}
-	if d, ok := active.terms[k]; ok {
-		if d.null {
-			return expandedKey{def: d}
+	var x expandedKey
+	x.expand(active, k)
+	return x
+}
+
+// expand sets x.e, x.def and x.abs to the expansion of k in active (see expandKey), writing
+// each once (x may be in pooled memory, where a pointer write costs a write barrier while
+// the collector marks).
+func (x *expandedKey) expand(active *activeCtx, k string) {
+	if len(k) > 0 && k[0] == '@' {
+		if isKeyword(k) {
+			x.e, x.def, x.abs = k, nil, false
+			return
 		}
-		return expandedKey{e: d.id, def: d, abs: d.abs}
+		if looksLikeKeyword(k) {
+			x.e, x.def, x.abs = "", nil, false
+			return
+		}
+	}
+	if d, ok := active.term(k); ok {
+		if d.null {
+			x.e, x.def, x.abs = "", d, false
+			return
+		}
+		x.e, x.def, x.abs = d.id, d, d.abs
+		return
 	}
 	e, null, _ := expandNonTerm(active, k, true, nil, nil, false)
 	if null {
-		return expandedKey{}
+		x.e, x.def, x.abs = "", nil, false
+		return
 	}
-	return expandedKey{e: e, abs: isAbsoluteIRI(e)}
+	x.e, x.def, x.abs = e, nil, isAbsoluteIRI(e)
+}
+
+// pushMembers pushes the members of the object m on the f.exp stack (names and values; their
+// other fields are stale until node expands them) and returns where they start.
+func (f *fastBuilder) pushMembers(m jsondec.Ref) int {
+	t := f.t
+	base, n := len(f.exp), t.Len(m)
+	f.exp = slices.Grow(f.exp, n)[:base+n]
+	ms := f.exp[base : base+n : base+n]
+	for i := range ms {
+		// Only the name and value: node sets the rest (fewer pointer writes).
+		x := &ms[i]
+		x.k, x.v = t.Member(m, i)
+	}
+	return base
+}
+
+// contextMember returns the value of the member "@context" among the members ms (sorted by
+// name, so it is among the first ones).
+func contextMember(ms []expandedKey) (jsondec.Ref, bool) {
+	for i := range ms {
+		k := ms[i].k
+		if k == "@context" {
+			return ms[i].v, true
+		}
+		if len(k) > 0 && k[0] > '@' {
+			break
+		}
+	}
+	return 0, false
 }
 
 // termAlias is a term mapped to a keyword.
@@ -56,6 +107,24 @@ func keywordAliases(terms map[string]*termDef) []termAlias {
 // not expand to a keyword: expandIRIInContext(active, k, true, nil, nil, false) when that
 // is a keyword, without its term lookup (a term expands to a keyword only as an alias).
 func keywordOf(active *activeCtx, k string) string {
+	if !mayBeKeyword(active, k) {
+		return ""
+	}
+	return keywordOfAlias(active, k)
+}
+
+// mayBeKeyword is keywordOf's quick rejection: false when k does not expand to a keyword.
+func mayBeKeyword(active *activeCtx, k string) bool {
+	return len(k) > 0 && (k[0] == '@' || active.aliasMask&(1<<aliasBit(k)) != 0)
+}
+
+// aliasBit is the bit of activeCtx.aliasMask for the alias term k (not empty).
+func aliasBit(k string) uint { return (uint(len(k))*7 + uint(k[0])) & 63 }
+
+// keywordOfAlias is keywordOf past its quick rejection.
+//
+//go:noinline
+func keywordOfAlias(active *activeCtx, k string) string {
 	if len(k) > 0 && k[0] == '@' && isKeyword(k) {
 		return k
 	}

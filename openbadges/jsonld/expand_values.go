@@ -57,13 +57,21 @@ func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first js
 	}
 	head := f.fresh()
 	cur := head
-	for i, v := range vals {
-		f.add(cur, Term{Kind: TermIRI, Value: rdfFirst}, v.t, g, nodeKey{})
+	for i := range vals {
+		q := f.newQuad(nil)
+		q.S = cur
+		q.P = Term{Kind: TermIRI, Value: rdfFirst}
+		q.O = vals[i].t
+		q.G = g
 		rest := Term{Kind: TermIRI, Value: rdfNil}
 		if i < len(vals)-1 {
 			rest = f.fresh()
 		}
-		f.add(cur, Term{Kind: TermIRI, Value: rdfRest}, rest, g, nodeKey{})
+		q = f.newQuad(nil)
+		q.S = cur
+		q.P = Term{Kind: TermIRI, Value: rdfRest}
+		q.O = rest
+		q.G = g
 		cur = rest
 	}
 	return head, nil
@@ -92,35 +100,70 @@ func (f *fastBuilder) element(active *activeCtx, key string, def *termDef, v jso
 	case jsondec.Object:
 		return f.object(active, key, def, v, g, depth)
 	default:
-		o, err := f.scalar(active, key, def, v)
-		if err != nil {
-			return err
-		}
-		f.emit = append(f.emit, o)
-		return nil
+		f.emit = append(f.emit, emitted{})
+		return f.scalar(active, key, def, v, &f.emit[len(f.emit)-1], true)
 	}
 }
 
-// scalar is Value Expansion then conversion to an RDF term.
-func (f *fastBuilder) scalar(active *activeCtx, key string, def *termDef, v jsondec.Ref) (emitted, error) {
-	kind := f.t.Kind(v)
+// stringDatatype returns the datatype of the literal a string value of a term of definition
+// def (nil when none) in active makes, and the @type of its expanded value ("" for
+// xsd:string), when it is a plain string or has a datatype whose value is the string itself
+// (not xsd:double); false otherwise (language, direction, IRI, @json, xsd:double).
+func stringDatatype(active *activeCtx, def *termDef) (dt, typ string, ok bool) {
+	if def != nil && def.typ != "" {
+		switch def.typ {
+		case "@id", "@vocab", "@none", "@json", xsdDouble:
+			return "", "", false
+		}
+		return def.typ, def.typ, true
+	}
+	if plainString(active, def) {
+		return xsdString, "", true
+	}
+	return "", "", false
+}
+
+// plainString reports whether a string value of a term of definition def (nil when none) in
+// active is a plain xsd:string literal (no type, language or direction).
+func plainString(active *activeCtx, def *termDef) bool {
+	return (def == nil || def.typ == "" && !def.hasLang && !def.hasDir) && active.lang == "" && active.dir == ""
+}
+
+// scalar is Value Expansion then conversion to an RDF term: it sets o.t, and o.key when
+// wantKey (leaving it as it is otherwise).
+func (f *fastBuilder) scalar(active *activeCtx, key string, def *termDef, v jsondec.Ref, o *emitted, wantKey bool) error {
+	t := f.t
+	kind := t.Kind(v)
+	if kind == jsondec.String && plainString(active, def) {
+		// A plain string: xsd:string.
+		s := t.Str(v)
+		o.t = Term{Kind: TermLiteral, Value: s, Datatype: xsdString}
+		if wantKey {
+			o.key = nodeKey{kind: 's', v: s}
+		}
+		return nil
+	}
 	isString := kind == jsondec.String
 	var s string
 	if isString {
-		s = f.t.Str(v)
+		s = t.Str(v)
 	}
 	if def != nil && isString && (def.typ == "@id" || def.typ == "@vocab") {
 		e, null, err := expandIRIInContext(active, s, def.typ == "@vocab", nil, nil, false)
 		if err != nil {
-			return emitted{}, err
+			return err
 		}
 		if null {
-			return emitted{}, fallback("keyword-like IRI value")
+			return fallback("keyword-like IRI value")
 		}
 		if !isAbsoluteIRI(e) {
 			f.problemAt(f.at(), codeRelativeObject, s, "relative or malformed IRI")
 		}
-		return emitted{f.ref(e), refKeyOf(e)}, nil
+		o.t = f.ref(e)
+		if wantKey {
+			o.key = refKeyOf(e)
+		}
+		return nil
 	}
 	var typ, lang, dir string
 	hasLang := false
@@ -138,29 +181,42 @@ func (f *fastBuilder) scalar(active *activeCtx, key string, def *termDef, v json
 			dir = active.dir
 		}
 	}
-	return f.literal(v, typ, lang, hasLang, dir)
+	return f.literal(v, typ, lang, hasLang, dir, o, wantKey)
 }
 
-// literal is makeLiteral and valueKeyOf for the scalar v (typ not "@json").
-func (f *fastBuilder) literal(v jsondec.Ref, typ, lang string, hasLang bool, dir string) (emitted, error) {
+// literal is makeLiteral, and valueKeyOf when wantKey, for the scalar v (typ not "@json"),
+// into o (see scalar).
+func (f *fastBuilder) literal(v jsondec.Ref, typ, lang string, hasLang bool, dir string, o *emitted, wantKey bool) error {
 	switch f.t.Kind(v) {
 	case jsondec.String:
 		s := f.t.Str(v)
-		return emitted{stringLiteral(s, typ, lang, hasLang, dir), stringKeyOf(s, typ, lang, "")}, nil
+		o.t = stringLiteral(s, typ, lang, hasLang, dir)
+		if wantKey {
+			o.key = stringKeyOf(s, typ, lang, "")
+		}
+		return nil
 	case jsondec.True, jsondec.False:
 		b := f.t.Kind(v) == jsondec.True
-		return emitted{boolLiteral(b, typ), boolKeyOf(b, typ, lang, "")}, nil
+		o.t = boolLiteral(b, typ)
+		if wantKey {
+			o.key = boolKeyOf(b, typ, lang, "")
+		}
+		return nil
 	case jsondec.Number:
 		num, lit, isLit := f.t.Num(v)
 		if isLit {
 			var err error
 			if num, err = toFloat(json.Number(lit)); err != nil {
-				return emitted{}, err
+				return err
 			}
 		}
-		return emitted{numberLiteral(num, typ), numberKeyOf(num, typ, lang, "")}, nil
+		o.t = numberLiteral(num, typ)
+		if wantKey {
+			o.key = numberKeyOf(num, typ, lang, "")
+		}
+		return nil
 	}
-	return emitted{}, fallback("unsupported scalar")
+	return fallback("unsupported scalar")
 }
 
 // object expands a map value (value object, list/set object or node object) and appends its
@@ -169,10 +225,14 @@ func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m json
 	if depth > maxDepth {
 		return fallback("too deep")
 	}
+	mb := f.pushMembers(m)
+	ms := f.exp[mb:]
 	var kind string
-	for i := range f.t.Len(m) {
-		k, _ := f.t.Member(m, i)
-		switch e := keywordOf(active, k); e {
+	for i := range ms {
+		if !mayBeKeyword(active, ms[i].k) {
+			continue
+		}
+		switch e := keywordOfAlias(active, ms[i].k); e {
 		case "@value", "@list", "@set":
 			kind = e
 		case "@graph", "@reverse", "@included", "@nest", "@index":
@@ -181,14 +241,15 @@ func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m json
 	}
 	switch kind {
 	case "":
-		s, k, _, _, err := f.node(active, key, def, m, g, depth+1)
+		s, k, _, _, err := f.node(active, key, def, m, mb, g, depth+1)
 		if err != nil {
 			return err
 		}
 		f.emit = append(f.emit, emitted{s, k})
 		return nil
 	case "@value":
-		o, keep, err := f.valueObject(active, key, def, m)
+		o, keep, err := f.valueObject(active, key, def, ms)
+		f.exp = f.exp[:mb]
 		if err != nil || !keep {
 			return err
 		}
@@ -196,15 +257,16 @@ func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m json
 		return nil
 	}
 	// @list or @set object: only that key allowed.
-	if f.t.Len(m) != 1 {
+	if len(ms) != 1 {
 		return fallback("%s object with other keys", kind)
 	}
-	_, items := f.t.Member(m, 0)
-	active, err := f.mapContext(active, key, def, m)
+	items := ms[0].v
+	active, err := f.mapContext(active, key, def, ms)
+	f.exp = f.exp[:mb]
 	if err != nil {
 		return err
 	}
-	def = active.terms[key]
+	def, _ = active.term(key)
 	if kind == "@set" {
 		return f.element(active, key, def, items, g, depth+1)
 	}
@@ -217,9 +279,9 @@ func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m json
 	return nil
 }
 
-// valueObject handles {"@value": ..., "@type"|"@language"|"@direction": ...}.
-func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m jsondec.Ref) (emitted, bool, error) {
-	active, err := f.mapContext(active, key, def, m)
+// valueObject handles {"@value": ..., "@type"|"@language"|"@direction": ...}, of members ms.
+func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, ms []expandedKey) (emitted, bool, error) {
+	active, err := f.mapContext(active, key, def, ms)
 	if err != nil {
 		return emitted{}, false, err
 	}
@@ -227,8 +289,8 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m
 	var val jsondec.Ref
 	var typ, lang, dir string
 	hasVal, hasType, hasLang, hasDir := false, false, false, false
-	for i := range t.Len(m) {
-		k, v := t.Member(m, i)
+	for i := range ms {
+		k, v := ms[i].k, ms[i].v
 		switch keywordOf(active, k) {
 		case "@value":
 			val, hasVal = v, true
@@ -294,8 +356,8 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m
 	default:
 		return emitted{}, false, fallback("non-scalar @value")
 	}
-	o, err := f.literal(val, typ, lang, hasLang, dir)
-	if err != nil {
+	var o emitted
+	if err := f.literal(val, typ, lang, hasLang, dir, &o, true); err != nil {
 		return emitted{}, false, err
 	}
 	return o, true, nil

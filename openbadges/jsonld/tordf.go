@@ -3,6 +3,7 @@ package jsonld
 import (
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -33,13 +34,31 @@ type keyedQuad struct {
 // @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we. The zero key
 // (a statement always kept) is not stored.
 func (b *rdfBuilder) add(s, p, o, g Term, key nodeKey) {
-	if b.quads == nil {
-		b.quads = make([]Quad, 0, 16)
+	b.addp(&s, &p, &o, &g, &key)
+}
+
+// addp is add with the terms and key given by pointer (key nil for the zero key), which
+// spares copying them on the way: the quad is written in place.
+func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) {
+	q := b.newQuad(key)
+	q.S = *s // one by one: a parallel assignment would copy them all to temporaries first
+	q.P = *p
+	q.O = *o
+	q.G = *g
+}
+
+// newQuad appends a statement of node map identity key (nil for the zero key) and returns it,
+// for the caller to write its terms.
+func (b *rdfBuilder) newQuad(key *nodeKey) *Quad {
+	n := len(b.quads)
+	if key != nil && key.kind != 0 {
+		b.keyed = append(b.keyed, keyedQuad{i: int32(n), key: *key})
 	}
-	if key.kind != 0 {
-		b.keyed = append(b.keyed, keyedQuad{i: int32(len(b.quads)), key: key})
+	if n == cap(b.quads) {
+		b.quads = slices.Grow(b.quads, max(16, n))
 	}
-	b.quads = append(b.quads, Quad{S: s, P: p, O: o, G: g})
+	b.quads = b.quads[:n+1]
+	return &b.quads[n]
 }
 
 // dataset returns the quads without the node map duplicates (the first one is kept). It
@@ -49,7 +68,8 @@ func (b *rdfBuilder) dataset() []Quad {
 		return b.quads
 	}
 	// An open-addressing table of the kept keyed quads (their index in b.keyed, plus one), by
-	// dupHash; equality is checked exactly on a hit.
+	// a cheap hash of what is compared; equality is checked exactly on a hit. Should probing
+	// grow long (values made to collide), the table starts over with maphash.
 	size := 16
 	for size < 2*len(b.keyed) {
 		size *= 2
@@ -58,26 +78,10 @@ func (b *rdfBuilder) dataset() []Quad {
 		b.table = make([]int32, size)
 	}
 	table := b.table[:size]
-	clear(table)
-	seed := maphash.MakeSeed()
-	dropped := 0
-	for n := range b.keyed {
-		e := &b.keyed[n]
-		q := &b.quads[e.i]
-		for slot := dupHash(seed, q, &e.key) & uint64(size-1); ; slot = (slot + 1) & uint64(size-1) {
-			j := table[slot]
-			if j == 0 {
-				table[slot] = int32(n + 1)
-				break
-			}
-			if k := &b.keyed[j-1]; k.key == e.key {
-				if o := &b.quads[k.i]; o.S == q.S && o.P == q.P && o.G == q.G {
-					e.drop = true
-					dropped++
-					break
-				}
-			}
-		}
+	dropped, ok := b.markDuplicates(table, nil)
+	if !ok {
+		seed := maphash.MakeSeed()
+		dropped, _ = b.markDuplicates(table, &seed)
 	}
 	if dropped == 0 {
 		return b.quads
@@ -100,12 +104,66 @@ func (b *rdfBuilder) dataset() []Quad {
 	return b.quads[:kept]
 }
 
+// maxDupProbes bounds the probes of markDuplicates's cheap hash, per keyed quad on average.
+const maxDupProbes = 8
+
+// markDuplicates sets the drop flag of the keyed quads that repeat an earlier one and returns
+// how many it set, using table (a power of two of slots) with dupHash by seed, or with
+// cheapDupHash when seed is nil; it then gives up (false) when probing grows long.
+func (b *rdfBuilder) markDuplicates(table []int32, seed *maphash.Seed) (int, bool) {
+	clear(table)
+	mask := uint64(len(table) - 1)
+	dropped, probes, budget := 0, 0, maxDupProbes*len(b.keyed)
+	for n := range b.keyed {
+		e := &b.keyed[n]
+		e.drop = false
+		q := &b.quads[e.i]
+		var h uint64
+		if seed != nil {
+			h = dupHash(*seed, q, &e.key)
+		} else {
+			h = cheapDupHash(q, &e.key)
+		}
+		for slot := h & mask; ; slot = (slot + 1) & mask {
+			if probes++; seed == nil && probes > budget {
+				return 0, false
+			}
+			j := table[slot]
+			if j == 0 {
+				table[slot] = int32(n + 1)
+				break
+			}
+			if k := &b.keyed[j-1]; k.key == e.key {
+				if o := &b.quads[k.i]; o.S == q.S && o.P == q.P && o.G == q.G {
+					e.drop = true
+					dropped++
+					break
+				}
+			}
+		}
+	}
+	return dropped, true
+}
+
 // dupHash hashes part of what dataset compares: subject, the key's value, and the lengths
 // of the predicate and graph name.
 func dupHash(seed maphash.Seed, q *Quad, k *nodeKey) uint64 {
 	h := maphash.String(seed, q.S.Value)
 	h = h*31 + maphash.String(seed, k.v)
-	return h*31 + uint64(k.kind) + uint64(q.S.Kind)<<8 + uint64(q.G.Kind)<<16 + uint64(len(q.P.Value))<<24 + uint64(len(q.G.Value))<<40
+	return h*31 + dupHashTail(q, k)
+}
+
+func dupHashTail(q *Quad, k *nodeKey) uint64 {
+	return uint64(k.kind) + uint64(q.S.Kind)<<8 + uint64(q.G.Kind)<<16 + uint64(len(q.P.Value))<<24 + uint64(len(q.G.Value))<<40
+}
+
+// cheapDupHash is dupHash with tableHash (lengths and first and last eight bytes) of the
+// subject and value in place of their maphash.
+func cheapDupHash(q *Quad, k *nodeKey) uint64 {
+	h := (uint64(tableHash(q.S.Value))<<32 | uint64(tableHash(k.v))) ^ dupHashTail(q, k)*0x9E3779B97F4A7C15
+	h ^= h >> 32
+	h *= 0xD6E8FEB86659FD93
+	return h ^ h>>29
 }
 
 func (b *rdfBuilder) fresh() Term {
