@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -49,12 +50,13 @@ const (
 )
 
 // appendTerm writes t in canonical N-Quads form (RDFC-1.0 §4.2 / RDF 1.1 N-Quads canonical).
-func appendTerm(b []byte, t Term) []byte {
+func appendTerm(b []byte, t Term) []byte { return appendTermOf(b, &t) }
+
+// appendTermOf is appendTerm with the term given by pointer.
+func appendTermOf(b []byte, t *Term) []byte {
 	switch t.Kind {
 	case TermIRI:
-		b = append(b, '<')
-		b = append(b, t.Value...)
-		return append(b, '>')
+		return appendIRI(b, t.Value)
 	case TermBlank:
 		b = append(b, '_', ':')
 		return append(b, t.Value...)
@@ -67,13 +69,20 @@ func appendTerm(b []byte, t Term) []byte {
 			return append(b, t.Language...)
 		}
 		if t.Datatype != xsdString {
-			b = append(b, '^', '^', '<')
-			b = append(b, t.Datatype...)
-			b = append(b, '>')
+			b = append(b, '^', '^')
+			b = appendIRI(b, t.Datatype)
 		}
 		return b
 	}
 	return b
+}
+
+// appendIRI appends '<' iri '>'.
+func appendIRI(b []byte, iri string) []byte {
+	b = slices.Grow(b, len(iri)+2)
+	b = append(b, '<')
+	b = append(b, iri...)
+	return append(b, '>')
 }
 
 const hexUpper = "0123456789ABCDEF"

@@ -47,35 +47,43 @@ func (l *lineSet) reset() {
 // must be blank. g.Kind is TermNone for the default graph.
 func (l *lineSet) add(s, p, o, g *Term, blank func(t *Term) int32) {
 	b := l.buf
-	t := lineTemplate{start: int32(len(b))}
-	var qb [3]int32
-	for j, term := range [...]*Term{s, o, g} {
-		qb[j] = -1
-		if term.Kind == TermBlank {
-			qb[j] = blank(term)
-		}
-		switch j {
-		case 1: // the predicate comes before the object
-			b = append(b, ' ')
-			t.pred = int32(len(b)) - t.start
-			b = appendTerm(b, *p)
-			b = append(b, ' ')
-			t.obj = int32(len(b)) - t.start
-		case 2:
-			t.oend = int32(len(b)) - t.start
-			if term.Kind == TermNone {
-				continue
-			}
-			b = append(b, ' ')
-		}
-		if qb[j] >= 0 {
-			b = append(b, '_', ':')
-			t.at[t.n] = int32(len(b)) - t.start
-			t.id[t.n] = qb[j]
-			t.n++
-		} else {
-			b = appendTerm(b, *term)
-		}
+	start := len(b)
+	t := lineTemplate{start: int32(start)}
+	qb := [3]int32{-1, -1, -1}
+	// hole appends "_:" and records a hole for blank node term at position j.
+	hole := func(b []byte, term *Term, j int) []byte {
+		id := blank(term)
+		qb[j] = id
+		b = append(b, '_', ':')
+		t.at[t.n] = int32(len(b) - start)
+		t.id[t.n] = id
+		t.n++
+		return b
+	}
+	if s.Kind == TermBlank {
+		b = hole(b, s, 0)
+	} else {
+		b = appendTermOf(b, s)
+	}
+	b = append(b, ' ')
+	t.pred = int32(len(b) - start)
+	b = appendIRI(b, p.Value)
+	b = append(b, ' ')
+	t.obj = int32(len(b) - start)
+	if o.Kind == TermBlank {
+		b = hole(b, o, 1)
+	} else {
+		b = appendTermOf(b, o)
+	}
+	t.oend = int32(len(b) - start)
+	switch g.Kind {
+	case TermBlank:
+		b = append(b, ' ')
+		b = hole(b, g, 2)
+	case TermNone:
+	default:
+		b = append(b, ' ')
+		b = appendTermOf(b, g)
 	}
 	b = append(b, ' ', '.', '\n')
 	t.end = int32(len(b))
