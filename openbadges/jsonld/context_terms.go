@@ -245,7 +245,7 @@ func createTerm(active *activeCtx, local map[string]any, term string, defined ma
 			return fallback("protected term redefinition of %q", term)
 		}
 	}
-	def.abs = isAbsoluteIRI(def.id)
+	def.abs = isRDFIRI(def.id)
 	active.terms[term] = def
 	return nil
 }

@@ -210,7 +210,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 		if null {
 			return Term{}, nodeKey{}, 0, false, fallback("keyword-like @id value")
 		}
-		if !isAbsoluteIRI(e) {
+		if !isRDFIRI(e) {
 			f.problemAt(ptr(f.at(), k), codeRelativeID, id, "relative or malformed @id")
 		}
 		s = f.ref(e)

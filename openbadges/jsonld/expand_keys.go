@@ -55,7 +55,7 @@ func (x *expandedKey) expand(active *activeCtx, k string) {
 		x.e, x.def, x.abs = "", nil, false
 		return
 	}
-	x.e, x.def, x.abs = e, nil, isAbsoluteIRI(e)
+	x.e, x.def, x.abs = e, nil, isRDFIRI(e)
 }
 
 // pushMembers pushes the members of the object m on the f.exp stack (names and values; their

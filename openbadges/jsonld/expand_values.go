@@ -156,7 +156,7 @@ func (f *fastBuilder) scalar(active *activeCtx, key string, def *termDef, v json
 		if null {
 			return fallback("keyword-like IRI value")
 		}
-		if !isAbsoluteIRI(e) {
+		if !isRDFIRI(e) {
 			f.problemAt(f.at(), codeRelativeObject, s, "relative or malformed IRI")
 		}
 		o.t = f.ref(e)
@@ -306,7 +306,7 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m
 			if null {
 				return emitted{}, false, fallback("value @type null")
 			}
-			if te != "@json" && !isAbsoluteIRI(te) {
+			if te != "@json" && !isRDFIRI(te) {
 				f.problemAt(ptr(f.at(), k), codeRelativeType, s, "value @type did not expand to an absolute IRI")
 			}
 			typ, hasType = te, true

@@ -25,6 +25,35 @@ func isAbsoluteIRI(s string) bool {
 	return !hasJSSpace(s[i+1:])
 }
 
+// isRDFIRI is isAbsoluteIRI for an IRI that becomes an RDF term (a subject, predicate, object,
+// type or datatype): it also refuses the characters an N-Quads IRIREF may not hold (controls,
+// space, <>"{}|^`\\). jsonld.js lets them through (its test is only for whitespace) and writes
+// canonical N-Quads that no N-Quads parser accepts; safe mode reports them here instead.
+func isRDFIRI(s string) bool {
+	return isAbsoluteIRI(s) && !hasIRIForbidden(s)
+}
+
+// iriForbidden marks the bytes an N-Quads IRIREF may not hold. Immutable.
+var iriForbidden = func() (t [256]bool) {
+	for c := range 0x21 {
+		t[c] = true
+	}
+	for _, c := range []byte("<>\"{}|^`\\") {
+		t[c] = true
+	}
+	return t
+}()
+
+// hasIRIForbidden reports whether s holds a byte iriForbidden marks.
+func hasIRIForbidden(s string) bool {
+	for i := range len(s) {
+		if iriForbidden[s[i]] {
+			return true
+		}
+	}
+	return false
+}
+
 // hasJSSpace reports whether s contains a character of JavaScript's \s class.
 func hasJSSpace(s string) bool {
 	i := 0

@@ -240,7 +240,7 @@ func (b *rdfBuilder) node(m map[string]any, g Term) (Term, error) {
 		if !ok {
 			return Term{}, fmt.Errorf("%w: @id must be a string", ErrInvalidInput)
 		}
-		if !isAbsoluteIRI(id) {
+		if !isRDFIRI(id) {
 			b.problem(codeRelativeSubject, id, "relative or malformed @id")
 			// jsonld.js drops every statement about a relative subject; keep going to report
 			// more problems.
@@ -265,7 +265,7 @@ func (b *rdfBuilder) node(m map[string]any, g Term) (Term, error) {
 				if !ok {
 					return Term{}, fmt.Errorf("%w: @type must be a string", ErrInvalidInput)
 				}
-				if !isAbsoluteIRI(ts) {
+				if !isRDFIRI(ts) {
 					b.problem(codeRelativeType, ts, "relative @type")
 					continue
 				}
@@ -350,7 +350,7 @@ func (b *rdfBuilder) predicate(k string) (Term, bool) {
 		b.problem(codeBlankPredicate, k, "blank node used as a property")
 		return Term{}, false
 	}
-	if !isAbsoluteIRI(k) {
+	if !isRDFIRI(k) {
 		b.problem(codeRelativePredicate, k, "property did not expand to an absolute IRI")
 		return Term{}, false
 	}
@@ -380,7 +380,7 @@ func (b *rdfBuilder) object(v any, g Term) (Term, nodeKey, bool, error) {
 		t, keep, err := b.list(asArray(l), g)
 		return t, nodeKey{}, keep, err
 	}
-	if id, ok := m["@id"].(string); ok && !isAbsoluteIRI(id) {
+	if id, ok := m["@id"].(string); ok && !isRDFIRI(id) {
 		b.problem(codeRelativeObject, id, "relative or malformed @id")
 	}
 	s, err := b.node(m, g)
@@ -415,7 +415,7 @@ func (b *rdfBuilder) list(items []any, g Term) (Term, bool, error) {
 
 func (b *rdfBuilder) literal(m map[string]any, val any) (Term, bool, error) {
 	dt, _ := m["@type"].(string)
-	if dt != "" && dt != "@json" && !isAbsoluteIRI(dt) {
+	if dt != "" && dt != "@json" && !isRDFIRI(dt) {
 		b.problem(codeRelativeType, dt, "relative datatype @type")
 	}
 	lang, hasLang := m["@language"].(string)
