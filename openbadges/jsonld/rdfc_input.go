@@ -110,12 +110,6 @@ func (l *lineSet) line(i int32) []byte {
 	return l.buf[t.start:t.end]
 }
 
-// predicate returns quad i's predicate IRI (without its brackets).
-func (l *lineSet) predicate(i int32) []byte {
-	t := &l.tmpl[i]
-	return l.buf[t.start+t.pred+1 : t.start+t.obj-2]
-}
-
 // graph returns quad i's graph name as serialized ('<' IRI '>', or "_:" and an empty hole),
 // empty for the default graph.
 func (l *lineSet) graph(i int32) []byte {
