@@ -87,6 +87,15 @@ func canonicalizeTo(ctx context.Context, quads []Quad, opts CanonOptions, keepDu
 	return c.writeTo(w, scratch)
 }
 
+// canonicalizeLinesTo is canonicalizeTo for a dataset an RDF builder wrote as lines (see
+// lineSet.addBuilt), its duplicate quads kept.
+func canonicalizeLinesTo(ctx context.Context, ls *lineSet, opts CanonOptions, scratch *canonScratch, w io.Writer) error {
+	c := scratchCanonicalizer(ctx, opts, true, scratch)
+	c.prepare(ls)
+	defer c.done()
+	return c.writeTo(w, scratch)
+}
+
 // writeTo runs RDFC-1.0 and writes the canonical N-Quads to w.
 func (c *canonicalizer) writeTo(w io.Writer, scratch *canonScratch) error {
 	if err := c.run(); err != nil {

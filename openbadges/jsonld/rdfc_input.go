@@ -9,7 +9,8 @@ import (
 // node's label goes; the lines of the first-degree hashes and of the output are then copied
 // from their templates with the labels of the moment ("a" and "z", or the canonical ones),
 // instead of serializing and escaping the terms again each time. The canonicalizer reads
-// nothing else of a quad: a dataset reaches it as a lineSet (see fromQuads).
+// nothing else of a quad: a dataset reaches it as a lineSet, made from quads (fromQuads) or
+// written directly by an RDF builder (lineSet.add).
 
 // lineTemplate is a quad's line in a lineSet's buf, with up to three holes. Offsets are from
 // the line's start, holes empty: the line is S ' ' P ' ' O [' ' G] " .\n".
@@ -102,6 +103,65 @@ func plainLanguage(tag string) bool {
 		}
 	}
 	return true
+}
+
+// addBuilt appends quad (s, p, o, g) as an RDF builder of this package made it: its blank
+// nodes are labelled "b" and a number (see blankLabel), which is their id until finishBuilt
+// numbers the blank nodes that appear.
+func (l *lineSet) addBuilt(s, p, o, g *Term) {
+	l.add(s, p, o, g, builtBlankID)
+}
+
+// builtBlankID returns the number of a builder's blank node label ("b" and a decimal
+// number, see blankLabel).
+func builtBlankID(t *Term) int32 {
+	l := t.Value
+	n := int64(0)
+	for i := 1; i < len(l); i++ {
+		n = n*10 + int64(l[i]-'0')
+	}
+	if len(l) < 2 || len(l) > 11 || l[0] != 'b' || n >= 1<<31 {
+		panic("jsonld: blank node label " + l + " not made by a builder")
+	}
+	return int32(n)
+}
+
+// finishBuilt numbers the blank nodes of lines written by addBuilt that appear in some line,
+// in the order of their numbers, and records their labels. used is scratch memory, returned
+// for reuse.
+func (l *lineSet) finishBuilt(used []int32) []int32 {
+	used = used[:0]
+	for i := range l.qb {
+		for _, id := range l.qb[i] {
+			if id < 0 {
+				continue
+			}
+			if int(id) >= len(used) {
+				used = append(used, make([]int32, int(id)+1-len(used))...)
+			}
+			used[id] = 1
+		}
+	}
+	l.labels = l.labels[:0]
+	for n, u := range used {
+		if u != 0 {
+			used[n] = int32(len(l.labels))
+			l.labels = append(l.labels, blankLabel(n))
+		}
+	}
+	for i := range l.qb {
+		q := &l.qb[i]
+		for j, id := range q {
+			if id >= 0 {
+				q[j] = used[id]
+			}
+		}
+		t := &l.tmpl[i]
+		for h := range t.n {
+			t.id[h] = used[t.id[h]]
+		}
+	}
+	return used
 }
 
 // line returns quad i's template.
