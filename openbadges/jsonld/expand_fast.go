@@ -263,19 +263,16 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 					f.problemAt(ptr(f.at(), k), code, ts, "@type did not expand to an absolute IRI")
 					continue
 				}
-				var q *Quad
+				var key *nodeKey
 				if !local {
-					q = f.newQuad(&nodeKey{kind: 't', v: te}) // typeKeyOf(te)
+					key = &nodeKey{kind: 't', v: te} // typeKeyOf(te)
 				} else if !slices.Contains(f.strs[tb:], te) {
 					f.strs = append(f.strs, te)
-					q = f.newQuad(nil)
 				} else {
 					continue
 				}
-				q.S = s
-				q.P = Term{Kind: TermIRI, Value: rdfType}
-				q.O = f.ref(te)
-				q.G = g
+				o := f.ref(te)
+				f.addp(&s, &rdfTypeTerm, &o, &g, key)
 			}
 			f.strs = f.strs[:tb]
 			continue
@@ -386,16 +383,12 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		if dt, typ, ok := stringDatatype(termCtx, vdef); ok {
 			// One string of a plain or typed literal: its statement, written in place.
 			str := f.t.Str(v)
-			var q *Quad
-			if local {
-				q = f.newQuad(nil)
-			} else {
-				q = f.newQuad(&nodeKey{kind: 's', v: str, typ: typ}) // stringKeyOf(str, typ, "", "")
+			var key *nodeKey
+			if !local {
+				key = &nodeKey{kind: 's', v: str, typ: typ} // stringKeyOf(str, typ, "", "")
 			}
-			q.S = *s
-			q.P = pred
-			q.O = Term{Kind: TermLiteral, Value: str, Datatype: dt}
-			q.G = *g
+			o := Term{Kind: TermLiteral, Value: str, Datatype: dt}
+			f.addp(s, &pred, &o, g, key)
 			return true, nil
 		}
 	}

@@ -58,20 +58,12 @@ func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first js
 	head := f.fresh()
 	cur := head
 	for i := range vals {
-		q := f.newQuad(nil)
-		q.S = cur
-		q.P = Term{Kind: TermIRI, Value: rdfFirst}
-		q.O = vals[i].t
-		q.G = g
+		f.addp(&cur, &rdfFirstTerm, &vals[i].t, &g, nil)
 		rest := Term{Kind: TermIRI, Value: rdfNil}
 		if i < len(vals)-1 {
 			rest = f.fresh()
 		}
-		q = f.newQuad(nil)
-		q.S = cur
-		q.P = Term{Kind: TermIRI, Value: rdfRest}
-		q.O = rest
-		q.G = g
+		f.addp(&cur, &rdfRestTerm, &rest, &g, nil)
 		cur = rest
 	}
 	return head, nil

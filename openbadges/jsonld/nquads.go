@@ -35,6 +35,13 @@ type Quad struct {
 	S, P, O, G Term
 }
 
+// Terms of the conversion, passed by pointer. Never written.
+var (
+	rdfTypeTerm  = Term{Kind: TermIRI, Value: rdfType}
+	rdfFirstTerm = Term{Kind: TermIRI, Value: rdfFirst}
+	rdfRestTerm  = Term{Kind: TermIRI, Value: rdfRest}
+)
+
 // RDF and XSD IRIs used by the conversion.
 const (
 	rdfType       = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -1,6 +1,7 @@
 package jsonld
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -56,6 +57,8 @@ type quadBuf struct {
 	exp   []expandedKey
 	strs  []string
 	table []int32
+	lines lineSet // the fast path's dataset for canonicalization (see toRDFInto)
+	used  []int32 // finishBuilt's scratch
 }
 
 // maxPooledQuads bounds the buffers kept for reuse, so one huge document does not pin memory.
@@ -89,12 +92,19 @@ func (p *Processor) Canonicalize(ctx context.Context, doc any) ([]byte, error) {
 		buf = &quadBuf{}
 	}
 	defer p.release(buf)
-	quads, problems, err := p.toRDFInto(ctx, doc, buf)
+	quads, problems, lines, err := p.toRDFInto(ctx, doc, buf, true)
 	if err != nil {
 		return nil, err
 	}
 	if len(problems) > 0 {
 		return nil, &SafeModeError{Problems: problems}
+	}
+	if lines {
+		var out bytes.Buffer
+		if err := canonicalizeLinesTo(ctx, &buf.lines, p.canon, &buf.canon, &out); err != nil {
+			return nil, err
+		}
+		return out.Bytes(), nil
 	}
 	return canonicalize(ctx, quads, p.canon, true, &buf.canon)
 }
@@ -108,12 +118,15 @@ func (p *Processor) CanonicalizeTo(ctx context.Context, doc any, w io.Writer) er
 		buf = &quadBuf{}
 	}
 	defer p.release(buf)
-	quads, problems, err := p.toRDFInto(ctx, doc, buf)
+	quads, problems, lines, err := p.toRDFInto(ctx, doc, buf, true)
 	if err != nil {
 		return err
 	}
 	if len(problems) > 0 {
 		return &SafeModeError{Problems: problems}
+	}
+	if lines {
+		return canonicalizeLinesTo(ctx, &buf.lines, p.canon, &buf.canon, w)
 	}
 	return canonicalizeTo(ctx, quads, p.canon, true, &buf.canon, w)
 }
@@ -150,10 +163,11 @@ func (p *Processor) ReleaseTree(t *jsondec.Tree) {
 // reference (one document's strings) is bounded by the pool, which sync.Pool empties within
 // two collections; every reuse overwrites elements before reading them.
 func (p *Processor) release(buf *quadBuf) {
-	if cap(buf.quads) > maxPooledQuads || buf.canon.oversized() {
+	if cap(buf.quads) > maxPooledQuads || buf.canon.oversized() || cap(buf.lines.buf) > maxPooledLines {
 		return
 	}
 	buf.quads, buf.keyed = buf.quads[:0], buf.keyed[:0]
+	buf.lines.reset()
 	buf.emit, buf.path, buf.exp, buf.strs = buf.emit[:0], buf.path[:0], buf.exp[:0], buf.strs[:0]
 	p.bufs.Put(buf)
 }
@@ -171,14 +185,16 @@ func (p *Processor) SafeModeProblems(ctx context.Context, doc any) ([]Problem, e
 }
 
 func (p *Processor) toRDF(ctx context.Context, doc any) ([]Quad, []Problem, error) {
-	return p.toRDFInto(ctx, doc, nil)
+	quads, problems, _, err := p.toRDFInto(ctx, doc, nil, false)
+	return quads, problems, err
 }
 
 // toRDFInto is toRDF with the fast path building into buf's slices (when buf is not nil); the
-// quads returned may then share buf's backing array.
-func (p *Processor) toRDFInto(ctx context.Context, doc any, buf *quadBuf) ([]Quad, []Problem, error) {
+// quads returned may then share buf's backing array. With lines (and buf), the fast path
+// writes its dataset into buf.lines instead of returning quads, and says so (true).
+func (p *Processor) toRDFInto(ctx context.Context, doc any, buf *quadBuf, lines bool) ([]Quad, []Problem, bool, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	tree, isTree := doc.(*jsondec.Tree)
 	if !p.noFast {
@@ -187,13 +203,14 @@ func (p *Processor) toRDFInto(ctx context.Context, doc any, buf *quadBuf) ([]Qua
 			t, err = jsondec.FromValue(doc) // not JSON: the general path reports it
 		}
 		if err == nil {
-			quads, problems, err := p.fastToRDFInto(ctx, t, buf)
+			lines := lines && buf != nil
+			quads, problems, err := p.fastToRDFInto(ctx, t, buf, lines)
 			if err == nil {
 				sortProblems(problems)
-				return quads, problems, nil
+				return quads, problems, lines, nil
 			}
 			if !errors.Is(err, errFallback) && (errors.Is(err, ErrContextNotFound) || ctx.Err() != nil) {
-				return nil, nil, err
+				return nil, nil, false, err
 			}
 		}
 		// Anything else: the general path decides.
@@ -203,7 +220,7 @@ func (p *Processor) toRDFInto(ctx context.Context, doc any, buf *quadBuf) ([]Qua
 	}
 	quads, problems, err := p.generalToRDF(ctx, doc)
 	sortProblems(problems)
-	return quads, problems, err
+	return quads, problems, false, err
 }
 
 // sortProblems orders problems by path (stable), so reports do not depend on map order.
@@ -220,12 +237,17 @@ func (p *Processor) fastToRDF(ctx context.Context, doc any) ([]Quad, []Problem, 
 			return nil, nil, fallback("%v", err)
 		}
 	}
-	return p.fastToRDFInto(ctx, t, nil)
+	return p.fastToRDFInto(ctx, t, nil, false)
 }
 
-// fastToRDFInto is fastToRDF building into buf's slices when buf is not nil.
-func (p *Processor) fastToRDFInto(ctx context.Context, t *jsondec.Tree, buf *quadBuf) ([]Quad, []Problem, error) {
+// fastToRDFInto is fastToRDF building into buf's slices when buf is not nil, and its dataset
+// into buf.lines (returning no quads) with lines.
+func (p *Processor) fastToRDFInto(ctx context.Context, t *jsondec.Tree, buf *quadBuf, lines bool) ([]Quad, []Problem, error) {
 	f := &fastBuilder{ctx: ctx, cc: p.cc, t: t}
+	if lines {
+		buf.lines.reset()
+		f.lines = &buf.lines
+	}
 	if buf != nil {
 		f.quads, f.keyed = buf.quads[:0], buf.keyed[:0]
 		f.emit, f.path, f.exp, f.strs = buf.emit[:0], buf.path[:0], buf.exp[:0], buf.strs[:0]
@@ -240,6 +262,10 @@ func (p *Processor) fastToRDFInto(ctx context.Context, t *jsondec.Tree, buf *qua
 	}
 	if err := f.document(); err != nil {
 		return nil, nil, err
+	}
+	if lines {
+		buf.used = f.datasetLines(buf.used)
+		return nil, f.problems, nil
 	}
 	return f.dataset(), f.problems, nil
 }

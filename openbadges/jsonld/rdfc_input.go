@@ -46,22 +46,30 @@ func (l *lineSet) reset() {
 // add appends the line of quad (s, p, o, g); blank(t) returns the blank node id of t, which
 // must be blank. g.Kind is TermNone for the default graph.
 func (l *lineSet) add(s, p, o, g *Term, blank func(t *Term) int32) {
+	ids := [3]int32{-1, -1, -1}
+	for j, t := range [...]*Term{s, o, g} {
+		if t.Kind == TermBlank {
+			ids[j] = blank(t)
+		}
+	}
+	l.addLine(s, p, o, g, ids)
+}
+
+// addLine is add with the blank node ids of s, o and g given (-1 where not blank).
+func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
 	b := l.buf
 	start := len(b)
 	t := lineTemplate{start: int32(start)}
-	qb := [3]int32{-1, -1, -1}
-	// hole appends "_:" and records a hole for blank node term at position j.
-	hole := func(b []byte, term *Term, j int) []byte {
-		id := blank(term)
-		qb[j] = id
+	// hole appends "_:" and records a hole for blank node id.
+	hole := func(b []byte, id int32) []byte {
 		b = append(b, '_', ':')
 		t.at[t.n] = int32(len(b) - start)
 		t.id[t.n] = id
 		t.n++
 		return b
 	}
-	if s.Kind == TermBlank {
-		b = hole(b, s, 0)
+	if ids[0] >= 0 {
+		b = hole(b, ids[0])
 	} else {
 		b = appendTermOf(b, s)
 	}
@@ -70,18 +78,17 @@ func (l *lineSet) add(s, p, o, g *Term, blank func(t *Term) int32) {
 	b = appendIRI(b, p.Value)
 	b = append(b, ' ')
 	t.obj = int32(len(b) - start)
-	if o.Kind == TermBlank {
-		b = hole(b, o, 1)
+	if ids[1] >= 0 {
+		b = hole(b, ids[1])
 	} else {
 		b = appendTermOf(b, o)
 	}
 	t.oend = int32(len(b) - start)
-	switch g.Kind {
-	case TermBlank:
+	switch {
+	case ids[2] >= 0:
 		b = append(b, ' ')
-		b = hole(b, g, 2)
-	case TermNone:
-	default:
+		b = hole(b, ids[2])
+	case g.Kind != TermNone:
 		b = append(b, ' ')
 		b = appendTermOf(b, g)
 	}
@@ -92,7 +99,7 @@ func (l *lineSet) add(s, p, o, g *Term, blank func(t *Term) int32) {
 		(o.Kind == TermLiteral && (strings.IndexByte(o.Datatype, '>') >= 0 || !plainLanguage(o.Language))) {
 		l.ungroupable = true
 	}
-	l.buf, l.tmpl, l.qb = b, append(l.tmpl, t), append(l.qb, qb)
+	l.buf, l.tmpl, l.qb = b, append(l.tmpl, t), append(l.qb, ids)
 }
 
 // plainLanguage reports whether a language tag holds no byte at or below ' '.
@@ -109,7 +116,17 @@ func plainLanguage(tag string) bool {
 // nodes are labelled "b" and a number (see blankLabel), which is their id until finishBuilt
 // numbers the blank nodes that appear.
 func (l *lineSet) addBuilt(s, p, o, g *Term) {
-	l.add(s, p, o, g, builtBlankID)
+	ids := [3]int32{-1, -1, -1}
+	if s.Kind == TermBlank {
+		ids[0] = builtBlankID(s)
+	}
+	if o.Kind == TermBlank {
+		ids[1] = builtBlankID(o)
+	}
+	if g.Kind == TermBlank {
+		ids[2] = builtBlankID(g)
+	}
+	l.addLine(s, p, o, g, ids)
 }
 
 // builtBlankID returns the number of a builder's blank node label ("b" and a decimal

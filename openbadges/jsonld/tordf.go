@@ -12,7 +12,10 @@ import (
 // RDF" with jsonld.js's safe-mode events). The order of quads and the blank node labels do not
 // matter: RDFC-1.0 relabels them and sorts.
 type rdfBuilder struct {
-	quads    []Quad
+	quads []Quad
+	// lines, when set, receives the statements as line templates instead of quads (see
+	// addp): only those with a node map identity wait in quads, for dataset.
+	lines    *lineSet
 	keyed    []keyedQuad       // the quads with a node map identity, in order
 	blank    map[string]string // input blank node label -> ours
 	next     int
@@ -40,6 +43,10 @@ func (b *rdfBuilder) add(s, p, o, g Term, key nodeKey) {
 // addp is add with the terms and key given by pointer (key nil for the zero key), which
 // spares copying them on the way: the quad is written in place.
 func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) {
+	if b.lines != nil && (key == nil || key.kind == 0) {
+		b.lines.addBuilt(s, p, o, g)
+		return
+	}
 	q := b.newQuad(key)
 	q.S = *s // one by one: a parallel assignment would copy them all to temporaries first
 	q.P = *p
@@ -59,6 +66,18 @@ func (b *rdfBuilder) newQuad(key *nodeKey) *Quad {
 	}
 	b.quads = b.quads[:n+1]
 	return &b.quads[n]
+}
+
+// datasetLines finishes b.lines: the quads with a node map identity, without their
+// duplicates, then the numbering of blank nodes. used is scratch memory for finishBuilt,
+// returned for reuse.
+func (b *rdfBuilder) datasetLines(used []int32) []int32 {
+	kept := b.dataset()
+	for i := range kept {
+		q := &kept[i]
+		b.lines.addBuilt(&q.S, &q.P, &q.O, &q.G)
+	}
+	return b.lines.finishBuilt(used)
 }
 
 // dataset returns the quads without the node map duplicates (the first one is kept). It
