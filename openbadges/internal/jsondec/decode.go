@@ -87,12 +87,8 @@ func DecodeObjectMembers(data []byte) (map[string]any, []Member, int, error) {
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	d.space()
-	if d.i < len(d.s) {
-		return nil, nil, 0, d.syntax("invalid character %q after top-level value", d.s[d.i])
-	}
-	if d.err != nil {
-		return nil, nil, 0, d.err
+	if err := d.end(); err != nil {
+		return nil, nil, 0, err
 	}
 	return v.(map[string]any), members, d.closing, nil
 }
@@ -104,14 +100,20 @@ func decode(data []byte, numbers bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.space()
-	if d.i < len(d.s) {
-		return nil, d.syntax("invalid character %q after top-level value", d.s[d.i])
-	}
-	if d.err != nil {
-		return nil, d.err
+	if err := d.end(); err != nil {
+		return nil, err
 	}
 	return v, nil
+}
+
+// end checks what follows the top-level value (only whitespace) and reports an error a value
+// left for the end (see d.err).
+func (d *decoder) end() error {
+	d.space()
+	if d.i < len(d.s) {
+		return d.syntax("invalid character %q after top-level value", d.s[d.i])
+	}
+	return d.err
 }
 
 func (d *decoder) syntax(format string, a ...any) error {

@@ -64,12 +64,8 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	d.space()
-	if d.i < len(d.s) {
-		return nil, nil, 0, d.syntax("invalid character %q after top-level value", d.s[d.i])
-	}
-	if d.err != nil {
-		return nil, nil, 0, d.err
+	if err := d.end(); err != nil {
+		return nil, nil, 0, err
 	}
 	d.t.nodes = append(d.t.nodes, v)
 	d.t.root = Ref(len(d.t.nodes) - 1)
