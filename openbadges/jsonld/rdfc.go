@@ -112,8 +112,8 @@ func (c *canonicalizer) writeTo(w io.Writer, scratch *canonScratch) error {
 	return err
 }
 
-// canonicalizer runs RDFC-1.0 over quads. Blank nodes are numbered (ids, indexes into
-// labels) when it is built, so that the algorithm works on slices instead of maps keyed by
+// canonicalizer runs RDFC-1.0 over a dataset's line templates (see lineSet), its blank
+// nodes numbered (ids, indexes into labels) when the lines are written, so that the algorithm works on slices instead of maps keyed by
 // label; labels are only compared (their code point order fixes the order of the steps, as
 // in the specification) and written. Its slices are reused by the next canonicalization when
 // it lives in a canonScratch.
@@ -238,7 +238,7 @@ func (c *canonicalizer) prepare(ls *lineSet) {
 // blankIDs numbers blank node labels. The labels our RDF builders make ("b" and a decimal
 // number without leading zeros) are looked up in a slice, others in a map.
 type blankIDs struct {
-	byNumber []int32 // label "b<n>" -> id+1 (0: none yet)
+	byNumber []int32 // label "b<n>", n < maxNumberedLabel -> id+1 (0: none yet)
 	byLabel  map[string]int32
 }
 
@@ -250,7 +250,7 @@ func (b *blankIDs) reset() {
 
 // id returns the id of label, giving it next (and fresh = true) if it has none.
 func (b *blankIDs) id(label string, next int32) (int32, bool) {
-	if n, ok := builderLabelNumber(label); ok {
+	if n, ok := builderLabelNumber(label); ok && n < maxNumberedLabel {
 		if n >= len(b.byNumber) {
 			b.byNumber = append(b.byNumber, make([]int32, n+1-len(b.byNumber))...)
 		}
@@ -270,9 +270,13 @@ func (b *blankIDs) id(label string, next int32) (int32, bool) {
 	return next, true
 }
 
-// builderLabelNumber parses "b<n>" (n decimal, no leading zero, below 1<<20).
+// maxNumberedLabel bounds the labels blankIDs looks up in its slice, so that one input label
+// ("b999999") cannot make it large; others go to the map.
+const maxNumberedLabel = 1 << 16
+
+// builderLabelNumber parses "b<n>" (n decimal, no leading zero, below 1<<31).
 func builderLabelNumber(l string) (int, bool) {
-	if len(l) < 2 || len(l) > 8 || l[0] != 'b' || (l[1] == '0' && len(l) > 2) {
+	if len(l) < 2 || len(l) > 11 || l[0] != 'b' || (l[1] == '0' && len(l) > 2) {
 		return 0, false
 	}
 	n := 0
@@ -283,7 +287,7 @@ func builderLabelNumber(l string) (int, bool) {
 		}
 		n = n*10 + int(c-'0')
 	}
-	return n, n < 1<<20
+	return n, n < 1<<31
 }
 
 func (c *canonicalizer) run() error {

@@ -10,7 +10,7 @@ import (
 // from their templates with the labels of the moment ("a" and "z", or the canonical ones),
 // instead of serializing and escaping the terms again each time. The canonicalizer reads
 // nothing else of a quad: a dataset reaches it as a lineSet, made from quads (fromQuads) or
-// written directly by an RDF builder (lineSet.add).
+// written directly by the fast path (lineSet.addBuilt).
 
 // lineTemplate is a quad's line in a lineSet's buf, with up to three holes. Offsets are from
 // the line's start, holes empty: the line is S ' ' P ' ' O [' ' G] " .\n".
@@ -129,16 +129,11 @@ func (l *lineSet) addBuilt(s, p, o, g *Term) {
 	l.addLine(s, p, o, g, ids)
 }
 
-// builtBlankID returns the number of a builder's blank node label ("b" and a decimal
-// number, see blankLabel).
+// builtBlankID returns the number of a builder's blank node label (see blankLabel).
 func builtBlankID(t *Term) int32 {
-	l := t.Value
-	n := int64(0)
-	for i := 1; i < len(l); i++ {
-		n = n*10 + int64(l[i]-'0')
-	}
-	if len(l) < 2 || len(l) > 11 || l[0] != 'b' || n >= 1<<31 {
-		panic("jsonld: blank node label " + l + " not made by a builder")
+	n, ok := builderLabelNumber(t.Value)
+	if !ok {
+		panic("jsonld: blank node label " + t.Value + " not made by a builder")
 	}
 	return int32(n)
 }

@@ -79,8 +79,8 @@ func (c *canonicalizer) rankSubjects(key []int32) (int32, bool) {
 // rests are equal are ordered by tieOrder.
 //
 // Lines of one subject compare as their object rests do, followed by a space, then by what
-// follows (the graph name), provided that no IRI object or graph name holds a '>' and no
-// predicate does (groupLines checks it). Then a rest is never a proper prefix of another
+// follows (the graph name), provided that no predicate, IRI object, literal datatype or graph
+// name holds a '>' and no language tag a byte at or below ' ' (lineSet.addLine notes it). Then a rest is never a proper prefix of another
 // unless a literal without a language or datatype is followed by '@' or '^'; two rests first
 // differ inside their predicates, at or inside their objects, or else only in a blank
 // object's label; and an object rest is never followed by a byte other than ' '.
@@ -200,7 +200,8 @@ func (c *canonicalizer) tieOrder(x, y int32, rank func(id int32) int32) int {
 	return bytes.Compare(gx, gy) // no '>' inside: neither is a prefix of the other
 }
 
-// appendRun appends the lines of grp (sorted by object rest) with labels, ordering lines of equal object rests by tieOrder with rank.
+// appendRun appends the lines of grp (sorted by object rest) with labels, ordering lines of
+// equal object rests by tieOrder with rank.
 func (c *canonicalizer) appendRun(b []byte, grp []int32, labels *lineLabels, rank func(id int32) int32) []byte {
 	g := &c.groups
 	for j := 0; j < len(grp); {
@@ -232,7 +233,8 @@ func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32, labels *line
 		}
 		return 1
 	}
-	// The lines of other subjects, sorted whole (usually the one that holds ref as object).
+	// The lines of other subjects, sorted whole (usually the one that holds ref as object);
+	// sortedLines copies them, so appendRun may take runBuf back.
 	others := c.runBuf[:0]
 	for _, i := range c.bnodeQuads[ref] {
 		if c.ls.qb[i][0] != ref {
@@ -277,18 +279,16 @@ func (c *canonicalizer) appendGroups(b []byte, ord []int32) []byte {
 	return b
 }
 
-// canonicalOrder returns, per canonical number 0..n-1, the rank of its label ("c14n" and the
-// number in decimal) among the n labels: decimal strings in byte order are the preorder of
-// their digit tree (0, 1, 10, 11, ..., 19, 2, 20, ...).
-func canonicalOrder(n int) []int32 { return appendCanonicalOrder(nil, n) }
-
-// canonicalOrder is canonicalOrder for the canonicalizer's blank nodes, in reused memory.
+// canonicalOrder is appendCanonicalOrder for the canonicalizer's blank nodes, in reused
+// memory.
 func (c *canonicalizer) canonicalOrder() []int32 {
 	c.ord = appendCanonicalOrder(c.ord[:0], len(c.ls.labels))
 	return c.ord
 }
 
-// appendCanonicalOrder appends canonicalOrder(n) to ord.
+// appendCanonicalOrder appends, per canonical number 0..n-1, the rank of its label ("c14n" and
+// the number in decimal) among the n labels: decimal strings in byte order are the preorder of
+// their digit tree (0, 1, 10, 11, ..., 19, 2, 20, ...).
 func appendCanonicalOrder(ord []int32, n int) []int32 {
 	base := len(ord)
 	ord = slices.Grow(ord, n)[:base+n]

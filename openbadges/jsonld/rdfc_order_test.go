@@ -163,7 +163,7 @@ func TestGroupedLinesRandom(t *testing.T) {
 
 func TestCanonicalOrder(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 9, 10, 11, 99, 100, 101, 1234} {
-		ord := canonicalOrder(n)
+		ord := appendCanonicalOrder(nil, n)
 		prev := ""
 		byRank := make([]string, n)
 		for i, r := range ord {
