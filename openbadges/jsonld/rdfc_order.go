@@ -258,11 +258,11 @@ func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32, labels *line
 	return b
 }
 
-// appendGroups appends every line with its canonical labels, in N-Quads order: the groups
-// of IRI subjects by rank, then those of blank subjects by canonical label. ord is
-// canonicalOrder.
+// appendGroups appends every line with its canonical labels, in N-Quads order (de-duplicated
+// unless keepDuplicates): the groups of IRI subjects by rank, then those of blank subjects
+// by canonical label. ord is canonicalOrder.
 func (c *canonicalizer) appendGroups(b []byte, ord []int32) []byte {
-	niri := c.groups.niri
+	from, niri := len(b), c.groups.niri
 	byLabel := slices.Grow(c.byLabel[:0], len(c.ls.labels))[:len(c.ls.labels)]
 	for id := range int32(len(c.ls.labels)) {
 		byLabel[ord[c.canon.number(id)]] = id
@@ -276,7 +276,24 @@ func (c *canonicalizer) appendGroups(b []byte, ord []int32) []byte {
 	for _, id := range byLabel {
 		b = c.appendRun(b, c.groups.group(niri+id), labels, rank)
 	}
+	if !c.keepDuplicates {
+		b = dropRepeatedLines(b, from) // quads that differ but print alike
+	}
 	return b
+}
+
+// dropRepeatedLines removes from b[from:] every line equal to the line before it.
+func dropRepeatedLines(b []byte, from int) []byte {
+	out, prev := from, -1
+	for i := from; i < len(b); {
+		e := i + bytes.IndexByte(b[i:], '\n') + 1
+		if prev < 0 || !bytes.Equal(b[prev:out], b[i:e]) {
+			prev = out
+			out += copy(b[out:], b[i:e])
+		}
+		i = e
+	}
+	return b[:out]
 }
 
 // canonicalOrder is appendCanonicalOrder for the canonicalizer's blank nodes, in reused

@@ -161,6 +161,22 @@ func TestGroupedLinesRandom(t *testing.T) {
 	}
 }
 
+// TestGroupedQuadsPrintingAlike checks that distinct quads that print as one line (a graph
+// term of kind TermNone that still holds a value) are one line of a set's canonical form,
+// grouped or sorted whole.
+func TestGroupedQuadsPrintingAlike(t *testing.T) {
+	iri := func(v string) Term { return Term{Kind: TermIRI, Value: v} }
+	q := Quad{S: iri("urn:s"), P: iri("urn:p"), O: iri("urn:o")}
+	odd := q
+	odd.G.Value = "ignored"
+	quads := []Quad{q, odd, {S: iri("urn:s"), P: iri("urn:p"), O: iri("urn:a")}}
+	checkLineOrder(t, "quads printing alike", quads, CanonOptions{})
+	got, err := CanonicalizeDataset(context.Background(), quads, CanonOptions{})
+	if err != nil || strings.Count(string(got), "\n") != 2 {
+		t.Fatalf("%v\n%s", err, got)
+	}
+}
+
 func TestCanonicalOrder(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 9, 10, 11, 99, 100, 101, 1234} {
 		ord := appendCanonicalOrder(nil, n)
