@@ -41,31 +41,27 @@ func (b *rdfBuilder) add(s, p, o, g Term, key nodeKey) {
 }
 
 // addp is add with the terms and key given by pointer (key nil for the zero key), which
-// spares copying them on the way: the quad is written in place.
+// spares copying them on the way. With b.lines, a statement without a key becomes a line at
+// once; the others are written in place in b.quads.
 func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) {
-	if b.lines != nil && (key == nil || key.kind == 0) {
+	keyed := key != nil && key.kind != 0
+	if b.lines != nil && !keyed {
 		b.lines.addBuilt(s, p, o, g)
 		return
 	}
-	q := b.newQuad(key)
-	q.S = *s // one by one: a parallel assignment would copy them all to temporaries first
-	q.P = *p
-	q.O = *o
-	q.G = *g
-}
-
-// newQuad appends a statement of node map identity key (nil for the zero key) and returns it,
-// for the caller to write its terms.
-func (b *rdfBuilder) newQuad(key *nodeKey) *Quad {
 	n := len(b.quads)
-	if key != nil && key.kind != 0 {
+	if keyed {
 		b.keyed = append(b.keyed, keyedQuad{i: int32(n), key: *key})
 	}
 	if n == cap(b.quads) {
 		b.quads = slices.Grow(b.quads, max(16, n))
 	}
 	b.quads = b.quads[:n+1]
-	return &b.quads[n]
+	q := &b.quads[n]
+	q.S = *s // one by one: a parallel assignment would copy them all to temporaries first
+	q.P = *p
+	q.O = *o
+	q.G = *g
 }
 
 // datasetLines finishes b.lines: the quads with a node map identity, without their
