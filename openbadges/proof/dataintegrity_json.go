@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/mr-tron/base58"
+
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
@@ -184,9 +186,10 @@ func releaseTree(c Canonicalizer, t *jsondec.Tree) {
 // withProofs returns raw (whose members and closing brace topLevelMembers found) with its
 // top-level "proof" member set to the JSON array of the existing proofs (their values, in
 // order) and a new one: {body,"proofValue":"z<sig in base58btc>"}. Every other byte is kept.
-// It makes one allocation, the result.
+// The result is allocated once, at its size.
 func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, body, sig []byte) []byte {
 	start, end := -1, closing // the bytes raw[start:end] are replaced
+	value := base58.Encode(sig)
 	for _, m := range members {
 		if m.Key == "proof" {
 			start, end = m.Start, m.End
@@ -200,7 +203,7 @@ func withProofs(raw []byte, members []member, closing int, existing []json.RawMe
 		// Trim trailing whitespace before the brace so the new member sits neatly.
 		head = bytes.TrimRight(head, " \t\r\n")
 	}
-	n := len(raw) + len(`,"proof":[{,"proofValue":"z"}]`) + len(body) + base58Len(len(sig))
+	n := len(raw) + len(`,"proof":[{,"proofValue":"z"}]`) + len(body) + len(value)
 	for _, p := range existing {
 		n += len(p) + 1
 	}
@@ -220,7 +223,7 @@ func withProofs(raw []byte, members []member, closing int, existing []json.RawMe
 	out = append(out, '{')
 	out = append(out, body...)
 	out = append(out, `,"proofValue":"z`...)
-	out = appendBase58(out, sig)
+	out = append(out, value...)
 	out = append(out, `"}]`...)
 	return append(out, raw[end:]...)
 }

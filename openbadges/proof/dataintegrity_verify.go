@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/mr-tron/base58"
+
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
@@ -130,9 +132,8 @@ func (v *verifier) check(ctx context.Context, ref jsondec.Ref, res *ProofResult)
 	if len(pv) < 2 || pv[0] != 'z' {
 		return fmt.Errorf("%w: proofValue must be multibase base58btc (z...)", ErrMalformed)
 	}
-	var sigBuf [ed25519.SignatureSize]byte
-	sig, ok := appendBase58Decoded(sigBuf[:0], pv[1:])
-	if !ok || len(sig) != ed25519.SignatureSize {
+	sig, err := base58.Decode(pv[1:])
+	if err != nil || len(sig) != ed25519.SignatureSize {
 		return fmt.Errorf("%w: proofValue is not a base58btc Ed25519 signature", ErrMalformed)
 	}
 	var pp any
