@@ -99,23 +99,13 @@ const hexUpper = "0123456789ABCDEF"
 // U+0000-U+001F and U+007F, everything else as is.
 func appendEscapedLiteral(b []byte, s string) []byte {
 	start := 0
-	for i := 0; i < len(s); i++ {
-		// Eight bytes at a time up to the first that needs escaping.
-		for i+8 <= len(s) {
-			m := escapeMask(uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56)
-			if m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				break
-			}
-			i += 8
-		}
-		if i >= len(s) {
+	for i := 0; ; i++ {
+		if i = nextEscape(s, i); i >= len(s) {
 			break
 		}
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
-			continue
+			continue // a wrong flag of escapeMask
 		}
 		b = append(b, s[start:i]...)
 		start = i + 1
@@ -141,13 +131,51 @@ func appendEscapedLiteral(b []byte, s string) []byte {
 	return append(b, s[start:]...)
 }
 
+// nextEscape returns the index of the first byte of s from i on that escapeMask flags (every
+// byte that needs escaping is flagged, a few others may be), or len(s): eight bytes at a
+// time, the last fewer than eight in one word too (literals are mostly short).
+func nextEscape(s string, i int) int {
+	for i+8 <= len(s) {
+		w := s[i : i+8]
+		if m := escapeMask(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	n := len(s) - i
+	if n <= 0 {
+		return len(s)
+	}
+	// The n < 8 bytes left in the low bytes of x, zeros above (flagged, then masked off).
+	var x uint64
+	if len(s) >= 8 {
+		w := s[len(s)-8:]
+		x = (uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56) >> (8 * (8 - n))
+	} else {
+		for k := range n {
+			x |= uint64(s[i+k]) << (8 * k)
+		}
+	}
+	if m := escapeMask(x) & (1<<(8*n) - 1); m != 0 {
+		return i + bits.TrailingZeros64(m)>>3
+	}
+	return len(s)
+}
+
 // escapeMask has the high bit set in the lowest byte of x (little-endian) that
 // appendEscapedLiteral escapes: below 0x20, '"', '\\' or 0x7f, if there is one. Bytes above
-// the lowest such byte may be flagged wrongly (borrows): only the lowest flag counts.
+// the lowest such byte, or above a byte 0xff, may be flagged wrongly (borrows and carries):
+// only the lowest flag counts, and a wrong one only costs a look at that byte.
+//
+// For a byte v below 0x80, v-1 has its high bit set only where v is 0, v-0x20 only where v is
+// below 0x20, and v+1 only where v is 0x7f; bytes from 0x80 on are never flagged (&^ x). A
+// borrow or carry starts only at a flagged byte or at 0xff, and only moves upwards.
 func escapeMask(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	zero := func(v uint64) uint64 { return (v - ones) &^ v }
-	return (zero(x&^(ones*0x1f)) | zero(x^(ones*'"')) | zero(x^(ones*'\\')) | zero(x^(ones*0x7f))) & highs
+	q, bs := x^(ones*'"'), x^(ones*'\\')
+	return ((q - ones) | (bs - ones) | (x - ones*0x20) | (x + ones)) &^ x & highs
 }
 
 // appendQuad writes one canonical N-Quads line.

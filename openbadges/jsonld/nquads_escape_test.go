@@ -1,6 +1,7 @@
 package jsonld
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"testing"
 )
@@ -62,4 +63,39 @@ func FuzzAppendEscapedLiteral(f *testing.F) {
 			t.Fatalf("%q: got %q, want %q", s, got, want)
 		}
 	})
+}
+
+// TestEscapeMask checks that the lowest byte escapeMask flags is the lowest byte that needs
+// escaping (wrong flags above it, or above a byte 0xff, only cost a look), on words of bytes
+// near every boundary of its tests.
+func TestEscapeMask(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	alphabet := []byte{0, 1, '\b', 0x1f, ' ', '!', '"', '#', '[', '\\', ']', 0x7e, 0x7f, 0x80, 0x81, 0xa1, 0xdc, 0xfe, 0xff, 'a'}
+	needs := func(c byte) bool { return c < 0x20 || c == '"' || c == '\\' || c == 0x7f }
+	for range 200000 {
+		var w [8]byte
+		x := uint64(0)
+		for i := range w {
+			w[i] = alphabet[r.IntN(len(alphabet))]
+			x |= uint64(w[i]) << (8 * i)
+		}
+		want := 8
+		for i, c := range w {
+			if needs(c) {
+				want = i
+				break
+			}
+		}
+		m := escapeMask(x)
+		got := 8
+		for i := range 8 {
+			if m>>(8*i+7)&1 != 0 {
+				got = i
+				break
+			}
+		}
+		if got > want || (got < want && !(got > 0 && bytes.IndexByte(w[:got], 0xff) >= 0)) || m&^0x8080808080808080 != 0 {
+			t.Fatalf("% x: mask %#x, lowest flag at %d, want %d", w, m, got, want)
+		}
+	}
 }
