@@ -151,7 +151,7 @@ type canonicalizer struct {
 	ord            []int32    // canonicalOrder's result
 	allQuads       []int32    // 0..len(quads)-1, for appendSorted
 	blankIDs       blankIDs
-	counts         []int32         // per blank node id: its number of quads
+	counts         []int32         // scratch of prepare and groupLines
 	flat           []int32         // the quad lists of all blank nodes
 	dedup          []Quad          // the quads without duplicates, when they are removed (see fromQuads)
 	nonUnique      [][]int32       // run's blank nodes sharing a first-degree hash
@@ -192,37 +192,52 @@ func scratchCanonicalizer(ctx context.Context, opts CanonOptions, keepDuplicates
 func (c *canonicalizer) prepare(ls *lineSet) {
 	c.ls = ls
 	n := len(ls.labels)
-	// The quad lists of all blank nodes share one array.
-	counts := slices.Grow(c.counts[:0], n)[:n]
-	clear(counts)
-	total := 0
+	// The quad lists of all blank nodes share one array: count each node's quads, turn the
+	// counts into offsets, then place the quads (offsets, not slices, stored per quad: no
+	// pointer stores).
+	next := slices.Grow(c.counts[:0], n)[:n]
+	clear(next)
 	for i := range ls.qb {
-		q := &ls.qb[i]
-		for j, id := range q {
-			if id >= 0 && (j == 0 || (j == 1 && id != q[0]) || (j == 2 && id != q[0] && id != q[1])) {
-				counts[id]++
-				total++
-			}
+		s, o, g := ls.qb[i][0], ls.qb[i][1], ls.qb[i][2]
+		if s >= 0 {
+			next[s]++
+		}
+		if o >= 0 && o != s {
+			next[o]++
+		}
+		if g >= 0 && g != s && g != o {
+			next[g]++
 		}
 	}
-	c.flat = slices.Grow(c.flat[:0], total)[:total]
+	total := int32(0)
+	for id, k := range next {
+		next[id] = total
+		total += k
+	}
+	flat := slices.Grow(c.flat[:0], int(total))[:total]
+	for i := range ls.qb {
+		s, o, g := ls.qb[i][0], ls.qb[i][1], ls.qb[i][2]
+		if s >= 0 {
+			flat[next[s]] = int32(i)
+			next[s]++
+		}
+		if o >= 0 && o != s {
+			flat[next[o]] = int32(i)
+			next[o]++
+		}
+		if g >= 0 && g != s && g != o {
+			flat[next[g]] = int32(i)
+			next[g]++
+		}
+	}
+	// next[id] is now the end of id's quads, and the start of id+1's.
 	c.bnodeQuads = slices.Grow(c.bnodeQuads[:0], n)[:n]
-	off := int32(0)
-	for id, k := range counts {
-		c.bnodeQuads[id] = c.flat[off : off : off+k]
-		off += k
+	start := int32(0)
+	for id, end := range next {
+		c.bnodeQuads[id] = flat[start:end:end]
+		start = end
 	}
-	c.counts = counts
-	for i := range ls.qb {
-		for _, id := range ls.qb[i] {
-			if id < 0 {
-				continue
-			}
-			if l := c.bnodeQuads[id]; len(l) == 0 || l[len(l)-1] != int32(i) {
-				c.bnodeQuads[id] = append(l, int32(i))
-			}
-		}
-	}
+	c.flat, c.counts = flat, next
 	c.supplementary = hasSupplementary(ls.buf)
 	c.groupLines()
 	c.firstHash = slices.Grow(c.firstHash[:0], n)[:n]

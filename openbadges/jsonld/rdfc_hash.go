@@ -146,15 +146,17 @@ func (c *canonicalizer) sortBytes(buf []byte, spans []span) {
 }
 
 // hasSupplementary reports whether b holds a byte >= 0xF0 (the first byte of a supplementary
-// character in UTF-8), testing 32 bytes at a time for the ASCII-only runs.
+// character in UTF-8), testing 64 bytes at a time for the ASCII-only runs.
 func hasSupplementary(b []byte) bool {
 	const high = 0x8080808080808080
 	le := binary.LittleEndian
-	for len(b) >= 32 {
-		if (le.Uint64(b)|le.Uint64(b[8:])|le.Uint64(b[16:])|le.Uint64(b[24:]))&high != 0 && bytesFrom(b[:32], 0xF0) {
+	for len(b) >= 64 {
+		w := (*[64]byte)(b)
+		if (le.Uint64(w[:])|le.Uint64(w[8:])|le.Uint64(w[16:])|le.Uint64(w[24:])|
+			le.Uint64(w[32:])|le.Uint64(w[40:])|le.Uint64(w[48:])|le.Uint64(w[56:]))&high != 0 && bytesFrom(w[:], 0xF0) {
 			return true
 		}
-		b = b[32:]
+		b = b[64:]
 	}
 	return bytesFrom(b, 0xF0)
 }

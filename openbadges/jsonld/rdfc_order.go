@@ -142,7 +142,7 @@ func (c *canonicalizer) groupLines() {
 		start[k+1] += start[k]
 	}
 	quads := slices.Grow(g.quads[:0], nq)[:nq]
-	next := slices.Grow(c.counts[:0], nkeys)[:nkeys] // the counts are no longer needed
+	next := slices.Grow(c.counts[:0], nkeys)[:nkeys] // prepare is done with it
 	copy(next, start[:nkeys])
 	for i, k := range key {
 		quads[next[k]] = int32(i)

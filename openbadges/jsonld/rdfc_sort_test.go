@@ -63,8 +63,8 @@ func TestHasSupplementary(t *testing.T) {
 			t.Errorf("hasSupplementary(%q) = %v, want %v", s, got, want)
 		}
 	}
-	// Every position in and around the 32-byte blocks, after ASCII and after other non-ASCII.
-	for n := 1; n < 100; n++ {
+	// Every position in and around the 64-byte blocks, after ASCII and after other non-ASCII.
+	for n := 1; n < 140; n++ {
 		for i := range n {
 			for _, fill := range []byte{'a', 0xC3, 0xEF} {
 				b := bytes.Repeat([]byte{fill}, n)
