@@ -1,7 +1,9 @@
 package jsonld
 
 import (
+	"cmp"
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"math"
@@ -156,6 +158,7 @@ type canonicalizer struct {
 	dedup          []Quad          // the quads without duplicates, when they are removed (see fromQuads)
 	nonUnique      [][]int32       // run's blank nodes sharing a first-degree hash
 	results        []nDegreeResult // run's scratch
+	byHash         []hashKey       // run's scratch
 }
 
 // done drops the canonicalizer's references to the dataset's strings, so that a pooled one
@@ -317,12 +320,19 @@ func (c *canonicalizer) run() error {
 	}
 	// The blank nodes by first-degree hash, and by label where hashes are equal: the order in
 	// which the specification visits them (hash to blank nodes, sorted by hash).
-	byHash := slices.Grow(c.related[:0], n)
+	// Sorted by the first 8 bytes of the hash first, the hashes compared whole where those
+	// are equal (small elements to move).
+	byHash := slices.Grow(c.byHash[:0], n)
 	for id := range int32(n) {
-		byHash = append(byHash, relatedHash{hash: *c.hashFirstDegree(id), id: id})
+		h := c.hashFirstDegree(id)
+		byHash = append(byHash, hashKey{binary.BigEndian.Uint64(h[:8]), id})
 	}
-	slices.SortFunc(byHash, func(a, b relatedHash) int {
-		if r := compareDigests(&a.hash, &b.hash); r != 0 {
+	c.byHash = byHash
+	slices.SortFunc(byHash, func(a, b hashKey) int {
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
+		if r := compareDigests(&c.firstHash[a.id], &c.firstHash[b.id]); r != 0 {
 			return r
 		}
 		return c.compareLabels(a.id, b.id)
@@ -331,7 +341,7 @@ func (c *canonicalizer) run() error {
 	nonUniqueCount := 0
 	for start := 0; start < n; {
 		end := start + 1
-		for end < n && byHash[end].hash == byHash[start].hash {
+		for end < n && byHash[end].key == byHash[start].key && c.firstHash[byHash[end].id] == c.firstHash[byHash[start].id] {
 			end++
 		}
 		if end-start == 1 {
@@ -346,8 +356,6 @@ func (c *canonicalizer) run() error {
 		}
 		start = end
 	}
-	clear(byHash)
-	c.related = byHash[:0]
 	switch f := c.opts.MaxWorkFactor; {
 	case f < 0:
 		c.remainingDeep = math.Inf(1)
@@ -386,6 +394,12 @@ func (c *canonicalizer) run() error {
 	}
 	clear(nonUnique)
 	return nil
+}
+
+// hashKey is a blank node with the first 8 bytes of its first-degree hash, big-endian.
+type hashKey struct {
+	key uint64
+	id  int32
 }
 
 // nDegreeResult is a Hash N-Degree Quads result: the hash and the issuer.
