@@ -144,7 +144,8 @@ type canonicalizer struct {
 	subjRuns       []int32       // rankSubjects' scratch
 	subjOrder      []int32
 	subjRank       []int32
-	groups         lineGroups // the subject groups, when grouped (see groupLines)
+	groups         lineGroups                      // the subject groups, when grouped (see groupLines)
+	groupTmpls     [maxGroupTemplate]groupTemplate // groupLines' sorts to reuse, by group size
 	grouped        bool
 	fdLabels       lineLabels // see firstDegreeLabels
 	canonLabels    lineLabels // see canonicalLabels

@@ -152,24 +152,101 @@ func (c *canonicalizer) groupLines() {
 	g.start, g.quads = start, quads
 	rank := slices.Grow(g.rank[:0], nq)[:nq]
 	g.rank = rank
+	tmpls := &c.groupTmpls
+	for n := range tmpls {
+		tmpls[n].quads = tmpls[n].quads[:0]
+	}
 	for k := range int32(nkeys) {
 		grp := g.group(k)
-		if len(grp) > 1 {
-			tb := c.ls.buf
-			slices.SortFunc(grp, func(a, b int32) int {
-				ra, rb := rests[a], rests[b]
-				return bytes.Compare(tb[ra.start:ra.end], tb[rb.start:rb.end])
-			})
+		switch len(grp) {
+		case 0:
+			continue
+		case 1:
+			rank[grp[0]] = 0
+			continue
+		case 2:
+			r := bytes.Compare(c.objectRest(grp[0]), c.objectRest(grp[1]))
+			if r > 0 {
+				grp[0], grp[1] = grp[1], grp[0]
+			}
+			rank[grp[0]], rank[grp[1]] = 0, 1
+			if r == 0 {
+				rank[grp[1]] = 0
+			}
+			continue
 		}
+		// A group whose predicates are those of an earlier group, in the same order, all
+		// distinct, sorts as that group did: its objects never decide.
+		var tm *groupTemplate
+		if len(grp) < len(tmpls) {
+			tm = &tmpls[len(grp)]
+			if len(tm.quads) == len(grp) && c.samePredicates(grp, tm.quads) {
+				in := append(c.runBuf[:0], grp...)
+				for j, p := range tm.pos {
+					grp[j] = in[p]
+					rank[grp[j]] = int32(j)
+				}
+				c.runBuf = in
+				continue
+			}
+		}
+		in := append(c.runBuf[:0], grp...) // in quad order
+		c.runBuf = in
+		tb := c.ls.buf
+		slices.SortFunc(grp, func(a, b int32) int {
+			ra, rb := rests[a], rests[b]
+			return bytes.Compare(tb[ra.start:ra.end], tb[rb.start:rb.end])
+		})
 		rk := int32(0)
+		distinct := true
 		for j, i := range grp {
 			if j > 0 && !bytes.Equal(c.objectRest(grp[j-1]), c.objectRest(i)) {
 				rk = int32(j)
 			}
 			rank[i] = rk
+			if j > 0 && distinct && bytes.Equal(c.predicate(grp[j-1]), c.predicate(i)) {
+				distinct = false
+			}
+		}
+		if tm != nil && distinct {
+			// The group's template: its quads in quad order (ascending, as groups are
+			// filled), and where each sorted line comes from.
+			tm.quads = append(tm.quads[:0], in...)
+			tm.pos = tm.pos[:0]
+			for _, i := range grp {
+				p, _ := slices.BinarySearch(in, i)
+				tm.pos = append(tm.pos, int32(p))
+			}
 		}
 	}
 	c.grouped = true
+}
+
+// groupTemplate is how a group with distinct predicates sorted (see groupLines): its quads
+// in quad order, and per sorted position the index of its quad among those.
+type groupTemplate struct {
+	quads []int32
+	pos   []int32
+}
+
+// maxGroupTemplate bounds the size of the groups whose sort groupLines reuses.
+const maxGroupTemplate = 16
+
+// samePredicates reports whether quads a and b (of equal lengths) have the same predicates,
+// in order.
+func (c *canonicalizer) samePredicates(a, b []int32) bool {
+	for j, i := range a {
+		if !bytes.Equal(c.predicate(i), c.predicate(b[j])) {
+			return false
+		}
+	}
+	return true
+}
+
+// predicate returns quad i's predicate as serialized ('<' IRI '>').
+func (c *canonicalizer) predicate(i int32) []byte {
+	t := &c.ls.tmpl[i]
+	return c.ls.buf[t.start+t.pred : t.start+t.obj-1]
 }
 
 // objectRest returns quad i's template from its predicate to the end of its object.
