@@ -63,12 +63,32 @@ func (c *canonicalizer) appendHex(b []byte, d *digest) []byte {
 	}
 	b = slices.Grow(b, 2*n)
 	h := b[len(b) : len(b)+2*n]
-	for i := 0; i+4 <= n; i += 4 {
-		x := (*[4]byte)(d[i:])
-		binary.LittleEndian.PutUint64(h[2*i:], uint64(hexPairs[x[0]])|uint64(hexPairs[x[1]])<<16|
-			uint64(hexPairs[x[2]])<<32|uint64(hexPairs[x[3]])<<48)
+	if n == sha256.Size {
+		hex32((*[64]byte)(h), (*[32]byte)(d[:32]))
+	} else {
+		for i := 0; i+4 <= n; i += 4 {
+			binary.LittleEndian.PutUint64(h[2*i:], hex4((*[4]byte)(d[i:])))
+		}
 	}
 	return b[:len(b)+2*n]
+}
+
+// hex32 writes the digits of the 32 bytes of d to h.
+func hex32(h *[64]byte, d *[32]byte) {
+	le := binary.LittleEndian
+	le.PutUint64(h[0:], hex4((*[4]byte)(d[0:])))
+	le.PutUint64(h[8:], hex4((*[4]byte)(d[4:])))
+	le.PutUint64(h[16:], hex4((*[4]byte)(d[8:])))
+	le.PutUint64(h[24:], hex4((*[4]byte)(d[12:])))
+	le.PutUint64(h[32:], hex4((*[4]byte)(d[16:])))
+	le.PutUint64(h[40:], hex4((*[4]byte)(d[20:])))
+	le.PutUint64(h[48:], hex4((*[4]byte)(d[24:])))
+	le.PutUint64(h[56:], hex4((*[4]byte)(d[28:])))
+}
+
+// hex4 returns the 8 digits of x, the first in the low byte.
+func hex4(x *[4]byte) uint64 {
+	return uint64(hexPairs[x[0]]) | uint64(hexPairs[x[1]])<<16 | uint64(hexPairs[x[2]])<<32 | uint64(hexPairs[x[3]])<<48
 }
 
 // hexPairs holds each byte's two lower-case hexadecimal digits, the first in the low byte.
