@@ -299,9 +299,8 @@ func builderLabelNumber(l string) (int, bool) {
 		return 0, false
 	}
 	n := 0
-	for i := 1; i < len(l); i++ {
-		c := l[i]
-		if c < '0' || c > '9' {
+	for _, c := range []byte(l[1:]) {
+		if c-'0' > 9 {
 			return 0, false
 		}
 		n = n*10 + int(c-'0')

@@ -386,19 +386,20 @@ func (c *canonicalizer) canonicalOrder() []int32 {
 func appendCanonicalOrder(ord []int32, n int) []int32 {
 	base := len(ord)
 	ord = slices.Grow(ord, n)[:base+n]
-	r := int32(0)
-	var visit func(x int)
-	visit = func(x int) {
+	// Walk the tree in preorder: the children of x > 0 are x*10 .. x*10+9 (those below n),
+	// the roots 0 .. 9; after a node without children come its next sibling, or its
+	// parent's, and so on.
+	x := 0
+	for r := range int32(n) {
 		ord[base+x] = r
-		r++
-		for d := range 10 {
-			if y := x*10 + d; x > 0 && y < n {
-				visit(y)
-			}
+		if x > 0 && x*10 < n {
+			x *= 10
+			continue
 		}
-	}
-	for d := range min(n, 10) {
-		visit(d)
+		for x > 0 && (x%10 == 9 || x+1 >= n) {
+			x /= 10
+		}
+		x++
 	}
 	return ord
 }

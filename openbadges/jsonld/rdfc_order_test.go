@@ -178,7 +178,7 @@ func TestGroupedQuadsPrintingAlike(t *testing.T) {
 }
 
 func TestCanonicalOrder(t *testing.T) {
-	for _, n := range []int{0, 1, 2, 9, 10, 11, 99, 100, 101, 1234} {
+	for _, n := range []int{0, 1, 2, 3, 9, 10, 11, 12, 19, 20, 21, 55, 99, 100, 101, 109, 110, 111, 999, 1000, 1001, 1234, 10001} {
 		ord := appendCanonicalOrder(nil, n)
 		prev := ""
 		byRank := make([]string, n)
