@@ -319,6 +319,18 @@ func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32, labels *line
 		}
 	}
 	c.runBuf = others
+	if len(others) == 1 { // nothing to sort
+		i := others[0]
+		iri := c.ls.buf[c.ls.tmpl[i].start] == '<'
+		if iri {
+			b = c.appendLine(b, i, labels)
+		}
+		b = c.appendRun(b, c.groups.group(c.groups.niri+ref), labels, rank)
+		if !iri {
+			b = c.appendLine(b, i, labels)
+		}
+		return b
+	}
 	var buf []byte
 	var spans []span
 	if len(others) > 0 {
