@@ -92,7 +92,7 @@ type lineGroups struct {
 	niri  int32 // the number of IRI subjects
 	start []int32
 	quads []int32
-	rank  []int32  // per quad: the rank of its object rest in its group (equal rests, equal ranks)
+	rank  []int32  // per quad: the rank of its object rest in its group: the index of the first equal one
 	key   []int32  // per quad: its subject key
 	rest  []rest32 // per quad: its object rest in c.ls.buf
 }
@@ -280,22 +280,24 @@ func (c *canonicalizer) tieOrder(x, y int32, rank func(id int32) int32) int {
 // appendRun appends the lines of grp (sorted by object rest) with labels, ordering lines of
 // equal object rests by tieOrder with rank.
 func (c *canonicalizer) appendRun(b []byte, grp []int32, labels *lineLabels, rank func(id int32) int32) []byte {
-	g := &c.groups
-	for j := 0; j < len(grp); {
-		e := j + 1
-		for e < len(grp) && g.rank[grp[e]] == g.rank[grp[j]] {
+	rk := c.groups.rank
+	for j := 0; j < len(grp); j++ {
+		// A line's rank is the index in grp of the first line of its run of equal rests.
+		if j+1 == len(grp) || rk[grp[j+1]] != int32(j) {
+			b = c.appendLine(b, grp[j], labels)
+			continue
+		}
+		e := j + 2
+		for e < len(grp) && rk[grp[e]] == int32(j) {
 			e++
 		}
-		run := grp[j:e]
-		if len(run) > 1 {
-			run = append(c.runBuf[:0], run...)
-			slices.SortFunc(run, func(x, y int32) int { return c.tieOrder(x, y, rank) })
-			c.runBuf = run
-		}
+		run := append(c.runBuf[:0], grp[j:e]...)
+		slices.SortFunc(run, func(x, y int32) int { return c.tieOrder(x, y, rank) })
+		c.runBuf = run
 		for _, i := range run {
 			b = c.appendLine(b, i, labels)
 		}
-		j = e
+		j = e - 1
 	}
 	return b
 }
