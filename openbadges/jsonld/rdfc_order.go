@@ -28,17 +28,20 @@ func (c *canonicalizer) rankSubjects(key []int32) (int32, bool) {
 		t := &c.ls.tmpl[i]
 		return c.ls.buf[t.start : t.start+t.pred-1]
 	}
+	var last []byte // the subject of the last run
 	for i := range int32(len(key)) {
 		key[i] = -1
 		if c.ls.qb[i][0] >= 0 {
 			continue
 		}
-		if n := len(runs); n > 0 && bytes.Equal(subject(i), subject(runs[n-1])) {
+		s := subject(i)
+		if n := len(runs); n > 0 && bytes.Equal(s, last) {
 			key[i] = int32(n - 1)
 			continue
 		}
 		runs = append(runs, i)
 		key[i] = int32(len(runs) - 1)
+		last = s
 	}
 	order := slices.Grow(c.subjOrder[:0], len(runs))
 	for r := range int32(len(runs)) {
