@@ -87,6 +87,11 @@ func (c *canonicalizer) rankSubjects(key []int32) (int32, bool) {
 // unless a literal without a language or datatype is followed by '@' or '^'; two rests first
 // differ inside their predicates, at or inside their objects, or else only in a blank
 // object's label; and an object rest is never followed by a byte other than ' '.
+//
+// So the rests of a group whose predicates are distinct compare as their predicates do:
+// groups of the same size with the same predicates in quad order (nodes of one shape, as
+// the alignments or achievements of a credential) sort alike, and groupLines sorts only the
+// first of them (see groupTemplate).
 
 // lineGroups are the subject groups of a dataset: the quads of subject key k are
 // quads[start[k]:start[k+1]], sorted by object rest. An IRI subject's key is its rank; a
@@ -223,33 +228,6 @@ func (c *canonicalizer) groupLines() {
 		}
 	}
 	c.grouped = true
-}
-
-// groupTemplate is how a group with distinct predicates sorted (see groupLines): its quads
-// in quad order, and per sorted position the index of its quad among those.
-type groupTemplate struct {
-	quads []int32
-	pos   []int32
-}
-
-// maxGroupTemplate bounds the size of the groups whose sort groupLines reuses.
-const maxGroupTemplate = 16
-
-// samePredicates reports whether quads a and b (of equal lengths) have the same predicates,
-// in order.
-func (c *canonicalizer) samePredicates(a, b []int32) bool {
-	for j, i := range a {
-		if !bytes.Equal(c.predicate(i), c.predicate(b[j])) {
-			return false
-		}
-	}
-	return true
-}
-
-// predicate returns quad i's predicate as serialized ('<' IRI '>').
-func (c *canonicalizer) predicate(i int32) []byte {
-	t := &c.ls.tmpl[i]
-	return c.ls.buf[t.start+t.pred : t.start+t.obj-1]
 }
 
 // objectRest returns quad i's template from its predicate to the end of its object.
