@@ -52,18 +52,28 @@ func (c *canonicalizer) canonicalLabels() *lineLabels {
 
 // appendLine appends quad i's line with its blank nodes' labels from l.
 func (c *canonicalizer) appendLine(b []byte, i int32, l *lineLabels) []byte {
-	t := &c.ls.tmpl[i]
-	line := c.ls.buf[t.start:t.end]
-	if t.n == 0 {
-		return append(b, line...)
+	return c.appendLines(b, []int32{i}, l)
+}
+
+// appendLines appends the lines of quads with their blank nodes' labels from l.
+func (c *canonicalizer) appendLines(b []byte, quads []int32, l *lineLabels) []byte {
+	buf := c.ls.buf
+	for _, i := range quads {
+		t := &c.ls.tmpl[i]
+		line := buf[t.start:t.end]
+		if t.n == 0 {
+			b = append(b, line...)
+			continue
+		}
+		prev := int32(0)
+		for h := range t.n {
+			b = append(b, line[prev:t.at[h]]...)
+			b = append(b, l.label(t.id[h])...)
+			prev = t.at[h]
+		}
+		b = append(b, line[prev:]...)
 	}
-	prev := int32(0)
-	for h := range t.n {
-		b = append(b, line[prev:t.at[h]]...)
-		b = append(b, l.label(t.id[h])...)
-		prev = t.at[h]
-	}
-	return append(b, line[prev:]...)
+	return b
 }
 
 // output relabels the blank nodes canonically and returns the sorted N-Quads.

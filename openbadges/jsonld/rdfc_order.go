@@ -262,12 +262,13 @@ func (c *canonicalizer) tieOrder(x, y int32, rank func(id int32) int32) int {
 // equal object rests by tieOrder with rank.
 func (c *canonicalizer) appendRun(b []byte, grp []int32, labels *lineLabels, rank func(id int32) int32) []byte {
 	rk := c.groups.rank
-	for j := 0; j < len(grp); j++ {
+	from := 0 // the lines from grp[from] on are not appended yet
+	for j := 0; j+1 < len(grp); j++ {
 		// A line's rank is the index in grp of the first line of its run of equal rests.
-		if j+1 == len(grp) || rk[grp[j+1]] != int32(j) {
-			b = c.appendLine(b, grp[j], labels)
+		if rk[grp[j+1]] != int32(j) {
 			continue
 		}
+		b = c.appendLines(b, grp[from:j], labels)
 		e := j + 2
 		for e < len(grp) && rk[grp[e]] == int32(j) {
 			e++
@@ -275,12 +276,10 @@ func (c *canonicalizer) appendRun(b []byte, grp []int32, labels *lineLabels, ran
 		run := append(c.runBuf[:0], grp[j:e]...)
 		slices.SortFunc(run, func(x, y int32) int { return c.tieOrder(x, y, rank) })
 		c.runBuf = run
-		for _, i := range run {
-			b = c.appendLine(b, i, labels)
-		}
-		j = e - 1
+		b = c.appendLines(b, run, labels)
+		from, j = e, e-1
 	}
-	return b
+	return c.appendLines(b, grp[from:], labels)
 }
 
 // appendFirstDegreeLines appends the lines of blank node ref's first-degree hash in order,
