@@ -34,12 +34,16 @@ type lineSet struct {
 	// a '>' inside its predicate, graph name, object IRI or literal datatype, or a byte at or
 	// below ' ' in a literal's language tag.
 	ungroupable bool
+	// built maps the number of a builder's blank node label (see addBuilt) to its id plus
+	// one (0: not seen yet).
+	built []int32
 }
 
 // reset empties l for another dataset, keeping its memory.
 func (l *lineSet) reset() {
 	clear(l.labels)
-	l.buf, l.tmpl, l.qb, l.labels = l.buf[:0], l.tmpl[:0], l.qb[:0], l.labels[:0]
+	clear(l.built)
+	l.buf, l.tmpl, l.qb, l.labels, l.built = l.buf[:0], l.tmpl[:0], l.qb[:0], l.labels[:0], l.built[:0]
 	l.ungroupable = false
 }
 
@@ -99,7 +103,15 @@ func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
 		(o.Kind == TermLiteral && (strings.IndexByte(o.Datatype, '>') >= 0 || !plainLanguage(o.Language))) {
 		l.ungroupable = true
 	}
-	l.buf, l.tmpl, l.qb = b, append(l.tmpl, t), append(l.qb, ids)
+	// Slice headers are stored back only when an append moved the array: storing a pointer
+	// into the heap costs a write barrier while the collector marks.
+	if cap(b) != cap(l.buf) {
+		l.buf = b
+	} else {
+		l.buf = l.buf[:len(b)]
+	}
+	l.tmpl = append(l.tmpl, t)
+	l.qb = append(l.qb, ids)
 }
 
 // plainLanguage reports whether a language tag holds no byte at or below ' '.
@@ -113,67 +125,76 @@ func plainLanguage(tag string) bool {
 }
 
 // addBuilt appends quad (s, p, o, g) as an RDF builder of this package made it: its blank
-// nodes are labelled "b" and a number (see blankLabel), which is their id until finishBuilt
-// numbers the blank nodes that appear.
+// nodes are labelled "b" and a number (see blankLabel), and are numbered (ids) in the order
+// they first appear.
 func (l *lineSet) addBuilt(s, p, o, g *Term) {
 	ids := [3]int32{-1, -1, -1}
 	if s.Kind == TermBlank {
-		ids[0] = builtBlankID(s)
+		ids[0] = l.builtID(s)
 	}
 	if o.Kind == TermBlank {
-		ids[1] = builtBlankID(o)
+		ids[1] = l.builtID(o)
 	}
 	if g.Kind == TermBlank {
-		ids[2] = builtBlankID(g)
+		ids[2] = l.builtID(g)
 	}
 	l.addLine(s, p, o, g, ids)
 }
 
-// builtBlankID returns the number of a builder's blank node label (see blankLabel).
-func builtBlankID(t *Term) int32 {
-	n, ok := builderLabelNumber(t.Value)
-	if !ok {
-		panic("jsonld: blank node label " + t.Value + " not made by a builder")
+// builtID returns the id of the blank node t of a builder, numbering it if it is new.
+func (l *lineSet) builtID(t *Term) int32 {
+	n := builtNumber(t.Value)
+	if n >= len(l.built) {
+		l.built = append(l.built, make([]int32, n+1-len(l.built))...)
 	}
-	return int32(n)
+	if id := l.built[n]; id != 0 {
+		return id - 1
+	}
+	id := int32(len(l.labels))
+	l.labels = append(l.labels, t.Value)
+	l.built[n] = id + 1
+	return id
 }
 
-// finishBuilt numbers the blank nodes of lines written by addBuilt that appear in some line,
-// in the order of their numbers, and records their labels. used is scratch memory, returned
-// for reuse.
-func (l *lineSet) finishBuilt(used []int32) []int32 {
-	used = used[:0]
-	for i := range l.qb {
-		for _, id := range l.qb[i] {
-			if id < 0 {
-				continue
-			}
-			if int(id) >= len(used) {
-				used = append(used, make([]int32, int(id)+1-len(used))...)
-			}
-			used[id] = 1
-		}
+// builtNumber returns the number of a builder's blank node label ("b" and a decimal number
+// without leading zeros, see blankLabel); it panics on any other label.
+func builtNumber(v string) int {
+	if len(v) < 2 || len(v) > 10 || v[0] != 'b' || v[1] == '0' && len(v) > 2 {
+		notBuilt(v)
 	}
-	l.labels = l.labels[:0]
-	for n, u := range used {
-		if u != 0 {
-			used[n] = int32(len(l.labels))
-			l.labels = append(l.labels, blankLabel(n))
+	n := 0
+	for i := 1; i < len(v); i++ {
+		c := v[i] - '0'
+		if c > 9 {
+			notBuilt(v)
 		}
+		n = n*10 + int(c)
 	}
-	for i := range l.qb {
-		q := &l.qb[i]
-		for j, id := range q {
-			if id >= 0 {
-				q[j] = used[id]
-			}
-		}
-		t := &l.tmpl[i]
-		for h := range t.n {
-			t.id[h] = used[t.id[h]]
-		}
+	return n
+}
+
+func notBuilt(v string) {
+	panic("jsonld: blank node label " + v + " not made by a builder")
+}
+
+// lineMark is the length of a lineSet, to drop what was appended after it (see dropLast).
+type lineMark struct {
+	buf, lines, labels int32
+	ungroupable        bool
+}
+
+func (l *lineSet) mark() lineMark {
+	return lineMark{int32(len(l.buf)), int32(len(l.tmpl)), int32(len(l.labels)), l.ungroupable}
+}
+
+// dropLast removes the lines written by addBuilt since m, and the blank nodes they numbered.
+func (l *lineSet) dropLast(m lineMark) {
+	for _, v := range l.labels[m.labels:] {
+		l.built[builtNumber(v)] = 0
 	}
-	return used
+	clear(l.labels[m.labels:])
+	l.buf, l.tmpl, l.qb, l.labels = l.buf[:m.buf], l.tmpl[:m.lines], l.qb[:m.lines], l.labels[:m.labels]
+	l.ungroupable = m.ungroupable
 }
 
 // line returns quad i's template.
