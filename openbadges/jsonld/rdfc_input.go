@@ -141,23 +141,45 @@ func (l *lineSet) addBuilt(s, p, o, g *Term) {
 	l.addLine(s, p, o, g, ids)
 }
 
-// builtID returns the id of the blank node t of a builder, numbering it if it is new.
+// builtID returns the id of the blank node t of a builder, numbering it if it is new. The
+// labels of one or two digits are read here, the others by builtNumber.
 func (l *lineSet) builtID(t *Term) int32 {
-	n := builtNumber(t.Value)
-	if n >= len(l.built) {
-		l.built = append(l.built, make([]int32, n+1-len(l.built))...)
+	v := t.Value
+	var n int
+	switch {
+	case len(v) == 2 && v[0] == 'b' && v[1]-'0' <= 9:
+		n = int(v[1] - '0')
+	case len(v) == 3 && v[0] == 'b' && v[1]-'1' <= 8 && v[2]-'0' <= 9:
+		n = int(v[1]-'0')*10 + int(v[2]-'0')
+	default:
+		n = builtNumber(v)
 	}
-	if id := l.built[n]; id != 0 {
-		return id - 1
+	if n < len(l.built) {
+		if id := l.built[n]; id != 0 {
+			return id - 1
+		}
+	}
+	return l.newBuiltID(n, v)
+}
+
+// newBuiltID numbers the new blank node with label v, number n.
+func (l *lineSet) newBuiltID(n int, v string) int32 {
+	// built holds zeros beyond its length (reset and dropLast clear what they cut).
+	if n < cap(l.built) {
+		if n >= len(l.built) {
+			l.built = l.built[:n+1]
+		}
+	} else {
+		l.built = append(l.built[:cap(l.built)], make([]int32, n+1-cap(l.built))...)
 	}
 	id := int32(len(l.labels))
-	l.labels = append(l.labels, t.Value)
+	l.labels = append(l.labels, v)
 	l.built[n] = id + 1
 	return id
 }
 
 // builtNumber returns the number of a builder's blank node label ("b" and a decimal number
-// without leading zeros, see blankLabel); it panics on any other label.
+// without leading zeros, below a billion, see blankLabel); it panics on any other label.
 func builtNumber(v string) int {
 	if len(v) < 2 || len(v) > 10 || v[0] != 'b' || v[1] == '0' && len(v) > 2 {
 		notBuilt(v)
@@ -173,6 +195,7 @@ func builtNumber(v string) int {
 	return n
 }
 
+//go:noinline
 func notBuilt(v string) {
 	panic("jsonld: blank node label " + v + " not made by a builder")
 }

@@ -133,13 +133,18 @@ func cheapLineHash(s, p, g *Term, key *nodeKey) uint64 {
 	return h ^ h>>29
 }
 
-// appendKey appends key to k.keys serialized: its kind, the lengths of typ, lang and ix
-// (four bytes each), then typ, lang, ix and v. (Each append is written back to k.keys: an
-// append to itself stores no pointer unless the array moves.)
+// appendKey appends key to k.keys serialized: its kind, then 0 and v when it has no typ,
+// lang nor ix, else 1, the lengths of typ, lang and ix (four bytes each), typ, lang, ix and
+// v. (Each append is written back to k.keys: an append to itself stores no pointer unless
+// the array moves.)
 func (k *keyedLines) appendKey(key *nodeKey) {
-	k.keys = append(k.keys, key.kind)
-	for _, s := range [...]string{key.typ, key.lang, key.ix} {
-		n := uint32(len(s))
+	if len(key.typ)+len(key.lang)+len(key.ix) == 0 {
+		k.keys = append(k.keys, key.kind, 0)
+		k.keys = append(k.keys, key.v...)
+		return
+	}
+	k.keys = append(k.keys, key.kind, 1)
+	for _, n := range [...]int{len(key.typ), len(key.lang), len(key.ix)} {
 		k.keys = append(k.keys, byte(n), byte(n>>8), byte(n>>16), byte(n>>24))
 	}
 	k.keys = append(k.keys, key.typ...)
