@@ -61,19 +61,18 @@ func (l *lineSet) add(s, p, o, g *Term, blank func(t *Term) int32) {
 
 // addLine is add with the blank node ids of s, o and g given (-1 where not blank).
 func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
+	// The template is written in place, and slice headers are stored back only when an
+	// append moved the array: storing a pointer into the heap costs a write barrier while
+	// the collector marks (an append to the slice itself stores only its length).
+	l.tmpl = append(l.tmpl, lineTemplate{})
+	l.qb = append(l.qb, ids)
+	t := &l.tmpl[len(l.tmpl)-1]
 	b := l.buf
 	start := len(b)
-	t := lineTemplate{start: int32(start)}
-	// hole appends "_:" and records a hole for blank node id.
-	hole := func(b []byte, id int32) []byte {
-		b = append(b, '_', ':')
-		t.at[t.n] = int32(len(b) - start)
-		t.id[t.n] = id
-		t.n++
-		return b
-	}
+	t.start = int32(start)
 	if ids[0] >= 0 {
-		b = hole(b, ids[0])
+		b = append(b, '_', ':')
+		t.at[0], t.id[0], t.n = int32(len(b)-start), ids[0], 1
 	} else {
 		b = appendTermOf(b, s)
 	}
@@ -83,35 +82,43 @@ func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
 	b = append(b, ' ')
 	t.obj = int32(len(b) - start)
 	if ids[1] >= 0 {
-		b = hole(b, ids[1])
+		b = append(b, '_', ':')
+		t.at[t.n], t.id[t.n] = int32(len(b)-start), ids[1]
+		t.n++
 	} else {
 		b = appendTermOf(b, o)
 	}
 	t.oend = int32(len(b) - start)
 	switch {
 	case ids[2] >= 0:
-		b = append(b, ' ')
-		b = hole(b, ids[2])
+		b = append(b, ' ', '_', ':')
+		t.at[t.n], t.id[t.n] = int32(len(b)-start), ids[2]
+		t.n++
 	case g.Kind != TermNone:
 		b = append(b, ' ')
 		b = appendTermOf(b, g)
 	}
 	b = append(b, ' ', '.', '\n')
 	t.end = int32(len(b))
-	if strings.IndexByte(p.Value, '>') >= 0 || (g.Kind == TermIRI && strings.IndexByte(g.Value, '>') >= 0) ||
-		(o.Kind == TermIRI && strings.IndexByte(o.Value, '>') >= 0) ||
-		(o.Kind == TermLiteral && (strings.IndexByte(o.Datatype, '>') >= 0 || !plainLanguage(o.Language))) {
-		l.ungroupable = true
-	}
-	// Slice headers are stored back only when an append moved the array: storing a pointer
-	// into the heap costs a write barrier while the collector marks.
 	if cap(b) != cap(l.buf) {
 		l.buf = b
 	} else {
 		l.buf = l.buf[:len(b)]
 	}
-	l.tmpl = append(l.tmpl, t)
-	l.qb = append(l.qb, ids)
+	if strings.IndexByte(p.Value, '>') >= 0 || (g.Kind == TermIRI && strings.IndexByte(g.Value, '>') >= 0) {
+		l.ungroupable = true
+	}
+	switch o.Kind {
+	case TermIRI:
+		if strings.IndexByte(o.Value, '>') >= 0 {
+			l.ungroupable = true
+		}
+	case TermLiteral:
+		// The usual datatypes are compared first (the same string: no byte is read).
+		if dt := o.Datatype; dt != xsdString && dt != rdfLangString && strings.IndexByte(dt, '>') >= 0 || !plainLanguage(o.Language) {
+			l.ungroupable = true
+		}
+	}
 }
 
 // plainLanguage reports whether a language tag holds no byte at or below ' '.
