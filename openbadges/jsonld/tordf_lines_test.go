@@ -20,6 +20,15 @@ import (
 // graphs, lists (never duplicates).
 func duplicateCases(t *testing.T) []refCase {
 	t.Helper()
+	docs := duplicateDocs()
+	var cases []refCase
+	for _, name := range slices.Sorted(maps.Keys(docs)) {
+		cases = append(cases, refCase{name, decode(t, docs[name])})
+	}
+	return cases
+}
+
+func duplicateDocs() map[string]string {
 	ctx := `{"@vocab":"https://ex.org/v#","j":{"@id":"https://ex.org/v#j","@type":"@json"},"l":{"@id":"https://ex.org/v#l","@container":"@list"},"d":{"@id":"https://ex.org/v#d","@type":"http://www.w3.org/2001/XMLSchema#double"},"r":{"@id":"https://ex.org/v#r","@type":"@id"},"g":{"@id":"https://ex.org/v#g","@container":"@graph"},"x":"http://www.w3.org/2001/XMLSchema#"}`
 	docs := map[string]string{
 		"array-values":   `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":["a","a","b","a",true,true,false,"true"]}`,
@@ -41,11 +50,7 @@ func duplicateCases(t *testing.T) []refCase {
 		"included":       `{"@context":` + ctx + `,"@id":"https://ex.org/s","p":"x","@included":[{"@id":"https://ex.org/s","p":["x","y"]}]}`,
 		"reverse":        `{"@context":` + ctx + `,"@id":"https://ex.org/s","@reverse":{"p":[{"@id":"https://ex.org/o"},{"@id":"https://ex.org/o"}]}}`,
 	}
-	var cases []refCase
-	for _, name := range slices.Sorted(maps.Keys(docs)) {
-		cases = append(cases, refCase{name, decode(t, docs[name])})
-	}
-	return cases
+	return docs
 }
 
 // renderLines returns the lines of l with the labels of their blank nodes in the holes.
@@ -227,4 +232,38 @@ func TestKeyedLinesRandom(t *testing.T) {
 			t.Fatalf("round %d: lines (-dataset +lines):\n%s", round, diff)
 		}
 	}
+}
+
+// FuzzLinesAsDataset: on any JSON the fast path takes, writing lines keeps exactly the
+// statements that dataset() keeps of its quads.
+func FuzzLinesAsDataset(f *testing.F) {
+	for _, s := range duplicateDocs() {
+		f.Add([]byte(s))
+	}
+	p := NewProcessor()
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<14 {
+			return
+		}
+		tree, err := jsondec.DecodeTree(data)
+		if err != nil {
+			return
+		}
+		qbuf, lbuf := &quadBuf{}, &quadBuf{}
+		quads, problems, err := p.fastToRDFInto(ctx, tree, qbuf, false)
+		_, lproblems, lerr := p.fastToRDFInto(ctx, tree, lbuf, true)
+		if (err == nil) != (lerr == nil) {
+			t.Fatalf("quads: %v, lines: %v", err, lerr)
+		}
+		if err != nil {
+			return
+		}
+		if diff := cmp.Diff(quadLines(quads), renderLines(&lbuf.lines)); diff != "" {
+			t.Fatalf("lines (-dataset +lines):\n%s", diff)
+		}
+		if diff := cmp.Diff(problems, lproblems); diff != "" {
+			t.Fatalf("problems (-quads +lines):\n%s", diff)
+		}
+	})
 }
