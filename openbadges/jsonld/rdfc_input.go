@@ -137,21 +137,20 @@ func plainLanguage(tag string) bool {
 func (l *lineSet) addBuilt(s, p, o, g *Term) {
 	ids := [3]int32{-1, -1, -1}
 	if s.Kind == TermBlank {
-		ids[0] = l.builtID(s)
+		ids[0] = l.builtID(s.Value)
 	}
 	if o.Kind == TermBlank {
-		ids[1] = l.builtID(o)
+		ids[1] = l.builtID(o.Value)
 	}
 	if g.Kind == TermBlank {
-		ids[2] = l.builtID(g)
+		ids[2] = l.builtID(g.Value)
 	}
 	l.addLine(s, p, o, g, ids)
 }
 
-// builtID returns the id of the blank node t of a builder, numbering it if it is new. The
-// labels of one or two digits are read here, the others by builtNumber.
-func (l *lineSet) builtID(t *Term) int32 {
-	v := t.Value
+// builtID returns the id of a builder's blank node labelled v, numbering it if it is new.
+// The labels of one or two digits are read here, the others by builtNumber.
+func (l *lineSet) builtID(v string) int32 {
 	var n int
 	switch {
 	case len(v) == 2 && v[0] == 'b' && v[1]-'0' <= 9:
