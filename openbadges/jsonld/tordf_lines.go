@@ -135,20 +135,26 @@ func cheapLineHash(s, p, g *Term, key *nodeKey) uint64 {
 
 // appendKey appends key to k.keys serialized: its kind, then 0 and v when it has no typ,
 // lang nor ix, else 1, the lengths of typ, lang and ix (four bytes each), typ, lang, ix and
-// v. (Each append is written back to k.keys: an append to itself stores no pointer unless
-// the array moves.)
+// v. The slice header is stored back only when the array moved: storing a pointer into the
+// heap costs a write barrier while the collector marks (and an append of a slice's elements
+// to itself, unlike an append of single elements, stores the whole header every time).
 func (k *keyedLines) appendKey(key *nodeKey) {
+	b := k.keys
 	if len(key.typ)+len(key.lang)+len(key.ix) == 0 {
-		k.keys = append(k.keys, key.kind, 0)
-		k.keys = append(k.keys, key.v...)
-		return
+		b = append(b, key.kind, 0)
+	} else {
+		b = append(b, key.kind, 1)
+		for _, n := range [...]int{len(key.typ), len(key.lang), len(key.ix)} {
+			b = append(b, byte(n), byte(n>>8), byte(n>>16), byte(n>>24))
+		}
+		b = append(b, key.typ...)
+		b = append(b, key.lang...)
+		b = append(b, key.ix...)
 	}
-	k.keys = append(k.keys, key.kind, 1)
-	for _, n := range [...]int{len(key.typ), len(key.lang), len(key.ix)} {
-		k.keys = append(k.keys, byte(n), byte(n>>8), byte(n>>16), byte(n>>24))
+	b = append(b, key.v...)
+	if cap(b) != cap(k.keys) {
+		k.keys = b
+	} else {
+		k.keys = k.keys[:len(b)]
 	}
-	k.keys = append(k.keys, key.typ...)
-	k.keys = append(k.keys, key.lang...)
-	k.keys = append(k.keys, key.ix...)
-	k.keys = append(k.keys, key.v...)
 }
