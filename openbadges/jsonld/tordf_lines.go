@@ -15,7 +15,7 @@ type keyedLines struct {
 	keys    []byte  // the entries' keys (see appendKey)
 	table   []int32 // open addressing: an entry's index plus one, 0 for an empty slot
 	probes  int     // slots probed in vain since the last reset
-	seeded  bool    // whether hashes are dupLineHash's with seed (else cheapLineHash's)
+	seeded  bool    // whether hashes are lineHash's with seed (else cheapLineHash's)
 	seed    maphash.Seed
 }
 
@@ -49,7 +49,7 @@ func (k *keyedLines) add(l *lineSet, s, p, g *Term, key *nodeKey) bool {
 		e.h = cheapLineHash(s, p, g, key)
 	}
 	if 2*(len(k.entries)+1) > len(k.table) {
-		k.rehash(l, max(minKeyedTable, 2*len(k.table)))
+		k.rehash(max(minKeyedTable, 2*len(k.table)))
 	}
 	for {
 		mask := uint64(len(k.table) - 1)
@@ -75,12 +75,12 @@ func (k *keyedLines) add(l *lineSet, s, p, g *Term, key *nodeKey) bool {
 			k.entries[i].h = k.lineHash(l, &k.entries[i])
 		}
 		e.h = k.lineHash(l, &e)
-		k.rehash(l, len(k.table))
+		k.rehash(len(k.table))
 	}
 }
 
 // rehash makes the table size slots (a power of two) and enters every entry.
-func (k *keyedLines) rehash(l *lineSet, size int) {
+func (k *keyedLines) rehash(size int) {
 	if cap(k.table) >= size {
 		k.table = k.table[:size]
 		clear(k.table)
@@ -100,7 +100,10 @@ func (k *keyedLines) rehash(l *lineSet, size int) {
 // equal reports whether entries a and b are the same statement under node map equality:
 // same key, and same subject, predicate and graph, which the bytes of their lines outside
 // the object and the ids of the blank nodes in them tell exactly (a term of these places is
-// an IRI, written as it is between '<' and '>', or a blank node, "_:" and a hole).
+// an IRI, written as it is between '<' and '>', or a blank node, "_:" and a hole; the
+// offsets of the predicate and object tell where the subject ends even when an IRI holds
+// "> <"). The objects are not compared: equal keys may give different objects (a string
+// with two @direction values, which compareValues ignores), and jsonld.js keeps the first.
 func (k *keyedLines) equal(l *lineSet, a, b *keyedLine) bool {
 	ta, tb := &l.tmpl[a.line], &l.tmpl[b.line]
 	if ta.pred != tb.pred || ta.obj != tb.obj || ta.end-ta.start-ta.oend != tb.end-tb.start-tb.oend {
