@@ -57,8 +57,8 @@ type quadBuf struct {
 	exp   []expandedKey
 	strs  []string
 	table []int32
-	lines lineSet // the fast path's dataset for canonicalization (see toRDFInto)
-	used  []int32 // finishBuilt's scratch
+	lines lineSet    // the fast path's dataset for canonicalization (see toRDFInto)
+	kl    keyedLines // the node map identities of lines' statements
 }
 
 // maxPooledQuads bounds the buffers kept for reuse, so one huge document does not pin memory.
@@ -163,7 +163,8 @@ func (p *Processor) ReleaseTree(t *jsondec.Tree) {
 // reference (one document's strings) is bounded by the pool, which sync.Pool empties within
 // two collections; every reuse overwrites elements before reading them.
 func (p *Processor) release(buf *quadBuf) {
-	if cap(buf.quads) > maxPooledQuads || buf.canon.oversized() || cap(buf.lines.buf) > maxPooledLines {
+	if cap(buf.quads) > maxPooledQuads || buf.canon.oversized() || cap(buf.lines.buf) > maxPooledLines ||
+		cap(buf.kl.entries) > maxPooledQuads || cap(buf.kl.keys) > maxPooledLines {
 		return
 	}
 	buf.quads, buf.keyed = buf.quads[:0], buf.keyed[:0]
@@ -246,7 +247,8 @@ func (p *Processor) fastToRDFInto(ctx context.Context, t *jsondec.Tree, buf *qua
 	f := &fastBuilder{ctx: ctx, cc: p.cc, t: t}
 	if lines {
 		buf.lines.reset()
-		f.lines = &buf.lines
+		buf.kl.reset()
+		f.lines, f.kl = &buf.lines, &buf.kl
 	}
 	if buf != nil {
 		f.quads, f.keyed = buf.quads[:0], buf.keyed[:0]
@@ -264,7 +266,6 @@ func (p *Processor) fastToRDFInto(ctx context.Context, t *jsondec.Tree, buf *qua
 		return nil, nil, err
 	}
 	if lines {
-		buf.used = f.datasetLines(buf.used)
 		return nil, f.problems, nil
 	}
 	return f.dataset(), f.problems, nil

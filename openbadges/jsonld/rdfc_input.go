@@ -34,12 +34,16 @@ type lineSet struct {
 	// a '>' inside its predicate, graph name, object IRI or literal datatype, or a byte at or
 	// below ' ' in a literal's language tag.
 	ungroupable bool
+	// built maps the number of a builder's blank node label (see addBuilt) to its id plus
+	// one (0: not seen yet).
+	built []int32
 }
 
 // reset empties l for another dataset, keeping its memory.
 func (l *lineSet) reset() {
 	clear(l.labels)
-	l.buf, l.tmpl, l.qb, l.labels = l.buf[:0], l.tmpl[:0], l.qb[:0], l.labels[:0]
+	clear(l.built)
+	l.buf, l.tmpl, l.qb, l.labels, l.built = l.buf[:0], l.tmpl[:0], l.qb[:0], l.labels[:0], l.built[:0]
 	l.ungroupable = false
 }
 
@@ -57,19 +61,18 @@ func (l *lineSet) add(s, p, o, g *Term, blank func(t *Term) int32) {
 
 // addLine is add with the blank node ids of s, o and g given (-1 where not blank).
 func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
+	// The template is written in place, and slice headers are stored back only when an
+	// append moved the array: storing a pointer into the heap costs a write barrier while
+	// the collector marks (an append to the slice itself stores only its length).
+	l.tmpl = append(l.tmpl, lineTemplate{})
+	l.qb = append(l.qb, ids)
+	t := &l.tmpl[len(l.tmpl)-1]
 	b := l.buf
 	start := len(b)
-	t := lineTemplate{start: int32(start)}
-	// hole appends "_:" and records a hole for blank node id.
-	hole := func(b []byte, id int32) []byte {
-		b = append(b, '_', ':')
-		t.at[t.n] = int32(len(b) - start)
-		t.id[t.n] = id
-		t.n++
-		return b
-	}
+	t.start = int32(start)
 	if ids[0] >= 0 {
-		b = hole(b, ids[0])
+		b = append(b, '_', ':')
+		t.at[0], t.id[0], t.n = int32(len(b)-start), ids[0], 1
 	} else {
 		b = appendTermOf(b, s)
 	}
@@ -79,27 +82,43 @@ func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
 	b = append(b, ' ')
 	t.obj = int32(len(b) - start)
 	if ids[1] >= 0 {
-		b = hole(b, ids[1])
+		b = append(b, '_', ':')
+		t.at[t.n], t.id[t.n] = int32(len(b)-start), ids[1]
+		t.n++
 	} else {
 		b = appendTermOf(b, o)
 	}
 	t.oend = int32(len(b) - start)
 	switch {
 	case ids[2] >= 0:
-		b = append(b, ' ')
-		b = hole(b, ids[2])
+		b = append(b, ' ', '_', ':')
+		t.at[t.n], t.id[t.n] = int32(len(b)-start), ids[2]
+		t.n++
 	case g.Kind != TermNone:
 		b = append(b, ' ')
 		b = appendTermOf(b, g)
 	}
 	b = append(b, ' ', '.', '\n')
 	t.end = int32(len(b))
-	if strings.IndexByte(p.Value, '>') >= 0 || (g.Kind == TermIRI && strings.IndexByte(g.Value, '>') >= 0) ||
-		(o.Kind == TermIRI && strings.IndexByte(o.Value, '>') >= 0) ||
-		(o.Kind == TermLiteral && (strings.IndexByte(o.Datatype, '>') >= 0 || !plainLanguage(o.Language))) {
+	if cap(b) != cap(l.buf) {
+		l.buf = b
+	} else {
+		l.buf = l.buf[:len(b)]
+	}
+	if strings.IndexByte(p.Value, '>') >= 0 || (g.Kind == TermIRI && strings.IndexByte(g.Value, '>') >= 0) {
 		l.ungroupable = true
 	}
-	l.buf, l.tmpl, l.qb = b, append(l.tmpl, t), append(l.qb, ids)
+	switch o.Kind {
+	case TermIRI:
+		if strings.IndexByte(o.Value, '>') >= 0 {
+			l.ungroupable = true
+		}
+	case TermLiteral:
+		// The usual datatypes are compared first (the same string: no byte is read).
+		if dt := o.Datatype; dt != xsdString && dt != rdfLangString && strings.IndexByte(dt, '>') >= 0 || !plainLanguage(o.Language) {
+			l.ungroupable = true
+		}
+	}
 }
 
 // plainLanguage reports whether a language tag holds no byte at or below ' '.
@@ -113,67 +132,98 @@ func plainLanguage(tag string) bool {
 }
 
 // addBuilt appends quad (s, p, o, g) as an RDF builder of this package made it: its blank
-// nodes are labelled "b" and a number (see blankLabel), which is their id until finishBuilt
-// numbers the blank nodes that appear.
+// nodes are labelled "b" and a number (see blankLabel), and are numbered (ids) in the order
+// they first appear.
 func (l *lineSet) addBuilt(s, p, o, g *Term) {
 	ids := [3]int32{-1, -1, -1}
 	if s.Kind == TermBlank {
-		ids[0] = builtBlankID(s)
+		ids[0] = l.builtID(s.Value)
 	}
 	if o.Kind == TermBlank {
-		ids[1] = builtBlankID(o)
+		ids[1] = l.builtID(o.Value)
 	}
 	if g.Kind == TermBlank {
-		ids[2] = builtBlankID(g)
+		ids[2] = l.builtID(g.Value)
 	}
 	l.addLine(s, p, o, g, ids)
 }
 
-// builtBlankID returns the number of a builder's blank node label (see blankLabel).
-func builtBlankID(t *Term) int32 {
-	n, ok := builderLabelNumber(t.Value)
-	if !ok {
-		panic("jsonld: blank node label " + t.Value + " not made by a builder")
+// builtID returns the id of a builder's blank node labelled v, numbering it if it is new.
+// The labels of one or two digits are read here, the others by builtNumber.
+func (l *lineSet) builtID(v string) int32 {
+	var n int
+	switch {
+	case len(v) == 2 && v[0] == 'b' && v[1]-'0' <= 9:
+		n = int(v[1] - '0')
+	case len(v) == 3 && v[0] == 'b' && v[1]-'1' <= 8 && v[2]-'0' <= 9:
+		n = int(v[1]-'0')*10 + int(v[2]-'0')
+	default:
+		n = builtNumber(v)
 	}
-	return int32(n)
+	if n < len(l.built) {
+		if id := l.built[n]; id != 0 {
+			return id - 1
+		}
+	}
+	return l.newBuiltID(n, v)
 }
 
-// finishBuilt numbers the blank nodes of lines written by addBuilt that appear in some line,
-// in the order of their numbers, and records their labels. used is scratch memory, returned
-// for reuse.
-func (l *lineSet) finishBuilt(used []int32) []int32 {
-	used = used[:0]
-	for i := range l.qb {
-		for _, id := range l.qb[i] {
-			if id < 0 {
-				continue
-			}
-			if int(id) >= len(used) {
-				used = append(used, make([]int32, int(id)+1-len(used))...)
-			}
-			used[id] = 1
+// newBuiltID numbers the new blank node with label v, number n.
+func (l *lineSet) newBuiltID(n int, v string) int32 {
+	// built holds zeros beyond its length (reset and dropLast clear what they cut).
+	if n < cap(l.built) {
+		if n >= len(l.built) {
+			l.built = l.built[:n+1]
 		}
+	} else {
+		l.built = append(l.built[:cap(l.built)], make([]int32, n+1-cap(l.built))...)
 	}
-	l.labels = l.labels[:0]
-	for n, u := range used {
-		if u != 0 {
-			used[n] = int32(len(l.labels))
-			l.labels = append(l.labels, blankLabel(n))
-		}
+	id := int32(len(l.labels))
+	l.labels = append(l.labels, v)
+	l.built[n] = id + 1
+	return id
+}
+
+// builtNumber returns the number of a builder's blank node label ("b" and a decimal number
+// without leading zeros, below a billion, see blankLabel); it panics on any other label.
+func builtNumber(v string) int {
+	if len(v) < 2 || len(v) > 10 || v[0] != 'b' || v[1] == '0' && len(v) > 2 {
+		notBuilt(v)
 	}
-	for i := range l.qb {
-		q := &l.qb[i]
-		for j, id := range q {
-			if id >= 0 {
-				q[j] = used[id]
-			}
+	n := 0
+	for i := 1; i < len(v); i++ {
+		c := v[i] - '0'
+		if c > 9 {
+			notBuilt(v)
 		}
-		t := &l.tmpl[i]
-		for h := range t.n {
-			t.id[h] = used[t.id[h]]
-		}
+		n = n*10 + int(c)
 	}
-	return used
+	return n
+}
+
+//go:noinline
+func notBuilt(v string) {
+	panic("jsonld: blank node label " + v + " not made by a builder")
+}
+
+// lineMark is the length of a lineSet, to drop what was appended after it (see dropLast).
+type lineMark struct {
+	buf, lines, labels int32
+	ungroupable        bool
+}
+
+func (l *lineSet) mark() lineMark {
+	return lineMark{int32(len(l.buf)), int32(len(l.tmpl)), int32(len(l.labels)), l.ungroupable}
+}
+
+// dropLast removes the lines written by addBuilt since m, and the blank nodes they numbered.
+func (l *lineSet) dropLast(m lineMark) {
+	for _, v := range l.labels[m.labels:] {
+		l.built[builtNumber(v)] = 0
+	}
+	clear(l.labels[m.labels:])
+	l.buf, l.tmpl, l.qb, l.labels = l.buf[:m.buf], l.tmpl[:m.lines], l.qb[:m.lines], l.labels[:m.labels]
+	l.ungroupable = m.ungroupable
 }
 
 // line returns quad i's template.

@@ -14,8 +14,9 @@ import (
 type rdfBuilder struct {
 	quads []Quad
 	// lines, when set, receives the statements as line templates instead of quads (see
-	// addp): only those with a node map identity wait in quads, for dataset.
+	// addp), and kl keeps the identities of those with a node map identity.
 	lines    *lineSet
+	kl       *keyedLines
 	keyed    []keyedQuad       // the quads with a node map identity, in order
 	blank    map[string]string // input blank node label -> ours
 	next     int
@@ -32,21 +33,32 @@ type keyedQuad struct {
 
 // add appends a statement. key is the object's identity under jsonld.js's node map equality
 // (compareValues: same @value by ===, @type, @language, @index; or same @id); a later
-// statement with the same subject, predicate, graph and key is dropped by dataset(). Values
-// that differ as JSON but give the same RDF literal (0 and 1e-7, or a value with and without
-// @index) are therefore kept twice, and rdf-canonize keeps both quads: so do we. The zero key
-// (a statement always kept) is not stored.
+// statement with the same subject, predicate, graph and key is dropped (by dataset(), or at
+// once when writing lines). Values with different keys that give the same RDF literal (a
+// value with and without @index, a plain string and the same typed xsd:string) are therefore
+// kept twice, and rdf-canonize keeps both quads: so do we. Values with equal keys but
+// different objects (one string with two @direction values, which compareValues does not
+// look at) are one: the first is kept. The zero key (a statement always kept) is not stored.
 func (b *rdfBuilder) add(s, p, o, g Term, key nodeKey) {
 	b.addp(&s, &p, &o, &g, &key)
 }
 
 // addp is add with the terms and key given by pointer (key nil for the zero key), which
-// spares copying them on the way. With b.lines, a statement without a key becomes a line at
-// once; the others are written in place in b.quads.
+// spares copying them on the way. With b.lines, every statement becomes a line at once, and
+// one that repeats an earlier one's identity is taken back; without, it is written in place
+// in b.quads.
 func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) {
 	keyed := key != nil && key.kind != 0
-	if b.lines != nil && !keyed {
+	if b.lines != nil {
+		if !keyed {
+			b.lines.addBuilt(s, p, o, g)
+			return
+		}
+		m := b.lines.mark()
 		b.lines.addBuilt(s, p, o, g)
+		if b.kl.add(b.lines, s, p, g, key) {
+			b.lines.dropLast(m)
+		}
 		return
 	}
 	n := len(b.quads)
@@ -62,18 +74,6 @@ func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) {
 	q.P = *p
 	q.O = *o
 	q.G = *g
-}
-
-// datasetLines finishes b.lines: the quads with a node map identity, without their
-// duplicates, then the numbering of blank nodes. used is scratch memory for finishBuilt,
-// returned for reuse.
-func (b *rdfBuilder) datasetLines(used []int32) []int32 {
-	kept := b.dataset()
-	for i := range kept {
-		q := &kept[i]
-		b.lines.addBuilt(&q.S, &q.P, &q.O, &q.G)
-	}
-	return b.lines.finishBuilt(used)
 }
 
 // dataset returns the quads without the node map duplicates (the first one is kept). It
@@ -169,7 +169,11 @@ func dupHash(seed maphash.Seed, q *Quad, k *nodeKey) uint64 {
 }
 
 func dupHashTail(q *Quad, k *nodeKey) uint64 {
-	return uint64(k.kind) + uint64(q.S.Kind)<<8 + uint64(q.G.Kind)<<16 + uint64(len(q.P.Value))<<24 + uint64(len(q.G.Value))<<40
+	return termsHashTail(&q.S, &q.P, &q.G, k)
+}
+
+func termsHashTail(s, p, g *Term, k *nodeKey) uint64 {
+	return uint64(k.kind) + uint64(s.Kind)<<8 + uint64(g.Kind)<<16 + uint64(len(p.Value))<<24 + uint64(len(g.Value))<<40
 }
 
 // cheapDupHash is dupHash with tableHash (lengths and first and last eight bytes) of the

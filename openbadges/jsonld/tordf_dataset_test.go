@@ -9,7 +9,8 @@ import (
 
 // TestDatasetDuplicates checks dataset's removal of node map duplicates against a plain
 // pairwise one, with values that collide in the cheap hash (same length, same first and last
-// eight bytes), so that the maphash table takes over, and without collisions.
+// eight bytes), so that the maphash table takes over, and without collisions; and the same
+// with the statements written as lines (keyedLines).
 func TestDatasetDuplicates(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -20,6 +21,11 @@ func TestDatasetDuplicates(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b rdfBuilder
+			lb := rdfBuilder{lines: &lineSet{}, kl: &keyedLines{}} // the same, written as lines
+			add := func(q Quad, key nodeKey) {
+				b.add(q.S, q.P, q.O, q.G, key)
+				lb.add(q.S, q.P, q.O, q.G, key)
+			}
 			s := Term{Kind: TermIRI, Value: "https://example.org/s"}
 			p := Term{Kind: TermIRI, Value: "https://example.org/p"}
 			var want []Quad
@@ -29,16 +35,19 @@ func TestDatasetDuplicates(t *testing.T) {
 				if i < 200 {
 					want = append(want, Quad{S: s, P: p, O: o})
 				}
-				b.add(s, p, o, Term{}, stringKeyOf(v, "", "", ""))
+				add(Quad{S: s, P: p, O: o}, stringKeyOf(v, "", "", ""))
 				if i%50 == 0 {
 					// Not keyed: always kept.
 					u := Quad{S: s, P: p, O: Term{Kind: TermBlank, Value: blankLabel(i)}}
 					want = append(want, u)
-					b.add(u.S, u.P, u.O, u.G, nodeKey{})
+					add(u, nodeKey{})
 				}
 			}
 			if diff := cmp.Diff(want, b.dataset()); diff != "" {
 				t.Errorf("dataset (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(quadLines(want), renderLines(lb.lines)); diff != "" {
+				t.Errorf("lines (-want +got):\n%s", diff)
 			}
 		})
 	}
