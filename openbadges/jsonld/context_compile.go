@@ -43,7 +43,8 @@ type termDef struct {
 	hasScoped bool
 	protected bool
 	prefix    bool
-	abs       bool // id is an IRI an RDF term may hold (isRDFIRI), set when the definition is complete
+	abs       bool  // id is an IRI an RDF term may hold (isRDFIRI), set when the definition is complete
+	kw        uint8 // keywordCode(id), set when the definition is complete
 }
 
 func (a *termDef) equal(b *termDef) bool {

@@ -246,6 +246,7 @@ func createTerm(active *activeCtx, local map[string]any, term string, defined ma
 		}
 	}
 	def.abs = isRDFIRI(def.id)
+	def.kw = keywordCode(def.id)
 	active.terms[term] = def
 	return nil
 }
