@@ -1,5 +1,7 @@
 package jsonld
 
+import "slices"
+
 // termTable indexes a finished context's terms by open addressing with a cheap hash of a
 // name's length and first and last bytes (see nameWords): for the short member names of credentials a
 // lookup costs a fraction of a map lookup. Open addressing is used only when every term lies
@@ -67,8 +69,16 @@ func buildTermTable(terms map[string]*termDef) termTable {
 	for size < 2*len(terms) {
 		size *= 2
 	}
+	// In name order, so that a context's table (and the cost of its lookups) is the same
+	// every time.
+	names := make([]string, 0, len(terms))
+	for name := range terms {
+		names = append(names, name)
+	}
+	slices.Sort(names)
 	t := termTable{slots: make([]termSlot, size), mask: uint32(size - 1), defs: make([]*termDef, 0, len(terms))}
-	for name, d := range terms {
+	for _, name := range names {
+		d := terms[name]
 		t.defs = append(t.defs, d)
 		wa, wb := nameWords(name)
 		h := mixWords(wa, wb, len(name))
@@ -89,9 +99,9 @@ func buildTermTable(terms map[string]*termDef) termTable {
 	if t.slots == nil {
 		t.defs = t.defs[:0]
 		t.byName = make(map[string]int32, len(terms))
-		for name, d := range terms {
+		for _, name := range names {
 			t.byName[name] = int32(len(t.defs))
-			t.defs = append(t.defs, d)
+			t.defs = append(t.defs, terms[name])
 		}
 	}
 	return t
