@@ -45,6 +45,10 @@ type termDef struct {
 	prefix    bool
 	abs       bool  // id is an IRI an RDF term may hold (isRDFIRI), set when the definition is complete
 	kw        uint8 // keywordCode(id), set when the definition is complete
+	// pred is id as a predicate and str what a string value of the term makes (see
+	// stringFast), set when the definition is complete: property's fast path.
+	pred Term
+	str  uint8
 }
 
 func (a *termDef) equal(b *termDef) bool {

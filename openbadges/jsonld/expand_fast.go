@@ -370,6 +370,22 @@ func (f *fastBuilder) types(typeScoped *activeCtx, k string, v jsondec.Ref, s, g
 // local says that no other statement has subject s and predicate p: node map duplicates are
 // then dropped here, among the values, instead of by dataset.
 func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p string, v jsondec.Ref, s, g *Term, local bool, depth int) (bool, error) {
+	if def != nil && def.str != strSlow && f.t.Kind(v) == jsondec.String &&
+		(def.str == strTyped || active.lang == "" && active.dir == "") {
+		// A string the definition tells the literal of (see stringFast): as the string case
+		// below, with p = def.id.
+		str := f.t.Str(v)
+		o := Term{Kind: TermLiteral, Value: str, Datatype: xsdString}
+		var key *nodeKey
+		if def.str == strTyped {
+			o.Datatype = def.typ
+		}
+		if !local {
+			key = &nodeKey{kind: 's', v: str, typ: def.typ} // stringKeyOf(str, typ, "", "")
+		}
+		f.addp(s, &def.pred, &o, g, key)
+		return true, nil
+	}
 	pred := Term{Kind: TermIRI, Value: p}
 	if isBlankID(p) {
 		f.problemAt(f.at(), codeBlankPredicate, key, "blank node used as a property")

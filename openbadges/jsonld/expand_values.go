@@ -115,6 +115,33 @@ func stringDatatype(active *activeCtx, def *termDef) (dt, typ string, ok bool) {
 	return "", "", false
 }
 
+// What a string value of a term makes, when its definition alone tells (termDef.str).
+const (
+	strSlow  uint8 = iota // see property
+	strTyped              // a literal of datatype typ, the string itself
+	strPlain              // an xsd:string literal, when the active context has no default language or direction
+)
+
+// stringFast returns termDef.str for the complete definition d: whether a string value of the
+// term, with no scoped context, no container changing it and not a blank node predicate, makes
+// a literal property's fast path can write (stringDatatype's answer for d, without the
+// active context's language and direction for strPlain).
+func stringFast(d *termDef) uint8 {
+	if d.null || !d.abs || d.hasScoped || d.container&^ctSet != 0 || isBlankID(d.id) || isKeyword(d.id) {
+		return strSlow
+	}
+	switch d.typ {
+	case "":
+		if !d.hasLang && !d.hasDir {
+			return strPlain
+		}
+		return strSlow
+	case "@id", "@vocab", "@none", "@json", xsdDouble:
+		return strSlow
+	}
+	return strTyped
+}
+
 // plainString reports whether a string value of a term of definition def (nil when none) in
 // active is a plain xsd:string literal (no type, language or direction).
 func plainString(active *activeCtx, def *termDef) bool {
