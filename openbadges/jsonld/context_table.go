@@ -110,23 +110,36 @@ func buildTermTable(terms map[string]*termDef) termTable {
 // termIndex returns the index in c.tab.defs of the definition of the term k in c, or -1 when
 // k is not a term of c. Only for finished contexts (and the empty root context).
 func (c *activeCtx) termIndex(k string) int32 {
-	if c.tab.slots == nil {
+	slots := c.tab.slots
+	if slots == nil {
 		if i, ok := c.tab.byName[k]; ok {
 			return i
 		}
 		return -1
 	}
-	wa, wb := nameWords(k)
+	// nameWords and mixWords, inlined.
 	n := len(k)
-	h := mixWords(wa, wb, n)
-	for i := uint32(0); i < maxProbe; i++ {
-		s := &c.tab.slots[(h+i)&c.tab.mask]
+	var wa, wb uint64
+	switch {
+	case n >= 8:
+		wa, wb = load64(k), load64(k[n-8:])
+	case n >= 4:
+		wa, wb = uint64(load32(k)), uint64(load32(k[n-4:]))
+	case n > 0:
+		wa = uint64(k[0])<<16 | uint64(k[n>>1])<<8 | uint64(k[n-1])
+	}
+	h := wa*0x9E3779B97F4A7C15 ^ (wb+uint64(n))*0xC2B2AE3D27D4EB4F
+	at := uint32(h>>32) ^ uint32(h)
+	mask := c.tab.mask
+	for range maxProbe {
+		s := &slots[at&mask]
 		if s.a == wa && s.b == wb && s.n == uint32(n) && (n <= 16 || s.name == k) {
 			return s.def - 1
 		}
 		if s.def == 0 {
 			return -1
 		}
+		at++
 	}
 	return -1
 }
