@@ -182,12 +182,18 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 		ks, es = ksBuf[:n], esBuf[:n]
 	} else {
 		// On the f.strs stack (pooled: stale strings are overwritten, with write barriers).
-		f.strs = slices.Grow(f.strs, 2*n)[:sbase+2*n]
+		if cap(f.strs)-sbase < 2*n {
+			f.strs = slices.Grow(f.strs, 2*n)
+		}
+		f.strs = f.strs[:sbase+2*n]
 		ks, es = f.strs[sbase:sbase+n:sbase+n], f.strs[sbase+n:sbase+2*n:sbase+2*n]
 		clear(es)
 	}
 	base := len(f.exp)
-	f.exp = slices.Grow(f.exp, n)[:base+n]
+	if cap(f.exp)-base < n {
+		f.exp = slices.Grow(f.exp, n)
+	}
+	f.exp = f.exp[:base+n] // (no pointer written: only the length changes)
 	expanded := f.exp[base : base+n : base+n]
 	for i := range expanded {
 		ks[i], expanded[i].v = t.Member(m, i)
