@@ -43,7 +43,12 @@ type termDef struct {
 	hasScoped bool
 	protected bool
 	prefix    bool
-	abs       bool // id is an IRI an RDF term may hold (isRDFIRI), set when the definition is complete
+	abs       bool  // id is an IRI an RDF term may hold (isRDFIRI), set when the definition is complete
+	kw        uint8 // keywordCode(id), set when the definition is complete
+	// pred is id as a predicate and str what a string value of the term makes (see
+	// stringFast), set when the definition is complete: property's fast path.
+	pred Term
+	str  uint8
 }
 
 func (a *termDef) equal(b *termDef) bool {

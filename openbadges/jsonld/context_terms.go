@@ -246,6 +246,9 @@ func createTerm(active *activeCtx, local map[string]any, term string, defined ma
 		}
 	}
 	def.abs = isRDFIRI(def.id)
+	def.kw = keywordCode(def.id)
+	def.pred = Term{Kind: TermIRI, Value: def.id}
+	def.str = stringFast(def)
 	active.terms[term] = def
 	return nil
 }

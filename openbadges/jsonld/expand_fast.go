@@ -2,6 +2,7 @@ package jsonld
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
 	"strconv"
@@ -65,7 +66,7 @@ func (f *fastBuilder) document() error {
 			return fallback("top-level %s", e)
 		}
 	}
-	_, _, count, onlyID, err := f.node(f.cc.root, "", nil, m, -1, Term{}, 0)
+	_, _, count, onlyID, err := f.node(f.cc.root, "", nil, m, Term{}, 0, false)
 	if err != nil {
 		return err
 	}
@@ -80,19 +81,19 @@ func (f *fastBuilder) document() error {
 // mapContext applies jsonld.js's context rules for a map element: revert a non-propagated
 // (type-scoped) context, then the property-scoped context of prop, then an embedded @context.
 // valueLike is set when the map is a value object under a type-scoped context.
-// propDef is prop's term definition in active (nil when none).
-// ms are the map's members (see pushMembers).
-func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDef, ms []expandedKey) (*activeCtx, error) {
+// propDef is prop's term definition in active (nil when none); m is the map.
+func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref) (*activeCtx, error) {
 	var scopedDef *termDef
 	if prop != "" && propDef != nil && propDef.hasScoped {
 		scopedDef = propDef
 	}
 	if active.previous != nil {
 		mustRevert := true
-		if n := len(ms); n <= 2 {
-			if _, hasCtx := contextMember(ms); !hasCtx {
+		if n := f.t.Len(m); n <= 2 {
+			if _, hasCtx := f.contextMember(m); !hasCtx {
 				for i := range n {
-					e := keywordOf(active, ms[i].k)
+					k, _ := f.t.Member(m, i)
+					e := keywordOf(active, k)
 					if e == "@value" {
 						mustRevert = false
 						break
@@ -114,7 +115,7 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDe
 			return nil, err
 		}
 	}
-	if c, ok := contextMember(ms); ok {
+	if c, ok := f.contextMember(m); ok {
 		var err error
 		if active, err = f.cc.deriveEmbedded(f.ctx, active, f.t, c); err != nil {
 			return nil, err
@@ -123,36 +124,97 @@ func (f *fastBuilder) mapContext(active *activeCtx, prop string, propDef *termDe
 	return active, nil
 }
 
+// Returned by node for a property value that is not a node object (see object).
+var (
+	errValueObject = errors.New("jsonld: value object")
+	errListObject  = errors.New("jsonld: list object")
+	errSetObject   = errors.New("jsonld: set object")
+)
+
+// valueKind returns nil when an object of member names ks, a property value in active, is a
+// node object, errValueObject, errListObject or errSetObject when it is a value, list or set
+// object (the last of these keys tells), or the fallback for a keyword the fast path does not
+// support in a property value.
+func valueKind(active *activeCtx, ks []string) error {
+	var kind error
+	for _, k := range ks {
+		if !mayBeKeyword(active, k) {
+			continue
+		}
+		switch e := keywordOfAlias(active, k); e {
+		case "@value":
+			kind = errValueObject
+		case "@list":
+			kind = errListObject
+		case "@set":
+			kind = errSetObject
+		case "@graph", "@reverse", "@included", "@nest", "@index":
+			return fallback("%s in property value", e)
+		}
+	}
+	return kind
+}
+
+// maxStackKeys is the number of members of an object whose names and expansions node keeps
+// in arrays on the goroutine stack (more are kept on the f.strs stack).
+const maxStackKeys = 16
+
 // node processes a node object in graph g and returns its subject, the number of entries its
 // expansion has, and whether its only entry is @id. active is the context passed down by the
 // parent (with the parent's property-scoped context applied), prop the active property and
 // propDef its definition in active.
-// mb is where m's members are on the f.exp stack (see pushMembers), or -1 when they are not
-// there yet; node leaves the stack truncated to them.
-func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref, mb int, g Term, depth int) (Term, nodeKey, int, bool, error) {
+// With value (m is a property value, see object), node first looks for the keywords of a
+// value, list or set object, and returns errValueObject, errListObject or errSetObject for
+// such an object (having done nothing).
+func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref, g Term, depth int, value bool) (Term, nodeKey, int, bool, error) {
 	if depth > maxDepth {
 		return Term{}, nodeKey{}, 0, false, fallback("too deep")
 	}
-	// The members are in key order; they and their expansions live on the f.exp stack:
-	// written here, only read once the recursion below starts (which may move f.exp but
-	// leaves this part alone).
 	t := f.t
-	if mb < 0 {
-		mb = f.pushMembers(m)
+	n := t.Len(m)
+	// The members' names, and later their expansions (IRIs), are kept on the goroutine
+	// stack, the rest on the f.exp stack (pointer-free), all only read once the recursion
+	// below starts (which may move f.exp and f.strs but leaves this part alone).
+	var ksBuf, esBuf [maxStackKeys]string
+	var ks, es []string
+	sbase := len(f.strs)
+	if n <= maxStackKeys {
+		ks, es = ksBuf[:n], esBuf[:n]
+	} else {
+		// On the f.strs stack (pooled: stale strings are overwritten, with write barriers).
+		if cap(f.strs)-sbase < 2*n {
+			f.strs = slices.Grow(f.strs, 2*n)
+		}
+		f.strs = f.strs[:sbase+2*n]
+		ks, es = f.strs[sbase:sbase+n:sbase+n], f.strs[sbase+n:sbase+2*n:sbase+2*n]
+		clear(es)
 	}
-	base, n := mb, t.Len(m)
+	base := len(f.exp)
+	if cap(f.exp)-base < n {
+		f.exp = slices.Grow(f.exp, n)
+	}
+	f.exp = f.exp[:base+n] // (no pointer written: only the length changes)
 	expanded := f.exp[base : base+n : base+n]
-	active, err := f.mapContext(active, prop, propDef, expanded)
+	for i := range expanded {
+		ks[i], expanded[i].v = t.Member(m, i)
+	}
+	if value {
+		if err := valueKind(active, ks); err != nil {
+			f.exp, f.strs = f.exp[:base], f.strs[:sbase]
+			return Term{}, nodeKey{}, 0, false, err
+		}
+	}
+	active, err := f.mapContext(active, prop, propDef, m)
 	if err != nil {
 		return Term{}, nodeKey{}, 0, false, err
 	}
 	// Type-scoped contexts, in key order, types sorted.
 	typeScoped := active
-	for i := range expanded {
-		k, v := expanded[i].k, expanded[i].v
-		if k == "@context" || !mayBeKeyword(active, k) || keywordOfAlias(active, k) != "@type" {
+	for i, k := range ks {
+		if !mayBeKeyword(active, k) || k == "@context" || keywordOfAlias(active, k) != "@type" {
 			continue
 		}
+		v := expanded[i].v
 		// The types, sorted, on the f.strs stack.
 		tbase := len(f.strs)
 		switch t.Kind(v) {
@@ -180,25 +242,30 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 		f.strs = f.strs[:tbase]
 	}
 	// The keys, expanded in the type-scoped context.
-	for i := range expanded {
-		if x := &expanded[i]; x.k != "@context" {
-			x.expand(active, x.k)
-		} else {
-			x.e, x.def, x.abs = "", nil, false
+	idAt, ids := 0, 0
+	for i, k := range ks {
+		x := &expanded[i]
+		if k == "@context" {
+			x.def, x.kw, x.abs, x.isCtx = -1, kwNone, false, true
+			continue
+		}
+		e, def, kw, abs := expandName(active, k)
+		es[i] = e
+		x.def, x.kw, x.abs, x.isCtx = def, kw, abs, false
+		if kw == kwID {
+			idAt = i
+			ids++
 		}
 	}
 	// Subject.
 	var s Term
 	var idKey nodeKey
-	hasID := false
-	for i := range n {
-		if expanded[i].e != "@id" {
-			continue
-		}
-		k, v := expanded[i].k, expanded[i].v
-		if hasID {
-			return Term{}, nodeKey{}, 0, false, fallback("colliding @id")
-		}
+	hasID := ids > 0
+	if ids > 1 {
+		return Term{}, nodeKey{}, 0, false, fallback("colliding @id")
+	}
+	if hasID {
+		v := expanded[idAt].v
 		if t.Kind(v) != jsondec.String {
 			return Term{}, nodeKey{}, 0, false, fallback("non-string @id")
 		}
@@ -211,13 +278,11 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 			return Term{}, nodeKey{}, 0, false, fallback("keyword-like @id value")
 		}
 		if !isRDFIRI(e) {
-			f.problemAt(ptr(f.at(), k), codeRelativeID, id, "relative or malformed @id")
+			f.problemAt(ptr(f.at(), ks[idAt]), codeRelativeID, id, "relative or malformed @id")
 		}
 		s = f.ref(e)
 		idKey = refKeyOf(e)
-		hasID = true
-	}
-	if !hasID {
+	} else {
 		s = f.fresh()
 	}
 	count := 0
@@ -226,62 +291,29 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	}
 	// A fresh subject's statements are all made here: when no two keys expand to the same
 	// property, the duplicates of a property are found among its own values (see property).
-	local := !hasID && distinctProperties(expanded)
+	local := !hasID && distinctProperties(es)
 	for i := range n {
 		x := &expanded[i]
-		e, k, v := x.e, x.k, x.v
-		if k == "@context" || e == "@id" {
+		if x.isCtx || x.kw == kwID {
 			continue
 		}
-		if e == "" || (!x.abs && !isKeyword(e)) {
+		e := es[i]
+		if e == "" || (!x.abs && x.kw == kwNone) {
+			k := ks[i]
 			f.problemAt(ptr(f.at(), k), codeInvalidProperty, k, "property did not expand to an absolute IRI (undefined term)")
 			continue
 		}
-		if e == "@type" {
-			first, nt := f.span(v)
-			if nt > 0 {
-				count++ // jsonld.js adds no @type entry for an empty array
+		if x.kw == kwType {
+			if err := f.types(typeScoped, ks[i], x.v, &s, &g, local, &count); err != nil {
+				return Term{}, nodeKey{}, 0, false, err
 			}
-			// A fresh subject's duplicate types are dropped here (see local), the others by
-			// dataset; the types already made are on the f.strs stack.
-			tb := len(f.strs)
-			for j := range nt {
-				ty := first + jsondec.Ref(j)
-				if t.Kind(ty) != jsondec.String {
-					return Term{}, nodeKey{}, 0, false, fallback("non-string @type")
-				}
-				ts := t.Str(ty)
-				x := expandKey(typeScoped, ts)
-				te := x.e
-				if !x.abs {
-					// jsonld.js: 'relative @type reference' in expansion, or (for "@json",
-					// which expansion lets through) 'relative object reference' in toRDF.
-					code := codeRelativeType
-					if te == "@json" {
-						code = codeRelativeObject
-					}
-					f.problemAt(ptr(f.at(), k), code, ts, "@type did not expand to an absolute IRI")
-					continue
-				}
-				var key *nodeKey
-				if !local {
-					key = &nodeKey{kind: 't', v: te} // typeKeyOf(te)
-				} else if !slices.Contains(f.strs[tb:], te) {
-					f.strs = append(f.strs, te)
-				} else {
-					continue
-				}
-				o := f.ref(te)
-				f.addp(&s, &rdfTypeTerm, &o, &g, key)
-			}
-			f.strs = f.strs[:tb]
 			continue
 		}
-		if isKeyword(e) {
+		if x.kw != kwNone {
 			return Term{}, nodeKey{}, 0, false, fallback("keyword %s in node object", e)
 		}
-		mark := f.push(k, -1)
-		n, err := f.property(active, k, x.def, e, v, &s, &g, local, depth)
+		mark := f.pushMember(m, i)
+		n, err := f.property(active, ks[i], x.defOf(active), e, x.v, &s, &g, local, depth)
 		f.path = f.path[:mark]
 		if err != nil {
 			return Term{}, nodeKey{}, 0, false, err
@@ -290,8 +322,53 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 			count++
 		}
 	}
-	f.exp = f.exp[:base] // (an error leaves the stack as it is: the builder is then dropped)
+	// (an error leaves the stacks as they are: the builder is then dropped)
+	f.exp, f.strs = f.exp[:base], f.strs[:sbase]
 	return s, idKey, count, hasID && count == 1, nil
+}
+
+// types emits the rdf:type statements of subject s in graph g for the member k (a key
+// expanding to @type) of value v of a node object, the types expanded in typeScoped, and
+// counts the entry in *count. local is node's: a fresh subject's duplicate types are dropped here, the
+// others by dataset.
+func (f *fastBuilder) types(typeScoped *activeCtx, k string, v jsondec.Ref, s, g *Term, local bool, count *int) error {
+	t := f.t
+	first, nt := f.span(v)
+	if nt > 0 {
+		*count++ // jsonld.js adds no @type entry for an empty array
+	}
+	// The types already made are on the f.strs stack.
+	tb := len(f.strs)
+	for j := range nt {
+		ty := first + jsondec.Ref(j)
+		if t.Kind(ty) != jsondec.String {
+			return fallback("non-string @type")
+		}
+		ts := t.Str(ty)
+		te, _, _, abs := expandName(typeScoped, ts)
+		if !abs {
+			// jsonld.js: 'relative @type reference' in expansion, or (for "@json",
+			// which expansion lets through) 'relative object reference' in toRDF.
+			code := codeRelativeType
+			if te == "@json" {
+				code = codeRelativeObject
+			}
+			f.problemAt(ptr(f.at(), k), code, ts, "@type did not expand to an absolute IRI")
+			continue
+		}
+		var key *nodeKey
+		if !local {
+			key = &nodeKey{kind: 't', v: te} // typeKeyOf(te)
+		} else if !slices.Contains(f.strs[tb:], te) {
+			f.strs = append(f.strs, te)
+		} else {
+			continue
+		}
+		o := f.ref(te)
+		f.addp(s, &rdfTypeTerm, &o, g, key)
+	}
+	f.strs = f.strs[:tb]
+	return nil
 }
 
 // property expands the value of key (def its definition in active, expanding to IRI p) and
@@ -299,6 +376,22 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 // local says that no other statement has subject s and predicate p: node map duplicates are
 // then dropped here, among the values, instead of by dataset.
 func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p string, v jsondec.Ref, s, g *Term, local bool, depth int) (bool, error) {
+	if def != nil && def.str != strSlow && f.t.Kind(v) == jsondec.String &&
+		(def.str == strTyped || active.lang == "" && active.dir == "") {
+		// A string the definition tells the literal of (see stringFast): as the string case
+		// below, with p = def.id.
+		str := f.t.Str(v)
+		o := Term{Kind: TermLiteral, Value: str, Datatype: xsdString}
+		var key *nodeKey
+		if def.str == strTyped {
+			o.Datatype = def.typ
+		}
+		if !local {
+			key = &nodeKey{kind: 's', v: str, typ: def.typ} // stringKeyOf(str, typ, "", "")
+		}
+		f.addp(s, &def.pred, &o, g, key)
+		return true, nil
+	}
 	pred := Term{Kind: TermIRI, Value: p}
 	if isBlankID(p) {
 		f.problemAt(f.at(), codeBlankPredicate, key, "blank node used as a property")
@@ -351,8 +444,8 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 				return false, fallback("value in @graph container")
 			}
 			gname := f.fresh()
-			mark := f.push("", i)
-			_, _, count, onlyID, err := f.node(termCtx, key, vdef, im, -1, gname, depth+1)
+			mark := f.pushIndex(i)
+			_, _, count, onlyID, err := f.node(termCtx, key, vdef, im, gname, depth+1, false)
 			f.path = f.path[:mark]
 			if err != nil {
 				return false, err

@@ -7,79 +7,89 @@ import (
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
-// expandedKey is a member name expanded in the active context: its IRI or keyword e ("" for
-// a term mapped to null), its term definition (nil when it is not a term) and whether e is
-// an absolute IRI.
+// expandedKey is what node keeps, on the f.exp stack, of a member besides its name and
+// expansion: its value, and of the name expanded in the active context the index of its term definition in the
+// context's tab.defs (-1 when it is not a term, or is mapped to null), whether the
+// expansion is an absolute IRI, and whether the name is "@context". It holds no pointer
+// (the stack is pooled: a pointer written there costs a write barrier while the collector
+// marks); the expansion (a string) is kept on the goroutine stack, see node.
 type expandedKey struct {
-	e   string
-	def *termDef
-	abs bool
-	// k and v are the member (name and value) the key is of, see pushMembers.
-	k string
-	v jsondec.Ref
+	v     jsondec.Ref // the member's value
+	def   int32
+	kw    uint8 // keywordCode of the expansion
+	abs   bool
+	isCtx bool
 }
 
-// expandKey is expandIRIInContext(active, k, true, nil, nil, false) for a member name, with
-// a null mapping given as "", k's term definition in active and whether the expansion is an
-// absolute IRI (from the definition: no scan).
-func expandKey(active *activeCtx, k string) expandedKey {
-	var x expandedKey
-	x.expand(active, k)
-	return x
+// Keyword codes (see keywordCode).
+const (
+	kwNone  uint8 = iota // not a keyword
+	kwID                 // @id
+	kwType               // @type
+	kwOther              // another keyword
+)
+
+// keywordCode returns the keyword code of the expansion e.
+func keywordCode(e string) uint8 {
+	if len(e) == 0 || e[0] != '@' {
+		return kwNone
+	}
+	switch e {
+	case "@id":
+		return kwID
+	case "@type":
+		return kwType
+	}
+	if isKeyword(e) {
+		return kwOther
+	}
+	return kwNone
 }
 
-// expand sets x.e, x.def and x.abs to the expansion of k in active (see expandKey), writing
-// each once (x may be in pooled memory, where a pointer write costs a write barrier while
-// the collector marks).
-func (x *expandedKey) expand(active *activeCtx, k string) {
+// expandName is expandIRIInContext(active, k, true, nil, nil, false) for a member name or a
+// type, with a null mapping given as "", the index of k's term definition in active.tab.defs
+// (-1 when none, or null), the keyword code of the expansion and whether it is an absolute
+// IRI (from the definition: no scan).
+func expandName(active *activeCtx, k string) (e string, def int32, kw uint8, abs bool) {
 	if len(k) > 0 && k[0] == '@' {
 		if isKeyword(k) {
-			x.e, x.def, x.abs = k, nil, false
-			return
+			return k, -1, keywordCode(k), false
 		}
 		if looksLikeKeyword(k) {
-			x.e, x.def, x.abs = "", nil, false
-			return
+			return "", -1, kwNone, false
 		}
 	}
-	if d, ok := active.term(k); ok {
+	if i := active.termIndex(k); i >= 0 {
+		d := active.tab.defs[i]
 		if d.null {
-			x.e, x.def, x.abs = "", d, false
-			return
+			return "", -1, kwNone, false
 		}
-		x.e, x.def, x.abs = d.id, d, d.abs
-		return
+		return d.id, i, d.kw, d.abs
 	}
 	e, null, _ := expandNonTerm(active, k, true, nil, nil, false)
 	if null {
-		x.e, x.def, x.abs = "", nil, false
-		return
+		return "", -1, kwNone, false
 	}
-	x.e, x.def, x.abs = e, nil, isRDFIRI(e)
+	return e, -1, keywordCode(e), isRDFIRI(e)
 }
 
-// pushMembers pushes the members of the object m on the f.exp stack (names and values; their
-// other fields are stale until node expands them) and returns where they start.
-func (f *fastBuilder) pushMembers(m jsondec.Ref) int {
+// defOf returns the term definition x refers to in active (the context x was expanded in),
+// nil when none.
+func (x *expandedKey) defOf(active *activeCtx) *termDef {
+	if x.def < 0 {
+		return nil
+	}
+	return active.tab.defs[x.def]
+}
+
+// contextMember returns the value of the member "@context" of the object m (its members are
+// sorted by name, so it is among the first ones).
+func (f *fastBuilder) contextMember(m jsondec.Ref) (jsondec.Ref, bool) {
 	t := f.t
-	base, n := len(f.exp), t.Len(m)
-	f.exp = slices.Grow(f.exp, n)[:base+n]
-	ms := f.exp[base : base+n : base+n]
-	for i := range ms {
-		// Only the name and value: node sets the rest (fewer pointer writes).
-		x := &ms[i]
-		x.k, x.v = t.Member(m, i)
-	}
-	return base
-}
-
-// contextMember returns the value of the member "@context" among the members ms (sorted by
-// name, so it is among the first ones).
-func contextMember(ms []expandedKey) (jsondec.Ref, bool) {
-	for i := range ms {
-		k := ms[i].k
+	for i := range t.Len(m) {
+		k, v := t.Member(m, i)
 		if k == "@context" {
-			return ms[i].v, true
+			return v, true
 		}
 		if len(k) > 0 && k[0] > '@' {
 			break
@@ -136,16 +146,21 @@ func keywordOfAlias(active *activeCtx, k string) string {
 	return ""
 }
 
-// distinctProperties reports whether no two keys expand to the same IRI. It compares pairs,
-// so beyond 32 keys it answers false (the caller then de-duplicates with its table), which
-// keeps a document with thousands of keys in one object from costing millions of compares.
-func distinctProperties(keys []expandedKey) bool {
-	if len(keys) > 32 {
+// distinctProperties reports whether no two of the expanded keys es expand to the same IRI
+// ("" is no IRI). It compares pairs, so beyond 32 keys it answers false (the caller then
+// de-duplicates with its table), which keeps a document with thousands of keys in one object
+// from costing millions of compares.
+func distinctProperties(es []string) bool {
+	if len(es) > 32 {
 		return false
 	}
-	for i := range keys {
+	for i := range es {
+		e := es[i]
+		if e == "" {
+			continue
+		}
 		for j := range i {
-			if keys[j].e == keys[i].e && keys[i].e != "" {
+			if es[j] == e {
 				return false
 			}
 		}

@@ -3,19 +3,32 @@ package jsonld
 import (
 	"strconv"
 	"strings"
+
+	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
-// jseg is one step of the JSON pointer of the value being expanded: a member key, or an
-// array index (idx >= 0).
+// jseg is one step of the JSON pointer of the value being expanded: the member idx of the
+// object obj (member set), or the array index idx. It holds no pointer (the path stack is
+// pooled, see expandedKey): a member's name is read from the Tree when a pointer is built.
 type jseg struct {
-	key string
-	idx int
+	obj    jsondec.Ref
+	idx    int32
+	member bool
 }
 
-// push appends a step to the current pointer and returns the length to truncate back to.
-func (f *fastBuilder) push(key string, idx int) int {
+// pushMember appends the step to the member i of the object m to the current pointer and
+// returns the length to truncate back to.
+func (f *fastBuilder) pushMember(m jsondec.Ref, i int) int {
 	n := len(f.path)
-	f.path = append(f.path, jseg{key, idx})
+	f.path = append(f.path, jseg{obj: m, idx: int32(i), member: true})
+	return n
+}
+
+// pushIndex appends the step to the array index i to the current pointer and returns the
+// length to truncate back to.
+func (f *fastBuilder) pushIndex(i int) int {
+	n := len(f.path)
+	f.path = append(f.path, jseg{idx: int32(i)})
 	return n
 }
 
@@ -24,10 +37,11 @@ func (f *fastBuilder) push(key string, idx int) int {
 func (f *fastBuilder) at() string {
 	p := ""
 	for _, s := range f.path {
-		if s.idx >= 0 {
-			p += "/" + strconv.Itoa(s.idx)
+		if s.member {
+			k, _ := f.t.Member(s.obj, int(s.idx))
+			p = ptr(p, k)
 		} else {
-			p = ptr(p, s.key)
+			p += "/" + strconv.Itoa(int(s.idx))
 		}
 	}
 	return p

@@ -44,7 +44,7 @@ func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first js
 			continue
 		}
 		var err error
-		mark := f.push("", i)
+		mark := f.pushIndex(i)
 		err = f.element(active, key, def, it, g, depth+1)
 		f.path = f.path[:mark]
 		if err != nil {
@@ -81,7 +81,7 @@ func (f *fastBuilder) element(active *activeCtx, key string, def *termDef, v jso
 			if f.t.Kind(it) == jsondec.Array {
 				return fallback("nested array")
 			}
-			mark := f.push("", i)
+			mark := f.pushIndex(i)
 			err := f.element(active, key, def, it, g, depth+1)
 			f.path = f.path[:mark]
 			if err != nil {
@@ -113,6 +113,33 @@ func stringDatatype(active *activeCtx, def *termDef) (dt, typ string, ok bool) {
 		return xsdString, "", true
 	}
 	return "", "", false
+}
+
+// What a string value of a term makes, when its definition alone tells (termDef.str).
+const (
+	strSlow  uint8 = iota // see property
+	strTyped              // a literal of datatype typ, the string itself
+	strPlain              // an xsd:string literal, when the active context has no default language or direction
+)
+
+// stringFast returns termDef.str for the complete definition d: whether a string value of the
+// term, with no scoped context, no container changing it and not a blank node predicate, makes
+// a literal property's fast path can write (stringDatatype's answer for d, without the
+// active context's language and direction for strPlain).
+func stringFast(d *termDef) uint8 {
+	if d.null || !d.abs || d.hasScoped || d.container&^ctSet != 0 || isBlankID(d.id) || isKeyword(d.id) {
+		return strSlow
+	}
+	switch d.typ {
+	case "":
+		if !d.hasLang && !d.hasDir {
+			return strPlain
+		}
+		return strSlow
+	case "@id", "@vocab", "@none", "@json", xsdDouble:
+		return strSlow
+	}
+	return strTyped
 }
 
 // plainString reports whether a string value of a term of definition def (nil when none) in
@@ -212,49 +239,39 @@ func (f *fastBuilder) literal(v jsondec.Ref, typ, lang string, hasLang bool, dir
 }
 
 // object expands a map value (value object, list/set object or node object) and appends its
-// objects to f.emit.
+// objects to f.emit. node tells which it is (see valueKind).
 func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m jsondec.Ref, g Term, depth int) error {
 	if depth > maxDepth {
 		return fallback("too deep")
 	}
-	mb := f.pushMembers(m)
-	ms := f.exp[mb:]
+	s, k, _, _, err := f.node(active, key, def, m, g, depth+1, true)
 	var kind string
-	for i := range ms {
-		if !mayBeKeyword(active, ms[i].k) {
-			continue
-		}
-		switch e := keywordOfAlias(active, ms[i].k); e {
-		case "@value", "@list", "@set":
-			kind = e
-		case "@graph", "@reverse", "@included", "@nest", "@index":
-			return fallback("%s in property value", e)
-		}
-	}
-	switch kind {
-	case "":
-		s, k, _, _, err := f.node(active, key, def, m, mb, g, depth+1)
-		if err != nil {
-			return err
-		}
+	switch err {
+	case nil:
 		f.emit = append(f.emit, emitted{s, k})
 		return nil
-	case "@value":
-		o, keep, err := f.valueObject(active, key, def, ms)
-		f.exp = f.exp[:mb]
+	case errValueObject:
+		o, keep, err := f.valueObject(active, key, def, m)
 		if err != nil || !keep {
 			return err
 		}
 		f.emit = append(f.emit, o)
 		return nil
+	case errListObject:
+		kind = "@list"
+	case errSetObject:
+		kind = "@set"
+	default:
+		return err
 	}
+	t := f.t
+	n := t.Len(m)
 	// @list or @set object: only that key allowed.
-	if len(ms) != 1 {
+	if n != 1 {
 		return fallback("%s object with other keys", kind)
 	}
-	items := ms[0].v
-	active, err := f.mapContext(active, key, def, ms)
-	f.exp = f.exp[:mb]
+	_, items := t.Member(m, 0)
+	active, err = f.mapContext(active, key, def, m)
 	if err != nil {
 		return err
 	}
@@ -271,9 +288,9 @@ func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m json
 	return nil
 }
 
-// valueObject handles {"@value": ..., "@type"|"@language"|"@direction": ...}, of members ms.
-func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, ms []expandedKey) (emitted, bool, error) {
-	active, err := f.mapContext(active, key, def, ms)
+// valueObject handles the value object m: {"@value": ..., "@type"|"@language"|"@direction": ...}.
+func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m jsondec.Ref) (emitted, bool, error) {
+	active, err := f.mapContext(active, key, def, m)
 	if err != nil {
 		return emitted{}, false, err
 	}
@@ -281,8 +298,8 @@ func (f *fastBuilder) valueObject(active *activeCtx, key string, def *termDef, m
 	var val jsondec.Ref
 	var typ, lang, dir string
 	hasVal, hasType, hasLang, hasDir := false, false, false, false
-	for i := range ms {
-		k, v := ms[i].k, ms[i].v
+	for i := range t.Len(m) {
+		k, v := t.Member(m, i)
 		switch keywordOf(active, k) {
 		case "@value":
 			val, hasVal = v, true

@@ -29,9 +29,64 @@ func isAbsoluteIRI(s string) bool {
 // type or datatype): it also refuses the characters an N-Quads IRIREF may not hold (controls,
 // space, <>"{}|^`\\). jsonld.js lets them through (its test is only for whitespace) and writes
 // canonical N-Quads that no N-Quads parser accepts; safe mode reports them here instead.
+//
+// It is isAbsoluteIRI(s) with no byte iriForbidden marks, in one pass over s: the ASCII spaces of
+// JavaScript's \s are forbidden bytes, so only an IRI with non-ASCII bytes needs hasJSSpace.
 func isRDFIRI(s string) bool {
-	return isAbsoluteIRI(s) && !hasIRIForbidden(s)
+	i := strings.IndexByte(s, ':')
+	if i <= 0 || !isScheme(s[:i]) {
+		return false
+	}
+	var acc uint8
+	j := 0
+	for ; j+4 <= len(s); j += 4 {
+		acc |= iriClass[s[j]] | iriClass[s[j+1]] | iriClass[s[j+2]] | iriClass[s[j+3]]
+	}
+	for ; j < len(s); j++ {
+		acc |= iriClass[s[j]]
+	}
+	if acc&iriForbiddenByte != 0 {
+		return false
+	}
+	return acc&iriNonASCII == 0 || !hasJSSpace(s[i+1:])
 }
+
+// isScheme reports whether the part of an IRI before its first colon is a scheme as
+// isAbsoluteIRI takes it, or "_".
+func isScheme(s string) bool {
+	if s == "_" {
+		return true
+	}
+	c := s[0]
+	if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+		return false
+	}
+	for j := 1; j < len(s); j++ {
+		c := s[j]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= '+' && c <= '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// iriClass classes the bytes of an IRI for isRDFIRI. Immutable.
+var iriClass = func() (t [256]uint8) {
+	for c := range 256 {
+		if iriForbidden[c] {
+			t[c] |= iriForbiddenByte
+		}
+		if c >= 0x80 {
+			t[c] |= iriNonASCII
+		}
+	}
+	return t
+}()
+
+const (
+	iriForbiddenByte = 1 << iota // see iriForbidden
+	iriNonASCII
+)
 
 // iriForbidden marks the bytes an N-Quads IRIREF may not hold. Immutable.
 var iriForbidden = func() (t [256]bool) {
@@ -43,16 +98,6 @@ var iriForbidden = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// hasIRIForbidden reports whether s holds a byte iriForbidden marks.
-func hasIRIForbidden(s string) bool {
-	for i := range len(s) {
-		if iriForbidden[s[i]] {
-			return true
-		}
-	}
-	return false
-}
 
 // hasJSSpace reports whether s contains a character of JavaScript's \s class.
 func hasJSSpace(s string) bool {
