@@ -10,7 +10,7 @@ import (
 // DecodeTree decodes data (one JSON value with optional surrounding whitespace) into a Tree,
 // accepting and refusing exactly what Decode does.
 func DecodeTree(data []byte) (*Tree, error) {
-	t, _, _, err := decodeTree(data, false, nil)
+	t, _, _, err := decodeTree(data, false, false, nil)
 	return t, err
 }
 
@@ -18,14 +18,21 @@ func DecodeTree(data []byte) (*Tree, error) {
 // document order (duplicates included) and the offset of its closing brace, as
 // DecodeObjectMembers does.
 func DecodeTreeMembers(data []byte) (*Tree, []Member, int, error) {
-	return decodeTree(data, true, nil)
+	return decodeTree(data, true, false, nil)
 }
 
 // DecodeTreeMembersReusing is DecodeTreeMembers decoding into the storage of old (when not
-// nil): a Tree that is no longer used, nor any Tree Without made from it. The strings of old
-// are not reused: values taken from it stay valid.
+// nil): a Tree that is no longer used, nor any Tree Without made from it, nor the members
+// returned with it. The strings of old are not reused: values taken from it stay valid.
+//
+// The Tree's strings are copied, unescaped, into a buffer that old keeps, then into one
+// string: the Tree keeps only the text of its strings alive, not all the input, and decoding
+// allocates that string only (once the storage has grown to the documents' size).
 func DecodeTreeMembersReusing(data []byte, old *Tree) (*Tree, []Member, int, error) {
-	return decodeTree(data, true, old)
+	if old == nil {
+		old = &Tree{}
+	}
+	return decodeTree(data, true, true, old)
 }
 
 // treeDecoder builds a Tree; stack holds the members (name, value) and elements of the
@@ -34,15 +41,24 @@ type treeDecoder struct {
 	decoder
 	t     *Tree
 	stack []node
+	// compact says the strings are copied to buf (their nodes are offsets in buf, which
+	// becomes the Tree's src) rather than substrings of a copy of the input, d.s.
+	compact bool
+	buf     []byte
+	keys    []node // the name nodes of d.members, in order
 }
 
-func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, error) {
-	d := &treeDecoder{decoder: decoder{s: string(data)}}
+// decodeTree decodes data into a Tree. With compact, the strings are copied to a buffer (see
+// DecodeTreeMembersReusing), which old keeps with its other storage; without, d.s is a copy of
+// the whole input and the strings substrings of it, which costs less for a single decoding.
+func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, int, error) {
+	d := &treeDecoder{decoder: decoder{b: data}, compact: compact}
 	if old == nil {
 		old = &Tree{}
 	}
 	clear(old.strs)
-	nodes, stack := old.nodes[:0], old.stack[:0]
+	clear(old.members)
+	nodes, stack, buf := old.nodes[:0], old.stack[:0], old.buf[:0]
 	if cap(nodes) == 0 {
 		// A reused Tree grows to what its documents need instead.
 		nodes = make([]node, 0, nodeEstimate(data))
@@ -50,15 +66,22 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 	if stack == nil {
 		stack = make([]node, 0, 64)
 	}
-	*old = Tree{src: d.s, nodes: nodes, strs: old.strs[:0], nums: old.nums[:0]}
-	d.t, d.stack = old, stack
-	defer func() { old.stack = d.stack[:0] }()
+	if compact {
+		if buf == nil {
+			buf = make([]byte, 0, len(data))
+		}
+	} else {
+		d.s = string(data)
+	}
+	*old = Tree{src: d.s, nodes: nodes, strs: old.strs[:0], nums: old.nums[:0], members: old.members[:0], keys: old.keys[:0], srcLen: len(data)}
+	d.t, d.stack, d.buf, d.keys = old, stack, buf, old.keys
+	defer func() { old.stack, old.buf, old.keys = d.stack[:0], d.buf[:0], d.keys[:0] }()
 	d.space()
 	if object {
-		if d.i >= len(d.s) || d.s[d.i] != '{' {
+		if d.i >= len(data) || data[d.i] != '{' {
 			return nil, nil, 0, errors.New("not a JSON object")
 		}
-		d.members = new([]Member)
+		d.members = &old.members
 	}
 	v, err := d.parse()
 	if err != nil {
@@ -67,13 +90,38 @@ func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, erro
 	if err := d.end(); err != nil {
 		return nil, nil, 0, err
 	}
-	d.t.nodes = append(d.t.nodes, v)
-	d.t.root = Ref(len(d.t.nodes) - 1)
-	var members []Member
-	if d.members != nil {
-		members = *d.members
+	t := d.t
+	if compact {
+		t.src = string(d.buf)
 	}
-	return d.t, members, d.closing, nil
+	t.nodes = append(t.nodes, v)
+	t.root = Ref(len(t.nodes) - 1)
+	var members []Member
+	if d.members != nil && len(*d.members) > 0 {
+		members = *d.members
+		for i := range members {
+			members[i].Key = t.strOf(&d.keys[i])
+		}
+	}
+	return t, members, d.closing, nil
+}
+
+// plainNode is the node of the string data[start:end], which needs no unescaping.
+func (d *treeDecoder) plainNode(start, end int) node {
+	if d.compact {
+		a := len(d.buf)
+		d.buf = append(d.buf, d.b[start:end]...)
+		return node{kind: String, a: int32(a), n: int32(len(d.buf))}
+	}
+	return node{kind: String, a: int32(start), n: int32(end)}
+}
+
+// text is the text of the nodes that are not ext while decoding.
+func (d *treeDecoder) text() []byte {
+	if d.compact {
+		return d.buf
+	}
+	return d.b
 }
 
 // frame is a container being decoded: where its members or elements start on the stack,
@@ -90,7 +138,7 @@ type frame struct {
 // recursive calls: the offset stays in a register, and a value costs no call but for
 // strings' scanning.
 func (d *treeDecoder) parse() (node, error) {
-	s, i := d.s, d.i
+	s, i := d.b, d.i
 	var fixed [16]frame
 	frames := fixed[:0]
 	stack := d.stack
@@ -123,7 +171,7 @@ func (d *treeDecoder) parse() (node, error) {
 				} else {
 					f.unsorted = true
 				}
-				k, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+				k, i = d.plainNode(i+1, j), j+1
 			} else {
 				f.unsorted = true
 				d.i = i
@@ -161,7 +209,7 @@ func (d *treeDecoder) parse() (node, error) {
 		case c == '"':
 			j, plain := scanPlain(s, i+1)
 			if plain {
-				v, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+				v, i = d.plainNode(i+1, j), j+1
 				break
 			}
 			d.i = i
@@ -184,7 +232,7 @@ func (d *treeDecoder) parse() (node, error) {
 					if len(frames) == 0 {
 						d.closing = i
 					}
-					v = d.t.addMembers(nil, true)
+					v = d.t.addMembers(nil, nil, true)
 				} else {
 					v = d.t.addElements(nil, 0)
 				}
@@ -196,10 +244,11 @@ func (d *treeDecoder) parse() (node, error) {
 			continue
 		case c == '-' || (c >= '0' && c <= '9'):
 			d.i = i
-			lit, integer, err := d.scanNumber()
+			integer, err := d.scanNumber()
 			if err != nil {
 				return node{}, err
 			}
+			lit := s[i:d.i]
 			i = d.i
 			v = node{} // a number out of range: d.err is set, decoding goes on, then fails
 			if f, ok := d.float(lit, integer); ok {
@@ -231,7 +280,8 @@ func (d *treeDecoder) parse() (node, error) {
 			}
 			f := &frames[len(frames)-1]
 			if f.object && len(frames) == 1 && d.members != nil {
-				*d.members = append(*d.members, Member{Key: d.t.strOf(&stack[len(stack)-1]), Start: start, End: i})
+				*d.members = append(*d.members, Member{Start: start, End: i}) // Key set at the end
+				d.keys = append(d.keys, stack[len(stack)-1])
 			}
 			stack = append(stack, v)
 			if i >= len(s) || s[i] <= ' ' {
@@ -252,7 +302,7 @@ func (d *treeDecoder) parse() (node, error) {
 				if len(frames) == 1 {
 					d.closing = i
 				}
-				v = d.t.addMembers(stack[f.base:], !f.unsorted)
+				v = d.t.addMembers(d.text(), stack[f.base:], !f.unsorted)
 			} else if !f.object && c == ']' {
 				v = d.t.addElements(stack, f.base)
 			} else {
@@ -273,15 +323,26 @@ func (d *treeDecoder) parse() (node, error) {
 // scanPlain found it not plain, its end or first special byte at j: a byte of 0x80 or above
 // before its closing quote, or a special byte other than the quote.
 func (d *treeDecoder) strRest(start, j int) (node, error) {
-	if j < len(d.s) && d.s[j] == '"' && utf8.ValidString(d.s[start:j]) {
-		d.i = j + 1
-		return node{kind: String, a: int32(start), n: int32(j)}, nil
+	s := d.b
+	end := j
+	if j < len(s) && s[j] == '"' {
+		if utf8.Valid(s[start:j]) {
+			d.i = j + 1
+			return d.plainNode(start, j), nil
+		}
+	} else {
+		var err error
+		if end, err = d.specialEnd(start, j); err != nil {
+			return node{}, err
+		}
 	}
-	s, _, err := d.strPlain()
-	if err != nil {
-		return node{}, err
+	d.i = end + 1
+	if d.compact {
+		a := len(d.buf)
+		d.buf = unquoteSlow(d.buf, s[start:end])
+		return node{kind: String, a: int32(a), n: int32(len(d.buf))}, nil
 	}
-	d.t.strs = append(d.t.strs, s)
+	d.t.strs = append(d.t.strs, string(unquoteSlow(nil, s[start:end])))
 	return node{kind: String, ext: true, a: int32(len(d.t.strs) - 1)}, nil
 }
 
