@@ -52,9 +52,10 @@ type Tree struct {
 	srcLen int
 	// The decoder's storage, kept for DecodeTreeMembersReusing.
 	stack   []node
-	buf     []byte   // the text of the strings, before it is copied to src
-	members []Member // the members returned with t
-	keys    []node   // the name nodes of members
+	buf     []byte                    // the text of the strings, before it is copied to src
+	members []Member                  // the members returned with t
+	keys    []node                    // the name nodes of members
+	names   *[1 << nameBits]nameEntry // see treeDecoder.nameNode
 }
 
 // SourceLen returns the length of the input t was decoded from.
@@ -66,7 +67,7 @@ func (t *Tree) Reset() {
 	clear(t.strs)
 	clear(t.members)
 	*t = Tree{nodes: t.nodes[:0], strs: t.strs[:0], nums: t.nums[:0], stack: t.stack[:0],
-		buf: t.buf[:0], members: t.members[:0], keys: t.keys[:0]}
+		buf: t.buf[:0], members: t.members[:0], keys: t.keys[:0], names: t.names}
 }
 
 // Root returns the top-level value.

@@ -45,7 +45,8 @@ type treeDecoder struct {
 	// becomes the Tree's src) rather than substrings of a copy of the input, d.s.
 	compact bool
 	buf     []byte
-	keys    []node // the name nodes of d.members, in order
+	names   *[1 << nameBits]nameEntry // compact: names in buf, to share them
+	keys    []node                    // the name nodes of d.members, in order
 }
 
 // decodeTree decodes data into a Tree. With compact, the strings are copied to a buffer (see
@@ -66,15 +67,21 @@ func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, 
 	if stack == nil {
 		stack = make([]node, 0, 64)
 	}
+	names := old.names
 	if compact {
 		if buf == nil {
 			buf = make([]byte, 0, len(data))
 		}
+		if names == nil {
+			names = new([1 << nameBits]nameEntry)
+		} else {
+			clear(names[:])
+		}
 	} else {
 		d.s = string(data)
 	}
-	*old = Tree{src: d.s, nodes: nodes, strs: old.strs[:0], nums: old.nums[:0], members: old.members[:0], keys: old.keys[:0], srcLen: len(data)}
-	d.t, d.stack, d.buf, d.keys = old, stack, buf, old.keys
+	*old = Tree{src: d.s, nodes: nodes, strs: old.strs[:0], nums: old.nums[:0], members: old.members[:0], keys: old.keys[:0], names: names, srcLen: len(data)}
+	d.t, d.stack, d.buf, d.keys, d.names = old, stack, buf, old.keys, names
 	defer func() { old.stack, old.buf, old.keys = d.stack[:0], d.buf[:0], d.keys[:0] }()
 	d.space()
 	if object {
@@ -124,6 +131,33 @@ func (d *treeDecoder) text() []byte {
 	return d.b
 }
 
+// nameBits sizes the table of member names of a compact decoding (1<<nameBits entries).
+const nameBits = 8
+
+// nameEntry is a member name copied to the text of a compact decoding: its first bytes (see
+// parse) and its offsets in the text.
+type nameEntry struct {
+	x    uint64
+	a, n int32
+}
+
+// nameNode is plainNode, in compact mode, for the member name data[start:end], whose first
+// bytes (see parse) are x: documents repeat their names (each object of an array has the
+// same ones), so a name already in the text is shared, found in a table of the names seen
+// (one per slot, the latest).
+func (d *treeDecoder) nameNode(x uint64, start, end int) node {
+	l := end - start
+	e := &d.names[((x^uint64(l))*0x9e3779b97f4a7c15)>>(64-nameBits)]
+	// A name of up to eight bytes is its first bytes and its length (it holds no zero byte).
+	if e.x == x && int(e.n-e.a) == l && (l <= 8 || string(d.buf[e.a:e.n]) == string(d.b[start:end])) {
+		return node{kind: String, a: e.a, n: e.n}
+	}
+	a := len(d.buf)
+	d.buf = append(d.buf, d.b[start:end]...)
+	*e = nameEntry{x: x, a: int32(a), n: int32(len(d.buf))}
+	return node{kind: String, a: int32(a), n: int32(len(d.buf))}
+}
+
 // frame is a container being decoded: where its members or elements start on the stack,
 // whether it is an object, and whether its member names so far may be out of order.
 type frame struct {
@@ -168,10 +202,15 @@ func (d *treeDecoder) parse() (node, error) {
 						f.unsorted = true
 					}
 					f.prev = x
+					if d.compact {
+						k, i = d.nameNode(x, i+1, j), j+1
+					} else {
+						k, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+					}
 				} else {
 					f.unsorted = true
+					k, i = d.plainNode(i+1, j), j+1
 				}
-				k, i = d.plainNode(i+1, j), j+1
 			} else {
 				f.unsorted = true
 				d.i = i
