@@ -127,7 +127,7 @@ const whitespace = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
 func (d *decoder) space() { d.i = skipSpace(d.b, d.i) }
 
 // skipSpace returns the offset of the first byte of s from i on that is not whitespace.
-func skipSpace(s []byte, i int) int {
+func skipSpace[T text](s T, i int) int {
 	// Pretty-printed JSON: a newline, then spaces, then a value or a bracket.
 	if i < len(s)-8 && s[i] == '\n' {
 		i++

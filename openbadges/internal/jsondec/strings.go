@@ -1,7 +1,6 @@
 package jsondec
 
 import (
-	"encoding/binary"
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -57,7 +56,7 @@ func (d *decoder) specialEnd(start, j int) (int, error) {
 // scanPlain returns the offset of the first quote, backslash or control character of s from
 // j on (len(s) if none), and whether it is a quote with every byte before it (from j) below
 // 0x80: then s[j:end] is a plain string.
-func scanPlain(s []byte, j int) (int, bool) {
+func scanPlain[T text](s T, j int) (int, bool) {
 	var acc uint64
 	// Eight bytes at a time: a byte is flagged when it is below 0x20 or its xor with a quote
 	// or a backslash is zero, by the borrow of a subtraction into its high bit, its own high
@@ -212,5 +211,13 @@ const (
 	highs = 0x8080808080808080
 )
 
+// text is the input of the decoders: the input as given, or a string copy of it, whose
+// substrings are the decoded strings.
+type text interface{ string | []byte }
+
 // load64 returns the first 8 bytes of s as a little-endian uint64 (one load).
-func load64(s []byte) uint64 { return binary.LittleEndian.Uint64(s) }
+func load64[T text](s T) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}

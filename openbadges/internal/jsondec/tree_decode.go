@@ -90,7 +90,13 @@ func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, 
 		}
 		d.members = &old.members
 	}
-	v, err := d.parse()
+	var v node
+	var err error
+	if compact {
+		v, err = parse(d, d.b)
+	} else {
+		v, err = parse(d, d.s) // the same offsets, scanned as a string: a little cheaper
+	}
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -171,8 +177,8 @@ type frame struct {
 // one loop over the input, the containers being decoded kept in frames rather than in
 // recursive calls: the offset stays in a register, and a value costs no call but for
 // strings' scanning.
-func (d *treeDecoder) parse() (node, error) {
-	s, i := d.b, d.i
+func parse[T text](d *treeDecoder, s T) (node, error) {
+	i := d.i
 	var fixed [16]frame
 	frames := fixed[:0]
 	stack := d.stack
@@ -287,7 +293,7 @@ func (d *treeDecoder) parse() (node, error) {
 			if err != nil {
 				return node{}, err
 			}
-			lit := s[i:d.i]
+			lit := d.b[i:d.i]
 			i = d.i
 			v = node{} // a number out of range: d.err is set, decoding goes on, then fails
 			if f, ok := d.float(lit, integer); ok {
