@@ -50,12 +50,18 @@ type Tree struct {
 	root  Ref
 	// srcLen is the length of the input t was decoded from.
 	srcLen int
-	// The decoder's storage, kept for DecodeTreeMembersReusing.
+	// store is the decoder's storage, kept for DecodeTreeMembersReusing (not shared by the
+	// Trees Without and Graft make, which are small).
+	store *treeStore
+}
+
+// treeStore is the storage of a compact decoding that its Tree keeps for the next one.
+type treeStore struct {
 	stack   []node
-	buf     []byte                    // the text of the strings, before it is copied to src
-	members []Member                  // the members returned with t
-	keys    []node                    // the name nodes of members
-	names   *[1 << nameBits]nameEntry // see treeDecoder.nameNode
+	buf     []byte                   // the text of the strings, before it is copied to src
+	members []Member                 // the members returned with the Tree
+	keys    []node                   // the name nodes of members
+	names   [1 << nameBits]nameEntry // see treeDecoder.nameNode
 }
 
 // SourceLen returns the length of the input t was decoded from.
@@ -65,9 +71,10 @@ func (t *Tree) SourceLen() int { return t.srcLen }
 // DecodeTreeMembersReusing; t is then empty, not to be read.
 func (t *Tree) Reset() {
 	clear(t.strs)
-	clear(t.members)
-	*t = Tree{nodes: t.nodes[:0], strs: t.strs[:0], nums: t.nums[:0], stack: t.stack[:0],
-		buf: t.buf[:0], members: t.members[:0], keys: t.keys[:0], names: t.names}
+	if t.store != nil {
+		clear(t.store.members)
+	}
+	*t = Tree{nodes: t.nodes[:0], strs: t.strs[:0], nums: t.nums[:0], store: t.store}
 }
 
 // Root returns the top-level value.

@@ -58,37 +58,40 @@ func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, 
 		old = &Tree{}
 	}
 	clear(old.strs)
-	clear(old.members)
-	nodes, stack, buf := old.nodes[:0], old.stack[:0], old.buf[:0]
+	nodes := old.nodes[:0]
 	if cap(nodes) == 0 {
 		// A reused Tree grows to what its documents need instead.
 		nodes = make([]node, 0, nodeEstimate(data))
 	}
-	if stack == nil {
-		stack = make([]node, 0, 64)
-	}
-	names := old.names
+	*old = Tree{src: d.s, nodes: nodes, strs: old.strs[:0], nums: old.nums[:0], srcLen: len(data), store: old.store}
+	d.t = old
+	var list *[]Member // the top-level members, for an object
 	if compact {
-		if buf == nil {
-			buf = make([]byte, 0, len(data))
-		}
-		if names == nil {
-			names = new([1 << nameBits]nameEntry)
+		st := old.store
+		if st == nil {
+			st = &treeStore{buf: make([]byte, 0, len(data)), stack: make([]node, 0, 64)}
+			old.store = st
 		} else {
-			clear(names[:])
+			clear(st.members)
+			clear(st.names[:])
 		}
+		d.stack, d.buf, d.keys, d.names, list = st.stack[:0], st.buf[:0], st.keys[:0], &st.names, &st.members
+		*list = (*list)[:0]
+		defer func() { st.stack, st.buf, st.keys = d.stack[:0], d.buf[:0], d.keys[:0] }()
 	} else {
 		d.s = string(data)
+		old.src = d.s
+		d.stack = make([]node, 0, 64)
+		if object {
+			list = new([]Member)
+		}
 	}
-	*old = Tree{src: d.s, nodes: nodes, strs: old.strs[:0], nums: old.nums[:0], members: old.members[:0], keys: old.keys[:0], names: names, srcLen: len(data)}
-	d.t, d.stack, d.buf, d.keys, d.names = old, stack, buf, old.keys, names
-	defer func() { old.stack, old.buf, old.keys = d.stack[:0], d.buf[:0], d.keys[:0] }()
 	d.space()
 	if object {
 		if d.i >= len(data) || data[d.i] != '{' {
 			return nil, nil, 0, errors.New("not a JSON object")
 		}
-		d.members = &old.members
+		d.members = list
 	}
 	var v node
 	var err error
