@@ -58,10 +58,10 @@ type Tree struct {
 // treeStore is the storage of a compact decoding that its Tree keeps for the next one.
 type treeStore struct {
 	stack   []node
-	buf     []byte                   // the text of the strings, before it is copied to src
-	members []Member                 // the members returned with the Tree
-	keys    []node                   // the name nodes of members
-	names   [1 << nameBits]nameEntry // see treeDecoder.nameNode
+	buf     []byte                    // the text of the strings, before it is copied to src
+	members []Member                  // the members returned with the Tree
+	keys    []node                    // the name nodes of members
+	names   *[1 << nameBits]nameEntry // see treeDecoder.nameNode (apart: the GC need not scan it)
 }
 
 // SourceLen returns the length of the input t was decoded from.

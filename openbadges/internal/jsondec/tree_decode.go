@@ -69,13 +69,13 @@ func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, 
 	if compact {
 		st := old.store
 		if st == nil {
-			st = &treeStore{buf: make([]byte, 0, len(data)), stack: make([]node, 0, 64)}
+			st = &treeStore{buf: make([]byte, 0, len(data)), stack: make([]node, 0, 64), names: new([1 << nameBits]nameEntry)}
 			old.store = st
 		} else {
 			clear(st.members)
 			clear(st.names[:])
 		}
-		d.stack, d.buf, d.keys, d.names, list = st.stack[:0], st.buf[:0], st.keys[:0], &st.names, &st.members
+		d.stack, d.buf, d.keys, d.names, list = st.stack[:0], st.buf[:0], st.keys[:0], st.names, &st.members
 		*list = (*list)[:0]
 		defer func() { st.stack, st.buf, st.keys = d.stack[:0], d.buf[:0], d.keys[:0] }()
 	} else {
