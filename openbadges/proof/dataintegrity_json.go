@@ -176,7 +176,7 @@ func decodeWithMembers(c Canonicalizer, raw []byte) (*jsondec.Tree, []member, in
 }
 
 // releaseTree gives t, from decodeWithMembers(c, ...), back to c when c reuses Trees: t,
-// and every Tree its Without made, must no longer be used.
+// every Tree its Without made and the members returned with it must no longer be used.
 func releaseTree(c Canonicalizer, t *jsondec.Tree) {
 	if r, ok := c.(treeReuser); ok {
 		r.ReleaseTree(t)

@@ -6,7 +6,9 @@
 //
 // Every decoded string that needs no unescaping is a substring of one copy of the input, so a
 // document costs one string allocation plus its maps and slices. Decoded values therefore
-// keep that copy alive as long as they are referenced.
+// keep that copy alive as long as they are referenced. A Tree decoded reusing the storage of
+// another (DecodeTreeMembersReusing) copies only the text of its strings instead, unescaped,
+// its repeated member names once.
 package jsondec
 
 import (
