@@ -182,8 +182,7 @@ func proofConfiguration(doc []byte, members []member, p newProof) (cfg, body []b
 		}
 	}
 	const head = `{"@context":`
-	n := len(head) + len(context) + 2 + 120 + len(p.ID) + len(p.VerificationMethod) + len(p.ProofPurpose)
-	cfg = make([]byte, 0, n)
+	cfg = make([]byte, 0, len(head)+len(context)+2+p.membersLen())
 	cfg = append(cfg, head...)
 	cfg = append(cfg, context...)
 	cfg = append(cfg, ',')
@@ -232,6 +231,31 @@ func (p newProof) appendMembers(b []byte) []byte {
 		b = append(b, ']')
 	}
 	return b
+}
+
+// membersLen is the length appendMembers writes when no string needs escaping (a capacity:
+// escapes only make it grow).
+func (p newProof) membersLen() int {
+	n := 0
+	member := func(name, value string) { n += len(`,"":""`) + len(name) + len(value) }
+	member("type", p.Type)
+	if p.ID != "" {
+		member("id", p.ID)
+	}
+	member("cryptosuite", p.Cryptosuite)
+	member("created", p.Created)
+	member("verificationMethod", p.VerificationMethod)
+	member("proofPurpose", p.ProofPurpose)
+	switch pp := p.PreviousProof.(type) {
+	case string:
+		member("previousProof", pp)
+	case []string:
+		n += len(`,"previousProof":[]`)
+		for _, s := range pp {
+			n += len(s) + 3
+		}
+	}
+	return n
 }
 
 func appendMember(b []byte, name, value string, comma bool) []byte {

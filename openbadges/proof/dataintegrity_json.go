@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/mr-tron/base58"
 
@@ -156,27 +155,24 @@ func decodeWithMembers(c Canonicalizer, raw []byte) (*jsondec.Tree, []member, in
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("not a JSON object: %w", err)
 	}
-	var seen map[string]bool // for objects too large to compare pairs
-	if len(ms) > 32 {
-		seen = make(map[string]bool, len(ms))
+	if t.Len(t.Root()) == len(ms) {
+		// The Tree keeps one member per name: as many as in the document, none repeats.
+		return t, ms, closing, nil
 	}
-	for i, x := range ms {
-		dup := seen[x.Key]
-		if seen != nil {
-			seen[x.Key] = true
-		} else {
-			dup = slices.ContainsFunc(ms[:i], func(y jsondec.Member) bool { return y.Key == x.Key })
-		}
-		if dup {
+	seen := make(map[string]bool, len(ms))
+	for _, x := range ms {
+		if seen[x.Key] {
 			releaseTree(c, t)
 			return nil, nil, 0, fmt.Errorf("duplicate member %q", x.Key)
 		}
+		seen[x.Key] = true
 	}
-	return t, ms, closing, nil
+	releaseTree(c, t) // not reached: the Tree drops repeated names only
+	return nil, nil, 0, errors.New("duplicate member")
 }
 
 // releaseTree gives t, from decodeWithMembers(c, ...), back to c when c reuses Trees: t,
-// and every Tree its Without made, must no longer be used.
+// every Tree its Without made and the members returned with it must no longer be used.
 func releaseTree(c Canonicalizer, t *jsondec.Tree) {
 	if r, ok := c.(treeReuser); ok {
 		r.ReleaseTree(t)

@@ -6,7 +6,9 @@
 //
 // Every decoded string that needs no unescaping is a substring of one copy of the input, so a
 // document costs one string allocation plus its maps and slices. Decoded values therefore
-// keep that copy alive as long as they are referenced.
+// keep that copy alive as long as they are referenced. A Tree decoded reusing the storage of
+// another (DecodeTreeMembersReusing) copies only the text of its strings instead, unescaped,
+// its repeated member names once.
 package jsondec
 
 import (
@@ -57,7 +59,8 @@ func DecodeObject(data []byte) (map[string]any, error) {
 }
 
 type decoder struct {
-	s       string // the whole input, shared by the strings decoded from it
+	b       []byte // the input, scanned
+	s       string // a copy of b that decoded strings share (not made for a compact Tree)
 	i       int
 	numbers bool
 	depth   int
@@ -78,9 +81,9 @@ type Member struct {
 // document order (duplicates included) and the offset of its closing brace.
 func DecodeObjectMembers(data []byte) (map[string]any, []Member, int, error) {
 	var members []Member
-	d := &decoder{s: string(data), members: &members}
+	d := &decoder{b: data, s: string(data), members: &members}
 	d.space()
-	if d.i >= len(d.s) || d.s[d.i] != '{' {
+	if d.i >= len(d.b) || d.b[d.i] != '{' {
 		return nil, nil, 0, errors.New("not a JSON object")
 	}
 	v, err := d.value()
@@ -94,7 +97,7 @@ func DecodeObjectMembers(data []byte) (map[string]any, []Member, int, error) {
 }
 
 func decode(data []byte, numbers bool) (any, error) {
-	d := &decoder{s: string(data), numbers: numbers}
+	d := &decoder{b: data, s: string(data), numbers: numbers}
 	d.space()
 	v, err := d.value()
 	if err != nil {
@@ -110,8 +113,8 @@ func decode(data []byte, numbers bool) (any, error) {
 // left for the end (see d.err).
 func (d *decoder) end() error {
 	d.space()
-	if d.i < len(d.s) {
-		return d.syntax("invalid character %q after top-level value", d.s[d.i])
+	if d.i < len(d.b) {
+		return d.syntax("invalid character %q after top-level value", d.b[d.i])
 	}
 	return d.err
 }
@@ -123,10 +126,10 @@ func (d *decoder) syntax(format string, a ...any) error {
 // whitespace has the bits 1<<c of JSON's whitespace bytes c.
 const whitespace = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
 
-func (d *decoder) space() { d.i = skipSpace(d.s, d.i) }
+func (d *decoder) space() { d.i = skipSpace(d.b, d.i) }
 
 // skipSpace returns the offset of the first byte of s from i on that is not whitespace.
-func skipSpace(s string, i int) int {
+func skipSpace[T text](s T, i int) int {
 	// Pretty-printed JSON: a newline, then spaces, then a value or a bracket.
 	if i < len(s)-8 && s[i] == '\n' {
 		i++
@@ -159,10 +162,10 @@ func skipSpace(s string, i int) int {
 }
 
 func (d *decoder) value() (any, error) {
-	if d.i >= len(d.s) {
+	if d.i >= len(d.b) {
 		return nil, d.syntax("unexpected end of JSON input")
 	}
-	switch c := d.s[d.i]; {
+	switch c := d.b[d.i]; {
 	case c == '{':
 		return d.object()
 	case c == '[':
@@ -187,7 +190,7 @@ func (d *decoder) value() (any, error) {
 }
 
 func (d *decoder) literal(word string) error {
-	if len(d.s)-d.i < len(word) || d.s[d.i:d.i+len(word)] != word {
+	if len(d.b)-d.i < len(word) || string(d.b[d.i:d.i+len(word)]) != word {
 		return d.syntax("invalid literal (expected %s)", word)
 	}
 	d.i += len(word)
@@ -201,7 +204,7 @@ func (d *decoder) object() (any, error) {
 	d.i++ // {
 	m := make(map[string]any)
 	d.space()
-	if d.i < len(d.s) && d.s[d.i] == '}' {
+	if d.i < len(d.b) && d.b[d.i] == '}' {
 		if d.depth == 1 {
 			d.closing = d.i
 		}
@@ -210,7 +213,7 @@ func (d *decoder) object() (any, error) {
 		return m, nil
 	}
 	for {
-		if d.i >= len(d.s) || d.s[d.i] != '"' {
+		if d.i >= len(d.b) || d.b[d.i] != '"' {
 			return nil, d.syntax("expected a member name")
 		}
 		k, err := d.str()
@@ -218,7 +221,7 @@ func (d *decoder) object() (any, error) {
 			return nil, err
 		}
 		d.space()
-		if d.i >= len(d.s) || d.s[d.i] != ':' {
+		if d.i >= len(d.b) || d.b[d.i] != ':' {
 			return nil, d.syntax("expected ':' after a member name")
 		}
 		d.i++
@@ -233,10 +236,10 @@ func (d *decoder) object() (any, error) {
 			*d.members = append(*d.members, Member{Key: k, Start: start, End: d.i})
 		}
 		d.space()
-		if d.i >= len(d.s) {
+		if d.i >= len(d.b) {
 			return nil, d.syntax("unexpected end of JSON input")
 		}
-		switch d.s[d.i] {
+		switch d.b[d.i] {
 		case ',':
 			d.i++
 			d.space()
@@ -248,7 +251,7 @@ func (d *decoder) object() (any, error) {
 			d.depth--
 			return m, nil
 		default:
-			return nil, d.syntax("invalid character %q after object member", d.s[d.i])
+			return nil, d.syntax("invalid character %q after object member", d.b[d.i])
 		}
 	}
 }
@@ -260,7 +263,7 @@ func (d *decoder) array() (any, error) {
 	d.i++ // [
 	a := make([]any, 0, 4)
 	d.space()
-	if d.i < len(d.s) && d.s[d.i] == ']' {
+	if d.i < len(d.b) && d.b[d.i] == ']' {
 		d.i++
 		d.depth--
 		return a, nil
@@ -272,10 +275,10 @@ func (d *decoder) array() (any, error) {
 		}
 		a = append(a, v)
 		d.space()
-		if d.i >= len(d.s) {
+		if d.i >= len(d.b) {
 			return nil, d.syntax("unexpected end of JSON input")
 		}
-		switch d.s[d.i] {
+		switch d.b[d.i] {
 		case ',':
 			d.i++
 			d.space()
@@ -284,20 +287,21 @@ func (d *decoder) array() (any, error) {
 			d.depth--
 			return a, nil
 		default:
-			return nil, d.syntax("invalid character %q after array element", d.s[d.i])
+			return nil, d.syntax("invalid character %q after array element", d.b[d.i])
 		}
 	}
 }
 
 func (d *decoder) number() (any, error) {
-	lit, integer, err := d.scanNumber()
+	start := d.i
+	integer, err := d.scanNumber()
 	if err != nil {
 		return nil, err
 	}
 	if d.numbers {
-		return json.Number(lit), nil // encoding/json's UseNumber does not check the range either
+		return json.Number(d.s[start:d.i]), nil // encoding/json's UseNumber does not check the range either
 	}
-	f, ok := d.float(lit, integer)
+	f, ok := d.float(d.b[start:d.i], integer)
 	if !ok {
 		return nil, nil
 	}
@@ -306,12 +310,12 @@ func (d *decoder) number() (any, error) {
 
 // float converts a scanned number literal as encoding/json does; a number out of range
 // records the first range error in d.err and gives false.
-func (d *decoder) float(lit string, integer bool) (float64, bool) {
+func (d *decoder) float(lit []byte, integer bool) (float64, bool) {
 	if integer && len(lit) <= 15 {
 		// Exact in a float64: no rounding question, no range question.
 		neg := lit[0] == '-'
 		n := int64(0)
-		for _, c := range []byte(lit) {
+		for _, c := range lit {
 			if c != '-' {
 				n = n*10 + int64(c-'0')
 			}
@@ -324,7 +328,7 @@ func (d *decoder) float(lit string, integer bool) (float64, bool) {
 		}
 		return float64(n), true
 	}
-	f, err := strconv.ParseFloat(lit, 64)
+	f, err := strconv.ParseFloat(string(lit), 64)
 	if err != nil {
 		if d.err == nil {
 			d.err = fmt.Errorf("%w: %s", ErrNumberRange, lit)
@@ -334,59 +338,58 @@ func (d *decoder) float(lit string, integer bool) (float64, bool) {
 	return f, true
 }
 
-// scanNumber scans the number literal at d.i and reports whether it is an integer (no
-// fraction, no exponent).
-func (d *decoder) scanNumber() (string, bool, error) {
-	start := d.i
+// scanNumber scans the number literal at d.i, leaving d.i just past it, and reports whether
+// it is an integer (no fraction, no exponent).
+func (d *decoder) scanNumber() (bool, error) {
 	j := d.i
-	if d.s[j] == '-' {
+	if d.b[j] == '-' {
 		j++
 	}
-	if j >= len(d.s) {
+	if j >= len(d.b) {
 		d.i = j
-		return "", false, d.syntax("unexpected end of JSON input")
+		return false, d.syntax("unexpected end of JSON input")
 	}
 	integer := true
-	switch c := d.s[j]; {
+	switch c := d.b[j]; {
 	case c == '0':
 		j++
 	case c >= '1' && c <= '9':
-		for j < len(d.s) && d.s[j] >= '0' && d.s[j] <= '9' {
+		for j < len(d.b) && d.b[j] >= '0' && d.b[j] <= '9' {
 			j++
 		}
 	default:
 		d.i = j
-		return "", false, d.syntax("invalid character %q in numeric literal", c)
+		return false, d.syntax("invalid character %q in numeric literal", c)
 	}
-	if j < len(d.s) && d.s[j] == '.' {
+	if j < len(d.b) && d.b[j] == '.' {
 		integer = false
 		j++
 		k := j
-		for j < len(d.s) && d.s[j] >= '0' && d.s[j] <= '9' {
+		for j < len(d.b) && d.b[j] >= '0' && d.b[j] <= '9' {
 			j++
 		}
 		if j == k {
 			d.i = j
-			return "", false, d.syntax("invalid numeric literal: no digits after the decimal point")
+			return false, d.syntax("invalid numeric literal: no digits after the decimal point")
 		}
 	}
-	if j < len(d.s) && (d.s[j] == 'e' || d.s[j] == 'E') {
+	if j < len(d.b) && (d.b[j] == 'e' || d.b[j] == 'E') {
 		integer = false
 		j++
-		if j < len(d.s) && (d.s[j] == '+' || d.s[j] == '-') {
+		if j < len(d.b) && (d.b[j] == '+' || d.b[j] == '-') {
 			j++
 		}
 		k := j
-		for j < len(d.s) && d.s[j] >= '0' && d.s[j] <= '9' {
+		for j < len(d.b) && d.b[j] >= '0' && d.b[j] <= '9' {
 			j++
 		}
 		if j == k {
 			d.i = j
-			return "", false, d.syntax("invalid numeric literal: no digits in the exponent")
+			return false, d.syntax("invalid numeric literal: no digits in the exponent")
 		}
 	}
 	d.i = j
-	return d.s[start:j], integer, nil
+	return integer, nil
 }
 
 func negZero() float64 { return math.Copysign(0, -1) }

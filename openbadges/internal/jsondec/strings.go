@@ -17,14 +17,13 @@ func (d *decoder) str() (string, error) {
 // start being the offset just past the opening quote.
 func (d *decoder) strPlain() (string, bool, error) {
 	start := d.i + 1
-	j, plain := scanPlain(d.s, start)
-	if j < len(d.s) && d.s[j] == '"' {
+	j, plain := scanPlain(d.b, start)
+	if j < len(d.b) && d.b[j] == '"' {
 		d.i = j + 1
-		v := d.s[start:j]
-		if !plain && !utf8.ValidString(v) { // not plain: a byte of 0x80 or above
-			return string(unquoteSlow(v)), false, nil
+		if !plain && !utf8.Valid(d.b[start:j]) { // not plain: a byte of 0x80 or above
+			return string(unquoteSlow(nil, d.b[start:j])), false, nil
 		}
-		return v, true, nil
+		return d.s[start:j], true, nil
 	}
 	return d.strSpecial(start, j)
 }
@@ -32,22 +31,32 @@ func (d *decoder) strPlain() (string, bool, error) {
 // strSpecial finishes the string starting at start whose first special byte (not a quote)
 // is at j: a backslash, a control character, or the end of the input.
 func (d *decoder) strSpecial(start, j int) (string, bool, error) {
-	if j >= len(d.s) {
-		d.i = len(d.s)
-		return "", false, d.syntax("unexpected end of JSON input")
+	end, err := d.specialEnd(start, j)
+	if err != nil {
+		return "", false, err
 	}
-	if c := d.s[j]; c != '\\' {
+	d.i = end + 1
+	return string(unquoteSlow(nil, d.b[start:end])), false, nil
+}
+
+// specialEnd checks the string starting at start whose first special byte (not a quote) is
+// at j and returns the offset of its closing quote.
+func (d *decoder) specialEnd(start, j int) (int, error) {
+	if j >= len(d.b) {
+		d.i = len(d.b)
+		return 0, d.syntax("unexpected end of JSON input")
+	}
+	if c := d.b[j]; c != '\\' {
 		d.i = j
-		return "", false, d.syntax("invalid character %q in string literal", c)
+		return 0, d.syntax("invalid character %q in string literal", c)
 	}
-	s, err := d.escaped(start)
-	return s, false, err
+	return d.escapedEnd(start)
 }
 
 // scanPlain returns the offset of the first quote, backslash or control character of s from
 // j on (len(s) if none), and whether it is a quote with every byte before it (from j) below
 // 0x80: then s[j:end] is a plain string.
-func scanPlain(s string, j int) (int, bool) {
+func scanPlain[T text](s T, j int) (int, bool) {
 	var acc uint64
 	// Eight bytes at a time: a byte is flagged when it is below 0x20 or its xor with a quote
 	// or a backslash is zero, by the borrow of a subtraction into its high bit, its own high
@@ -73,56 +82,55 @@ func scanPlain(s string, j int) (int, bool) {
 	return j, false
 }
 
-// escaped finishes a string starting at start that holds a backslash: it finds the closing
-// quote, checking the escapes, then unescapes as encoding/json does.
-func (d *decoder) escaped(start int) (string, error) {
+// escapedEnd checks the rest of a string starting at start that holds a backslash and
+// returns the offset of its closing quote (its escapes checked, not decoded).
+func (d *decoder) escapedEnd(start int) (int, error) {
 	j := start
-	for j < len(d.s) {
-		c := d.s[j]
+	for j < len(d.b) {
+		c := d.b[j]
 		switch {
 		case c == '"':
-			d.i = j + 1
-			return string(unquoteSlow(d.s[start:j])), nil
+			return j, nil
 		case c == '\\':
-			if j+1 >= len(d.s) {
-				d.i = len(d.s)
-				return "", d.syntax("unexpected end of JSON input")
+			if j+1 >= len(d.b) {
+				d.i = len(d.b)
+				return 0, d.syntax("unexpected end of JSON input")
 			}
-			switch d.s[j+1] {
+			switch d.b[j+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				j += 2
 			case 'u':
-				if j+6 > len(d.s) {
-					d.i = len(d.s)
-					return "", d.syntax("unexpected end of JSON input")
+				if j+6 > len(d.b) {
+					d.i = len(d.b)
+					return 0, d.syntax("unexpected end of JSON input")
 				}
 				for k := j + 2; k < j+6; k++ {
-					if !isHex(d.s[k]) {
+					if !isHex(d.b[k]) {
 						d.i = k
-						return "", d.syntax("invalid character %q in \\u hexadecimal character escape", d.s[k])
+						return 0, d.syntax("invalid character %q in \\u hexadecimal character escape", d.b[k])
 					}
 				}
 				j += 6
 			default:
 				d.i = j + 1
-				return "", d.syntax("invalid character %q in string escape code", d.s[j+1])
+				return 0, d.syntax("invalid character %q in string escape code", d.b[j+1])
 			}
 		case c < 0x20:
 			d.i = j
-			return "", d.syntax("invalid character %q in string literal", c)
+			return 0, d.syntax("invalid character %q in string literal", c)
 		default:
 			j++
 		}
 	}
-	d.i = len(d.s)
-	return "", d.syntax("unexpected end of JSON input")
+	d.i = len(d.b)
+	return 0, d.syntax("unexpected end of JSON input")
 }
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
-func hexVal(s string) rune {
+func hexVal(s []byte) rune {
 	var r rune
 	for i := 0; i < 4; i++ {
 		c := s[i]
@@ -139,10 +147,13 @@ func hexVal(s string) rune {
 	return r
 }
 
-// unquoteSlow unescapes the body of a checked JSON string exactly as encoding/json's
-// unquoteBytes: lone surrogates and invalid UTF-8 bytes become U+FFFD.
-func unquoteSlow(s string) []byte {
-	b := make([]byte, 0, len(s)+2*utf8.UTFMax)
+// unquoteSlow appends to b the body of a checked JSON string unescaped exactly as
+// encoding/json's unquoteBytes: lone surrogates and invalid UTF-8 bytes become U+FFFD. A nil
+// b is allocated at a size that usually fits.
+func unquoteSlow(b, s []byte) []byte {
+	if b == nil {
+		b = make([]byte, 0, len(s)+2*utf8.UTFMax)
+	}
 	for r := 0; r < len(s); {
 		c := s[r]
 		switch {
@@ -185,7 +196,7 @@ func unquoteSlow(s string) []byte {
 			b = append(b, c)
 			r++
 		default:
-			rr, size := utf8.DecodeRuneInString(s[r:])
+			rr, size := utf8.DecodeRune(s[r:])
 			r += size
 			b = utf8.AppendRune(b, rr)
 		}
@@ -200,8 +211,12 @@ const (
 	highs = 0x8080808080808080
 )
 
+// text is the input of the decoders: the input as given, or a string copy of it, whose
+// substrings are the decoded strings.
+type text interface{ string | []byte }
+
 // load64 returns the first 8 bytes of s as a little-endian uint64 (one load).
-func load64(s string) uint64 {
+func load64[T text](s T) uint64 {
 	_ = s[7]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56

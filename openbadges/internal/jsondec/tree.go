@@ -35,7 +35,8 @@ type node struct {
 
 // Tree is a JSON value decoded into a flat form: the members of each object sorted by name
 // (duplicates removed, the last kept, as encoding/json keeps it), its values in one slice of
-// pointer-free nodes, its strings substrings of one copy of the input. It gives the same
+// pointer-free nodes, its strings substrings of one string (a copy of the input, or of the
+// text of its strings: see DecodeTreeMembersReusing). It gives the same
 // values as Decode (Value converts) at a fraction of the allocations, and lets a reader walk
 // objects in key order without sorting or hashing.
 //
@@ -47,17 +48,33 @@ type Tree struct {
 	strs  []string // unescaped strings, and every string of a Tree made by FromValue
 	nums  []float64
 	root  Ref
-	stack []node // the decoder's, kept for DecodeTreeMembersReusing
+	// srcLen is the length of the input t was decoded from.
+	srcLen int
+	// store is the decoder's storage, kept for DecodeTreeMembersReusing (not shared by the
+	// Trees Without and Graft make, which are small).
+	store *treeStore
+}
+
+// treeStore is the storage of a compact decoding that its Tree keeps for the next one.
+type treeStore struct {
+	stack   []node
+	buf     []byte                    // the text of the strings, before it is copied to src
+	members []Member                  // the members returned with the Tree
+	keys    []node                    // the name nodes of members
+	names   *[1 << nameBits]nameEntry // see treeDecoder.nameNode (apart: the GC need not scan it)
 }
 
 // SourceLen returns the length of the input t was decoded from.
-func (t *Tree) SourceLen() int { return len(t.src) }
+func (t *Tree) SourceLen() int { return t.srcLen }
 
 // Reset drops t's references to its input and strings, keeping its storage for
 // DecodeTreeMembersReusing; t is then empty, not to be read.
 func (t *Tree) Reset() {
 	clear(t.strs)
-	*t = Tree{nodes: t.nodes[:0], strs: t.strs[:0], nums: t.nums[:0], stack: t.stack[:0]}
+	if t.store != nil {
+		clear(t.store.members)
+	}
+	*t = Tree{nodes: t.nodes[:0], strs: t.strs[:0], nums: t.nums[:0], store: t.store}
 }
 
 // Root returns the top-level value.
@@ -214,18 +231,19 @@ func (t *Tree) addElements(stack []node, base int) node {
 
 // addMembers sorts pairs (name, value, name, value...) by name, keeps the last of equal
 // names, and appends them to the nodes as an object's members. sorted says the names
-// already strictly increase (then there is nothing to sort or drop).
-func (t *Tree) addMembers(pairs []node, sorted bool) node {
+// already strictly increase (then there is nothing to sort or drop). The names that are not
+// ext are text[a:n] (the nodes are being decoded: t.src is not made yet).
+func (t *Tree) addMembers(text []byte, pairs []node, sorted bool) node {
 	first := int32(len(t.nodes))
 	if sorted {
 		t.nodes = append(t.nodes, pairs...)
 		return node{kind: Object, a: first, n: int32(len(pairs) / 2)}
 	}
-	ps := memberPairs{t, pairs}
+	ps := memberPairs{t, text, pairs}
 	if len(pairs) <= 32 {
 		// Insertion sort: stable, and objects are small.
 		for i := 2; i < len(pairs); i += 2 {
-			for j := i; j > 0 && t.strOf(&pairs[j]) < t.strOf(&pairs[j-2]); j -= 2 {
+			for j := i; j > 0 && ps.less(&pairs[j], &pairs[j-2]); j -= 2 {
 				ps.Swap(j/2, j/2-1)
 			}
 		}
@@ -233,8 +251,8 @@ func (t *Tree) addMembers(pairs []node, sorted bool) node {
 		sort.Stable(ps)
 	}
 	for i := 0; i < len(pairs); i += 2 {
-		if i+2 < len(pairs) && t.strOf(&pairs[i]) == t.strOf(&pairs[i+2]) {
-			continue // a later duplicate wins
+		if i+2 < len(pairs) && !ps.less(&pairs[i], &pairs[i+2]) {
+			continue // a later duplicate wins (sorted: not less is equal)
 		}
 		t.nodes = append(t.nodes, pairs[i], pairs[i+1])
 	}
@@ -244,13 +262,26 @@ func (t *Tree) addMembers(pairs []node, sorted bool) node {
 // memberPairs sorts (name, value) node pairs by name.
 type memberPairs struct {
 	t     *Tree
+	text  []byte // the text of the names that are not ext
 	pairs []node
 }
 
-func (p memberPairs) Len() int { return len(p.pairs) / 2 }
-func (p memberPairs) Less(i, j int) bool {
-	return p.t.strOf(&p.pairs[2*i]) < p.t.strOf(&p.pairs[2*j])
+// less compares the names x and y (the string conversions of text in comparisons copy
+// nothing).
+func (p memberPairs) less(x, y *node) bool {
+	switch {
+	case !x.ext && !y.ext:
+		return string(p.text[x.a:x.n]) < string(p.text[y.a:y.n])
+	case x.ext && y.ext:
+		return p.t.strs[x.a] < p.t.strs[y.a]
+	case x.ext:
+		return p.t.strs[x.a] < string(p.text[y.a:y.n])
+	}
+	return string(p.text[x.a:x.n]) < p.t.strs[y.a]
 }
+
+func (p memberPairs) Len() int           { return len(p.pairs) / 2 }
+func (p memberPairs) Less(i, j int) bool { return p.less(&p.pairs[2*i], &p.pairs[2*j]) }
 func (p memberPairs) Swap(i, j int) {
 	p.pairs[2*i], p.pairs[2*j] = p.pairs[2*j], p.pairs[2*i]
 	p.pairs[2*i+1], p.pairs[2*j+1] = p.pairs[2*j+1], p.pairs[2*i+1]
@@ -360,7 +391,7 @@ func (t *Tree) from(v any, stack *[]node, depth int) (node, error) {
 			}
 			*stack = append(*stack, t.addStr(k), n)
 		}
-		n := t.addMembers((*stack)[base:], false)
+		n := t.addMembers(nil, (*stack)[base:], false)
 		*stack = (*stack)[:base]
 		return n, nil
 	}

@@ -10,7 +10,7 @@ import (
 // DecodeTree decodes data (one JSON value with optional surrounding whitespace) into a Tree,
 // accepting and refusing exactly what Decode does.
 func DecodeTree(data []byte) (*Tree, error) {
-	t, _, _, err := decodeTree(data, false, nil)
+	t, _, _, err := decodeTree(data, false, false, nil)
 	return t, err
 }
 
@@ -18,14 +18,21 @@ func DecodeTree(data []byte) (*Tree, error) {
 // document order (duplicates included) and the offset of its closing brace, as
 // DecodeObjectMembers does.
 func DecodeTreeMembers(data []byte) (*Tree, []Member, int, error) {
-	return decodeTree(data, true, nil)
+	return decodeTree(data, true, false, nil)
 }
 
 // DecodeTreeMembersReusing is DecodeTreeMembers decoding into the storage of old (when not
-// nil): a Tree that is no longer used, nor any Tree Without made from it. The strings of old
-// are not reused: values taken from it stay valid.
+// nil): a Tree that is no longer used, nor any Tree Without made from it, nor the members
+// returned with it. The strings of old are not reused: values taken from it stay valid.
+//
+// The Tree's strings are copied, unescaped, into a buffer that old keeps, then into one
+// string: the Tree keeps only the text of its strings alive, not all the input, and decoding
+// allocates that string only (once the storage has grown to the documents' size).
 func DecodeTreeMembersReusing(data []byte, old *Tree) (*Tree, []Member, int, error) {
-	return decodeTree(data, true, old)
+	if old == nil {
+		old = &Tree{}
+	}
+	return decodeTree(data, true, true, old)
 }
 
 // treeDecoder builds a Tree; stack holds the members (name, value) and elements of the
@@ -34,46 +41,130 @@ type treeDecoder struct {
 	decoder
 	t     *Tree
 	stack []node
+	// compact says the strings are copied to buf (their nodes are offsets in buf, which
+	// becomes the Tree's src) rather than substrings of a copy of the input, d.s.
+	compact bool
+	buf     []byte
+	names   *[1 << nameBits]nameEntry // compact: names in buf, to share them
+	keys    []node                    // the name nodes of d.members, in order
 }
 
-func decodeTree(data []byte, object bool, old *Tree) (*Tree, []Member, int, error) {
-	d := &treeDecoder{decoder: decoder{s: string(data)}}
+// decodeTree decodes data into a Tree. With compact, the strings are copied to a buffer (see
+// DecodeTreeMembersReusing), which old keeps with its other storage; without, d.s is a copy of
+// the whole input and the strings substrings of it, which costs less for a single decoding.
+func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, int, error) {
+	d := &treeDecoder{decoder: decoder{b: data}, compact: compact}
 	if old == nil {
 		old = &Tree{}
 	}
 	clear(old.strs)
-	nodes, stack := old.nodes[:0], old.stack[:0]
+	nodes := old.nodes[:0]
 	if cap(nodes) == 0 {
 		// A reused Tree grows to what its documents need instead.
 		nodes = make([]node, 0, nodeEstimate(data))
 	}
-	if stack == nil {
-		stack = make([]node, 0, 64)
+	*old = Tree{src: d.s, nodes: nodes, strs: old.strs[:0], nums: old.nums[:0], srcLen: len(data), store: old.store}
+	d.t = old
+	var list *[]Member // the top-level members, for an object
+	if compact {
+		st := old.store
+		if st == nil {
+			st = &treeStore{buf: make([]byte, 0, len(data)), stack: make([]node, 0, 64), names: new([1 << nameBits]nameEntry)}
+			old.store = st
+		} else {
+			clear(st.members)
+			clear(st.names[:])
+		}
+		d.stack, d.buf, d.keys, d.names, list = st.stack[:0], st.buf[:0], st.keys[:0], st.names, &st.members
+		*list = (*list)[:0]
+		defer func() { st.stack, st.buf, st.keys = d.stack[:0], d.buf[:0], d.keys[:0] }()
+	} else {
+		d.s = string(data)
+		old.src = d.s
+		d.stack = make([]node, 0, 64)
+		if object {
+			list = new([]Member)
+		}
 	}
-	*old = Tree{src: d.s, nodes: nodes, strs: old.strs[:0], nums: old.nums[:0]}
-	d.t, d.stack = old, stack
-	defer func() { old.stack = d.stack[:0] }()
 	d.space()
 	if object {
-		if d.i >= len(d.s) || d.s[d.i] != '{' {
+		if d.i >= len(data) || data[d.i] != '{' {
 			return nil, nil, 0, errors.New("not a JSON object")
 		}
-		d.members = new([]Member)
+		d.members = list
 	}
-	v, err := d.parse()
+	var v node
+	var err error
+	if compact {
+		v, err = parse(d, d.b)
+	} else {
+		v, err = parse(d, d.s) // the same offsets, scanned as a string: a little cheaper
+	}
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	if err := d.end(); err != nil {
 		return nil, nil, 0, err
 	}
-	d.t.nodes = append(d.t.nodes, v)
-	d.t.root = Ref(len(d.t.nodes) - 1)
-	var members []Member
-	if d.members != nil {
-		members = *d.members
+	t := d.t
+	if compact {
+		t.src = string(d.buf)
 	}
-	return d.t, members, d.closing, nil
+	t.nodes = append(t.nodes, v)
+	t.root = Ref(len(t.nodes) - 1)
+	var members []Member
+	if d.members != nil && len(*d.members) > 0 {
+		members = *d.members
+		for i := range members {
+			members[i].Key = t.strOf(&d.keys[i])
+		}
+	}
+	return t, members, d.closing, nil
+}
+
+// plainNode is the node of the string data[start:end], which needs no unescaping.
+func (d *treeDecoder) plainNode(start, end int) node {
+	if d.compact {
+		a := len(d.buf)
+		d.buf = append(d.buf, d.b[start:end]...)
+		return node{kind: String, a: int32(a), n: int32(len(d.buf))}
+	}
+	return node{kind: String, a: int32(start), n: int32(end)}
+}
+
+// text is the text of the nodes that are not ext while decoding.
+func (d *treeDecoder) text() []byte {
+	if d.compact {
+		return d.buf
+	}
+	return d.b
+}
+
+// nameBits sizes the table of member names of a compact decoding (1<<nameBits entries).
+const nameBits = 8
+
+// nameEntry is a member name copied to the text of a compact decoding: its first bytes (see
+// parse) and its offsets in the text.
+type nameEntry struct {
+	x    uint64
+	a, n int32
+}
+
+// nameNode is plainNode, in compact mode, for the member name data[start:end], whose first
+// bytes (see parse) are x: documents repeat their names (each object of an array has the
+// same ones), so a name already in the text is shared, found in a table of the names seen
+// (one per slot, the latest).
+func (d *treeDecoder) nameNode(x uint64, start, end int) node {
+	l := end - start
+	e := &d.names[((x^uint64(l))*0x9e3779b97f4a7c15)>>(64-nameBits)]
+	// A name of up to eight bytes is its first bytes and its length (it holds no zero byte).
+	if e.x == x && int(e.n-e.a) == l && (l <= 8 || string(d.buf[e.a:e.n]) == string(d.b[start:end])) {
+		return node{kind: String, a: e.a, n: e.n}
+	}
+	a := len(d.buf)
+	d.buf = append(d.buf, d.b[start:end]...)
+	*e = nameEntry{x: x, a: int32(a), n: int32(len(d.buf))}
+	return node{kind: String, a: int32(a), n: int32(len(d.buf))}
 }
 
 // frame is a container being decoded: where its members or elements start on the stack,
@@ -89,8 +180,8 @@ type frame struct {
 // one loop over the input, the containers being decoded kept in frames rather than in
 // recursive calls: the offset stays in a register, and a value costs no call but for
 // strings' scanning.
-func (d *treeDecoder) parse() (node, error) {
-	s, i := d.s, d.i
+func parse[T text](d *treeDecoder, s T) (node, error) {
+	i := d.i
 	var fixed [16]frame
 	frames := fixed[:0]
 	stack := d.stack
@@ -120,10 +211,15 @@ func (d *treeDecoder) parse() (node, error) {
 						f.unsorted = true
 					}
 					f.prev = x
+					if d.compact {
+						k, i = d.nameNode(x, i+1, j), j+1
+					} else {
+						k, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+					}
 				} else {
 					f.unsorted = true
+					k, i = d.plainNode(i+1, j), j+1
 				}
-				k, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
 			} else {
 				f.unsorted = true
 				d.i = i
@@ -161,7 +257,7 @@ func (d *treeDecoder) parse() (node, error) {
 		case c == '"':
 			j, plain := scanPlain(s, i+1)
 			if plain {
-				v, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+				v, i = d.plainNode(i+1, j), j+1
 				break
 			}
 			d.i = i
@@ -184,7 +280,7 @@ func (d *treeDecoder) parse() (node, error) {
 					if len(frames) == 0 {
 						d.closing = i
 					}
-					v = d.t.addMembers(nil, true)
+					v = d.t.addMembers(nil, nil, true)
 				} else {
 					v = d.t.addElements(nil, 0)
 				}
@@ -196,10 +292,11 @@ func (d *treeDecoder) parse() (node, error) {
 			continue
 		case c == '-' || (c >= '0' && c <= '9'):
 			d.i = i
-			lit, integer, err := d.scanNumber()
+			integer, err := d.scanNumber()
 			if err != nil {
 				return node{}, err
 			}
+			lit := d.b[i:d.i]
 			i = d.i
 			v = node{} // a number out of range: d.err is set, decoding goes on, then fails
 			if f, ok := d.float(lit, integer); ok {
@@ -231,7 +328,8 @@ func (d *treeDecoder) parse() (node, error) {
 			}
 			f := &frames[len(frames)-1]
 			if f.object && len(frames) == 1 && d.members != nil {
-				*d.members = append(*d.members, Member{Key: d.t.strOf(&stack[len(stack)-1]), Start: start, End: i})
+				*d.members = append(*d.members, Member{Start: start, End: i}) // Key set at the end
+				d.keys = append(d.keys, stack[len(stack)-1])
 			}
 			stack = append(stack, v)
 			if i >= len(s) || s[i] <= ' ' {
@@ -252,7 +350,7 @@ func (d *treeDecoder) parse() (node, error) {
 				if len(frames) == 1 {
 					d.closing = i
 				}
-				v = d.t.addMembers(stack[f.base:], !f.unsorted)
+				v = d.t.addMembers(d.text(), stack[f.base:], !f.unsorted)
 			} else if !f.object && c == ']' {
 				v = d.t.addElements(stack, f.base)
 			} else {
@@ -273,15 +371,26 @@ func (d *treeDecoder) parse() (node, error) {
 // scanPlain found it not plain, its end or first special byte at j: a byte of 0x80 or above
 // before its closing quote, or a special byte other than the quote.
 func (d *treeDecoder) strRest(start, j int) (node, error) {
-	if j < len(d.s) && d.s[j] == '"' && utf8.ValidString(d.s[start:j]) {
-		d.i = j + 1
-		return node{kind: String, a: int32(start), n: int32(j)}, nil
+	s := d.b
+	end := j
+	if j < len(s) && s[j] == '"' {
+		if utf8.Valid(s[start:j]) {
+			d.i = j + 1
+			return d.plainNode(start, j), nil
+		}
+	} else {
+		var err error
+		if end, err = d.specialEnd(start, j); err != nil {
+			return node{}, err
+		}
 	}
-	s, _, err := d.strPlain()
-	if err != nil {
-		return node{}, err
+	d.i = end + 1
+	if d.compact {
+		a := len(d.buf)
+		d.buf = unquoteSlow(d.buf, s[start:end])
+		return node{kind: String, a: int32(a), n: int32(len(d.buf))}, nil
 	}
-	d.t.strs = append(d.t.strs, s)
+	d.t.strs = append(d.t.strs, string(unquoteSlow(nil, s[start:end])))
 	return node{kind: String, ext: true, a: int32(len(d.t.strs) - 1)}, nil
 }
 

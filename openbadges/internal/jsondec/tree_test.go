@@ -51,25 +51,48 @@ func sameTree(t *testing.T, data []byte) {
 	if !reflect.DeepEqual(tm.Value(tm.Root()), any(m)) || !reflect.DeepEqual(members, tmembers) || closing != tclosing {
 		t.Fatalf("%q: DecodeTreeMembers %v %d, want %v %d", data, tmembers, tclosing, members, closing)
 	}
-	// Decoding into the storage of another Tree gives the same, and leaves the values taken
-	// from that Tree as they were.
-	old, _, _, err := DecodeTreeMembers([]byte(`{"x":[1,"\u00e9",{"y":null,"z":"\n"}],"w":2.5}`))
-	if err != nil {
-		t.Fatal(err)
+	checkObjectTree(t, data, tm, m)
+	// Decoding into the storage of another Tree (decoded with or without reusing storage,
+	// reset or not) gives the same, and leaves the values taken from that Tree as they were.
+	const oldDoc = `{"x":[1,"\u00e9",{"y":null,"z":"\n"}],"w":2.5,"v":"caf\u00e9 au lait, s'il vous pla\u00eet"}`
+	oldWant := map[string]any{"x": []any{1.0, "\u00e9", map[string]any{"y": nil, "z": "\n"}}, "w": 2.5, "v": "caf\u00e9 au lait, s'il vous pla\u00eet"}
+	for i, reuse := range []bool{false, true, true, false} {
+		var old *Tree
+		if reuse {
+			old, _, _, err = DecodeTreeMembersReusing([]byte(oldDoc), nil)
+		} else {
+			old, _, _, err = DecodeTreeMembers([]byte(oldDoc))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldValue := old.Value(old.Root())
+		if i >= 2 {
+			old.Reset()
+		}
+		rm, rmembers, rclosing, err := DecodeTreeMembersReusing(data, old)
+		if err != nil || !reflect.DeepEqual(rm.Value(rm.Root()), any(m)) || !reflect.DeepEqual(members, rmembers) || closing != rclosing {
+			t.Fatalf("%q: DecodeTreeMembersReusing gave %v %v %d, %v", data, rm, rmembers, rclosing, err)
+		}
+		if !reflect.DeepEqual(oldValue, any(oldWant)) {
+			t.Fatalf("values of the reused Tree changed: %v", oldValue)
+		}
+		if rm.SourceLen() != len(data) {
+			t.Fatalf("%q: SourceLen %d", data, rm.SourceLen())
+		}
+		checkObjectTree(t, data, rm, m)
 	}
-	oldValue := old.Value(old.Root())
-	rm, rmembers, rclosing, err := DecodeTreeMembersReusing(data, old)
-	if err != nil || !reflect.DeepEqual(rm.Value(rm.Root()), any(m)) || !reflect.DeepEqual(members, rmembers) || closing != rclosing {
-		t.Fatalf("%q: DecodeTreeMembersReusing gave %v %v %d, %v", data, rm, rmembers, rclosing, err)
-	}
-	if !reflect.DeepEqual(oldValue, map[string]any{"x": []any{1.0, "\u00e9", map[string]any{"y": nil, "z": "\n"}}, "w": 2.5}) {
-		t.Fatalf("values of the reused Tree changed: %v", oldValue)
-	}
-	for _, mb := range members {
-		w := tm.Without(mb.Key)
+}
+
+// checkObjectTree checks the Tree tm of the object m: its accessors, Without and Graft.
+func checkObjectTree(t *testing.T, data []byte, tm *Tree, m map[string]any) {
+	t.Helper()
+	checkAccessors(t, tm, tm.Root(), m)
+	for mb := range m {
+		w := tm.Without(mb)
 		wm := w.Value(w.Root()).(map[string]any)
-		if _, ok := wm[mb.Key]; ok || len(wm) != len(m)-1 {
-			t.Fatalf("%q: Without(%q) gave %v", data, mb.Key, wm)
+		if _, ok := wm[mb]; ok || len(wm) != len(m)-1 {
+			t.Fatalf("%q: Without(%q) gave %v", data, mb, wm)
 		}
 		if !reflect.DeepEqual(tm.Value(tm.Root()), any(m)) {
 			t.Fatalf("%q: Without changed the tree", data)
@@ -180,6 +203,8 @@ var treeCases = append([]string{
 	`{"b":1,"a":2,"c":{"z":[],"y":{}},"a":3}`, `{"\u0061":1,"a":2,"b\u00e9":3,"b":4}`,
 	`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k17":17,"k1":"dup"}`,
 	`[{"proof":1,"a":2}]`, `{"proof":{"type":"x"},"@context":["u"],"z":-0}`,
+	`{"z\u00e9":"\ud83d\ude00","y":"caf\u00e9","z\u00e9":"b\u00e9b\u00e9","x":"\"\\","\u00e9":{"b":"\/","a":"\u00e9t\u00e9 longer than eight bytes"}}`,
+	"{\"caf\xc3\xa9\":\"\xff\",\"b\":\"\xc3\xa9t\xc3\xa9\",\"a\":[\"x\\ty\"]}",
 }, cases...)
 
 func TestDecodeTreeLikeEncodingJSON(t *testing.T) {
