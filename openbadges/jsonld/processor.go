@@ -139,7 +139,8 @@ func (p *Processor) CanonicalizeTreeTo(ctx context.Context, t *jsondec.Tree, w i
 
 // DecodeTreeMembers is jsondec.DecodeTreeMembers reusing the storage of the Trees given back
 // with ReleaseTree (for the packages of openbadges, which decode documents for
-// CanonicalizeTreeTo that way).
+// CanonicalizeTreeTo that way). The members returned share the Tree's storage: they are not
+// to be used once the Tree is given back.
 func (p *Processor) DecodeTreeMembers(data []byte) (*jsondec.Tree, []jsondec.Member, int, error) {
 	old, _ := p.trees.Get().(*jsondec.Tree)
 	t, members, closing, err := jsondec.DecodeTreeMembersReusing(data, old)
@@ -150,7 +151,7 @@ func (p *Processor) DecodeTreeMembers(data []byte) (*jsondec.Tree, []jsondec.Mem
 }
 
 // ReleaseTree gives back a Tree from DecodeTreeMembers that is no longer used, nor any Tree
-// its Without made. Values taken from it stay valid.
+// its Without made, nor the members returned with it. Values taken from it stay valid.
 func (p *Processor) ReleaseTree(t *jsondec.Tree) {
 	if t != nil && t.SourceLen() <= maxPooledTreeBytes {
 		t.Reset()
