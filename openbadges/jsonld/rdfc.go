@@ -68,7 +68,7 @@ type canonScratch struct {
 
 // oversized reports whether the scratch holds buffers too large to pool.
 func (s *canonScratch) oversized() bool {
-	return cap(s.c.lineBuf) > maxPooledLines || cap(s.c.own.buf) > maxPooledLines || cap(s.out) > maxPooledLines
+	return cap(s.c.lineBuf) > maxPooledLines || cap(s.c.own.buf) > maxPooledLines || cap(s.c.sortedBuf) > maxPooledLines || cap(s.out) > maxPooledLines
 }
 
 // canonicalize runs RDFC-1.0; keepDuplicates keeps repeated quads as rdf-canonize does for a
@@ -139,9 +139,10 @@ type canonicalizer struct {
 	arena          int32Arena    // the temporary issuers of hashNDegree
 	related        []relatedHash // hashNDegree's stack of related blank nodes
 	bytesFree      [][]byte      // hashNDegree's free path buffers
-	sortedBuf      []byte        // hashFirstDegree's sorted lines
-	supplementary  bool          // some line holds a supplementary character (see sortSpans)
-	subjRuns       []int32       // rankSubjects' scratch
+	sortedBuf      []byte        // hashFirstDegree's sorted lines, of every node hashed
+	fdSeen         firstDegreeSeen
+	supplementary  bool    // some line holds a supplementary character (see sortSpans)
+	subjRuns       []int32 // rankSubjects' scratch
 	subjOrder      []int32
 	subjRank       []int32
 	groups         lineGroups                      // the subject groups, when grouped (see groupLines)
@@ -247,6 +248,8 @@ func (c *canonicalizer) prepare(ls *lineSet) {
 	c.firstHash = slices.Grow(c.firstHash[:0], n)[:n]
 	c.firstDone = slices.Grow(c.firstDone[:0], n)[:n]
 	clear(c.firstDone)
+	c.sortedBuf = c.sortedBuf[:0]
+	c.fdSeen.reset(n)
 	c.fdLabels.at = c.fdLabels.at[:0]
 	c.canon = issuer{prefix: "c14n", issued: slices.Grow(c.canon.issued[:0], n)[:n], order: c.canon.order[:0]}
 	for i := range c.canon.issued {

@@ -106,8 +106,10 @@ func (c *canonicalizer) hashFirstDegree(ref int32) *digest {
 	if c.firstDone[ref] {
 		return &c.firstHash[ref]
 	}
-	// The sorted lines, one after the other, hashed in one call.
-	sorted := c.sortedBuf[:0]
+	// The sorted lines, one after the other, hashed in one call. They stay in sortedBuf, so
+	// that a blank node whose lines are those of an earlier one takes its hash unhashed.
+	sorted := c.sortedBuf
+	start := len(sorted)
 	labels := c.firstDegreeLabels(ref)
 	if c.grouped {
 		sorted = c.appendFirstDegreeLines(sorted, ref, labels)
@@ -118,10 +120,81 @@ func (c *canonicalizer) hashFirstDegree(ref int32) *digest {
 		}
 	}
 	labels.at[ref] = 1 // "z" again
-	c.firstHash[ref] = c.sum(sorted)
-	c.firstDone[ref] = true
 	c.sortedBuf = sorted
+	if same := c.sameFirstDegree(ref, start); same >= 0 {
+		c.firstHash[ref] = c.firstHash[same]
+	} else {
+		c.firstHash[ref] = c.sum(sorted[start:])
+	}
+	c.firstDone[ref] = true
 	return &c.firstHash[ref]
+}
+
+// firstDegreeSeen finds blank nodes whose first-degree lines are byte for byte those of an
+// earlier one (list nodes of one shape, the nodes of repeated structures): a hash table of
+// the nodes hashed so far, keyed by a fingerprint of their lines in sortedBuf.
+type firstDegreeSeen struct {
+	slots []seenSlot // open addressing, a power of two long; id -1: empty
+	shift uint       // 64 - log2(len(slots))
+	lines []span     // per blank node id: its lines in sortedBuf, once hashed
+}
+
+// seenSlot is a hashed blank node with the fingerprint of its lines.
+type seenSlot struct {
+	key uint64
+	id  int32
+}
+
+// maxSeenProbes bounds the slots looked at per blank node, so that many nodes with alike
+// fingerprints cost a few comparisons each, not one per earlier node.
+const maxSeenProbes = 4
+
+// reset readies s for n blank nodes.
+func (s *firstDegreeSeen) reset(n int) {
+	bits := uint(4)
+	for 1<<bits < 2*n {
+		bits++
+	}
+	s.slots = slices.Grow(s.slots[:0], 1<<bits)[:1<<bits]
+	for i := range s.slots {
+		s.slots[i] = seenSlot{id: -1}
+	}
+	s.shift = 64 - bits
+	s.lines = slices.Grow(s.lines[:0], n)[:n]
+}
+
+// sameFirstDegree returns an earlier blank node whose first-degree lines are ref's (those of
+// sortedBuf from start on), or -1 after noting ref's.
+func (c *canonicalizer) sameFirstDegree(ref int32, start int) int32 {
+	s := &c.fdSeen
+	lines := c.sortedBuf[start:]
+	s.lines[ref] = span{start, len(c.sortedBuf)}
+	key := linesFingerprint(lines)
+	mask := len(s.slots) - 1
+	for p, h := 0, int(key>>s.shift); p < maxSeenProbes; p, h = p+1, (h+1)&mask {
+		sl := &s.slots[h]
+		if sl.id < 0 {
+			*sl = seenSlot{key, ref}
+			return -1
+		}
+		if sl.key == key {
+			sp := s.lines[sl.id]
+			if bytes.Equal(c.sortedBuf[sp.start:sp.end], lines) {
+				return sl.id
+			}
+		}
+	}
+	return -1
+}
+
+// linesFingerprint mixes the length of b and 16 of its bytes.
+func linesFingerprint(b []byte) uint64 {
+	k := uint64(len(b))
+	if len(b) >= 16 {
+		le := binary.LittleEndian
+		k ^= le.Uint64(b[len(b)/2:])*0x9E3779B97F4A7C15 ^ le.Uint64(b[len(b)-16:])*0xC2B2AE3D27D4EB4F
+	}
+	return (k ^ k>>29) * 0xBF58476D1CE4E5B9
 }
 
 // span is one line of a buffer of N-Quads lines.

@@ -110,7 +110,14 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (digest, issuer, error)
 				}
 				c.remainingPerms--
 			}
-			isCopy := c.cloneIssuer(is)
+			// A single permutation issues into is itself: the specification's copy of it
+			// becomes the chosen issuer, which replaces is, and the caller's issuer is
+			// replaced by the one returned (what it still reads of it, the numbers of
+			// nodes issued before the call, stays).
+			isCopy := is
+			if len(perm) > 1 {
+				isCopy = c.cloneIssuer(is)
+			}
 			path, recursion = path[:0], recursion[:0]
 			skip := false
 			for _, rel := range perm {
