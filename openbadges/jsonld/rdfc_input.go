@@ -56,11 +56,13 @@ func (l *lineSet) add(s, p, o, g *Term, blank func(t *Term) int32) {
 			ids[j] = blank(t)
 		}
 	}
-	l.addLine(s, p, o, g, ids)
+	l.addLine(s, p, "", o, g, ids)
 }
 
-// addLine is add with the blank node ids of s, o and g given (-1 where not blank).
-func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
+// addLine is add with the blank node ids of s, o and g given (-1 where not blank), and pl
+// the predicate already serialized ("<" p.Value ">") when it is known to hold no '>', else
+// "".
+func (l *lineSet) addLine(s, p *Term, pl string, o, g *Term, ids [3]int32) {
 	// The template is written in place, and slice headers are stored back only when an
 	// append moved the array: storing a pointer into the heap costs a write barrier while
 	// the collector marks (an append to the slice itself stores only its length).
@@ -78,7 +80,14 @@ func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
 	}
 	b = append(b, ' ')
 	t.pred = int32(len(b) - start)
-	b = appendIRI(b, p.Value)
+	if pl != "" {
+		b = append(b, pl...)
+	} else {
+		b = appendIRI(b, p.Value)
+		if strings.IndexByte(p.Value, '>') >= 0 {
+			l.ungroupable = true
+		}
+	}
 	b = append(b, ' ')
 	t.obj = int32(len(b) - start)
 	if ids[1] >= 0 {
@@ -105,7 +114,7 @@ func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
 	} else {
 		l.buf = l.buf[:len(b)]
 	}
-	if strings.IndexByte(p.Value, '>') >= 0 || (g.Kind == TermIRI && strings.IndexByte(g.Value, '>') >= 0) {
+	if g.Kind == TermIRI && strings.IndexByte(g.Value, '>') >= 0 {
 		l.ungroupable = true
 	}
 	switch o.Kind {
@@ -134,7 +143,10 @@ func plainLanguage(tag string) bool {
 // addBuilt appends quad (s, p, o, g) as an RDF builder of this package made it: its blank
 // nodes are labelled "b" and a number (see blankLabel), and are numbered (ids) in the order
 // they first appear.
-func (l *lineSet) addBuilt(s, p, o, g *Term) {
+func (l *lineSet) addBuilt(s, p, o, g *Term) { l.addBuiltLine(s, p, "", o, g) }
+
+// addBuiltLine is addBuilt with pl as for addLine.
+func (l *lineSet) addBuiltLine(s, p *Term, pl string, o, g *Term) {
 	ids := [3]int32{-1, -1, -1}
 	if s.Kind == TermBlank {
 		ids[0] = l.builtID(s.Value)
@@ -145,7 +157,7 @@ func (l *lineSet) addBuilt(s, p, o, g *Term) {
 	if g.Kind == TermBlank {
 		ids[2] = l.builtID(g.Value)
 	}
-	l.addLine(s, p, o, g, ids)
+	l.addLine(s, p, pl, o, g, ids)
 }
 
 // builtID returns the id of a builder's blank node labelled v, numbering it if it is new.
