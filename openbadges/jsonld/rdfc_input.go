@@ -123,8 +123,14 @@ func (l *lineSet) addLine(s, p *Term, pl string, o, g *Term, ids [3]int32) {
 			l.ungroupable = true
 		}
 	case TermLiteral:
-		// The usual datatypes are compared first (the same string: no byte is read).
-		if dt := o.Datatype; dt != xsdString && dt != rdfLangString && strings.IndexByte(dt, '>') >= 0 || !plainLanguage(o.Language) {
+		// A literal with a language tag is written without its datatype (see appendTermOf).
+		// xsd:string, the usual datatype, is compared first (the same string: no byte is
+		// read).
+		if o.Language != "" {
+			if !plainLanguage(o.Language) {
+				l.ungroupable = true
+			}
+		} else if dt := o.Datatype; dt != xsdString && strings.IndexByte(dt, '>') >= 0 {
 			l.ungroupable = true
 		}
 	}
