@@ -47,8 +47,9 @@ type termDef struct {
 	kw        uint8 // keywordCode(id), set when the definition is complete
 	// pred is id as a predicate and str what a string value of the term makes (see
 	// stringFast), set when the definition is complete: property's fast path.
-	pred Term
-	str  uint8
+	pred     Term
+	predLine string // pred serialized (see rdfBuilder.addpl)
+	str      uint8
 }
 
 func (a *termDef) equal(b *termDef) bool {

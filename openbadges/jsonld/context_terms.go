@@ -248,6 +248,7 @@ func createTerm(active *activeCtx, local map[string]any, term string, defined ma
 	def.abs = isRDFIRI(def.id)
 	def.kw = keywordCode(def.id)
 	def.pred = Term{Kind: TermIRI, Value: def.id}
+	def.predLine = predLine(def.id)
 	def.str = stringFast(def)
 	active.terms[term] = def
 	return nil

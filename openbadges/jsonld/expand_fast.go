@@ -365,7 +365,7 @@ func (f *fastBuilder) types(typeScoped *activeCtx, k string, v jsondec.Ref, s, g
 			continue
 		}
 		o := f.ref(te)
-		f.addp(s, &rdfTypeTerm, &o, g, key)
+		f.addpl(s, &rdfTypeTerm, rdfTypeLine, &o, g, key)
 	}
 	f.strs = f.strs[:tb]
 	return nil
@@ -389,10 +389,14 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		if !local {
 			key = &nodeKey{kind: 's', v: str, typ: def.typ} // stringKeyOf(str, typ, "", "")
 		}
-		f.addp(s, &def.pred, &o, g, key)
+		f.addpl(s, &def.pred, def.predLine, &o, g, key)
 		return true, nil
 	}
 	pred := Term{Kind: TermIRI, Value: p}
+	var pl string // pred serialized, when known
+	if def != nil && def.id == p {
+		pl = def.predLine
+	}
 	if isBlankID(p) {
 		f.problemAt(f.at(), codeBlankPredicate, key, "blank node used as a property")
 	}
@@ -481,7 +485,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 				key = &nodeKey{kind: 's', v: str, typ: typ} // stringKeyOf(str, typ, "", "")
 			}
 			o := Term{Kind: TermLiteral, Value: str, Datatype: dt}
-			f.addp(s, &pred, &o, g, key)
+			f.addpl(s, &pred, pl, &o, g, key)
 			return true, nil
 		}
 	}
@@ -491,7 +495,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		if err := f.scalar(termCtx, key, vdef, v, &o, !local); err != nil {
 			return false, err
 		}
-		f.addp(s, &pred, &o.t, g, &o.key)
+		f.addpl(s, &pred, pl, &o.t, g, &o.key)
 		return true, nil
 	}
 	base := len(f.emit)
@@ -502,9 +506,9 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 	for i := range vals {
 		o := &vals[i]
 		if !local {
-			f.addp(s, &pred, &o.t, g, &o.key)
+			f.addpl(s, &pred, pl, &o.t, g, &o.key)
 		} else if !seenKey(vals[:i], &o.key) {
-			f.addp(s, &pred, &o.t, g, nil)
+			f.addpl(s, &pred, pl, &o.t, g, nil)
 		}
 	}
 	f.emit = f.emit[:base]

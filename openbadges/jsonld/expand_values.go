@@ -58,12 +58,12 @@ func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first js
 	head := f.fresh()
 	cur := head
 	for i := range vals {
-		f.addp(&cur, &rdfFirstTerm, &vals[i].t, &g, nil)
+		f.addpl(&cur, &rdfFirstTerm, rdfFirstLine, &vals[i].t, &g, nil)
 		rest := Term{Kind: TermIRI, Value: rdfNil}
 		if i < len(vals)-1 {
 			rest = f.fresh()
 		}
-		f.addp(&cur, &rdfRestTerm, &rest, &g, nil)
+		f.addpl(&cur, &rdfRestTerm, rdfRestLine, &rest, &g, nil)
 		cur = rest
 	}
 	return head, nil

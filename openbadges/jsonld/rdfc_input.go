@@ -47,30 +47,37 @@ func (l *lineSet) reset() {
 	l.ungroupable = false
 }
 
-// add appends the line of quad (s, p, o, g); blank(t) returns the blank node id of t, which
-// must be blank. g.Kind is TermNone for the default graph.
-func (l *lineSet) add(s, p, o, g *Term, blank func(t *Term) int32) {
-	ids := [3]int32{-1, -1, -1}
-	for j, t := range [...]*Term{s, o, g} {
-		if t.Kind == TermBlank {
-			ids[j] = blank(t)
-		}
-	}
-	l.addLine(s, p, o, g, ids)
+// add appends the line of quad (s, p, o, g); blank(v) returns the blank node id of the blank
+// node labelled v. g.Kind is TermNone for the default graph.
+func (l *lineSet) add(s, p, o, g *Term, blank func(v string) int32) {
+	l.addLine(s, p, "", o, g, blank)
 }
 
-// addLine is add with the blank node ids of s, o and g given (-1 where not blank).
-func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
+// blankID returns the id of the blank node labelled v: blank(v), or with blank nil the id of
+// a builder's blank node (see addBuilt). (blank takes the label, not the term: a term
+// passed to a function value would escape, and every caller's terms with it.)
+func (l *lineSet) blankID(v string, blank func(v string) int32) int32 {
+	if blank != nil {
+		return blank(v)
+	}
+	return l.builtID(v)
+}
+
+// addLine is add, or addBuilt with blank nil, with pl the predicate already serialized ("<"
+// p.Value ">") when it is known to hold no '>', else "".
+func (l *lineSet) addLine(s, p *Term, pl string, o, g *Term, blank func(v string) int32) {
 	// The template is written in place, and slice headers are stored back only when an
 	// append moved the array: storing a pointer into the heap costs a write barrier while
 	// the collector marks (an append to the slice itself stores only its length).
 	l.tmpl = append(l.tmpl, lineTemplate{})
-	l.qb = append(l.qb, ids)
+	l.qb = append(l.qb, [3]int32{-1, -1, -1})
 	t := &l.tmpl[len(l.tmpl)-1]
+	ids := &l.qb[len(l.qb)-1]
 	b := l.buf
 	start := len(b)
 	t.start = int32(start)
-	if ids[0] >= 0 {
+	if s.Kind == TermBlank {
+		ids[0] = l.blankID(s.Value, blank)
 		b = append(b, '_', ':')
 		t.at[0], t.id[0], t.n = int32(len(b)-start), ids[0], 1
 	} else {
@@ -78,10 +85,18 @@ func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
 	}
 	b = append(b, ' ')
 	t.pred = int32(len(b) - start)
-	b = appendIRI(b, p.Value)
+	if pl != "" {
+		b = append(b, pl...)
+	} else {
+		b = appendIRI(b, p.Value)
+		if strings.IndexByte(p.Value, '>') >= 0 {
+			l.ungroupable = true
+		}
+	}
 	b = append(b, ' ')
 	t.obj = int32(len(b) - start)
-	if ids[1] >= 0 {
+	if o.Kind == TermBlank {
+		ids[1] = l.blankID(o.Value, blank)
 		b = append(b, '_', ':')
 		t.at[t.n], t.id[t.n] = int32(len(b)-start), ids[1]
 		t.n++
@@ -89,12 +104,14 @@ func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
 		b = appendTermOf(b, o)
 	}
 	t.oend = int32(len(b) - start)
-	switch {
-	case ids[2] >= 0:
+	switch g.Kind {
+	case TermNone:
+	case TermBlank:
+		ids[2] = l.blankID(g.Value, blank)
 		b = append(b, ' ', '_', ':')
 		t.at[t.n], t.id[t.n] = int32(len(b)-start), ids[2]
 		t.n++
-	case g.Kind != TermNone:
+	default:
 		b = append(b, ' ')
 		b = appendTermOf(b, g)
 	}
@@ -105,7 +122,7 @@ func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
 	} else {
 		l.buf = l.buf[:len(b)]
 	}
-	if strings.IndexByte(p.Value, '>') >= 0 || (g.Kind == TermIRI && strings.IndexByte(g.Value, '>') >= 0) {
+	if g.Kind == TermIRI && strings.IndexByte(g.Value, '>') >= 0 {
 		l.ungroupable = true
 	}
 	switch o.Kind {
@@ -114,8 +131,14 @@ func (l *lineSet) addLine(s, p, o, g *Term, ids [3]int32) {
 			l.ungroupable = true
 		}
 	case TermLiteral:
-		// The usual datatypes are compared first (the same string: no byte is read).
-		if dt := o.Datatype; dt != xsdString && dt != rdfLangString && strings.IndexByte(dt, '>') >= 0 || !plainLanguage(o.Language) {
+		// A literal with a language tag is written without its datatype (see appendTermOf).
+		// xsd:string, the usual datatype, is compared first (the same string: no byte is
+		// read).
+		if o.Language != "" {
+			if !plainLanguage(o.Language) {
+				l.ungroupable = true
+			}
+		} else if dt := o.Datatype; dt != xsdString && strings.IndexByte(dt, '>') >= 0 {
 			l.ungroupable = true
 		}
 	}
@@ -134,18 +157,11 @@ func plainLanguage(tag string) bool {
 // addBuilt appends quad (s, p, o, g) as an RDF builder of this package made it: its blank
 // nodes are labelled "b" and a number (see blankLabel), and are numbered (ids) in the order
 // they first appear.
-func (l *lineSet) addBuilt(s, p, o, g *Term) {
-	ids := [3]int32{-1, -1, -1}
-	if s.Kind == TermBlank {
-		ids[0] = l.builtID(s.Value)
-	}
-	if o.Kind == TermBlank {
-		ids[1] = l.builtID(o.Value)
-	}
-	if g.Kind == TermBlank {
-		ids[2] = l.builtID(g.Value)
-	}
-	l.addLine(s, p, o, g, ids)
+func (l *lineSet) addBuilt(s, p, o, g *Term) { l.addBuiltLine(s, p, "", o, g) }
+
+// addBuiltLine is addBuilt with pl as for addLine.
+func (l *lineSet) addBuiltLine(s, p *Term, pl string, o, g *Term) {
+	l.addLine(s, p, pl, o, g, nil)
 }
 
 // builtID returns the id of a builder's blank node labelled v, numbering it if it is new.
@@ -263,10 +279,10 @@ func (c *canonicalizer) fromQuads(quads []Quad) *lineSet {
 	l.tmpl = slices.Grow(l.tmpl, len(quads))
 	l.qb = slices.Grow(l.qb, len(quads))
 	c.blankIDs.reset()
-	blank := func(t *Term) int32 {
-		id, fresh := c.blankIDs.id(t.Value, int32(len(l.labels)))
+	blank := func(v string) int32 {
+		id, fresh := c.blankIDs.id(v, int32(len(l.labels)))
 		if fresh {
-			l.labels = append(l.labels, t.Value)
+			l.labels = append(l.labels, v)
 		}
 		return id
 	}

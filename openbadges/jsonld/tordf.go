@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // rdfBuilder turns expanded JSON-LD into an RDF dataset (JSON-LD 1.1 "Deserialize JSON-LD to
@@ -47,15 +48,19 @@ func (b *rdfBuilder) add(s, p, o, g Term, key nodeKey) {
 // spares copying them on the way. With b.lines, every statement becomes a line at once, and
 // one that repeats an earlier one's identity is taken back; without, it is written in place
 // in b.quads.
-func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) {
+func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) { b.addpl(s, p, "", o, g, key) }
+
+// addpl is addp with the predicate also given serialized as pl ("<" p.Value ">", see
+// predLine) when it holds no '>', else pl "": a line then copies it at once.
+func (b *rdfBuilder) addpl(s, p *Term, pl string, o, g *Term, key *nodeKey) {
 	keyed := key != nil && key.kind != 0
 	if b.lines != nil {
 		if !keyed {
-			b.lines.addBuilt(s, p, o, g)
+			b.lines.addBuiltLine(s, p, pl, o, g)
 			return
 		}
 		m := b.lines.mark()
-		b.lines.addBuilt(s, p, o, g)
+		b.lines.addBuiltLine(s, p, pl, o, g)
 		if b.kl.add(b.lines, s, p, g, key) {
 			b.lines.dropLast(m)
 		}
@@ -183,6 +188,22 @@ func cheapDupHash(q *Quad, k *nodeKey) uint64 {
 	h ^= h >> 32
 	h *= 0xD6E8FEB86659FD93
 	return h ^ h>>29
+}
+
+// rdfTypeTerm, rdfFirstTerm and rdfRestTerm as predicates serialized (see addpl).
+const (
+	rdfTypeLine  = "<" + rdfType + ">"
+	rdfFirstLine = "<" + rdfFirst + ">"
+	rdfRestLine  = "<" + rdfRest + ">"
+)
+
+// predLine returns iri serialized as a predicate ("<" iri ">") for addpl, or "" when iri
+// holds a '>'.
+func predLine(iri string) string {
+	if strings.IndexByte(iri, '>') >= 0 {
+		return ""
+	}
+	return "<" + iri + ">"
 }
 
 func (b *rdfBuilder) fresh() Term {

@@ -267,3 +267,19 @@ func FuzzLinesAsDataset(f *testing.F) {
 		}
 	})
 }
+
+// TestPredLine checks the predicates serialized ahead for addpl: "<" iri ">", or "" (written
+// and checked at each statement) when the IRI holds a '>'.
+func TestPredLine(t *testing.T) {
+	for _, tc := range []struct{ iri, want string }{
+		{"https://ex.org/p", "<https://ex.org/p>"},
+		{rdfType, rdfTypeLine},
+		{rdfFirst, rdfFirstLine},
+		{rdfRest, rdfRestLine},
+		{"https://ex.org/a> <https://ex.org/b", ""},
+	} {
+		if got := predLine(tc.iri); got != tc.want {
+			t.Errorf("predLine(%q) = %q, want %q", tc.iri, got, tc.want)
+		}
+	}
+}
