@@ -69,7 +69,7 @@ func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, 
 	if compact {
 		st := old.store
 		if st == nil {
-			st = &treeStore{buf: make([]byte, 0, len(data)), stack: make([]node, 0, 64), names: new([1 << nameBits]nameEntry)}
+			st = &treeStore{buf: make([]byte, 0, len(data)+64), stack: make([]node, 0, 64), names: new([1 << nameBits]nameEntry)}
 			old.store = st
 		} else {
 			clear(st.members)
@@ -125,11 +125,26 @@ func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, 
 // plainNode is the node of the string data[start:end], which needs no unescaping.
 func (d *treeDecoder) plainNode(start, end int) node {
 	if d.compact {
-		a := len(d.buf)
-		d.buf = append(d.buf, d.b[start:end]...)
-		return node{kind: String, a: int32(a), n: int32(len(d.buf))}
+		return d.copyText(start, end)
 	}
 	return node{kind: String, a: int32(start), n: int32(end)}
+}
+
+// copyText appends data[start:end] to the text of a compact decoding and returns its node.
+// Strings are short: rather than call memmove for each, one of up to 32 bytes is copied as
+// 32 bytes, past its end (the bytes there are overwritten by the next text, or lie past the
+// text's length), when the input and the buffer have room for it.
+func (d *treeDecoder) copyText(start, end int) node {
+	a, l := len(d.buf), end-start
+	if l <= 32 && start+32 <= len(d.b) && a+32 <= cap(d.buf) {
+		dst, src := d.buf[a:a+32], d.b[start:start+32]
+		*(*[16]byte)(dst) = *(*[16]byte)(src)
+		*(*[16]byte)(dst[16:]) = *(*[16]byte)(src[16:])
+		d.buf = d.buf[:a+l]
+	} else {
+		d.buf = append(d.buf, d.b[start:end]...)
+	}
+	return node{kind: String, a: int32(a), n: int32(a + l)}
 }
 
 // text is the text of the nodes that are not ext while decoding.
@@ -161,10 +176,9 @@ func (d *treeDecoder) nameNode(x uint64, start, end int) node {
 	if e.x == x && int(e.n-e.a) == l && (l <= 8 || string(d.buf[e.a:e.n]) == string(d.b[start:end])) {
 		return node{kind: String, a: e.a, n: e.n}
 	}
-	a := len(d.buf)
-	d.buf = append(d.buf, d.b[start:end]...)
-	*e = nameEntry{x: x, a: int32(a), n: int32(len(d.buf))}
-	return node{kind: String, a: int32(a), n: int32(len(d.buf))}
+	k := d.copyText(start, end)
+	*e = nameEntry{x: x, a: k.a, n: k.n}
+	return k
 }
 
 // frame is a container being decoded: where its members or elements start on the stack,
