@@ -382,10 +382,13 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 }
 
 // strRest decodes the string starting at start (d.i at its opening quote) into a node when
-// scanPlain found it not plain, its end or first special byte at j: a byte of 0x80 or above
-// before its closing quote, or a special byte other than the quote.
+// scanPlain found it not plain, its end or first special byte at j: a byte of 0x80 or
+// above, or a special byte other than the quote.
 func (d *treeDecoder) strRest(start, j int) (node, error) {
 	s := d.b
+	if j < len(s) && s[j] >= 0x80 {
+		j = scanSpecial(s, j)
+	}
 	end := j
 	if j < len(s) && s[j] == '"' {
 		if utf8.Valid(s[start:j]) {
