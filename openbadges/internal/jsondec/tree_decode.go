@@ -45,7 +45,7 @@ type treeDecoder struct {
 	// becomes the Tree's src) rather than substrings of a copy of the input, d.s.
 	compact bool
 	buf     []byte
-	names   *[1 << nameBits]nameEntry // compact: names in buf, to share them
+	names   *[1 << nameBits]nameEntry // compact: names in buf, to share them (see knownName)
 	keys    []node                    // the name nodes of d.members, in order
 }
 
@@ -158,27 +158,47 @@ func (d *treeDecoder) text() []byte {
 // nameBits sizes the table of member names of a compact decoding (1<<nameBits entries).
 const nameBits = 8
 
-// nameEntry is a member name copied to the text of a compact decoding: its first bytes (see
-// parse) and its offsets in the text.
+// nameEntry is a member name copied to the text of a compact decoding: the eight bytes of
+// the input from its first (see knownName), its first bytes as parse orders names, and its
+// offsets in the text.
 type nameEntry struct {
-	x    uint64
+	w, x uint64
 	a, n int32
 }
 
-// nameNode is plainNode, in compact mode, for the member name data[start:end], whose first
-// bytes (see parse) are x: documents repeat their names (each object of an array has the
-// same ones), so a name already in the text is shared, found in a table of the names seen
-// (one per slot, the latest).
-func (d *treeDecoder) nameNode(x uint64, start, end int) node {
-	l := end - start
-	e := &d.names[((x^uint64(l))*0x9e3779b97f4a7c15)>>(64-nameBits)]
-	// A name of up to eight bytes is its first bytes and its length (it holds no zero byte).
-	if e.x == x && int(e.n-e.a) == l && (l <= 8 || string(d.buf[e.a:e.n]) == string(d.b[start:end])) {
-		return node{kind: String, a: e.a, n: e.n}
+// nameSlot is the slot of the table of names for the eight bytes w of the input from a
+// name's first.
+func nameSlot(w uint64) uint64 { return (w * 0x9e3779b97f4a7c15) >> (64 - nameBits) }
+
+// knownName looks up the member name starting at s[i] (just past its opening quote, with
+// eight bytes w there) in the table of the names of a compact decoding: documents repeat
+// their names (each object of an array has the same ones), so a name already in the text is
+// shared, found (before scanning it) in a table of the names seen, one per slot, the
+// latest. It returns the entry and the offset of the name's closing quote, or nil.
+//
+// An entry's name is plain, of length l, and its w is the input's eight bytes from its
+// first: a name shorter than eight bytes is the entry's when those eight bytes are the same
+// (its closing quote among them); a longer one when its first and last eight bytes are the
+// same and a quote follows.
+func knownName[T text](d *treeDecoder, s T, i int, w uint64) (*nameEntry, int) {
+	e := &d.names[nameSlot(w)]
+	if e.w != w || w == 0 { // a zero w: no name (a control character), an empty slot
+		return nil, 0
 	}
-	k := d.copyText(start, end)
-	*e = nameEntry{x: x, a: k.a, n: k.n}
-	return k
+	l := int(e.n - e.a)
+	if l < 8 {
+		return e, i + l
+	}
+	if j := i + l; j < len(s) && s[j] == '"' {
+		if l <= 16 {
+			if load64(d.buf[e.n-8:]) == load64(s[j-8:]) {
+				return e, j
+			}
+		} else if string(d.buf[e.a:e.n]) == string(s[i:j]) {
+			return e, j
+		}
+	}
+	return nil, 0
 }
 
 // frame is a container being decoded: where its members or elements start on the stack,
@@ -208,42 +228,58 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 				d.i = i
 				return node{}, d.syntax("expected a member name")
 			}
-			j, plain := scanPlain(s, i+1)
-			var k node
 			f := &frames[len(frames)-1]
-			if plain {
-				// Encoders often write members sorted by name: then the Tree need not sort
-				// them. The first eight bytes of a plain name, big-endian, zero-padded past
-				// it (a plain name holds no zero byte), above those of the previous name say
-				// it comes after; anything else counts as out of order.
-				if i+9 <= len(s) {
-					x := bits.ReverseBytes64(load64(s[i+1:]))
-					if l := j - i - 1; l < 8 {
-						x &= ^uint64(0) << (8 * (8 - l))
-					}
-					if x <= f.prev {
+			known := false
+			if d.compact && i+9 <= len(s) {
+				if e, j := knownName(d, s, i+1, load64(s[i+1:])); e != nil {
+					if e.x <= f.prev {
 						f.unsorted = true
 					}
-					f.prev = x
-					if d.compact {
-						k, i = d.nameNode(x, i+1, j), j+1
+					f.prev = e.x
+					stack = append(stack, node{kind: String, a: e.a, n: e.n})
+					i, known = j+1, true
+				}
+			}
+			if !known {
+				j, plain := scanPlain(s, i+1)
+				var k node
+				if plain {
+					// Encoders often write members sorted by name: then the Tree need not sort
+					// them. The first eight bytes of a plain name, big-endian, zero-padded past
+					// it (a plain name holds no zero byte), above those of the previous name say
+					// it comes after; anything else counts as out of order.
+					if i+9 <= len(s) {
+						x := bits.ReverseBytes64(load64(s[i+1:]))
+						if l := j - i - 1; l < 8 {
+							x &= ^uint64(0) << (8 * (8 - l))
+						}
+						if x <= f.prev {
+							f.unsorted = true
+						}
+						f.prev = x
+						if d.compact {
+							k = d.copyText(i+1, j)
+							w := load64(s[i+1:])
+							d.names[nameSlot(w)] = nameEntry{w: w, x: x, a: k.a, n: k.n}
+							i = j + 1
+						} else {
+							k, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+						}
 					} else {
-						k, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+						f.unsorted = true
+						k, i = d.plainNode(i+1, j), j+1
 					}
 				} else {
 					f.unsorted = true
-					k, i = d.plainNode(i+1, j), j+1
+					d.i = i
+					var err error
+					if k, err = d.strRest(i+1, j); err != nil {
+						return node{}, err
+					}
+					i = d.i
 				}
-			} else {
-				f.unsorted = true
-				d.i = i
-				var err error
-				if k, err = d.strRest(i+1, j); err != nil {
-					return node{}, err
-				}
-				i = d.i
+				stack = append(stack, k)
 			}
-			stack = append(stack, k)
 			if i >= len(s) || s[i] != ':' {
 				i = skipSpace(s, i)
 				if i >= len(s) || s[i] != ':' {
