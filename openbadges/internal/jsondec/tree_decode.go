@@ -159,8 +159,16 @@ func (d *treeDecoder) text() []byte {
 const nameBits = 8
 
 // nameEntry is a member name copied to the text of a compact decoding: the eight bytes of
-// the input from its first (see knownName), its first bytes as parse orders names, and its
-// offsets in the text.
+// the input from its first, its first bytes as parse orders names, and its offsets in the
+// text. Documents repeat their names (each object of an array has the same ones): parse
+// looks a name up in a table of the names seen (one per slot, the latest) before scanning
+// it, and a name already in the text is shared.
+//
+// An entry's name is plain, of length l, and its w is the input's eight bytes from its
+// first: a name shorter than eight bytes is the entry's when those eight bytes are the same
+// (its closing quote among them); a longer one when its first and last eight bytes (or all
+// of them) are the same and a quote follows. A zero w is no name (a control character) but
+// an empty slot's.
 type nameEntry struct {
 	w, x uint64
 	a, n int32
@@ -170,35 +178,17 @@ type nameEntry struct {
 // name's first.
 func nameSlot(w uint64) uint64 { return (w * 0x9e3779b97f4a7c15) >> (64 - nameBits) }
 
-// knownName looks up the member name starting at s[i] (just past its opening quote, with
-// eight bytes w there) in the table of the names of a compact decoding: documents repeat
-// their names (each object of an array has the same ones), so a name already in the text is
-// shared, found (before scanning it) in a table of the names seen, one per slot, the
-// latest. It returns the entry and the offset of the name's closing quote, or nil.
-//
-// An entry's name is plain, of length l, and its w is the input's eight bytes from its
-// first: a name shorter than eight bytes is the entry's when those eight bytes are the same
-// (its closing quote among them); a longer one when its first and last eight bytes are the
-// same and a quote follows.
-func knownName[T text](d *treeDecoder, s T, i int, w uint64) (*nameEntry, int) {
-	e := &d.names[nameSlot(w)]
-	if e.w != w || w == 0 { // a zero w: no name (a control character), an empty slot
-		return nil, 0
+// knownLong says, for an entry of eight bytes or more whose w is the input's eight bytes
+// at s[i], whether the member name starting at s[i] is the entry's (see nameEntry).
+func knownLong[T text](d *treeDecoder, s T, i int, e *nameEntry) bool {
+	j := i + int(e.n-e.a)
+	if j >= len(s) || s[j] != '"' {
+		return false
 	}
-	l := int(e.n - e.a)
-	if l < 8 {
-		return e, i + l
+	if e.n-e.a <= 16 {
+		return load64(d.buf[e.n-8:]) == load64(s[j-8:])
 	}
-	if j := i + l; j < len(s) && s[j] == '"' {
-		if l <= 16 {
-			if load64(d.buf[e.n-8:]) == load64(s[j-8:]) {
-				return e, j
-			}
-		} else if string(d.buf[e.a:e.n]) == string(s[i:j]) {
-			return e, j
-		}
-	}
-	return nil, 0
+	return string(d.buf[e.a:e.n]) == string(s[i:j])
 }
 
 // frame is a container being decoded: where its members or elements start on the stack,
@@ -231,7 +221,9 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 			f := &frames[len(frames)-1]
 			known := false
 			if d.compact && i+9 <= len(s) {
-				if e, j := knownName(d, s, i+1, load64(s[i+1:])); e != nil {
+				w := load64(s[i+1:])
+				if e := &d.names[nameSlot(w)]; e.w == w && w != 0 && (e.n-e.a < 8 || knownLong(d, s, i+1, e)) {
+					j := i + 1 + int(e.n-e.a)
 					if e.x <= f.prev {
 						f.unsorted = true
 					}
