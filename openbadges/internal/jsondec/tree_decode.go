@@ -45,7 +45,7 @@ type treeDecoder struct {
 	// becomes the Tree's src) rather than substrings of a copy of the input, d.s.
 	compact bool
 	buf     []byte
-	names   *[1 << nameBits]nameEntry // compact: names in buf, to share them (see knownName)
+	names   *[1 << nameBits]nameEntry // compact: names in buf, to share them (see nameEntry)
 	keys    []node                    // the name nodes of d.members, in order
 }
 
