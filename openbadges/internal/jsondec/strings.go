@@ -64,10 +64,14 @@ func scanPlain[T text](s T, j int) (int, bool) {
 	// or its xor with a quote or a backslash is zero, by the borrow of a subtraction into its
 	// high bit. The lowest flagged byte is exact: a false flag needs a borrow from a lower,
 	// flagged byte.
+	// The constants are read from a table: they then stay in registers through the loop
+	// rather than being loaded as immediates in each iteration.
+	c := &scanConstants
+	quotes, backslashes, minusOnes, minusSpaces, hi := c[0], c[1], c[2], c[3], c[4]
 	for ; j <= len(s)-8; j += 8 {
 		x := load64(s[j:])
-		q, b := x^(ones*'"'), x^(ones*'\\')
-		if m := ((q - ones) | (b - ones) | (x - ones*0x20) | x) & highs; m != 0 {
+		q, b := x^quotes, x^backslashes
+		if m := ((q + minusOnes) | (b + minusOnes) | (x + minusSpaces) | x) & hi; m != 0 {
 			k := bits.TrailingZeros64(m) &^ 7 // the flagged byte's bit offset
 			return j + k/8, byte(x>>k) == '"'
 		}
@@ -79,6 +83,10 @@ func scanPlain[T text](s T, j int) (int, bool) {
 	}
 	return j, false
 }
+
+// scanConstants is an immutable table of scanPlain's constants: a quote, a backslash in each
+// byte, -ones, -0x20 in each byte, highs.
+var scanConstants = [5]uint64{ones * '"', ones * '\\', 1<<64 - ones, 1<<64 - ones*0x20, highs}
 
 // scanSpecial returns the offset of the first quote, backslash or control character of s
 // from j on (len(s) if none).
