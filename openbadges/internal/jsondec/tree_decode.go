@@ -382,7 +382,20 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 			}
 			c := s[i]
 			if c == ',' {
-				if i++; i < len(s) && s[i] <= ' ' {
+				// Usually pretty-printed JSON's newline and up to fifteen spaces, then a value.
+				if i++; i+17 <= len(s) && s[i] == '\n' {
+					k := i + 1
+					x := load64(s[k:]) ^ (ones * ' ')
+					if x == 0 {
+						k += 8
+						x = load64(s[k:]) ^ (ones * ' ')
+					}
+					if k += bits.TrailingZeros64(x) / 8; x != 0 && s[k] > ' ' {
+						i = k
+					} else {
+						i = skipSpace(s, i)
+					}
+				} else if i < len(s) && s[i] <= ' ' {
 					i = skipSpace(s, i)
 				}
 				key = f.object
