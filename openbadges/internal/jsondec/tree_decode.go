@@ -369,7 +369,7 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 				return v, nil
 			}
 			f := &frames[len(frames)-1]
-			if f.object && len(frames) == 1 && d.members != nil {
+			if len(frames) == 1 && f.object && d.members != nil {
 				*d.members = append(*d.members, Member{Start: start, End: i}) // Key set at the end
 				d.keys = append(d.keys, stack[len(stack)-1])
 			}
