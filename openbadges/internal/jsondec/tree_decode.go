@@ -299,6 +299,15 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 		case c == '"':
 			j, plain := scanPlain(s, i+1)
 			if plain {
+				// copyText's usual case inline.
+				if a, l := len(d.buf), j-i-1; d.compact && l <= 32 && i+33 <= len(d.b) && a+32 <= cap(d.buf) {
+					dst, src := d.buf[a:a+32], d.b[i+1:i+33]
+					*(*[16]byte)(dst) = *(*[16]byte)(src)
+					*(*[16]byte)(dst[16:]) = *(*[16]byte)(src[16:])
+					d.buf = d.buf[:a+l]
+					v, i = node{kind: String, a: int32(a), n: int32(a + l)}, j+1
+					break
+				}
 				v, i = d.plainNode(i+1, j), j+1
 				break
 			}
