@@ -18,6 +18,9 @@ func (d *decoder) str() (string, error) {
 func (d *decoder) strPlain() (string, bool, error) {
 	start := d.i + 1
 	j, plain := scanPlain(d.b, start)
+	if !plain && j < len(d.b) && d.b[j] >= 0x80 {
+		j = scanSpecial(d.b, j)
+	}
 	if j < len(d.b) && d.b[j] == '"' {
 		d.i = j + 1
 		if !plain && !utf8.Valid(d.b[start:j]) { // not plain: a byte of 0x80 or above
@@ -53,33 +56,54 @@ func (d *decoder) specialEnd(start, j int) (int, error) {
 	return d.escapedEnd(start)
 }
 
-// scanPlain returns the offset of the first quote, backslash or control character of s from
-// j on (len(s) if none), and whether it is a quote with every byte before it (from j) below
-// 0x80: then s[j:end] is a plain string.
+// scanPlain returns the offset of the first quote, backslash, control character or byte of
+// 0x80 or above of s from j on (len(s) if none), and whether it is a quote: then s[j:end] is
+// a plain string. When it is a byte of 0x80 or above, scanSpecial goes on from there.
 func scanPlain[T text](s T, j int) (int, bool) {
-	var acc uint64
-	// Eight bytes at a time: a byte is flagged when it is below 0x20 or its xor with a quote
-	// or a backslash is zero, by the borrow of a subtraction into its high bit, its own high
-	// bit clear (a quote's and a backslash's are, so x's stands for those of the xors). The
-	// lowest flagged byte is exact: a false flag needs a borrow from a lower, flagged byte.
+	// Eight bytes at a time: a byte is flagged when its high bit is set, or it is below 0x20
+	// or its xor with a quote or a backslash is zero, by the borrow of a subtraction into its
+	// high bit. The lowest flagged byte is exact: a false flag needs a borrow from a lower,
+	// flagged byte.
+	// The constants are read from a table: they then stay in registers through the loop
+	// rather than being loaded as immediates in each iteration.
+	c := &scanConstants
+	quotes, backslashes, minusOnes, minusSpaces, hi := c[0], c[1], c[2], c[3], c[4]
+	for ; j <= len(s)-8; j += 8 {
+		x := load64(s[j:])
+		q, b := x^quotes, x^backslashes
+		if m := ((q + minusOnes) | (b + minusOnes) | (x + minusSpaces) | x) & hi; m != 0 {
+			k := bits.TrailingZeros64(m) &^ 7 // the flagged byte's bit offset
+			return j + k/8, byte(x>>k) == '"'
+		}
+	}
+	for ; j < len(s); j++ {
+		if c := s[j]; c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+			return j, c == '"'
+		}
+	}
+	return j, false
+}
+
+// scanConstants is an immutable table of scanPlain's constants: a quote, a backslash in each
+// byte, -ones, -0x20 in each byte, highs.
+var scanConstants = [5]uint64{ones * '"', ones * '\\', 1<<64 - ones, 1<<64 - ones*0x20, highs}
+
+// scanSpecial returns the offset of the first quote, backslash or control character of s
+// from j on (len(s) if none).
+func scanSpecial(s []byte, j int) int {
 	for ; j <= len(s)-8; j += 8 {
 		x := load64(s[j:])
 		q, b := x^(ones*'"'), x^(ones*'\\')
 		if m := ((q - ones) | (b - ones) | (x - ones*0x20)) &^ x & highs; m != 0 {
-			k := bits.TrailingZeros64(m) &^ 7 // the flagged byte's bit offset
-			acc |= x & (1<<k - 1)
-			return j + k/8, acc&highs == 0 && byte(x>>k) == '"'
+			return j + bits.TrailingZeros64(m)/8
 		}
-		acc |= x
 	}
 	for ; j < len(s); j++ {
-		c := s[j]
-		if c == '"' || c == '\\' || c < 0x20 {
-			return j, acc&highs == 0 && c == '"'
+		if c := s[j]; c == '"' || c == '\\' || c < 0x20 {
+			return j
 		}
-		acc |= uint64(c)
 	}
-	return j, false
+	return j
 }
 
 // escapedEnd checks the rest of a string starting at start that holds a backslash and

@@ -61,7 +61,7 @@ type treeStore struct {
 	buf     []byte                    // the text of the strings, before it is copied to src
 	members []Member                  // the members returned with the Tree
 	keys    []node                    // the name nodes of members
-	names   *[1 << nameBits]nameEntry // see treeDecoder.nameNode (apart: the GC need not scan it)
+	names   *[1 << nameBits]nameEntry // see nameEntry (apart: the GC need not scan it)
 }
 
 // SourceLen returns the length of the input t was decoded from.

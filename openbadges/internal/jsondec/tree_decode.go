@@ -45,7 +45,7 @@ type treeDecoder struct {
 	// becomes the Tree's src) rather than substrings of a copy of the input, d.s.
 	compact bool
 	buf     []byte
-	names   *[1 << nameBits]nameEntry // compact: names in buf, to share them
+	names   *[1 << nameBits]nameEntry // compact: names in buf, to share them (see nameEntry)
 	keys    []node                    // the name nodes of d.members, in order
 }
 
@@ -69,7 +69,7 @@ func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, 
 	if compact {
 		st := old.store
 		if st == nil {
-			st = &treeStore{buf: make([]byte, 0, len(data)), stack: make([]node, 0, 64), names: new([1 << nameBits]nameEntry)}
+			st = &treeStore{buf: make([]byte, 0, len(data)+64), stack: make([]node, 0, 64), names: new([1 << nameBits]nameEntry)}
 			old.store = st
 		} else {
 			clear(st.members)
@@ -122,51 +122,6 @@ func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, 
 	return t, members, d.closing, nil
 }
 
-// plainNode is the node of the string data[start:end], which needs no unescaping.
-func (d *treeDecoder) plainNode(start, end int) node {
-	if d.compact {
-		a := len(d.buf)
-		d.buf = append(d.buf, d.b[start:end]...)
-		return node{kind: String, a: int32(a), n: int32(len(d.buf))}
-	}
-	return node{kind: String, a: int32(start), n: int32(end)}
-}
-
-// text is the text of the nodes that are not ext while decoding.
-func (d *treeDecoder) text() []byte {
-	if d.compact {
-		return d.buf
-	}
-	return d.b
-}
-
-// nameBits sizes the table of member names of a compact decoding (1<<nameBits entries).
-const nameBits = 8
-
-// nameEntry is a member name copied to the text of a compact decoding: its first bytes (see
-// parse) and its offsets in the text.
-type nameEntry struct {
-	x    uint64
-	a, n int32
-}
-
-// nameNode is plainNode, in compact mode, for the member name data[start:end], whose first
-// bytes (see parse) are x: documents repeat their names (each object of an array has the
-// same ones), so a name already in the text is shared, found in a table of the names seen
-// (one per slot, the latest).
-func (d *treeDecoder) nameNode(x uint64, start, end int) node {
-	l := end - start
-	e := &d.names[((x^uint64(l))*0x9e3779b97f4a7c15)>>(64-nameBits)]
-	// A name of up to eight bytes is its first bytes and its length (it holds no zero byte).
-	if e.x == x && int(e.n-e.a) == l && (l <= 8 || string(d.buf[e.a:e.n]) == string(d.b[start:end])) {
-		return node{kind: String, a: e.a, n: e.n}
-	}
-	a := len(d.buf)
-	d.buf = append(d.buf, d.b[start:end]...)
-	*e = nameEntry{x: x, a: int32(a), n: int32(len(d.buf))}
-	return node{kind: String, a: int32(a), n: int32(len(d.buf))}
-}
-
 // frame is a container being decoded: where its members or elements start on the stack,
 // whether it is an object, and whether its member names so far may be out of order.
 type frame struct {
@@ -194,42 +149,60 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 				d.i = i
 				return node{}, d.syntax("expected a member name")
 			}
-			j, plain := scanPlain(s, i+1)
-			var k node
 			f := &frames[len(frames)-1]
-			if plain {
-				// Encoders often write members sorted by name: then the Tree need not sort
-				// them. The first eight bytes of a plain name, big-endian, zero-padded past
-				// it (a plain name holds no zero byte), above those of the previous name say
-				// it comes after; anything else counts as out of order.
-				if i+9 <= len(s) {
-					x := bits.ReverseBytes64(load64(s[i+1:]))
-					if l := j - i - 1; l < 8 {
-						x &= ^uint64(0) << (8 * (8 - l))
-					}
-					if x <= f.prev {
+			known := false
+			if d.compact && i+9 <= len(s) {
+				w := load64(s[i+1:])
+				if e := &d.names[nameSlot(w)]; e.w == w && w != 0 && (e.n-e.a < 8 || knownLong(d, s, i+1, e)) {
+					j := i + 1 + int(e.n-e.a)
+					if e.x <= f.prev {
 						f.unsorted = true
 					}
-					f.prev = x
-					if d.compact {
-						k, i = d.nameNode(x, i+1, j), j+1
+					f.prev = e.x
+					stack = append(stack, node{kind: String, a: e.a, n: e.n})
+					i, known = j+1, true
+				}
+			}
+			if !known {
+				j, plain := scanPlain(s, i+1)
+				var k node
+				if plain {
+					// Encoders often write members sorted by name: then the Tree need not sort
+					// them. The first eight bytes of a plain name, big-endian, zero-padded past
+					// it (a plain name holds no zero byte), above those of the previous name say
+					// it comes after; anything else counts as out of order.
+					if i+9 <= len(s) {
+						x := bits.ReverseBytes64(load64(s[i+1:]))
+						if l := j - i - 1; l < 8 {
+							x &= ^uint64(0) << (8 * (8 - l))
+						}
+						if x <= f.prev {
+							f.unsorted = true
+						}
+						f.prev = x
+						if d.compact {
+							k = d.copyText(i+1, j)
+							w := load64(s[i+1:])
+							d.names[nameSlot(w)] = nameEntry{w: w, x: x, a: k.a, n: k.n}
+							i = j + 1
+						} else {
+							k, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+						}
 					} else {
-						k, i = node{kind: String, a: int32(i + 1), n: int32(j)}, j+1
+						f.unsorted = true
+						k, i = d.plainNode(i+1, j), j+1
 					}
 				} else {
 					f.unsorted = true
-					k, i = d.plainNode(i+1, j), j+1
+					d.i = i
+					var err error
+					if k, err = d.strRest(i+1, j); err != nil {
+						return node{}, err
+					}
+					i = d.i
 				}
-			} else {
-				f.unsorted = true
-				d.i = i
-				var err error
-				if k, err = d.strRest(i+1, j); err != nil {
-					return node{}, err
-				}
-				i = d.i
+				stack = append(stack, k)
 			}
-			stack = append(stack, k)
 			if i >= len(s) || s[i] != ':' {
 				i = skipSpace(s, i)
 				if i >= len(s) || s[i] != ':' {
@@ -257,6 +230,15 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 		case c == '"':
 			j, plain := scanPlain(s, i+1)
 			if plain {
+				// copyText's usual case inline.
+				if a, l := len(d.buf), j-i-1; d.compact && l <= 32 && i+33 <= len(d.b) && a+32 <= cap(d.buf) {
+					dst, src := d.buf[a:a+32], d.b[i+1:i+33]
+					*(*[16]byte)(dst) = *(*[16]byte)(src)
+					*(*[16]byte)(dst[16:]) = *(*[16]byte)(src[16:])
+					d.buf = d.buf[:a+l]
+					v, i = node{kind: String, a: int32(a), n: int32(a + l)}, j+1
+					break
+				}
 				v, i = d.plainNode(i+1, j), j+1
 				break
 			}
@@ -327,7 +309,7 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 				return v, nil
 			}
 			f := &frames[len(frames)-1]
-			if f.object && len(frames) == 1 && d.members != nil {
+			if len(frames) == 1 && f.object && d.members != nil {
 				*d.members = append(*d.members, Member{Start: start, End: i}) // Key set at the end
 				d.keys = append(d.keys, stack[len(stack)-1])
 			}
@@ -340,7 +322,20 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 			}
 			c := s[i]
 			if c == ',' {
-				if i++; i < len(s) && s[i] <= ' ' {
+				// Usually pretty-printed JSON's newline and up to fifteen spaces, then a value.
+				if i++; i+17 <= len(s) && s[i] == '\n' {
+					k := i + 1
+					x := load64(s[k:]) ^ (ones * ' ')
+					if x == 0 {
+						k += 8
+						x = load64(s[k:]) ^ (ones * ' ')
+					}
+					if k += bits.TrailingZeros64(x) / 8; x != 0 && s[k] > ' ' {
+						i = k
+					} else {
+						i = skipSpace(s, i)
+					}
+				} else if i < len(s) && s[i] <= ' ' {
 					i = skipSpace(s, i)
 				}
 				key = f.object
@@ -368,10 +363,13 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 }
 
 // strRest decodes the string starting at start (d.i at its opening quote) into a node when
-// scanPlain found it not plain, its end or first special byte at j: a byte of 0x80 or above
-// before its closing quote, or a special byte other than the quote.
+// scanPlain found it not plain, its end or first special byte at j: a byte of 0x80 or
+// above, or a special byte other than the quote.
 func (d *treeDecoder) strRest(start, j int) (node, error) {
 	s := d.b
+	if j < len(s) && s[j] >= 0x80 {
+		j = scanSpecial(s, j)
+	}
 	end := j
 	if j < len(s) && s[j] == '"' {
 		if utf8.Valid(s[start:j]) {

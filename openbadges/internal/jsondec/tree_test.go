@@ -205,6 +205,10 @@ var treeCases = append([]string{
 	`[{"proof":1,"a":2}]`, `{"proof":{"type":"x"},"@context":["u"],"z":-0}`,
 	`{"z\u00e9":"\ud83d\ude00","y":"caf\u00e9","z\u00e9":"b\u00e9b\u00e9","x":"\"\\","\u00e9":{"b":"\/","a":"\u00e9t\u00e9 longer than eight bytes"}}`,
 	"{\"caf\xc3\xa9\":\"\xff\",\"b\":\"\xc3\xa9t\xc3\xa9\",\"a\":[\"x\\ty\"]}",
+	// Indentation: up to and past sixteen spaces, tabs, carriage returns.
+	"{\"a\": [1,\n  2,\n                3,\n                 4,\n\t5,\n \t6,\n        \r 7, \n8,\n\n9],\n        \"b\": {\"c\": 1,\n                    \"d\": 2}}",
+	// Repeated names of 2, 8, 10 and 19 bytes, and others sharing their first bytes.
+	`[{"abcdefgh":1,"abcdefghij":2,"abcdefghijklmnopqrs":3,"ab":4},{"abcdefgh":5,"abcdefghik":6,"abcdefghijklmnopqrt":7,"ab" :8,"abcdefghijklmnopqrs":9,"abcdefgh\u0069":0,"abcdefghij":1,"ab":[{"ab":{"abcdefgh":2}}]}]`,
 }, cases...)
 
 func TestDecodeTreeLikeEncodingJSON(t *testing.T) {
