@@ -7,20 +7,32 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// result is one benchmark line.
+// result is one benchmark line, or the median of a benchmark's lines (see parseGo).
 type result struct {
 	nsPerOp, bytes, allocs float64
 	perCPUSecond           float64 // creds/cpu-s or ops/cpu-s, when the benchmark reports it
+	runs                   int     // the lines it was chosen from
+	low, high              float64 // the lowest and highest rate of those lines
+}
+
+// rate is the figure runs are ordered by: per CPU-second where measured, else per second.
+func (r result) rate() float64 {
+	if r.perCPUSecond != 0 {
+		return r.perCPUSecond
+	}
+	return r.perSecond()
 }
 
 func (r result) perSecond() float64 {
@@ -33,8 +45,11 @@ func (r result) perSecond() float64 {
 // benchLine matches "BenchmarkName/sub[-P]  N  123 ns/op  [metrics...]".
 var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+(.*)$`)
 
+// parseGo reads `go test -bench` output. A benchmark that ran several times (-count, or a
+// second go test run appended) gives the line of its median rate, whole (the lower middle of
+// an even number), with the number of runs and the range of their rates.
 func parseGo(r io.Reader) (map[string]result, []string, error) {
-	out := map[string]result{}
+	all := map[string][]result{}
 	var order []string
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
@@ -61,10 +76,17 @@ func parseGo(r io.Reader) (map[string]result, []string, error) {
 			}
 		}
 		name := strings.TrimPrefix(m[1], "Benchmark")
-		if _, dup := out[name]; !dup {
+		if _, dup := all[name]; !dup {
 			order = append(order, name)
 		}
-		out[name] = res
+		all[name] = append(all[name], res)
+	}
+	out := make(map[string]result, len(all))
+	for name, runs := range all {
+		slices.SortStableFunc(runs, func(a, b result) int { return cmp.Compare(a.rate(), b.rate()) })
+		med := runs[(len(runs)-1)/2]
+		med.runs, med.low, med.high = len(runs), runs[0].rate(), runs[len(runs)-1].rate()
+		out[name] = med
 	}
 	return out, order, sc.Err()
 }
@@ -140,6 +162,19 @@ func run(w io.Writer, goFile, jsFile string) error {
 				cred, op, rateCell(rate), rateCell(ours.perSecond()), ours.nsPerOp, ours.bytes, ours.allocs, targets[op], verdict,
 				rateCell(gen), rateCell(gold), rateCell(jsRate), ratio(rate, gen), ratio(rate, gold), ratio(rate, jsRate))
 		}
+	}
+	var spread []string
+	for _, cred := range []string{"typical", "large"} {
+		for _, op := range []string{"sign", "verify"} {
+			bench := map[string]string{"sign": "SignDataIntegrity", "verify": "VerifyDataIntegrity"}[op]
+			if r, ok := gb[bench+"/"+cred]; ok && r.runs > 1 {
+				spread = append(spread, fmt.Sprintf("%s %s %s to %s", cred, op, rateCell(r.low), rateCell(r.high)))
+			}
+		}
+	}
+	if len(spread) > 0 {
+		fmt.Fprintf(w, "\nRosette's figures are the run of median rate among each benchmark's runs; the range per\n"+
+			"CPU-second: %s.\n", strings.Join(spread, "; "))
 	}
 
 	fmt.Fprintln(w, "\nOther benchmarks, one core: ops/s = 1e9 / ns/op (wall); per CPU-second where measured.")
