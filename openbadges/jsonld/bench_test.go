@@ -87,14 +87,7 @@ func BenchmarkCanonicalizeJSONGold(b *testing.B) {
 // large credential (openbadges/proof/testdata/large-credential.json: 356 quads, 52 blank
 // nodes, 20 of them needing the N-degree hash), as CanonicalizeTo runs it.
 func BenchmarkCanonicalizeDatasetLarge(b *testing.B) {
-	raw, err := os.ReadFile(filepath.FromSlash("../proof/testdata/large-credential.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var doc any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		b.Fatal(err)
-	}
+	_, doc := largeCredential(b)
 	quads, problems, err := NewProcessor().ToRDF(context.Background(), doc)
 	if err != nil || len(problems) > 0 {
 		b.Fatal(err, problems)
@@ -114,10 +107,7 @@ func BenchmarkCanonicalizeDatasetLarge(b *testing.B) {
 // JSON-LD to RDF on the fast path with the pooled buffers, written as line templates for
 // RDFC-1.0 (see lineSet), as Canonicalize runs it.
 func BenchmarkToRDFLarge(b *testing.B) {
-	raw, err := os.ReadFile(filepath.FromSlash("../proof/testdata/large-credential.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	raw, _ := largeCredential(b)
 	p := NewProcessor()
 	ctx := context.Background()
 	b.Run("decode", func(b *testing.B) {
@@ -146,4 +136,19 @@ func BenchmarkToRDFLarge(b *testing.B) {
 			p.release(buf)
 		}
 	})
+}
+
+// largeCredential reads the large credential of the proof package's benchmarks
+// (openbadges/proof/testdata/large-credential.json) and returns its bytes and decoded JSON.
+func largeCredential(tb testing.TB) ([]byte, any) {
+	tb.Helper()
+	raw, err := os.ReadFile(filepath.FromSlash("../proof/testdata/large-credential.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		tb.Fatal(err)
+	}
+	return raw, doc
 }

@@ -3,10 +3,7 @@ package jsonld
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -43,14 +40,7 @@ func TestLinesFromBuilder(t *testing.T) {
 			t.Fatalf("%s: from lines\n%s\nfrom quads\n%s", name, got.Bytes(), want.Bytes())
 		}
 	}
-	raw, err := os.ReadFile(filepath.FromSlash("../proof/testdata/large-credential.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
+	_, doc := largeCredential(t)
 	check("large credential", doc)
 	g := credGen{rand.New(rand.NewPCG(*corpusSeed, 9))}
 	for range 500 {
