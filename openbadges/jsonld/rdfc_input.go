@@ -200,26 +200,14 @@ func (l *lineSet) newBuiltID(n int, v string) int32 {
 	return id
 }
 
-// builtNumber returns the number of a builder's blank node label ("b" and a decimal number
-// without leading zeros, below a billion, see blankLabel); it panics on any other label.
+// builtNumber returns the number of a builder's blank node label (see blankLabel and
+// builderLabelNumber); it panics on any other label.
 func builtNumber(v string) int {
-	if len(v) < 2 || len(v) > 10 || v[0] != 'b' || v[1] == '0' && len(v) > 2 {
-		notBuilt(v)
-	}
-	n := 0
-	for i := 1; i < len(v); i++ {
-		c := v[i] - '0'
-		if c > 9 {
-			notBuilt(v)
-		}
-		n = n*10 + int(c)
+	n, ok := builderLabelNumber(v)
+	if !ok {
+		panic("jsonld: blank node label " + v + " not made by a builder")
 	}
 	return n
-}
-
-//go:noinline
-func notBuilt(v string) {
-	panic("jsonld: blank node label " + v + " not made by a builder")
 }
 
 // lineMark is the length of a lineSet, to drop what was appended after it (see dropLast).
