@@ -170,25 +170,18 @@ func (b *rdfBuilder) markDuplicates(table []int32, seed *maphash.Seed) (int, boo
 func dupHash(seed maphash.Seed, q *Quad, k *nodeKey) uint64 {
 	h := maphash.String(seed, q.S.Value)
 	h = h*31 + maphash.String(seed, k.v)
-	return h*31 + dupHashTail(q, k)
+	return h*31 + termsHashTail(&q.S, &q.P, &q.G, k)
 }
 
-func dupHashTail(q *Quad, k *nodeKey) uint64 {
-	return termsHashTail(&q.S, &q.P, &q.G, k)
-}
-
+// termsHashTail is what dupHash and cheapLineHash take of the kinds, the key's kind and the
+// lengths of the predicate and graph name.
 func termsHashTail(s, p, g *Term, k *nodeKey) uint64 {
 	return uint64(k.kind) + uint64(s.Kind)<<8 + uint64(g.Kind)<<16 + uint64(len(p.Value))<<24 + uint64(len(g.Value))<<40
 }
 
 // cheapDupHash is dupHash with tableHash (lengths and first and last eight bytes) of the
-// subject and value in place of their maphash.
-func cheapDupHash(q *Quad, k *nodeKey) uint64 {
-	h := (uint64(tableHash(q.S.Value))<<32 | uint64(tableHash(k.v))) ^ dupHashTail(q, k)*0x9E3779B97F4A7C15
-	h ^= h >> 32
-	h *= 0xD6E8FEB86659FD93
-	return h ^ h>>29
-}
+// subject and value in place of their maphash: cheapLineHash of the quad.
+func cheapDupHash(q *Quad, k *nodeKey) uint64 { return cheapLineHash(&q.S, &q.P, &q.G, k) }
 
 // rdfTypeTerm, rdfFirstTerm and rdfRestTerm as predicates serialized (see addpl).
 const (

@@ -128,7 +128,9 @@ func (k *keyedLines) lineHash(l *lineSet, e *keyedLine) uint64 {
 	return h*31 + uint64(uint32(q[0]))<<32 + uint64(uint32(q[2])) + uint64(t.pred)<<16
 }
 
-// cheapLineHash is cheapDupHash of the statement (s, p, ?, g) with key.
+// cheapLineHash hashes part of what a node map duplicate shares with the statement (s, p,
+// ?, g) with key: tableHash (lengths and first and last eight bytes) of the subject and the
+// key's value, and termsHashTail.
 func cheapLineHash(s, p, g *Term, key *nodeKey) uint64 {
 	h := (uint64(tableHash(s.Value))<<32 | uint64(tableHash(key.v))) ^ termsHashTail(s, p, g, key)*0x9E3779B97F4A7C15
 	h ^= h >> 32
