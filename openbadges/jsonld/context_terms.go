@@ -250,8 +250,20 @@ func createTerm(active *activeCtx, local map[string]any, term string, defined ma
 	def.pred = Term{Kind: TermIRI, Value: def.id}
 	def.predLine = predLine(def.id)
 	def.str = stringFast(def)
+	def.typTail = typTail(def.typ)
 	active.terms[term] = def
 	return nil
+}
+
+// typTail returns termDef.typTail for the type mapping typ.
+func typTail(typ string) string {
+	if typ == "" {
+		return literalTail(xsdString)
+	}
+	if isKeyword(typ) {
+		return ""
+	}
+	return literalTail(typ)
 }
 
 // expandIRIInContext is IRI Expansion during context processing (local/defined given) or

@@ -27,7 +27,7 @@ func (f *fastBuilder) types(typeScoped *activeCtx, k string, v jsondec.Ref, s, g
 			return fallback("non-string @type")
 		}
 		ts := t.Str(ty)
-		te, _, _, abs := expandName(typeScoped, ts)
+		te, di, _, abs := expandName(typeScoped, ts)
 		if !abs {
 			// jsonld.js: 'relative @type reference' in expansion, or (for "@json",
 			// which expansion lets through) 'relative object reference' in toRDF.
@@ -47,7 +47,11 @@ func (f *fastBuilder) types(typeScoped *activeCtx, k string, v jsondec.Ref, s, g
 			continue
 		}
 		o := f.ref(te)
-		f.addpl(s, &rdfTypeTerm, rdfTypeLine, &o, g, key)
+		ot := ""
+		if di >= 0 && o.Kind == TermIRI {
+			ot = typeScoped.tab.defs[di].predLine // "<" te ">" (a term's IRI) or ""
+		}
+		f.addplt(s, &rdfTypeTerm, rdfTypeLine, &o, ot, g, key)
 	}
 	f.strs = f.strs[:tb]
 	return nil
@@ -71,7 +75,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		if !local {
 			key = &nodeKey{kind: 's', v: str, typ: def.typ} // stringKeyOf(str, typ, "", "")
 		}
-		f.addpl(s, &def.pred, def.predLine, &o, g, key)
+		f.addplt(s, &def.pred, def.predLine, &o, def.typTail, g, key)
 		return true, nil
 	}
 	pred := Term{Kind: TermIRI, Value: p}
@@ -167,7 +171,13 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 				key = &nodeKey{kind: 's', v: str, typ: typ} // stringKeyOf(str, typ, "", "")
 			}
 			o := Term{Kind: TermLiteral, Value: str, Datatype: dt}
-			f.addpl(s, &pred, pl, &o, g, key)
+			ot := ""
+			if vdef != nil && vdef.typ == typ {
+				ot = vdef.typTail
+			} else if typ == "" {
+				ot = literalTail(xsdString)
+			}
+			f.addplt(s, &pred, pl, &o, ot, g, key)
 			return true, nil
 		}
 	}

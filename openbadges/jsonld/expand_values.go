@@ -59,11 +59,11 @@ func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first js
 	cur := head
 	for i := range vals {
 		f.addpl(&cur, &rdfFirstTerm, rdfFirstLine, &vals[i].t, &g, nil)
-		rest := Term{Kind: TermIRI, Value: rdfNil}
+		rest, restTail := Term{Kind: TermIRI, Value: rdfNil}, rdfNilLine
 		if i < len(vals)-1 {
-			rest = f.fresh()
+			rest, restTail = f.fresh(), ""
 		}
-		f.addpl(&cur, &rdfRestTerm, rdfRestLine, &rest, &g, nil)
+		f.addplt(&cur, &rdfRestTerm, rdfRestLine, &rest, restTail, &g, nil)
 		cur = rest
 	}
 	return head, nil
