@@ -67,18 +67,21 @@ func (l *lineSet) blankID(v string, blank func(v string) int32) int32 {
 // p.Value ">") when it is known to hold no '>', else "", and ot the object's tail when known
 // (see objectTail), else "".
 func (l *lineSet) addLine(s, p *Term, pl string, o *Term, ot string, g *Term, blank func(v string) int32) {
-	// The template is written in place, and slice headers are stored back only when an
-	// append moved the array: storing a pointer into the heap costs a write barrier while
-	// the collector marks (an append to the slice itself stores only its length).
-	l.tmpl = append(l.tmpl, lineTemplate{})
-	l.qb = append(l.qb, [3]int32{-1, -1, -1})
-	t := &l.tmpl[len(l.tmpl)-1]
-	ids := &l.qb[len(l.qb)-1]
+	// The template is made on the stack and appended whole, and the slice headers are
+	// stored back only when an append moved the array: storing a pointer into the heap costs
+	// a write barrier while the collector marks (an append to the slice itself stores only
+	// its length).
+	var t lineTemplate
+	ids := [3]int32{-1, -1, -1}
 	b := l.buf
 	start := len(b)
 	t.start = int32(start)
 	if s.Kind == TermBlank {
-		ids[0] = l.blankID(s.Value, blank)
+		if blank == nil {
+			ids[0] = l.builtID(s.Value)
+		} else {
+			ids[0] = blank(s.Value)
+		}
 		b = append(b, '_', ':', ' ')
 		t.at[0], t.id[0], t.n = int32(len(b)-1-start), ids[0], 1
 	} else {
@@ -98,7 +101,11 @@ func (l *lineSet) addLine(s, p *Term, pl string, o *Term, ot string, g *Term, bl
 	t.obj = int32(len(b) - start)
 	switch {
 	case o.Kind == TermBlank:
-		ids[1] = l.blankID(o.Value, blank)
+		if blank == nil {
+			ids[1] = l.builtID(o.Value)
+		} else {
+			ids[1] = blank(o.Value)
+		}
 		b = append(b, '_', ':')
 		t.at[t.n], t.id[t.n] = int32(len(b)-start), ids[1]
 		t.n++
@@ -137,6 +144,8 @@ func (l *lineSet) addLine(s, p *Term, pl string, o *Term, ot string, g *Term, bl
 	} else {
 		l.buf = l.buf[:len(b)]
 	}
+	l.tmpl = append(l.tmpl, t)
+	l.qb = append(l.qb, ids)
 }
 
 // objectUngroupable reports whether the object o (not blank) breaks the provisos of subject
