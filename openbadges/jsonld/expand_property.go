@@ -135,7 +135,8 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			}
 			gname := f.fresh()
 			mark := f.pushIndex(i)
-			_, _, count, onlyID, err := f.node(termCtx, key, vdef, im, gname, depth+1, false)
+			var sub emitted
+			count, onlyID, err := f.node(termCtx, key, vdef, im, &gname, depth+1, false, &sub)
 			f.path = f.path[:mark]
 			if err != nil {
 				return false, err
@@ -154,7 +155,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			// an explicit list object: handled by element below
 		} else {
 			first, ni := f.span(v)
-			head, err := f.list(termCtx, key, vdef, first, ni, *g, depth)
+			head, err := f.list(termCtx, key, vdef, first, ni, g, depth)
 			if err != nil {
 				return false, err
 			}
@@ -191,7 +192,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		return true, nil
 	}
 	base := len(f.emit)
-	if err := f.element(termCtx, key, vdef, v, *g, depth); err != nil {
+	if err := f.element(termCtx, key, vdef, v, g, depth); err != nil {
 		return false, err
 	}
 	vals := f.emit[base:]
