@@ -24,6 +24,25 @@ type fastBuilder struct {
 	emit []emitted
 	exp  []expandedKey // a stack of the expanded keys of the node objects being expanded, see node
 	strs []string      // a stack of the types of a node object, sorted, see node
+	keys keyCache
+}
+
+// keyCacheSize is the number of member places a keyCache keeps.
+const keyCacheSize = 16
+
+// keyCache keeps expandName's answers for the member names of the last node objects expanded
+// in context ctx, by place (the i-th member in name order): names[i] expands to es[i], defs[i],
+// kws[i], abs[i] for i < n. Siblings of one shape (the alignments or results of a
+// credential) then cost a string comparison per member instead of a look-up. Any pair kept is
+// right for ctx, whatever object it came from.
+type keyCache struct {
+	ctx   *activeCtx
+	n     int
+	names [keyCacheSize]string
+	es    [keyCacheSize]string
+	defs  [keyCacheSize]int32
+	kws   [keyCacheSize]uint8
+	abs   [keyCacheSize]bool
 }
 
 // span returns the values v stands for: the elements of an array (consecutive Refs), or v.
@@ -241,15 +260,32 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 		}
 		f.strs = f.strs[:tbase]
 	}
-	// The keys, expanded in the type-scoped context.
+	// The keys, expanded in the type-scoped context: those of the objects of one shape (the
+	// elements of an array) at the same places are looked up once (see keyCache).
 	idAt, ids := 0, 0
+	c := &f.keys
+	if c.ctx != active {
+		c.ctx, c.n = active, 0
+	}
 	for i, k := range ks {
 		x := &expanded[i]
 		if k == "@context" {
 			x.def, x.kw, x.abs, x.isCtx = -1, kwNone, false, true
 			continue
 		}
-		e, def, kw, abs := expandName(active, k)
+		var e string
+		var def int32
+		var kw uint8
+		var abs bool
+		if i < keyCacheSize && i < c.n && c.names[i] == k {
+			e, def, kw, abs = c.es[i], c.defs[i], c.kws[i], c.abs[i]
+		} else {
+			e, def, kw, abs = expandName(active, k)
+			if i < keyCacheSize {
+				c.names[i], c.es[i], c.defs[i], c.kws[i], c.abs[i] = k, e, def, kw, abs
+				c.n = max(c.n, i+1)
+			}
+		}
 		es[i] = e
 		x.def, x.kw, x.abs, x.isCtx = def, kw, abs, false
 		if kw == kwID {
