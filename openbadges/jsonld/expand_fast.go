@@ -45,6 +45,30 @@ type keyCache struct {
 	abs   [keyCacheSize]bool
 }
 
+// use makes c keep the answers of the context active (dropping those of another one).
+func (c *keyCache) use(active *activeCtx) {
+	if c.ctx != active {
+		c.ctx, c.n = active, 0
+	}
+}
+
+// has reports whether c keeps the answer for the i-th member name k of an object (then in
+// es[i], defs[i], kws[i] and abs[i]).
+func (c *keyCache) has(i int, k string) bool {
+	return i < keyCacheSize && i < c.n && c.names[i] == k
+}
+
+// expand is expandName(active, k) for the i-th member name k of an object, kept for the next
+// ones (active being c.ctx).
+func (c *keyCache) expand(active *activeCtx, i int, k string) (e string, def int32, kw uint8, abs bool) {
+	e, def, kw, abs = expandName(active, k)
+	if i < keyCacheSize {
+		c.names[i], c.es[i], c.defs[i], c.kws[i], c.abs[i] = k, e, def, kw, abs
+		c.n = max(c.n, i+1)
+	}
+	return e, def, kw, abs
+}
+
 // span returns the values v stands for: the elements of an array (consecutive Refs), or v.
 func (f *fastBuilder) span(v jsondec.Ref) (jsondec.Ref, int) {
 	if f.t.Kind(v) == jsondec.Array {
@@ -264,9 +288,7 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	// elements of an array) at the same places are looked up once (see keyCache).
 	idAt, ids := 0, 0
 	c := &f.keys
-	if c.ctx != active {
-		c.ctx, c.n = active, 0
-	}
+	c.use(active)
 	for i, k := range ks {
 		x := &expanded[i]
 		if k == "@context" {
@@ -277,14 +299,10 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 		var def int32
 		var kw uint8
 		var abs bool
-		if i < keyCacheSize && i < c.n && c.names[i] == k {
+		if c.has(i, k) {
 			e, def, kw, abs = c.es[i], c.defs[i], c.kws[i], c.abs[i]
 		} else {
-			e, def, kw, abs = expandName(active, k)
-			if i < keyCacheSize {
-				c.names[i], c.es[i], c.defs[i], c.kws[i], c.abs[i] = k, e, def, kw, abs
-				c.n = max(c.n, i+1)
-			}
+			e, def, kw, abs = c.expand(active, i, k)
 		}
 		es[i] = e
 		x.def, x.kw, x.abs, x.isCtx = def, kw, abs, false
