@@ -115,7 +115,11 @@ func (l *lineSet) addLine(s, p *Term, pl string, o *Term, ot string, g *Term, bl
 			b = append(b, '"')
 			b = appendEscapedLiteral(b, o.Value)
 		}
-		b = append(b, ot...)
+		if len(ot) == 1 {
+			b = append(b, ot[0]) // the closing quote of an xsd:string: no copy call
+		} else {
+			b = append(b, ot...)
+		}
 	default:
 		b = appendTermOf(b, o)
 		if objectUngroupable(o) {
