@@ -125,6 +125,10 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 	if container&ctGraph != 0 {
 		first, ni := f.span(v)
 		kept := 0
+		// (declared out of the loop: the address of a variable of the loop passed down the
+		// recursion would move it to the heap)
+		var gname Term
+		var sub emitted
 		for i := range ni {
 			im := first + jsondec.Ref(i)
 			if f.t.Kind(im) != jsondec.Object {
@@ -133,9 +137,8 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			if f.isValueOrList(termCtx, im) {
 				return false, fallback("value in @graph container")
 			}
-			gname := f.fresh()
+			gname = f.fresh()
 			mark := f.pushIndex(i)
-			var sub emitted
 			count, onlyID, err := f.node(termCtx, key, vdef, im, &gname, depth+1, false, &sub)
 			f.path = f.path[:mark]
 			if err != nil {
