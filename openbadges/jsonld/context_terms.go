@@ -250,13 +250,13 @@ func createTerm(active *activeCtx, local map[string]any, term string, defined ma
 	def.pred = Term{Kind: TermIRI, Value: def.id}
 	def.predLine = predLine(def.id)
 	def.str = stringFast(def)
-	def.typTail = typTail(def.typ)
+	def.typTail = typeTail(def.typ)
 	active.terms[term] = def
 	return nil
 }
 
-// typTail returns termDef.typTail for the type mapping typ.
-func typTail(typ string) string {
+// typeTail returns termDef.typTail for the type mapping typ.
+func typeTail(typ string) string {
 	if typ == "" {
 		return literalTail(xsdString)
 	}

@@ -24,7 +24,7 @@ type fastBuilder struct {
 	emit []emitted
 	exp  []expandedKey // a stack of the expanded keys of the node objects being expanded, see node
 	strs []string      // a stack of the types of a node object, sorted, see node
-	keys keyCache
+	keys keyCache      // the expansions of the member names of the last objects, see node
 }
 
 // keyCacheSize is the number of member places a keyCache keeps.
@@ -203,9 +203,9 @@ func valueKind(active *activeCtx, ks []string) error {
 const maxStackKeys = 16
 
 // node processes a node object in graph g, sets out to its subject and node map identity,
-// and returns the number of entries its expansion has, and whether its only entry is @id. active is the context passed down by the
-// parent (with the parent's property-scoped context applied), prop the active property and
-// propDef its definition in active.
+// and returns the number of entries its expansion has, and whether its only entry is @id.
+// active is the context passed down by the parent (with the parent's property-scoped context
+// applied), prop the active property and propDef its definition in active.
 // With value (m is a property value, see object), node first looks for the keywords of a
 // value, list or set object, and returns errValueObject, errListObject or errSetObject for
 // such an object (having done nothing).
