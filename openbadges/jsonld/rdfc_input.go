@@ -113,7 +113,11 @@ func (l *lineSet) addLine(s, p *Term, pl string, o *Term, ot string, g *Term, bl
 		// An IRI or a literal without a language whose tail is known: nothing to check.
 		if o.Kind == TermLiteral {
 			b = append(b, '"')
-			b = appendEscapedLiteral(b, o.Value)
+			if v := o.Value; nextEscape(v, 0) == len(v) {
+				b = append(b, v...) // the usual literal: nothing to escape
+			} else {
+				b = appendEscapedLiteral(b, v)
+			}
 		}
 		if len(ot) == 1 {
 			b = append(b, ot[0]) // the closing quote of an xsd:string: no copy call
