@@ -50,6 +50,10 @@ type termDef struct {
 	pred     Term
 	predLine string // pred serialized (see rdfBuilder.addpl)
 	str      uint8
+	// typTail is the tail (see objectTail) of a literal of the string a string value makes
+	// with this definition's typ and no language (xsd:string when typ is ""), "" when typ is a
+	// keyword or holds a '>'; set when the definition is complete.
+	typTail string
 }
 
 func (a *termDef) equal(b *termDef) bool {

@@ -250,8 +250,20 @@ func createTerm(active *activeCtx, local map[string]any, term string, defined ma
 	def.pred = Term{Kind: TermIRI, Value: def.id}
 	def.predLine = predLine(def.id)
 	def.str = stringFast(def)
+	def.typTail = typeTail(def.typ)
 	active.terms[term] = def
 	return nil
+}
+
+// typeTail returns termDef.typTail for the type mapping typ.
+func typeTail(typ string) string {
+	if typ == "" {
+		return literalTail(xsdString)
+	}
+	if isKeyword(typ) {
+		return ""
+	}
+	return literalTail(typ)
 }
 
 // expandIRIInContext is IRI Expansion during context processing (local/defined given) or

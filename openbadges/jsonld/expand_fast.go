@@ -24,6 +24,49 @@ type fastBuilder struct {
 	emit []emitted
 	exp  []expandedKey // a stack of the expanded keys of the node objects being expanded, see node
 	strs []string      // a stack of the types of a node object, sorted, see node
+	keys keyCache      // the expansions of the member names of the last objects, see node
+}
+
+// keyCacheSize is the number of member places a keyCache keeps.
+const keyCacheSize = 16
+
+// keyCache keeps expandName's answers for the member names of the last node objects expanded
+// in context ctx, by place (the i-th member in name order): names[i] expands to es[i], defs[i],
+// kws[i], abs[i] for i < n. Siblings of one shape (the alignments or results of a
+// credential) then cost a string comparison per member instead of a look-up. Any pair kept is
+// right for ctx, whatever object it came from.
+type keyCache struct {
+	ctx   *activeCtx
+	n     int
+	names [keyCacheSize]string
+	es    [keyCacheSize]string
+	defs  [keyCacheSize]int32
+	kws   [keyCacheSize]uint8
+	abs   [keyCacheSize]bool
+}
+
+// use makes c keep the answers of the context active (dropping those of another one).
+func (c *keyCache) use(active *activeCtx) {
+	if c.ctx != active {
+		c.ctx, c.n = active, 0
+	}
+}
+
+// has reports whether c keeps the answer for the i-th member name k of an object (then in
+// es[i], defs[i], kws[i] and abs[i]).
+func (c *keyCache) has(i int, k string) bool {
+	return i < keyCacheSize && i < c.n && c.names[i] == k
+}
+
+// expand is expandName(active, k) for the i-th member name k of an object, kept for the next
+// ones (active being c.ctx).
+func (c *keyCache) expand(active *activeCtx, i int, k string) (e string, def int32, kw uint8, abs bool) {
+	e, def, kw, abs = expandName(active, k)
+	if i < keyCacheSize {
+		c.names[i], c.es[i], c.defs[i], c.kws[i], c.abs[i] = k, e, def, kw, abs
+		c.n = max(c.n, i+1)
+	}
+	return e, def, kw, abs
 }
 
 // span returns the values v stands for: the elements of an array (consecutive Refs), or v.
@@ -65,7 +108,8 @@ func (f *fastBuilder) document() error {
 			return fallback("top-level %s", e)
 		}
 	}
-	_, _, count, onlyID, err := f.node(f.cc.root, "", nil, m, Term{}, 0, false)
+	var top emitted
+	count, onlyID, err := f.node(f.cc.root, "", nil, m, &Term{}, 0, false, &top)
 	if err != nil {
 		return err
 	}
@@ -158,16 +202,16 @@ func valueKind(active *activeCtx, ks []string) error {
 // in arrays on the goroutine stack (more are kept on the f.strs stack).
 const maxStackKeys = 16
 
-// node processes a node object in graph g and returns its subject, the number of entries its
-// expansion has, and whether its only entry is @id. active is the context passed down by the
-// parent (with the parent's property-scoped context applied), prop the active property and
-// propDef its definition in active.
+// node processes a node object in graph g, sets out to its subject and node map identity,
+// and returns the number of entries its expansion has, and whether its only entry is @id.
+// active is the context passed down by the parent (with the parent's property-scoped context
+// applied), prop the active property and propDef its definition in active.
 // With value (m is a property value, see object), node first looks for the keywords of a
 // value, list or set object, and returns errValueObject, errListObject or errSetObject for
 // such an object (having done nothing).
-func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref, g Term, depth int, value bool) (Term, nodeKey, int, bool, error) {
+func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m jsondec.Ref, g *Term, depth int, value bool, out *emitted) (int, bool, error) {
 	if depth > maxDepth {
-		return Term{}, nodeKey{}, 0, false, fallback("too deep")
+		return 0, false, fallback("too deep")
 	}
 	t := f.t
 	n := t.Len(m)
@@ -200,12 +244,12 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	if value {
 		if err := valueKind(active, ks); err != nil {
 			f.exp, f.strs = f.exp[:base], f.strs[:sbase]
-			return Term{}, nodeKey{}, 0, false, err
+			return 0, false, err
 		}
 	}
 	active, err := f.mapContext(active, prop, propDef, m)
 	if err != nil {
-		return Term{}, nodeKey{}, 0, false, err
+		return 0, false, err
 	}
 	// Type-scoped contexts, in key order, types sorted.
 	typeScoped := active
@@ -223,32 +267,43 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 			for j := range t.Len(v) {
 				e := t.Elem(v, j)
 				if t.Kind(e) != jsondec.String {
-					return Term{}, nodeKey{}, 0, false, fallback("non-string @type")
+					return 0, false, fallback("non-string @type")
 				}
 				f.strs = append(f.strs, t.Str(e))
 			}
 			sort.Strings(f.strs[tbase:])
 		default:
-			return Term{}, nodeKey{}, 0, false, fallback("invalid @type value")
+			return 0, false, fallback("invalid @type value")
 		}
 		for _, ty := range f.strs[tbase:] {
 			if d, _ := typeScoped.term(ty); d != nil && d.hasScoped {
 				if active, err = f.cc.derive(f.ctx, active, d, 2, d.scoped); err != nil {
-					return Term{}, nodeKey{}, 0, false, err
+					return 0, false, err
 				}
 			}
 		}
 		f.strs = f.strs[:tbase]
 	}
-	// The keys, expanded in the type-scoped context.
+	// The keys, expanded in the type-scoped context: those of the objects of one shape (the
+	// elements of an array) at the same places are looked up once (see keyCache).
 	idAt, ids := 0, 0
+	c := &f.keys
+	c.use(active)
 	for i, k := range ks {
 		x := &expanded[i]
 		if k == "@context" {
 			x.def, x.kw, x.abs, x.isCtx = -1, kwNone, false, true
 			continue
 		}
-		e, def, kw, abs := expandName(active, k)
+		var e string
+		var def int32
+		var kw uint8
+		var abs bool
+		if c.has(i, k) {
+			e, def, kw, abs = c.es[i], c.defs[i], c.kws[i], c.abs[i]
+		} else {
+			e, def, kw, abs = c.expand(active, i, k)
+		}
 		es[i] = e
 		x.def, x.kw, x.abs, x.isCtx = def, kw, abs, false
 		if kw == kwID {
@@ -257,32 +312,32 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 		}
 	}
 	// Subject.
-	var s Term
-	var idKey nodeKey
+	s, idKey := &out.t, &out.key
 	hasID := ids > 0
 	if ids > 1 {
-		return Term{}, nodeKey{}, 0, false, fallback("colliding @id")
+		return 0, false, fallback("colliding @id")
 	}
 	if hasID {
 		v := expanded[idAt].v
 		if t.Kind(v) != jsondec.String {
-			return Term{}, nodeKey{}, 0, false, fallback("non-string @id")
+			return 0, false, fallback("non-string @id")
 		}
 		id := t.Str(v)
 		e, null, err := expandIRIInContext(active, id, false, nil, nil, false)
 		if err != nil {
-			return Term{}, nodeKey{}, 0, false, err
+			return 0, false, err
 		}
 		if null {
-			return Term{}, nodeKey{}, 0, false, fallback("keyword-like @id value")
+			return 0, false, fallback("keyword-like @id value")
 		}
 		if !isRDFIRI(e) {
 			f.problemAt(ptr(f.at(), ks[idAt]), codeRelativeID, id, "relative or malformed @id")
 		}
-		s = f.ref(e)
-		idKey = refKeyOf(e)
+		*s = f.ref(e)
+		*idKey = refKeyOf(e)
 	} else {
-		s = f.fresh()
+		*s = f.fresh()
+		*idKey = nodeKey{}
 	}
 	count := 0
 	if hasID {
@@ -303,19 +358,19 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 			continue
 		}
 		if x.kw == kwType {
-			if err := f.types(typeScoped, ks[i], x.v, &s, &g, local, &count); err != nil {
-				return Term{}, nodeKey{}, 0, false, err
+			if err := f.types(typeScoped, ks[i], x.v, s, g, local, &count); err != nil {
+				return 0, false, err
 			}
 			continue
 		}
 		if x.kw != kwNone {
-			return Term{}, nodeKey{}, 0, false, fallback("keyword %s in node object", e)
+			return 0, false, fallback("keyword %s in node object", e)
 		}
 		mark := f.pushMember(m, i)
-		n, err := f.property(active, ks[i], x.defOf(active), e, x.v, &s, &g, local, depth)
+		n, err := f.property(active, ks[i], x.defOf(active), e, x.v, s, g, local, depth)
 		f.path = f.path[:mark]
 		if err != nil {
-			return Term{}, nodeKey{}, 0, false, err
+			return 0, false, err
 		}
 		if n {
 			count++
@@ -323,5 +378,5 @@ func (f *fastBuilder) node(active *activeCtx, prop string, propDef *termDef, m j
 	}
 	// (an error leaves the stacks as they are: the builder is then dropped)
 	f.exp, f.strs = f.exp[:base], f.strs[:sbase]
-	return s, idKey, count, hasID && count == 1, nil
+	return count, hasID && count == 1, nil
 }

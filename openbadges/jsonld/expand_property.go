@@ -27,7 +27,7 @@ func (f *fastBuilder) types(typeScoped *activeCtx, k string, v jsondec.Ref, s, g
 			return fallback("non-string @type")
 		}
 		ts := t.Str(ty)
-		te, _, _, abs := expandName(typeScoped, ts)
+		te, di, _, abs := expandName(typeScoped, ts)
 		if !abs {
 			// jsonld.js: 'relative @type reference' in expansion, or (for "@json",
 			// which expansion lets through) 'relative object reference' in toRDF.
@@ -47,7 +47,11 @@ func (f *fastBuilder) types(typeScoped *activeCtx, k string, v jsondec.Ref, s, g
 			continue
 		}
 		o := f.ref(te)
-		f.addpl(s, &rdfTypeTerm, rdfTypeLine, &o, g, key)
+		ot := ""
+		if di >= 0 && o.Kind == TermIRI {
+			ot = typeScoped.tab.defs[di].predLine // "<" te ">" (a term's IRI) or ""
+		}
+		f.addplt(s, &rdfTypeTerm, rdfTypeLine, &o, ot, g, key)
 	}
 	f.strs = f.strs[:tb]
 	return nil
@@ -71,7 +75,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		if !local {
 			key = &nodeKey{kind: 's', v: str, typ: def.typ} // stringKeyOf(str, typ, "", "")
 		}
-		f.addpl(s, &def.pred, def.predLine, &o, g, key)
+		f.addplt(s, &def.pred, def.predLine, &o, def.typTail, g, key)
 		return true, nil
 	}
 	pred := Term{Kind: TermIRI, Value: p}
@@ -121,6 +125,10 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 	if container&ctGraph != 0 {
 		first, ni := f.span(v)
 		kept := 0
+		// (declared out of the loop: the address of a variable of the loop passed down the
+		// recursion would move it to the heap)
+		var gname Term
+		var sub emitted
 		for i := range ni {
 			im := first + jsondec.Ref(i)
 			if f.t.Kind(im) != jsondec.Object {
@@ -129,9 +137,9 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			if f.isValueOrList(termCtx, im) {
 				return false, fallback("value in @graph container")
 			}
-			gname := f.fresh()
+			gname = f.fresh()
 			mark := f.pushIndex(i)
-			_, _, count, onlyID, err := f.node(termCtx, key, vdef, im, gname, depth+1, false)
+			count, onlyID, err := f.node(termCtx, key, vdef, im, &gname, depth+1, false, &sub)
 			f.path = f.path[:mark]
 			if err != nil {
 				return false, err
@@ -150,7 +158,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			// an explicit list object: handled by element below
 		} else {
 			first, ni := f.span(v)
-			head, err := f.list(termCtx, key, vdef, first, ni, *g, depth)
+			head, err := f.list(termCtx, key, vdef, first, ni, g, depth)
 			if err != nil {
 				return false, err
 			}
@@ -167,7 +175,13 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 				key = &nodeKey{kind: 's', v: str, typ: typ} // stringKeyOf(str, typ, "", "")
 			}
 			o := Term{Kind: TermLiteral, Value: str, Datatype: dt}
-			f.addpl(s, &pred, pl, &o, g, key)
+			ot := ""
+			if vdef != nil && vdef.typ == typ {
+				ot = vdef.typTail
+			} else if typ == "" {
+				ot = literalTail(xsdString)
+			}
+			f.addplt(s, &pred, pl, &o, ot, g, key)
 			return true, nil
 		}
 	}
@@ -181,7 +195,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		return true, nil
 	}
 	base := len(f.emit)
-	if err := f.element(termCtx, key, vdef, v, *g, depth); err != nil {
+	if err := f.element(termCtx, key, vdef, v, g, depth); err != nil {
 		return false, err
 	}
 	vals := f.emit[base:]

@@ -32,7 +32,7 @@ func (f *fastBuilder) isList(active *activeCtx, m jsondec.Ref) bool {
 
 // list emits an RDF collection of the n items from first (each expanded with the active
 // property key, def its definition in active).
-func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first jsondec.Ref, n int, g Term, depth int) (Term, error) {
+func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first jsondec.Ref, n int, g *Term, depth int) (Term, error) {
 	base := len(f.emit)
 	defer func() { f.emit = f.emit[:base] }()
 	for i := range n {
@@ -58,12 +58,12 @@ func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first js
 	head := f.fresh()
 	cur := head
 	for i := range vals {
-		f.addpl(&cur, &rdfFirstTerm, rdfFirstLine, &vals[i].t, &g, nil)
-		rest := Term{Kind: TermIRI, Value: rdfNil}
+		f.addpl(&cur, &rdfFirstTerm, rdfFirstLine, &vals[i].t, g, nil)
+		rest, restTail := Term{Kind: TermIRI, Value: rdfNil}, rdfNilLine
 		if i < len(vals)-1 {
-			rest = f.fresh()
+			rest, restTail = f.fresh(), ""
 		}
-		f.addpl(&cur, &rdfRestTerm, rdfRestLine, &rest, &g, nil)
+		f.addplt(&cur, &rdfRestTerm, rdfRestLine, &rest, restTail, g, nil)
 		cur = rest
 	}
 	return head, nil
@@ -71,7 +71,7 @@ func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first js
 
 // element expands one property value (scalar, array or object) of key (def its definition
 // in active) and appends its objects to f.emit.
-func (f *fastBuilder) element(active *activeCtx, key string, def *termDef, v jsondec.Ref, g Term, depth int) error {
+func (f *fastBuilder) element(active *activeCtx, key string, def *termDef, v jsondec.Ref, g *Term, depth int) error {
 	switch f.t.Kind(v) {
 	case jsondec.Null:
 		return nil
@@ -240,15 +240,16 @@ func (f *fastBuilder) literal(v jsondec.Ref, typ, lang string, hasLang bool, dir
 
 // object expands a map value (value object, list/set object or node object) and appends its
 // objects to f.emit. node tells which it is (see valueKind).
-func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m jsondec.Ref, g Term, depth int) error {
+func (f *fastBuilder) object(active *activeCtx, key string, def *termDef, m jsondec.Ref, g *Term, depth int) error {
 	if depth > maxDepth {
 		return fallback("too deep")
 	}
-	s, k, _, _, err := f.node(active, key, def, m, g, depth+1, true)
+	var o emitted
+	_, _, err := f.node(active, key, def, m, g, depth+1, true, &o)
 	var kind string
 	switch err {
 	case nil:
-		f.emit = append(f.emit, emitted{s, k})
+		f.emit = append(f.emit, o)
 		return nil
 	case errValueObject:
 		o, keep, err := f.valueObject(active, key, def, m)

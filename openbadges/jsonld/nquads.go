@@ -98,8 +98,12 @@ const hexUpper = "0123456789ABCDEF"
 // \b \t \n \f \r \" \\, the shortest UCHAR (\u00XX, upper-case hex) for the other characters
 // U+0000-U+001F and U+007F, everything else as is.
 func appendEscapedLiteral(b []byte, s string) []byte {
+	i := nextEscape(s, 0)
+	if i >= len(s) {
+		return append(b, s...) // the usual literal: nothing to escape
+	}
 	start := 0
-	for i := 0; ; i++ {
+	for ; ; i++ {
 		if i = nextEscape(s, i); i >= len(s) {
 			break
 		}
@@ -132,10 +136,25 @@ func appendEscapedLiteral(b []byte, s string) []byte {
 }
 
 // nextEscape returns the index of the first byte of s from i on that escapeMask flags (every
-// byte that needs escaping is flagged, a few others may be), or len(s): eight bytes at a
-// time, the last fewer than eight in one word too (literals are mostly short).
+// byte that needs escaping is flagged, a few others may be), or len(s): sixteen bytes at a
+// time (two words, whose masks share the constants), then eight, the last fewer than eight
+// in one word too (literals are mostly short).
 func nextEscape(s string, i int) int {
-	for i+8 <= len(s) {
+	for i+16 <= len(s) {
+		w := s[i : i+16]
+		m0 := escapeMask(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56)
+		m1 := escapeMask(uint64(w[8]) | uint64(w[9])<<8 | uint64(w[10])<<16 | uint64(w[11])<<24 |
+			uint64(w[12])<<32 | uint64(w[13])<<40 | uint64(w[14])<<48 | uint64(w[15])<<56)
+		if m0|m1 != 0 {
+			if m0 != 0 {
+				return i + bits.TrailingZeros64(m0)>>3
+			}
+			return i + 8 + bits.TrailingZeros64(m1)>>3
+		}
+		i += 16
+	}
+	if i+8 <= len(s) {
 		w := s[i : i+8]
 		if m := escapeMask(uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56); m != 0 {
@@ -149,11 +168,18 @@ func nextEscape(s string, i int) int {
 	}
 	// The n < 8 bytes left in the low bytes of x, zeros above (flagged, then masked off).
 	var x uint64
-	if len(s) >= 8 {
+	switch {
+	case len(s) >= 8:
 		w := s[len(s)-8:]
 		x = (uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56) >> (8 * (8 - n))
-	} else {
+	case n >= 4:
+		// 4 to 7 bytes (s is shorter than 8): two words of four, overlapping.
+		lo := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24
+		w := s[len(s)-4:]
+		hi := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24
+		x = lo | hi<<(8*(n-4))
+	default:
 		for k := range n {
 			x |= uint64(s[i+k]) << (8 * k)
 		}

@@ -56,6 +56,50 @@ func TestAppendEscapedLiteral(t *testing.T) {
 	}
 }
 
+// TestAppendEscapedLiteralSparse checks the word scans (sixteen, eight and fewer bytes) on
+// mostly plain strings of every length up to 80 with zero, one or two bytes to escape at
+// random places, and on each of these at every offset nextEscape may start from.
+func TestAppendEscapedLiteralSparse(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	special := []byte{0, '\b', '\t', '\n', 0x1f, '"', '\\', 0x7f}
+	for n := range 6000 {
+		s := make([]byte, n%81)
+		for i := range s {
+			s[i] = byte(' ' + r.IntN(0x7f-' '))
+			if s[i] == '"' || s[i] == '\\' {
+				s[i] = 'a'
+			}
+			if r.IntN(8) == 0 {
+				s[i] = byte(0x80 + r.IntN(0x80))
+			}
+		}
+		for range n % 3 {
+			if len(s) > 0 {
+				s[r.IntN(len(s))] = special[r.IntN(len(special))]
+			}
+		}
+		if got, want := string(appendEscapedLiteral([]byte("x"), string(s))), "x"+escapeLiteralByByte(string(s)); got != want {
+			t.Fatalf("%q: got %q, want %q", s, got, want)
+		}
+		for from := range len(s) + 1 {
+			want := len(s)
+			for i := from; i < len(s); i++ {
+				if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == 0x7f {
+					want = i
+					break
+				}
+			}
+			if got := nextEscape(string(s), from); got > want || got < from || got < want && !flaggable(s[got]) {
+				t.Fatalf("nextEscape(%q, %d) = %d, want %d", s, from, got, want)
+			}
+		}
+	}
+}
+
+// flaggable reports whether escapeMask may flag c wrongly (see escapeMask): any byte below
+// 0x80 may follow a borrow, bytes from 0x80 on never are.
+func flaggable(c byte) bool { return c < 0x80 }
+
 func FuzzAppendEscapedLiteral(f *testing.F) {
 	f.Add("plain text with \"quotes\", a \\ and\na new line, \x7f and \x00")
 	f.Fuzz(func(t *testing.T, s string) {

@@ -50,7 +50,7 @@ func (l *lineSet) reset() {
 // add appends the line of quad (s, p, o, g); blank(v) returns the blank node id of the blank
 // node labelled v. g.Kind is TermNone for the default graph.
 func (l *lineSet) add(s, p, o, g *Term, blank func(v string) int32) {
-	l.addLine(s, p, "", o, g, blank)
+	l.addLine(s, p, "", o, "", g, blank)
 }
 
 // blankID returns the id of the blank node labelled v: blank(v), or with blank nil the id of
@@ -64,26 +64,30 @@ func (l *lineSet) blankID(v string, blank func(v string) int32) int32 {
 }
 
 // addLine is add, or addBuilt with blank nil, with pl the predicate already serialized ("<"
-// p.Value ">") when it is known to hold no '>', else "".
-func (l *lineSet) addLine(s, p *Term, pl string, o, g *Term, blank func(v string) int32) {
-	// The template is written in place, and slice headers are stored back only when an
-	// append moved the array: storing a pointer into the heap costs a write barrier while
-	// the collector marks (an append to the slice itself stores only its length).
-	l.tmpl = append(l.tmpl, lineTemplate{})
-	l.qb = append(l.qb, [3]int32{-1, -1, -1})
-	t := &l.tmpl[len(l.tmpl)-1]
-	ids := &l.qb[len(l.qb)-1]
+// p.Value ">") when it is known to hold no '>', else "", and ot the object's tail when known
+// (see objectTail), else "".
+func (l *lineSet) addLine(s, p *Term, pl string, o *Term, ot string, g *Term, blank func(v string) int32) {
+	// The template is made on the stack and appended whole, and the slice headers are
+	// stored back only when an append moved the array: storing a pointer into the heap costs
+	// a write barrier while the collector marks (an append to the slice itself stores only
+	// its length).
+	var t lineTemplate
+	ids := [3]int32{-1, -1, -1}
 	b := l.buf
 	start := len(b)
 	t.start = int32(start)
 	if s.Kind == TermBlank {
-		ids[0] = l.blankID(s.Value, blank)
-		b = append(b, '_', ':')
-		t.at[0], t.id[0], t.n = int32(len(b)-start), ids[0], 1
+		if blank == nil {
+			ids[0] = l.builtID(s.Value)
+		} else {
+			ids[0] = blank(s.Value)
+		}
+		b = append(b, '_', ':', ' ')
+		t.at[0], t.id[0], t.n = int32(len(b)-1-start), ids[0], 1
 	} else {
 		b = appendTermOf(b, s)
+		b = append(b, ' ')
 	}
-	b = append(b, ' ')
 	t.pred = int32(len(b) - start)
 	if pl != "" {
 		b = append(b, pl...)
@@ -95,13 +99,36 @@ func (l *lineSet) addLine(s, p *Term, pl string, o, g *Term, blank func(v string
 	}
 	b = append(b, ' ')
 	t.obj = int32(len(b) - start)
-	if o.Kind == TermBlank {
-		ids[1] = l.blankID(o.Value, blank)
+	switch {
+	case o.Kind == TermBlank:
+		if blank == nil {
+			ids[1] = l.builtID(o.Value)
+		} else {
+			ids[1] = blank(o.Value)
+		}
 		b = append(b, '_', ':')
 		t.at[t.n], t.id[t.n] = int32(len(b)-start), ids[1]
 		t.n++
-	} else {
+	case ot != "":
+		// An IRI or a literal without a language whose tail is known: nothing to check.
+		if o.Kind == TermLiteral {
+			b = append(b, '"')
+			if v := o.Value; nextEscape(v, 0) == len(v) {
+				b = append(b, v...) // the usual literal: nothing to escape
+			} else {
+				b = appendEscapedLiteral(b, v)
+			}
+		}
+		if len(ot) == 1 {
+			b = append(b, ot[0]) // the closing quote of an xsd:string: no copy call
+		} else {
+			b = append(b, ot...)
+		}
+	default:
 		b = appendTermOf(b, o)
+		if objectUngroupable(o) {
+			l.ungroupable = true
+		}
 	}
 	t.oend = int32(len(b) - start)
 	switch g.Kind {
@@ -114,6 +141,9 @@ func (l *lineSet) addLine(s, p *Term, pl string, o, g *Term, blank func(v string
 	default:
 		b = append(b, ' ')
 		b = appendTermOf(b, g)
+		if g.Kind == TermIRI && strings.IndexByte(g.Value, '>') >= 0 {
+			l.ungroupable = true
+		}
 	}
 	b = append(b, ' ', '.', '\n')
 	t.end = int32(len(b))
@@ -122,26 +152,58 @@ func (l *lineSet) addLine(s, p *Term, pl string, o, g *Term, blank func(v string
 	} else {
 		l.buf = l.buf[:len(b)]
 	}
-	if g.Kind == TermIRI && strings.IndexByte(g.Value, '>') >= 0 {
-		l.ungroupable = true
-	}
+	l.tmpl = append(l.tmpl, t)
+	l.qb = append(l.qb, ids)
+}
+
+// objectUngroupable reports whether the object o (not blank) breaks the provisos of subject
+// groups (see lineSet.ungroupable).
+func objectUngroupable(o *Term) bool {
 	switch o.Kind {
 	case TermIRI:
-		if strings.IndexByte(o.Value, '>') >= 0 {
-			l.ungroupable = true
-		}
+		return strings.IndexByte(o.Value, '>') >= 0
 	case TermLiteral:
 		// A literal with a language tag is written without its datatype (see appendTermOf).
 		// xsd:string, the usual datatype, is compared first (the same string: no byte is
 		// read).
 		if o.Language != "" {
-			if !plainLanguage(o.Language) {
-				l.ungroupable = true
-			}
-		} else if dt := o.Datatype; dt != xsdString && strings.IndexByte(dt, '>') >= 0 {
-			l.ungroupable = true
+			return !plainLanguage(o.Language)
 		}
+		dt := o.Datatype
+		return dt != xsdString && strings.IndexByte(dt, '>') >= 0
 	}
+	return false
+}
+
+// objectTail returns what a line writes of the object o after its lexical form when that
+// needs no check (see lineSet.ungroupable), else "": for an IRI "<" o.Value ">", for a literal
+// without a language the closing quote and the datatype, `"` for xsd:string and `"^^<`
+// datatype ">" for another. Callers keep such tails ahead (see termDef.typTail) and pass them
+// to addLine with o: objectTail is the reference for them.
+func objectTail(o *Term) string {
+	switch o.Kind {
+	case TermIRI:
+		if strings.IndexByte(o.Value, '>') < 0 {
+			return "<" + o.Value + ">"
+		}
+	case TermLiteral:
+		if o.Language != "" {
+			return ""
+		}
+		return literalTail(o.Datatype)
+	}
+	return ""
+}
+
+// literalTail returns objectTail of a literal of datatype dt without a language.
+func literalTail(dt string) string {
+	if dt == xsdString {
+		return `"`
+	}
+	if dt == "" || strings.IndexByte(dt, '>') >= 0 {
+		return ""
+	}
+	return `"^^<` + dt + ">"
 }
 
 // plainLanguage reports whether a language tag holds no byte at or below ' '.
@@ -157,11 +219,11 @@ func plainLanguage(tag string) bool {
 // addBuilt appends quad (s, p, o, g) as an RDF builder of this package made it: its blank
 // nodes are labelled "b" and a number (see blankLabel), and are numbered (ids) in the order
 // they first appear.
-func (l *lineSet) addBuilt(s, p, o, g *Term) { l.addBuiltLine(s, p, "", o, g) }
+func (l *lineSet) addBuilt(s, p, o, g *Term) { l.addBuiltLine(s, p, "", o, "", g) }
 
-// addBuiltLine is addBuilt with pl as for addLine.
-func (l *lineSet) addBuiltLine(s, p *Term, pl string, o, g *Term) {
-	l.addLine(s, p, pl, o, g, nil)
+// addBuiltLine is addBuilt with pl and ot as for addLine.
+func (l *lineSet) addBuiltLine(s, p *Term, pl string, o *Term, ot string, g *Term) {
+	l.addLine(s, p, pl, o, ot, g, nil)
 }
 
 // builtID returns the id of a builder's blank node labelled v, numbering it if it is new.

@@ -53,14 +53,19 @@ func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) { b.addpl(s, p, "", o,
 // addpl is addp with the predicate also given serialized as pl ("<" p.Value ">", see
 // predLine) when it holds no '>', else pl "": a line then copies it at once.
 func (b *rdfBuilder) addpl(s, p *Term, pl string, o, g *Term, key *nodeKey) {
+	b.addplt(s, p, pl, o, "", g, key)
+}
+
+// addplt is addpl with the object's tail ot (see objectTail) when known, else "".
+func (b *rdfBuilder) addplt(s, p *Term, pl string, o *Term, ot string, g *Term, key *nodeKey) {
 	keyed := key != nil && key.kind != 0
 	if b.lines != nil {
 		if !keyed {
-			b.lines.addBuiltLine(s, p, pl, o, g)
+			b.lines.addBuiltLine(s, p, pl, o, ot, g)
 			return
 		}
 		m := b.lines.mark()
-		b.lines.addBuiltLine(s, p, pl, o, g)
+		b.lines.addBuiltLine(s, p, pl, o, ot, g)
 		if b.kl.add(b.lines, s, p, g, key) {
 			b.lines.dropLast(m)
 		}
@@ -188,6 +193,7 @@ const (
 	rdfTypeLine  = "<" + rdfType + ">"
 	rdfFirstLine = "<" + rdfFirst + ">"
 	rdfRestLine  = "<" + rdfRest + ">"
+	rdfNilLine   = "<" + rdfNil + ">" // rdf:nil as an object's tail (see objectTail)
 )
 
 // predLine returns iri serialized as a predicate ("<" iri ">") for addpl, or "" when iri
