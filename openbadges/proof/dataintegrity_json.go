@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/mr-tron/base58"
-
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
@@ -185,7 +183,8 @@ func releaseTree(c Canonicalizer, t *jsondec.Tree) {
 // The result is allocated once, at its size.
 func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, body, sig []byte) []byte {
 	start, end := -1, closing // the bytes raw[start:end] are replaced
-	value := base58.Encode(sig)
+	var text [b58MaxLen]byte
+	value := appendSignatureBase58(text[:0], sig)
 	for _, m := range members {
 		if m.Key == "proof" {
 			start, end = m.Start, m.End
@@ -234,24 +233,29 @@ func treeProofValues(t *jsondec.Tree) []any {
 	return proofMemberList(t.Value(r))
 }
 
-// treeProofRefs returns the nodes of the items treeProofValues(t) returns, in its order.
-func treeProofRefs(t *jsondec.Tree) []jsondec.Ref {
+// treeProofs returns the items treeProofValues(t) returns as nodes: n of them, the i-th
+// being proofItem(r, i, array).
+func treeProofs(t *jsondec.Tree) (r jsondec.Ref, n int, array bool) {
 	r, ok := t.Get(t.Root(), "proof")
 	if !ok {
-		return nil
+		return 0, 0, false
 	}
 	switch t.Kind(r) {
 	case jsondec.Null:
-		return nil
+		return r, 0, false
 	case jsondec.Array:
-		refs := make([]jsondec.Ref, t.Len(r))
-		for i := range refs {
-			refs[i] = t.Elem(r, i)
-		}
-		return refs
+		return r, t.Len(r), true
 	default:
-		return []jsondec.Ref{r}
+		return r, 1, false
 	}
+}
+
+// proofItem returns the i-th proof of those treeProofs returns.
+func proofItem(t *jsondec.Tree, r jsondec.Ref, i int, array bool) jsondec.Ref {
+	if array {
+		return t.Elem(r, i)
+	}
+	return r
 }
 
 // proofMemberList is the list a proof member value stands for.
