@@ -11,6 +11,7 @@ import (
 	"io"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
@@ -154,26 +155,63 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	default:
 		p.PreviousProof = opts.PreviousProof
 	}
-	// The proof configuration, {"@context":<the document's>,<the proof's members>}: the
-	// members are written once, here, and copied from here into the signed document.
-	cfgBytes, body := proofConfiguration(doc, members, p)
-	cfg, err := decodeConfiguration(c, cfgBytes)
-	if err != nil {
-		return nil, err
+	// The proof configuration, {"@context":<the document's>,<the proof's members>}: made
+	// in the document's Tree (or written and decoded when it has a member that Tree cannot
+	// take as is).
+	var cfg any
+	cfgTree := configurationTree(tree, p)
+	if cfgTree != nil {
+		cfg = cfgTree
+	} else {
+		if cfgTree, err = decodeConfiguration(c, proofConfiguration(doc, members, p)); err != nil {
+			return nil, err
+		}
+		cfg = cfgTree
+		defer releaseTree(c, cfgTree)
 	}
 	var data [2 * sha256.Size]byte
-	err = hashData(ctx, c, cfg, unsecured, &data)
-	releaseTree(c, cfg)
-	if err != nil {
+	if err := hashData(ctx, c, cfg, unsecured, &data); err != nil {
 		return nil, err
 	}
-	return withProofs(doc, members, closing, existing, body, ed25519.Sign(priv, data[:])), nil
+	return withProofs(doc, members, closing, existing, p, ed25519.Sign(priv, data[:])), nil
+}
+
+// configurationTree returns the proof configuration of p for the document t, made by
+// t.WithStrings: nil when p has a previousProof list, or a string that is not valid UTF-8
+// (proofConfiguration's JSON would replace its invalid bytes).
+func configurationTree(t *jsondec.Tree, p newProof) *jsondec.Tree {
+	var names, values [7]string
+	n := 0
+	add := func(name, value string) {
+		names[n], values[n] = name, value
+		n++
+	}
+	add("type", p.Type)
+	if p.ID != "" {
+		add("id", p.ID)
+	}
+	add("cryptosuite", p.Cryptosuite)
+	add("created", p.Created)
+	add("verificationMethod", p.VerificationMethod)
+	add("proofPurpose", p.ProofPurpose)
+	switch pp := p.PreviousProof.(type) {
+	case nil:
+	case string:
+		add("previousProof", pp)
+	default:
+		return nil
+	}
+	for _, v := range values[:n] {
+		if !utf8.ValidString(v) {
+			return nil
+		}
+	}
+	return t.WithStrings("@context", names[:n], values[:n])
 }
 
 // proofConfiguration returns the proof configuration of p for the document doc, whose
-// members members locates: {"@context":<doc's @context>,<p's members>}, as JSON, and the
-// part of it that is p's members (json.Marshal(p)'s, without braces and proofValue).
-func proofConfiguration(doc []byte, members []member, p newProof) (cfg, body []byte) {
+// members members locates: {"@context":<doc's @context>,<p's members>}, as JSON.
+func proofConfiguration(doc []byte, members []member, p newProof) []byte {
 	var context []byte
 	for _, m := range members {
 		if m.Key == "@context" {
@@ -182,14 +220,12 @@ func proofConfiguration(doc []byte, members []member, p newProof) (cfg, body []b
 		}
 	}
 	const head = `{"@context":`
-	cfg = make([]byte, 0, len(head)+len(context)+2+p.membersLen())
+	cfg := make([]byte, 0, len(head)+len(context)+2+p.membersLen())
 	cfg = append(cfg, head...)
 	cfg = append(cfg, context...)
 	cfg = append(cfg, ',')
-	start := len(cfg)
 	cfg = p.appendMembers(cfg)
-	body = cfg[start:len(cfg):len(cfg)]
-	return append(cfg, '}'), body
+	return append(cfg, '}')
 }
 
 // decodeConfiguration decodes the proof configuration cfg (from proofConfiguration) into a

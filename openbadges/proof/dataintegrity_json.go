@@ -179,9 +179,9 @@ func releaseTree(c Canonicalizer, t *jsondec.Tree) {
 
 // withProofs returns raw (whose members and closing brace topLevelMembers found) with its
 // top-level "proof" member set to the JSON array of the existing proofs (their values, in
-// order) and a new one: {body,"proofValue":"z<sig in base58btc>"}. Every other byte is kept.
-// The result is allocated once, at its size.
-func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, body, sig []byte) []byte {
+// order) and a new one: {<p's members>,"proofValue":"z<sig in base58btc>"}. Every other
+// byte is kept. The result is allocated once, at its size (unless p has strings to escape).
+func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, p newProof, sig []byte) []byte {
 	start, end := -1, closing // the bytes raw[start:end] are replaced
 	var text [b58MaxLen]byte
 	value := appendSignatureBase58(text[:0], sig)
@@ -198,9 +198,9 @@ func withProofs(raw []byte, members []member, closing int, existing []json.RawMe
 		// Trim trailing whitespace before the brace so the new member sits neatly.
 		head = bytes.TrimRight(head, " \t\r\n")
 	}
-	n := len(raw) + len(`,"proof":[{,"proofValue":"z"}]`) + len(body) + len(value)
-	for _, p := range existing {
-		n += len(p) + 1
+	n := len(raw) + len(`,"proof":[{,"proofValue":"z"}]`) + p.membersLen() + len(value)
+	for _, e := range existing {
+		n += len(e) + 1
 	}
 	out := make([]byte, 0, n)
 	out = append(out, head...)
@@ -211,12 +211,12 @@ func withProofs(raw []byte, members []member, closing int, existing []json.RawMe
 		out = append(out, `"proof":`...)
 	}
 	out = append(out, '[')
-	for _, p := range existing {
-		out = append(out, p...)
+	for _, e := range existing {
+		out = append(out, e...)
 		out = append(out, ',')
 	}
 	out = append(out, '{')
-	out = append(out, body...)
+	out = p.appendMembers(out)
 	out = append(out, `,"proofValue":"z`...)
 	out = append(out, value...)
 	out = append(out, `"}]`...)

@@ -153,8 +153,13 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 			known := false
 			if d.compact && i+9 <= len(s) {
 				w := load64(s[i+1:])
-				if e := &d.names[nameSlot(w)]; e.w == w && w != 0 && (e.n-e.a < 8 || knownLong(d, s, i+1, e)) {
-					j := i + 1 + int(e.n-e.a)
+				e := &d.names[nameSlot(w)]
+				l := int(e.n - e.a)
+				// knownLong's usual case inline: a name of 8 to 16 bytes whose last eight
+				// bytes are the entry's.
+				if e.w == w && w != 0 && (l < 8 || l <= 16 && i+1+l < len(s) && s[i+1+l] == '"' &&
+					load64(d.buf[e.n-8:]) == load64(s[i+1+l-8:]) || l > 16 && knownLong(d, s, i+1, e)) {
+					j := i + 1 + l
 					if e.x <= f.prev {
 						f.unsorted = true
 					}

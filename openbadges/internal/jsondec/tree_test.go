@@ -3,6 +3,7 @@ package jsondec
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"sort"
 	"testing"
@@ -240,4 +241,82 @@ func FuzzDecodeTree(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sameTree(t, data)
 	})
+}
+
+// TestWithStrings compares WithStrings with the object built as a map, on the top-level
+// members of random documents and random string members (repeated names included).
+func TestWithStrings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	docs := []string{`{"@context":["a","b"],"x":{"y":1}}`, `{"b":"c","@context":{"z":[1,null]}}`, `{"@context":"u"}`,
+		`{"a":1,"b":[1,2,{"c":"d"}],"d":"é\n"}`}
+	pool := []string{"type", "id", "created", "cryptosuite", "proofPurpose", "verificationMethod", "a", "b", "@context", "", "zz", "é"}
+	for _, doc := range docs {
+		for _, reuse := range []bool{false, true} {
+			var tr *Tree
+			var err error
+			if reuse {
+				tr, _, _, err = DecodeTreeMembersReusing([]byte(doc), nil)
+			} else {
+				tr, err = DecodeTree([]byte(doc))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := tr.Value(tr.Root()).(map[string]any)
+			for range 300 {
+				n := rng.IntN(20)
+				names, values := make([]string, n), make([]string, n)
+				for i := range names {
+					names[i] = pool[rng.IntN(len(pool))]
+					values[i] = pool[rng.IntN(len(pool))] + "v"
+				}
+				take := pool[rng.IntN(len(pool))]
+				want := map[string]any{}
+				ok := true
+				if v, has := m[take]; has {
+					want[take] = v
+				} else {
+					ok = false
+				}
+				for i, k := range names {
+					if _, dup := want[k]; dup {
+						ok = false
+					}
+					want[k] = values[i]
+				}
+				g := tr.WithStrings(take, names, values)
+				if !ok {
+					if g != nil {
+						t.Fatalf("%s: WithStrings(%q, %q, %q) = %v, want nil", doc, take, names, values, g.Value(g.Root()))
+					}
+					continue
+				}
+				if g == nil {
+					t.Fatalf("%s: WithStrings(%q, %q, %q) = nil", doc, take, names, values)
+				}
+				if got := g.Value(g.Root()); !reflect.DeepEqual(got, any(want)) {
+					t.Fatalf("%s: WithStrings(%q, %q, %q) = %v, want %v", doc, take, names, values, got, want)
+				}
+				checkAccessors(t, g, g.Root(), want)
+				if !reflect.DeepEqual(tr.Value(tr.Root()), any(m)) {
+					t.Fatalf("%s: WithStrings changed the tree", doc)
+				}
+			}
+		}
+	}
+	if g := mustTree(t, `[1]`).WithStrings("a", nil, nil); g != nil {
+		t.Fatal("WithStrings of an array")
+	}
+	if g := mustTree(t, `{"a":1}`).WithStrings("a", []string{"b"}, nil); g != nil {
+		t.Fatal("WithStrings with fewer values than names")
+	}
+}
+
+func mustTree(t *testing.T, doc string) *Tree {
+	t.Helper()
+	tr, err := DecodeTree([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
 }
