@@ -22,8 +22,8 @@ func DecodeTreeMembers(data []byte) (*Tree, []Member, int, error) {
 }
 
 // DecodeTreeMembersReusing is DecodeTreeMembers decoding into the storage of old (when not
-// nil): a Tree that is no longer used, nor any Tree Without made from it, nor the members
-// returned with it. The strings of old are not reused: values taken from it stay valid.
+// nil): a Tree that is no longer used, nor any Tree its Without, Graft or WithStrings made,
+// nor the members returned with it (the first few of those Trees live in its storage). The strings of old are not reused: values taken from it stay valid.
 //
 // The Tree's strings are copied, unescaped, into a buffer that old keeps, then into one
 // string: the Tree keeps only the text of its strings alive, not all the input, and decoding
@@ -74,6 +74,8 @@ func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, 
 		} else {
 			clear(st.members)
 			clear(st.names[:])
+			clear(st.derived[:st.nDerived])
+			st.nDerived = 0
 		}
 		d.stack, d.buf, d.keys, d.names, list = st.stack[:0], st.buf[:0], st.keys[:0], st.names, &st.members
 		*list = (*list)[:0]

@@ -320,3 +320,39 @@ func mustTree(t *testing.T, doc string) *Tree {
 	}
 	return tr
 }
+
+// TestDerivedTrees checks that the Trees Without, Graft and WithStrings make from a Tree
+// with storage (more than it keeps) all stay as made until that Tree is reused.
+func TestDerivedTrees(t *testing.T) {
+	doc := []byte(`{"@context":"c","a":{"x":1,"y":"z"},"b":[true],"proof":{"p":"q"}}`)
+	var old *Tree
+	for range 3 {
+		tr, _, _, err := DecodeTreeMembersReusing(doc, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := tr.Get(tr.Root(), "a")
+		var made []*Tree
+		var want []any
+		for i := range 7 {
+			switch i % 3 {
+			case 0:
+				made = append(made, tr.Without("b"))
+				want = append(want, map[string]any{"@context": "c", "a": map[string]any{"x": 1.0, "y": "z"}, "proof": map[string]any{"p": "q"}})
+			case 1:
+				made = append(made, tr.Graft(a, "x", "@context"))
+				want = append(want, map[string]any{"@context": "c", "y": "z"})
+			case 2:
+				made = append(made, tr.WithStrings("@context", []string{"k"}, []string{"v"}))
+				want = append(want, map[string]any{"@context": "c", "k": "v"})
+			}
+		}
+		for i, m := range made {
+			if got := m.Value(m.Root()); !reflect.DeepEqual(got, want[i]) {
+				t.Fatalf("derived Tree %d = %v, want %v", i, got, want[i])
+			}
+		}
+		tr.Reset()
+		old = tr
+	}
+}
