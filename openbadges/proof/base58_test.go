@@ -90,3 +90,20 @@ func BenchmarkSignatureBase58(b *testing.B) {
 		}
 	})
 }
+
+// FuzzSignatureBase58 compares decodeSignatureBase58 (which reads proofValues, outside bytes)
+// with github.com/mr-tron/base58, and appendSignatureBase58 on what decodes.
+func FuzzSignatureBase58(f *testing.F) {
+	f.Add("")
+	f.Add(strings.Repeat("1", 64))
+	f.Add(base58.Encode(bytes.Repeat([]byte{0xff}, 64)))
+	f.Add(base58.Encode(append(make([]byte, 5), bytes.Repeat([]byte{7}, 59)...)))
+	f.Fuzz(func(t *testing.T, s string) {
+		checkDecode(t, s)
+		if sig, ok := decodeSignatureBase58(s); ok {
+			if got := appendSignatureBase58(nil, sig[:]); string(got) != base58.Encode(sig[:]) {
+				t.Fatalf("appendSignatureBase58(%x) = %s", sig, got)
+			}
+		}
+	})
+}

@@ -99,29 +99,37 @@ func formatCreated(t time.Time) string {
 // or with only the proofs named in PreviousProof). It refuses documents the Canonicalizer
 // refuses (terms that do not expand, in safe mode).
 func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed25519.PrivateKey, opts ProofOptions) ([]byte, error) {
+	return AppendSignDataIntegrity(ctx, nil, c, doc, priv, opts)
+}
+
+// AppendSignDataIntegrity is SignDataIntegrity appending the signed document to dst, which
+// must not overlap doc: a caller signing many documents in turn (one JSON document a line,
+// say) can write them all to one buffer, or reuse one. On an error it returns dst unchanged
+// in length.
+func AppendSignDataIntegrity(ctx context.Context, dst []byte, c Canonicalizer, doc []byte, priv ed25519.PrivateKey, opts ProofOptions) ([]byte, error) {
 	if len(priv) != ed25519.PrivateKeySize {
-		return nil, fmt.Errorf("%w: Ed25519 private key has %d bytes, want %d", ErrInvalidOptions, len(priv), ed25519.PrivateKeySize)
+		return dst, fmt.Errorf("%w: Ed25519 private key has %d bytes, want %d", ErrInvalidOptions, len(priv), ed25519.PrivateKeySize)
 	}
 	if opts.VerificationMethod == "" {
-		return nil, fmt.Errorf("%w: VerificationMethod is required", ErrInvalidOptions)
+		return dst, fmt.Errorf("%w: VerificationMethod is required", ErrInvalidOptions)
 	}
 	if opts.Created.IsZero() {
-		return nil, fmt.Errorf("%w: Created is required", ErrInvalidOptions)
+		return dst, fmt.Errorf("%w: Created is required", ErrInvalidOptions)
 	}
 	if opts.ProofPurpose == "" {
 		opts.ProofPurpose = PurposeAssertionMethod
 	}
 	tree, members, closing, err := decodeWithMembers(c, doc)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return dst, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	defer releaseTree(c, tree)
 	if _, ok := tree.Get(tree.Root(), "@context"); !ok {
-		return nil, fmt.Errorf("%w: document has no @context", ErrMalformed)
+		return dst, fmt.Errorf("%w: document has no @context", ErrMalformed)
 	}
 	existing, err := rawProofs(doc, members)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
 	var all []any // the existing proofs, generic, read only when an id or a chain needs them
 	if opts.ID != "" || len(opts.PreviousProof) > 0 {
@@ -130,14 +138,14 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	if opts.ID != "" {
 		for _, p := range all {
 			if pm, ok := p.(map[string]any); ok && pm["id"] == opts.ID {
-				return nil, fmt.Errorf("%w: %q is already used", ErrDuplicateProofIDs, opts.ID)
+				return dst, fmt.Errorf("%w: %q is already used", ErrDuplicateProofIDs, opts.ID)
 			}
 		}
 	}
 	var unsecured any = tree.Without("proof")
 	if len(opts.PreviousProof) > 0 {
 		if unsecured, err = unsecuredDocument(tree.Value(tree.Root()).(map[string]any), all, opts.PreviousProof); err != nil {
-			return nil, err
+			return dst, err
 		}
 	}
 	p := newProof{
@@ -164,16 +172,16 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 		cfg = cfgTree
 	} else {
 		if cfgTree, err = decodeConfiguration(c, proofConfiguration(doc, members, p)); err != nil {
-			return nil, err
+			return dst, err
 		}
 		cfg = cfgTree
 		defer releaseTree(c, cfgTree)
 	}
 	var data [2 * sha256.Size]byte
 	if err := hashData(ctx, c, cfg, unsecured, &data); err != nil {
-		return nil, err
+		return dst, err
 	}
-	return withProofs(doc, members, closing, existing, p, ed25519.Sign(priv, data[:])), nil
+	return withProofs(dst, doc, members, closing, existing, p, ed25519.Sign(priv, data[:])), nil
 }
 
 // configurationTree returns the proof configuration of p for the document t, made by

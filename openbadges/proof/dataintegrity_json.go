@@ -177,11 +177,12 @@ func releaseTree(c Canonicalizer, t *jsondec.Tree) {
 	}
 }
 
-// withProofs returns raw (whose members and closing brace topLevelMembers found) with its
-// top-level "proof" member set to the JSON array of the existing proofs (their values, in
-// order) and a new one: {<p's members>,"proofValue":"z<sig in base58btc>"}. Every other
-// byte is kept. The result is allocated once, at its size (unless p has strings to escape).
-func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, p newProof, sig []byte) []byte {
+// withProofs appends to dst raw (whose members and closing brace topLevelMembers found) with
+// its top-level "proof" member set to the JSON array of the existing proofs (their values,
+// in order) and a new one: {<p's members>,"proofValue":"z<sig in base58btc>"}. Every other
+// byte is kept. When dst has no room, the result is allocated once, at its size (unless p
+// has strings to escape).
+func withProofs(dst, raw []byte, members []member, closing int, existing []json.RawMessage, p newProof, sig []byte) []byte {
 	start, end := -1, closing // the bytes raw[start:end] are replaced
 	var text [b58MaxLen]byte
 	value := appendSignatureBase58(text[:0], sig)
@@ -202,7 +203,11 @@ func withProofs(raw []byte, members []member, closing int, existing []json.RawMe
 	for _, e := range existing {
 		n += len(e) + 1
 	}
-	out := make([]byte, 0, n)
+	out := dst
+	if cap(out)-len(out) < n {
+		out = make([]byte, len(dst), len(dst)+n)
+		copy(out, dst)
+	}
 	out = append(out, head...)
 	if start < 0 {
 		if len(members) > 0 {
