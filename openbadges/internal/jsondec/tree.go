@@ -72,6 +72,7 @@ type treeStore struct {
 // derive returns v as a Tree made from t: in t's storage while it has room (such a Tree
 // lives as long as t, as the nodes it shares with t do), else newly allocated.
 func (t *Tree) derive(v Tree) *Tree {
+	v.strs = v.strs[:len(v.strs):len(v.strs)] // WithStrings on v appends to a copy
 	if st := t.store; st != nil && st.nDerived < len(st.derived) {
 		d := &st.derived[st.nDerived]
 		st.nDerived++

@@ -47,5 +47,5 @@ func (t *Tree) WithStrings(take string, names, values []string) *Tree {
 	}
 	t.nodes = append(t.nodes, node{kind: Object, a: first, n: int32(len(order))})
 	nodes := t.nodes[:len(t.nodes):len(t.nodes)]
-	return t.derive(Tree{src: t.src, nodes: nodes, strs: t.strs[:len(t.strs):len(t.strs)], nums: t.nums, root: Ref(len(nodes) - 1)})
+	return t.derive(Tree{src: t.src, nodes: nodes, strs: t.strs, nums: t.nums, root: Ref(len(nodes) - 1)})
 }

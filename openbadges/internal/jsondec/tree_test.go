@@ -356,3 +356,38 @@ func TestDerivedTrees(t *testing.T) {
 		old = tr
 	}
 }
+
+// TestWithStringsShared checks that Trees made from one another with WithStrings, Without
+// and Graft keep their own strings when each adds some (the strings of a Tree may have room
+// to append to).
+func TestWithStringsShared(t *testing.T) {
+	for _, reuse := range []bool{false, true} {
+		doc := []byte(`{"@context":"c\n","a":{"b":"d"}}`) // an escaped string: one in strs
+		var tr *Tree
+		var err error
+		if reuse {
+			tr, _, _, err = DecodeTreeMembersReusing(doc, nil)
+		} else {
+			tr, err = DecodeTree(doc)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		w0 := tr.WithStrings("@context", []string{"x", "w"}, []string{"0", "0"})
+		g1 := tr.Without("a")
+		w1 := g1.WithStrings("@context", []string{"x"}, []string{"1"})
+		a, _ := tr.Get(tr.Root(), "a")
+		g2 := tr.Graft(a, "", "@context")
+		w2 := g2.WithStrings("@context", []string{"y"}, []string{"2"})
+		w3 := tr.WithStrings("@context", []string{"z"}, []string{"3"})
+		for i, w := range []*Tree{w0, w1, w2, w3} {
+			want := map[string]any{"@context": "c\n", []string{"x", "x", "y", "z"}[i]: string(rune('0' + i))}
+			if i == 0 {
+				want["w"] = "0"
+			}
+			if got := w.Value(w.Root()); !reflect.DeepEqual(got, any(want)) {
+				t.Fatalf("reuse %v: Tree %d = %v, want %v", reuse, i, got, want)
+			}
+		}
+	}
+}
