@@ -98,29 +98,37 @@ func formatCreated(t time.Time) string {
 // or with only the proofs named in PreviousProof). It refuses documents the Canonicalizer
 // refuses (terms that do not expand, in safe mode).
 func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed25519.PrivateKey, opts ProofOptions) ([]byte, error) {
+	return AppendSignDataIntegrity(ctx, nil, c, doc, priv, opts)
+}
+
+// AppendSignDataIntegrity is SignDataIntegrity appending the signed document to dst, which
+// must not overlap doc: a caller signing many documents in turn (one JSON document a line,
+// say) can write them all to one buffer, or reuse one. On an error it returns dst unchanged
+// in length.
+func AppendSignDataIntegrity(ctx context.Context, dst []byte, c Canonicalizer, doc []byte, priv ed25519.PrivateKey, opts ProofOptions) ([]byte, error) {
 	if len(priv) != ed25519.PrivateKeySize {
-		return nil, fmt.Errorf("%w: Ed25519 private key has %d bytes, want %d", ErrInvalidOptions, len(priv), ed25519.PrivateKeySize)
+		return dst, fmt.Errorf("%w: Ed25519 private key has %d bytes, want %d", ErrInvalidOptions, len(priv), ed25519.PrivateKeySize)
 	}
 	if opts.VerificationMethod == "" {
-		return nil, fmt.Errorf("%w: VerificationMethod is required", ErrInvalidOptions)
+		return dst, fmt.Errorf("%w: VerificationMethod is required", ErrInvalidOptions)
 	}
 	if opts.Created.IsZero() {
-		return nil, fmt.Errorf("%w: Created is required", ErrInvalidOptions)
+		return dst, fmt.Errorf("%w: Created is required", ErrInvalidOptions)
 	}
 	if opts.ProofPurpose == "" {
 		opts.ProofPurpose = PurposeAssertionMethod
 	}
 	tree, members, closing, err := decodeWithMembers(c, doc)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return dst, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	defer releaseTree(c, tree)
 	if _, ok := tree.Get(tree.Root(), "@context"); !ok {
-		return nil, fmt.Errorf("%w: document has no @context", ErrMalformed)
+		return dst, fmt.Errorf("%w: document has no @context", ErrMalformed)
 	}
 	existing, err := rawProofs(doc, members)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
 	var all []any // the existing proofs, generic, read only when an id or a chain needs them
 	if opts.ID != "" || len(opts.PreviousProof) > 0 {
@@ -129,14 +137,14 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	if opts.ID != "" {
 		for _, p := range all {
 			if pm, ok := p.(map[string]any); ok && pm["id"] == opts.ID {
-				return nil, fmt.Errorf("%w: %q is already used", ErrDuplicateProofIDs, opts.ID)
+				return dst, fmt.Errorf("%w: %q is already used", ErrDuplicateProofIDs, opts.ID)
 			}
 		}
 	}
 	var unsecured any = tree.Without("proof")
 	if len(opts.PreviousProof) > 0 {
 		if unsecured, err = unsecuredDocument(tree.Value(tree.Root()).(map[string]any), all, opts.PreviousProof); err != nil {
-			return nil, err
+			return dst, err
 		}
 	}
 	p := newProof{
@@ -154,142 +162,26 @@ func SignDataIntegrity(ctx context.Context, c Canonicalizer, doc []byte, priv ed
 	default:
 		p.PreviousProof = opts.PreviousProof
 	}
-	// The proof configuration, {"@context":<the document's>,<the proof's members>}: the
-	// members are written once, here, and copied from here into the signed document.
-	cfgBytes, body := proofConfiguration(doc, members, p)
-	cfg, err := decodeConfiguration(c, cfgBytes)
-	if err != nil {
-		return nil, err
+	// The proof configuration, {"@context":<the document's>,<the proof's members>}: made
+	// in the document's Tree (or written and decoded when it has a member that Tree cannot
+	// take as is).
+	var cfg any
+	cfgTree := configurationTree(tree, p)
+	if cfgTree != nil {
+		cfg = cfgTree
+	} else {
+		if cfgTree, err = decodeConfiguration(c, proofConfiguration(doc, members, p)); err != nil {
+			return dst, err
+		}
+		cfg = cfgTree
+		defer releaseTree(c, cfgTree)
 	}
 	var data [2 * sha256.Size]byte
-	err = hashData(ctx, c, cfg, unsecured, &data)
-	releaseTree(c, cfg)
-	if err != nil {
-		return nil, err
+	if err := hashData(ctx, c, cfg, unsecured, &data); err != nil {
+		return dst, err
 	}
-	return withProofs(doc, members, closing, existing, body, ed25519.Sign(priv, data[:])), nil
+	return withProofs(dst, doc, members, closing, existing, p, ed25519.Sign(priv, data[:])), nil
 }
-
-// proofConfiguration returns the proof configuration of p for the document doc, whose
-// members members locates: {"@context":<doc's @context>,<p's members>}, as JSON, and the
-// part of it that is p's members (json.Marshal(p)'s, without braces and proofValue).
-func proofConfiguration(doc []byte, members []member, p newProof) (cfg, body []byte) {
-	var context []byte
-	for _, m := range members {
-		if m.Key == "@context" {
-			context = doc[m.Start:m.End]
-			break
-		}
-	}
-	const head = `{"@context":`
-	cfg = make([]byte, 0, len(head)+len(context)+2+p.membersLen())
-	cfg = append(cfg, head...)
-	cfg = append(cfg, context...)
-	cfg = append(cfg, ',')
-	start := len(cfg)
-	cfg = p.appendMembers(cfg)
-	body = cfg[start:len(cfg):len(cfg)]
-	return append(cfg, '}'), body
-}
-
-// decodeConfiguration decodes the proof configuration cfg (from proofConfiguration) into a
-// Tree; give it back with releaseTree. Its members need no check for duplicates: "@context"
-// and the proof's members, each written once.
-func decodeConfiguration(c Canonicalizer, cfg []byte) (*jsondec.Tree, error) {
-	decode := jsondec.DecodeTreeMembers
-	if r, ok := c.(treeReuser); ok {
-		decode = r.DecodeTreeMembers
-	}
-	t, _, _, err := decode(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("%w: proof configuration: %v", ErrMalformed, err)
-	}
-	return t, nil
-}
-
-// appendMembers appends the members of p, as json.Marshal(p) writes them, without braces.
-func (p newProof) appendMembers(b []byte) []byte {
-	b = appendMember(b, "type", p.Type, false)
-	if p.ID != "" {
-		b = appendMember(b, "id", p.ID, true)
-	}
-	b = appendMember(b, "cryptosuite", p.Cryptosuite, true)
-	b = appendMember(b, "created", p.Created, true)
-	b = appendMember(b, "verificationMethod", p.VerificationMethod, true)
-	b = appendMember(b, "proofPurpose", p.ProofPurpose, true)
-	switch pp := p.PreviousProof.(type) {
-	case string:
-		b = appendMember(b, "previousProof", pp, true)
-	case []string:
-		b = append(b, `,"previousProof":[`...)
-		for i, s := range pp {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, s)
-		}
-		b = append(b, ']')
-	}
-	return b
-}
-
-// membersLen is the length appendMembers writes when no string needs escaping (a capacity:
-// escapes only make it grow).
-func (p newProof) membersLen() int {
-	n := 0
-	member := func(name, value string) { n += len(`,"":""`) + len(name) + len(value) }
-	member("type", p.Type)
-	if p.ID != "" {
-		member("id", p.ID)
-	}
-	member("cryptosuite", p.Cryptosuite)
-	member("created", p.Created)
-	member("verificationMethod", p.VerificationMethod)
-	member("proofPurpose", p.ProofPurpose)
-	switch pp := p.PreviousProof.(type) {
-	case string:
-		member("previousProof", pp)
-	case []string:
-		n += len(`,"previousProof":[]`)
-		for _, s := range pp {
-			n += len(s) + 3
-		}
-	}
-	return n
-}
-
-func appendMember(b []byte, name, value string, comma bool) []byte {
-	if comma {
-		b = append(b, ',')
-	}
-	b = append(b, '"')
-	b = append(b, name...)
-	b = append(b, `":`...)
-	return appendJSONString(b, value)
-}
-
-// appendJSONString appends s as json.Marshal writes it (HTML characters, U+2028 and U+2029
-// escaped, invalid UTF-8 replaced), copying printable ASCII as is.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if !jsonPlain[s[i]] {
-			q, _ := json.Marshal(s) // a string always marshals
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
-}
-
-// jsonPlain tells the bytes json.Marshal copies as they are in a string: printable ASCII but
-// '"', '\\', '<', '>' and '&'.
-var jsonPlain = func() (t [256]bool) {
-	for c := 0x20; c < 0x80; c++ {
-		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-	}
-	return t
-}()
 
 // rawProofs returns the original bytes of each existing proof of doc.
 func rawProofs(doc []byte, members []member) ([]json.RawMessage, error) {

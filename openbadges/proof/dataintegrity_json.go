@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/mr-tron/base58"
-
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
@@ -179,13 +177,15 @@ func releaseTree(c Canonicalizer, t *jsondec.Tree) {
 	}
 }
 
-// withProofs returns raw (whose members and closing brace topLevelMembers found) with its
-// top-level "proof" member set to the JSON array of the existing proofs (their values, in
-// order) and a new one: {body,"proofValue":"z<sig in base58btc>"}. Every other byte is kept.
-// The result is allocated once, at its size.
-func withProofs(raw []byte, members []member, closing int, existing []json.RawMessage, body, sig []byte) []byte {
+// withProofs appends to dst raw (whose members and closing brace topLevelMembers found) with
+// its top-level "proof" member set to the JSON array of the existing proofs (their values,
+// in order) and a new one: {<p's members>,"proofValue":"z<sig in base58btc>"}. Every other
+// byte is kept. When dst has no room, the result is allocated once, at its size (unless p
+// has strings to escape).
+func withProofs(dst, raw []byte, members []member, closing int, existing []json.RawMessage, p newProof, sig []byte) []byte {
 	start, end := -1, closing // the bytes raw[start:end] are replaced
-	value := base58.Encode(sig)
+	var text [b58MaxLen]byte
+	value := appendSignatureBase58(text[:0], sig)
 	for _, m := range members {
 		if m.Key == "proof" {
 			start, end = m.Start, m.End
@@ -199,11 +199,15 @@ func withProofs(raw []byte, members []member, closing int, existing []json.RawMe
 		// Trim trailing whitespace before the brace so the new member sits neatly.
 		head = bytes.TrimRight(head, " \t\r\n")
 	}
-	n := len(raw) + len(`,"proof":[{,"proofValue":"z"}]`) + len(body) + len(value)
-	for _, p := range existing {
-		n += len(p) + 1
+	n := len(raw) + len(`,"proof":[{,"proofValue":"z"}]`) + p.membersLen() + len(value)
+	for _, e := range existing {
+		n += len(e) + 1
 	}
-	out := make([]byte, 0, n)
+	out := dst
+	if cap(out)-len(out) < n {
+		out = make([]byte, len(dst), len(dst)+n)
+		copy(out, dst)
+	}
 	out = append(out, head...)
 	if start < 0 {
 		if len(members) > 0 {
@@ -212,12 +216,12 @@ func withProofs(raw []byte, members []member, closing int, existing []json.RawMe
 		out = append(out, `"proof":`...)
 	}
 	out = append(out, '[')
-	for _, p := range existing {
-		out = append(out, p...)
+	for _, e := range existing {
+		out = append(out, e...)
 		out = append(out, ',')
 	}
 	out = append(out, '{')
-	out = append(out, body...)
+	out = p.appendMembers(out)
 	out = append(out, `,"proofValue":"z`...)
 	out = append(out, value...)
 	out = append(out, `"}]`...)
@@ -234,24 +238,29 @@ func treeProofValues(t *jsondec.Tree) []any {
 	return proofMemberList(t.Value(r))
 }
 
-// treeProofRefs returns the nodes of the items treeProofValues(t) returns, in its order.
-func treeProofRefs(t *jsondec.Tree) []jsondec.Ref {
+// treeProofs returns the items treeProofValues(t) returns as nodes: n of them, the i-th
+// being proofItem(r, i, array).
+func treeProofs(t *jsondec.Tree) (r jsondec.Ref, n int, array bool) {
 	r, ok := t.Get(t.Root(), "proof")
 	if !ok {
-		return nil
+		return 0, 0, false
 	}
 	switch t.Kind(r) {
 	case jsondec.Null:
-		return nil
+		return r, 0, false
 	case jsondec.Array:
-		refs := make([]jsondec.Ref, t.Len(r))
-		for i := range refs {
-			refs[i] = t.Elem(r, i)
-		}
-		return refs
+		return r, t.Len(r), true
 	default:
-		return []jsondec.Ref{r}
+		return r, 1, false
 	}
+}
+
+// proofItem returns the i-th proof of those treeProofs returns.
+func proofItem(t *jsondec.Tree, r jsondec.Ref, i int, array bool) jsondec.Ref {
+	if array {
+		return t.Elem(r, i)
+	}
+	return r
 }
 
 // proofMemberList is the list a proof member value stands for.

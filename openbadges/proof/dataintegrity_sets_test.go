@@ -244,3 +244,29 @@ type refusing struct{}
 func (refusing) Canonicalize(context.Context, any) ([]byte, error) {
 	return nil, fmt.Errorf("safe mode: term %q does not expand", "undefinedTerm")
 }
+
+// TestAppendSignDataIntegrity checks that AppendSignDataIntegrity appends what
+// SignDataIntegrity returns, to a buffer with room or without, and leaves dst as it was on
+// an error.
+func TestAppendSignDataIntegrity(t *testing.T) {
+	ctx := context.Background()
+	priv := seedHex(t, obSeed)
+	doc := largeCredential(t)
+	want, err := SignDataIntegrity(ctx, canon(t), doc, priv, benchProofOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roomy := make([]byte, 0, 3*len(want))
+	for _, dst := range [][]byte{nil, []byte("prefix\n"), roomy, append(roomy, "line\n"...)} {
+		prefix := string(dst)
+		got, err := AppendSignDataIntegrity(ctx, dst, canon(t), doc, priv, benchProofOptions)
+		if err != nil || string(got) != prefix+string(want) {
+			t.Fatalf("AppendSignDataIntegrity(%q) = %.40q..., %v", prefix, got, err)
+		}
+	}
+	dst := []byte("kept")
+	got, err := AppendSignDataIntegrity(ctx, dst, canon(t), []byte(`{"no":"context"}`), priv, benchProofOptions)
+	if err == nil || string(got) != "kept" {
+		t.Fatalf("AppendSignDataIntegrity of a document without @context = %q, %v", got, err)
+	}
+}

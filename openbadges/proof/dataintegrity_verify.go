@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/mr-tron/base58"
-
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
@@ -43,17 +41,17 @@ func VerifyDataIntegrity(ctx context.Context, c Canonicalizer, r MethodResolver,
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	defer releaseTree(c, tree)
-	refs := treeProofRefs(tree)
-	if len(refs) == 0 {
+	proofs, n, array := treeProofs(tree)
+	if n == 0 {
 		return nil, ErrNoProof
 	}
 	v := verifier{c: c, r: r, tree: tree, issuerID: issuerID}
-	results := make([]ProofResult, len(refs))
-	for i, ref := range refs {
+	results := make([]ProofResult, n)
+	for i := range results {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		results[i] = v.verifyOne(ctx, i, ref)
+		results[i] = v.verifyOne(ctx, i, proofItem(tree, proofs, i, array))
 	}
 	return results, nil
 }
@@ -132,8 +130,8 @@ func (v *verifier) check(ctx context.Context, ref jsondec.Ref, res *ProofResult)
 	if len(pv) < 2 || pv[0] != 'z' {
 		return fmt.Errorf("%w: proofValue must be multibase base58btc (z...)", ErrMalformed)
 	}
-	sig, err := base58.Decode(pv[1:])
-	if err != nil || len(sig) != ed25519.SignatureSize {
+	sig, ok := decodeSignatureBase58(pv[1:])
+	if !ok {
 		return fmt.Errorf("%w: proofValue is not a base58btc Ed25519 signature", ErrMalformed)
 	}
 	var pp any
@@ -197,7 +195,7 @@ func (v *verifier) check(ctx context.Context, ref jsondec.Ref, res *ProofResult)
 			v.hasDocHash = true
 		}
 	}
-	if !ed25519.Verify(pub, data[:], sig) {
+	if !ed25519.Verify(pub, data[:], sig[:]) {
 		return ErrSignature
 	}
 	return nil

@@ -51,7 +51,8 @@ type Tree struct {
 	// srcLen is the length of the input t was decoded from.
 	srcLen int
 	// store is the decoder's storage, kept for DecodeTreeMembersReusing (not shared by the
-	// Trees Without and Graft make, which are small).
+	// Trees Without, Graft and WithStrings make, which are small; the first of those live
+	// in it).
 	store *treeStore
 }
 
@@ -62,6 +63,25 @@ type treeStore struct {
 	members []Member                  // the members returned with the Tree
 	keys    []node                    // the name nodes of members
 	names   *[1 << nameBits]nameEntry // see nameEntry (apart: the GC need not scan it)
+	// derived holds the first Trees Without, Graft and WithStrings make from the Tree (see
+	// derive); nDerived of them are in use.
+	derived  [4]Tree
+	nDerived int
+}
+
+// derive returns v as a Tree made from t: in t's storage while it has room (such a Tree
+// lives as long as t, as the nodes it shares with t do), else newly allocated.
+func (t *Tree) derive(v Tree) *Tree {
+	v.strs = v.strs[:len(v.strs):len(v.strs)] // WithStrings on v appends to a copy
+	if st := t.store; st != nil && st.nDerived < len(st.derived) {
+		d := &st.derived[st.nDerived]
+		st.nDerived++
+		*d = v
+		return d
+	}
+	d := new(Tree)
+	*d = v
+	return d
 }
 
 // SourceLen returns the length of the input t was decoded from.
@@ -71,8 +91,10 @@ func (t *Tree) SourceLen() int { return t.srcLen }
 // DecodeTreeMembersReusing; t is then empty, not to be read.
 func (t *Tree) Reset() {
 	clear(t.strs)
-	if t.store != nil {
-		clear(t.store.members)
+	if st := t.store; st != nil {
+		clear(st.members)
+		clear(st.derived[:st.nDerived])
+		st.nDerived = 0
 	}
 	*t = Tree{nodes: t.nodes[:0], strs: t.strs[:0], nums: t.nums[:0], store: t.store}
 }
@@ -177,7 +199,7 @@ func (t *Tree) Without(name string) *Tree {
 	}
 	t.nodes = append(t.nodes, node{kind: Object, a: first, n: root.n - 1})
 	nodes := t.nodes[:len(t.nodes):len(t.nodes)]
-	return &Tree{src: t.src, nodes: nodes, strs: t.strs, nums: t.nums, root: Ref(len(nodes) - 1)}
+	return t.derive(Tree{src: t.src, nodes: nodes, strs: t.strs, nums: t.nums, root: Ref(len(nodes) - 1)})
 }
 
 // Graft returns a Tree whose top-level value is the object obj of t without its members
@@ -212,7 +234,7 @@ func (t *Tree) Graft(obj Ref, drop, take string) *Tree {
 	}
 	t.nodes = append(t.nodes, node{kind: Object, a: first, n: (int32(len(t.nodes)) - first) / 2})
 	nodes := t.nodes[:len(t.nodes):len(t.nodes)]
-	return &Tree{src: t.src, nodes: nodes, strs: t.strs, nums: t.nums, root: Ref(len(nodes) - 1)}
+	return t.derive(Tree{src: t.src, nodes: nodes, strs: t.strs, nums: t.nums, root: Ref(len(nodes) - 1)})
 }
 
 func (t *Tree) strOf(n *node) string {

@@ -22,8 +22,8 @@ func DecodeTreeMembers(data []byte) (*Tree, []Member, int, error) {
 }
 
 // DecodeTreeMembersReusing is DecodeTreeMembers decoding into the storage of old (when not
-// nil): a Tree that is no longer used, nor any Tree Without made from it, nor the members
-// returned with it. The strings of old are not reused: values taken from it stay valid.
+// nil): a Tree that is no longer used, nor any Tree its Without, Graft or WithStrings made,
+// nor the members returned with it (the first few of those Trees live in its storage). The strings of old are not reused: values taken from it stay valid.
 //
 // The Tree's strings are copied, unescaped, into a buffer that old keeps, then into one
 // string: the Tree keeps only the text of its strings alive, not all the input, and decoding
@@ -74,6 +74,8 @@ func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, 
 		} else {
 			clear(st.members)
 			clear(st.names[:])
+			clear(st.derived[:st.nDerived])
+			st.nDerived = 0
 		}
 		d.stack, d.buf, d.keys, d.names, list = st.stack[:0], st.buf[:0], st.keys[:0], st.names, &st.members
 		*list = (*list)[:0]
@@ -153,8 +155,13 @@ func parse[T text](d *treeDecoder, s T) (node, error) {
 			known := false
 			if d.compact && i+9 <= len(s) {
 				w := load64(s[i+1:])
-				if e := &d.names[nameSlot(w)]; e.w == w && w != 0 && (e.n-e.a < 8 || knownLong(d, s, i+1, e)) {
-					j := i + 1 + int(e.n-e.a)
+				e := &d.names[nameSlot(w)]
+				l := int(e.n - e.a)
+				// knownLong's usual case inline: a name of 8 to 16 bytes whose last eight
+				// bytes are the entry's.
+				if e.w == w && w != 0 && (l < 8 || l <= 16 && i+1+l < len(s) && s[i+1+l] == '"' &&
+					load64(d.buf[e.n-8:]) == load64(s[i+1+l-8:]) || l > 16 && knownLong(d, s, i+1, e)) {
+					j := i + 1 + l
 					if e.x <= f.prev {
 						f.unsorted = true
 					}

@@ -3,6 +3,7 @@ package jsondec
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"sort"
 	"testing"
@@ -240,4 +241,153 @@ func FuzzDecodeTree(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sameTree(t, data)
 	})
+}
+
+// TestWithStrings compares WithStrings with the object built as a map, on the top-level
+// members of random documents and random string members (repeated names included).
+func TestWithStrings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	docs := []string{`{"@context":["a","b"],"x":{"y":1}}`, `{"b":"c","@context":{"z":[1,null]}}`, `{"@context":"u"}`,
+		`{"a":1,"b":[1,2,{"c":"d"}],"d":"é\n"}`}
+	pool := []string{"type", "id", "created", "cryptosuite", "proofPurpose", "verificationMethod", "a", "b", "@context", "", "zz", "é"}
+	for _, doc := range docs {
+		for _, reuse := range []bool{false, true} {
+			var tr *Tree
+			var err error
+			if reuse {
+				tr, _, _, err = DecodeTreeMembersReusing([]byte(doc), nil)
+			} else {
+				tr, err = DecodeTree([]byte(doc))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := tr.Value(tr.Root()).(map[string]any)
+			for range 300 {
+				n := rng.IntN(20)
+				names, values := make([]string, n), make([]string, n)
+				for i := range names {
+					names[i] = pool[rng.IntN(len(pool))]
+					values[i] = pool[rng.IntN(len(pool))] + "v"
+				}
+				take := pool[rng.IntN(len(pool))]
+				want := map[string]any{}
+				ok := true
+				if v, has := m[take]; has {
+					want[take] = v
+				} else {
+					ok = false
+				}
+				for i, k := range names {
+					if _, dup := want[k]; dup {
+						ok = false
+					}
+					want[k] = values[i]
+				}
+				g := tr.WithStrings(take, names, values)
+				if !ok {
+					if g != nil {
+						t.Fatalf("%s: WithStrings(%q, %q, %q) = %v, want nil", doc, take, names, values, g.Value(g.Root()))
+					}
+					continue
+				}
+				if g == nil {
+					t.Fatalf("%s: WithStrings(%q, %q, %q) = nil", doc, take, names, values)
+				}
+				if got := g.Value(g.Root()); !reflect.DeepEqual(got, any(want)) {
+					t.Fatalf("%s: WithStrings(%q, %q, %q) = %v, want %v", doc, take, names, values, got, want)
+				}
+				checkAccessors(t, g, g.Root(), want)
+				if !reflect.DeepEqual(tr.Value(tr.Root()), any(m)) {
+					t.Fatalf("%s: WithStrings changed the tree", doc)
+				}
+			}
+		}
+	}
+	if g := mustTree(t, `[1]`).WithStrings("a", nil, nil); g != nil {
+		t.Fatal("WithStrings of an array")
+	}
+	if g := mustTree(t, `{"a":1}`).WithStrings("a", []string{"b"}, nil); g != nil {
+		t.Fatal("WithStrings with fewer values than names")
+	}
+}
+
+func mustTree(t *testing.T, doc string) *Tree {
+	t.Helper()
+	tr, err := DecodeTree([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// TestDerivedTrees checks that the Trees Without, Graft and WithStrings make from a Tree
+// with storage (more than it keeps) all stay as made until that Tree is reused.
+func TestDerivedTrees(t *testing.T) {
+	doc := []byte(`{"@context":"c","a":{"x":1,"y":"z"},"b":[true],"proof":{"p":"q"}}`)
+	var old *Tree
+	for range 3 {
+		tr, _, _, err := DecodeTreeMembersReusing(doc, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := tr.Get(tr.Root(), "a")
+		var made []*Tree
+		var want []any
+		for i := range 7 {
+			switch i % 3 {
+			case 0:
+				made = append(made, tr.Without("b"))
+				want = append(want, map[string]any{"@context": "c", "a": map[string]any{"x": 1.0, "y": "z"}, "proof": map[string]any{"p": "q"}})
+			case 1:
+				made = append(made, tr.Graft(a, "x", "@context"))
+				want = append(want, map[string]any{"@context": "c", "y": "z"})
+			case 2:
+				made = append(made, tr.WithStrings("@context", []string{"k"}, []string{"v"}))
+				want = append(want, map[string]any{"@context": "c", "k": "v"})
+			}
+		}
+		for i, m := range made {
+			if got := m.Value(m.Root()); !reflect.DeepEqual(got, want[i]) {
+				t.Fatalf("derived Tree %d = %v, want %v", i, got, want[i])
+			}
+		}
+		tr.Reset()
+		old = tr
+	}
+}
+
+// TestWithStringsShared checks that Trees made from one another with WithStrings, Without
+// and Graft keep their own strings when each adds some (the strings of a Tree may have room
+// to append to).
+func TestWithStringsShared(t *testing.T) {
+	for _, reuse := range []bool{false, true} {
+		doc := []byte(`{"@context":"c\n","a":{"b":"d"}}`) // an escaped string: one in strs
+		var tr *Tree
+		var err error
+		if reuse {
+			tr, _, _, err = DecodeTreeMembersReusing(doc, nil)
+		} else {
+			tr, err = DecodeTree(doc)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		w0 := tr.WithStrings("@context", []string{"x", "w"}, []string{"0", "0"})
+		g1 := tr.Without("a")
+		w1 := g1.WithStrings("@context", []string{"x"}, []string{"1"})
+		a, _ := tr.Get(tr.Root(), "a")
+		g2 := tr.Graft(a, "", "@context")
+		w2 := g2.WithStrings("@context", []string{"y"}, []string{"2"})
+		w3 := tr.WithStrings("@context", []string{"z"}, []string{"3"})
+		for i, w := range []*Tree{w0, w1, w2, w3} {
+			want := map[string]any{"@context": "c\n", []string{"x", "x", "y", "z"}[i]: string(rune('0' + i))}
+			if i == 0 {
+				want["w"] = "0"
+			}
+			if got := w.Value(w.Root()); !reflect.DeepEqual(got, any(want)) {
+				t.Fatalf("reuse %v: Tree %d = %v, want %v", reuse, i, got, want)
+			}
+		}
+	}
 }
