@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/mr-tron/base58"
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
 
@@ -184,8 +185,7 @@ func releaseTree(c Canonicalizer, t *jsondec.Tree) {
 // has strings to escape).
 func withProofs(dst, raw []byte, members []member, closing int, existing []json.RawMessage, p newProof, sig []byte) []byte {
 	start, end := -1, closing // the bytes raw[start:end] are replaced
-	var text [b58MaxLen]byte
-	value := appendSignatureBase58(text[:0], sig)
+	value := base58.Encode(sig)
 	for _, m := range members {
 		if m.Key == "proof" {
 			start, end = m.Start, m.End

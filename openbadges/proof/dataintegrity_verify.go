@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/mr-tron/base58"
 	"github.com/rosettebadges/rosette/openbadges/did"
 	"github.com/rosettebadges/rosette/openbadges/internal/jsondec"
 )
@@ -130,8 +131,8 @@ func (v *verifier) check(ctx context.Context, ref jsondec.Ref, res *ProofResult)
 	if len(pv) < 2 || pv[0] != 'z' {
 		return fmt.Errorf("%w: proofValue must be multibase base58btc (z...)", ErrMalformed)
 	}
-	sig, ok := decodeSignatureBase58(pv[1:])
-	if !ok {
+	sig, err := base58.Decode(pv[1:])
+	if err != nil || len(sig) != ed25519.SignatureSize {
 		return fmt.Errorf("%w: proofValue is not a base58btc Ed25519 signature", ErrMalformed)
 	}
 	var pp any
