@@ -161,6 +161,7 @@ type canonicalizer struct {
 	nonUnique      [][]int32       // run's blank nodes sharing a first-degree hash
 	results        []nDegreeResult // run's scratch
 	byHash         []hashKey       // run's scratch
+	memo           sumMemo         // see memoSum
 }
 
 // done drops the canonicalizer's references to the dataset's strings, so that a pooled one
@@ -250,6 +251,7 @@ func (c *canonicalizer) prepare(ls *lineSet) {
 	clear(c.firstDone)
 	c.sortedBuf = c.sortedBuf[:0]
 	c.fdSeen.reset(n)
+	c.memo.reset()
 	c.fdLabels.at = c.fdLabels.at[:0]
 	c.canon = issuer{prefix: "c14n", issued: slices.Grow(c.canon.issued[:0], n)[:n], order: c.canon.order[:0]}
 	for i := range c.canon.issued {

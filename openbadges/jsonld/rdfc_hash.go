@@ -288,7 +288,7 @@ func (c *canonicalizer) hashRelated(related, quad int32, is *issuer, position by
 		b = c.appendHex(b, c.hashFirstDegree(related))
 	}
 	c.buf = b
-	return c.sum(b)
+	return c.memoSum(b)
 }
 
 // nextPermutation rearranges s (blank node ids, ordered by label) into the next
