@@ -143,7 +143,8 @@ func (c *canonicalizer) output() []byte {
 func (c *canonicalizer) appendSorted(out []byte) []byte {
 	ord := c.canonicalOrder()
 	if c.grouped {
-		return c.appendGroups(out, ord)
+		out, _ = c.appendGroups(out, ord, nil) // no writer, no error
+		return out
 	}
 	all := c.allQuads[:0]
 	for i := range c.ls.tmpl {
