@@ -1,7 +1,6 @@
 package jsonld
 
 import (
-	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -103,12 +102,22 @@ func (c *canonicalizer) writeTo(w io.Writer, scratch *canonScratch) error {
 	if err := c.run(); err != nil {
 		return err
 	}
-	// One Write of the whole output: hashes take large writes faster than many lines.
 	var out []byte
 	if scratch != nil {
 		out = scratch.out[:0]
 		defer func() { scratch.out = out[:0] }()
 	}
+	if c.grouped && c.keepDuplicates {
+		// The output in writes of outputChunk bytes or more, each written while in cache
+		// (hashes take large writes faster than many lines).
+		var err error
+		out, err = c.appendGroups(out, c.canonicalOrder(), w)
+		if err == nil && len(out) > 0 {
+			_, err = w.Write(out)
+		}
+		return err
+	}
+	// One Write of the whole output.
 	out = c.appendSorted(out)
 	_, err := w.Write(out)
 	return err
@@ -160,7 +169,9 @@ type canonicalizer struct {
 	dedup          []Quad          // the quads without duplicates, when they are removed (see fromQuads)
 	nonUnique      [][]int32       // run's blank nodes sharing a first-degree hash
 	results        []nDegreeResult // run's scratch
-	byHash         []hashKey       // run's scratch
+	byHash         []int32         // run's scratch
+	hashKeys       []uint64        // run's scratch
+	memo           sumMemo         // see memoSum
 }
 
 // done drops the canonicalizer's references to the dataset's strings, so that a pooled one
@@ -250,6 +261,7 @@ func (c *canonicalizer) prepare(ls *lineSet) {
 	clear(c.firstDone)
 	c.sortedBuf = c.sortedBuf[:0]
 	c.fdSeen.reset(n)
+	c.memo.reset()
 	c.fdLabels.at = c.fdLabels.at[:0]
 	c.canon = issuer{prefix: "c14n", issued: slices.Grow(c.canon.issued[:0], n)[:n], order: c.canon.order[:0]}
 	for i := range c.canon.issued {
@@ -269,37 +281,19 @@ func (c *canonicalizer) run() error {
 	}
 	// The blank nodes by first-degree hash, and by label where hashes are equal: the order in
 	// which the specification visits them (hash to blank nodes, sorted by hash).
-	// Sorted by the first 8 bytes of the hash first, the hashes compared whole where those
-	// are equal (small elements to move).
-	byHash := slices.Grow(c.byHash[:0], n)
-	for id := range int32(n) {
-		h := c.hashFirstDegree(id)
-		byHash = append(byHash, hashKey{binary.BigEndian.Uint64(h[:8]), id})
-	}
-	c.byHash = byHash
-	slices.SortFunc(byHash, func(a, b hashKey) int {
-		if a.key != b.key {
-			return cmp.Compare(a.key, b.key)
-		}
-		if r := compareDigests(&c.firstHash[a.id], &c.firstHash[b.id]); r != 0 {
-			return r
-		}
-		return c.compareLabels(a.id, b.id)
-	})
+	byHash := c.sortByFirstDegree(n)
 	nonUnique := c.nonUnique[:0]
 	nonUniqueCount := 0
 	for start := 0; start < n; {
 		end := start + 1
-		for end < n && byHash[end].key == byHash[start].key && c.firstHash[byHash[end].id] == c.firstHash[byHash[start].id] {
+		for end < n && c.firstHash[byHash[end]] == c.firstHash[byHash[start]] {
 			end++
 		}
 		if end-start == 1 {
-			c.canon.number(byHash[start].id)
+			c.canon.number(byHash[start])
 		} else {
 			l := c.arena.alloc(end - start)
-			for k := range l {
-				l[k] = byHash[k+start].id
-			}
+			copy(l, byHash[start:end])
 			nonUnique = append(nonUnique, l)
 			nonUniqueCount += len(l)
 		}
@@ -345,10 +339,49 @@ func (c *canonicalizer) run() error {
 	return nil
 }
 
-// hashKey is a blank node with the first 8 bytes of its first-degree hash, big-endian.
-type hashKey struct {
-	key uint64
-	id  int32
+// sortByFirstDegree returns the blank nodes 0..n-1 sorted by first-degree hash, then by
+// label. Each is sorted as one integer: the first 6 bytes of its hash (big-endian) above its
+// id (n is at most 1<<16, else it sorts the digests with a function); the few runs of equal
+// first 6 bytes (equal hashes, mostly) are then sorted whole.
+func (c *canonicalizer) sortByFirstDegree(n int) []int32 {
+	byHash := slices.Grow(c.byHash[:0], n)[:n]
+	full := func(a, b int32) int {
+		if r := compareDigests(&c.firstHash[a], &c.firstHash[b]); r != 0 {
+			return r
+		}
+		return c.compareLabels(a, b)
+	}
+	if n > 1<<16 {
+		for id := range int32(n) {
+			c.hashFirstDegree(id)
+			byHash[id] = id
+		}
+		slices.SortFunc(byHash, full)
+		c.byHash = byHash
+		return byHash
+	}
+	const idBits = 16
+	keys := slices.Grow(c.hashKeys[:0], n)[:n]
+	for id := range int32(n) {
+		h := c.hashFirstDegree(id)
+		keys[id] = binary.BigEndian.Uint64(h[:8])&^(1<<idBits-1) | uint64(id)
+	}
+	slices.Sort(keys)
+	for j, k := range keys {
+		byHash[j] = int32(k & (1<<idBits - 1))
+	}
+	for start := 0; start < n; {
+		end := start + 1
+		for end < n && keys[end]>>idBits == keys[start]>>idBits {
+			end++
+		}
+		if end-start > 1 {
+			slices.SortFunc(byHash[start:end], full)
+		}
+		start = end
+	}
+	c.byHash, c.hashKeys = byHash, keys
+	return byHash
 }
 
 // nDegreeResult is a Hash N-Degree Quads result: the hash and the issuer.

@@ -119,7 +119,7 @@ func (c *canonicalizer) hashFirstDegree(ref int32) *digest {
 			sorted = append(sorted, buf[sp.start:sp.end]...)
 		}
 	}
-	labels.at[ref] = 1 // "z" again
+	labels.unref(ref)
 	c.sortedBuf = sorted
 	if same := c.sameFirstDegree(ref, start); same >= 0 {
 		c.firstHash[ref] = c.firstHash[same]
@@ -288,7 +288,7 @@ func (c *canonicalizer) hashRelated(related, quad int32, is *issuer, position by
 		b = c.appendHex(b, c.hashFirstDegree(related))
 	}
 	c.buf = b
-	return c.sum(b)
+	return c.memoSum(b)
 }
 
 // nextPermutation rearranges s (blank node ids, ordered by label) into the next

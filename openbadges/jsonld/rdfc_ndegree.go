@@ -166,5 +166,5 @@ func (c *canonicalizer) hashNDegree(id int32, is issuer) (digest, issuer, error)
 		data = append(data, chosenPath...)
 		is = chosenIssuer
 	}
-	return c.sum(data), is, nil
+	return c.memoSum(data), is, nil
 }

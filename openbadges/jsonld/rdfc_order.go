@@ -3,6 +3,7 @@ package jsonld
 import (
 	"bytes"
 	"cmp"
+	"io"
 	"slices"
 )
 
@@ -18,10 +19,11 @@ import (
 // above ' '. rankSubjects checks that proviso; where it fails (an IRI holding a space or a control
 // character), lines are sorted whole. Blank subjects ("_:") sort after IRIs ('<').
 
-// rankSubjects ranks the IRI subjects of c.ls by serialization into key (per quad: its
-// subject's rank, -1 for a blank subject) and returns how many distinct IRI subjects there
-// are, or false where the ranks cannot order lines (see above). Consecutive quads mostly
-// share their subject: only the first of each run is sorted.
+// rankSubjects ranks the IRI subjects of c.ls by serialization: it sets key (per quad: the
+// run of its IRI subject, -1 for a blank subject) and c.subjRank (per run: its subject's
+// rank), and returns how many distinct IRI subjects there are, or false where the ranks
+// cannot order lines (see above). Consecutive quads mostly share their subject: only the
+// first of each run is sorted.
 func (c *canonicalizer) rankSubjects(key []int32) (int32, bool) {
 	runs := c.subjRuns[:0] // the first quad of each run of one IRI subject
 	subject := func(i int32) []byte {
@@ -66,11 +68,6 @@ func (c *canonicalizer) rankSubjects(key []int32) (int32, bool) {
 		n++
 		rank[r] = n
 	}
-	for i, k := range key {
-		if k >= 0 {
-			key[i] = rank[k]
-		}
-	}
 	return n + 1, true
 }
 
@@ -100,13 +97,9 @@ type lineGroups struct {
 	niri  int32 // the number of IRI subjects
 	start []int32
 	quads []int32
-	rank  []int32  // per quad: the rank of its object rest in its group: the index of the first equal one
-	key   []int32  // per quad: its subject key
-	rest  []rest32 // per quad: its object rest in c.ls.buf
+	rank  []int32 // per quad: the rank of its object rest in its group: the index of the first equal one
+	key   []int32 // per quad: its subject key
 }
-
-// rest32 is a part of a buffer.
-type rest32 struct{ start, end int32 }
 
 // group returns the quads of subject key k, sorted by object rest.
 func (g *lineGroups) group(k int32) []int32 { return g.quads[g.start[k]:g.start[k+1]] }
@@ -122,14 +115,9 @@ func (c *canonicalizer) groupLines() {
 	ls := c.ls
 	nq := len(ls.tmpl)
 	key := slices.Grow(g.key[:0], nq)[:nq]
-	rests := slices.Grow(g.rest[:0], nq)[:nq]
-	g.key, g.rest = key, rests
+	g.key = key
 	if ls.ungroupable {
 		return
-	}
-	for i := range ls.tmpl {
-		t := &ls.tmpl[i]
-		rests[i] = rest32{t.start + t.pred, t.start + t.oend}
 	}
 	niri, ok := c.rankSubjects(key)
 	if !ok {
@@ -139,9 +127,12 @@ func (c *canonicalizer) groupLines() {
 	nkeys := int(niri) + len(c.ls.labels)
 	start := slices.Grow(g.start[:0], nkeys+1)[:nkeys+1]
 	clear(start)
+	subjRank := c.subjRank
 	for i, k := range key {
 		if k < 0 {
 			k = niri + c.ls.qb[i][0]
+		} else {
+			k = subjRank[k]
 		}
 		key[i] = k
 		start[k+1]++
@@ -200,10 +191,10 @@ func (c *canonicalizer) groupLines() {
 		}
 		in := append(c.runBuf[:0], grp...) // in quad order
 		c.runBuf = in
-		tb := c.ls.buf
+		buf, tmpl := c.ls.buf, c.ls.tmpl
 		slices.SortFunc(grp, func(a, b int32) int {
-			ra, rb := rests[a], rests[b]
-			return bytes.Compare(tb[ra.start:ra.end], tb[rb.start:rb.end])
+			x, y := &tmpl[a], &tmpl[b]
+			return bytes.Compare(buf[x.start+x.pred:x.start+x.oend], buf[y.start+y.pred:y.start+y.oend])
 		})
 		rk := int32(0)
 		distinct := true
@@ -232,8 +223,8 @@ func (c *canonicalizer) groupLines() {
 
 // objectRest returns quad i's template from its predicate to the end of its object.
 func (c *canonicalizer) objectRest(i int32) []byte {
-	r := c.groups.rest[i]
-	return c.ls.buf[r.start:r.end]
+	t := &c.ls.tmpl[i]
+	return c.ls.buf[t.start+t.pred : t.start+t.oend]
 }
 
 // tieOrder orders lines x and y of one group whose object rests are equal: their objects
@@ -329,10 +320,15 @@ func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32, labels *line
 	return b
 }
 
+// outputChunk is the size from which appendGroups writes the lines it appended to its writer.
+const outputChunk = 8 << 10
+
 // appendGroups appends every line with its canonical labels, in N-Quads order (de-duplicated
 // unless keepDuplicates): the groups of IRI subjects by rank, then those of blank subjects
-// by canonical label. ord is canonicalOrder.
-func (c *canonicalizer) appendGroups(b []byte, ord []int32) []byte {
+// by canonical label. ord is canonicalOrder. With w not nil (and keepDuplicates), it writes
+// b to w and empties it whenever it holds outputChunk bytes or more after a group: the
+// caller writes what is left.
+func (c *canonicalizer) appendGroups(b []byte, ord []int32, w io.Writer) ([]byte, error) {
 	from, niri := len(b), c.groups.niri
 	byLabel := slices.Grow(c.byLabel[:0], len(c.ls.labels))[:len(c.ls.labels)]
 	for id := range int32(len(c.ls.labels)) {
@@ -341,16 +337,24 @@ func (c *canonicalizer) appendGroups(b []byte, ord []int32) []byte {
 	c.byLabel = byLabel
 	rank := func(id int32) int32 { return ord[c.canon.number(id)] }
 	labels := c.canonicalLabels()
-	for k := range niri {
-		b = c.appendRun(b, c.groups.group(k), labels, rank)
-	}
-	for _, id := range byLabel {
-		b = c.appendRun(b, c.groups.group(niri+id), labels, rank)
+	flush := w != nil && c.keepDuplicates
+	for k := range niri + int32(len(byLabel)) {
+		if k < niri {
+			b = c.appendRun(b, c.groups.group(k), labels, rank)
+		} else {
+			b = c.appendRun(b, c.groups.group(niri+byLabel[k-niri]), labels, rank)
+		}
+		if flush && len(b) >= outputChunk {
+			if _, err := w.Write(b); err != nil {
+				return b, err
+			}
+			b = b[:0]
+		}
 	}
 	if !c.keepDuplicates {
 		b = dropRepeatedLines(b, from) // quads that differ but print alike
 	}
-	return b
+	return b, nil
 }
 
 // dropRepeatedLines removes from b[from:] every line equal to the line before it.
