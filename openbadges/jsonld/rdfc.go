@@ -107,17 +107,7 @@ func (c *canonicalizer) writeTo(w io.Writer, scratch *canonScratch) error {
 		out = scratch.out[:0]
 		defer func() { scratch.out = out[:0] }()
 	}
-	if c.grouped && c.keepDuplicates {
-		// The output in writes of outputChunk bytes or more, each written while in cache
-		// (hashes take large writes faster than many lines).
-		var err error
-		out, err = c.appendGroups(out, c.canonicalOrder(), w)
-		if err == nil && len(out) > 0 {
-			_, err = w.Write(out)
-		}
-		return err
-	}
-	// One Write of the whole output.
+	// One Write of the whole output: hashes take large writes faster than many lines.
 	out = c.appendSorted(out)
 	_, err := w.Write(out)
 	return err

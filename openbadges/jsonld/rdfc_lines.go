@@ -143,7 +143,7 @@ func (c *canonicalizer) output() []byte {
 func (c *canonicalizer) appendSorted(out []byte) []byte {
 	ord := c.canonicalOrder()
 	if c.grouped {
-		out, _ = c.appendGroups(out, ord, nil) // no writer, no error
+		out = c.appendGroups(out, ord)
 		return out
 	}
 	all := c.allQuads[:0]

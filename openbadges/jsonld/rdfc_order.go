@@ -3,7 +3,6 @@ package jsonld
 import (
 	"bytes"
 	"cmp"
-	"io"
 	"slices"
 )
 
@@ -320,15 +319,10 @@ func (c *canonicalizer) appendFirstDegreeLines(b []byte, ref int32, labels *line
 	return b
 }
 
-// outputChunk is the size from which appendGroups writes the lines it appended to its writer.
-const outputChunk = 8 << 10
-
 // appendGroups appends every line with its canonical labels, in N-Quads order (de-duplicated
 // unless keepDuplicates): the groups of IRI subjects by rank, then those of blank subjects
-// by canonical label. ord is canonicalOrder. With w not nil (and keepDuplicates), it writes
-// b to w and empties it whenever it holds outputChunk bytes or more after a group: the
-// caller writes what is left.
-func (c *canonicalizer) appendGroups(b []byte, ord []int32, w io.Writer) ([]byte, error) {
+// by canonical label. ord is canonicalOrder.
+func (c *canonicalizer) appendGroups(b []byte, ord []int32) []byte {
 	from, niri := len(b), c.groups.niri
 	byLabel := slices.Grow(c.byLabel[:0], len(c.ls.labels))[:len(c.ls.labels)]
 	for id := range int32(len(c.ls.labels)) {
@@ -337,24 +331,16 @@ func (c *canonicalizer) appendGroups(b []byte, ord []int32, w io.Writer) ([]byte
 	c.byLabel = byLabel
 	rank := func(id int32) int32 { return ord[c.canon.number(id)] }
 	labels := c.canonicalLabels()
-	flush := w != nil && c.keepDuplicates
-	for k := range niri + int32(len(byLabel)) {
-		if k < niri {
-			b = c.appendRun(b, c.groups.group(k), labels, rank)
-		} else {
-			b = c.appendRun(b, c.groups.group(niri+byLabel[k-niri]), labels, rank)
-		}
-		if flush && len(b) >= outputChunk {
-			if _, err := w.Write(b); err != nil {
-				return b, err
-			}
-			b = b[:0]
-		}
+	for k := range niri {
+		b = c.appendRun(b, c.groups.group(k), labels, rank)
+	}
+	for _, id := range byLabel {
+		b = c.appendRun(b, c.groups.group(niri+id), labels, rank)
 	}
 	if !c.keepDuplicates {
 		b = dropRepeatedLines(b, from) // quads that differ but print alike
 	}
-	return b, nil
+	return b
 }
 
 // dropRepeatedLines removes from b[from:] every line equal to the line before it.
