@@ -24,9 +24,9 @@ import (
 func TestAccountData(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, newStore func(testing.TB) *store.Store) {
 		for name, f := range map[string]func(*testing.T, func(testing.TB) *store.Store){
-			"Export":        testAccountExport,
-			"Delete":        testAccountDelete,
-			"DeleteRefused": testAccountDeleteRefused,
+			"Export":            testAccountExport,
+			"Delete":            testAccountDelete,
+			"DeleteRefused":     testAccountDeleteRefused,
 			"DeleteScrubsAudit": testAccountDeleteScrubsAudit,
 		} {
 			t.Run(name, func(t *testing.T) {
