@@ -45,12 +45,14 @@ func (tx *Tx) MergeUsers(ctx context.Context, into, from int64) error {
 		// Wallet items: an accepted item of from wins over a declined one of into (whose
 		// collection entries, if any, go to from's item first)...
 		moveCollectionEntries("$1", "d.state = 'declined'", "$2", "k.state = 'accepted'"),
+		moveShareEvents("$1", "d.state = 'declined'", "$2", "k.state = 'accepted'"),
 		`DELETE FROM wallet_items WHERE user_id = $1 AND state = 'declined' AND EXISTS (
 			SELECT 1 FROM wallet_items f WHERE f.user_id = $2 AND f.state = 'accepted'
 			  AND (f.credential_key = wallet_items.credential_key OR f.award_id = wallet_items.award_id))`,
 		// ...otherwise into's item stays and from's duplicate goes, its collection entries
 		// moved to into's item first.
 		moveCollectionEntries("$2", "TRUE", "$1", "TRUE"),
+		moveShareEvents("$2", "TRUE", "$1", "TRUE"),
 		`DELETE FROM wallet_items WHERE user_id = $2 AND EXISTS (
 			SELECT 1 FROM wallet_items k WHERE k.user_id = $1
 			  AND (k.credential_key = wallet_items.credential_key OR k.award_id = wallet_items.award_id))`,
@@ -94,6 +96,17 @@ func moveCollectionEntries(droppedUser, droppedCond, keptUser, keptCond string) 
 		JOIN wallet_items k ON (k.credential_key = d.credential_key OR k.award_id = d.award_id)
 		WHERE d.user_id = ` + droppedUser + ` AND ` + droppedCond + ` AND k.user_id = ` + keptUser + ` AND ` + keptCond + `
 		ON CONFLICT (collection_id, wallet_item_id) DO NOTHING`
+}
+
+// moveShareEvents is the statement that gives the share events of a duplicate wallet item d
+// about to be deleted (see moveCollectionEntries) to the item kept, rather than let ON
+// DELETE SET NULL forget which wallet item they came from.
+func moveShareEvents(droppedUser, droppedCond, keptUser, keptCond string) string {
+	kept := `SELECT k.id FROM wallet_items d JOIN wallet_items k ON (k.credential_key = d.credential_key OR k.award_id = d.award_id)
+		WHERE d.id = share_events.wallet_item_id AND d.user_id = ` + droppedUser + ` AND ` + droppedCond +
+		` AND k.user_id = ` + keptUser + ` AND ` + keptCond
+	return `UPDATE share_events SET wallet_item_id = (` + kept + ` ORDER BY k.id LIMIT 1)
+		WHERE wallet_item_id IS NOT NULL AND EXISTS (` + kept + `)`
 }
 
 // roleRank is the SQL rank of an issuer role column: 0 for the most powerful.

@@ -141,6 +141,25 @@ func testMergeUsers(t *testing.T, s *store.Store) {
 				return err
 			}
 		}
+		// Share events from wallet items: a dropped duplicate's go to the item kept.
+		if err := tx.InsertBadgeClass(ctx, &store.BadgeClass{ID: "bc", IssuerID: "iss", Name: "B", CurrentVersion: 1, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			return err
+		}
+		if err := tx.InsertBadgeClassVersion(ctx, &store.BadgeClassVersion{BadgeClassID: "bc", Version: 1, Fields: `{}`, CreatedAt: t0, CreatedBy: "cli"}); err != nil {
+			return err
+		}
+		if err := tx.InsertAwards(ctx, []*store.Award{{ID: "aw", IssuerID: "iss", BadgeClassID: "bc", BadgeClassVersion: 1, RecipientType: "email",
+			RecipientIdentity: "gone@example.org", Salt: "s", Evidence: `[]`, IssuedAt: t0, StatusMethod: "bitstring",
+			UnsignedCredential: []byte(`{}`), CreatedAt: t0, CreatedBy: "cli"}}); err != nil {
+			return err
+		}
+		var evs []store.ShareEvent
+		for _, item := range []string{"g1", "g3", "k2", "k1", ""} {
+			evs = append(evs, store.ShareEvent{AwardID: "aw", WalletItemID: item, Kind: "share", Channel: "x", At: t0})
+		}
+		if err := tx.InsertShareEvents(ctx, evs); err != nil {
+			return err
+		}
 		for _, uid := range []int64{keep.ID, gone.ID} {
 			if err := tx.PutProfile(ctx, &store.Profile{UserID: uid, DisplayName: fmt.Sprint(uid), CreatedAt: t0, UpdatedAt: t0}); err != nil {
 				return err
@@ -188,6 +207,17 @@ func testMergeUsers(t *testing.T, s *store.Store) {
 			for _, w := range ws {
 				gotCols[c.ID] = append(gotCols[c.ID], w.ID)
 			}
+		}
+		evs, err := tx.ShareEventsByAward(ctx, "aw")
+		if err != nil {
+			return err
+		}
+		var evItems []string
+		for _, e := range evs {
+			evItems = append(evItems, e.WalletItemID)
+		}
+		if diff := cmp.Diff([]string{"k1", "g3", "g2", "k1", ""}, evItems); diff != "" {
+			t.Errorf("share events' wallet items after merge (-want +got):\n%s", diff)
 		}
 		wantCols := map[string][]string{"col-gone": {"g3", "k1", "g2"}, "col-keep": {"k1", "g2"}}
 		if diff := cmp.Diff(wantCols, gotCols); diff != "" {
