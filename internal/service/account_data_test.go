@@ -24,9 +24,10 @@ import (
 func TestAccountData(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, newStore func(testing.TB) *store.Store) {
 		for name, f := range map[string]func(*testing.T, func(testing.TB) *store.Store){
-			"Export":        testAccountExport,
-			"Delete":        testAccountDelete,
-			"DeleteRefused": testAccountDeleteRefused,
+			"Export":            testAccountExport,
+			"Delete":            testAccountDelete,
+			"DeleteRefused":     testAccountDeleteRefused,
+			"DeleteScrubsAudit": testAccountDeleteScrubsAudit,
 		} {
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
@@ -353,5 +354,99 @@ func testAccountDeleteRefused(t *testing.T, newStore func(testing.TB) *store.Sto
 	}
 	if err := del.Delete(ctx, last, pw, DeleteConfirmation, "5.6.7.8"); !hasKind(err, badge.TooMany) {
 		t.Errorf("after 5 wrong passwords: %v", err)
+	}
+}
+
+// testAccountDeleteScrubsAudit: deleting an account rewrites every older audit event that
+// named one of its addresses (current, removed, or of an account merged into it, in any
+// case) or, in the events about it, its name; the events stay, other people's are untouched.
+func testAccountDeleteScrubsAudit(t *testing.T, newStore func(testing.TB) *store.Store) {
+	ctx := context.Background()
+	f := newCVFixture(t, newStore)
+	del := newDeletion(f)
+	other, err := f.acc.CreateUser(ctx, "someone-else@example.org", "Ada Earner", pw, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := fmt.Sprintf("user:%d", f.earner.ID)
+	const merged = 999999 // an account merged into the earner's long ago (gone since)
+	if err := f.st.Update(ctx, func(tx *store.Tx) error {
+		for _, e := range []struct {
+			actor, action, subject string
+			details                any
+		}{
+			{me, "user.email_add", me, map[string]any{"email": "Old.Address@Example.org"}},
+			{me, "user.email_remove", me, map[string]any{"email": "Old.Address@Example.org"}},
+			{me, "user.merge", me, map[string]any{"merged_user": merged, "merged_email": "twin@example.org"}},
+			{"claim", "user.create", fmt.Sprintf("user:%d", merged), map[string]any{"email": "twin@example.org", "via": "claim"}},
+			{fmt.Sprintf("user:%d", merged), "user.email_add", fmt.Sprintf("user:%d", merged), map[string]any{"email": "twin.work@example.org"}},
+			{"cli:root", "note", "site", map[string]any{"text": "Mail EARNER@example.org & twin.work@example.org", "nested": []string{"old.address@example.org"}}},
+			{"earner@example.org", "odd.actor", "earner@example.org", nil},
+			{me, "profile.name", me, map[string]any{"name": "Ada Earner"}},
+			// Not about the earner: a namesake's event and an issuer of the same name stay.
+			{fmt.Sprintf("user:%d", other.ID), "profile.name", fmt.Sprintf("user:%d", other.ID), map[string]any{"name": "Ada Earner"}},
+			{"user:1", "issuer.update", "issuer:x", map[string]any{"name": "Ada Earner"}},
+		} {
+			if err := RecordAudit(ctx, tx, start, e.actor, e.action, e.subject, e.details); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	before := audit(t, fixture{acc: f.acc, st: f.st})
+	if err := del.Delete(ctx, f.earner, pw, DeleteConfirmation, "1.2.3.4"); err != nil {
+		t.Fatal(err)
+	}
+	after := audit(t, fixture{acc: f.acc, st: f.st})
+	if len(after) != len(before)+1 {
+		t.Errorf("%d events before, %d after deletion: want one more (account.delete)", len(before), len(after))
+	}
+	pseudonym := DeletedAccountPseudonym(f.earner.ID)
+	var scrubbed, names int
+	for _, e := range after {
+		all := strings.ToLower(e.Actor + " " + e.Subject + " " + string(e.Details))
+		for _, a := range []string{"earner@example.org", "old.address@example.org", "twin@example.org", "twin.work@example.org"} {
+			if strings.Contains(all, a) {
+				t.Errorf("event %d %s still names %s: %s %s %s", e.ID, e.Action, a, e.Actor, e.Subject, e.Details)
+			}
+		}
+		if !json.Valid(e.Details) {
+			t.Errorf("event %d details not JSON: %s", e.ID, e.Details)
+		}
+		if strings.Contains(e.Actor+e.Subject+string(e.Details), pseudonym) {
+			scrubbed++
+		}
+		if strings.Contains(string(e.Details), "Ada Earner") {
+			names++
+			if e.Subject == me {
+				t.Errorf("event %d about the deleted account still has its name: %s", e.ID, e.Details)
+			}
+		}
+	}
+	// user.create (fixture), email_add, email_remove, merge, the merged account's two, the
+	// note, the odd actor, the name.
+	if scrubbed != 9 {
+		t.Errorf("%d events carry the pseudonym, want 9", scrubbed)
+	}
+	if names != 2 {
+		t.Errorf("%d events keep the name Ada Earner, want 2 (the namesake's and the issuer's)", names)
+	}
+	for _, e := range after {
+		if e.Action == "note" {
+			var d struct {
+				Text   string
+				Nested []string
+			}
+			if err := json.Unmarshal(e.Details, &d); err != nil || d.Text != "Mail "+pseudonym+" & "+pseudonym ||
+				!cmp.Equal(d.Nested, []string{pseudonym}) {
+				t.Errorf("note details = %s", e.Details)
+			}
+		}
+		if e.Action == "user.create" && e.Subject == fmt.Sprintf("user:%d", other.ID) &&
+			!strings.Contains(string(e.Details), "someone-else@example.org") {
+			t.Errorf("another account's event was changed: %s", e.Details)
+		}
 	}
 }

@@ -49,7 +49,8 @@ func NewAccountDeletion(o AccountDeletionOptions) *AccountDeletion {
 // Delete deletes the actor's own account after checking the typed confirmation (Invalid on
 // field "confirm") and the password (see Accounts.Reauthenticate). The last site
 // administrator cannot delete their account (Forbidden): another administrator must exist
-// first. The audit event names only the account number.
+// first. The audit event names only the account number, and the account's addresses and
+// name are scrubbed from the audit log's older events (see scrubAuditTrail).
 func (d *AccountDeletion) Delete(ctx context.Context, actor *badge.User, password, confirmation, clientAddr string) error {
 	if actor == nil {
 		return badge.Errorf(badge.Unauthorized, "Please sign in.")
@@ -94,6 +95,10 @@ func (d *AccountDeletion) Delete(ctx context.Context, actor *badge.User, passwor
 			if err := e.EraseAccount(ctx, tx, u.ID); err != nil {
 				return err
 			}
+		}
+		// The audit log keeps what happened but no longer names the person.
+		if err := scrubAuditTrail(ctx, tx, u); err != nil {
+			return err
 		}
 		// The sign-in throttle is keyed by the address: it goes too.
 		if err := tx.ClearLoginFailures(ctx, u.EmailKey); err != nil {

@@ -366,8 +366,9 @@ func (s *Shares) ShareOf(p *PublicAward) *Share {
 		Issued: p.Award.IssuedAt, Expires: p.Award.ExpiresAt, CertURL: page, CertID: p.Award.ID})}
 }
 
-// ShareRedirect records a share click of the award on the channel and returns where it
-// leads; NotFound for an unknown channel or award. The target is built from the award, never
+// ShareRedirect records a share click of the award on the channel (with the actor's wallet
+// item of the award when they hold it there: the share panel of their wallet) and returns
+// where it leads; NotFound for an unknown channel or award. The target is built from the award, never
 // from the request.
 func (s *Shares) ShareRedirect(ctx context.Context, actor *badge.User, awardID, channel, referrer string) (string, error) {
 	p, err := s.awards.Public(ctx, awardID)
@@ -391,9 +392,36 @@ func (s *Shares) ShareRedirect(ctx context.Context, actor *badge.User, awardID, 
 	e := ShareEvent{AwardID: p.Award.ID, Kind: EventShare, Channel: channel, Referrer: referrer}
 	if actor != nil {
 		e.UserID = actor.ID
+		e.WalletItemID = s.walletItemOf(ctx, actor, p.Award.ID)
 	}
 	s.Record(e)
 	return target, nil
+}
+
+// walletItemOf returns the id of the actor's accepted wallet item of the award, "" when they
+// have none (a share by someone else, or by the recipient before accepting it): the share
+// then came from that wallet item (share_events.wallet_item_id). A read error is logged and
+// leaves the item unknown: the event is a count and the share goes on.
+func (s *Shares) walletItemOf(ctx context.Context, actor *badge.User, awardID string) string {
+	if actor == nil || actor.ID == 0 {
+		return ""
+	}
+	var id string
+	err := s.store.View(ctx, func(tx *store.Tx) error {
+		w, err := tx.WalletItemByAward(ctx, actor.ID, awardID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err == nil && w.State == "accepted" {
+			id = w.ID
+		}
+		return err
+	})
+	if err != nil {
+		s.log.LogAttrs(ctx, slog.LevelWarn, "share event: reading the wallet item", slog.String("error", err.Error()))
+		return ""
+	}
+	return id
 }
 
 // ImageSize returns the pixel size of the award's badge image when it is a PNG (for oEmbed's

@@ -246,3 +246,71 @@ func TestSharesHoldersAndSafeguarding(t *testing.T) {
 		}
 	})
 }
+
+// TestShareEventsWalletItem: a share link followed by an earner who holds the award in their
+// wallet records that wallet item; anyone else's share (or a declined item) records none.
+func TestShareEventsWalletItem(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, newStore func(testing.TB) *store.Store) {
+		t.Parallel()
+		ctx := context.Background()
+		f := newAwards(t, newStore)
+		earner := f.users["stranger"]
+		issue := func() string {
+			t.Helper()
+			a, err := f.awards.Issue(ctx, f.users["awarder"], emailReq(f.bc.ID, earner.Email))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
+		}
+		held, declined, loose := issue(), issue(), issue()
+		if err := f.st.Update(ctx, func(tx *store.Tx) error {
+			for id, w := range map[string]struct{ award, state string }{"item-held": {held, "accepted"}, "item-declined": {declined, "declined"}} {
+				if err := tx.InsertWalletItem(ctx, &store.WalletItem{ID: id, UserID: earner.ID, Source: "award", AwardID: w.award,
+					State: w.state, CredentialKey: "award:" + w.award, VerifyStatus: "unchecked", VerifyReport: "{}",
+					Visibility: "private", CreatedAt: f.clock.Now(), UpdatedAt: f.clock.Now()}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		sh := NewShares(SharesOptions{Store: f.st, Awards: f.awards, URLs: f.urls, Clock: f.clock})
+		for _, c := range []struct {
+			actor *badge.User
+			award string
+		}{{earner, held}, {nil, held}, {f.users["owner"], held}, {earner, declined}, {earner, loose}} {
+			if _, err := sh.ShareRedirect(ctx, c.actor, c.award, ChannelLinkedInProfile, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := sh.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		type row struct {
+			Award, Item string
+			User        int64
+		}
+		var got []row
+		if err := f.st.View(ctx, func(tx *store.Tx) error {
+			for _, id := range []string{held, declined, loose} {
+				es, err := tx.ShareEventsByAward(ctx, id)
+				if err != nil {
+					return err
+				}
+				for _, e := range es {
+					got = append(got, row{e.AwardID, e.WalletItemID, e.UserID})
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		want := []row{{held, "item-held", earner.ID}, {held, "", 0}, {held, "", f.users["owner"].ID},
+			{declined, "", earner.ID}, {loose, "", earner.ID}}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("share events (-want +got):\n%s", d)
+		}
+	})
+}

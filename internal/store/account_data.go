@@ -54,7 +54,9 @@ func (tx *Tx) LockUser(ctx context.Context, userID int64) error {
 
 // DeleteUser deletes the user. Every table keyed to users(id) with ON DELETE CASCADE goes
 // with it (sessions, issuer_members, api_tokens, user_emails, wallet_items, cvs and their
-// cv_sections); awards are not keyed to users and stay. ErrNotFound if there is no such user.
+// cv_sections); awards are not keyed to users and stay. The audit log is not keyed to users
+// either: service.AccountDeletion scrubs the account's addresses and name from it in the same
+// transaction (AuditEventsMentioning, RewriteAuditEvent). ErrNotFound if there is no such user.
 func (tx *Tx) DeleteUser(ctx context.Context, userID int64) error {
 	res, err := tx.exec(ctx, `DELETE FROM users WHERE id = $1`, userID)
 	return oneRow(res, err, "delete user")

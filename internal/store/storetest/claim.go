@@ -126,6 +126,40 @@ func testMergeUsers(t *testing.T, s *store.Store) {
 			CreatedAt: t0, UpdatedAt: t0}); err != nil {
 			return err
 		}
+		// Collections hold duplicates that the merge drops: their entries move to the item
+		// kept, in the same place, unless the collection already holds it.
+		if err := tx.InsertCollection(ctx, &store.Collection{ID: "col-keep", UserID: keep.ID, Name: "Mine", Visibility: "public",
+			CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			return err
+		}
+		for _, e := range []struct {
+			col, item string
+			pos       int
+		}{{"col-gone", "g3", 0}, {"col-gone", "g1", 1}, {"col-gone", "g2", 2},
+			{"col-keep", "k1", 0}, {"col-keep", "k2", 1}, {"col-keep", "g1", 2}} {
+			if err := tx.AddCollectionItem(ctx, e.col, e.item, e.pos, t0.Add(time.Duration(e.pos)*time.Minute)); err != nil {
+				return err
+			}
+		}
+		// Share events from wallet items: a dropped duplicate's go to the item kept.
+		if err := tx.InsertBadgeClass(ctx, &store.BadgeClass{ID: "bc", IssuerID: "iss", Name: "B", CurrentVersion: 1, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+			return err
+		}
+		if err := tx.InsertBadgeClassVersion(ctx, &store.BadgeClassVersion{BadgeClassID: "bc", Version: 1, Fields: `{}`, CreatedAt: t0, CreatedBy: "cli"}); err != nil {
+			return err
+		}
+		if err := tx.InsertAwards(ctx, []*store.Award{{ID: "aw", IssuerID: "iss", BadgeClassID: "bc", BadgeClassVersion: 1, RecipientType: "email",
+			RecipientIdentity: "gone@example.org", Salt: "s", Evidence: `[]`, IssuedAt: t0, StatusMethod: "bitstring",
+			UnsignedCredential: []byte(`{}`), CreatedAt: t0, CreatedBy: "cli"}}); err != nil {
+			return err
+		}
+		var evs []store.ShareEvent
+		for _, item := range []string{"g1", "g3", "k2", "k1", ""} {
+			evs = append(evs, store.ShareEvent{AwardID: "aw", WalletItemID: item, Kind: "share", Channel: "x", At: t0})
+		}
+		if err := tx.InsertShareEvents(ctx, evs); err != nil {
+			return err
+		}
 		for _, uid := range []int64{keep.ID, gone.ID} {
 			if err := tx.PutProfile(ctx, &store.Profile{UserID: uid, DisplayName: fmt.Sprint(uid), CreatedAt: t0, UpdatedAt: t0}); err != nil {
 				return err
@@ -159,8 +193,35 @@ func testMergeUsers(t *testing.T, s *store.Store) {
 		if role, err := tx.MemberRole(ctx, "iss", keep.ID); err != nil || role != "owner" {
 			t.Errorf("role after merge = %q, %v", role, err)
 		}
-		if cs, err := tx.CollectionsByUser(ctx, keep.ID); err != nil || len(cs) != 1 || cs[0].ID != "col-gone" {
-			t.Errorf("collections after merge = %v, %v", cs, err)
+		cs, err := tx.CollectionsByUser(ctx, keep.ID)
+		if err != nil {
+			return err
+		}
+		gotCols := map[string][]string{}
+		for _, c := range cs {
+			ws, err := tx.CollectionItems(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			gotCols[c.ID] = []string{}
+			for _, w := range ws {
+				gotCols[c.ID] = append(gotCols[c.ID], w.ID)
+			}
+		}
+		evs, err := tx.ShareEventsByAward(ctx, "aw")
+		if err != nil {
+			return err
+		}
+		var evItems []string
+		for _, e := range evs {
+			evItems = append(evItems, e.WalletItemID)
+		}
+		if diff := cmp.Diff([]string{"k1", "g3", "g2", "k1", ""}, evItems); diff != "" {
+			t.Errorf("share events' wallet items after merge (-want +got):\n%s", diff)
+		}
+		wantCols := map[string][]string{"col-gone": {"g3", "k1", "g2"}, "col-keep": {"k1", "g2"}}
+		if diff := cmp.Diff(wantCols, gotCols); diff != "" {
+			t.Errorf("collections after merge (-want +got):\n%s", diff)
 		}
 		if cv, err := tx.CVByID(ctx, "cv-gone"); err != nil || cv.UserID != keep.ID {
 			t.Errorf("CV after merge = %+v, %v", cv, err)

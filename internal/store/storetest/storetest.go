@@ -29,6 +29,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"LoginFailures", testLoginFailures},
 		{"Settings", testSettings},
 		{"Audit", testAudit},
+		{"AuditRewrite", testAuditRewrite},
 		{"JobsEnqueue", testJobsEnqueue},
 		{"JobsClaimLifecycle", testJobsClaimLifecycle},
 		{"JobsConcurrentClaims", testJobsConcurrentClaims},
