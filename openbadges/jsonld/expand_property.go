@@ -51,7 +51,7 @@ func (f *fastBuilder) types(typeScoped *activeCtx, k string, v jsondec.Ref, s, g
 		if di >= 0 && o.Kind == TermIRI {
 			ot = typeScoped.tab.defs[di].predLine // "<" te ">" (a term's IRI) or ""
 		}
-		f.addplt(s, &rdfTypeTerm, rdfTypeLine, &o, ot, g, key)
+		f.addplt(s, &rdfTypeTerm, rdfTypeLine, &o, ot, false, g, key)
 	}
 	f.strs = f.strs[:tb]
 	return nil
@@ -66,7 +66,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		(def.str == strTyped || active.lang == "" && active.dir == "") {
 		// A string the definition tells the literal of (see stringFast): as the string case
 		// below, with p = def.id.
-		str := f.t.Str(v)
+		str, plain := f.t.StrPlain(v)
 		o := Term{Kind: TermLiteral, Value: str, Datatype: xsdString}
 		var key *nodeKey
 		if def.str == strTyped {
@@ -75,7 +75,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 		if !local {
 			key = &nodeKey{kind: 's', v: str, typ: def.typ} // stringKeyOf(str, typ, "", "")
 		}
-		f.addplt(s, &def.pred, def.predLine, &o, def.typTail, g, key)
+		f.addplt(s, &def.pred, def.predLine, &o, def.typTail, plain, g, key)
 		return true, nil
 	}
 	pred := Term{Kind: TermIRI, Value: p}
@@ -169,7 +169,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 	if kind == jsondec.String {
 		if dt, typ, ok := stringDatatype(termCtx, vdef); ok {
 			// One string of a plain or typed literal: its statement, written in place.
-			str := f.t.Str(v)
+			str, plain := f.t.StrPlain(v)
 			var key *nodeKey
 			if !local {
 				key = &nodeKey{kind: 's', v: str, typ: typ} // stringKeyOf(str, typ, "", "")
@@ -181,7 +181,7 @@ func (f *fastBuilder) property(active *activeCtx, key string, def *termDef, p st
 			} else if typ == "" {
 				ot = literalTail(xsdString)
 			}
-			f.addplt(s, &pred, pl, &o, ot, g, key)
+			f.addplt(s, &pred, pl, &o, ot, plain, g, key)
 			return true, nil
 		}
 	}

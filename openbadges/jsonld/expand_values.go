@@ -63,7 +63,7 @@ func (f *fastBuilder) list(active *activeCtx, key string, def *termDef, first js
 		if i < len(vals)-1 {
 			rest, restTail = f.fresh(), ""
 		}
-		f.addplt(&cur, &rdfRestTerm, rdfRestLine, &rest, restTail, g, nil)
+		f.addplt(&cur, &rdfRestTerm, rdfRestLine, &rest, restTail, false, g, nil)
 		cur = rest
 	}
 	return head, nil

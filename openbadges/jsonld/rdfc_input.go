@@ -50,7 +50,7 @@ func (l *lineSet) reset() {
 // add appends the line of quad (s, p, o, g); blank(v) returns the blank node id of the blank
 // node labelled v. g.Kind is TermNone for the default graph.
 func (l *lineSet) add(s, p, o, g *Term, blank func(v string) int32) {
-	l.addLine(s, p, "", o, "", g, blank)
+	l.addLine(s, p, "", o, "", false, g, blank)
 }
 
 // blankID returns the id of the blank node labelled v: blank(v), or with blank nil the id of
@@ -65,8 +65,9 @@ func (l *lineSet) blankID(v string, blank func(v string) int32) int32 {
 
 // addLine is add, or addBuilt with blank nil, with pl the predicate already serialized ("<"
 // p.Value ">") when it is known to hold no '>', else "", and ot the object's tail when known
-// (see objectTail), else "".
-func (l *lineSet) addLine(s, p *Term, pl string, o *Term, ot string, g *Term, blank func(v string) int32) {
+// (see objectTail), else "". plain (with ot) says o is a literal whose value
+// appendEscapedLiteral copies unchanged (see jsondec.Tree.StrPlain): it is copied unscanned.
+func (l *lineSet) addLine(s, p *Term, pl string, o *Term, ot string, plain bool, g *Term, blank func(v string) int32) {
 	// The template is made on the stack and appended whole, and the slice headers are
 	// stored back only when an append moved the array: storing a pointer into the heap costs
 	// a write barrier while the collector marks (an append to the slice itself stores only
@@ -113,7 +114,7 @@ func (l *lineSet) addLine(s, p *Term, pl string, o *Term, ot string, g *Term, bl
 		// An IRI or a literal without a language whose tail is known: nothing to check.
 		if o.Kind == TermLiteral {
 			b = append(b, '"')
-			if v := o.Value; nextEscape(v, 0) == len(v) {
+			if v := o.Value; plain || nextEscape(v, 0) == len(v) {
 				b = append(b, v...) // the usual literal: nothing to escape
 			} else {
 				b = appendEscapedLiteral(b, v)
@@ -219,11 +220,11 @@ func plainLanguage(tag string) bool {
 // addBuilt appends quad (s, p, o, g) as an RDF builder of this package made it: its blank
 // nodes are labelled "b" and a number (see blankLabel), and are numbered (ids) in the order
 // they first appear.
-func (l *lineSet) addBuilt(s, p, o, g *Term) { l.addBuiltLine(s, p, "", o, "", g) }
+func (l *lineSet) addBuilt(s, p, o, g *Term) { l.addBuiltLine(s, p, "", o, "", false, g) }
 
-// addBuiltLine is addBuilt with pl and ot as for addLine.
-func (l *lineSet) addBuiltLine(s, p *Term, pl string, o *Term, ot string, g *Term) {
-	l.addLine(s, p, pl, o, ot, g, nil)
+// addBuiltLine is addBuilt with pl, ot and plain as for addLine.
+func (l *lineSet) addBuiltLine(s, p *Term, pl string, o *Term, ot string, plain bool, g *Term) {
+	l.addLine(s, p, pl, o, ot, plain, g, nil)
 }
 
 // builtID returns the id of a builder's blank node labelled v, numbering it if it is new.

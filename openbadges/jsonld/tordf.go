@@ -53,19 +53,20 @@ func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) { b.addpl(s, p, "", o,
 // addpl is addp with the predicate also given serialized as pl ("<" p.Value ">", see
 // predLine) when it holds no '>', else pl "": a line then copies it at once.
 func (b *rdfBuilder) addpl(s, p *Term, pl string, o, g *Term, key *nodeKey) {
-	b.addplt(s, p, pl, o, "", g, key)
+	b.addplt(s, p, pl, o, "", false, g, key)
 }
 
-// addplt is addpl with the object's tail ot (see objectTail) when known, else "".
-func (b *rdfBuilder) addplt(s, p *Term, pl string, o *Term, ot string, g *Term, key *nodeKey) {
+// addplt is addpl with the object's tail ot (see objectTail) when known, else "", and plain
+// as for lineSet.addLine.
+func (b *rdfBuilder) addplt(s, p *Term, pl string, o *Term, ot string, plain bool, g *Term, key *nodeKey) {
 	keyed := key != nil && key.kind != 0
 	if b.lines != nil {
 		if !keyed {
-			b.lines.addBuiltLine(s, p, pl, o, ot, g)
+			b.lines.addBuiltLine(s, p, pl, o, ot, plain, g)
 			return
 		}
 		m := b.lines.mark()
-		b.lines.addBuiltLine(s, p, pl, o, ot, g)
+		b.lines.addBuiltLine(s, p, pl, o, ot, plain, g)
 		if b.kl.add(b.lines, s, p, g, key) {
 			b.lines.dropLast(m)
 		}

@@ -125,8 +125,8 @@ func TestAddLineTailRandom(t *testing.T) {
 			if o.Kind == TermBlank {
 				ot = ""
 			}
-			with.addBuiltLine(&s, &p, pl, &o, ot, &g)
-			without.addBuiltLine(&s, &p, pl, &o, "", &g)
+			with.addBuiltLine(&s, &p, pl, &o, ot, false, &g)
+			without.addBuiltLine(&s, &p, pl, &o, "", false, &g)
 		}
 		if diff := cmp.Diff(without, with, cmp.AllowUnexported(lineSet{}, lineTemplate{})); diff != "" {
 			t.Fatalf("round %d: lines (-without tails +with):\n%s", round, diff)

@@ -29,7 +29,11 @@ type Ref int32
 // garbage collector nothing to scan.
 type node struct {
 	kind Kind
-	ext  bool  // String: the value is strs[a]; Number: strs[n] is its json.Number literal
+	ext  bool // String: the value is strs[a]; Number: strs[n] is its json.Number literal
+	// esc (String) says the value may hold a byte N-Quads escapes (below 0x20, '"', '\\',
+	// 0x7f): it was unescaped, or not decoded, or its input holds a 0x7f. Unset, the value is
+	// a run of input bytes with none of them (see StrPlain).
+	esc  bool
 	a, n int32 // String: src[a:n] (unless ext); Number: nums[a]; Array: elements nodes[a:a+n]; Object: members nodes[a:a+2n]
 }
 
@@ -112,6 +116,18 @@ func (t *Tree) Str(r Ref) string {
 		return t.strs[n.a]
 	}
 	return t.src[n.a:n.n]
+}
+
+// StrPlain returns the value of the string r, and whether it surely holds no byte below
+// 0x20, no '"', no '\\' and no 0x7f: a literal N-Quads writes unchanged. A string decoded
+// without an escape from an input holding no 0x7f is plain; one that had an escape, or that
+// a Tree made by FromValue or WithStrings holds, is reported not plain (whatever it holds).
+func (t *Tree) StrPlain(r Ref) (string, bool) {
+	n := &t.nodes[r]
+	if n.ext {
+		return t.strs[n.a], false
+	}
+	return t.src[n.a:n.n], !n.esc
 }
 
 // Num returns the value of the number r, and its literal when the Tree was made by FromValue
@@ -367,7 +383,7 @@ func countValue(v any, depth int) (nodes, strs, nums int) {
 
 func (t *Tree) addStr(s string) node {
 	t.strs = append(t.strs, s)
-	return node{kind: String, ext: true, a: int32(len(t.strs) - 1)}
+	return node{kind: String, ext: true, esc: true, a: int32(len(t.strs) - 1)}
 }
 
 func (t *Tree) from(v any, stack *[]node, depth int) (node, error) {

@@ -114,6 +114,15 @@ func decodeTree(data []byte, object, compact bool, old *Tree) (*Tree, []Member, 
 	}
 	t.nodes = append(t.nodes, v)
 	t.root = Ref(len(t.nodes) - 1)
+	if bytes.IndexByte(data, 0x7f) >= 0 {
+		// The strings decoded without an escape are runs of input bytes with no control
+		// character, quote or backslash: with a DEL in the input, any of them may hold one.
+		for i := range t.nodes {
+			if t.nodes[i].kind == String {
+				t.nodes[i].esc = true
+			}
+		}
+	}
 	var members []Member
 	if d.members != nil && len(*d.members) > 0 {
 		members = *d.members
@@ -393,10 +402,10 @@ func (d *treeDecoder) strRest(start, j int) (node, error) {
 	if d.compact {
 		a := len(d.buf)
 		d.buf = unquoteSlow(d.buf, s[start:end])
-		return node{kind: String, a: int32(a), n: int32(len(d.buf))}, nil
+		return node{kind: String, esc: true, a: int32(a), n: int32(len(d.buf))}, nil
 	}
 	d.t.strs = append(d.t.strs, string(unquoteSlow(nil, s[start:end])))
-	return node{kind: String, ext: true, a: int32(len(d.t.strs) - 1)}, nil
+	return node{kind: String, ext: true, esc: true, a: int32(len(d.t.strs) - 1)}, nil
 }
 
 // nodeEstimate is a capacity for the nodes of the JSON value data: its strings (half its

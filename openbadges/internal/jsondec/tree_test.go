@@ -27,6 +27,7 @@ func sameTree(t *testing.T, data []byte) {
 			t.Fatalf("%q: sign of zero differs", data)
 		}
 		checkAccessors(t, tr, tr.Root(), want)
+		checkStrPlain(t, data, tr, true)
 		// FromValue of the generic form gives the same Tree values.
 		ft, err := FromValue(want)
 		if err != nil {
@@ -40,6 +41,7 @@ func sameTree(t *testing.T, data []byte) {
 				len(ft.nodes), cap(ft.nodes), len(ft.strs), cap(ft.strs), len(ft.nums), cap(ft.nums))
 		}
 		checkAccessors(t, ft, ft.Root(), want)
+		checkStrPlain(t, data, ft, false)
 	}
 	m, members, closing, merr := DecodeObjectMembers(data)
 	tm, tmembers, tclosing, terr := DecodeTreeMembers(data)
@@ -53,6 +55,7 @@ func sameTree(t *testing.T, data []byte) {
 		t.Fatalf("%q: DecodeTreeMembers %v %d, want %v %d", data, tmembers, tclosing, members, closing)
 	}
 	checkObjectTree(t, data, tm, m)
+	checkStrPlain(t, data, tm, true)
 	// Decoding into the storage of another Tree (decoded with or without reusing storage,
 	// reset or not) gives the same, and leaves the values taken from that Tree as they were.
 	const oldDoc = `{"x":[1,"\u00e9",{"y":null,"z":"\n"}],"w":2.5,"v":"caf\u00e9 au lait, s'il vous pla\u00eet"}`
@@ -75,6 +78,7 @@ func sameTree(t *testing.T, data []byte) {
 		if err != nil || !reflect.DeepEqual(rm.Value(rm.Root()), any(m)) || !reflect.DeepEqual(members, rmembers) || closing != rclosing {
 			t.Fatalf("%q: DecodeTreeMembersReusing gave %v %v %d, %v", data, rm, rmembers, rclosing, err)
 		}
+		checkStrPlain(t, data, rm, true)
 		if !reflect.DeepEqual(oldValue, any(oldWant)) {
 			t.Fatalf("values of the reused Tree changed: %v", oldValue)
 		}
