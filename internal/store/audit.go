@@ -59,28 +59,13 @@ func (tx *Tx) InsertAuditEvents(ctx context.Context, es []*AuditEvent) error {
 // ListAuditEvents returns the newest events first, at most limit, with id below beforeID
 // (0 = from the newest).
 func (tx *Tx) ListAuditEvents(ctx context.Context, beforeID int64, limit int) ([]*AuditEvent, error) {
-	q := `SELECT id, at, actor, action, subject, details FROM audit_events`
+	where := `ORDER BY id DESC LIMIT $1`
 	args := []any{limit}
 	if beforeID > 0 {
-		q += ` WHERE id < $2`
+		where = `WHERE id < $2 ` + where
 		args = append(args, beforeID)
 	}
-	rows, err := tx.tx.QueryContext(ctx, q+` ORDER BY id DESC LIMIT $1`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list audit events: %w", err)
-	}
-	defer rows.Close()
-	var out []*AuditEvent
-	for rows.Next() {
-		var e AuditEvent
-		var details string
-		if err := rows.Scan(&e.ID, tc(&e.At), &e.Actor, &e.Action, &e.Subject, &details); err != nil {
-			return nil, fmt.Errorf("store: list audit events: %w", err)
-		}
-		e.Details = json.RawMessage(details)
-		out = append(out, &e)
-	}
-	return out, rows.Err()
+	return tx.auditEvents(ctx, where, args...)
 }
 
 // AuditEventsMentioning returns the events (oldest first) whose actor, subject or details

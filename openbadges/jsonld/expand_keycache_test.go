@@ -61,19 +61,20 @@ func TestKeyCacheRandom(t *testing.T) {
 		}
 		c.use(active)
 		for i, k := range shape {
-			var e string
-			var def int32
-			var kw uint8
-			var abs bool
-			if c.has(i, k) {
-				e, def, kw, abs = c.es[i], c.defs[i], c.kws[i], c.abs[i]
-			} else {
-				e, def, kw, abs = c.expand(active, i, k)
-			}
+			e, def, kw, abs := c.lookup(active, i, k)
 			we, wdef, wkw, wabs := expandName(active, k)
 			if e != we || def != wdef || kw != wkw || abs != wabs {
 				t.Fatalf("round %d, member %d %q: cache (%q %d %d %v), expandName (%q %d %d %v)", round, i, k, e, def, kw, abs, we, wdef, wkw, wabs)
 			}
 		}
 	}
+}
+
+// lookup is what node does with c for the i-th member name k of an object (inline there: as
+// a method it is not inlined, and costs a call per member).
+func (c *keyCache) lookup(active *activeCtx, i int, k string) (e string, def int32, kw uint8, abs bool) {
+	if c.has(i, k) {
+		return c.es[i], c.defs[i], c.kws[i], c.abs[i]
+	}
+	return c.expand(active, i, k)
 }
