@@ -45,9 +45,17 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 // user_emails row. A second user with the same EmailKey, or an address another account has
 // verified, is ErrDuplicate.
 func (tx *Tx) InsertUser(ctx context.Context, u *User) error {
-	err := tx.queryRow(ctx,
-		`INSERT INTO users (email, email_key, name, password_hash, is_admin, created_at, updated_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+	q := `INSERT INTO users (email, email_key, name, password_hash, is_admin, created_at, updated_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
+	if tx.dialect == SQLite {
+		// Above every number in use and every number of a deleted account (migration 00019):
+		// SQLite alone would reuse the number of the newest account once it is deleted.
+		q = `INSERT INTO users (id, email, email_key, name, password_hash, is_admin, created_at, updated_at)
+		 VALUES (max(coalesce((SELECT max(id) FROM users), 0),
+		             coalesce((SELECT last_id FROM id_floors WHERE name = 'users'), 0)) + 1,
+		         $1, $2, $3, $4, $5, $6, $7) RETURNING id`
+	}
+	err := tx.queryRow(ctx, q,
 		u.Email, u.EmailKey, u.Name, u.PasswordHash, u.IsAdmin, tx.t(u.CreatedAt), tx.t(u.UpdatedAt)).Scan(&u.ID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("insert user: %w", ErrDuplicate)

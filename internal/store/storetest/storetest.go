@@ -25,6 +25,7 @@ func Run(t *testing.T, newStore func(t testing.TB) *store.Store) {
 		{"Migrations", testMigrations},
 		{"Transactions", testTransactions},
 		{"Users", testUsers},
+		{"UserNumbersNotReused", testUserNumbersNotReused},
 		{"Sessions", testSessions},
 		{"LoginFailures", testLoginFailures},
 		{"Settings", testSettings},
