@@ -14,31 +14,20 @@ import (
 // t.WithStrings: nil when p has a previousProof list, or a string that is not valid UTF-8
 // (proofConfiguration's JSON would replace its invalid bytes).
 func configurationTree(t *jsondec.Tree, p newProof) *jsondec.Tree {
-	var names, values [7]string
-	n := 0
-	add := func(name, value string) {
-		names[n], values[n] = name, value
-		n++
-	}
-	add("type", p.Type)
-	if p.ID != "" {
-		add("id", p.ID)
-	}
-	add("cryptosuite", p.Cryptosuite)
-	add("created", p.Created)
-	add("verificationMethod", p.VerificationMethod)
-	add("proofPurpose", p.ProofPurpose)
-	switch pp := p.PreviousProof.(type) {
-	case nil:
-	case string:
-		add("previousProof", pp)
+	switch p.PreviousProof.(type) {
+	case nil, string:
 	default:
 		return nil
 	}
-	for _, v := range values[:n] {
-		if !utf8.ValidString(v) {
-			return nil
-		}
+	var names, values [7]string
+	n, valid := 0, true
+	p.members(func(name, value string) {
+		names[n], values[n] = name, value
+		n++
+		valid = valid && utf8.ValidString(value)
+	})
+	if !valid {
+		return nil
 	}
 	return t.WithStrings("@context", names[:n], values[:n])
 }
@@ -77,20 +66,30 @@ func decodeConfiguration(c Canonicalizer, cfg []byte) (*jsondec.Tree, error) {
 	return t, nil
 }
 
+// members calls member with each string member of p, in the order json.Marshal(p) writes
+// them (a previousProof list is not one: appendMembers and membersLen add it).
+func (p newProof) members(member func(name, value string)) {
+	member("type", p.Type)
+	if p.ID != "" {
+		member("id", p.ID)
+	}
+	member("cryptosuite", p.Cryptosuite)
+	member("created", p.Created)
+	member("verificationMethod", p.VerificationMethod)
+	member("proofPurpose", p.ProofPurpose)
+	if pp, ok := p.PreviousProof.(string); ok {
+		member("previousProof", pp)
+	}
+}
+
 // appendMembers appends the members of p, as json.Marshal(p) writes them, without braces.
 func (p newProof) appendMembers(b []byte) []byte {
-	b = appendMember(b, "type", p.Type, false)
-	if p.ID != "" {
-		b = appendMember(b, "id", p.ID, true)
-	}
-	b = appendMember(b, "cryptosuite", p.Cryptosuite, true)
-	b = appendMember(b, "created", p.Created, true)
-	b = appendMember(b, "verificationMethod", p.VerificationMethod, true)
-	b = appendMember(b, "proofPurpose", p.ProofPurpose, true)
-	switch pp := p.PreviousProof.(type) {
-	case string:
-		b = appendMember(b, "previousProof", pp, true)
-	case []string:
+	first := true
+	p.members(func(name, value string) {
+		b = appendMember(b, name, value, !first)
+		first = false
+	})
+	if pp, ok := p.PreviousProof.([]string); ok {
 		b = append(b, `,"previousProof":[`...)
 		for i, s := range pp {
 			if i > 0 {
@@ -107,19 +106,8 @@ func (p newProof) appendMembers(b []byte) []byte {
 // escapes only make it grow).
 func (p newProof) membersLen() int {
 	n := 0
-	member := func(name, value string) { n += len(`,"":""`) + len(name) + len(value) }
-	member("type", p.Type)
-	if p.ID != "" {
-		member("id", p.ID)
-	}
-	member("cryptosuite", p.Cryptosuite)
-	member("created", p.Created)
-	member("verificationMethod", p.VerificationMethod)
-	member("proofPurpose", p.ProofPurpose)
-	switch pp := p.PreviousProof.(type) {
-	case string:
-		member("previousProof", pp)
-	case []string:
+	p.members(func(name, value string) { n += len(`,"":""`) + len(name) + len(value) })
+	if pp, ok := p.PreviousProof.([]string); ok {
 		n += len(`,"previousProof":[]`)
 		for _, s := range pp {
 			n += len(s) + 3
