@@ -176,26 +176,6 @@ func objectUngroupable(o *Term) bool {
 	return false
 }
 
-// objectTail returns what a line writes of the object o after its lexical form when that
-// needs no check (see lineSet.ungroupable), else "": for an IRI "<" o.Value ">", for a literal
-// without a language the closing quote and the datatype, `"` for xsd:string and `"^^<`
-// datatype ">" for another. Callers keep such tails ahead (see termDef.typTail) and pass them
-// to addLine with o: objectTail is the reference for them.
-func objectTail(o *Term) string {
-	switch o.Kind {
-	case TermIRI:
-		if strings.IndexByte(o.Value, '>') < 0 {
-			return "<" + o.Value + ">"
-		}
-	case TermLiteral:
-		if o.Language != "" {
-			return ""
-		}
-		return literalTail(o.Datatype)
-	}
-	return ""
-}
-
 // literalTail returns objectTail of a literal of datatype dt without a language.
 func literalTail(dt string) string {
 	if dt == xsdString {
@@ -216,11 +196,6 @@ func plainLanguage(tag string) bool {
 	}
 	return true
 }
-
-// addBuilt appends quad (s, p, o, g) as an RDF builder of this package made it: its blank
-// nodes are labelled "b" and a number (see blankLabel), and are numbered (ids) in the order
-// they first appear.
-func (l *lineSet) addBuilt(s, p, o, g *Term) { l.addBuiltLine(s, p, "", o, "", false, g) }
 
 // addBuiltLine is addBuilt with pl, ot and plain as for addLine.
 func (l *lineSet) addBuiltLine(s, p *Term, pl string, o *Term, ot string, plain bool, g *Term) {

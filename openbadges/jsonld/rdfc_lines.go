@@ -143,8 +143,7 @@ func (c *canonicalizer) output() []byte {
 func (c *canonicalizer) appendSorted(out []byte) []byte {
 	ord := c.canonicalOrder()
 	if c.grouped {
-		out = c.appendGroups(out, ord)
-		return out
+		return c.appendGroups(out, ord)
 	}
 	all := c.allQuads[:0]
 	for i := range c.ls.tmpl {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -133,3 +134,28 @@ func TestAddLineTailRandom(t *testing.T) {
 		}
 	}
 }
+
+// objectTail returns what a line writes of the object o after its lexical form when that
+// needs no check (see lineSet.ungroupable), else "": for an IRI "<" o.Value ">", for a literal
+// without a language the closing quote and the datatype, `"` for xsd:string and `"^^<`
+// datatype ">" for another. Callers keep such tails ahead (see termDef.typTail) and pass them
+// to addLine with o: objectTail is the reference the tests hold them to.
+func objectTail(o *Term) string {
+	switch o.Kind {
+	case TermIRI:
+		if strings.IndexByte(o.Value, '>') < 0 {
+			return "<" + o.Value + ">"
+		}
+	case TermLiteral:
+		if o.Language != "" {
+			return ""
+		}
+		return literalTail(o.Datatype)
+	}
+	return ""
+}
+
+// addBuilt (for tests) appends quad (s, p, o, g) as an RDF builder of this package made it: its blank
+// nodes are labelled "b" and a number (see blankLabel), and are numbered (ids) in the order
+// they first appear.
+func (l *lineSet) addBuilt(s, p, o, g *Term) { l.addBuiltLine(s, p, "", o, "", false, g) }
