@@ -124,10 +124,7 @@ func (t *Tree) Str(r Ref) string {
 // a Tree made by FromValue or WithStrings holds, is reported not plain (whatever it holds).
 func (t *Tree) StrPlain(r Ref) (string, bool) {
 	n := &t.nodes[r]
-	if n.ext {
-		return t.strs[n.a], false
-	}
-	return t.src[n.a:n.n], !n.esc
+	return t.strOf(n), !n.esc
 }
 
 // Num returns the value of the number r, and its literal when the Tree was made by FromValue
