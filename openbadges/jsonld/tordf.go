@@ -15,7 +15,7 @@ import (
 type rdfBuilder struct {
 	quads []Quad
 	// lines, when set, receives the statements as line templates instead of quads (see
-	// addp), and kl keeps the identities of those with a node map identity.
+	// addpl), and kl keeps the identities of those with a node map identity.
 	lines    *lineSet
 	kl       *keyedLines
 	keyed    []keyedQuad       // the quads with a node map identity, in order
@@ -41,17 +41,14 @@ type keyedQuad struct {
 // different objects (one string with two @direction values, which compareValues does not
 // look at) are one: the first is kept. The zero key (a statement always kept) is not stored.
 func (b *rdfBuilder) add(s, p, o, g Term, key nodeKey) {
-	b.addp(&s, &p, &o, &g, &key)
+	b.addpl(&s, &p, "", &o, &g, &key)
 }
 
-// addp is add with the terms and key given by pointer (key nil for the zero key), which
-// spares copying them on the way. With b.lines, every statement becomes a line at once, and
-// one that repeats an earlier one's identity is taken back; without, it is written in place
-// in b.quads.
-func (b *rdfBuilder) addp(s, p, o, g *Term, key *nodeKey) { b.addpl(s, p, "", o, g, key) }
-
-// addpl is addp with the predicate also given serialized as pl ("<" p.Value ">", see
-// predLine) when it holds no '>', else pl "": a line then copies it at once.
+// addpl is add with the terms and key given by pointer (key nil for the zero key), which
+// spares copying them on the way, and the predicate also given serialized as pl ("<" p.Value
+// ">", see predLine) when it holds no '>', else pl "": a line then copies it at once. With
+// b.lines, every statement becomes a line at once, and one that repeats an earlier one's
+// identity is taken back; without, it is written in place in b.quads.
 func (b *rdfBuilder) addpl(s, p *Term, pl string, o, g *Term, key *nodeKey) {
 	b.addplt(s, p, pl, o, "", false, g, key)
 }

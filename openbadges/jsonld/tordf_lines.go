@@ -6,7 +6,7 @@ import (
 )
 
 // keyedLines finds the node map duplicates among the statements a builder writes as lines
-// (see rdfBuilder.addp): two statements are one when their subject, predicate, graph and key
+// (see rdfBuilder.addpl): two statements are one when their subject, predicate, graph and key
 // are equal. It keeps, for each kept statement with a key, its line and its key serialized,
 // so it holds no pointer: storing it costs no write barrier and the collector does not scan
 // it.
